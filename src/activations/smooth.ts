@@ -1,0 +1,155 @@
+// Shaped smooth activations phi(x) = s f(x/s), s = a sqrt(n), with f(0) = 0, f'(0) = 1 (SPEC.md
+// section 2), and their limiting drift, which depends on f only through f''(0) and f'''(0) (section 3).
+import { InputError, requireFinite, requirePositive } from '../errors.js';
+import { normalCdf, normalPdf } from '../special.js';
+import type { Activation, CovarianceLimit, FiniteActivation, SmoothName } from './types.js';
+
+/** A smooth f with f(0) = 0, f'(0) = 1 and the two derivatives that set the limit. */
+export interface SmoothFunction {
+  readonly name: string;
+  readonly f: (u: number) => number;
+  readonly df: (u: number) => number;
+  readonly fpp0: number;
+  readonly fppp0: number;
+}
+
+const sigmoid = (u: number) => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
+const softplus = (u: number) => (u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u)));
+
+/** The catalog of SPEC.md section 2, with (f''(0), f'''(0)). */
+export const SMOOTH_FUNCTIONS: Readonly<Record<SmoothName, SmoothFunction>> = {
+  tanh: { name: 'tanh', f: Math.tanh, df: (u) => 1 - Math.tanh(u) ** 2, fpp0: 0, fppp0: -2 },
+  sin: { name: 'sin', f: Math.sin, df: Math.cos, fpp0: 0, fppp0: -1 },
+  swish: {
+    name: '2x*sigmoid(x)',
+    f: (u) => 2 * u * sigmoid(u),
+    df: (u) => {
+      const s = sigmoid(u);
+      return 2 * s + 2 * u * s * (1 - s);
+    },
+    fpp0: 1,
+    fppp0: 0,
+  },
+  softplus: { name: '2(softplus(x)-log 2)', f: (u) => 2 * (softplus(u) - Math.LN2), df: (u) => 2 * sigmoid(u), fpp0: 0.5, fppp0: 0 },
+  gelu: {
+    name: '2x*Phi(x)',
+    f: (u) => 2 * u * normalCdf(u),
+    df: (u) => 2 * normalCdf(u) + 2 * u * normalPdf(u),
+    fpp0: 4 / Math.sqrt(2 * Math.PI),
+    fppp0: 0,
+  },
+};
+
+/** beta = (3/4 f''(0)^2 + f'''(0)) / a^2: the diagonal drift dX = beta X^2 dt + sqrt(2) X dB. */
+export function smoothBeta(fpp0: number, fppp0: number, a: number): number {
+  return (0.75 * fpp0 * fpp0 + fppp0) / (a * a);
+}
+
+function smoothLimit(fpp0: number, fppp0: number, a: number): CovarianceLimit {
+  const quadratic = (fpp0 * fpp0) / (4 * a * a);
+  const cubic = fppp0 / (2 * a * a);
+  return {
+    beta: smoothBeta(fpp0, fppp0, a),
+    nu: null,
+    drift(v, m, out) {
+      for (let i = 0; i < m; i++) {
+        const vii = v[i * m + i];
+        for (let j = i; j < m; j++) {
+          const vjj = v[j * m + j];
+          const vij = v[i * m + j];
+          const x = quadratic * (vii * vjj + 2 * vij * vij) + cubic * vij * (vii + vjj);
+          out[i * m + j] = x;
+          out[j * m + i] = x;
+        }
+      }
+    },
+  };
+}
+
+function applyLoop(name: SmoothName | 'custom', f: (u: number) => number, s: number): FiniteActivation['applyInPlace'] {
+  const inv = 1 / s;
+  // The catalog's common cases get closure-free loops: they run n*m times per layer.
+  switch (name) {
+    case 'tanh':
+      return (buf, from, to) => {
+        for (let i = from; i < to; i++) buf[i] = s * Math.tanh(buf[i] * inv);
+      };
+    case 'sin':
+      return (buf, from, to) => {
+        for (let i = from; i < to; i++) buf[i] = s * Math.sin(buf[i] * inv);
+      };
+    case 'softplus':
+      return (buf, from, to) => {
+        for (let i = from; i < to; i++) {
+          const u = buf[i] * inv;
+          buf[i] = 2 * s * ((u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u))) - Math.LN2);
+        }
+      };
+    case 'swish':
+      return (buf, from, to) => {
+        for (let i = from; i < to; i++) {
+          const x = buf[i];
+          const u = x * inv;
+          buf[i] = (2 * x) / (1 + Math.exp(-u));
+        }
+      };
+    default:
+      return (buf, from, to) => {
+        for (let i = from; i < to; i++) buf[i] = s * f(buf[i] * inv);
+      };
+  }
+}
+
+function makeSmooth(fn: SmoothFunction, a: number, catalogName: SmoothName | 'custom'): Activation {
+  requirePositive('activation.a', a);
+  return {
+    family: 'smooth',
+    name: `shaped-${fn.name}(a=${a})`,
+    spec: catalogName === 'custom' ? null : { family: 'smooth', f: catalogName, a },
+    limit: smoothLimit(fn.fpp0, fn.fppp0, a),
+    atWidth(n) {
+      if (!Number.isInteger(n) || n < 1) throw new InputError('n', n, 'must be an integer >= 1');
+      const s = a * Math.sqrt(n);
+      const inv = 1 / s;
+      return {
+        n,
+        c: 1,
+        phi: (x) => s * fn.f(x * inv),
+        dphi: (x) => fn.df(x * inv),
+        applyInPlace: applyLoop(catalogName, fn.f, s),
+      };
+    },
+  };
+}
+
+/** A catalog smooth activation shaped at scale a: phi(x) = a sqrt(n) f(x / (a sqrt(n))). */
+export function shapedSmooth(f: SmoothName, options: { a: number }): Activation {
+  const fn = SMOOTH_FUNCTIONS[f];
+  if (!fn) throw new InputError('activation.f', f, `must be one of ${Object.keys(SMOOTH_FUNCTIONS).join(', ')}`);
+  return makeSmooth(fn, options.a, f);
+}
+
+/**
+ * A user's smooth f, with f''(0) and f'''(0) stated (they set the SDE drift). f(0) = 0 and
+ * f'(0) = 1 are checked numerically. Custom activations cannot be sent to worker threads.
+ */
+export function customSmooth(options: {
+  name: string;
+  f: (u: number) => number;
+  df?: (u: number) => number;
+  fpp0: number;
+  fppp0: number;
+  a: number;
+}): Activation {
+  if (typeof options.f !== 'function') throw new InputError('activation.f', options.f, 'must be a function');
+  requireFinite('activation.fpp0', options.fpp0);
+  requireFinite('activation.fppp0', options.fppp0);
+  const f0 = options.f(0);
+  if (!(Math.abs(f0) < 1e-9)) throw new InputError('activation.f(0)', f0, 'must be 0');
+  const h = 1e-5;
+  const slope = (options.f(h) - options.f(-h)) / (2 * h);
+  if (!(Math.abs(slope - 1) < 1e-4)) throw new InputError("activation.f'(0)", slope, 'must be 1');
+  const f = options.f;
+  const df = options.df ?? ((u: number) => (f(u + 1e-6) - f(u - 1e-6)) / 2e-6);
+  return makeSmooth({ name: options.name, f, df, fpp0: options.fpp0, fppp0: options.fppp0 }, options.a, 'custom');
+}

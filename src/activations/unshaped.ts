@@ -1,0 +1,32 @@
+// Unshaped baselines (ReLU at gain 2, tanh, linear): the same finite-width interface, no SDE limit.
+// They show the degenerate depth-and-width limit that shaping fixes.
+import { InputError, requirePositive } from '../errors.js';
+import { piecewiseLinearAtWidth } from './reluLike.js';
+import type { Activation, UnshapedName } from './types.js';
+
+const DEFAULT_GAIN: Record<UnshapedName, number> = { relu: 2, tanh: 1, linear: 1 };
+
+export function unshaped(f: UnshapedName, options: { gain?: number } = {}): Activation {
+  if (!(f in DEFAULT_GAIN)) throw new InputError('activation.f', f, `must be one of ${Object.keys(DEFAULT_GAIN).join(', ')}`);
+  const gain = requirePositive('activation.gain', options.gain ?? DEFAULT_GAIN[f]);
+  return {
+    family: 'unshaped',
+    name: `${f}(unshaped, c=${gain})`,
+    spec: options.gain === undefined ? { family: 'unshaped', f } : { family: 'unshaped', f, gain },
+    limit: null,
+    atWidth(n) {
+      if (!Number.isInteger(n) || n < 1) throw new InputError('n', n, 'must be an integer >= 1');
+      if (f === 'relu') return piecewiseLinearAtWidth(n, 1, 0, gain);
+      if (f === 'linear') return piecewiseLinearAtWidth(n, 1, 1, gain);
+      return {
+        n,
+        c: gain,
+        phi: Math.tanh,
+        dphi: (x) => 1 - Math.tanh(x) ** 2,
+        applyInPlace(buf, from, to) {
+          for (let i = from; i < to; i++) buf[i] = Math.tanh(buf[i]);
+        },
+      };
+    },
+  };
+}
