@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { activationFromSpec, customSmooth, parseActivation, shapedRelu, shapedSmooth, SMOOTH_FUNCTIONS, unshaped } from '../src/activations/index.js';
+import { gaussHermite, gaussianExpectation } from '../validation/cumulants.js';
+
+// The one-object design is only sound if each activation's finite-width map and its SDE drift agree:
+// n (c E[phi(z_a) phi(z_b)] - V^ab) -> b^ab(V) as n -> infinity, z ~ N(0, V).
+describe('finite-width activation and limiting drift agree', () => {
+  it('ReLU-like: the arc-cosine kernel at width n reproduces nu(rho) to O(1/sqrt n)', () => {
+    const act = shapedRelu({ cPlus: 0.7, cMinus: -1.3 });
+    for (const rho of [-0.9, -0.3, 0, 0.5, 0.95]) {
+      const drift = new Float64Array(4);
+      act.limit!.drift(Float64Array.from([1, rho, rho, 1]), 2, drift);
+      const errors = [1e4, 1e6].map((n) => {
+        const f = act.atWidth(n);
+        const sp = f.phi(1);
+        const sm = -f.phi(-1);
+        // E[x+ y+] for unit-variance x, y with correlation rho.
+        const j = (Math.sqrt(1 - rho * rho) + rho * (Math.PI - Math.acos(rho))) / (2 * Math.PI);
+        const e = (sp - sm) ** 2 * j + sp * sm * rho;
+        return Math.abs(n * (f.c * e - rho) - drift[1]);
+      });
+      expect(errors[1]).toBeLessThan(errors[0]);
+      expect(errors[1]).toBeLessThan(5e-3);
+    }
+  });
+
+  it('smooth: n (E phi(z_a) phi(z_b) - V^ab) -> b^ab for every catalog f (Gauss-Hermite, 2-D)', () => {
+    const rule = gaussHermite(40);
+    const v = [1.3, 0.4, 0.4, 0.8];
+    const l11 = Math.sqrt(v[0]);
+    const l21 = v[1] / l11;
+    const l22 = Math.sqrt(v[3] - l21 * l21);
+    for (const name of Object.keys(SMOOTH_FUNCTIONS) as Array<keyof typeof SMOOTH_FUNCTIONS>) {
+      const act = shapedSmooth(name, { a: 0.8 });
+      const drift = new Float64Array(4);
+      act.limit!.drift(Float64Array.from(v), 2, drift);
+      const n = 1e6;
+      const f = act.atWidth(n);
+      let cross = 0;
+      let diag = 0;
+      for (let i = 0; i < rule.nodes.length; i++) {
+        for (let k = 0; k < rule.nodes.length; k++) {
+          const za = l11 * rule.nodes[i];
+          const zb = l21 * rule.nodes[i] + l22 * rule.nodes[k];
+          const w = rule.weights[i] * rule.weights[k];
+          cross += w * f.phi(za) * f.phi(zb);
+          diag += w * f.phi(za) ** 2;
+        }
+      }
+      expect(Math.abs(n * (cross - v[1]) - drift[1])).toBeLessThan(2e-3 * (1 + Math.abs(drift[1])));
+      expect(Math.abs(n * (diag - v[0]) - drift[0])).toBeLessThan(2e-3 * (1 + Math.abs(drift[0])));
+      expect(drift[0]).toBeCloseTo(act.limit!.beta * v[0] * v[0], 12);
+    }
+  });
+
+  it('f(0) = 0 and f\'(0) = 1 for the catalog, with the stated f\'\'(0), f\'\'\'(0)', () => {
+    const h = 1e-3;
+    for (const fn of Object.values(SMOOTH_FUNCTIONS)) {
+      expect(fn.f(0)).toBeCloseTo(0, 15);
+      expect((fn.f(h) - fn.f(-h)) / (2 * h)).toBeCloseTo(1, 5);
+      expect((fn.f(h) - 2 * fn.f(0) + fn.f(-h)) / (h * h)).toBeCloseTo(fn.fpp0, 5);
+      expect((fn.f(2 * h) - 2 * fn.f(h) + 2 * fn.f(-h) - fn.f(-2 * h)) / (2 * h ** 3)).toBeCloseTo(fn.fppp0, 4);
+      expect(fn.df(0.3)).toBeCloseTo((fn.f(0.3 + 1e-6) - fn.f(0.3 - 1e-6)) / 2e-6, 6);
+    }
+  });
+
+  it('applyInPlace equals phi element-wise', () => {
+    const xs = Float64Array.from({ length: 50 }, (_, i) => (i - 25) * 0.7);
+    for (const act of [shapedRelu({ cPlus: 0, cMinus: -1 }), ...Object.keys(SMOOTH_FUNCTIONS).map((f) => shapedSmooth(f as 'tanh', { a: 0.5 })), unshaped('tanh'), unshaped('relu')]) {
+      const f = act.atWidth(16);
+      const ys = xs.slice();
+      f.applyInPlace(ys, 0, ys.length);
+      xs.forEach((x, i) => expect(ys[i]).toBeCloseTo(f.phi(x), 12));
+    }
+  });
+
+  it('builds from JSON and strings, with clear errors', () => {
+    expect(activationFromSpec({ family: 'smooth', f: 'gelu', a: 2 }).limit!.beta).toBeCloseTo(6 / Math.PI / 4, 12);
+    expect(parseActivation('relu:0,-1').spec).toEqual({ family: 'relu-like', cPlus: 0, cMinus: -1 });
+    expect(parseActivation('softplus:1').limit!.beta).toBeCloseTo(3 / 16, 12);
+    expect(() => activationFromSpec({ family: 'smooth', f: 'relux', a: 1 })).toThrow(/activation.f must be one of/);
+    expect(() => activationFromSpec({ family: 'magic' })).toThrow(/activation.family/);
+    expect(() => parseActivation('relux:1')).toThrow(/not a known activation/);
+    expect(() => shapedSmooth('tanh', { a: -1 })).toThrow(/activation.a must be > 0 \(got -1\)/);
+    expect(() => customSmooth({ name: 'bad', f: (x) => x + 1, fpp0: 0, fppp0: 0, a: 1 })).toThrow(/f\(0\) must be 0/);
+    const cubic = customSmooth({ name: 'x-x^3/3', f: (x) => x - x ** 3 / 3, fpp0: 0, fppp0: -2, a: 1 });
+    expect(cubic.limit!.beta).toBe(-2);
+    expect(cubic.spec).toBeNull();
+  });
+});
