@@ -57,7 +57,7 @@ export function gaussianExpectation(f: (x: number) => number, variance: number, 
  *   v_{l+1} = (C_W^2 / n) (<phi^4>_{K_l} - <phi^2>_{K_l}^2) + chi_l^2 v_l,  chi_l = C_W d<phi^2>_K / dK at K_l,
  * and the ratio after L layers is v_L / K_L^2 (error O(L^2/n^2)). Returns the ratio after each layer 1..L.
  */
-export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: number, layers: number, k0: number, rule = gaussHermite(80)): number[] {
+export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: number, layers: number, k0: number, rule = gaussHermite(120)): number[] {
   const second = (k: number) => gaussianExpectation((x) => phi(x) ** 2, k, rule);
   const fourth = (k: number) => gaussianExpectation((x) => phi(x) ** 4, k, rule);
   let k = k0;
