@@ -3,7 +3,7 @@
 // to the same paths computed anywhere else. Nothing is allocated per step.
 import type { CovarianceLimit } from '../src/activations/index.js';
 import { fillNormals } from '../src/gaussian.js';
-import { choleskyPsd, projectPsdInPlace } from '../src/linalg.js';
+import { choleskyPsd, projectPsdInPlace, PSD_PIVOT_TOLERANCE } from '../src/linalg.js';
 import { uniformStream } from '../src/rng.js';
 
 export const PATH_FINISHED = 0;
@@ -54,9 +54,11 @@ function stepsPerRefill(perStep: number): number {
   return Math.max(1, Math.floor(4096 / perStep));
 }
 
-export function runSdeChunk(job: SdeJob, limit: CovarianceLimit, start: number, count: number): SdeChunk {
+/** `generic` forces the general m x m kernel (tests hold the specialised m = 2 kernel against it). */
+export function runSdeChunk(job: SdeJob, limit: CovarianceLimit, start: number, count: number, generic = false): SdeChunk {
   const chunk = allocateChunk(job, count);
-  if (job.kind === 'covariance') covariancePaths(job, limit, start, count, chunk);
+  if (job.kind === 'covariance' && job.m === 2 && !generic) covariance2Paths(job, limit, start, count, chunk);
+  else if (job.kind === 'covariance') covariancePaths(job, limit, start, count, chunk);
   else scalarPaths(job, limit, start, count, chunk);
   return chunk;
 }
@@ -72,14 +74,14 @@ function covariancePaths(job: SdeJob, limit: CovarianceLimit, start: number, cou
   const saves = job.saveSteps;
   const nSaves = saves.length;
   const threshold = job.threshold;
-  const perStep = mm * sub;
-  const refill = stepsPerRefill(perStep);
-  const normals = new Float64Array(perStep * refill);
+  // S is symmetric: m(m+1)/2 independent normals per step (upper triangle, row by row).
+  const tri = (m * (m + 1)) / 2;
+  const perStep = tri * sub;
+  const normals = new Float64Array(perStep * stepsPerRefill(perStep));
   let v = new Float64Array(mm);
   let vNew = new Float64Array(mm);
   const l = new Float64Array(mm);
   const b = new Float64Array(mm);
-  const g = new Float64Array(mm);
   const s = new Float64Array(mm);
   const ls = new Float64Array(mm);
   const scratch = new Float64Array(3 * mm + m);
@@ -94,32 +96,33 @@ function covariancePaths(job: SdeJob, limit: CovarianceLimit, start: number, cou
     let next = 0;
     let exploded = false;
     while (next < nSaves && saves[next] === 0) out.values.set(v, (next++ * count + q) * mm);
-    let offset = normals.length;
+    let offset = 0;
+    let filled = 0;
     for (let k = 0; k < steps; k++) {
-      if (offset === normals.length) {
-        fillNormals(rng, normals);
+      if (offset === filled) {
+        // Draw only what the remaining steps need: short paths must not pay for a full buffer.
+        filled = Math.min(normals.length, (steps - k) * perStep);
+        fillNormals(rng, normals, 0, filled);
         offset = 0;
       }
-      // G: the step's m x m standard normals, summed over the finer Brownian increments it spans.
-      if (sub === 1) {
-        for (let e = 0; e < mm; e++) g[e] = normals[offset + e];
-      } else {
-        for (let e = 0; e < mm; e++) {
-          let acc = 0;
-          for (let r = 0; r < sub; r++) acc += normals[offset + r * mm + e];
-          g[e] = acc * gScale;
+      // S_ii ~ N(0, 2), S_ij ~ N(0, 1): the law of (G + G^T)/sqrt(2), so L S L^T has the SDE's covariance.
+      // Over finer Brownian increments the step's normal is their normalised sum.
+      let e = 0;
+      for (let i = 0; i < m; i++) {
+        for (let j = i; j < m; j++, e++) {
+          let z = normals[offset + e];
+          if (sub > 1) {
+            for (let r = 1; r < sub; r++) z += normals[offset + r * tri + e];
+            z *= gScale;
+          }
+          if (i === j) s[i * m + i] = Math.SQRT2 * z;
+          else {
+            s[i * m + j] = z;
+            s[j * m + i] = z;
+          }
         }
       }
       offset += perStep;
-      // S = (G + G^T)/sqrt(2): S_ii ~ N(0, 2), S_ij ~ N(0, 1), so L S L^T has the SDE's covariance.
-      for (let i = 0; i < m; i++) {
-        s[i * m + i] = Math.SQRT2 * g[i * m + i];
-        for (let j = i + 1; j < m; j++) {
-          const x = (g[i * m + j] + g[j * m + i]) * Math.SQRT1_2;
-          s[i * m + j] = x;
-          s[j * m + i] = x;
-        }
-      }
       // LS = L S, with L lower triangular.
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < m; j++) {
@@ -173,6 +176,152 @@ function covariancePaths(job: SdeJob, limit: CovarianceLimit, start: number, cou
   }
 }
 
+/** choleskyPsd for 2 x 2, same operations in the same order (so the same bits); false if not PSD or a
+ *  diagonal is negative (the generic kernel's repair condition). */
+function cholesky2(a11: number, a12: number, a22: number, l: Float64Array): boolean {
+  if (a11 < 0 || a22 < 0) return false;
+  let scale = 0;
+  scale = Math.max(scale, a11);
+  scale = Math.max(scale, a22);
+  const zero = PSD_PIVOT_TOLERANCE * (scale > 0 ? scale : 1);
+  if (!(a11 > zero)) {
+    if (a11 < -zero || Number.isNaN(a11)) return false;
+    l[0] = 0;
+    l[1] = 0;
+  } else {
+    const root = Math.sqrt(a11);
+    l[0] = root;
+    l[1] = a12 * (1 / root);
+  }
+  const d = a22 - l[1] * l[1];
+  if (!(d > zero)) {
+    if (d < -zero || Number.isNaN(d)) return false;
+    l[2] = 0;
+  } else l[2] = Math.sqrt(d);
+  return true;
+}
+
+/**
+ * The m = 2 case written out (the common case: one pair of inputs): closed-form 2 x 2 Cholesky and
+ * L S L^T, three normals per step, with the generic kernel's operations in the same order, so the
+ * results are bit-identical to it (tested) at several times its speed.
+ */
+function covariance2Paths(job: SdeJob, limit: CovarianceLimit, start: number, count: number, out: SdeChunk): void {
+  const steps = job.steps;
+  const dt = job.t1 / steps;
+  const sqdt = Math.sqrt(dt);
+  const sub = job.resolution / steps;
+  const gScale = 1 / Math.sqrt(sub);
+  const saves = job.saveSteps;
+  const nSaves = saves.length;
+  const threshold = job.threshold;
+  const perStep = 3 * sub;
+  const normals = new Float64Array(perStep * stepsPerRefill(perStep));
+  const v = new Float64Array(4);
+  const beta = limit.beta;
+  const offDiagonal = limit.offDiagonal;
+  const l = new Float64Array(3); // l11, l21, l22
+  const full = new Float64Array(4);
+  const scratch = new Float64Array(3 * 4 + 2);
+  const store = (a11: number, a12: number, a22: number) => {
+    v[0] = a11;
+    v[1] = a12;
+    v[2] = a12;
+    v[3] = a22;
+  };
+  for (let q = 0; q < count; q++) {
+    const rng = uniformStream(job.seed, start + q);
+    let a11 = job.v0[0];
+    let a12 = job.v0[1];
+    let a22 = job.v0[3];
+    cholesky2(a11, a12, a22, l);
+    let repairs = 0;
+    let worst = 0;
+    let next = 0;
+    let exploded = false;
+    store(a11, a12, a22);
+    while (next < nSaves && saves[next] === 0) out.values.set(v, (next++ * count + q) * 4);
+    let offset = 0;
+    let filled = 0;
+    for (let k = 0; k < steps; k++) {
+      if (offset === filled) {
+        // Draw only what the remaining steps need: short paths must not pay for a full buffer.
+        filled = Math.min(normals.length, (steps - k) * perStep);
+        fillNormals(rng, normals, 0, filled);
+        offset = 0;
+      }
+      let z0 = normals[offset];
+      let z1 = normals[offset + 1];
+      let z2 = normals[offset + 2];
+      if (sub > 1) {
+        for (let r = 1; r < sub; r++) {
+          z0 += normals[offset + 3 * r];
+          z1 += normals[offset + 3 * r + 1];
+          z2 += normals[offset + 3 * r + 2];
+        }
+        z0 *= gScale;
+        z1 *= gScale;
+        z2 *= gScale;
+      }
+      offset += perStep;
+      const s11 = Math.SQRT2 * z0;
+      const s12 = z1;
+      const s22 = Math.SQRT2 * z2;
+      const l11 = l[0];
+      const l21 = l[1];
+      const l22 = l[2];
+      // limit.drift for m = 2, entry by entry (the same functions, so the same bits).
+      const b11 = beta * a11 * a11;
+      const b12 = offDiagonal(a11, a22, a12);
+      const b22 = beta * a22 * a22;
+      // L S L^T with L = [[l11, 0], [l21, l22]], associated as the generic loops do.
+      const ls00 = l11 * s11;
+      const ls01 = l11 * s12;
+      const ls10 = l21 * s11 + l22 * s12;
+      const ls11 = l21 * s12 + l22 * s22;
+      const x11 = a11 + b11 * dt + ls00 * l11 * sqdt;
+      const x12 = a12 + b12 * dt + (ls00 * l21 + ls01 * l22) * sqdt;
+      const x22 = a22 + b22 * dt + (ls10 * l21 + ls11 * l22) * sqdt;
+      const check = x11 + x12 + x22;
+      if (!(check - check === 0) || x11 > threshold || x22 > threshold) {
+        if (check - check === 0) {
+          a11 = x11;
+          a12 = x12;
+          a22 = x22;
+        }
+        out.status[q] = PATH_EXPLODED;
+        out.explosionTime[q] = (k + 1) * dt;
+        exploded = true;
+        break;
+      }
+      a11 = x11;
+      a12 = x12;
+      a22 = x22;
+      if (!cholesky2(a11, a12, a22, l)) {
+        store(a11, a12, a22);
+        worst = Math.min(worst, projectPsdInPlace(v, 2, scratch));
+        repairs++;
+        a11 = v[0];
+        a12 = v[1];
+        a22 = v[3];
+        choleskyPsd(v, 2, full);
+        l[0] = full[0];
+        l[1] = full[2];
+        l[2] = full[3];
+      }
+      if (next < nSaves && saves[next] === k + 1) {
+        store(a11, a12, a22);
+        while (next < nSaves && saves[next] === k + 1) out.values.set(v, (next++ * count + q) * 4);
+      }
+    }
+    store(a11, a12, a22);
+    while (next < nSaves) out.values.set(v, (next++ * count + q) * 4);
+    out.repairs[q] = repairs;
+    out.worstRepair[q] = worst;
+    if (!exploded && repairs > 0) out.status[q] = PATH_REPAIRED;
+  }
+}
+
 function scalarPaths(job: SdeJob, limit: CovarianceLimit, start: number, count: number, out: SdeChunk): void {
   const steps = job.steps;
   const dt = job.t1 / steps;
@@ -182,8 +331,8 @@ function scalarPaths(job: SdeJob, limit: CovarianceLimit, start: number, count: 
   const saves = job.saveSteps;
   const nSaves = saves.length;
   const threshold = job.threshold;
-  const refill = stepsPerRefill(sub);
-  const normals = new Float64Array(sub * refill);
+  const perStep = sub;
+  const normals = new Float64Array(perStep * stepsPerRefill(perStep));
   const isCorrelation = job.kind === 'correlation';
   const nu = limit.nu;
   const beta = limit.beta;
@@ -197,10 +346,13 @@ function scalarPaths(job: SdeJob, limit: CovarianceLimit, start: number, count: 
     let next = 0;
     let exploded = false;
     while (next < nSaves && saves[next] === 0) out.values[next++ * count + q] = x;
-    let offset = normals.length;
+    let offset = 0;
+    let filled = 0;
     for (let k = 0; k < steps; k++) {
-      if (offset === normals.length) {
-        fillNormals(rng, normals);
+      if (offset === filled) {
+        // Draw only what the remaining steps need: short paths must not pay for a full buffer.
+        filled = Math.min(normals.length, (steps - k) * perStep);
+        fillNormals(rng, normals, 0, filled);
         offset = 0;
       }
       let z = normals[offset];
@@ -208,7 +360,7 @@ function scalarPaths(job: SdeJob, limit: CovarianceLimit, start: number, count: 
         for (let r = 1; r < sub; r++) z += normals[offset + r];
         z *= gScale;
       }
-      offset += sub;
+      offset += perStep;
       let xNew: number;
       if (isCorrelation) {
         const w = 1 - x * x;

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { fillNormals, nextNormal } from '../src/gaussian.js';
-import { uniformStream } from '../src/rng.js';
+import { uniformStream, uniformStreamBySeedrandom } from '../src/rng.js';
 import { erf, erfc, normalCdf } from '../src/special.js';
 import { ksOneSample } from '../src/stats.js';
 
@@ -11,6 +11,15 @@ describe('xor4096 stream', () => {
       const fast = uniformStream(seed, index);
       const oracle = seedrandom.xor4096(`${seed}:${index}`);
       for (let k = 0; k < 20000; k++) expect(fast.nextInt32()).toBe(oracle.int32());
+    }
+  });
+
+  it('seeds exactly as seedrandom does, state word for state word', () => {
+    for (const key of [[0, 0], ['a-much-longer-seed-string-that-exceeds-one-hundred-and-twenty-eight-characters-'.repeat(3), 5], [7, 99999]] as const) {
+      const fast = uniformStream(key[0], key[1]);
+      const oracle = uniformStreamBySeedrandom(key[0], key[1]);
+      expect(Array.from(fast.x)).toEqual(Array.from(oracle.x));
+      expect([fast.i, fast.w]).toEqual([oracle.i, oracle.w]);
     }
   });
 

@@ -192,3 +192,25 @@ describe('input validation', () => {
     expect(() => correlationSde(shapedSmooth('tanh', { a: 1 }))).toThrow(/correlation SDE/);
   });
 });
+
+describe('specialised m = 2 kernel', () => {
+  it('is bit-identical to the generic m x m kernel, through explosions and PSD repairs', async () => {
+    const { buildSdeJob } = await import('../sde/solve.js');
+    const { runSdeChunk } = await import('../sde/kernels.js');
+    const cases = [
+      { sde: covarianceSde(relu), t1: 1, v0: V0, stepping: constantSteps(50), saveAt: saveAt({ count: 5 }), paths: 200, seed: 1 },
+      { sde: covarianceSde(relu), t1: 2, v0: V0, stepping: constantSteps(4), paths: 500, seed: 2 },
+      { sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), t1: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(100), paths: 200, seed: 3, explosion: explosionDetection({ threshold: 1e5 }) },
+      { sde: covarianceSde(relu), t1: 1, v0: [[1, 1], [1, 1]], stepping: constantSteps(10), brownian: brownianSampling({ resolution: 40 }), paths: 100, seed: 4 },
+    ];
+    for (const options of cases) {
+      const job = buildSdeJob(options);
+      const fast = runSdeChunk(job, options.sde.limit, 0, options.paths);
+      const generic = runSdeChunk(job, options.sde.limit, 0, options.paths, true);
+      expect(Array.from(fast.values)).toEqual(Array.from(generic.values));
+      expect(Array.from(fast.status)).toEqual(Array.from(generic.status));
+      expect(Array.from(fast.repairs)).toEqual(Array.from(generic.repairs));
+      expect(Array.from(fast.explosionTime)).toEqual(Array.from(generic.explosionTime));
+    }
+  });
+});

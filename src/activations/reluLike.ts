@@ -1,7 +1,7 @@
 // Shaped ReLU-like activations: phi(x) = s+ max(x,0) + s- min(x,0) with s+- = 1 + c+- / sqrt(n)
 // (SPEC.md section 2) and their limiting drift nu(rho) sqrt(V^aa V^bb) (section 3).
 import { requireFinite, requireInteger } from '../errors.js';
-import type { Activation, CovarianceLimit, FiniteActivation } from './types.js';
+import { covarianceLimit, type Activation, type FiniteActivation } from './types.js';
 
 /** nu(rho) = (c+ - c-)^2 / (2 pi) (sqrt(1 - rho^2) - rho arccos rho), rho clamped to [-1, 1]. */
 export function reluLikeNu(cPlus: number, cMinus: number): (rho: number) => number {
@@ -33,24 +33,13 @@ export function shapedRelu(options: { cPlus: number; cMinus: number }): Activati
   const cMinus = requireFinite('activation.cMinus', options.cMinus);
   const nu = reluLikeNu(cPlus, cMinus);
   const k = ((cPlus - cMinus) * (cPlus - cMinus)) / (2 * Math.PI);
-  const limit: CovarianceLimit = {
-    beta: 0,
-    nu,
-    drift(v, m, out) {
-      for (let a = 0; a < m; a++) {
-        out[a * m + a] = 0; // nu(1) = 0: each diagonal is a driftless geometric Brownian motion
-        const vaa = v[a * m + a];
-        for (let b = a + 1; b < m; b++) {
-          const scale = Math.sqrt(vaa * v[b * m + b]);
-          let rho = scale > 0 ? v[a * m + b] / scale : 0;
-          rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
-          const x = k * (Math.sqrt(1 - rho * rho) - rho * Math.acos(rho)) * scale;
-          out[a * m + b] = x;
-          out[b * m + a] = x;
-        }
-      }
-    },
-  };
+  // nu(1) = 0: each diagonal is a driftless geometric Brownian motion (beta = 0).
+  const limit = covarianceLimit(0, nu, (vaa, vbb, vab) => {
+    const scale = Math.sqrt(vaa * vbb);
+    let rho = scale > 0 ? vab / scale : 0;
+    rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
+    return k * (Math.sqrt(1 - rho * rho) - rho * Math.acos(rho)) * scale;
+  });
   return {
     family: 'relu-like',
     name: `shaped-relu(c+=${cPlus}, c-=${cMinus})`,

@@ -2,7 +2,7 @@
 // section 2), and their limiting drift, which depends on f only through f''(0) and f'''(0) (section 3).
 import { InputError, requireFinite, requirePositive } from '../errors.js';
 import { normalCdf, normalPdf } from '../special.js';
-import type { Activation, CovarianceLimit, FiniteActivation, SmoothName } from './types.js';
+import { covarianceLimit, type Activation, type CovarianceLimit, type FiniteActivation, type SmoothName } from './types.js';
 
 /** A smooth f with f(0) = 0, f'(0) = 1 and the two derivatives that set the limit. */
 export interface SmoothFunction {
@@ -48,22 +48,8 @@ export function smoothBeta(fpp0: number, fppp0: number, a: number): number {
 function smoothLimit(fpp0: number, fppp0: number, a: number): CovarianceLimit {
   const quadratic = (fpp0 * fpp0) / (4 * a * a);
   const cubic = fppp0 / (2 * a * a);
-  return {
-    beta: smoothBeta(fpp0, fppp0, a),
-    nu: null,
-    drift(v, m, out) {
-      for (let i = 0; i < m; i++) {
-        const vii = v[i * m + i];
-        for (let j = i; j < m; j++) {
-          const vjj = v[j * m + j];
-          const vij = v[i * m + j];
-          const x = quadratic * (vii * vjj + 2 * vij * vij) + cubic * vij * (vii + vjj);
-          out[i * m + j] = x;
-          out[j * m + i] = x;
-        }
-      }
-    },
-  };
+  // On the diagonal the formula below reduces to beta (V^aa)^2.
+  return covarianceLimit(smoothBeta(fpp0, fppp0, a), null, (vaa, vbb, vab) => quadratic * (vaa * vbb + 2 * vab * vab) + cubic * vab * (vaa + vbb));
 }
 
 function applyLoop(name: SmoothName | 'custom', f: (u: number) => number, s: number): FiniteActivation['applyInPlace'] {

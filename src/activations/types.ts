@@ -20,10 +20,13 @@ export interface FiniteActivation {
   applyInPlace(buf: Float64Array, from: number, to: number): void;
 }
 
-/** The drift of the Neural Covariance SDE dV = b(V) dt + Sigma(V)^{1/2} dB for this activation. */
+/** The drift of the Neural Covariance SDE dV = b(V) dt + Sigma(V)^{1/2} dB for this activation. Both
+ *  families have b^aa = beta (V^aa)^2 and an off-diagonal b^ab that depends on (V^aa, V^bb, V^ab) only. */
 export interface CovarianceLimit {
   /** b(V) for the m x m matrix V (row-major), written to out; allocation-free. */
   drift(v: Float64Array, m: number, out: Float64Array): void;
+  /** b^ab as a function of V^aa, V^bb, V^ab (a != b). */
+  offDiagonal(vaa: number, vbb: number, vab: number): number;
   /** Diagonal drift coefficient: dX = beta X^2 dt + sqrt(2) X dB (beta = 0 for ReLU-like). */
   readonly beta: number;
   /** ReLU-like only: nu(rho), with d rho = [nu(rho) - rho (1 - rho^2)/2] dt + (1 - rho^2) dW. */
@@ -39,4 +42,24 @@ export interface Activation {
   atWidth(n: number): FiniteActivation;
   /** The SDE limit; null for unshaped baselines, whose depth-and-width limit is degenerate. */
   readonly limit: CovarianceLimit | null;
+}
+
+/** The matrix drift assembled from beta and the off-diagonal function: one definition for every m. */
+export function covarianceLimit(beta: number, nu: ((rho: number) => number) | null, offDiagonal: CovarianceLimit['offDiagonal']): CovarianceLimit {
+  return {
+    beta,
+    nu,
+    offDiagonal,
+    drift(v, m, out) {
+      for (let i = 0; i < m; i++) {
+        const vii = v[i * m + i];
+        out[i * m + i] = beta * vii * vii;
+        for (let j = i + 1; j < m; j++) {
+          const x = offDiagonal(vii, v[j * m + j], v[i * m + j]);
+          out[i * m + j] = x;
+          out[j * m + i] = x;
+        }
+      }
+    },
+  };
 }
