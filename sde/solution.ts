@@ -34,12 +34,14 @@ export function assembleSolution(
   const { m, paths } = base;
   const mm = m * m;
   const saves = base.ts.length;
-  const values = new Float64Array(saves * paths * mm);
-  const status = new Uint8Array(paths);
-  const explosionTime = new Float64Array(paths);
-  const repairs = new Uint32Array(paths);
-  const worstRepair = new Float64Array(paths);
-  for (const { start, count, result } of chunks) {
+  // One chunk covering every path (a single-threaded run) is used as it is, without a copy.
+  const whole = chunks.length === 1 && chunks[0].start === 0 && chunks[0].count === paths ? chunks[0].result : null;
+  const values = whole ? whole.values : new Float64Array(saves * paths * mm);
+  const status = whole ? whole.status : new Uint8Array(paths);
+  const explosionTime = whole ? whole.explosionTime : new Float64Array(paths);
+  const repairs = whole ? whole.repairs : new Uint32Array(paths);
+  const worstRepair = whole ? whole.worstRepair : new Float64Array(paths);
+  for (const { start, count, result } of whole ? [] : chunks) {
     for (let s = 0; s < saves; s++) {
       values.set(result.values.subarray(s * count * mm, (s + 1) * count * mm), (s * paths + start) * mm);
     }

@@ -9,7 +9,10 @@ const R = 3.6541528853610088;
 const AREA = 0.00492867323399;
 const SCALE = 8388608; // 2^23: the signed 24-bit abscissa spans [-2^23, 2^23)
 
-const K = new Float64Array(LAYERS); // |j| < K[i]: the point lies inside the layer's inner rectangle
+// |j| < K[i]: the point lies inside the layer's inner rectangle. K is the ceiling of the real bound, so
+// the int32 comparison accepts exactly the integers the real one does (Marsaglia's floor would send the
+// base layer's last in-rectangle abscissa to the tail sampler).
+const K = new Int32Array(LAYERS);
 const W = new Float64Array(LAYERS); // abscissa per unit of j
 const F = new Float64Array(LAYERS); // density exp(-x^2/2) at the layer's outer edge
 
@@ -17,7 +20,7 @@ const F = new Float64Array(LAYERS); // density exp(-x^2/2) at the layer's outer 
   let dn = R;
   let tn = R;
   const q = AREA / Math.exp(-0.5 * dn * dn);
-  K[0] = (dn / q) * SCALE;
+  K[0] = Math.ceil((dn / q) * SCALE);
   K[1] = 0;
   W[0] = q / SCALE;
   W[LAYERS - 1] = dn / SCALE;
@@ -25,7 +28,7 @@ const F = new Float64Array(LAYERS); // density exp(-x^2/2) at the layer's outer 
   F[LAYERS - 1] = Math.exp(-0.5 * dn * dn);
   for (let i = LAYERS - 2; i >= 1; i--) {
     dn = Math.sqrt(-2 * Math.log(AREA / dn + Math.exp(-0.5 * dn * dn)));
-    K[i + 1] = (dn / tn) * SCALE;
+    K[i + 1] = Math.ceil((dn / tn) * SCALE);
     tn = dn;
     F[i] = Math.exp(-0.5 * dn * dn);
     W[i] = dn / SCALE;
@@ -86,7 +89,8 @@ export function fillNormals(rng: Xor4096, out: Float64Array, offset = 0, count =
     const u = (v + (w ^ (w >>> 16))) | 0;
     const j = u >> 8;
     const layer = u & 255;
-    if (Math.abs(j) < K[layer]) {
+    const sign = j >> 31;
+    if (((j ^ sign) - sign) < K[layer]) {
       out[p] = j * W[layer];
     } else {
       rng.i = i;

@@ -35,8 +35,9 @@ export function createWorkerPool(threads = availableParallelism()): WorkerPool {
   };
 }
 
-/** Contiguous ranges covering [0, total), about four per thread so that uneven paths balance. */
-export function splitRange(total: number, threads: number, minChunk = 16): Array<[number, number]> {
+/** Contiguous ranges covering [0, total), about four per thread so that uneven paths balance; a network
+ *  sample can cost milliseconds, so even a handful of samples is split. */
+export function splitRange(total: number, threads: number, minChunk = 1): Array<[number, number]> {
   const pieces = Math.max(1, Math.min(Math.ceil(total / minChunk), threads * 4));
   const size = Math.ceil(total / pieces);
   const ranges: Array<[number, number]> = [];

@@ -214,3 +214,15 @@ describe('specialised m = 2 kernel', () => {
     }
   });
 });
+
+describe('memory', () => {
+  it('a 1e5-path solve that saves only t1 holds O(paths m^2), not per-step state for all paths', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const s = solveSync({ sde: covarianceSde(relu), t1: 1, v0: V0, stepping: constantSteps(40), paths: 100_000, seed: 9 });
+    const grown = process.memoryUsage().arrayBuffers - before;
+    // The result is 1e5 x 4 doubles (3.2 MB) plus per-path status arrays (~2 MB); per-step state for
+    // every path would be 40 times the result (128 MB).
+    expect(s.values.data.length).toBe(400_000);
+    expect(grown).toBeLessThan(16 * 2 ** 20);
+  });
+});
