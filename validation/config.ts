@@ -32,7 +32,7 @@ export const pointSchema = z
 
 export const validationSchema = pointSchema
   .extend({
-    widths: z.array(z.number().int().min(2)).min(2).default([16, 32, 64, 128, 256]),
+    widths: z.array(z.number().int().min(2)).min(2).default([4, 8, 16, 32, 64, 128]),
   })
   .strict();
 
