@@ -6,7 +6,7 @@ import type { NdArray } from 'ndarray';
 import type { Activation } from '../src/activations/index.js';
 import { InputError, requireInteger, requirePositive, requireSeed } from '../src/errors.js';
 import { choleskyPsd, toFlatMatrix, validateCovariance } from '../src/linalg.js';
-import { runRanges, type WorkerPool } from '../src/parallel.js';
+import { requireTransferable, runRanges, type WorkerPool } from '../src/parallel.js';
 import { PATH_EXPLODED, PATH_FINISHED, PATH_REPAIRED } from '../sde/kernels.js';
 import type { MatrixInput } from '../sde/solve.js';
 import { chainChunk } from './chain.js';
@@ -228,9 +228,7 @@ export function sampleNetworksSync(options: NetworkOptions): NetworkSample {
 export async function sampleNetworks(options: NetworkOptions): Promise<NetworkSample> {
   const job = buildNetworkJob(options);
   const spec = options.activation.spec;
-  if (options.threads !== undefined && options.threads !== 1 && spec === null) {
-    throw new InputError('threads', options.threads, 'must be 1 for a custom activation (its function cannot be sent to a worker)');
-  }
+  requireTransferable(spec, options.threads);
   const chunks = await runRanges<NetworkChunk>(
     options.samples,
     options.threads,

@@ -4,7 +4,7 @@
 import type { CovarianceLimit } from '../src/activations/index.js';
 import { fillNormals } from '../src/gaussian.js';
 import { choleskyPsd, projectPsdInPlace, PSD_PIVOT_TOLERANCE } from '../src/linalg.js';
-import { uniformStream } from '../src/rng.js';
+import { uniformStream, type Xor4096 } from '../src/rng.js';
 
 export const PATH_FINISHED = 0;
 export const PATH_EXPLODED = 1;
@@ -49,9 +49,33 @@ export function allocateChunk(job: SdeJob, count: number): SdeChunk {
   };
 }
 
-/** Normals come in blocks of several steps to amortise the call into the generator. */
-function stepsPerRefill(perStep: number): number {
-  return Math.max(1, Math.floor(4096 / perStep));
+/**
+ * One path's normals, drawn in blocks of whole steps (amortising the call into the generator) but
+ * never more than the path's remaining steps need: short paths must not pay for a full buffer. The
+ * draw order is the stream order whatever the block size, so results do not depend on it.
+ */
+class StepNormals {
+  readonly data: Float64Array;
+  private offset = 0;
+  private filled = 0;
+  constructor(readonly perStep: number) {
+    this.data = new Float64Array(perStep * Math.max(1, Math.floor(4096 / perStep)));
+  }
+  reset(): void {
+    this.offset = 0;
+    this.filled = 0;
+  }
+  /** Offset in `data` of step k's normals, of `steps` in the path. */
+  next(rng: Xor4096, k: number, steps: number): number {
+    if (this.offset === this.filled) {
+      this.filled = Math.min(this.data.length, (steps - k) * this.perStep);
+      fillNormals(rng, this.data, 0, this.filled);
+      this.offset = 0;
+    }
+    const at = this.offset;
+    this.offset += this.perStep;
+    return at;
+  }
 }
 
 /** `generic` forces the general m x m kernel (tests hold the specialised m = 2 kernel against it). */
@@ -77,7 +101,8 @@ function covariancePaths(job: SdeJob, limit: CovarianceLimit, start: number, cou
   // S is symmetric: m(m+1)/2 independent normals per step (upper triangle, row by row).
   const tri = (m * (m + 1)) / 2;
   const perStep = tri * sub;
-  const normals = new Float64Array(perStep * stepsPerRefill(perStep));
+  const source = new StepNormals(perStep);
+  const normals = source.data;
   let v = new Float64Array(mm);
   let vNew = new Float64Array(mm);
   const l = new Float64Array(mm);
@@ -96,15 +121,9 @@ function covariancePaths(job: SdeJob, limit: CovarianceLimit, start: number, cou
     let next = 0;
     let exploded = false;
     while (next < nSaves && saves[next] === 0) out.values.set(v, (next++ * count + q) * mm);
-    let offset = 0;
-    let filled = 0;
+    source.reset();
     for (let k = 0; k < steps; k++) {
-      if (offset === filled) {
-        // Draw only what the remaining steps need: short paths must not pay for a full buffer.
-        filled = Math.min(normals.length, (steps - k) * perStep);
-        fillNormals(rng, normals, 0, filled);
-        offset = 0;
-      }
+      const offset = source.next(rng, k, steps);
       // S_ii ~ N(0, 2), S_ij ~ N(0, 1): the law of (G + G^T)/sqrt(2), so L S L^T has the SDE's covariance.
       // Over finer Brownian increments the step's normal is their normalised sum.
       let e = 0;
@@ -122,7 +141,6 @@ function covariancePaths(job: SdeJob, limit: CovarianceLimit, start: number, cou
           }
         }
       }
-      offset += perStep;
       // LS = L S, with L lower triangular.
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < m; j++) {
@@ -216,7 +234,8 @@ function covariance2Paths(job: SdeJob, limit: CovarianceLimit, start: number, co
   const nSaves = saves.length;
   const threshold = job.threshold;
   const perStep = 3 * sub;
-  const normals = new Float64Array(perStep * stepsPerRefill(perStep));
+  const source = new StepNormals(perStep);
+  const normals = source.data;
   const v = new Float64Array(4);
   const beta = limit.beta;
   const offDiagonal = limit.offDiagonal;
@@ -241,15 +260,9 @@ function covariance2Paths(job: SdeJob, limit: CovarianceLimit, start: number, co
     let exploded = false;
     store(a11, a12, a22);
     while (next < nSaves && saves[next] === 0) out.values.set(v, (next++ * count + q) * 4);
-    let offset = 0;
-    let filled = 0;
+    source.reset();
     for (let k = 0; k < steps; k++) {
-      if (offset === filled) {
-        // Draw only what the remaining steps need: short paths must not pay for a full buffer.
-        filled = Math.min(normals.length, (steps - k) * perStep);
-        fillNormals(rng, normals, 0, filled);
-        offset = 0;
-      }
+      const offset = source.next(rng, k, steps);
       let z0 = normals[offset];
       let z1 = normals[offset + 1];
       let z2 = normals[offset + 2];
@@ -263,7 +276,6 @@ function covariance2Paths(job: SdeJob, limit: CovarianceLimit, start: number, co
         z1 *= gScale;
         z2 *= gScale;
       }
-      offset += perStep;
       const s11 = Math.SQRT2 * z0;
       const s12 = z1;
       const s22 = Math.SQRT2 * z2;
@@ -332,7 +344,8 @@ function scalarPaths(job: SdeJob, limit: CovarianceLimit, start: number, count: 
   const nSaves = saves.length;
   const threshold = job.threshold;
   const perStep = sub;
-  const normals = new Float64Array(perStep * stepsPerRefill(perStep));
+  const source = new StepNormals(perStep);
+  const normals = source.data;
   const isCorrelation = job.kind === 'correlation';
   const nu = limit.nu;
   const beta = limit.beta;
@@ -346,21 +359,14 @@ function scalarPaths(job: SdeJob, limit: CovarianceLimit, start: number, count: 
     let next = 0;
     let exploded = false;
     while (next < nSaves && saves[next] === 0) out.values[next++ * count + q] = x;
-    let offset = 0;
-    let filled = 0;
+    source.reset();
     for (let k = 0; k < steps; k++) {
-      if (offset === filled) {
-        // Draw only what the remaining steps need: short paths must not pay for a full buffer.
-        filled = Math.min(normals.length, (steps - k) * perStep);
-        fillNormals(rng, normals, 0, filled);
-        offset = 0;
-      }
+      const offset = source.next(rng, k, steps);
       let z = normals[offset];
       if (sub > 1) {
         for (let r = 1; r < sub; r++) z += normals[offset + r];
         z *= gScale;
       }
-      offset += perStep;
       let xNew: number;
       if (isCorrelation) {
         const w = 1 - x * x;

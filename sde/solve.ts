@@ -3,7 +3,7 @@
 import type { Matrix } from 'ml-matrix';
 import { InputError, requireFinite, requireInteger, requirePositive, requireSeed } from '../src/errors.js';
 import { toFlatMatrix, validateCovariance } from '../src/linalg.js';
-import { runRanges, type WorkerPool } from '../src/parallel.js';
+import { requireTransferable, runRanges, type WorkerPool } from '../src/parallel.js';
 import {
   constantSteps,
   eulerMaruyama,
@@ -120,9 +120,7 @@ export function solveSync(options: SolveOptions): Solution {
 export async function solve(options: SolveOptions): Promise<Solution> {
   const job = buildSdeJob(options);
   const spec = options.sde.activation.spec;
-  if (options.threads !== undefined && options.threads !== 1 && spec === null) {
-    throw new InputError('threads', options.threads, 'must be 1 for a custom activation (its function cannot be sent to a worker)');
-  }
+  requireTransferable(spec, options.threads);
   const chunks = await runRanges<SdeChunk>(
     options.paths,
     options.threads,

@@ -35,6 +35,13 @@ export function createWorkerPool(threads = availableParallelism()): WorkerPool {
   };
 }
 
+/** Custom activations hold a function, which cannot cross to a worker: they run on one thread only. */
+export function requireTransferable(spec: unknown, threads: number | WorkerPool | undefined): void {
+  if (threads !== undefined && threads !== 1 && spec === null) {
+    throw new InputError('threads', typeof threads === 'number' ? threads : threads.threads, 'must be 1 for a custom activation (its function cannot be sent to a worker)');
+  }
+}
+
 /** Contiguous ranges covering [0, total), about four per thread so that uneven paths balance; a network
  *  sample can cost milliseconds, so even a handful of samples is split. */
 export function splitRange(total: number, threads: number, minChunk = 1): Array<[number, number]> {

@@ -118,6 +118,13 @@ describe('parameter scans', () => {
   });
 });
 
+describe('threads', () => {
+  it('a validation point (solver and networks on a worker pool) equals the single-threaded one', async () => {
+    const config = parseConfig(pointSchema, { ...SMALL, seed: 'threads' });
+    expect(pointRow(await runPoint(config, { threads: 2 }))).toEqual(pointRow(await runPoint(config)));
+  });
+});
+
 describe('command line', () => {
   const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
 
