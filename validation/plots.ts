@@ -141,8 +141,9 @@ export function seriesSpec(options: {
   logY?: boolean;
   lines?: boolean;
 }): TopLevelSpec {
-  const xs = { type: (options.logX ? 'log' : 'linear') as 'log' | 'linear', zero: false };
-  const ys = { type: (options.logY ? 'log' : 'linear') as 'log' | 'linear', zero: false };
+  // `zero` only means something on a linear scale (vega warns when it is set on a log one).
+  const xs = options.logX ? { type: 'log' as const } : { type: 'linear' as const, zero: false };
+  const ys = options.logY ? { type: 'log' as const } : { type: 'linear' as const, zero: false };
   const withBars = options.points.filter((p) => p.lo !== undefined && p.hi !== undefined);
   return {
     $schema: SCHEMA,
