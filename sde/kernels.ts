@@ -39,6 +39,23 @@ export interface SdeChunk {
   readonly worstRepair: Float64Array;
 }
 
+/** What every kernel derives from a job: the step, the Brownian sub-steps per step and the saves. */
+function stepConstants(job: SdeJob) {
+  const dt = job.t1 / job.steps;
+  const sub = job.resolution / job.steps;
+  return {
+    steps: job.steps,
+    dt,
+    sqdt: Math.sqrt(dt),
+    /** Brownian increments per step; their sum is scaled by gScale to one standard normal. */
+    sub,
+    gScale: 1 / Math.sqrt(sub),
+    saves: job.saveSteps,
+    nSaves: job.saveSteps.length,
+    threshold: job.threshold,
+  };
+}
+
 export function allocateChunk(job: SdeJob, count: number): SdeChunk {
   return {
     values: new Float64Array(job.saveSteps.length * count * job.m * job.m),
@@ -90,14 +107,7 @@ export function runSdeChunk(job: SdeJob, limit: CovarianceLimit, start: number, 
 function covariancePaths(job: SdeJob, limit: CovarianceLimit, start: number, count: number, out: SdeChunk): void {
   const m = job.m;
   const mm = m * m;
-  const steps = job.steps;
-  const dt = job.t1 / steps;
-  const sqdt = Math.sqrt(dt);
-  const sub = job.resolution / steps;
-  const gScale = 1 / Math.sqrt(sub);
-  const saves = job.saveSteps;
-  const nSaves = saves.length;
-  const threshold = job.threshold;
+  const { steps, dt, sqdt, sub, gScale, saves, nSaves, threshold } = stepConstants(job);
   // S is symmetric: m(m+1)/2 independent normals per step (upper triangle, row by row).
   const tri = (m * (m + 1)) / 2;
   const perStep = tri * sub;
@@ -225,14 +235,7 @@ function cholesky2(a11: number, a12: number, a22: number, l: Float64Array): bool
  * results are bit-identical to it (tested) at several times its speed.
  */
 function covariance2Paths(job: SdeJob, limit: CovarianceLimit, start: number, count: number, out: SdeChunk): void {
-  const steps = job.steps;
-  const dt = job.t1 / steps;
-  const sqdt = Math.sqrt(dt);
-  const sub = job.resolution / steps;
-  const gScale = 1 / Math.sqrt(sub);
-  const saves = job.saveSteps;
-  const nSaves = saves.length;
-  const threshold = job.threshold;
+  const { steps, dt, sqdt, sub, gScale, saves, nSaves, threshold } = stepConstants(job);
   const perStep = 3 * sub;
   const source = new StepNormals(perStep);
   const normals = source.data;
@@ -335,14 +338,7 @@ function covariance2Paths(job: SdeJob, limit: CovarianceLimit, start: number, co
 }
 
 function scalarPaths(job: SdeJob, limit: CovarianceLimit, start: number, count: number, out: SdeChunk): void {
-  const steps = job.steps;
-  const dt = job.t1 / steps;
-  const sqdt = Math.sqrt(dt);
-  const sub = job.resolution / steps;
-  const gScale = 1 / Math.sqrt(sub);
-  const saves = job.saveSteps;
-  const nSaves = saves.length;
-  const threshold = job.threshold;
+  const { steps, dt, sqdt, sub, gScale, saves, nSaves, threshold } = stepConstants(job);
   const perStep = sub;
   const source = new StepNormals(perStep);
   const normals = source.data;
