@@ -32,6 +32,7 @@ export function chainChunk(job: NetworkJob, act: FiniteActivation, start: number
   const v = new Float64Array(ss);
   const l = new Float64Array(ss);
   const scratch = new Float64Array(3 * ss + side);
+  const previous = new Float64Array(ss);
   const logitNormals = new Float64Array(job.outputs * side);
   for (let q = 0; q < count; q++) {
     const rng = uniformStream(job.seed, start + q);
@@ -50,7 +51,6 @@ export function chainChunk(job: NetworkJob, act: FiniteActivation, start: number
       fillNormals(rng, z);
       correlateRows(z, n, side, l);
       applyFeatures(z, n, job.m, job.derivatives, act);
-      const previous = scratch.subarray(0, ss);
       previous.set(v);
       const maxDiag = gramInto(z, n, side, scale, v);
       if (!(maxDiag <= job.threshold)) {

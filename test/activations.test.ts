@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activationFromSpec, customSmooth, parseActivation, shapedRelu, shapedSmooth, SMOOTH_FUNCTIONS, unshaped } from '../src/activations/index.js';
-import { gaussHermite, gaussianExpectation } from '../validation/cumulants.js';
+import { gaussHermite } from '../validation/cumulants.js';
 
 // The one-object design is only sound if each activation's finite-width map and its SDE drift agree:
 // n (c E[phi(z_a) phi(z_b)] - V^ab) -> b^ab(V) as n -> infinity, z ~ N(0, V).

@@ -7,9 +7,7 @@ import { sampleNetworks, type NetworkSample } from '../networks/index.js';
 import { constantSteps, covarianceSde, saveAt, solve, type Solution } from '../sde/index.js';
 import { compareSamples, type SampleComparison } from './compare.js';
 import type { PointConfig } from './config.js';
-import { logitKurtosis, observable, survivingFraction, type ObservableName } from './observables.js';
-
-export const COMPARED: readonly ObservableName[] = ['rho', 'logVaa', 'Vaa', 'Vab'];
+import { logitKurtosis, observable, OBSERVABLES, survivingFraction, type ObservableName } from './observables.js';
 
 export interface PointResult {
   readonly config: PointConfig;
@@ -66,7 +64,7 @@ export async function runPoint(config: PointConfig, options: PointRunOptions = {
     threads: options.threads,
   });
   const comparisons: Partial<Record<ObservableName, SampleComparison>> = {};
-  for (const name of COMPARED) {
+  for (const name of OBSERVABLES) {
     const a = observable(network, name);
     const b = observable(sde, name);
     if (a.length >= 2 && b.length >= 2) comparisons[name] = compareSamples(a, b);

@@ -1,7 +1,7 @@
 // The validation report as Markdown (a summary a person reads in a terminal or a pull request) and
 // as a self-contained HTML page with SVG plots.
 import { fmt, htmlPage, htmlTable, markdownTable } from './page.js';
-import { OBSERVABLE_LABELS, type ObservableName } from './observables.js';
+import { OBSERVABLE_LABELS, OBSERVABLES, type ObservableName } from './observables.js';
 import { convergenceSpec, histogramSpec, pathsSpec, qqSpec, renderSvg } from './plots.js';
 import type { ValidationReport } from './validate.js';
 
@@ -73,7 +73,7 @@ ${rates}
 
 export async function validationHtml(r: ValidationReport): Promise<string> {
   const figures: string[] = [];
-  for (const name of ['rho', 'logVaa', 'Vaa', 'Vab'] as ObservableName[]) {
+  for (const name of OBSERVABLES) {
     const h = r.histograms[name];
     if (h) figures.push(await renderSvg(histogramSpec(h, OBSERVABLE_LABELS[name])));
   }

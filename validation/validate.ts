@@ -7,7 +7,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import type { SampleComparison } from './compare.js';
 import { parseConfig, validationSchema, type ValidationConfig } from './config.js';
 import { PATH_EXPLODED } from '../sde/kernels.js';
-import { OBSERVABLE_LABELS, observable, pathObservable, type CovarianceSamples, type ObservableName } from './observables.js';
+import { observable, OBSERVABLES, pathObservable, type CovarianceSamples, type ObservableName } from './observables.js';
 import { pointRow, runPoint, type PointRow } from './point.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 
@@ -105,7 +105,7 @@ export async function validate(config: unknown = {}, options: ValidateOptions = 
   options.onStage?.('convergence in width');
   const widths = await widthStudy(cfg, cfg.widths, point.sde, { threads: options.threads, onLevel: (n) => options.onStage?.(`width ${n}`) });
   const histograms: Partial<Record<ObservableName, Histogram>> = {};
-  for (const name of Object.keys(OBSERVABLE_LABELS) as ObservableName[]) {
+  for (const name of OBSERVABLES) {
     const a = observable(point.sde, name);
     const b = observable(point.network, name);
     if (a.length < 2 || b.length < 2) continue;

@@ -2,7 +2,7 @@
 import { InputError, formatValue } from '../errors.js';
 import { shapedRelu } from './reluLike.js';
 import { SMOOTH_FUNCTIONS, shapedSmooth } from './smooth.js';
-import type { Activation, ActivationSpec } from './types.js';
+import type { Activation } from './types.js';
 import { unshaped } from './unshaped.js';
 
 export * from './types.js';
@@ -49,8 +49,4 @@ export function parseActivation(text: string, field = 'activation'): Activation 
     text,
     'is not a known activation: use relu:<c+>,<c->, tanh|sin|swish|softplus|gelu:<a>, or relu|tanh|linear (unshaped)',
   );
-}
-
-export function describeActivation(activation: Activation): ActivationSpec | { family: string; name: string } {
-  return activation.spec ?? { family: activation.family, name: activation.name };
 }
