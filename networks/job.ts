@@ -1,9 +1,16 @@
 // The plain-data description of a network sampling run and the per-range output, shared by the two
 // samplers and the worker threads. With `derivatives`, the state is the joint 2m x 2m covariance of
 // (z^a, dz^a), dz^a the derivative of z^a along an input direction u^a.
+import type { ActivationSpec } from '../src/activations/index.js';
+import type { GeneratorName } from '../src/random/streams.js';
+
+export type NetworkMethod = 'chain' | 'explicit';
+export const NETWORK_METHODS: readonly NetworkMethod[] = ['chain', 'explicit'];
 
 export interface NetworkJob {
-  readonly method: 'chain' | 'explicit';
+  readonly method: NetworkMethod;
+  /** Rebuilt in workers; null for a custom activation (calling thread only). */
+  readonly activation: ActivationSpec | null;
   /** Number of inputs m. */
   readonly m: number;
   /** Track input derivatives: state side M = 2m instead of m. */
@@ -19,32 +26,23 @@ export interface NetworkJob {
   readonly recordLayers: readonly number[];
   /** Output logits drawn per sample at the last layer. */
   readonly outputs: number;
+  /** A sample explodes when max_a V^aa_l exceeds this (in units of V). */
   readonly threshold: number;
-  readonly seed: number | string;
+  readonly seed: number;
+  readonly purpose: string;
+  readonly generator: GeneratorName;
 }
 
 export interface NetworkChunk {
   /** (records, count, M, M). */
-  readonly values: Float64Array;
+  values: Float64Array;
   /** (count, outputs, M). */
-  readonly logits: Float64Array;
-  readonly status: Uint8Array;
+  logits: Float64Array;
+  status: Uint8Array;
   /** Layer at which max_a V^aa crossed the threshold; -1 where it did not. */
-  readonly explosionLayer: Int32Array;
-  readonly repairs: Uint32Array;
+  explosionLayer: Int32Array;
 }
 
 export function stateSide(job: Pick<NetworkJob, 'm' | 'derivatives'>): number {
   return job.derivatives ? 2 * job.m : job.m;
-}
-
-export function allocateNetworkChunk(job: NetworkJob, count: number): NetworkChunk {
-  const side = stateSide(job);
-  return {
-    values: new Float64Array(job.recordLayers.length * count * side * side),
-    logits: new Float64Array(count * job.outputs * side),
-    status: new Uint8Array(count),
-    explosionLayer: new Int32Array(count).fill(-1),
-    repairs: new Uint32Array(count),
-  };
 }

@@ -2,24 +2,26 @@
 // worker threads, bit-identical either way) and assemble tensors shaped (layers, samples, m, m) like
 // the solver's, so validation treats both sides alike.
 import ndarray from 'ndarray';
-import type { NdArray } from 'ndarray';
 import type { Activation } from '../src/activations/index.js';
-import { InputError, requireInteger, requirePositive, requireSeed } from '../src/errors.js';
-import { choleskyPsd, toFlatMatrix, validateCovariance } from '../src/linalg.js';
-import { requireTransferable, runRanges, type WorkerPool } from '../src/parallel.js';
-import { PATH_EXPLODED, PATH_FINISHED, PATH_REPAIRED } from '../sde/kernels.js';
-import type { MatrixInput } from '../sde/solve.js';
-import { chainChunk } from './chain.js';
-import { explicitChunk } from './explicit.js';
-import { stateSide, type NetworkChunk, type NetworkJob } from './job.js';
+import { runBlocks, siblingModule, type FieldLayout } from '../src/blocks.js';
+import { InputError, requireChoice, requireInteger, requirePositive } from '../src/errors.js';
+import { requireMemory } from '../src/limits.js';
+import { choleskyPsd, toFlatMatrix, validateCovariance, type MatrixInput } from '../src/linalg.js';
+import { GENERATORS, PURPOSES, requireSeed, type GeneratorName } from '../src/random/streams.js';
+import { countStatus, type CovarianceSamples, type NdArray, type StatusCounts } from '../src/results.js';
+import { NETWORK_METHODS, stateSide, type NetworkChunk, type NetworkJob, type NetworkMethod } from './job.js';
+import { NETWORK_BLOCK, sampleRange } from './range.js';
+
+/** The default explosion threshold, relative to the largest input variance (as on the SDE side). */
+export const NETWORK_THRESHOLD_FACTOR = 1e4;
 
 export interface NetworkOptions {
   activation: Activation;
   /** Width n of every hidden layer. */
   n: number;
-  /** Number of hidden layers d; or give `ratio`. */
+  /** Number of hidden layers d; or give `ratio`, not both. */
   depth?: number;
-  /** Depth-to-width ratio T: d = round(T n). */
+  /** Depth-to-width ratio T: d = round(T n) (at least 1). */
   ratio?: number;
   /** Gram matrix of the inputs, <x^a, x^b>/n_in; with `derivatives`, the joint 2m x 2m Gram of (x, u). */
   v0?: MatrixInput;
@@ -30,21 +32,25 @@ export interface NetworkOptions {
   /** Also track dz^a, the derivative of each pre-activation along u^a. */
   derivatives?: boolean;
   samples: number;
-  seed: number | string;
+  /** An integer in [0, 2^53 - 1]. */
+  seed: number;
   /** 'chain' (default, O(n m^2) per layer) or 'explicit' (every weight drawn, O(n^2 m)). */
-  method?: 'chain' | 'explicit';
+  method?: NetworkMethod;
   /** Layers to record: explicit list (0 = inputs) or `count` equally spaced; default the last layer. */
   record?: { layers?: readonly number[]; count?: number };
   /** Output logits per sample (each N(0, V_d) given V_d). Default 1. */
   outputs?: number;
-  /** A sample explodes when max_a V^aa_l exceeds this (default 1e8 times the largest input variance). */
+  /** A sample explodes when max_a V^aa_l exceeds this (default 1e4 times the largest input variance). */
   explosion?: { threshold?: number };
-  threads?: number | WorkerPool;
+  /** The stream family (default 'network'); sample p uses stream p of it. */
+  streams?: { purpose?: string; generator?: GeneratorName };
+  /** Worker threads (1, the default: this thread). Results do not depend on it. */
+  threads?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface NetworkSample {
-  readonly method: 'chain' | 'explicit';
+export interface NetworkSample extends CovarianceSamples {
+  readonly method: NetworkMethod;
   readonly m: number;
   /** State side: m, or 2m with derivatives (rows/columns m..2m-1 are the dz blocks). */
   readonly side: number;
@@ -61,8 +67,7 @@ export interface NetworkSample {
   readonly status: Uint8Array;
   /** Layer of explosion, -1 where none. */
   readonly explosionLayer: Int32Array;
-  readonly repairs: Uint32Array;
-  readonly counts: { finished: number; exploded: number; repaired: number };
+  readonly counts: StatusCounts;
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
@@ -84,17 +89,23 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
   if (options == null || typeof options !== 'object') throw new InputError('options', options, 'must be an object');
   const act = options.activation;
   if (!act || typeof act.atWidth !== 'function') throw new InputError('activation', act, 'must be an activation object');
-  const n = requireInteger('n', options.n, 1);
+  const n = requireInteger('n', options.n, 1, 1 << 20);
   let depth: number;
+  if (options.depth !== undefined && options.ratio !== undefined) throw new InputError('ratio', options.ratio, `conflicts with depth (${options.depth}): give one of them`);
   if (options.depth !== undefined) depth = requireInteger('depth', options.depth, 1);
-  else if (options.ratio !== undefined) depth = Math.max(1, Math.round(requirePositive('ratio', options.ratio) * n));
-  else throw new InputError('depth', undefined, 'or ratio must be given');
-  requireInteger('samples', options.samples, 1);
+  else if (options.ratio !== undefined) {
+    const ratio = requirePositive('ratio', options.ratio);
+    depth = Math.round(ratio * n);
+    if (depth < 1) throw new InputError('ratio', ratio, `gives depth round(${ratio} * ${n}) = 0; it must be at least ${(0.5 / n).toPrecision(3)} at width ${n}`);
+  } else throw new InputError('depth', undefined, 'or ratio must be given');
+  const samples = requireInteger('samples', options.samples, 1);
   const seed = requireSeed('seed', options.seed);
-  const method = options.method ?? 'chain';
-  if (method !== 'chain' && method !== 'explicit') throw new InputError('method', method, 'must be "chain" or "explicit"');
+  const method = requireChoice('method', options.method ?? 'chain', NETWORK_METHODS);
   const derivatives = options.derivatives ?? false;
-  const outputs = requireInteger('outputs', options.outputs ?? 1, 1);
+  const outputs = requireInteger('outputs', options.outputs ?? 1, 1, 1 << 16);
+  const purpose = options.streams?.purpose ?? PURPOSES.network;
+  if (typeof purpose !== 'string' || purpose.length === 0) throw new InputError('streams.purpose', purpose, 'must be a non-empty string');
+  const generator = requireChoice('streams.generator', options.streams?.generator ?? 'xoshiro128++', GENERATORS);
 
   let v0: Float64Array;
   let side: number;
@@ -110,10 +121,12 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
     inputDim = g.dim;
     inputs = g.x;
     v0 = new Float64Array(side * side);
-    for (let a = 0; a < side; a++) for (let b = 0; b < side; b++) {
-      let s = 0;
-      for (let k = 0; k < inputDim; k++) s += g.x[k * side + a] * g.x[k * side + b];
-      v0[a * side + b] = s / inputDim;
+    for (let a = 0; a < side; a++) {
+      for (let b = 0; b < side; b++) {
+        let s = 0;
+        for (let k = 0; k < inputDim; k++) s += g.x[k * side + a] * g.x[k * side + b];
+        v0[a * side + b] = s / inputDim;
+      }
     }
   } else if (options.v0 !== undefined) {
     const flat = toFlatMatrix('v0', options.v0);
@@ -123,12 +136,13 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
   } else {
     throw new InputError('v0', undefined, 'or inputs must be given');
   }
+  if (side > 64) throw new InputError('v0', `${side}x${side} matrix`, 'must have at most 64 rows (the layer costs O(n m^2))');
   validateCovariance('v0', v0, side);
   const m = derivatives ? side / 2 : side;
   if (method === 'explicit' && inputs === null) {
     // Inputs with Gram v0: n_in = side and x^a = sqrt(side) (row a of L), L L^T = v0.
     const l = new Float64Array(side * side);
-    choleskyPsd(v0, side, l);
+    choleskyPsd(v0, side, l, 1e-12, true);
     inputDim = side;
     inputs = new Array<number>(side * side);
     for (let k = 0; k < side; k++) for (let a = 0; a < side; a++) inputs[k * side + a] = Math.sqrt(side) * l[a * side + k];
@@ -146,10 +160,14 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
   }
   let scale = 0;
   for (let a = 0; a < m; a++) scale = Math.max(scale, v0[a * side + a]);
-  const threshold = options.explosion?.threshold ?? 1e8 * scale;
+  const threshold = options.explosion?.threshold ?? NETWORK_THRESHOLD_FACTOR * scale;
   requirePositive('explosion.threshold', threshold);
+  if (!(threshold > scale)) throw new InputError('explosion.threshold', threshold, `must exceed the largest input variance ${scale}`);
+  const ss = side * side;
+  requireMemory('samples', samples, (recordLayers.length * ss + outputs * side) * samples * 8 + samples * 5, recordLayers.length * samples * ss, 'the recorded layers');
   return {
     method,
+    activation: act.spec,
     m,
     derivatives,
     v0: Array.from(v0),
@@ -161,33 +179,24 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
     outputs,
     threshold,
     seed,
+    purpose,
+    generator,
   };
 }
 
-export function runNetworkChunk(job: NetworkJob, activation: Activation, start: number, count: number): NetworkChunk {
-  const act = activation.atWidth(job.n);
-  return job.method === 'chain' ? chainChunk(job, act, start, count) : explicitChunk(job, act, start, count);
+function layout(job: NetworkJob): { [K in keyof NetworkChunk]: FieldLayout } {
+  const side = stateSide(job);
+  return {
+    values: { outer: job.recordLayers.length, inner: side * side },
+    logits: { outer: 1, inner: job.outputs * side },
+    status: { outer: 1, inner: 1 },
+    explosionLayer: { outer: 1, inner: 1 },
+  };
 }
 
-function assemble(job: NetworkJob, options: NetworkOptions, chunks: ReadonlyArray<{ start: number; count: number; result: NetworkChunk }>): NetworkSample {
+function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk): NetworkSample {
   const side = stateSide(job);
-  const ss = side * side;
   const samples = options.samples;
-  const records = job.recordLayers.length;
-  const values = new Float64Array(records * samples * ss);
-  const logits = new Float64Array(samples * job.outputs * side);
-  const status = new Uint8Array(samples);
-  const explosionLayer = new Int32Array(samples);
-  const repairs = new Uint32Array(samples);
-  for (const { start, count, result } of chunks) {
-    for (let r = 0; r < records; r++) values.set(result.values.subarray(r * count * ss, (r + 1) * count * ss), (r * samples + start) * ss);
-    logits.set(result.logits, start * job.outputs * side);
-    status.set(result.status, start);
-    explosionLayer.set(result.explosionLayer, start);
-    repairs.set(result.repairs, start);
-  }
-  const tally = [0, 0, 0];
-  for (const s of status) tally[s]++;
   return {
     method: job.method,
     m: job.m,
@@ -197,12 +206,11 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunks: ReadonlyArra
     samples,
     layers: Int32Array.from(job.recordLayers),
     ts: Float64Array.from(job.recordLayers, (l) => l / job.n),
-    values: ndarray(values, [records, samples, side, side]),
-    logits: ndarray(logits, [samples, job.outputs, side]),
-    status,
-    explosionLayer,
-    repairs,
-    counts: { finished: tally[PATH_FINISHED], exploded: tally[PATH_EXPLODED], repaired: tally[PATH_REPAIRED] },
+    values: ndarray(chunk.values, [job.recordLayers.length, samples, side, side]),
+    logits: ndarray(chunk.logits, [samples, job.outputs, side]),
+    status: chunk.status,
+    explosionLayer: chunk.explosionLayer,
+    counts: countStatus(chunk.status),
     settings: {
       activation: options.activation.spec ?? options.activation.name,
       method: job.method,
@@ -212,31 +220,46 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunks: ReadonlyArra
       derivatives: job.derivatives,
       explosionThreshold: job.threshold,
       seed: job.seed,
+      streams: job.purpose,
+      generator: job.generator,
     },
   };
 }
 
+const KERNEL_MODULE = siblingModule(import.meta.url, 'range');
+
 /** Sample finite networks on this thread. */
 export function sampleNetworksSync(options: NetworkOptions): NetworkSample {
   const job = buildNetworkJob(options);
-  const result = runNetworkChunk(job, options.activation, 0, options.samples);
+  const chunk = sampleRange(job, 0, options.samples, options.activation);
   options.onProgress?.(options.samples, options.samples);
-  return assemble(job, options, [{ start: 0, count: options.samples, result }]);
+  return assemble(job, options, chunk);
 }
 
-/** Sample finite networks, on worker threads when `threads` > 1 (bit-identical to the sync call). */
+/**
+ * Sample finite networks, on worker threads when `threads` > 1 (bit-identical to the sync call).
+ * @example
+ * const net = await sampleNetworks({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 256, ratio: 1,
+ *   v0: [[1, 0.5], [0.5, 1]], samples: 2000, seed: 7 });
+ * net.values.shape; // [1, 2000, 2, 2]
+ */
 export async function sampleNetworks(options: NetworkOptions): Promise<NetworkSample> {
   const job = buildNetworkJob(options);
-  const spec = options.activation.spec;
-  requireTransferable(spec, options.threads);
-  const chunks = await runRanges<NetworkChunk>(
-    options.samples,
-    options.threads,
-    (start, count) => runNetworkChunk(job, options.activation, start, count),
-    (start, count) => ({ type: 'network', job, activation: spec, start, count }),
-    options.onProgress,
-  );
-  return assemble(job, options, chunks);
+  const threads = options.threads ?? 1;
+  if (threads !== 1 && job.activation === null) {
+    throw new InputError('threads', threads, 'must be 1 for a custom activation (its function cannot be sent to a worker)');
+  }
+  const activation = options.activation;
+  const chunk = await runBlocks<NetworkJob, NetworkChunk>({
+    kernel: { module: KERNEL_MODULE, name: 'sampleRange', run: (j, start, count) => sampleRange(j, start, count, activation) },
+    job,
+    total: options.samples,
+    blockSize: NETWORK_BLOCK,
+    layout: layout(job),
+    threads,
+    onProgress: options.onProgress,
+  });
+  return assemble(job, options, chunk);
 }
 
 /** The exact covariance chain (the default sampler), synchronously. */

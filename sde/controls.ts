@@ -1,16 +1,7 @@
-// Solver, step control, save times, Brownian sampling and explosion detection: separate values,
-// composed in one `solve` call in the manner of diffrax.
+// Step control, save times, the Brownian path and explosion detection: separate values composed with
+// an SDE and a solver in one `solve` call, in the manner of diffrax.
 import { InputError, requireInteger, requirePositive } from '../src/errors.js';
-
-/** Euler-Maruyama on the matrix; a step that leaves the PSD cone is projected back onto it (negative
- *  eigenvalues clipped to zero) and counted per path. */
-export interface EulerMaruyama {
-  readonly kind: 'euler-maruyama';
-  readonly repair: 'clip-eigenvalues';
-}
-export function eulerMaruyama(): EulerMaruyama {
-  return { kind: 'euler-maruyama', repair: 'clip-eigenvalues' };
-}
+import { GENERATORS, PURPOSES, type GeneratorName } from '../src/random/streams.js';
 
 export interface ConstantSteps {
   readonly kind: 'constant-steps';
@@ -21,7 +12,12 @@ export function constantSteps(steps: number): ConstantSteps {
   return { kind: 'constant-steps', steps: requireInteger('stepping.steps', steps, 1) };
 }
 
-export type SaveAt = { readonly kind: 'save-at'; readonly ts?: readonly number[]; readonly t1?: boolean; readonly count?: number };
+export interface SaveAt {
+  readonly kind: 'save-at';
+  readonly ts?: readonly number[];
+  readonly t1?: boolean;
+  readonly count?: number;
+}
 /**
  * Which times to save: `{ t1: true }` (the default, final time only), `{ ts: [...] }` (times on the
  * step grid, 0 allowed) or `{ count: k }` (k equally spaced times ending at t1, plus t = 0).
@@ -43,15 +39,32 @@ export interface BrownianSampling {
   /** Number of underlying increments over [0, t1]; a multiple of the step count. A solve with s steps
    *  sums resolution/s consecutive increments per step, so solves at different steps share one path. */
   readonly resolution?: number;
+  /** The stream family of the path (default 'sde'): solves that must be independent use different ones. */
+  readonly purpose: string;
+  readonly generator: GeneratorName;
 }
-export function brownianSampling(options: { resolution?: number } = {}): BrownianSampling {
+/**
+ * The Brownian path: which stream family drives it (a seed picks one member), its uniform source and
+ * its finest resolution.
+ * @example
+ * // Two solves that share one Brownian path at 8 and 16 steps:
+ * const brownian = brownianSampling({ resolution: 16 });
+ */
+export function brownianSampling(options: { resolution?: number; purpose?: string; generator?: GeneratorName } = {}): BrownianSampling {
   if (options.resolution !== undefined) requireInteger('brownian.resolution', options.resolution, 1);
-  return { kind: 'brownian', ...options };
+  const purpose = options.purpose ?? PURPOSES.sde;
+  if (typeof purpose !== 'string' || purpose.length === 0) throw new InputError('brownian.purpose', purpose, 'must be a non-empty string');
+  const generator = options.generator ?? 'xoshiro128++';
+  if (!GENERATORS.includes(generator)) throw new InputError('brownian.generator', generator, `must be one of ${GENERATORS.join(', ')}`);
+  return { kind: 'brownian', resolution: options.resolution, purpose, generator };
 }
+
+/** The default explosion threshold, relative to the largest initial variance (the same on the network side). */
+export const DEFAULT_THRESHOLD_FACTOR = 1e4;
 
 export interface ExplosionDetection {
   readonly kind: 'explosion';
-  /** A path explodes when max_a V^aa exceeds this; default 1e8 times the largest initial diagonal. */
+  /** A path explodes when max_a V^aa exceeds this (in units of V); default 1e4 times the largest initial variance. */
   readonly threshold?: number;
 }
 export function explosionDetection(options: { threshold?: number } = {}): ExplosionDetection {

@@ -1,49 +1,60 @@
-// Measured strong and weak orders of the Euler-Maruyama solver: every step size integrates the same
-// Brownian path (summed from one fine set of increments), so strong errors are pathwise and weak
-// errors are estimated from coupled differences with small variance.
+// Measured orders of convergence of a solver. Every step count integrates the same Brownian path
+// (summed from one fine set of increments), so strong errors are pathwise and weak errors are measured
+// against the exact value when known, or from coupled differences with the finest solve. Orders are
+// weighted least-squares slopes over at least 4 step counts, with 95% confidence intervals.
 import { InputError, requireInteger } from '../src/errors.js';
-import { meanEstimate, slopeEstimate, type Estimate } from '../src/stats.js';
+import { PATH_EXPLODED } from '../src/results.js';
+import { weightedLine, type SlopeFit } from '../src/stats/fit.js';
+import { meanEstimate, type Estimate } from '../src/stats/moments.js';
+import type { MatrixInput } from '../src/linalg.js';
 import { brownianSampling, constantSteps, type ExplosionDetection } from './controls.js';
-import { PATH_EXPLODED } from './kernels.js';
-import { solveSync, type MatrixInput } from './solve.js';
-import type { Sde } from './terms.js';
+import { solveSync } from './solve.js';
+import type { Solver } from './solvers/index.js';
+import type { Sde } from './terms/index.js';
 
 export interface ConvergenceLevel {
   readonly steps: number;
   readonly dt: number;
-  /** E || V^dt_T - V^ref_T ||_F over paths. */
+  /** E || X^dt_T - X^ref_T ||_F over paths (the same Brownian path). */
   readonly strongError: Estimate;
-  /** E f(V^dt_T) - E f(V^ref_T) from coupled differences, or against `exact` when given. */
+  /** E f(X^dt_T) - E f(X_T): against `exact` when given, else coupled differences with the reference. */
   readonly weakError: Estimate;
+  /** Paths with at least one repaired step at this step count. */
+  readonly repairedFraction: number;
 }
 
 export interface ConvergenceStudy {
+  readonly solver: string;
   readonly levels: readonly ConvergenceLevel[];
   readonly referenceSteps: number;
-  /** Slope of log error against log dt, with its standard error. */
-  readonly strongOrder: Estimate;
-  readonly weakOrder: Estimate;
-  /** Paths left out because they exploded at some step size. */
+  /** Slope of log error against log dt (weighted least squares, 95% CI). */
+  readonly strongOrder: SlopeFit;
+  /** Null when a weak error is indistinguishable from zero (|error| < 2 SE) at some level. */
+  readonly weakOrder: SlopeFit | null;
+  /** Paths left out because they exploded at some step count. */
   readonly excludedPaths: number;
 }
 
 export interface ConvergenceOptions {
   sde: Sde;
+  solver?: Solver;
   v0: MatrixInput | number;
   t1: number;
+  /** At least 4 step counts, each dividing referenceSteps. */
   stepsList: readonly number[];
   referenceSteps: number;
   paths: number;
-  seed: number | string;
-  /** Weak-error observable of the final flat state; default: the first diagonal entry squared. */
+  seed: number;
+  /** Weak-error function of the final flat state; default: the first diagonal entry squared. */
   observable?: (v: Float64Array) => number;
-  /** E f(V_T) exactly, when known: weak errors are then measured against it rather than the reference. */
+  /** E f(X_T) exactly, when known. */
   exact?: number;
   explosion?: ExplosionDetection;
 }
 
 export function convergenceStudy(options: ConvergenceOptions): ConvergenceStudy {
   const ref = requireInteger('referenceSteps', options.referenceSteps, 2);
+  if (!Array.isArray(options.stepsList) || options.stepsList.length < 4) throw new InputError('stepsList', options.stepsList, 'must list at least 4 step counts (an order from fewer is not a measurement)');
   options.stepsList.forEach((s, i) => {
     requireInteger(`stepsList[${i}]`, s, 1);
     if (ref % s !== 0 || s >= ref) throw new InputError(`stepsList[${i}]`, s, `must divide referenceSteps (${ref}) and be smaller`);
@@ -52,6 +63,7 @@ export function convergenceStudy(options: ConvergenceOptions): ConvergenceStudy 
   const run = (steps: number) =>
     solveSync({
       sde: options.sde,
+      solver: options.solver,
       v0: options.v0,
       t1: options.t1,
       stepping: constantSteps(steps),
@@ -73,28 +85,31 @@ export function convergenceStudy(options: ConvergenceOptions): ConvergenceStudy 
     const data = sol.values.data;
     const strong = new Float64Array(keep.length);
     const weak = new Float64Array(keep.length);
+    let repaired = 0;
     keep.forEach((p, i) => {
       let d2 = 0;
       for (let e = 0; e < size; e++) d2 += (data[p * size + e] - refData[p * size + e]) ** 2;
       strong[i] = Math.sqrt(d2);
       const fc = observable(data.subarray(p * size, (p + 1) * size));
       weak[i] = options.exact === undefined ? fc - observable(refData.subarray(p * size, (p + 1) * size)) : fc - options.exact;
+      if (sol.repairs[p] > 0) repaired++;
     });
     const steps = options.stepsList[k];
-    return { steps, dt: options.t1 / steps, strongError: meanEstimate(strong), weakError: meanEstimate(weak) };
+    return { steps, dt: options.t1 / steps, strongError: meanEstimate(strong), weakError: meanEstimate(weak), repairedFraction: repaired / keep.length };
   });
-  const order = (pick: (l: ConvergenceLevel) => Estimate): Estimate => {
-    const x = levels.map((l) => Math.log(l.dt));
-    const y = levels.map((l) => Math.log(Math.abs(pick(l).value)));
-    const se = levels.map((l) => pick(l).se / Math.abs(pick(l).value));
-    const fit = slopeEstimate(x, y, se);
-    return { value: fit.value, se: fit.se };
-  };
+  const fit = (pick: (l: ConvergenceLevel) => Estimate): SlopeFit =>
+    weightedLine(
+      levels.map((l) => Math.log(l.dt)),
+      levels.map((l) => Math.log(Math.abs(pick(l).value))),
+      levels.map((l) => pick(l).se / Math.abs(pick(l).value)),
+    );
+  const resolved = levels.every((l) => Math.abs(l.weakError.value) > 2 * l.weakError.se);
   return {
+    solver: reference.settings.solver as string,
     levels,
     referenceSteps: ref,
-    strongOrder: order((l) => l.strongError),
-    weakOrder: order((l) => l.weakError),
+    strongOrder: fit((l) => l.strongError),
+    weakOrder: resolved ? fit((l) => l.weakError) : null,
     excludedPaths: options.paths - keep.length,
   };
 }

@@ -1,7 +1,7 @@
 // Small dense symmetric-matrix kernels on flat row-major Float64Arrays (m x m, m up to a few dozen).
-// They run once per path-step, so they allocate nothing; ml-matrix, which allocates Matrix objects
-// per call, is used for input validation off the hot path and as the oracle in tests.
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+// They run once per path-step, so they allocate nothing. ml-matrix is bypassed here: it allocates a
+// Matrix per call and costs 40 ms to import, which the root entry cannot afford; it serves the
+// Gauss-Hermite rule in validation/ and is the oracle for these kernels in the tests.
 import { InputError } from './errors.js';
 
 /** Relative size (to the largest diagonal entry) below which a Cholesky pivot counts as zero. */
@@ -10,20 +10,29 @@ export const PSD_PIVOT_TOLERANCE = 1e-12;
 /**
  * Cholesky factor L (lower, row-major) of a symmetric positive semi-definite A, so L L^T = A.
  * A zero pivot (|d| <= tol * max diag) gives a zero column instead of failing, as a singular
- * covariance (two equal inputs, correlation 1) is legitimate. Returns -1 on success, or the index of
- * the first clearly negative pivot when A is not PSD; L is then incomplete.
+ * covariance (two equal inputs, correlation 1) is legitimate; the column below it must then vanish
+ * too (to sqrt(tol) relative), or A is not PSD. Returns -1 on success, or the index of the first pivot
+ * that shows A is not PSD (L is then incomplete). With `clamp`, a matrix known to be PSD up to
+ * rounding is factored with every offending pivot taken as zero.
  */
-export function choleskyPsd(a: Float64Array, m: number, l: Float64Array, tol = PSD_PIVOT_TOLERANCE): number {
+export function choleskyPsd(a: Float64Array, m: number, l: Float64Array, tol = PSD_PIVOT_TOLERANCE, clamp = false): number {
   let scale = 0;
   for (let i = 0; i < m; i++) scale = Math.max(scale, a[i * m + i]);
-  const zero = tol * (scale > 0 ? scale : 1);
+  const unit = scale > 0 ? scale : 1;
+  const zero = tol * unit;
+  const offZero = Math.sqrt(tol) * unit;
   for (let j = 0; j < m; j++) {
     let d = a[j * m + j];
     for (let k = 0; k < j; k++) d -= l[j * m + k] * l[j * m + k];
     if (!(d > zero)) {
-      if (d < -zero || Number.isNaN(d)) return j;
+      if (!clamp && (d < -zero || Number.isNaN(d))) return j;
       l[j * m + j] = 0;
-      for (let i = j + 1; i < m; i++) l[i * m + j] = 0;
+      for (let i = j + 1; i < m; i++) {
+        let s = a[i * m + j];
+        for (let k = 0; k < j; k++) s -= l[i * m + k] * l[j * m + k];
+        if (!clamp && !(Math.abs(s) <= offZero)) return j;
+        l[i * m + j] = 0;
+      }
     } else {
       const root = Math.sqrt(d);
       l[j * m + j] = root;
@@ -122,11 +131,16 @@ export function projectPsdInPlace(a: Float64Array, m: number, scratch: Float64Ar
   return worst;
 }
 
-/** Flatten a covariance given as nested arrays, a flat array (with m) or an ml-matrix Matrix. */
-export function toFlatMatrix(field: string, input: ArrayLike<number> | ArrayLike<ArrayLike<number>> | Matrix): { data: Float64Array; m: number } {
-  if (input instanceof Matrix) {
-    if (input.rows !== input.columns) throw new InputError(field, `${input.rows}x${input.columns}`, 'must be a square matrix');
-    return { data: Float64Array.from(input.to1DArray()), m: input.rows };
+/** A square matrix given as nested rows, a flat row-major array, or an ml-matrix-like object (rows, columns, to1DArray). */
+export type MatrixInput = ArrayLike<number> | ArrayLike<ArrayLike<number>> | { readonly rows: number; readonly columns: number; to1DArray(): number[] };
+
+/** Flatten a square matrix input; errors name the field and the row at fault. */
+export function toFlatMatrix(field: string, input: MatrixInput): { data: Float64Array; m: number } {
+  const asMatrix = input as { rows?: unknown; columns?: unknown; to1DArray?: unknown };
+  if (input != null && typeof asMatrix.to1DArray === 'function' && typeof asMatrix.rows === 'number') {
+    const mat = input as { rows: number; columns: number; to1DArray(): number[] };
+    if (mat.rows !== mat.columns) throw new InputError(field, `${mat.rows}x${mat.columns}`, 'must be a square matrix');
+    return { data: Float64Array.from(mat.to1DArray()), m: mat.rows };
   }
   if (input == null || typeof (input as ArrayLike<unknown>).length !== 'number') {
     throw new InputError(field, input, 'must be a square matrix (array of rows)');
@@ -149,8 +163,8 @@ export function toFlatMatrix(field: string, input: ArrayLike<number> | ArrayLike
 }
 
 /**
- * Check that V is a valid covariance: finite, symmetric, positive diagonal, positive semi-definite.
- * Throws an InputError naming the entry at fault. The PSD test uses ml-matrix's eigendecomposition.
+ * Check that V is a valid covariance: finite, symmetric, positive diagonal, positive semi-definite
+ * (smallest eigenvalue >= -1e-10 trace, by Jacobi). Throws an InputError naming the entry at fault.
  */
 export function validateCovariance(field: string, v: Float64Array, m: number): void {
   for (let i = 0; i < m; i++) {
@@ -160,7 +174,7 @@ export function validateCovariance(field: string, v: Float64Array, m: number): v
     }
   }
   for (let i = 0; i < m; i++) {
-    if (!(v[i * m + i] > 0)) throw new InputError(`${field}[${i}][${i}]`, v[i * m + i], 'must be > 0 (a covariance diagonal)');
+    if (!(v[i * m + i] > 0)) throw new InputError(`${field}[${i}][${i}]`, v[i * m + i], 'must be > 0 (a variance; a zero input stays zero at every depth)');
   }
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
@@ -171,14 +185,13 @@ export function validateCovariance(field: string, v: Float64Array, m: number): v
       }
     }
   }
-  const evd = new EigenvalueDecomposition(new Matrix(Array.from({ length: m }, (_, i) => Array.from(v.subarray(i * m, i * m + m)))), {
-    assumeSymmetric: true,
-  });
+  const values = new Float64Array(m);
+  symmetricEigen(v, m, values, new Float64Array(m * m), new Float64Array(m * m));
   let trace = 0;
   for (let i = 0; i < m; i++) trace += v[i * m + i];
-  const smallest = Math.min(...evd.realEigenvalues);
+  const smallest = Math.min(...values);
   if (smallest < -1e-10 * trace) {
-    throw new InputError(field, Array.from(v), `must be positive semi-definite (smallest eigenvalue ${smallest.toPrecision(4)})`);
+    throw new InputError(field, m <= 4 ? Array.from({ length: m }, (_, i) => Array.from(v.subarray(i * m, i * m + m))) : `${m}x${m} matrix`, `must be positive semi-definite (smallest eigenvalue ${smallest.toPrecision(4)})`);
   }
 }
 

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { activationFromSpec, customSmooth, parseActivation, shapedRelu, shapedSmooth, SMOOTH_FUNCTIONS, unshaped } from '../src/activations/index.js';
-import { gaussHermite } from '../validation/cumulants.js';
+import { activationFromSpec, customSmooth, parseActivation, parseActivationSpec, shapedRelu, shapedSmooth, smoothScaleForBeta, SMOOTH_FUNCTIONS, unshaped } from '../src/activations/index.js';
+import { gaussHermite } from '../src/quadrature.js';
 
 // The one-object design is only sound if each activation's finite-width map and its SDE drift agree:
 // n (c E[phi(z_a) phi(z_b)] - V^ab) -> b^ab(V) as n -> infinity, z ~ N(0, V).
+describe('activation strings: a grammar with a table of names, exact arity, plain decimals', () => {
+  it('accepts the documented forms', () => {
+    expect(parseActivationSpec('relu:0,-1')).toEqual({ family: 'relu-like', cPlus: 0, cMinus: -1 });
+    expect(parseActivationSpec('relu:1e-1,-.5')).toEqual({ family: 'relu-like', cPlus: 0.1, cMinus: -0.5 });
+    expect(parseActivationSpec('gelu:0.75')).toEqual({ family: 'smooth', f: 'gelu', a: 0.75 });
+    expect(parseActivationSpec('linear')).toEqual({ family: 'unshaped', f: 'linear' });
+  });
+
+  it('refuses inherited names, wrong arity, non-decimal numbers and a <= 0, naming the flag', () => {
+    for (const bad of ['toString:1', '__proto__:1', 'constructor:1', 'hasOwnProperty', 'tanh:1:2', 'tanh:1,2', 'relu:,', 'relu:0x10,1', 'relu:1', 'relu:0,-1,2', 'swish', 'relu:', 'tanh: 1', 'tanh:Infinity', 'tanh:NaN', 'tanh:0', 'tanh:-1', 'relu:1_000,0', '']) {
+      expect(() => parseActivationSpec(bad, '--activation'), bad).toThrow(/^--activation (must be|needs)/);
+    }
+  });
+});
+
 describe('finite-width activation and limiting drift agree', () => {
   it('ReLU-like: the arc-cosine kernel at width n reproduces nu(rho) to O(1/sqrt n)', () => {
     const act = shapedRelu({ cPlus: 0.7, cMinus: -1.3 });
@@ -53,6 +68,30 @@ describe('finite-width activation and limiting drift agree', () => {
     }
   });
 
+  it('the correlation-flow form reproduces the drift: b_ab = d/dt (r_ab sqrt(d_a d_b)) with d\' = beta d^2', () => {
+    // R' = P + G R + R G with the diagonal's own flow must be the same vector field as b(V).
+    const v = Float64Array.from([1.3, 0.4, -0.2, 0.4, 0.8, 0.3, -0.2, 0.3, 1.1]);
+    for (const act of [shapedRelu({ cPlus: 0.7, cMinus: -1.3 }), ...Object.keys(SMOOTH_FUNCTIONS).map((f) => shapedSmooth(f as 'tanh', { a: 0.8 }))]) {
+      const lim = act.limit!;
+      const b = new Float64Array(9);
+      lim.drift(v, 3, b);
+      for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
+        const di = v[i * 3 + i];
+        const dj = v[j * 3 + j];
+        const r = v[i * 3 + j] / Math.sqrt(di * dj);
+        const rDot = lim.correlationFlow.source(di, dj, r) + (lim.correlationFlow.gain(di) + lim.correlationFlow.gain(dj)) * r;
+        const viaFlow = rDot * Math.sqrt(di * dj) + (r * (lim.beta * di * di * dj + di * lim.beta * dj * dj)) / (2 * Math.sqrt(di * dj));
+        expect(viaFlow).toBeCloseTo(b[i * 3 + j], 12);
+      }
+      expect(lim.correlationFlow.source(1.7, 1.7, 1)).toBeCloseTo(-2 * lim.correlationFlow.gain(1.7), 12);
+    }
+  });
+
+  it('beta as a scan axis: a = sqrt(beta_1 / beta), refused when the sign is wrong', () => {
+    expect(shapedSmooth('swish', { a: smoothScaleForBeta('swish', 0.3) }).limit!.beta).toBeCloseTo(0.3, 12);
+    expect(() => smoothScaleForBeta('tanh', 0.5)).toThrow(/^beta must have the sign of tanh's beta at a = 1/);
+  });
+
   it('f(0) = 0 and f\'(0) = 1 for the catalog, with the stated f\'\'(0), f\'\'\'(0)', () => {
     const h = 1e-3;
     for (const fn of Object.values(SMOOTH_FUNCTIONS)) {
@@ -80,7 +119,8 @@ describe('finite-width activation and limiting drift agree', () => {
     expect(parseActivation('softplus:1').limit!.beta).toBeCloseTo(3 / 16, 12);
     expect(() => activationFromSpec({ family: 'smooth', f: 'relux', a: 1 })).toThrow(/activation.f must be one of/);
     expect(() => activationFromSpec({ family: 'magic' })).toThrow(/activation.family/);
-    expect(() => parseActivation('relux:1')).toThrow(/not a known activation/);
+    expect(() => activationFromSpec({ family: 'relu-like', cPlus: 0, cMinus: -1, a: 1 })).toThrow(/activation.a is not a field of a relu-like activation/);
+    expect(() => parseActivation('relux:1')).toThrow(/^activation must be relu:<c\+>,<c->/);
     expect(() => shapedSmooth('tanh', { a: -1 })).toThrow(/activation.a must be > 0 \(got -1\)/);
     expect(() => customSmooth({ name: 'bad', f: (x) => x + 1, fpp0: 0, fppp0: 0, a: 1 })).toThrow(/f\(0\) must be 0/);
     const cubic = customSmooth({ name: 'x-x^3/3', f: (x) => x - x ** 3 / 3, fpp0: 0, fppp0: -2, a: 1 });

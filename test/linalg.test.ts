@@ -1,12 +1,11 @@
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { fillNormals } from '../src/gaussian.js';
 import { choleskyPsd, projectPsdInPlace, symmetricEigen, validateCovariance } from '../src/linalg.js';
-import { uniformStream } from '../src/rng.js';
+import { openStream } from '../src/random/streams.js';
 
 function randomSpd(m: number, rank: number, seed: number): Float64Array {
   const g = new Float64Array(m * rank);
-  fillNormals(uniformStream(seed, 0), g);
+  openStream(seed, 'linalg-test', 0).fillNormals(g);
   const a = new Float64Array(m * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < rank; k++) a[i * m + j] += g[i * rank + k] * g[j * rank + k];
   return a;
@@ -41,6 +40,12 @@ describe('Cholesky (PSD-tolerant)', () => {
   it('reports the first negative pivot of an indefinite matrix', () => {
     const a = Float64Array.from([1, 2, 2, 1]);
     expect(choleskyPsd(a, 2, new Float64Array(4))).toBe(1);
+  });
+
+  it('a zero pivot with a non-zero column below it is not PSD ([[0, c], [c, b]]), unless clamped', () => {
+    const a = Float64Array.from([0, 0.5, 0.5, 1]);
+    expect(choleskyPsd(a, 2, new Float64Array(4))).toBe(0);
+    expect(choleskyPsd(a, 2, new Float64Array(4), 1e-12, true)).toBe(-1);
   });
 });
 
@@ -77,5 +82,6 @@ describe('covariance validation', () => {
     expect(() => validateCovariance('v0', Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/v0 must be positive semi-definite/);
     expect(() => validateCovariance('v0', Float64Array.from([1, 0, 0, NaN]), 2)).toThrow(/v0\[1\]\[1\] must be finite \(got NaN\)/);
     expect(() => validateCovariance('v0', Float64Array.from([0, 0, 0, 1]), 2)).toThrow(/v0\[0\]\[0\] must be > 0/);
+    expect(() => validateCovariance('v0', Float64Array.from([1, 1, 1, 1]), 2)).not.toThrow(); // rho = 1 is legitimate
   });
 });

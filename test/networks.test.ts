@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { reluLikeFourthMomentConstant, shapedRelu, shapedSmooth, unshaped, type Activation } from '../src/activations/index.js';
-import { ksTwoSample, meanEstimate } from '../src/stats.js';
+import { PATH_EXPLODED } from '../src/results.js';
+import { ksTwoSample, meanEstimate } from '../src/stats/index.js';
 import { sampleNetworks, sampleNetworksSync, type NetworkSample } from '../networks/index.js';
-import { PATH_EXPLODED } from '../sde/index.js';
 
 const V0 = [
   [1, 0.5],
@@ -20,7 +20,7 @@ describe('explicit weights and the covariance chain agree in law', () => {
     [32, 8],
     [64, 4],
   ]) {
-    it(`n = ${n}, depth ${depth}: two-sample KS on V^aa, V^ab and rho (p > 1e-3)`, () => {
+    it(`n = ${n}, depth ${depth}: exact two-sample KS on V^aa, V^ab and rho (p > 1e-3)`, () => {
       const activation = shapedRelu({ cPlus: 0, cMinus: -1 });
       const common = { activation, n, depth, v0: V0, samples: 2000 };
       const chain = sampleNetworksSync({ ...common, seed: 1, method: 'chain' });
@@ -40,7 +40,7 @@ describe('explicit weights and the covariance chain agree in law', () => {
   });
 });
 
-describe('exact finite-width fourth moments E[(V_l)^2] = V_0^2 (1 + k/n)^l (SPEC.md section 5)', () => {
+describe('exact finite-width fourth moments E[(V_l)^2] = V_0^2 (1 + k/n)^l (docs/maths.md, section 5)', () => {
   const cases: Array<[string, Activation, number, number, number]> = [];
   // The explicit sampler costs n^2 normals per layer, so it runs at the two smaller (n, l).
   for (const [n, l] of [
@@ -53,19 +53,19 @@ describe('exact finite-width fourth moments E[(V_l)^2] = V_0^2 (1 + k/n)^l (SPEC
     cases.push(['linear (k = 2)', unshaped('linear'), n, l, 2]);
     cases.push(['unshaped relu (k = 5)', unshaped('relu'), n, l, 5]);
   }
-  for (const [name, activation, n, l, k] of cases) {
+  cases.forEach(([name, activation, n, l, k], caseIndex) => {
     const methods = n <= 32 ? (['chain', 'explicit'] as const) : (['chain'] as const);
     it(`${name}, n = ${n}, l = ${l}: ${methods.join(' and ')}`, () => {
       const v00 = 1.5;
       for (const method of methods) {
         const samples = method === 'chain' ? 40_000 : n <= 16 ? 8000 : 2000;
-        const s = sampleNetworksSync({ activation, n, depth: l, v0: [[v00]], samples, seed: `${name}-${method}`, method });
+        const s = sampleNetworksSync({ activation, n, depth: l, v0: [[v00]], samples, seed: 100 + 2 * caseIndex + (method === 'chain' ? 0 : 1), method });
         const e = meanEstimate(entry(s, 0, (g) => g(0, 0) ** 2));
         const exact = v00 * v00 * (1 + k / n) ** l;
         expect(Math.abs(e.value - exact)).toBeLessThan(4 * e.se);
       }
     });
-  }
+  });
 });
 
 describe('explosion and bookkeeping', () => {
@@ -96,9 +96,18 @@ describe('explosion and bookkeeping', () => {
     expect(s.values.get(0, 0, 1, 1)).toBeCloseTo(1, 14);
   });
 
+  it('sample p is the same whatever the total, and the sde and network families are independent', () => {
+    const opts = { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 16, depth: 4, v0: V0, seed: 5 };
+    const small = sampleNetworksSync({ ...opts, samples: 3 });
+    const large = sampleNetworksSync({ ...opts, samples: 30 });
+    for (let p = 0; p < 3; p++) expect(large.values.get(0, p, 0, 1)).toBe(small.values.get(0, p, 0, 1));
+    const other = sampleNetworksSync({ ...opts, samples: 3, streams: { purpose: 'network/width=16' } });
+    expect(other.values.get(0, 0, 0, 1)).not.toBe(small.values.get(0, 0, 0, 1));
+  });
+
   it('is bit-identical across thread counts for both samplers', async () => {
     for (const method of ['chain', 'explicit'] as const) {
-      const opts = { activation: shapedSmooth('tanh', { a: 1 }), n: 16, depth: 6, v0: V0, samples: 40, seed: 'threads', method, record: { count: 3 } };
+      const opts = { activation: shapedSmooth('tanh', { a: 1 }), n: 16, depth: 6, v0: V0, samples: 40, seed: 77, method, record: { count: 3 } };
       const one = sampleNetworksSync(opts);
       const two = await sampleNetworks({ ...opts, threads: 2 });
       expect(Array.from(two.values.data)).toEqual(Array.from(one.values.data));
@@ -108,10 +117,13 @@ describe('explosion and bookkeeping', () => {
 
   it('rejects bad input naming the field', () => {
     const base = { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 8, depth: 2, v0: V0, samples: 2, seed: 1 };
-    expect(() => sampleNetworksSync({ ...base, n: -3 })).toThrow(/n must be an integer >= 1 \(got -3\)/);
+    expect(() => sampleNetworksSync({ ...base, n: -3 })).toThrow(/^n must be an integer in \[1, 1048576\] \(got -3\)$/);
     expect(() => sampleNetworksSync({ ...base, depth: undefined })).toThrow(/depth/);
     expect(() => sampleNetworksSync({ ...base, v0: [[1, 3], [3, 1]] })).toThrow(/v0 must be positive semi-definite/);
     expect(() => sampleNetworksSync({ ...base, method: 'magic' as 'chain' })).toThrow(/method must be/);
+    expect(() => sampleNetworksSync({ ...base, depth: 5, ratio: 2 })).toThrow(/^ratio conflicts with depth \(5\)/);
+    expect(() => sampleNetworksSync({ ...base, depth: undefined, ratio: 1e-6 })).toThrow(/^ratio gives depth round/);
+    expect(() => sampleNetworksSync({ ...base, explosion: { threshold: 0.5 } })).toThrow(/explosion.threshold must exceed the largest input variance 1/);
     expect(() => sampleNetworksSync({ ...base, record: { layers: [5] } })).toThrow(/record.layers\[0\]/);
     expect(() => sampleNetworksSync({ ...base, v0: undefined, inputs: [[1, 2], [1]] })).toThrow(/inputs\[1\] must have length 2/);
   });

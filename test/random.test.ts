@@ -1,93 +1,97 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { fillNormals, nextNormal } from '../src/gaussian.js';
-import { uniformStream, uniformStreamBySeedrandom } from '../src/rng.js';
-import { erf, erfc, normalCdf } from '../src/special.js';
-import { ksOneSample } from '../src/stats.js';
+import { nextNormal, openStream, parseSeed, requireSeed, Xoshiro128pp } from '../src/random/streams.js';
+import { normalCdf } from '../src/special.js';
+import { ksOneSample } from '../src/stats/tests.js';
 
-describe('xor4096 stream', () => {
-  it('reproduces seedrandom.xor4096 exactly (seedrandom is the oracle)', () => {
-    for (const [seed, index] of [[0, 0], [42, 7], ['run-a', 123456]] as const) {
-      const fast = uniformStream(seed, index);
-      const oracle = seedrandom.xor4096(`${seed}:${index}`);
-      for (let k = 0; k < 20000; k++) expect(fast.nextInt32()).toBe(oracle.int32());
+describe('xoshiro128++', () => {
+  it('matches the reference C implementation (Blackman & Vigna) word for word', () => {
+    // Printed by the authors' xoshiro128plusplus.c next(), compiled with gcc, from state {1, 2, 3, 4}.
+    const rng = new Xoshiro128pp(1, 2, 3, 4);
+    expect(Array.from({ length: 10 }, () => rng.nextInt32())).toEqual([641, 1573767, -1072155769, -777110782, 836907274, -47752528, -427852564, 1355841295, 495546011, 621204420]);
+    const far = new Xoshiro128pp(0x9e3779b9, 0x243f6a88, 0xb7e15162, 0x85a308d3);
+    for (let i = 0; i < 1000; i++) far.nextInt32();
+    expect(far.nextInt32()).toBe(1674509340);
+  });
+
+  it('keyed streams are reproducible and distinct across seeds, purposes and indices', () => {
+    const word = (seed: number, purpose: string, index: number) => openStream(seed, purpose, index).nextInt32();
+    expect(word(1, 'sde', 0)).toBe(word(1, 'sde', 0));
+    const words = new Set([word(1, 'sde', 0), word(1, 'sde', 1), word(2, 'sde', 0), word(1, 'network', 0), word(1, 'sde/coins', 0)]);
+    expect(words.size).toBe(5);
+  });
+
+  it('streams of neighbouring keys are uncorrelated (|r| < 4/sqrt(N) over 64 stream pairs)', () => {
+    // Under independence the sample correlation of N uniforms has SE 1/sqrt(N); 4 SE bounds all 64 pairs.
+    const N = 4000;
+    for (let k = 0; k < 64; k++) {
+      const a = openStream(7, 'sde', k);
+      const b = openStream(7, 'sde', k + 1);
+      let sab = 0;
+      for (let i = 0; i < N; i++) sab += (a.nextUniform() - 0.5) * (b.nextUniform() - 0.5);
+      expect(Math.abs(sab / N / (1 / 12))).toBeLessThan(4 / Math.sqrt(N));
     }
-  });
-
-  it('seeds exactly as seedrandom does, state word for state word', () => {
-    for (const key of [[0, 0], ['a-much-longer-seed-string-that-exceeds-one-hundred-and-twenty-eight-characters-'.repeat(3), 5], [7, 99999]] as const) {
-      const fast = uniformStream(key[0], key[1]);
-      const oracle = uniformStreamBySeedrandom(key[0], key[1]);
-      expect(Array.from(fast.x)).toEqual(Array.from(oracle.x));
-      expect([fast.i, fast.w]).toEqual([oracle.i, oracle.w]);
-    }
-  });
-
-  it('gives distinct streams for distinct indices and identical ones for equal (seed, index)', () => {
-    const a = uniformStream(1, 0).nextInt32();
-    expect(uniformStream(1, 0).nextInt32()).toBe(a);
-    expect(uniformStream(1, 1).nextInt32()).not.toBe(a);
-    expect(uniformStream(2, 0).nextInt32()).not.toBe(a);
-  });
-
-  it('rejects bad seeds and indices naming the field', () => {
-    expect(() => uniformStream(-1, 0)).toThrow(/seed/);
-    expect(() => uniformStream(1.5, 0)).toThrow(/seed/);
-    expect(() => uniformStream(1, -2)).toThrow(/stream index/);
   });
 });
 
-describe('special functions', () => {
-  it('erf and erfc match reference values to 1e-14 relative', () => {
-    const cases: Array<[number, number]> = [
-      [0.1, 0.1124629160182849],
-      [0.5, 0.5204998778130465],
-      [1, 0.8427007929497149],
-      [2, 0.9953222650189527],
-    ];
-    for (const [x, want] of cases) expect(Math.abs(erf(x) - want)).toBeLessThan(1e-15);
-    expect(Math.abs(erfc(3) / 2.209049699858544e-5 - 1)).toBeLessThan(1e-13);
-    expect(Math.abs(erfc(5) / 1.5374597944280349e-12 - 1)).toBeLessThan(1e-13);
-    expect(Math.abs(normalCdf(-8) / 6.220960574271785e-16 - 1)).toBeLessThan(1e-12);
-    expect(erf(-1)).toBe(-erf(1));
+describe('xor4096 option', () => {
+  it('gives seedrandom.xor4096 words for the same key (seedrandom is the oracle)', () => {
+    const rng = openStream(42, 'sde', 7, 'xor4096');
+    const oracle = seedrandom.xor4096('42/sde/7');
+    for (let k = 0; k < 5000; k++) expect(rng.nextInt32()).toBe(oracle.int32());
+  });
+});
+
+describe('seeds', () => {
+  it('one rule: integers in [0, 2^53 - 1], typed in digits', () => {
+    expect(parseSeed('--seed', '12')).toBe(12);
+    for (const bad of ['1.0', '1e3', '-1', '', ' 1', '0x10', '99999999999999999']) expect(() => parseSeed('--seed', bad)).toThrow(/^--seed must be an integer in \[0, 9007199254740991\]/);
+    for (const bad of [-1, 1.5, NaN, '3', 2 ** 53]) expect(() => requireSeed('seed', bad)).toThrow(/^seed must be an integer/);
   });
 });
 
 describe('ziggurat normals', () => {
-  const N = 2_000_000;
-  const xs = new Float64Array(N);
-  fillNormals(uniformStream(2024, 0), xs);
+  for (const generator of ['xoshiro128++', 'xor4096'] as const) {
+    const N = 2_000_000;
+    const xs = new Float64Array(N);
+    openStream(2024, 'test', 0, generator).fillNormals(xs);
 
-  it('has mean 0, variance 1 and kurtosis 3 within 5 standard errors', () => {
-    let s1 = 0;
-    let s2 = 0;
-    let s4 = 0;
-    for (const x of xs) {
-      s1 += x;
-      s2 += x * x;
-      s4 += x ** 4;
+    it(`${generator}: mean 0, variance 1, kurtosis 3 within 5 SE`, () => {
+      let s1 = 0;
+      let s2 = 0;
+      let s4 = 0;
+      for (const x of xs) {
+        s1 += x;
+        s2 += x * x;
+        s4 += x ** 4;
+      }
+      // SE: mean sqrt(1/N); E x^2: sqrt(2/N); E x^4: sqrt((105 - 9)/N).
+      expect(Math.abs(s1 / N)).toBeLessThan(5 * Math.sqrt(1 / N));
+      expect(Math.abs(s2 / N - 1)).toBeLessThan(5 * Math.sqrt(2 / N));
+      expect(Math.abs(s4 / N - 3)).toBeLessThan(5 * Math.sqrt(96 / N));
+    });
+
+    it(`${generator}: one-sample KS against the exact normal CDF (p > 1e-3), and the tail beyond R`, () => {
+      expect(ksOneSample(xs.subarray(0, 400_000), normalCdf).pValue).toBeGreaterThan(1e-3);
+      const p = 2 * normalCdf(-3.6541528853610088);
+      let k = 0;
+      for (const x of xs) if (Math.abs(x) > 3.6541528853610088) k++;
+      expect(Math.abs(k / N - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
+    });
+  }
+
+  it('normal k is the same however the fills are split (and equals nextNormal)', () => {
+    const whole = new Float64Array(10_000);
+    openStream(9, 'split', 3).fillNormals(whole);
+    const parts = new Float64Array(10_000);
+    const rng = openStream(9, 'split', 3);
+    let at = 0;
+    for (const size of [1, 2, 3, 1024, 1025, 7, 2047, 5891]) {
+      rng.fillNormals(parts, at, size);
+      at += size;
     }
-    // SE: mean sqrt(1/N); E x^2: sqrt(2/N); E x^4: sqrt((105 - 9)/N).
-    expect(Math.abs(s1 / N)).toBeLessThan(5 * Math.sqrt(1 / N));
-    expect(Math.abs(s2 / N - 1)).toBeLessThan(5 * Math.sqrt(2 / N));
-    expect(Math.abs(s4 / N - 3)).toBeLessThan(5 * Math.sqrt(96 / N));
-  });
-
-  it('passes a one-sample KS test against the exact normal CDF (p > 1e-3)', () => {
-    expect(ksOneSample(xs.subarray(0, 200_000), normalCdf).pValue).toBeGreaterThan(1e-3);
-  });
-
-  it('puts the right mass beyond the ziggurat base edge R = 3.654 (exact binomial SE)', () => {
-    const p = 2 * normalCdf(-3.6541528853610088);
-    let k = 0;
-    for (const x of xs) if (Math.abs(x) > 3.6541528853610088) k++;
-    expect(Math.abs(k / N - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
-  });
-
-  it('fillNormals and nextNormal draw the same sequence', () => {
-    const a = new Float64Array(5000);
-    fillNormals(uniformStream(9, 9), a);
-    const rng = uniformStream(9, 9);
-    for (let k = 0; k < a.length; k++) expect(nextNormal(rng)).toBe(a[k]);
+    expect(Array.from(parts)).toEqual(Array.from(whole));
+    const single = openStream(9, 'split', 3);
+    for (let k = 0; k < 3000; k++) expect(nextNormal(single)).toBe(whole[k]);
   });
 });

@@ -1,7 +1,13 @@
 // Shaped ReLU-like activations: phi(x) = s+ max(x,0) + s- min(x,0) with s+- = 1 + c+- / sqrt(n)
-// (SPEC.md section 2) and their limiting drift nu(rho) sqrt(V^aa V^bb) (section 3).
+// (docs/maths.md, section 2) and their limiting drift nu(rho) sqrt(V^aa V^bb) (section 3).
 import { requireFinite, requireInteger } from '../errors.js';
 import { covarianceLimit, type Activation, type FiniteActivation } from './types.js';
+
+/** The degree-1 arc-cosine kernel J(r) = (sqrt(1 - r^2) + (pi - arccos r) r) / pi: J(1) = 1, J(-1) = 0. */
+export function arcCosineKernel(r: number): number {
+  const c = r > 1 ? 1 : r < -1 ? -1 : r;
+  return (Math.sqrt(1 - c * c) + (Math.PI - Math.acos(c)) * c) / Math.PI;
+}
 
 /** nu(rho) = (c+ - c-)^2 / (2 pi) (sqrt(1 - rho^2) - rho arccos rho), rho clamped to [-1, 1]. */
 export function reluLikeNu(cPlus: number, cMinus: number): (rho: number) => number {
@@ -28,17 +34,36 @@ export function piecewiseLinearAtWidth(n: number, sPlus: number, sMinus: number,
   };
 }
 
+/** The slopes s+- = 1 + c+- / sqrt(n) and the gain c = 2 / (s+^2 + s-^2) of a shaped ReLU-like layer. */
+export function reluLikeSlopes(cPlus: number, cMinus: number, n: number): { sPlus: number; sMinus: number; gain: number } {
+  const sPlus = 1 + cPlus / Math.sqrt(n);
+  const sMinus = 1 + cMinus / Math.sqrt(n);
+  return { sPlus, sMinus, gain: 2 / (sPlus * sPlus + sMinus * sMinus) };
+}
+
 export function shapedRelu(options: { cPlus: number; cMinus: number }): Activation {
-  const cPlus = requireFinite('activation.cPlus', options.cPlus);
-  const cMinus = requireFinite('activation.cMinus', options.cMinus);
+  const cPlus = requireFinite('activation.cPlus', options?.cPlus);
+  const cMinus = requireFinite('activation.cMinus', options?.cMinus);
   const nu = reluLikeNu(cPlus, cMinus);
   const k = ((cPlus - cMinus) * (cPlus - cMinus)) / (2 * Math.PI);
-  // nu(1) = 0: each diagonal is a driftless geometric Brownian motion (beta = 0).
-  const limit = covarianceLimit(0, nu, (vaa, vbb, vab) => {
-    const scale = Math.sqrt(vaa * vbb);
-    let rho = scale > 0 ? vab / scale : 0;
-    rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
-    return k * (Math.sqrt(1 - rho * rho) - rho * Math.acos(rho)) * scale;
+  // nu(r) = kappa (J(r) - r) with kappa = pi k: the correlation drift relaxes R towards J(R).
+  const kappa = Math.PI * k;
+  const halfKappa = -0.5 * kappa;
+  const limit = covarianceLimit({
+    family: 'relu-like',
+    // nu(1) = 0: each diagonal is a driftless geometric Brownian motion.
+    beta: 0,
+    nu,
+    offDiagonal(vaa, vbb, vab) {
+      const scale = Math.sqrt(vaa * vbb);
+      let rho = scale > 0 ? vab / scale : 0;
+      rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
+      return k * (Math.sqrt(1 - rho * rho) - rho * Math.acos(rho)) * scale;
+    },
+    correlationFlow: {
+      gain: () => halfKappa,
+      source: (_da, _db, r) => kappa * arcCosineKernel(r),
+    },
   });
   return {
     family: 'relu-like',
@@ -47,14 +72,13 @@ export function shapedRelu(options: { cPlus: number; cMinus: number }): Activati
     limit,
     atWidth(n) {
       requireInteger('n', n, 1);
-      const sPlus = 1 + cPlus / Math.sqrt(n);
-      const sMinus = 1 + cMinus / Math.sqrt(n);
-      return piecewiseLinearAtWidth(n, sPlus, sMinus, 2 / (sPlus * sPlus + sMinus * sMinus));
+      const { sPlus, sMinus, gain } = reluLikeSlopes(cPlus, cMinus, n);
+      return piecewiseLinearAtWidth(n, sPlus, sMinus, gain);
     },
   };
 }
 
-/** The exact finite-width constant k of E[(V_l)^2] = V_0^2 (1 + k/n)^l for slopes s+, s- (SPEC.md section 5). */
+/** The exact finite-width constant k of E[(V_l)^2] = V_0^2 (1 + k/n)^l for slopes s+, s- (docs/maths.md, section 5). */
 export function reluLikeFourthMomentConstant(sPlus: number, sMinus: number): number {
   const p2 = sPlus * sPlus + sMinus * sMinus;
   return (6 * (sPlus ** 4 + sMinus ** 4)) / (p2 * p2) - 1;

@@ -1,8 +1,8 @@
-// Shaped smooth activations phi(x) = s f(x/s), s = a sqrt(n), with f(0) = 0, f'(0) = 1 (SPEC.md
+// Shaped smooth activations phi(x) = s f(x/s), s = a sqrt(n), with f(0) = 0, f'(0) = 1 (docs/maths.md,
 // section 2), and their limiting drift, which depends on f only through f''(0) and f'''(0) (section 3).
-import { InputError, requireFinite, requirePositive } from '../errors.js';
+import { InputError, requireChoice, requireFinite, requireInteger, requirePositive } from '../errors.js';
 import { normalCdf, normalPdf } from '../special.js';
-import { covarianceLimit, type Activation, type CovarianceLimit, type FiniteActivation, type SmoothName } from './types.js';
+import { covarianceLimit, SMOOTH_NAMES, type Activation, type CovarianceLimit, type FiniteActivation, type SmoothName } from './types.js';
 
 /** A smooth f with f(0) = 0, f'(0) = 1 and the two derivatives that set the limit. */
 export interface SmoothFunction {
@@ -16,7 +16,7 @@ export interface SmoothFunction {
 const sigmoid = (u: number) => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
 const softplus = (u: number) => (u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u)));
 
-/** The catalog of SPEC.md section 2, with (f''(0), f'''(0)). */
+/** The catalog of docs/maths.md section 2, with (f''(0), f'''(0)), keyed by SMOOTH_NAMES. */
 export const SMOOTH_FUNCTIONS: Readonly<Record<SmoothName, SmoothFunction>> = {
   tanh: { name: 'tanh', f: Math.tanh, df: (u) => 1 - Math.tanh(u) ** 2, fpp0: 0, fppp0: -2 },
   sin: { name: 'sin', f: Math.sin, df: Math.cos, fpp0: 0, fppp0: -1 },
@@ -45,11 +45,34 @@ export function smoothBeta(fpp0: number, fppp0: number, a: number): number {
   return (0.75 * fpp0 * fpp0 + fppp0) / (a * a);
 }
 
+/**
+ * The shaping scale a at which catalog function f has diagonal drift coefficient beta: beta = beta_1 / a^2
+ * with beta_1 = 3/4 f''(0)^2 + f'''(0), so beta must have beta_1's sign.
+ */
+export function smoothScaleForBeta(f: SmoothName, beta: number, field = 'beta'): number {
+  const fn = SMOOTH_FUNCTIONS[requireChoice('activation', f, SMOOTH_NAMES)];
+  const beta1 = smoothBeta(fn.fpp0, fn.fppp0, 1);
+  requireFinite(field, beta);
+  if (!(beta * beta1 > 0)) throw new InputError(field, beta, `must have the sign of ${f}'s beta at a = 1 (${beta1.toPrecision(4)}): beta = beta_1 / a^2`);
+  return Math.sqrt(beta1 / beta);
+}
+
 function smoothLimit(fpp0: number, fppp0: number, a: number): CovarianceLimit {
-  const quadratic = (fpp0 * fpp0) / (4 * a * a);
+  const q = (fpp0 * fpp0) / (4 * a * a);
   const cubic = fppp0 / (2 * a * a);
-  // On the diagonal the formula below reduces to beta (V^aa)^2.
-  return covarianceLimit(smoothBeta(fpp0, fppp0, a), null, (vaa, vbb, vab) => quadratic * (vaa * vbb + 2 * vab * vab) + cubic * vab * (vaa + vbb));
+  const gainPerD = -1.5 * q;
+  return covarianceLimit({
+    family: 'smooth',
+    beta: smoothBeta(fpp0, fppp0, a),
+    nu: null,
+    // On the diagonal this reduces to beta (V^aa)^2, beta = 3 q + 2 cubic.
+    offDiagonal: (vaa, vbb, vab) => q * (vaa * vbb + 2 * vab * vab) + cubic * vab * (vaa + vbb),
+    // With V^ab = r sqrt(d_a d_b): r' = q sqrt(d_a d_b)(1 + 2 r^2) - (3q/2) r (d_a + d_b); f''' drops out.
+    correlationFlow: {
+      gain: (d) => gainPerD * d,
+      source: (da, db, r) => q * Math.sqrt(da * db) * (1 + 2 * r * r),
+    },
+  });
 }
 
 function applyLoop(name: SmoothName | 'custom', f: (u: number) => number, s: number): FiniteActivation['applyInPlace'] {
@@ -94,7 +117,7 @@ function makeSmooth(fn: SmoothFunction, a: number, catalogName: SmoothName | 'cu
     spec: catalogName === 'custom' ? null : { family: 'smooth', f: catalogName, a },
     limit: smoothLimit(fn.fpp0, fn.fppp0, a),
     atWidth(n) {
-      if (!Number.isInteger(n) || n < 1) throw new InputError('n', n, 'must be an integer >= 1');
+      requireInteger('n', n, 1);
       const s = a * Math.sqrt(n);
       const inv = 1 / s;
       return {
@@ -110,9 +133,8 @@ function makeSmooth(fn: SmoothFunction, a: number, catalogName: SmoothName | 'cu
 
 /** A catalog smooth activation shaped at scale a: phi(x) = a sqrt(n) f(x / (a sqrt(n))). */
 export function shapedSmooth(f: SmoothName, options: { a: number }): Activation {
-  const fn = SMOOTH_FUNCTIONS[f];
-  if (!fn) throw new InputError('activation.f', f, `must be one of ${Object.keys(SMOOTH_FUNCTIONS).join(', ')}`);
-  return makeSmooth(fn, options.a, f);
+  const name = requireChoice('activation.f', f, SMOOTH_NAMES);
+  return makeSmooth(SMOOTH_FUNCTIONS[name], options?.a, name);
 }
 
 /**

@@ -7,8 +7,12 @@ export type ActivationSpec =
   | { family: 'smooth'; f: SmoothName; a: number }
   | { family: 'unshaped'; f: UnshapedName; gain?: number };
 
-export type SmoothName = 'tanh' | 'sin' | 'swish' | 'softplus' | 'gelu';
-export type UnshapedName = 'relu' | 'tanh' | 'linear';
+/** The catalog of smooth shaped activations (the one list every parser, schema and report uses). */
+export const SMOOTH_NAMES = ['tanh', 'sin', 'swish', 'softplus', 'gelu'] as const;
+export type SmoothName = (typeof SMOOTH_NAMES)[number];
+/** Unshaped baselines: no 1/sqrt(n) shaping, no SDE limit. */
+export const UNSHAPED_NAMES = ['relu', 'tanh', 'linear'] as const;
+export type UnshapedName = (typeof UNSHAPED_NAMES)[number];
 
 /** The activation at a given width n: phi, its derivative and the gain c of z' = sqrt(c/n) W phi(z). */
 export interface FiniteActivation {
@@ -20,9 +24,12 @@ export interface FiniteActivation {
   applyInPlace(buf: Float64Array, from: number, to: number): void;
 }
 
-/** The drift of the Neural Covariance SDE dV = b(V) dt + Sigma(V)^{1/2} dB for this activation. Both
- *  families have b^aa = beta (V^aa)^2 and an off-diagonal b^ab that depends on (V^aa, V^bb, V^ab) only. */
+/**
+ * The drift of the Neural Covariance SDE dV = b(V) dt + Sigma(V)^{1/2} dB for this activation. Both
+ * families have b^aa = beta (V^aa)^2 and an off-diagonal b^ab that depends on (V^aa, V^bb, V^ab) only.
+ */
 export interface CovarianceLimit {
+  readonly family: 'relu-like' | 'smooth';
   /** b(V) for the m x m matrix V (row-major), written to out; allocation-free. */
   drift(v: Float64Array, m: number, out: Float64Array): void;
   /** b^ab as a function of V^aa, V^bb, V^ab (a != b). */
@@ -31,6 +38,17 @@ export interface CovarianceLimit {
   readonly beta: number;
   /** ReLU-like only: nu(rho), with d rho = [nu(rho) - rho (1 - rho^2)/2] dt + (1 - rho^2) dW. */
   readonly nu: ((rho: number) => number) | null;
+  /**
+   * The drift seen by the correlation matrix R (V = D^{1/2} R D^{1/2}, D = diag V) while the diagonal
+   * follows its own flow d' = beta d^2: dR/dt = P(R, d) + G R + R G with G = diag(gain(d_a)) and
+   * P_ab = source(d_a, d_b, R_ab) positive semi-definite whenever R is. P_aa = -2 gain(d_a), so the
+   * unit diagonal is invariant. The splitting solver integrates this form exactly enough to keep V
+   * in the cone (docs/maths.md, section 6).
+   */
+  readonly correlationFlow: {
+    gain(d: number): number;
+    source(da: number, db: number, r: number): number;
+  };
 }
 
 export interface Activation {
@@ -45,11 +63,10 @@ export interface Activation {
 }
 
 /** The matrix drift assembled from beta and the off-diagonal function: one definition for every m. */
-export function covarianceLimit(beta: number, nu: ((rho: number) => number) | null, offDiagonal: CovarianceLimit['offDiagonal']): CovarianceLimit {
+export function covarianceLimit(parts: Omit<CovarianceLimit, 'drift'>): CovarianceLimit {
+  const { beta, offDiagonal } = parts;
   return {
-    beta,
-    nu,
-    offDiagonal,
+    ...parts,
     drift(v, m, out) {
       for (let i = 0; i < m; i++) {
         const vii = v[i * m + i];

@@ -1,13 +1,13 @@
 // Unshaped baselines (ReLU at gain 2, tanh, linear): the same finite-width interface, no SDE limit.
 // They show the degenerate depth-and-width limit that shaping fixes.
-import { InputError, requirePositive } from '../errors.js';
+import { requireChoice, requireInteger, requirePositive } from '../errors.js';
 import { piecewiseLinearAtWidth } from './reluLike.js';
-import type { Activation, UnshapedName } from './types.js';
+import { UNSHAPED_NAMES, type Activation, type UnshapedName } from './types.js';
 
 const DEFAULT_GAIN: Record<UnshapedName, number> = { relu: 2, tanh: 1, linear: 1 };
 
 export function unshaped(f: UnshapedName, options: { gain?: number } = {}): Activation {
-  if (!(f in DEFAULT_GAIN)) throw new InputError('activation.f', f, `must be one of ${Object.keys(DEFAULT_GAIN).join(', ')}`);
+  requireChoice('activation.f', f, UNSHAPED_NAMES);
   const gain = requirePositive('activation.gain', options.gain ?? DEFAULT_GAIN[f]);
   return {
     family: 'unshaped',
@@ -15,7 +15,7 @@ export function unshaped(f: UnshapedName, options: { gain?: number } = {}): Acti
     spec: options.gain === undefined ? { family: 'unshaped', f } : { family: 'unshaped', f, gain },
     limit: null,
     atWidth(n) {
-      if (!Number.isInteger(n) || n < 1) throw new InputError('n', n, 'must be an integer >= 1');
+      requireInteger('n', n, 1);
       if (f === 'relu') return piecewiseLinearAtWidth(n, 1, 0, gain);
       if (f === 'linear') return piecewiseLinearAtWidth(n, 1, 1, gain);
       return {

@@ -1,9 +1,14 @@
 // The SDE values a user composes with a solver: the m x m Neural Covariance SDE and its two 1-D
-// reductions. Each holds its activation, so drift and finite network come from one object.
-import type { Activation, CovarianceLimit } from '../src/activations/index.js';
-import { InputError } from '../src/errors.js';
+// reductions. Each holds its activation, so the drift and the finite network come from one object.
+import type { Activation, CovarianceLimit } from '../../src/activations/index.js';
+import { InputError } from '../../src/errors.js';
+import type { BlockTerm } from '../forms.js';
+import { covarianceBlockTerm } from './covariance.js';
+import { correlationBlockTerm, diagonalBlockTerm } from './scalar.js';
 
-/** dV = b(V) dt + Sigma(V)^{1/2} dB with d<V^ab, V^ce> = (V^ac V^be + V^ae V^bc) dt (SPEC.md section 3). */
+export type SdeKind = 'covariance' | 'correlation' | 'diagonal';
+
+/** dV = b(V) dt + Sigma(V)^{1/2} dB with d<V^ab, V^ce> = (V^ac V^be + V^ae V^bc) dt (docs/maths.md, section 3). */
 export interface CovarianceSde {
   readonly kind: 'covariance';
   readonly activation: Activation;
@@ -40,16 +45,35 @@ function requireLimit(activation: Activation): CovarianceLimit {
   return activation.limit;
 }
 
+/**
+ * The m x m Neural Covariance SDE of a shaped activation.
+ * @example
+ * const sde = covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 }));
+ */
 export function covarianceSde(activation: Activation): CovarianceSde {
   return { kind: 'covariance', activation, limit: requireLimit(activation) };
 }
 
+/** The autonomous 1-D SDE of one correlation (ReLU-like activations only). */
 export function correlationSde(activation: Activation): CorrelationSde {
   const limit = requireLimit(activation);
   if (!limit.nu) throw new InputError('activation', activation.name, 'has no autonomous correlation SDE: only ReLU-like activations do');
   return { kind: 'correlation', activation, limit };
 }
 
+/** The 1-D SDE of one diagonal entry (the norm of one input's activations). */
 export function diagonalSde(activation: Activation): DiagonalSde {
   return { kind: 'diagonal', activation, limit: requireLimit(activation) };
+}
+
+/** The term of an SDE kind over a block of `lanes` lanes (v0 flat m x m, or [x0] for the 1-D kinds). */
+export function blockTerm(kind: SdeKind, limit: CovarianceLimit, v0: readonly number[], m: number, lanes: number, threshold: number): BlockTerm {
+  switch (kind) {
+    case 'covariance':
+      return covarianceBlockTerm(limit, Float64Array.from(v0), m, lanes, threshold);
+    case 'correlation':
+      return correlationBlockTerm(limit, v0[0], lanes);
+    case 'diagonal':
+      return diagonalBlockTerm(limit, v0[0], lanes, threshold);
+  }
 }

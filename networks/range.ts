@@ -1,0 +1,60 @@
+// The one per-sample skeleton both samplers run in: sample p draws from the stream (seed, purpose, p),
+// records V at the requested layers, stops at the layer where max_a V^aa crosses the threshold (keeping
+// its last finite state), and draws the output logits. A sampler supplies only the layer update.
+import { activationFromSpec, type Activation } from '../src/activations/index.js';
+import { PATH_EXPLODED } from '../src/results.js';
+import { openStream, type RandomStream } from '../src/random/streams.js';
+import { chainSampler } from './chain.js';
+import { explicitSampler } from './explicit.js';
+import { stateSide, type NetworkChunk, type NetworkJob } from './job.js';
+
+/** Networks per block: one stream per network (its work dwarfs seeding). */
+export const NETWORK_BLOCK = 1;
+
+/** What a sampler does per network: begin, move V_{l-1} to V_l (returning max diag, NaN if not finite), logits. */
+export interface LayerSampler {
+  start(rng: RandomStream): void;
+  layer(rng: RandomStream, v: Float64Array): number;
+  logits(rng: RandomStream, v: Float64Array, out: Float64Array): void;
+}
+
+/** Sample networks [start, start + count) of a job. */
+export function sampleRange(job: NetworkJob, start: number, count: number, activation?: Activation): NetworkChunk {
+  const act = (activation ?? activationFromSpec(job.activation)).atWidth(job.n);
+  const sampler = job.method === 'chain' ? chainSampler(job, act) : explicitSampler(job, act);
+  const side = stateSide(job);
+  const ss = side * side;
+  const records = job.recordLayers;
+  const out: NetworkChunk = {
+    values: new Float64Array(records.length * count * ss),
+    logits: new Float64Array(count * job.outputs * side),
+    status: new Uint8Array(count),
+    explosionLayer: new Int32Array(count).fill(-1),
+  };
+  const v = new Float64Array(ss);
+  const previous = new Float64Array(ss);
+  const logits = new Float64Array(job.outputs * side);
+  for (let q = 0; q < count; q++) {
+    const rng = openStream(job.seed, job.purpose, start + q, job.generator);
+    v.set(job.v0);
+    let next = 0;
+    while (next < records.length && records[next] === 0) out.values.set(v, (next++ * count + q) * ss);
+    sampler.start(rng);
+    for (let layer = 1; layer <= job.depth; layer++) {
+      previous.set(v);
+      const maxDiag = sampler.layer(rng, v);
+      if (!(maxDiag <= job.threshold)) {
+        if (Number.isNaN(maxDiag)) v.set(previous);
+        out.status[q] = PATH_EXPLODED;
+        out.explosionLayer[q] = layer;
+        break;
+      }
+      while (next < records.length && records[next] === layer) out.values.set(v, (next++ * count + q) * ss);
+    }
+    // An exploded network's later records hold its state at detection (flagged by status).
+    while (next < records.length) out.values.set(v, (next++ * count + q) * ss);
+    sampler.logits(rng, v, logits);
+    out.logits.set(logits, q * job.outputs * side);
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+// The integration loop: paths in blocks of SDE_BLOCK lanes (structure of arrays), block b driven by the
+// streams (seed, purpose, b) and (seed, purpose + '/coins', b). It draws each step's normals, hands them
+// to the solver, saves, and records per-path status; it knows nothing about any particular solver.
+// Path p is lane p mod 64 of block floor(p / 64) whatever the total or the thread count.
+import { activationFromSpec, type ActivationSpec, type CovarianceLimit } from '../src/activations/index.js';
+import { openStream, PURPOSES, type GeneratorName } from '../src/random/streams.js';
+import { LaneBook, type BlockTerm } from './forms.js';
+import { solverFromName, type SolverName } from './solvers/index.js';
+import { blockTerm, type SdeKind } from './terms/index.js';
+
+/** Lanes per block: paths that share a stream and are stepped together. */
+export const SDE_BLOCK = 64;
+
+/** Everything a kernel needs, as plain data (it crosses to worker threads). */
+export interface SdeJob {
+  readonly kind: SdeKind;
+  /** Rebuilt in workers; null for a custom activation, which runs on the calling thread only. */
+  readonly activation: ActivationSpec | null;
+  readonly solver: SolverName;
+  /** Side of the matrix; 1 for the scalar SDEs. */
+  readonly m: number;
+  /** Initial value, flat m x m (scalar SDEs: one entry). */
+  readonly v0: readonly number[];
+  readonly t1: number;
+  readonly steps: number;
+  /** Brownian increments over [0, t1]; a multiple of `steps`. */
+  readonly resolution: number;
+  /** Step indices at which to save, increasing. */
+  readonly saveSteps: readonly number[];
+  /** Explosion threshold on max_a V^aa (Infinity: none). */
+  readonly threshold: number;
+  readonly seed: number;
+  readonly purpose: string;
+  readonly generator: GeneratorName;
+}
+
+/** Per-path output for `count` paths; values laid out (saves, count, outputSize). */
+export interface SdeChunk {
+  values: Float64Array;
+  status: Uint8Array;
+  /** Time of explosion; -1 for paths that did not explode. */
+  explosionTime: Float64Array;
+  repairs: Uint32Array;
+  /** Most negative eigenvalue (or overshoot) removed by a repair; 0 when none. */
+  worstRepair: Float64Array;
+}
+
+/**
+ * Integrate paths [start, start + count) of a job (start a multiple of SDE_BLOCK). `limit` spares the
+ * rebuild from the spec (and carries custom activations); `term` replaces the job's block term (tests).
+ */
+export function integrateRange(job: SdeJob, start: number, count: number, limit?: CovarianceLimit, term?: BlockTerm): SdeChunk {
+  const lim = limit ?? activationFromSpec(job.activation).limit!;
+  const solver = solverFromName(job.solver);
+  const B = SDE_BLOCK;
+  term ??= blockTerm(job.kind, lim, job.v0, job.m, B, job.threshold);
+  const out = term.outputSize;
+  const saves = job.saveSteps;
+  const nSaves = saves.length;
+  const chunk: SdeChunk = {
+    values: new Float64Array(nSaves * count * out),
+    status: new Uint8Array(count),
+    explosionTime: new Float64Array(count),
+    repairs: new Uint32Array(count),
+    worstRepair: new Float64Array(count),
+  };
+  const h = job.t1 / job.steps;
+  const sub = job.resolution / job.steps;
+  const perStep = term.noise * B;
+  // Normals for several steps per call into the generator; the stream order is the same whatever the split.
+  const stepsPerFill = Math.max(1, Math.floor(8192 / (perStep * sub)));
+  const raw = new Float64Array(stepsPerFill * sub * perStep);
+  const g = sub === 1 ? raw : new Float64Array(perStep);
+  const gScale = 1 / Math.sqrt(sub);
+  const coins = new Int32Array(Math.ceil(B / 32));
+  const observed = new Float64Array(term.dimension * B);
+  const book = new LaneBook(B);
+  const useCoins = solver.needsCoins(term);
+
+  for (let first = start; first < start + count; first += B) {
+    const block = first / B;
+    const lanes = Math.min(B, start + count - first);
+    const offset = first - start;
+    const normals = openStream(job.seed, job.purpose, block, job.generator);
+    const coinStream = useCoins ? openStream(job.seed, job.purpose + PURPOSES.coins, block, job.generator) : null;
+    book.reset();
+    const state = solver.init(term, book);
+    const write = (save: number, x: Float64Array) => {
+      for (let j = 0; j < lanes; j++) term.write(x, j, chunk.values, (save * count + offset + j) * out);
+    };
+    let next = 0;
+    while (next < nSaves && saves[next] === 0) write(next++, state.x);
+    for (let k = 0; k < job.steps; k++) {
+      const slot = k % stepsPerFill;
+      if (slot === 0) normals.fillNormals(raw, 0, Math.min(stepsPerFill, job.steps - k) * sub * perStep);
+      let step: Float64Array;
+      if (sub === 1) step = raw.subarray(slot * perStep, (slot + 1) * perStep);
+      else {
+        // The step's normal is the normalised sum of its finer Brownian increments.
+        const base = slot * sub * perStep;
+        for (let i = 0; i < perStep; i++) {
+          let z = 0;
+          for (let r = 0; r < sub; r++) z += raw[base + r * perStep + i];
+          g[i] = z * gScale;
+        }
+        step = g;
+      }
+      if (coinStream) coinStream.fillInt32(coins);
+      solver.step(term, state, step, coinStream ? coins : null, k * h, h, book);
+      if (next < nSaves && saves[next] === k + 1 && k + 1 < job.steps) {
+        solver.observe(term, state, observed, (k + 1) * h, h, book);
+        while (next < nSaves && saves[next] === k + 1) write(next++, observed);
+      }
+    }
+    solver.finish(term, state, job.t1, h, book);
+    while (next < nSaves) write(next++, state.x);
+    chunk.status.set(book.status.subarray(0, lanes), offset);
+    chunk.explosionTime.set(book.explosionTime.subarray(0, lanes), offset);
+    chunk.repairs.set(book.repairs.subarray(0, lanes), offset);
+    chunk.worstRepair.set(book.worstRepair.subarray(0, lanes), offset);
+  }
+  return chunk;
+}

@@ -1,0 +1,166 @@
+// Exact references for the 1-D SDEs, by their Kolmogorov backward equations solved with Crank-Nicolson
+// on fine grids (docs/maths.md, section 8): E f(rho_T) for the ReLU-like correlation SDE, and
+// P(explode by T) for a diagonal dX = beta X^2 dt + sqrt(2) X dB. They are independent of the Monte
+// Carlo solvers and serve as the truth in tests, calibration and time-to-accuracy benchmarks.
+import type { Activation } from '../src/activations/index.js';
+import { InputError, requireInRange, requireInteger, requirePositive } from '../src/errors.js';
+
+/** Solve the tridiagonal system a_i u_{i-1} + b_i u_i + c_i u_{i+1} = d_i (Thomas algorithm), in place on d. */
+function thomas(a: Float64Array, b: Float64Array, c: Float64Array, d: Float64Array): void {
+  const n = d.length;
+  const cp = new Float64Array(n);
+  cp[0] = c[0] / b[0];
+  d[0] /= b[0];
+  for (let i = 1; i < n; i++) {
+    const den = b[i] - a[i] * cp[i - 1];
+    cp[i] = c[i] / den;
+    d[i] = (d[i] - a[i] * d[i - 1]) / den;
+  }
+  for (let i = n - 2; i >= 0; i--) d[i] -= cp[i] * d[i + 1];
+}
+
+/**
+ * u_t = mu(x) u_x + (1/2) s2(x) u_xx on a uniform grid x_0..x_n, Crank-Nicolson in time after two
+ * Rannacher half-steps of implicit Euler (which damp the kink of a non-smooth initial condition).
+ * Boundary rows are given by `boundary(i, u)`: a fixed value (Dirichlet) or null to use one-sided
+ * upwind differences. Returns u at time T on the grid.
+ */
+function backward(options: {
+  x: Float64Array;
+  mu: (x: number) => number;
+  s2: (x: number) => number;
+  initial: Float64Array;
+  T: number;
+  steps: number;
+  dirichlet: { left: number | null; right: number | null };
+}): Float64Array {
+  const { x, initial, T, steps } = options;
+  const n = x.length;
+  const dx = x[1] - x[0];
+  const lo = new Float64Array(n);
+  const mid = new Float64Array(n);
+  const hi = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const mu = options.mu(x[i]);
+    const diff = 0.5 * options.s2(x[i]);
+    if (i === 0 || i === n - 1) {
+      // Degenerate boundary: only the drift acts, by an upwind difference into the interior.
+      if (i === 0 && mu > 0) {
+        mid[i] = -mu / dx;
+        hi[i] = mu / dx;
+      } else if (i === n - 1 && mu < 0) {
+        lo[i] = -mu / dx;
+        mid[i] = mu / dx;
+      }
+      continue;
+    }
+    lo[i] = diff / (dx * dx) - mu / (2 * dx);
+    mid[i] = (-2 * diff) / (dx * dx);
+    hi[i] = diff / (dx * dx) + mu / (2 * dx);
+  }
+  let u = Float64Array.from(initial);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  const c = new Float64Array(n);
+  const rhs = new Float64Array(n);
+  const advance = (dt: number, theta: number) => {
+    for (let i = 0; i < n; i++) {
+      const explicit = (lo[i] * (i > 0 ? u[i - 1] : 0) + mid[i] * u[i] + hi[i] * (i < n - 1 ? u[i + 1] : 0)) * (1 - theta) * dt;
+      rhs[i] = u[i] + explicit;
+      a[i] = -theta * dt * lo[i];
+      b[i] = 1 - theta * dt * mid[i];
+      c[i] = -theta * dt * hi[i];
+    }
+    if (options.dirichlet.left !== null) {
+      a[0] = 0;
+      b[0] = 1;
+      c[0] = 0;
+      rhs[0] = options.dirichlet.left;
+    }
+    if (options.dirichlet.right !== null) {
+      a[n - 1] = 0;
+      b[n - 1] = 1;
+      c[n - 1] = 0;
+      rhs[n - 1] = options.dirichlet.right;
+    }
+    thomas(a, b, c, rhs);
+    u = Float64Array.from(rhs);
+  };
+  const dt = T / steps;
+  advance(dt / 4, 1);
+  advance(dt / 4, 1);
+  advance(dt / 4, 1);
+  advance(dt / 4, 1);
+  for (let k = 1; k < steps; k++) advance(dt, 0.5);
+  return u;
+}
+
+/** Linear interpolation of grid values u at a point x0 of the grid's range. */
+function interpolate(x: Float64Array, u: Float64Array, x0: number): number {
+  const dx = x[1] - x[0];
+  const k = Math.min(x.length - 2, Math.max(0, Math.floor((x0 - x[0]) / dx)));
+  const w = (x0 - x[k]) / dx;
+  return (1 - w) * u[k] + w * u[k + 1];
+}
+
+/**
+ * E f(rho_T) for the correlation SDE d rho = [nu(rho) - rho(1 - rho^2)/2] dt + (1 - rho^2) dW of a
+ * ReLU-like activation, from rho_0 = rho0. Grid of `cells` cells on [-1, 1] and `steps` time steps;
+ * the defaults give about 1e-7 for smooth f (checked by halving both).
+ */
+export function correlationExpectation(options: {
+  activation: Activation;
+  rho0: number;
+  T: number;
+  f?: (rho: number) => number;
+  cells?: number;
+  steps?: number;
+}): number {
+  const nu = options.activation.limit?.nu;
+  if (!nu) throw new InputError('activation', options.activation.name, 'must be ReLU-like (its correlation has an autonomous SDE)');
+  const rho0 = requireInRange('rho0', options.rho0, -1, 1);
+  const T = requirePositive('T', options.T);
+  const cells = requireInteger('cells', options.cells ?? 4000, 10);
+  const steps = requireInteger('steps', options.steps ?? 2000, 4);
+  const f = options.f ?? ((r: number) => r);
+  const x = Float64Array.from({ length: cells + 1 }, (_, i) => -1 + (2 * i) / cells);
+  const u = backward({
+    x,
+    mu: (r) => nu(r) - 0.5 * r * (1 - r * r),
+    s2: (r) => (1 - r * r) ** 2,
+    initial: Float64Array.from(x, f),
+    T,
+    steps,
+    // rho = 1 is absorbing (no drift, no noise); rho = -1 is left along the drift nu(-1) > 0.
+    dirichlet: { left: null, right: f(1) },
+  });
+  return interpolate(x, u, rho0);
+}
+
+/**
+ * P(X explodes by T) for dX = beta X^2 dt + sqrt(2) X dB from X0 (beta > 0). In Y = 1/X,
+ * dY = (2Y - beta) dt - sqrt(2) Y dB is absorbed at Y = 0 (explosion); the half-line Y >= 0 is mapped
+ * onto [0, 1] by z = Y / (Y + Y0), where z = 1 (X = 0) is absorbing too, so no truncation is needed.
+ */
+export function explosionProbability(options: { beta: number; x0: number; T: number; cells?: number; steps?: number }): number {
+  const beta = requirePositive('beta', options.beta);
+  const x0 = requirePositive('x0', options.x0);
+  const T = requirePositive('T', options.T);
+  const cells = requireInteger('cells', options.cells ?? 8000, 10);
+  const steps = requireInteger('steps', options.steps ?? 4000, 4);
+  const c = 1 / x0;
+  const x = Float64Array.from({ length: cells + 1 }, (_, i) => i / cells);
+  const initial = new Float64Array(cells + 1);
+  initial[0] = 1;
+  const u = backward({
+    x,
+    // Ito's formula for z = Y / (Y + c): the drift and the squared noise of dz.
+    mu: (z) => 2 * z * (1 - z) - (beta / c) * (1 - z) ** 2 - 2 * z * z * (1 - z),
+    s2: (z) => 2 * z * z * (1 - z) ** 2,
+    initial,
+    T,
+    steps,
+    dirichlet: { left: 1, right: 0 },
+  });
+  return interpolate(x, u, 0.5);
+}

@@ -1,0 +1,20 @@
+// The solvers, as values. `SOLVERS` is the one table the API, the CLI's --solver and the worker
+// threads use to name and rebuild them.
+import { requireChoice } from '../../src/errors.js';
+import { EulerMaruyama, eulerMaruyama } from './eulerMaruyama.js';
+import { NinomiyaVictoir, ninomiyaVictoir } from './ninomiyaVictoir.js';
+import type { Solver, SolverName } from './solver.js';
+
+export type { Solver, SolverName, SolverState } from './solver.js';
+export { EulerMaruyama, eulerMaruyama, NinomiyaVictoir, ninomiyaVictoir };
+
+/** Every solver by name; the first is the default. */
+export const SOLVERS: Readonly<Record<SolverName, () => Solver>> = {
+  'euler-maruyama': eulerMaruyama,
+  'ninomiya-victoir': ninomiyaVictoir,
+};
+export const SOLVER_NAMES = Object.keys(SOLVERS) as SolverName[];
+
+export function solverFromName(name: unknown, field = 'solver'): Solver {
+  return SOLVERS[requireChoice(field, name, SOLVER_NAMES)]();
+}

@@ -1,0 +1,31 @@
+// The solver contract: a value that declares its orders and owns its step over a block of lanes. The
+// integration loop calls init, step, observe and finish and knows nothing about any particular solver;
+// a solver in turn uses only the forms an SDE term provides (sde/forms.ts).
+import type { BlockTerm, LaneBook } from '../forms.js';
+
+export type SolverName = 'euler-maruyama' | 'ninomiya-victoir';
+
+/** A solver's per-block state; `x` is the term's state (structure of arrays). */
+export interface SolverState {
+  readonly x: Float64Array;
+}
+
+export interface Solver<S extends SolverState = SolverState> {
+  readonly name: SolverName;
+  /** Order of the error of E f(X_T) in the step h. */
+  readonly weakOrder: number;
+  /** Order of the pathwise error E |X_T - X^h_T| in h. */
+  readonly strongOrder: number;
+  /** One line for --help and reports. */
+  readonly description: string;
+  /** Whether a step draws one fair coin per lane. */
+  needsCoins(term: BlockTerm): boolean;
+  /** State for one block, every lane at the initial value. */
+  init(term: BlockTerm, book: LaneBook): S;
+  /** Advance every alive lane from t to t + h; g holds the step's standard normals (term.noise per lane). */
+  step(term: BlockTerm, state: S, g: Float64Array, coins: Int32Array | null, t: number, h: number, book: LaneBook): void;
+  /** The state at the current grid time (t), into out, without changing the run. */
+  observe(term: BlockTerm, state: S, out: Float64Array, t: number, h: number, book: LaneBook): void;
+  /** Bring the state to the final time t after the last step. */
+  finish(term: BlockTerm, state: S, t: number, h: number, book: LaneBook): void;
+}

@@ -1,0 +1,96 @@
+// Sample moments and their standard errors, and the interval type every report uses: a value, a
+// confidence interval, a standard error and the name of the method that produced them.
+import { normalQuantile } from '../special.js';
+
+export interface Estimate {
+  readonly value: number;
+  /** Standard error. */
+  readonly se: number;
+}
+
+/** How an interval was obtained; reports print it next to each interval. */
+export type IntervalMethod =
+  | 'normal (CLT)'
+  | 'delta method'
+  | 'Wilson score'
+  | 'Newcombe hybrid score'
+  | 'BCa bootstrap'
+  | 'percentile bootstrap'
+  | 'jackknife'
+  | 'pooled layer factors (delta method)'
+  | 'exact';
+
+export interface Interval extends Estimate {
+  readonly lower: number;
+  readonly upper: number;
+  /** Nominal coverage, e.g. 0.95. */
+  readonly level: number;
+  readonly method: IntervalMethod;
+}
+
+export function mean(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return s / xs.length;
+}
+
+/** Unbiased sample variance. */
+export function variance(xs: ArrayLike<number>): number {
+  const mu = mean(xs);
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += (xs[i] - mu) * (xs[i] - mu);
+  return s / (xs.length - 1);
+}
+
+/** Mean with standard error sqrt(var / N). */
+export function meanEstimate(xs: ArrayLike<number>): Estimate {
+  return { value: mean(xs), se: Math.sqrt(variance(xs) / xs.length) };
+}
+
+/** Sample variance with its standard error sqrt((m4 - (N-3)/(N-1) s^4) / N) (no normality assumed). */
+export function varianceEstimate(xs: ArrayLike<number>): Estimate {
+  const n = xs.length;
+  const mu = mean(xs);
+  let m2 = 0;
+  let m4 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (xs[i] - mu) * (xs[i] - mu);
+    m2 += d;
+    m4 += d * d;
+  }
+  const s2 = m2 / (n - 1);
+  m4 /= n;
+  return { value: s2, se: Math.sqrt(Math.max(0, (m4 - ((n - 3) / (n - 1)) * s2 * s2) / n)) };
+}
+
+/** Difference of two independent estimates in units of their combined standard error. */
+export function zScore(a: Estimate, b: Estimate): number {
+  const se = Math.hypot(a.se, b.se);
+  return se > 0 ? (a.value - b.value) / se : a.value === b.value ? 0 : a.value > b.value ? Infinity : -Infinity;
+}
+
+/** A normal-theory interval value +- z se. */
+export function normalInterval(e: Estimate, level = 0.95, method: IntervalMethod = 'normal (CLT)', z = zFor(level)): Interval {
+  return { value: e.value, se: e.se, lower: e.value - z * e.se, upper: e.value + z * e.se, level, method };
+}
+
+/** The two-sided normal quantile of a coverage level (1.959964 for 0.95). */
+export function zFor(level: number): number {
+  return normalQuantile(0.5 + level / 2);
+}
+
+export function sorted(xs: ArrayLike<number>): Float64Array {
+  return Float64Array.from(xs).sort();
+}
+
+/** Quantile (type 7, linear interpolation) of an already sorted sample. */
+export function quantileSorted(s: ArrayLike<number>, p: number): number {
+  const h = (s.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo] + (h - lo) * (s[hi] - s[lo]);
+}
+
+export function median(xs: ArrayLike<number>): number {
+  return quantileSorted(sorted(xs), 0.5);
+}
