@@ -1,34 +1,79 @@
-// Public entry point of neural-covariance-sde: activations, the SDE solver, finite networks,
-// validation, scans, the explosion criterion and finite-width cumulants, plus the shared tools.
-export * from './activations/index.js';
-export * from '../sde/index.js';
-export * from '../networks/index.js';
-export { InputError } from './errors.js';
-export { uniformStream, streamSeed, Xor4096 } from './rng.js';
-export { fillNormals, nextNormal } from './gaussian.js';
-export { choleskyPsd, symmetricEigen, projectPsdInPlace, validateCovariance, correlation } from './linalg.js';
-export { erf, erfc, normalCdf, normalPdf } from './special.js';
-export * from './stats.js';
-export { createWorkerPool, type WorkerPool } from './parallel.js';
-export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
-export { observable, logitKurtosis, OBSERVABLES, type ObservableName, type CovarianceSamples } from '../validation/observables.js';
-export { compareSamples, type SampleComparison } from '../validation/compare.js';
-export { runPoint, pointRow, type PointResult } from '../validation/point.js';
-export { widthStudy, type WidthStudy } from '../validation/widths.js';
-export { validate, VALIDATION_SCHEMA, type ValidationReport } from '../validation/validate.js';
-export { validationMarkdown, validationHtml } from '../validation/render.js';
-export { runScan, mergeScanShards, expandGrid, scanCsv, SCAN_SCHEMA } from '../validation/scan.js';
-export { parseConfig, validationSchema, scanSchema, pointSchema } from '../validation/config.js';
+// neural-covariance-sde, the root entry: activations (finite width and limit in one object), the
+// Neural Covariance SDE with its solvers and controls, the finite-network samplers, random streams and
+// the result types. It loads no plotting code; comparisons and scans are in
+// 'neural-covariance-sde/validation', rendering in 'neural-covariance-sde/reports'.
 export {
-  criterion,
-  referenceExplosionProbability,
-  sdeExplosionProbability,
-  networkExplosionProbability,
-  proportionsAgree,
-  type Criterion,
-  type Regime,
-} from '../validation/criterion.js';
-export { criterionReport, criterionMarkdown, criterionHtml } from '../validation/criterionReport.js';
-export { measureCumulants, leadingOrderRatios, exactProductRatio, gaussHermite, gaussianExpectation, fourthCumulantRatio } from '../validation/cumulants.js';
-export { cumulantReport, cumulantMarkdown, cumulantHtml } from '../validation/cumulantReport.js';
-export { renderSvg } from '../validation/plots.js';
+  shapedRelu,
+  shapedSmooth,
+  customSmooth,
+  unshaped,
+  activationFromSpec,
+  parseActivation,
+  parseActivationSpec,
+  activationLabel,
+  smoothBeta,
+  smoothScaleForBeta,
+  reluLikeNu,
+  reluLikeSlopes,
+  reluLikeFourthMomentConstant,
+  arcCosineKernel,
+  SMOOTH_FUNCTIONS,
+  SMOOTH_NAMES,
+  UNSHAPED_NAMES,
+} from '../src/activations/index.js';
+export type { Activation, ActivationSpec, CovarianceLimit, FiniteActivation, SmoothFunction, SmoothName, UnshapedName } from '../src/activations/index.js';
+export {
+  covarianceSde,
+  correlationSde,
+  diagonalSde,
+  eulerMaruyama,
+  ninomiyaVictoir,
+  EulerMaruyama,
+  NinomiyaVictoir,
+  SOLVERS,
+  SOLVER_NAMES,
+  solverFromName,
+  constantSteps,
+  saveAt,
+  brownianSampling,
+  explosionDetection,
+  DEFAULT_THRESHOLD_FACTOR,
+  solve,
+  solveSync,
+  weakExpectations,
+  pathValues,
+  convergenceStudy,
+  correlationExpectation,
+  explosionProbability,
+  SDE_BLOCK,
+} from '../sde/index.js';
+export type {
+  Sde,
+  SdeKind,
+  CovarianceSde,
+  CorrelationSde,
+  DiagonalSde,
+  Solver,
+  SolverName,
+  ConstantSteps,
+  SaveAt,
+  BrownianSampling,
+  ExplosionDetection,
+  SolveOptions,
+  Solution,
+  WeakExpectation,
+  PathFunction,
+  ConvergenceStudy,
+  ConvergenceLevel,
+  ConvergenceOptions,
+} from '../sde/index.js';
+export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork, NETWORK_METHODS, NETWORK_BLOCK, NETWORK_THRESHOLD_FACTOR } from '../networks/index.js';
+export type { NetworkOptions, NetworkSample, NetworkMethod } from '../networks/index.js';
+export { openStream, nextNormal, streamKey, requireSeed, parseSeed, PURPOSES, GENERATORS, MAX_SEED, Xoshiro128pp, Xor4096 } from '../src/random/streams.js';
+export type { RandomStream, GeneratorName } from '../src/random/streams.js';
+export { PATH_FINISHED, PATH_EXPLODED, PATH_REPAIRED, PATH_STATUS_NAMES, countStatus } from '../src/results.js';
+export type { PathStatus, StatusCounts, CovarianceSamples, NdArray } from '../src/results.js';
+export type { MatrixInput } from '../src/linalg.js';
+export { InputError, LimitError, OutputError } from '../src/errors.js';
+export { closeSharedPool } from '../src/parallel.js';
+export { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';

@@ -28,6 +28,8 @@ export interface NetworkJob {
   readonly outputs: number;
   /** A sample explodes when max_a V^aa_l exceeds this (in units of V). */
   readonly threshold: number;
+  /** Accumulate, per network, sums of the first input's layer factors chi_l = V^00_l / V^00_{l-1}. */
+  readonly factorMoments: boolean;
   readonly seed: number;
   readonly purpose: string;
   readonly generator: GeneratorName;
@@ -41,7 +43,12 @@ export interface NetworkChunk {
   status: Uint8Array;
   /** Layer at which max_a V^aa crossed the threshold; -1 where it did not. */
   explosionLayer: Int32Array;
+  /** (count, FACTOR_FIELDS) with factorMoments: layers, sum chi, sum chi^2, sum chi^3, sum chi^4; else empty. */
+  factors: Float64Array;
 }
+
+/** Entries per network of the layer-factor sums: number of factors, then sums of chi^1..chi^4. */
+export const FACTOR_FIELDS = 5;
 
 export function stateSide(job: Pick<NetworkJob, 'm' | 'derivatives'>): number {
   return job.derivatives ? 2 * job.m : job.m;

@@ -6,7 +6,7 @@ import { PATH_EXPLODED } from '../src/results.js';
 import { openStream, type RandomStream } from '../src/random/streams.js';
 import { chainSampler } from './chain.js';
 import { explicitSampler } from './explicit.js';
-import { stateSide, type NetworkChunk, type NetworkJob } from './job.js';
+import { FACTOR_FIELDS, stateSide, type NetworkChunk, type NetworkJob } from './job.js';
 
 /** Networks per block: one stream per network (its work dwarfs seeding). */
 export const NETWORK_BLOCK = 1;
@@ -30,6 +30,7 @@ export function sampleRange(job: NetworkJob, start: number, count: number, activ
     logits: new Float64Array(count * job.outputs * side),
     status: new Uint8Array(count),
     explosionLayer: new Int32Array(count).fill(-1),
+    factors: new Float64Array(job.factorMoments ? count * FACTOR_FIELDS : 0),
   };
   const v = new Float64Array(ss);
   const previous = new Float64Array(ss);
@@ -50,6 +51,15 @@ export function sampleRange(job: NetworkJob, start: number, count: number, activ
         break;
       }
       while (next < records.length && records[next] === layer) out.values.set(v, (next++ * count + q) * ss);
+      if (job.factorMoments && previous[0] > 0) {
+        const chi = v[0] / previous[0];
+        const at = q * FACTOR_FIELDS;
+        out.factors[at]++;
+        out.factors[at + 1] += chi;
+        out.factors[at + 2] += chi * chi;
+        out.factors[at + 3] += chi * chi * chi;
+        out.factors[at + 4] += chi * chi * chi * chi;
+      }
     }
     // An exploded network's later records hold its state at detection (flagged by status).
     while (next < records.length) out.values.set(v, (next++ * count + q) * ss);

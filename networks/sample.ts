@@ -9,7 +9,7 @@ import { requireMemory } from '../src/limits.js';
 import { choleskyPsd, toFlatMatrix, validateCovariance, type MatrixInput } from '../src/linalg.js';
 import { GENERATORS, PURPOSES, requireSeed, type GeneratorName } from '../src/random/streams.js';
 import { countStatus, type CovarianceSamples, type NdArray, type StatusCounts } from '../src/results.js';
-import { NETWORK_METHODS, stateSide, type NetworkChunk, type NetworkJob, type NetworkMethod } from './job.js';
+import { FACTOR_FIELDS, NETWORK_METHODS, stateSide, type NetworkChunk, type NetworkJob, type NetworkMethod } from './job.js';
 import { NETWORK_BLOCK, sampleRange } from './range.js';
 
 /** The default explosion threshold, relative to the largest input variance (as on the SDE side). */
@@ -42,6 +42,9 @@ export interface NetworkOptions {
   outputs?: number;
   /** A sample explodes when max_a V^aa_l exceeds this (default 1e4 times the largest input variance). */
   explosion?: { threshold?: number };
+  /** Also return, per network, sums of the first input's layer factors chi_l = V^00_l / V^00_{l-1}
+   *  (i.i.d. across layers for one-input ReLU-like and linear networks: see validation's pooled estimators). */
+  factorMoments?: boolean;
   /** The stream family (default 'network'); sample p uses stream p of it. */
   streams?: { purpose?: string; generator?: GeneratorName };
   /** Worker threads (1, the default: this thread). Results do not depend on it. */
@@ -67,6 +70,8 @@ export interface NetworkSample extends CovarianceSamples {
   readonly status: Uint8Array;
   /** Layer of explosion, -1 where none. */
   readonly explosionLayer: Int32Array;
+  /** (samples, 5) with factorMoments: factors, sum chi, sum chi^2, sum chi^3, sum chi^4; else null. */
+  readonly factors: NdArray<Float64Array> | null;
   readonly counts: StatusCounts;
   readonly settings: Readonly<Record<string, unknown>>;
 }
@@ -178,6 +183,7 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
     recordLayers,
     outputs,
     threshold,
+    factorMoments: options.factorMoments ?? false,
     seed,
     purpose,
     generator,
@@ -191,6 +197,7 @@ function layout(job: NetworkJob): { [K in keyof NetworkChunk]: FieldLayout } {
     logits: { outer: 1, inner: job.outputs * side },
     status: { outer: 1, inner: 1 },
     explosionLayer: { outer: 1, inner: 1 },
+    factors: { outer: 1, inner: job.factorMoments ? FACTOR_FIELDS : 0 },
   };
 }
 
@@ -210,6 +217,7 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk)
     logits: ndarray(chunk.logits, [samples, job.outputs, side]),
     status: chunk.status,
     explosionLayer: chunk.explosionLayer,
+    factors: job.factorMoments ? ndarray(chunk.factors, [samples, FACTOR_FIELDS]) : null,
     counts: countStatus(chunk.status),
     settings: {
       activation: options.activation.spec ?? options.activation.name,

@@ -3,7 +3,7 @@
 // P(explode by T) for a diagonal dX = beta X^2 dt + sqrt(2) X dB. They are independent of the Monte
 // Carlo solvers and serve as the truth in tests, calibration and time-to-accuracy benchmarks.
 import type { Activation } from '../src/activations/index.js';
-import { InputError, requireInRange, requireInteger, requirePositive } from '../src/errors.js';
+import { InputError, requireFinite, requireInRange, requireInteger, requirePositive } from '../src/errors.js';
 
 /** Solve the tridiagonal system a_i u_{i-1} + b_i u_i + c_i u_{i+1} = d_i (Thomas algorithm), in place on d. */
 function thomas(a: Float64Array, b: Float64Array, c: Float64Array, d: Float64Array): void {
@@ -138,25 +138,37 @@ export function correlationExpectation(options: {
 }
 
 /**
- * P(X explodes by T) for dX = beta X^2 dt + sqrt(2) X dB from X0 (beta > 0). In Y = 1/X,
- * dY = (2Y - beta) dt - sqrt(2) Y dB is absorbed at Y = 0 (explosion); the half-line Y >= 0 is mapped
- * onto [0, 1] by z = Y / (Y + Y0), where z = 1 (X = 0) is absorbing too, so no truncation is needed.
+ * P(X reaches `threshold` by T) for dX = beta X^2 dt + sqrt(2) X dB from X0 (threshold Infinity: P(X
+ * explodes by T), beta > 0). In Y = 1/X, dY = (2Y - beta) dt - sqrt(2) Y dB is absorbed at Y = 1/threshold;
+ * the half-line above it is mapped onto [0, 1] by z = u / (u + c), u = Y - 1/threshold, c = 1/X0 - 1/threshold,
+ * where z = 1 (X = 0) is absorbing too, so no truncation is needed.
  */
-export function explosionProbability(options: { beta: number; x0: number; T: number; cells?: number; steps?: number }): number {
-  const beta = requirePositive('beta', options.beta);
+export function explosionProbability(options: { beta: number; x0: number; T: number; threshold?: number; cells?: number; steps?: number }): number {
+  const beta = requireFinite('beta', options.beta);
   const x0 = requirePositive('x0', options.x0);
   const T = requirePositive('T', options.T);
+  const threshold = options.threshold ?? Infinity;
+  if (!(threshold > x0)) throw new InputError('threshold', threshold, `must exceed x0 (${x0})`);
+  if (!(beta > 0) && threshold === Infinity) return 0;
   const cells = requireInteger('cells', options.cells ?? 8000, 10);
   const steps = requireInteger('steps', options.steps ?? 4000, 4);
-  const c = 1 / x0;
+  const yTh = 1 / threshold;
+  const c = 1 / x0 - yTh;
   const x = Float64Array.from({ length: cells + 1 }, (_, i) => i / cells);
   const initial = new Float64Array(cells + 1);
   initial[0] = 1;
   const u = backward({
     x,
-    // Ito's formula for z = Y / (Y + c): the drift and the squared noise of dz.
-    mu: (z) => 2 * z * (1 - z) - (beta / c) * (1 - z) ** 2 - 2 * z * z * (1 - z),
-    s2: (z) => 2 * z * z * (1 - z) ** 2,
+    // Ito's formula for z(Y): z' = (1 - z)^2 / c, z'' = -2 (1 - z)^3 / c^2, with Y = yTh + c z / (1 - z).
+    mu: (z) => {
+      const y = yTh + (c * z) / (1 - z);
+      return z >= 1 ? 0 : (((1 - z) ** 2) / c) * (2 * y - beta) - ((2 * (1 - z) ** 3) / (c * c)) * y * y;
+    },
+    s2: (z) => {
+      if (z >= 1) return 0;
+      const y = yTh + (c * z) / (1 - z);
+      return 2 * (((1 - z) ** 2) / c) ** 2 * y * y;
+    },
     initial,
     T,
     steps,

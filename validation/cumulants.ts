@@ -1,63 +1,24 @@
 // Finite-width fourth cumulants (Hanin 2022): the normalised fourth cumulant of an output,
-// kappa_4 / (3 kappa_2^2) = E z^4 / (3 (E z^2)^2) - 1 = Var(V) / (E V)^2 with V the conditional
-// variance of z given the last layer, and the same for the input derivative dz. Theory: exact
-// products (1 + k/n)^L - 1 for linear (k = 2) and ReLU at C_W = 2 (k = 5), the leading-order
-// recursion for other activations, and the SDE's Var(V_T) / E(V_T)^2 for shaped networks.
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import type { Activation } from '../src/activations/index.js';
-import { InputError, requireInteger } from '../src/errors.js';
-import type { WorkerPool } from '../src/parallel.js';
-import type { Estimate } from '../src/stats.js';
+// kappa_4 / (3 kappa_2^2) = E z^4 / (3 (E z^2)^2) - 1 = Var(V) / (E V)^2 with V the conditional variance
+// of z given the last layer, and the same for the input derivative dz. Estimators: the direct ratio with
+// a BCa bootstrap interval (heavy-tailed once L/n is not small), and where the product structure holds
+// (piecewise-linear activation, one input) the pooled layer-factor estimator, calibrated at any L/n.
+// Theory: the exact (1 + k/n)^L - 1, the leading-order recursion otherwise, and the SDE's e^{2T} - 1.
+import type { Activation, ActivationSpec } from '../src/activations/index.js';
+import { requireInteger } from '../src/errors.js';
+import { gaussHermite, gaussianExpectation, type GaussRule } from '../src/quadrature.js';
+import { openStream, PURPOSES } from '../src/random/streams.js';
+import { PATH_EXPLODED } from '../src/results.js';
+import { bcaBootstraps, type Interval } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
-import { logitKurtosis } from './observables.js';
-
-/** Var(V) / E(V)^2 over samples, with its delta-method SE. */
-export function fourthCumulantRatio(v: ArrayLike<number>): Estimate {
-  const r = logitKurtosis(v);
-  return { value: r.value, se: r.se };
-}
-
-/** The exact finite-width ratio (1 + k/n)^L - 1 (SPEC.md section 5). */
-export function exactProductRatio(k: number, n: number, layers: number): number {
-  return Math.pow(1 + k / n, layers) - 1;
-}
-
-export interface GaussRule {
-  readonly nodes: Float64Array;
-  readonly weights: Float64Array;
-}
-
-/** Gauss-Hermite rule for E f(Z), Z ~ N(0,1), by Golub-Welsch (eigenvalues of the Jacobi matrix). */
-export function gaussHermite(order: number): GaussRule {
-  requireInteger('order', order, 1);
-  const jacobi = Matrix.zeros(order, order);
-  for (let k = 1; k < order; k++) {
-    jacobi.set(k - 1, k, Math.sqrt(k));
-    jacobi.set(k, k - 1, Math.sqrt(k));
-  }
-  const evd = new EigenvalueDecomposition(jacobi, { assumeSymmetric: true });
-  const vectors = evd.eigenvectorMatrix;
-  const nodes = Float64Array.from(evd.realEigenvalues);
-  const weights = Float64Array.from({ length: order }, (_, i) => vectors.get(0, i) ** 2);
-  const total = weights.reduce((s, w) => s + w, 0);
-  for (let i = 0; i < order; i++) weights[i] /= total;
-  return { nodes, weights };
-}
-
-/** E f(sqrt(variance) Z). */
-export function gaussianExpectation(f: (x: number) => number, variance: number, rule: GaussRule): number {
-  const sd = Math.sqrt(variance);
-  let s = 0;
-  for (let i = 0; i < rule.nodes.length; i++) s += rule.weights[i] * f(sd * rule.nodes[i]);
-  return s;
-}
+import { momentTheory, pooledEstimates } from './theory.js';
 
 /**
  * Leading order in 1/n: with K_{l+1} = C_W <phi^2>_{K_l} and v_l = Var(V_l),
  *   v_{l+1} = (C_W^2 / n) (<phi^4>_{K_l} - <phi^2>_{K_l}^2) + chi_l^2 v_l,  chi_l = C_W d<phi^2>_K / dK at K_l,
  * and the ratio after L layers is v_L / K_L^2 (error O(L^2/n^2)). Returns the ratio after each layer 1..L.
  */
-export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: number, layers: number, k0: number, rule = gaussHermite(120)): number[] {
+export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: number, layers: number, k0: number, rule: GaussRule = gaussHermite(120)): number[] {
   const second = (k: number) => gaussianExpectation((x) => phi(x) ** 2, k, rule);
   const fourth = (k: number) => gaussianExpectation((x) => phi(x) ** 4, k, rule);
   let k = k0;
@@ -75,13 +36,34 @@ export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: 
   return out;
 }
 
+export interface CumulantTheory {
+  /** 'exact (1 + k/n)^L - 1', 'leading-order recursion' or 'none'. */
+  readonly kind: string;
+  readonly values: readonly (number | null)[];
+  /** The SDE limit e^{2T} - 1 (shaped ReLU-like only). */
+  readonly limits: readonly (number | null)[];
+}
+
+/** Theory beside measurements at layers L of width n, for one input of unit variance. */
+export function cumulantTheory(spec: ActivationSpec, activation: Activation, n: number, layers: readonly number[]): CumulantTheory {
+  const limits = layers.map((l) => momentTheory(spec, n, l, l / n).kurtosis.limit);
+  const exact = layers.map((l) => momentTheory(spec, n, l, l / n).kurtosis.exact);
+  if (exact.every((x) => x !== null)) return { kind: 'exact (1 + k/n)^L - 1', values: exact, limits };
+  const f = activation.atWidth(n);
+  const ratios = leadingOrderRatios(f.phi, f.c, n, Math.max(...layers), 1);
+  return { kind: 'leading-order recursion', values: layers.map((l) => ratios[l - 1]), limits };
+}
+
 export interface CumulantMeasurement {
   readonly n: number;
-  readonly layers: number[];
+  readonly layers: readonly number[];
   /** L / n at each recorded layer. */
-  readonly ratios: number[];
-  readonly output: Estimate[];
-  readonly derivative: Estimate[];
+  readonly ratios: readonly number[];
+  /** Var(V)/(E V)^2 of the output by the direct estimator (BCa bootstrap). */
+  readonly output: readonly Interval[];
+  /** The same by pooled layer factors; null without the product structure. */
+  readonly pooled: readonly Interval[] | null;
+  readonly derivative: readonly Interval[];
   readonly exploded: number;
 }
 
@@ -94,12 +76,17 @@ export async function measureCumulants(options: {
   n: number;
   layers: readonly number[];
   samples: number;
-  seed: number | string;
+  seed: number;
   method?: 'chain' | 'explicit';
-  threads?: number | WorkerPool;
+  threads?: number;
+  resamples?: number;
+  /** Qualifies the stream families (several measurements at one seed stay independent). */
+  streamTag?: string;
 }): Promise<CumulantMeasurement> {
-  if (options.layers.length === 0) throw new InputError('layers', options.layers, 'must list at least one layer');
-  const depth = Math.max(...options.layers);
+  const layers = [...options.layers].sort((a, b) => a - b);
+  layers.forEach((l, i) => requireInteger(`layers[${i}]`, l, 1));
+  const depth = layers[layers.length - 1];
+  const tag = options.streamTag ? `/${options.streamTag}` : '';
   const sample = await sampleNetworks({
     activation: options.activation,
     n: options.n,
@@ -112,17 +99,28 @@ export async function measureCumulants(options: {
     samples: options.samples,
     seed: options.seed,
     method: options.method,
-    record: { layers: options.layers },
+    record: { layers },
+    factorMoments: true,
+    streams: { purpose: `${PURPOSES.network}${tag}` },
     threads: options.threads,
   });
-  const alive = Array.from({ length: sample.samples }, (_, p) => p).filter((p) => sample.status[p] !== 1);
-  const column = (r: number, i: number) => Float64Array.from(alive, (p) => sample.values.get(r, p, i, i));
+  const alive = Array.from({ length: sample.samples }, (_, p) => p).filter((p) => sample.status[p] !== PATH_EXPLODED);
+  const diagonal = (r: number, i: number) => Float64Array.from(alive, (p) => sample.values.get(r, p, i, i));
+  const ratio = (x: Float64Array, label: string): Interval =>
+    bcaBootstraps([[x, x.map((v) => v * v)]], { r: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 }, { rng: openStream(options.seed, `${PURPOSES.bootstrap}${tag}/${label}`, 0), resamples: options.resamples }).r;
+  const spec = options.activation.spec;
+  const structured = spec !== null && momentTheory(spec, options.n, 1, 1 / options.n).kurtosis.exact !== null;
   return {
     n: options.n,
-    layers: [...options.layers],
-    ratios: options.layers.map((l) => l / options.n),
-    output: options.layers.map((_, r) => fourthCumulantRatio(column(r, 0))),
-    derivative: options.layers.map((_, r) => fourthCumulantRatio(column(r, 1))),
+    layers,
+    ratios: layers.map((l) => l / options.n),
+    output: layers.map((l, r) => ratio(diagonal(r, 0), `output-L${l}`)),
+    pooled: structured ? layers.map((l) => pooledEstimates(sample.factors, sample.status, l)?.kurtosis ?? missingInterval()) : null,
+    derivative: layers.map((l, r) => ratio(diagonal(r, 1), `derivative-L${l}`)),
     exploded: sample.samples - alive.length,
   };
+}
+
+function missingInterval(): Interval {
+  return { value: NaN, se: NaN, lower: NaN, upper: NaN, level: 0.95, method: 'pooled layer factors (delta method)' };
 }

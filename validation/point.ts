@@ -1,124 +1,207 @@
-// One SDE-versus-network comparison: integrate the SDE to T, sample networks of width n and depth
-// T n from the same V0, and compare observables at T. Both `validate` and every scan grid point run
-// this, so a scan row equals a single run with the same settings and seed.
-import { activationFromSpec } from '../src/activations/index.js';
-import type { WorkerPool } from '../src/parallel.js';
+// One SDE-versus-network comparison at T: integrate the SDE, sample networks of width n and depth T n
+// from the same V0 on independent streams, apply one explosion threshold (in units of V) to both, and
+// compare observables on the same event (not exploded by T), with the exact finite-width values next
+// to the limits. validate and every point of a validation scan run this.
+import { activationFromSpec, type Activation } from '../src/activations/index.js';
+import { openStream, PURPOSES } from '../src/random/streams.js';
+import { PATH_EXPLODED } from '../src/results.js';
+import { bcaBootstraps, proportionDifference, wilson, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks, type NetworkSample } from '../networks/index.js';
-import { constantSteps, covarianceSde, saveAt, solve, type Solution } from '../sde/index.js';
+import { constantSteps, covarianceSde, explosionDetection, saveAt, solve, solverFromName, brownianSampling, type Solution } from '../sde/index.js';
 import { compareSamples, type SampleComparison } from './compare.js';
-import type { PointConfig } from './config.js';
-import { logitKurtosis, observable, OBSERVABLES, survivingFraction, type ObservableName } from './observables.js';
+import { HEAVY_TAILED, observable, OBSERVABLES, type ObservableName } from './observables.js';
+import { pointActivation, type PointSettings } from './options.js';
+import { momentTheory, pooledEstimates } from './theory.js';
+
+/** A row that could not be computed says why instead of holding NaN. */
+export interface Missing {
+  readonly missing: string;
+}
+
+export interface ExplosionComparison {
+  /** The event both sides are compared on. */
+  readonly event: string;
+  readonly threshold: number;
+  readonly network: Proportion;
+  readonly sde: Proportion;
+  readonly difference: ProportionDifference;
+}
+
+export interface TheoryRow {
+  readonly quantity: string;
+  /** Exact at width n, depth L (null: no closed form). */
+  readonly exact: number | null;
+  /** The depth-and-width limit at T (null: none known). */
+  readonly limit: number | null;
+  readonly network: Interval | Missing;
+  /** (network - exact) / network SE. */
+  readonly networkZ: number | null;
+  readonly sde: Interval | Missing;
+  /** (sde - limit) / sde SE. */
+  readonly sdeZ: number | null;
+}
 
 export interface PointResult {
-  readonly config: PointConfig;
+  readonly settings: PointSettings;
+  readonly activation: { readonly name: string; readonly beta: number };
   readonly depth: number;
   readonly sde: Solution;
   readonly network: NetworkSample;
-  /** Observables at T; null where fewer than 2 paths survived on a side. */
-  readonly comparisons: Partial<Record<ObservableName, SampleComparison>>;
-  readonly logits: { sde: ReturnType<typeof logitKurtosis>; network: ReturnType<typeof logitKurtosis> };
-  readonly surviving: { sde: number; network: number };
+  readonly explosion: ExplosionComparison;
+  readonly comparisons: Readonly<Record<ObservableName, SampleComparison | Missing>>;
+  readonly theory: readonly TheoryRow[];
 }
 
-export function v0FromRho(rho0: number): number[][] {
+export function isMissing(x: unknown): x is Missing {
+  return typeof x === 'object' && x !== null && 'missing' in x;
+}
+
+/** V0 = x0 [[1, rho0], [rho0, 1]]. */
+export function pointV0(settings: Pick<PointSettings, 'x0' | 'rho0'>): number[][] {
+  const { x0, rho0 } = settings;
   return [
-    [1, rho0],
-    [rho0, 1],
+    [x0, x0 * rho0],
+    [x0 * rho0, x0],
   ];
 }
 
 export interface PointRunOptions {
-  threads?: number | WorkerPool;
-  /** Save times for path plots: this many SDE saves and network records (0: final only). */
+  threads?: number;
+  /** Intermediate saves for path plots (0: final time only). Saves never change the final values. */
   pathSaves?: number;
+  /** Qualifies the stream families, so that several runs at one seed stay independent ('width=64'). */
+  streamTag?: string;
+  /** Bootstrap resamples per interval (default 2000). */
+  resamples?: number;
 }
 
-export async function runPoint(config: PointConfig, options: PointRunOptions = {}): Promise<PointResult> {
-  const activation = activationFromSpec(config.activation);
-  const v0 = v0FromRho(config.rho0);
-  const depth = Math.max(1, Math.round(config.T * config.n));
-  // Intermediate saves never change the final values (same steps, same Brownian path), so a plotted
-  // run and a scan row agree; the save count is the largest divisor of the steps not above the request.
-  const steps = config.sde.steps;
+function tagged(purpose: string, tag?: string): string {
+  return tag ? `${purpose}/${tag}` : purpose;
+}
+
+/** The SDE side of a point (also the reference of each width level). */
+export function runPointSde(settings: PointSettings, activation: Activation, options: PointRunOptions = {}): Promise<Solution> {
+  const steps = settings.steps;
   let saves = Math.min(options.pathSaves ?? 0, steps);
   while (saves > 0 && steps % saves !== 0) saves--;
-  const sde = await solve({
+  return solve({
     sde: covarianceSde(activation),
-    t1: config.T,
-    v0,
+    solver: solverFromName(settings.solver),
+    t1: settings.T,
+    v0: pointV0(settings),
     stepping: constantSteps(steps),
     saveAt: saves > 0 ? saveAt({ count: saves }) : undefined,
-    paths: config.sde.paths,
-    seed: config.seed,
+    paths: settings.paths,
+    seed: settings.seed,
+    brownian: brownianSampling({ purpose: tagged(PURPOSES.sde, options.streamTag) }),
+    explosion: explosionDetection({ threshold: settings.threshold * settings.x0 }),
     threads: options.threads,
   });
-  const network = await sampleNetworks({
+}
+
+/** The network side of a point at width n (depth round(T n)). */
+export function runPointNetworks(settings: PointSettings, activation: Activation, n: number, options: PointRunOptions & { factorMoments?: boolean } = {}): Promise<NetworkSample> {
+  const depth = Math.max(1, Math.round(settings.T * n));
+  const saves = Math.min(options.pathSaves ?? 0, depth);
+  return sampleNetworks({
     activation,
-    n: config.n,
+    n,
     depth,
-    v0,
-    samples: config.network.samples,
-    seed: config.seed,
-    method: config.network.method,
-    record: saves > 0 ? { count: Math.min(saves, depth) } : undefined,
+    v0: pointV0(settings),
+    samples: settings.samples,
+    seed: settings.seed,
+    method: settings.method,
+    record: saves > 0 ? { count: saves } : undefined,
+    explosion: { threshold: settings.threshold * settings.x0 },
+    factorMoments: options.factorMoments,
+    streams: { purpose: tagged(PURPOSES.network, options.streamTag) },
     threads: options.threads,
   });
-  const comparisons: Partial<Record<ObservableName, SampleComparison>> = {};
+}
+
+/** P(not exploded) events of both sides, compared. */
+export function compareExplosions(network: NetworkSample, sde: Solution, threshold: number, T: number): ExplosionComparison {
+  const count = (status: Uint8Array) => status.reduce((k, s) => k + (s === PATH_EXPLODED ? 1 : 0), 0);
+  const net = wilson(count(network.status), network.samples);
+  const s = wilson(count(sde.status), sde.paths);
+  return {
+    event: `max over inputs of V^aa crossed ${threshold} at some layer (network) or step (SDE) by T = ${T}`,
+    threshold,
+    network: net,
+    sde: s,
+    difference: proportionDifference(net, s),
+  };
+}
+
+export async function runPoint(settings: PointSettings, options: PointRunOptions = {}): Promise<PointResult> {
+  const spec = pointActivation(settings);
+  const activation = activationFromSpec(spec);
+  const depth = Math.max(1, Math.round(settings.T * settings.n));
+  const sde = await runPointSde(settings, activation, options);
+  const network = await runPointNetworks(settings, activation, settings.n, { ...options, factorMoments: true });
+  const threshold = settings.threshold * settings.x0;
+  const comparisons = {} as Record<ObservableName, SampleComparison | Missing>;
   for (const name of OBSERVABLES) {
     const a = observable(network, name);
     const b = observable(sde, name);
-    if (a.length >= 2 && b.length >= 2) comparisons[name] = compareSamples(a, b);
+    if (a.values.length < 3 || b.values.length < 3) {
+      comparisons[name] = { missing: `fewer than 3 paths left on a side (network ${a.values.length}, SDE ${b.values.length}) after explosions` };
+      continue;
+    }
+    comparisons[name] = compareSamples(a.values, b.values, { heavyTailed: HEAVY_TAILED.has(name), seed: settings.seed, label: `${options.streamTag ?? 'point'}/${name}`, resamples: options.resamples });
   }
   return {
-    config,
+    settings,
+    activation: { name: activation.name, beta: activation.limit?.beta ?? 0 },
     depth,
     sde,
     network,
+    explosion: compareExplosions(network, sde, threshold, settings.T),
     comparisons,
-    logits: { sde: logitKurtosis(observable(sde, 'Vaa')), network: logitKurtosis(observable(network, 'Vaa')) },
-    surviving: { sde: survivingFraction(sde), network: survivingFraction(network) },
+    theory: theoryRows(settings, spec, depth, network, sde, comparisons, options),
   };
 }
 
-export type PointRow = Record<string, number | string | null>;
-
-/** The flat, CSV-ready summary of a point (no timestamps: equal settings give equal rows). */
-export function pointRow(result: PointResult): PointRow {
-  const c = result.config;
-  const act = c.activation;
-  const row: PointRow = {
-    family: act.family,
-    f: act.family === 'smooth' ? act.f : 'relu',
-    cPlus: act.family === 'relu-like' ? act.cPlus : null,
-    cMinus: act.family === 'relu-like' ? act.cMinus : null,
-    a: act.family === 'smooth' ? act.a : null,
-    T: c.T,
-    n: c.n,
-    depth: result.depth,
-    rho0: c.rho0,
-    seed: c.seed,
-    sde_paths: c.sde.paths,
-    sde_steps: c.sde.steps,
-    net_samples: c.network.samples,
-    net_method: c.network.method,
-    sde_exploded: 1 - result.surviving.sde,
-    net_exploded: 1 - result.surviving.network,
-  };
-  for (const name of ['rho', 'logVaa'] as const) {
-    const cmp = result.comparisons[name];
-    row[`${name}_net_mean`] = cmp ? cmp.mean[0].value : null;
-    row[`${name}_net_se`] = cmp ? cmp.mean[0].se : null;
-    row[`${name}_sde_mean`] = cmp ? cmp.mean[1].value : null;
-    row[`${name}_sde_se`] = cmp ? cmp.mean[1].se : null;
-    row[`${name}_mean_z`] = cmp ? cmp.meanZ : null;
-    row[`${name}_var_z`] = cmp ? cmp.varianceZ : null;
-    row[`${name}_ks`] = cmp ? cmp.ks.statistic : null;
-    row[`${name}_ks_p`] = cmp ? cmp.ks.pValue : null;
-    row[`${name}_w1`] = cmp ? cmp.wasserstein1 : null;
+function theoryRows(
+  settings: PointSettings,
+  spec: ReturnType<typeof pointActivation>,
+  depth: number,
+  network: NetworkSample,
+  sde: Solution,
+  comparisons: Record<ObservableName, SampleComparison | Missing>,
+  options: PointRunOptions,
+): TheoryRow[] {
+  const theory = momentTheory(spec, settings.n, depth, settings.T);
+  const x0 = settings.x0;
+  const pooled = pooledEstimates(network.factors, network.status, depth);
+  const vaa = comparisons.Vaa;
+  const z = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);
+  const scale = (e: Interval, by: number): Interval => ({ ...e, value: e.value / by, se: e.se / by, lower: e.lower / by, upper: e.upper / by });
+  const noClosedForm = { missing: 'no finite-width closed form for this activation' };
+  // The SDE side: BCa intervals of E V^2 and the kurtosis ratio straight from the paths (heavy tails).
+  const sdeMoments = (() => {
+    const v = observable(sde, 'Vaa').values;
+    if (v.length < 3) return null;
+    return bcaBootstraps([[v, v.map((x) => x * x)]], { second: (m) => m[0][1] / (x0 * x0), kurtosis: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 }, {
+      rng: openStream(settings.seed, `${PURPOSES.bootstrap}/${options.streamTag ?? 'point'}/sde-moments`, 0),
+      resamples: options.resamples,
+    });
+  })();
+  const rows: TheoryRow[] = [];
+  const meanExact = spec.family === 'relu-like' ? 1 : null;
+  const networkMean = isMissing(vaa) ? vaa : scale(vaa.mean.network, x0);
+  const sdeMean = isMissing(vaa) ? vaa : scale(vaa.mean.sde, x0);
+  rows.push({ quantity: 'E[V^aa] / x0', exact: meanExact, limit: meanExact, network: networkMean, networkZ: z(networkMean, meanExact), sde: sdeMean, sdeZ: z(sdeMean, meanExact) });
+  if (theory.secondMoment.exact === null && theory.secondMoment.limit === null) {
+    rows.push({ quantity: 'E[(V^aa)^2] / x0^2', exact: null, limit: null, network: noClosedForm, networkZ: null, sde: noClosedForm, sdeZ: null });
+    rows.push({ quantity: 'Var(V^aa) / E[V^aa]^2 (logit kurtosis)', exact: null, limit: null, network: noClosedForm, networkZ: null, sde: noClosedForm, sdeZ: null });
+    return rows;
   }
-  row.logit_kurtosis_net = result.logits.network.value;
-  row.logit_kurtosis_net_se = result.logits.network.se;
-  row.logit_kurtosis_sde = result.logits.sde.value;
-  row.logit_kurtosis_sde_se = result.logits.sde.se;
-  return row;
+  const netSecond: Interval | Missing = pooled ? pooled.secondMoment : { missing: 'no layer factors (explosions left fewer than 2 networks)' };
+  const netKurtosis: Interval | Missing = pooled ? pooled.kurtosis : netSecond;
+  const sdeSecond: Interval | Missing = sdeMoments ? sdeMoments.second : { missing: 'fewer than 3 SDE paths left after explosions' };
+  const sdeKurt: Interval | Missing = sdeMoments ? sdeMoments.kurtosis : sdeSecond;
+  rows.push({ quantity: 'E[(V^aa)^2] / x0^2', exact: theory.secondMoment.exact, limit: theory.secondMoment.limit, network: netSecond, networkZ: z(netSecond, theory.secondMoment.exact), sde: sdeSecond, sdeZ: z(sdeSecond, theory.secondMoment.limit) });
+  rows.push({ quantity: 'Var(V^aa) / E[V^aa]^2 (logit kurtosis)', exact: theory.kurtosis.exact, limit: theory.kurtosis.limit, network: netKurtosis, networkZ: z(netKurtosis, theory.kurtosis.exact), sde: sdeKurt, sdeZ: z(sdeKurt, theory.kurtosis.limit) });
+  return rows;
 }

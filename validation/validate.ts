@@ -1,17 +1,20 @@
-// The validation report: one SDE-versus-network comparison at T, the convergence study in width,
-// and the data behind every plot, as a versioned JSON-ready object (schema "ncsde.validation/1").
-import { activationFromSpec } from '../src/activations/index.js';
-import type { WorkerPool } from '../src/parallel.js';
-import { quantileSorted, sorted } from '../src/stats.js';
+// The validation report: one SDE-versus-network comparison at T with exact finite-width theory, the
+// convergence study in width, and the data behind every plot, as a versioned JSON-ready object
+// (schema "ncsde.validation/2"). It holds no clock time, so the same settings give the same bytes.
+import { quantileSorted, sorted } from '../src/stats/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
+import { PATH_EXPLODED, type CovarianceSamples, type StatusCounts } from '../src/results.js';
+import { activationFromSpec } from '../src/activations/index.js';
+import { buildNetworkJob } from '../networks/index.js';
+import { buildSdeJob, constantSteps, covarianceSde, explosionDetection, saveAt, solverFromName } from '../sde/index.js';
 import type { SampleComparison } from './compare.js';
-import { parseConfig, validationSchema, type ValidationConfig } from './config.js';
-import { PATH_EXPLODED } from '../sde/kernels.js';
-import { observable, OBSERVABLES, pathObservable, type CovarianceSamples, type ObservableName } from './observables.js';
-import { pointRow, runPoint, type PointRow } from './point.js';
+import { observable, OBSERVABLES, pathObservable, type ObservableName } from './observables.js';
+import { pointActivation, type ValidationSettings } from './options.js';
+import { pointV0, runPoint, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
+import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 
-export const VALIDATION_SCHEMA = 'ncsde.validation/1';
+export const VALIDATION_SCHEMA = 'ncsde.validation/2';
 
 export interface Histogram {
   readonly edges: number[];
@@ -23,7 +26,7 @@ export interface PathBundle {
   readonly ts: number[];
   /** A few individual paths (rows) for the plot. */
   readonly examples: number[][];
-  /** 10%, 50% and 90% quantiles over all non-exploded paths at each time. */
+  /** 10%, 50% and 90% quantiles over the paths not exploded, at each time. */
   readonly q10: number[];
   readonly q50: number[];
   readonly q90: number[];
@@ -31,21 +34,17 @@ export interface PathBundle {
 
 export interface ValidationReport {
   readonly schema: typeof VALIDATION_SCHEMA;
-  readonly package: { name: string; version: string };
-  readonly generatedAt: string;
-  readonly config: ValidationConfig;
-  readonly activation: { name: string; beta: number };
-  readonly summary: PointRow;
-  readonly status: {
-    sde: { finished: number; exploded: number; repaired: number; repairedSteps: number };
-    network: { finished: number; exploded: number; repaired: number };
-  };
-  readonly comparisons: Partial<Record<ObservableName, SampleComparison>>;
-  readonly logits: { sde: { value: number; se: number; secondMoment: number }; network: { value: number; se: number; secondMoment: number } };
-  readonly widths: WidthStudy[];
+  readonly package: { readonly name: string; readonly version: string };
+  readonly settings: ValidationSettings;
+  readonly activation: { readonly name: string; readonly beta: number };
+  readonly depth: number;
+  readonly status: { readonly sde: StatusCounts & { repairedSteps: number }; readonly network: StatusCounts };
+  readonly explosion: ExplosionComparison;
+  readonly comparisons: Readonly<Record<ObservableName, SampleComparison | Missing>>;
+  readonly theory: readonly TheoryRow[];
+  readonly widths: readonly WidthStudy[];
   readonly histograms: Partial<Record<ObservableName, Histogram>>;
-  readonly paths: { rho: { sde: PathBundle; network: PathBundle }; logVaa: { sde: PathBundle; network: PathBundle } };
-  readonly elapsedSeconds: number;
+  readonly paths: { readonly rho: { sde: PathBundle; network: PathBundle }; readonly logVaa: { sde: PathBundle; network: PathBundle } };
 }
 
 /** Densities of both samples on shared bins spanning their pooled 0.5%-99.5% range. */
@@ -72,63 +71,78 @@ export function histogram(a: Float64Array, b: Float64Array, bins = 40): { edges:
 
 function pathBundle(samples: CovarianceSamples, name: ObservableName, examples = 8): PathBundle {
   const saves = samples.ts.length;
-  const perSave = Array.from({ length: saves }, (_, s) => observable(samples, name, s));
-  const sortedPerSave = perSave.map((x) => sorted(x));
-  // Example paths: the first `examples` paths that never exploded, read at every save.
+  const perSave = Array.from({ length: saves }, (_, s) => sorted(observable(samples, name, s).values));
   const rows: number[][] = [];
   for (let p = 0; p < samples.status.length && rows.length < examples; p++) {
     if (samples.status[p] === PATH_EXPLODED) continue;
     const row = Array.from({ length: saves }, (_, s) => pathObservable(samples.values, name, s, p));
     if (row.every(Number.isFinite)) rows.push(row);
   }
-  return {
-    ts: Array.from(samples.ts),
-    examples: rows,
-    q10: sortedPerSave.map((s) => quantileSorted(s, 0.1)),
-    q50: sortedPerSave.map((s) => quantileSorted(s, 0.5)),
-    q90: sortedPerSave.map((s) => quantileSorted(s, 0.9)),
-  };
+  const q = (p: number) => perSave.map((s) => (s.length ? quantileSorted(s, p) : 0));
+  return { ts: Array.from(samples.ts), examples: rows, q10: q(0.1), q50: q(0.5), q90: q(0.9) };
+}
+
+/**
+ * Check that every run of a validation fits this machine, before any of them starts: the jobs of the
+ * point and of each width are built (which checks memory) without computing anything.
+ */
+export function planValidation(settings: ValidationSettings): void {
+  const activation = activationFromSpec(pointActivation(settings));
+  const v0 = pointV0(settings);
+  buildSdeJob({ sde: covarianceSde(activation), solver: solverFromName(settings.solver), t1: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, 50) }), paths: settings.paths, seed: settings.seed, explosion: explosionDetection({ threshold: settings.threshold * settings.x0 }) });
+  for (const n of [settings.n, ...settings.widths]) {
+    const depth = Math.max(1, Math.round(settings.T * n));
+    buildNetworkJob({ activation, n, depth, v0, samples: settings.samples, seed: settings.seed, method: settings.method, record: { count: Math.min(50, depth) }, explosion: { threshold: settings.threshold * settings.x0 } });
+  }
+}
+
+function largestDivisor(steps: number, most: number): number {
+  let k = Math.min(most, steps);
+  while (k > 1 && steps % k !== 0) k--;
+  return k;
 }
 
 export interface ValidateOptions {
-  threads?: number | WorkerPool;
+  threads?: number;
   onStage?: (stage: string) => void;
 }
 
-/** Run the default (or a given) validation; `config` is parsed with the schema, so {} means defaults. */
-export async function validate(config: unknown = {}, options: ValidateOptions = {}): Promise<ValidationReport> {
-  const started = performance.now();
-  const cfg = parseConfig(validationSchema, config);
-  const activation = activationFromSpec(cfg.activation);
+/**
+ * Run a validation; `settings` holds any of the options of VALIDATION_OPTIONS, so {} means the defaults.
+ * @example
+ * const report = await validate({ n: 64, samples: 2000, widths: [8, 16, 32, 64] });
+ * report.comparisons.rho; // means, variances, KS, distances, network against SDE
+ */
+export async function validate(settings: Partial<ValidationSettings> = {}, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const cfg = readValidationSettings(settings as Readonly<Record<string, unknown>>);
+  planValidation(cfg);
   options.onStage?.('SDE and networks at T');
   const point = await runPoint(cfg, { threads: options.threads, pathSaves: 50 });
   options.onStage?.('convergence in width');
-  const widths = await widthStudy(cfg, cfg.widths, point.sde, { threads: options.threads, onLevel: (n) => options.onStage?.(`width ${n}`) });
+  const widths = await widthStudy(cfg, cfg.widths, { threads: options.threads, onLevel: (n) => options.onStage?.(`width ${n}`) });
   const histograms: Partial<Record<ObservableName, Histogram>> = {};
   for (const name of OBSERVABLES) {
-    const a = observable(point.sde, name);
-    const b = observable(point.network, name);
+    const a = observable(point.sde, name).values;
+    const b = observable(point.network, name).values;
     if (a.length < 2 || b.length < 2) continue;
     const h = histogram(a, b);
     histograms[name] = { edges: h.edges, sde: h.a, network: h.b };
   }
-  const sdeCounts = point.sde.counts;
   return {
     schema: VALIDATION_SCHEMA,
     package: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
-    generatedAt: new Date().toISOString(),
-    config: cfg,
-    activation: { name: activation.name, beta: activation.limit?.beta ?? 0 },
-    summary: pointRow(point),
-    status: { sde: sdeCounts, network: point.network.counts },
+    settings: cfg,
+    activation: point.activation,
+    depth: point.depth,
+    status: { sde: point.sde.counts, network: point.network.counts },
+    explosion: point.explosion,
     comparisons: point.comparisons,
-    logits: point.logits,
+    theory: point.theory,
     widths,
     histograms,
     paths: {
       rho: { sde: pathBundle(point.sde, 'rho'), network: pathBundle(point.network, 'rho') },
       logVaa: { sde: pathBundle(point.sde, 'logVaa'), network: pathBundle(point.network, 'logVaa') },
     },
-    elapsedSeconds: (performance.now() - started) / 1000,
   };
 }

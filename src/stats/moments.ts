@@ -94,3 +94,13 @@ export function quantileSorted(s: ArrayLike<number>, p: number): number {
 export function median(xs: ArrayLike<number>): number {
   return quantileSorted(sorted(xs), 0.5);
 }
+
+/** Empirical quantile pairs of two samples at `points` evenly spaced probabilities (QQ-plot data). */
+export function qqPairs(a: ArrayLike<number>, b: ArrayLike<number>, points = 99): Array<{ p: number; a: number; b: number }> {
+  const x = sorted(a);
+  const y = sorted(b);
+  return Array.from({ length: points }, (_, k) => {
+    const p = (k + 1) / (points + 1);
+    return { p, a: quantileSorted(x, p), b: quantileSorted(y, p) };
+  });
+}

@@ -27,20 +27,24 @@ function featureMeans(sample: FeatureSample): Float64Array {
 }
 
 /**
- * BCa bootstrap interval (Efron 1987) for statistic(means of sample 0, means of sample 1, ...), where
- * means[s][f] is the mean of feature f of sample s. The acceleration comes from the delete-one
- * jackknife of every sample, the bias correction from the share of resamples below the estimate.
- * Falls back to the percentile interval when every resample lies on one side of the estimate.
+ * BCa bootstrap intervals (Efron 1987) for several statistics of the same resamples: each statistic maps
+ * the feature means of every sample (means[s][f]: feature f of sample s) to a number. Samples are
+ * resampled independently. The acceleration comes from the delete-one jackknife of every sample, the
+ * bias correction from the share of resamples below the estimate; a statistic whose resamples all lie
+ * on one side of its estimate gets the percentile interval.
  */
-export function bcaBootstrap(samples: readonly FeatureSample[], statistic: (means: readonly Float64Array[]) => number, options: BootstrapOptions): Interval {
+export function bcaBootstraps<K extends string>(
+  samples: readonly FeatureSample[],
+  statistics: Readonly<Record<K, (means: readonly Float64Array[]) => number>>,
+  options: BootstrapOptions,
+): Record<K, Interval> {
   const B = options.resamples ?? 2000;
   const level = options.level ?? 0.95;
   const rng = options.rng;
+  const names = Object.keys(statistics) as K[];
   const full = samples.map(featureMeans);
-  const estimate = statistic(full);
-  const replicates = new Float64Array(B);
+  const replicates = names.map(() => new Float64Array(B));
   const means = full.map((m) => new Float64Array(m.length));
-  let kept = 0;
   for (let b = 0; b < B; b++) {
     samples.forEach((sample, s) => {
       const n = sample[0].length;
@@ -52,23 +56,39 @@ export function bcaBootstrap(samples: readonly FeatureSample[], statistic: (mean
       }
       for (let f = 0; f < acc.length; f++) acc[f] /= n;
     });
-    const value = statistic(means);
-    if (Number.isFinite(value)) replicates[kept++] = value;
+    names.forEach((name, i) => (replicates[i][b] = statistics[name](means)));
   }
-  const reps = replicates.subarray(0, kept).sort();
-  if (kept < B / 2 || !Number.isFinite(estimate)) {
-    return { value: estimate, se: NaN, lower: NaN, upper: NaN, level, method: 'BCa bootstrap' };
-  }
+  // Jackknife values of every statistic, sample by sample, for the accelerations.
+  const jack = names.map(() => samples.map((sample) => new Float64Array(sample[0].length)));
+  samples.forEach((sample, s) => {
+    const n = sample[0].length;
+    const loo = full.map((m) => Float64Array.from(m));
+    for (let i = 0; i < n; i++) {
+      for (let f = 0; f < sample.length; f++) loo[s][f] = (full[s][f] * n - sample[f][i]) / (n - 1);
+      names.forEach((name, k) => (jack[k][s][i] = statistics[name](loo)));
+    }
+  });
+  const out = {} as Record<K, Interval>;
+  names.forEach((name, k) => {
+    out[name] = bcaInterval(statistics[name](full), replicates[k], jack[k], level);
+  });
+  return out;
+}
+
+/** One statistic's BCa interval from its bootstrap replicates and its per-sample jackknife values. */
+function bcaInterval(estimate: number, all: Float64Array, jack: readonly Float64Array[], level: number): Interval {
+  const finite = all.filter(Number.isFinite).sort();
+  const kept = finite.length;
+  if (kept < all.length / 2 || !Number.isFinite(estimate)) return { value: estimate, se: NaN, lower: NaN, upper: NaN, level, method: 'BCa bootstrap' };
   let mu = 0;
-  for (const v of reps) mu += v;
+  for (const v of finite) mu += v;
   mu /= kept;
   let ss = 0;
-  for (const v of reps) ss += (v - mu) * (v - mu);
+  for (const v of finite) ss += (v - mu) * (v - mu);
   const se = Math.sqrt(ss / (kept - 1));
-
   let below = 0;
   let equal = 0;
-  for (const v of reps) {
+  for (const v of finite) {
     if (v < estimate) below++;
     else if (v === estimate) equal++;
   }
@@ -76,37 +96,33 @@ export function bcaBootstrap(samples: readonly FeatureSample[], statistic: (mean
   const quantile = (p: number) => {
     const h = Math.min(kept - 1, Math.max(0, p * (kept - 1)));
     const lo = Math.floor(h);
-    return reps[lo] + (h - lo) * (reps[Math.min(kept - 1, lo + 1)] - reps[lo]);
+    return finite[lo] + (h - lo) * (finite[Math.min(kept - 1, lo + 1)] - finite[lo]);
   };
   const alpha = (1 - level) / 2;
-  if (share <= 0 || share >= 1) {
-    return { value: estimate, se, lower: quantile(alpha), upper: quantile(1 - alpha), level, method: 'percentile bootstrap' };
-  }
+  if (share <= 0 || share >= 1 || se === 0) return { value: estimate, se, lower: quantile(alpha), upper: quantile(1 - alpha), level, method: 'percentile bootstrap' };
   const z0 = normalQuantile(share);
-  // Acceleration from the jackknife influence of every observation of every sample.
   let num = 0;
   let den = 0;
-  samples.forEach((sample, s) => {
-    const n = sample[0].length;
-    const loo = full.map((m) => Float64Array.from(m));
-    const values = new Float64Array(n);
+  for (const values of jack) {
+    const n = values.length;
     let avg = 0;
-    for (let i = 0; i < n; i++) {
-      for (let f = 0; f < sample.length; f++) loo[s][f] = (full[s][f] * n - sample[f][i]) / (n - 1);
-      values[i] = statistic(loo);
-      avg += values[i];
-    }
+    for (const v of values) avg += v;
     avg /= n;
-    for (let i = 0; i < n; i++) {
-      const u = (n - 1) * (avg - values[i]);
+    for (const v of values) {
+      const u = (n - 1) * (avg - v);
       num += u * u * u;
       den += u * u;
     }
-  });
+  }
   const a = den > 0 ? num / (6 * Math.pow(den, 1.5)) : 0;
   const z = zFor(level);
   const adjust = (zq: number) => normalCdf(z0 + (z0 + zq) / (1 - a * (z0 + zq)));
   return { value: estimate, se, lower: quantile(adjust(-z)), upper: quantile(adjust(z)), level, method: 'BCa bootstrap' };
+}
+
+/** BCa bootstrap interval for one statistic (see bcaBootstraps). */
+export function bcaBootstrap(samples: readonly FeatureSample[], statistic: (means: readonly Float64Array[]) => number, options: BootstrapOptions): Interval {
+  return bcaBootstraps(samples, { value: statistic }, options).value;
 }
 
 /** Delete-one jackknife SE of a statistic of one sample (O(N) calls of `statistic`). */

@@ -1,6 +1,7 @@
 // Kolmogorov-Smirnov tests. The two-sample p-value is exact (lattice-path counting, as in Hodges 1957)
 // when n m is small enough to count, and Kolmogorov's limit law with Stephens' correction otherwise;
 // the result says which, so a test that relies on it can state its threshold honestly.
+import { logGamma } from '../special.js';
 import { sorted } from './moments.js';
 
 /** Above this n m the exact count (O(n m) work) gives way to the asymptotic law. */
@@ -25,9 +26,9 @@ export function kolmogorovSurvival(lambda: number): number {
 }
 
 /**
- * P(D_{n,m} >= d) under the null, exactly: the fraction of monotone lattice paths from (0, 0) to (n, m)
- * that leave the band |i/n - j/m| < d, counted row by row with a running normalisation by binomial
- * coefficients so that nothing overflows.
+ * P(D_{n,m} >= d) under the null, exactly: the fraction of the C(n + m, n) monotone lattice paths from
+ * (0, 0) to (n, m) that leave the band |i/n - j/m| < d. Paths are counted row by row; each row is rescaled
+ * by its largest count and the scale kept as a logarithm, so nothing overflows or underflows at any n.
  */
 export function ksTwoSampleExactPValue(d: number, n: number, m: number): number {
   if (n > m) [n, m] = [m, n];
@@ -35,12 +36,24 @@ export function ksTwoSampleExactPValue(d: number, n: number, m: number): number 
   const q = (0.5 + Math.floor(d * n * m - 1e-7)) / (n * m);
   const u = new Float64Array(m + 1);
   for (let j = 0; j <= m; j++) u[j] = j / m > q ? 0 : 1;
+  let logScale = 0;
   for (let i = 1; i <= n; i++) {
-    const w = i / (i + m);
-    u[0] = i / n > q ? 0 : w * u[0];
-    for (let j = 1; j <= m; j++) u[j] = Math.abs(i / n - j / m) > q ? 0 : w * u[j] + u[j - 1];
+    u[0] = i / n > q ? 0 : u[0];
+    let largest = u[0];
+    for (let j = 1; j <= m; j++) {
+      u[j] = Math.abs(i / n - j / m) > q ? 0 : u[j] + u[j - 1];
+      if (u[j] > largest) largest = u[j];
+    }
+    if (largest > 0) {
+      const inv = 1 / largest;
+      for (let j = 0; j <= m; j++) u[j] *= inv;
+      logScale += Math.log(largest);
+    }
   }
-  return Math.min(1, Math.max(0, 1 - u[m]));
+  if (!(u[m] > 0)) return 1;
+  const logPaths = logGamma(n + m + 1) - logGamma(n + 1) - logGamma(m + 1);
+  const inside = Math.exp(Math.log(u[m]) + logScale - logPaths);
+  return Math.min(1, Math.max(0, 1 - inside));
 }
 
 /** Two-sample Kolmogorov-Smirnov test. */
@@ -64,34 +77,33 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): KsResul
 }
 
 /**
- * The smallest D the two-sample test rejects at level alpha (its critical value, for minimum detectable
- * effects). With the exact law D lives on the lattice gcd(n, m) / (n m), so the result is a lattice value.
+ * The smallest D the two-sample test rejects at level alpha (its critical value: the KS distance a
+ * comparison of these sizes detects). With the exact law D lives on the lattice gcd(n, m) / (n m), so
+ * the result is a lattice value.
  */
 export function ksCriticalValue(n: number, m: number, alpha: number): number {
-  if (n * m <= KS_EXACT_LIMIT) {
-    let a = n;
-    let b = m;
-    while (b) [a, b] = [b, a % b];
-    const unit = a / (n * m);
-    let lo = 0;
-    let hi = Math.round(1 / unit);
-    // p(k unit) is non-increasing in k: find the first k with p <= alpha.
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (ksTwoSampleExactPValue(mid * unit, n, m) > alpha) lo = mid;
-      else hi = mid;
-    }
-    return hi * unit;
-  }
+  const en = Math.sqrt((n * m) / (n + m));
   let lo = 0;
   let hi = 1;
-  const en = Math.sqrt((n * m) / (n + m));
   for (let k = 0; k < 60; k++) {
     const mid = 0.5 * (lo + hi);
     if (kolmogorovSurvival((en + 0.12 + 0.11 / en) * mid) > alpha) lo = mid;
     else hi = mid;
   }
-  return hi;
+  if (n * m > KS_EXACT_LIMIT) return hi;
+  // Exact: walk the lattice gcd(n, m) / (n m) from the asymptotic value to the first k with p <= alpha.
+  let a = n;
+  let b = m;
+  while (b) [a, b] = [b, a % b];
+  const unit = a / (n * m);
+  let k = Math.max(1, Math.round(hi / unit));
+  if (ksTwoSampleExactPValue(k * unit, n, m) <= alpha) {
+    while (k > 1 && ksTwoSampleExactPValue((k - 1) * unit, n, m) <= alpha) k--;
+  } else {
+    do k++;
+    while (ksTwoSampleExactPValue(k * unit, n, m) > alpha);
+  }
+  return k * unit;
 }
 
 /** One-sample KS statistic and p-value against a continuous CDF (Kolmogorov's law, Stephens' correction). */

@@ -1,5 +1,6 @@
 // A self-contained HTML page (inline CSS and SVG, no scripts, no network) and Markdown table helpers,
-// shared by every report the package writes.
+// shared by every report the package writes, and the one way reports print numbers and intervals.
+import type { Interval } from '../src/stats/moments.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -11,6 +12,37 @@ export function fmt(x: number | null | undefined, digits = 4): string {
   if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1);
   return Number(x.toPrecision(digits)).toString();
 }
+
+/** A value that may be missing: the reason in place of a number, never NaN or null. */
+export function fmtOr(x: number | null | undefined | { missing: string }, digits = 4): string {
+  if (x !== null && typeof x === 'object') return `– (${x.missing})`;
+  return x === null || x === undefined || !Number.isFinite(x) ? '–' : fmt(x, digits);
+}
+
+/** "value [lower, upper]" with the interval's method in a short tag, e.g. "0.48 [0.47, 0.49] (BCa)". */
+export function fmtInterval(iv: Interval | { missing: string }, digits = 4): string {
+  if ('missing' in iv) return `– (${iv.missing})`;
+  if (!Number.isFinite(iv.value)) return '– (not computable)';
+  const tag = METHOD_TAGS[iv.method] ?? iv.method;
+  return `${fmt(iv.value, digits)} [${fmt(iv.lower, 3)}, ${fmt(iv.upper, 3)}] ${tag}`;
+}
+
+const METHOD_TAGS: Record<string, string> = {
+  'normal (CLT)': '(CLT)',
+  'delta method': '(delta)',
+  'Wilson score': '(Wilson)',
+  'Newcombe hybrid score': '(Newcombe)',
+  'BCa bootstrap': '(BCa)',
+  'percentile bootstrap': '(pct boot)',
+  jackknife: '(jackknife)',
+  'pooled layer factors (delta method)': '(pooled)',
+  exact: '(exact)',
+};
+
+/** The legend of the tags fmtInterval prints. */
+export const INTERVAL_LEGEND =
+  'Intervals are 95%. (CLT): mean +- 1.96 SE; (BCa): bias-corrected and accelerated bootstrap, resamples drawn from their own stream; ' +
+  '(pooled): pooled layer factors of the networks, delta method (valid: the factors are i.i.d. with light tails); (Wilson)/(Newcombe): score intervals for proportions and their difference.';
 
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>): string {
   const line = (cells: ReadonlyArray<string>) => `| ${cells.join(' | ')} |`;

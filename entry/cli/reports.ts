@@ -1,0 +1,145 @@
+// `ncsde validate`, `ncsde criterion` and `ncsde cumulants`: one scaffold for commands that compute a
+// report and write it as JSON, Markdown and self-contained HTML into a directory. The directory is
+// checked before computing and replaced whole at the end (all files or none); the Markdown goes to
+// stdout (or, with --json, a JSON summary), the time taken to stderr.
+import type { Command } from 'commander';
+import { parseActivation } from '../../src/activations/index.js';
+import { InputError } from '../../src/errors.js';
+import { prepareReportDir, writeReportDir } from '../../src/files.js';
+import { readOptions, type OptionSpec } from '../../src/options.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/version.js';
+import { criterion } from '../../validation/explosion.js';
+import { OPTION, VALIDATION_OPTIONS } from '../../validation/options.js';
+import { CRITERION_OPTIONS, CUMULANT_OPTIONS, criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings } from '../../validation/reports.js';
+import { readValidationSettings } from '../../validation/settings.js';
+import { planValidation, validate } from '../../validation/validate.js';
+import { addCommonOptions, addOptions, flagTexts, jsonText, readConfigFile, refuseFlags, threadsFrom } from './common.js';
+
+interface ReportCommand<S, R> {
+  readonly name: string;
+  readonly description: string;
+  readonly options: readonly OptionSpec[];
+  readonly defaultOut: string;
+  /** Typed settings from the option values; cross-option checks. */
+  readonly settings: (values: Record<string, unknown>) => S;
+  /** Checks that need no computing (memory of every run), before the output directory is touched. */
+  readonly plan?: (settings: S) => void;
+  readonly run: (settings: S, threads: number, onStage: (stage: string) => void) => Promise<R>;
+  /** File stem: <stem>.json, <stem>.md, <stem>.html. */
+  readonly stem: string;
+  readonly markdown: (report: R) => Promise<string>;
+  readonly html: (report: R) => Promise<string>;
+  /** The JSON summary printed with --json. */
+  readonly summary: (report: R) => unknown;
+}
+
+/** Register a report command from its description: the one scaffold behind validate, criterion, cumulants. */
+function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend?: (cmd: Command) => Command, before?: (cmd: Command) => Promise<boolean>): Command {
+  const cmd = program.command(spec.name).description(spec.description);
+  extend?.(cmd);
+  addOptions(cmd, spec.options);
+  addCommonOptions(cmd, { help: 'output directory: the report replaces it whole (it must be new, empty, or an earlier ncsde report)', default: spec.defaultOut });
+  cmd.action(async () => {
+    if (before && (await before(cmd))) return;
+    const config = readConfigFile(cmd.opts().config);
+    const values = readOptions(spec.options, { config, flags: flagTexts(cmd, spec.options) });
+    const settings = spec.settings(values);
+    spec.plan?.(settings);
+    const out = (cmd.opts().out as string | undefined) ?? spec.defaultOut;
+    prepareReportDir('--out', out);
+    const threads = threadsFrom(cmd);
+    const started = performance.now();
+    const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+    const report = await spec.run(settings, threads, (stage) => process.stderr.write(`[${elapsed()}] ${stage}\n`));
+    const markdown = await spec.markdown(report);
+    const html = await spec.html(report);
+    writeReportDir(
+      out,
+      [
+        [`${spec.stem}.json`, jsonText(report)],
+        [`${spec.stem}.md`, markdown],
+        [`${spec.stem}.html`, html],
+      ],
+      { schema: 'ncsde.report-manifest/1', package: PACKAGE_NAME, version: PACKAGE_VERSION, command: spec.name },
+    );
+    process.stdout.write(cmd.opts().json ? jsonText(spec.summary(report)) : markdown);
+    process.stderr.write(`wrote ${out}/${spec.stem}.{json,md,html} in ${elapsed()}\n`);
+  });
+  return cmd;
+}
+
+// The renderers (and vega with them) load only when a report is written.
+const reports = () => import('../reports.js');
+
+export function validateCommand(program: Command): void {
+  reportCommand(program, {
+    name: 'validate',
+    description: 'The SDE against finite networks: statistics with calibrated intervals, exact finite-width theory, convergence in width; JSON, Markdown and HTML',
+    options: VALIDATION_OPTIONS,
+    defaultOut: 'ncsde-report',
+    settings: (values) => readValidationSettings(values),
+    plan: planValidation,
+    run: (settings, threads, onStage) => validate(settings, { threads, onStage }),
+    stem: 'validation',
+    markdown: async (r) => (await reports()).validationMarkdown(r),
+    html: async (r) => (await reports()).validationHtml(r),
+    summary: (r) => ({ schema: r.schema, settings: r.settings, explosion: r.explosion, theory: r.theory, comparisons: Object.fromEntries(Object.entries(r.comparisons).map(([k, c]) => [k, 'missing' in c ? c : { mean: c.mean, variance: c.variance, ks: c.ks, energyDistance: c.energyDistance }])), rates: r.widths.map((w) => ({ observable: w.observable, rate: w.rate })) }),
+  });
+}
+
+export function cumulantsCommand(program: Command): void {
+  reportCommand(program, {
+    name: 'cumulants',
+    description: 'Fourth cumulants of outputs and input derivatives against L/n, with exact finite-width theory and calibrated intervals',
+    options: CUMULANT_OPTIONS,
+    defaultOut: 'ncsde-cumulants',
+    settings: (values) => readCumulantSettings(values),
+    run: (settings, threads, onStage) => cumulantReport(settings, { threads, onRow: onStage }),
+    stem: 'cumulants',
+    markdown: async (r) => (await reports()).cumulantMarkdown(r),
+    html: async (r) => (await reports()).cumulantHtml(r),
+    summary: (r) => ({ schema: r.schema, settings: r.settings, rows: r.rows.map((row) => ({ activation: row.activation, n: row.n, layers: row.layers, pooled: row.pooled, direct: row.output, theory: row.theory })) }),
+  });
+}
+
+export function criterionCommand(program: Command): void {
+  const single = [{ ...OPTION.activation, default: undefined, help: 'a shaped activation: its beta, regime and P(explode ever) (without --report)' }, OPTION.x0] as const satisfies readonly OptionSpec[];
+  reportCommand(
+    program,
+    {
+      name: 'criterion',
+      description: 'The explosion criterion: beta, regime and P(explode) of one activation; --report runs the study over the catalog',
+      options: CRITERION_OPTIONS,
+      defaultOut: 'ncsde-criterion',
+      settings: (values) => readCriterionSettings(values),
+      run: (settings, threads, onStage) => criterionReport(settings, { threads, onRow: onStage }),
+      stem: 'criterion',
+      markdown: async (r) => (await reports()).criterionMarkdown(r),
+      html: async (r) => (await reports()).criterionHtml(r),
+      summary: (r) => ({ schema: r.schema, settings: r.settings, rows: r.rows.map((row) => ({ f: row.f, a: row.a, criterion: row.criterion, exact: row.exact, sde: row.sde })) }),
+    },
+    (cmd) => cmd.option('--activation <spec>', single[0].help, (v: string, p: unknown) => onceText('--activation', v, p)).option('--report', 'run the report over the catalog and the shaping scales (the other options below apply to it; --x0 to both)'),
+    async (cmd) => {
+      const opts = cmd.opts();
+      if (opts.report) {
+        if (opts.activation !== undefined) throw new InputError('--activation', opts.activation, 'conflicts with --report (the report runs the catalog given by --activations)');
+        return false;
+      }
+      refuseFlags(
+        cmd,
+        CRITERION_OPTIONS.map((s) => s.key).filter((k) => k !== 'x0'),
+        'applies to --report only',
+      );
+      refuseFlags(cmd, ['config', 'out', 'threads'], 'applies to --report only');
+      if (opts.activation === undefined) throw new InputError('--activation', undefined, 'is required unless --report is given (e.g. --activation swish:1)');
+      const values = readOptions(single, { flags: { activation: opts.activation, ...(opts.x0 !== undefined ? { x0: opts.x0 } : {}) } });
+      process.stdout.write(jsonText({ schema: 'ncsde.criterion-point/1', ...criterion(parseActivation(values.activation, '--activation'), (values.x0 as number | undefined) ?? 1) }));
+      return true;
+    },
+  );
+}
+
+function onceText(flag: string, value: string, previous: unknown): string {
+  if (previous !== undefined) throw new InputError(flag, value, `is given twice (first ${JSON.stringify(previous)}); give it once`);
+  return value;
+}

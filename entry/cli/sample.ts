@@ -1,0 +1,225 @@
+// `ncsde sde` and `ncsde network`: integrate the SDE or sample finite networks from V0 and write a JSON
+// summary (means with SEs at every save; --values adds every path). Both build the same V0 from --m,
+// --rho0 and --x0 (or a config's v0) and check the output path before computing.
+import type { Command } from 'commander';
+import { parseActivation, parseActivationSpec } from '../../src/activations/index.js';
+import { InputError } from '../../src/errors.js';
+import { prepareOutputFile, writeFileAtomic } from '../../src/files.js';
+import { readOptions, type OptionSpec } from '../../src/options.js';
+import { GENERATORS } from '../../src/random/streams.js';
+import { PATH_EXPLODED, PATH_STATUS_NAMES, type NdArray } from '../../src/results.js';
+import { meanEstimate } from '../../src/stats/moments.js';
+import { buildNetworkJob, NETWORK_METHODS, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
+import { brownianSampling, buildSdeJob, constantSteps, covarianceSde, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
+import { OPTION } from '../../validation/options.js';
+import { addCommonOptions, addOptions, flagTexts, jsonText, note, progressBar, readConfigFile, threadsFrom } from './common.js';
+
+const shared = {
+  m: { key: 'm', kind: { type: 'integer', min: 1, max: 64 }, help: 'number of inputs', default: 2 },
+  v0: { key: 'v0', kind: { type: 'matrix' }, help: 'V0 as a matrix (config only; replaces m, rho0 and x0)', flag: false },
+  threshold: { ...OPTION.threshold, help: 'explosion threshold on max V^aa, in units of the largest input variance, the same rule as the other side' },
+  generator: { key: 'generator', kind: { type: 'choice', choices: GENERATORS }, help: 'uniform source (xor4096: seedrandom-compatible)', default: 'xoshiro128++' },
+  values: { key: 'values', kind: { type: 'boolean' }, help: 'include every path (network) in the output' },
+} as const satisfies Record<string, OptionSpec>;
+
+export const SDE_OPTIONS: readonly OptionSpec[] = [
+  OPTION.activation,
+  shared.m,
+  { ...OPTION.rho0, help: 'initial correlation of every pair of inputs' },
+  OPTION.x0,
+  shared.v0,
+  OPTION.T,
+  { ...OPTION.steps, default: 100 },
+  { ...OPTION.solver, help: 'solver: euler-maruyama (the default) or the splitting scheme that stays in the PSD cone', default: 'euler-maruyama' },
+  { key: 'extrapolate', kind: { type: 'boolean' }, help: 'Talay-Tubaro: final-time means from N and 2N steps on one Brownian path' },
+  { key: 'saves', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'equally spaced save times after t = 0 (a divisor of --steps)', default: 1 },
+  { ...OPTION.paths, default: 1000 },
+  shared.threshold,
+  shared.generator,
+  OPTION.seed,
+  shared.values,
+];
+
+export const NETWORK_OPTIONS: readonly OptionSpec[] = [
+  { ...OPTION.activation, kind: { type: 'text', pattern: 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear' }, help: 'activation (shaped, or an unshaped baseline)', check: (v, f) => void parseActivationSpec(v, f) },
+  shared.m,
+  { ...OPTION.rho0, help: 'input correlation of every pair' },
+  OPTION.x0,
+  shared.v0,
+  { key: 'n', kind: { type: 'integer', min: 1, max: 1 << 20 }, help: 'width', default: 128 },
+  { key: 'ratio', kind: { type: 'number', min: 0, max: 1e4, exclusiveMin: true }, help: 'depth-to-width ratio T: depth = round(T n) (default 1 unless --depth)' },
+  { key: 'depth', kind: { type: 'integer', min: 1, max: 1e7 }, help: 'depth (instead of --ratio)' },
+  { ...OPTION.method, kind: { type: 'choice', choices: NETWORK_METHODS } },
+  { ...OPTION.samples, default: 1000 },
+  { key: 'record', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'equally spaced layers to record', default: 1 },
+  { key: 'outputs', kind: { type: 'integer', min: 1, max: 65536 }, help: 'output logits per network', default: 1 },
+  shared.threshold,
+  shared.generator,
+  OPTION.seed,
+  shared.values,
+];
+
+/** V0 from m, rho0, x0 (equicorrelated), or the config's v0; conflicts refused, indefinite V0 named. */
+function initialMatrix(values: Record<string, unknown>, flags: Record<string, unknown>, config: Record<string, unknown> | undefined): number[][] {
+  if (values.v0 !== undefined) {
+    for (const key of ['m', 'rho0', 'x0']) {
+      if (flags[key] !== undefined) throw new InputError(`--${key}`, flags[key], 'conflicts with the config\'s v0 (which sets V0 whole); give one of them');
+      if (config?.[key] !== undefined) throw new InputError(key, config[key], 'conflicts with v0 in the same config; give one of them');
+    }
+    return values.v0 as number[][];
+  }
+  const m = values.m as number;
+  const rho = values.rho0 as number;
+  const x0 = values.x0 as number;
+  // An equicorrelated matrix is PSD iff rho >= -1/(m-1).
+  if (m > 1 && rho < -1 / (m - 1)) throw new InputError(flags.rho0 !== undefined ? '--rho0' : 'rho0', rho, `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when --m is ${m}`);
+  return Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? x0 : x0 * rho)));
+}
+
+/** Re-express an API error in the names the user wrote. */
+function renamed<T>(names: Record<string, string>, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof InputError) {
+      for (const [api, cli] of Object.entries(names)) if (e.field === api || e.field.startsWith(`${api}[`)) throw e.renamed(cli + e.field.slice(api.length));
+    }
+    throw e;
+  }
+}
+
+/** Mean and SE of each matrix entry at each save, over paths that did not explode; a cell without two says why. */
+function entryMeans(values: NdArray<Float64Array>, status: Uint8Array) {
+  const [saves, paths, side] = values.shape;
+  return Array.from({ length: saves }, (_, s) =>
+    Array.from({ length: side }, (_, i) =>
+      Array.from({ length: side }, (_, j) => {
+        const xs: number[] = [];
+        for (let p = 0; p < paths; p++) if (status[p] !== PATH_EXPLODED) xs.push(values.get(s, p, i, j));
+        return xs.length >= 2 ? meanEstimate(xs) : { missing: `${xs.length} path${xs.length === 1 ? '' : 's'} not exploded` };
+      }),
+    ),
+  );
+}
+
+function emit(cmd: Command, summary: unknown): void {
+  const out = cmd.opts().out as string | undefined;
+  const text = jsonText(summary);
+  if (out === undefined || out === '-') process.stdout.write(text);
+  else {
+    writeFileAtomic(out, text);
+    process.stderr.write(`wrote ${out}\n`);
+    if (cmd.opts().json) process.stdout.write(text);
+  }
+}
+
+function checkOut(cmd: Command): void {
+  const out = cmd.opts().out as string | undefined;
+  if (out !== undefined && out !== '-') prepareOutputFile('--out', out);
+}
+
+export function sdeCommand(program: Command): void {
+  const cmd = program.command('sde').description('Integrate the Neural Covariance SDE over many seeded paths; JSON summary (means with SEs)');
+  addOptions(cmd, SDE_OPTIONS);
+  addCommonOptions(cmd, { help: 'output JSON file', default: 'stdout' });
+  cmd.action(async () => {
+    const config = readConfigFile(cmd.opts().config);
+    const flags = flagTexts(cmd, SDE_OPTIONS);
+    const v = readOptions(SDE_OPTIONS, { config, flags });
+    const where = (key: string) => (flags[key] !== undefined ? `--${key}` : key);
+    if (v.paths === undefined || (v.paths as number) < 2) throw new InputError(where('paths'), v.paths, 'must be at least 2 (a mean needs two paths)');
+    if ((v.steps as number) % (v.saves as number) !== 0) throw new InputError(where('saves'), v.saves, `must divide ${where('steps')} (${v.steps})`);
+    const v0 = initialMatrix(v, flags, config?.values);
+    const activation = parseActivation(v.activation, where('activation'));
+    const scale = Math.max(...v0.map((row, i) => row[i]));
+    const options: SolveOptions = {
+      sde: covarianceSde(activation),
+      solver: solverFromName(v.solver),
+      t1: v.T as number,
+      v0,
+      stepping: constantSteps(v.steps as number),
+      saveAt: saveAt({ count: v.saves as number }),
+      paths: v.paths as number,
+      seed: v.seed as number,
+      brownian: brownianSampling({ generator: v.generator as 'xoshiro128++' }),
+      explosion: explosionDetection({ threshold: (v.threshold as number) * scale }),
+    };
+    renamed({ paths: where('paths'), v0: 'v0', 'explosion.threshold': where('threshold') }, () => buildSdeJob(options));
+    checkOut(cmd);
+    const threads = threadsFrom(cmd);
+    const bar = await progressBar('sde');
+    const sol = await solve({ ...options, threads, onProgress: bar.update });
+    let extrapolated: unknown;
+    if (v.extrapolate) {
+      const m = v0.length;
+      const entries: Record<string, (x: Float64Array) => number> = {};
+      for (let i = 0; i < m; i++) for (let j = i; j < m; j++) entries[`${i},${j}`] = (x) => x[i * m + j];
+      const e = await weakExpectations({ ...options, threads, extrapolate: true }, entries);
+      extrapolated = { method: 'talay-tubaro', steps: [v.steps, 2 * (v.steps as number)], note: 'final-time means over all paths (an exploded path counts with its state at detection)', mean: e };
+    }
+    bar.stop();
+    emit(cmd, {
+      schema: 'ncsde.sde/2',
+      settings: sol.settings,
+      shape: sol.values.shape,
+      ts: sol.ts,
+      counts: sol.counts,
+      statusNames: PATH_STATUS_NAMES,
+      mean: entryMeans(sol.values, sol.status),
+      ...(extrapolated ? { extrapolated } : {}),
+      ...(v.values ? { values: sol.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs } : {}),
+    });
+  });
+}
+
+export function networkCommand(program: Command): void {
+  const cmd = program.command('network').description('Sample finite shaped networks (exact covariance chain or explicit weights); JSON summary');
+  addOptions(cmd, NETWORK_OPTIONS);
+  addCommonOptions(cmd, { help: 'output JSON file', default: 'stdout' });
+  cmd.action(async () => {
+    const config = readConfigFile(cmd.opts().config);
+    const flags = flagTexts(cmd, NETWORK_OPTIONS);
+    const v = readOptions(NETWORK_OPTIONS, { config, flags });
+    const where = (key: string) => (flags[key] !== undefined ? `--${key}` : key);
+    if ((v.samples as number) < 2) throw new InputError(where('samples'), v.samples, 'must be at least 2 (a mean needs two networks)');
+    if (v.depth !== undefined && v.ratio !== undefined) throw new InputError(where('ratio'), v.ratio, `conflicts with ${where('depth')} (${v.depth}); give one of them`);
+    const v0 = initialMatrix(v, flags, config?.values);
+    const activation = parseActivation(v.activation, where('activation'));
+    const scale = Math.max(...v0.map((row, i) => row[i]));
+    const options: NetworkOptions = {
+      activation,
+      n: v.n as number,
+      depth: v.depth as number | undefined,
+      ratio: v.depth === undefined ? ((v.ratio as number | undefined) ?? 1) : undefined,
+      v0,
+      samples: v.samples as number,
+      seed: v.seed as number,
+      method: v.method as 'chain',
+      record: { count: v.record as number },
+      outputs: v.outputs as number,
+      explosion: { threshold: (v.threshold as number) * scale },
+      streams: { generator: v.generator as 'xoshiro128++' },
+    };
+    const job = renamed({ samples: where('samples'), ratio: where('ratio'), depth: where('depth'), v0: 'v0', n: where('n'), 'explosion.threshold': where('threshold') }, () => buildNetworkJob(options));
+    checkOut(cmd);
+    const threads = threadsFrom(cmd);
+    // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s).
+    const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : job.n) * job.m;
+    const seconds = work / (job.method === 'explicit' ? 4e8 : 1.5e8) / threads;
+    if (seconds > 60) note(`this asks for about ${seconds > 3600 ? `${(seconds / 3600).toFixed(1)} hours` : `${Math.round(seconds / 60)} minutes`} of work on ${threads} thread${threads > 1 ? 's' : ''}`);
+    const bar = await progressBar('network');
+    const sample = await sampleNetworks({ ...options, threads, onProgress: bar.update });
+    bar.stop();
+    emit(cmd, {
+      schema: 'ncsde.network/2',
+      settings: sample.settings,
+      shape: sample.values.shape,
+      layers: sample.layers,
+      ts: sample.ts,
+      counts: sample.counts,
+      mean: entryMeans(sample.values, sample.status),
+      ...(v.values ? { values: sample.values.data, logits: sample.logits.data, status: sample.status, explosionLayer: sample.explosionLayer } : {}),
+    });
+  });
+}
+

@@ -1,0 +1,224 @@
+// `ncsde scan` (run a scan, or this process's shard of it), `scan merge`, `scan report` and `scan slurm`
+// (the sbatch scripts of an array scan and its merge). Every scan writes scan.csv, scan.json and a
+// report.html of heatmaps; shards merge into the bytes of an unsharded run.
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { InputError } from '../../src/errors.js';
+import { prepareOutputDir, prepareOutputFile, writeFileAtomic } from '../../src/files.js';
+import { parseOptionText, type OptionSpec } from '../../src/options.js';
+import { PACKAGE_VERSION } from '../../src/version.js';
+import { POINT_OPTIONS } from '../../validation/options.js';
+import {
+  expandGrid,
+  gridFromFlags,
+  KIND_OPTIONS,
+  mergeScanShards,
+  parseShard,
+  progressFiles,
+  readScanResult,
+  resolveScan,
+  runScan,
+  scanHash,
+  SCAN_KINDS,
+  shardFromEnvironment,
+  type ScanConfig,
+  type ScanRenderer,
+  type ScanResult,
+} from '../../validation/scan.js';
+import { addCommonOptions, addOptions, jsonText, note, progressBar, readConfigFile, threadsFrom } from './common.js';
+
+/** Base flags of every kind (their values are checked by the chosen kind's own table). */
+const BASE_KEYS = [...new Set(Object.values(KIND_OPTIONS).flatMap((specs) => specs.map((s) => s.key)))].filter((k) => k !== 'seed');
+const BASE_FLAGS: readonly OptionSpec[] = BASE_KEYS.map((key) => {
+  const spec = POINT_OPTIONS.find((s) => s.key === key) ?? Object.values(KIND_OPTIONS).flat().find((s) => s.key === key)!;
+  return { ...spec, default: undefined, help: `${spec.help} (base of every point; its default depends on --kind)` };
+});
+
+function reportRenderer(options: { stats?: string[]; x?: string; y?: string } = {}): ScanRenderer {
+  return async (result: ScanResult) => {
+    const { scanHtml } = await import('../reports.js');
+    return [['report.html', await scanHtml(result, options)]];
+  };
+}
+
+/** The scan described by --config, --kind, base flags, --grid and --seed. */
+function scanFrom(cmd: Command): ScanConfig {
+  const opts = cmd.opts();
+  const config = readConfigFile(opts.config);
+  const base: Record<string, string> = {};
+  for (const key of BASE_KEYS) if (cmd.getOptionValueSource(key) === 'cli') base[key] = opts[key] as string;
+  const kind = (opts.kind as string | undefined) ?? (config?.values.kind as string | undefined) ?? 'validation';
+  if (!SCAN_KINDS.includes(kind as (typeof SCAN_KINDS)[number])) throw new InputError(opts.kind !== undefined ? '--kind' : `${config?.source}: kind`, kind, `must be one of ${SCAN_KINDS.join(', ')}`);
+  const allowed = KIND_OPTIONS[kind as (typeof SCAN_KINDS)[number]].map((s) => s.key);
+  for (const key of Object.keys(base)) if (!allowed.includes(key)) throw new InputError(`--${key}`, base[key], `does not apply to a ${kind} scan (its options: ${allowed.filter((k) => k !== 'seed').join(', ')})`);
+  const seed = opts.seed === undefined ? undefined : (parseOptionText({ key: 'seed', kind: { type: 'seed' }, help: '' }, opts.seed as string) as number);
+  const scan = resolveScan(config?.values ?? {}, config?.source ?? '', { base, grid: gridFromFlags((opts.grid as string[]) ?? []), kind: opts.kind as string | undefined, seed });
+  return scan;
+}
+
+function addScanOptions(cmd: Command): Command {
+  cmd.option('--kind <name>', `what each point computes: ${SCAN_KINDS.join(', ')} (default: validation)`, once('--kind'));
+  cmd.option('--grid <axis=v1,v2,...>', 'a grid axis (repeatable): activation, cPlus, cMinus, a, beta, T, n, rho0, x0', (value: string, previous: string[] = []) => [...previous, value]);
+  addOptions(cmd, BASE_FLAGS);
+  cmd.option('--seed <int>', 'seed shared by every point (common random numbers across the grid) (default: 1)', once('--seed'));
+  return cmd;
+}
+
+function once(flag: string) {
+  return (value: string, previous: unknown) => {
+    if (previous !== undefined) throw new InputError(flag, value, `is given twice (first ${JSON.stringify(previous)}); give it once`);
+    return value;
+  };
+}
+
+function summary(result: ScanResult, dir: string, shard?: { index: number; count: number }) {
+  return { schema: result.schema, hash: result.hash, kind: result.scan.kind, points: result.points, rows: result.rows.length, shard: shard ?? null, dir };
+}
+
+export function scanCommands(program: Command): void {
+  const scan = program
+    .command('scan')
+    .description('Scan a grid of shaping constants, beta, x0, T, n, rho0: resumable, lockable, shardable (--shard i/k, or a Slurm array task); writes scan.csv, scan.json and report.html')
+    .enablePositionalOptions()
+    .passThroughOptions();
+  addScanOptions(scan);
+  scan.option('--shard <i/k>', 'run the points with index % k == i (default: the array task of Slurm or Kubernetes, else all)', once('--shard'));
+  addCommonOptions(scan, { help: 'output directory (a rerun resumes)', default: 'ncsde-scan' });
+  scan.action(async () => {
+    const opts = scan.opts();
+    const config = scanFrom(scan);
+    const points = expandGrid(config);
+    const shard = opts.shard !== undefined ? parseShard(opts.shard as string) : (shardFromEnvironment() ?? undefined);
+    const out = (opts.out as string | undefined) ?? 'ncsde-scan';
+    prepareOutputDir('--out', out);
+    const threads = threadsFrom(scan);
+    const bar = await progressBar(shard ? `scan ${shard.index}/${shard.count}` : 'scan');
+    const result = await runScan(config, { outDir: out, field: '--out', shard, threads, onPoint: bar.update, render: reportRenderer() });
+    bar.stop();
+    process.stderr.write(`${result.rows.length} of ${points.length} points in ${out}${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count}; merge with ncsde scan merge ${out})` : ''}\n`);
+    if (opts.json) process.stdout.write(jsonText(summary(result, out, shard)));
+  });
+
+  const merge = scan
+    .command('merge')
+    .description('Merge shard progress files (or a directory holding them) into scan.csv, scan.json and report.html, byte for byte an unsharded run')
+    .argument('<paths...>', 'shard files scan.shard-i-of-k.jsonl, or one directory holding them')
+    .option('--out <dir>', 'output directory (default: the directory given, else ncsde-scan)', once('--out'))
+    .option('--json', 'print a JSON summary on stdout');
+  merge.action(async (paths: string[]) => {
+    const opts = merge.opts();
+    const single = paths.length === 1 && existsSync(paths[0]) && statSync(paths[0]).isDirectory();
+    const files = single ? progressFiles(paths[0]).filter((f) => !f.endsWith('/scan.jsonl')) : paths;
+    if (single && files.length === 0) throw new InputError(paths[0], 'no shard files', 'holds no scan.shard-i-of-k.jsonl to merge');
+    for (const f of files) if (!existsSync(f)) throw new InputError(f, 'missing', 'does not exist (a shard progress file scan.shard-i-of-k.jsonl)');
+    const out = (opts.out as string | undefined) ?? (single ? paths[0] : 'ncsde-scan');
+    const result = await mergeScanShards(files, out, { field: '--out', render: reportRenderer() });
+    process.stderr.write(`merged ${result.rows.length} points from ${files.length} shard file${files.length > 1 ? 's' : ''} into ${join(out, 'scan.{csv,json}')} and report.html\n`);
+    if (opts.json) process.stdout.write(jsonText(summary(result, out)));
+  });
+
+  const report = scan
+    .command('report')
+    .description('Render report.html again from a finished scan directory')
+    .argument('<dir>', 'a finished scan directory (with scan.json)')
+    .option('--stats <a,b,...>', 'columns to draw as heatmaps (default: by kind)', once('--stats'))
+    .option('--x <axis>', 'axis across', once('--x'))
+    .option('--y <axis>', 'axis up', once('--y'))
+    .option('--out <file>', 'output HTML file (default: <dir>/report.html)', once('--out'));
+  report.action(async (dir: string) => {
+    const opts = report.opts();
+    const result = readScanResult(dir);
+    const out = (opts.out as string | undefined) ?? join(dir, 'report.html');
+    prepareOutputFile('--out', out);
+    const [[, html]] = await reportRenderer({ stats: opts.stats ? (opts.stats as string).split(',') : undefined, x: opts.x, y: opts.y })(result);
+    writeFileAtomic(out, html);
+    process.stderr.write(`wrote ${out}\n`);
+  });
+
+  const slurm = scan.command('slurm').description('Write the sbatch scripts of an array scan (one task per shard) and of the merge that runs after all succeed');
+  addScanOptions(slurm);
+  slurm
+    .option('--config <file>', 'JSON scan config ({ kind, base, grid, seed })', once('--config'))
+    .option('--tasks <int>', 'array tasks (shards)', once('--tasks'))
+    .option('--out <dir>', 'scan directory on a filesystem every node sees (default: ncsde-scan)', once('--out'))
+    .option('--partition <name>', 'Slurm partition', once('--partition'))
+    .option('--time <limit>', 'Slurm time limit per task, e.g. 02:00:00', once('--time'))
+    .option('--cpus-per-task <int>', 'CPUs per task (the scan uses them as threads) (default: 2)', once('--cpus-per-task'))
+    .option('--mem <size>', 'memory per task, e.g. 4G', once('--mem'))
+    .option('--json', 'print a JSON summary on stdout');
+  slurm.action(async () => {
+    const opts = slurm.opts();
+    if (opts.tasks === undefined) throw new InputError('--tasks', undefined, 'is required: the number of array tasks (shards)');
+    const tasks = parseOptionText({ key: 'tasks', kind: { type: 'integer', min: 1, max: 100_000 }, help: '' }, opts.tasks as string, '--tasks') as number;
+    const cpus = opts.cpusPerTask === undefined ? 2 : (parseOptionText({ key: 'cpus', kind: { type: 'integer', min: 1, max: 4096 }, help: '' }, opts.cpusPerTask as string, '--cpus-per-task') as number);
+    for (const [flag, value, pattern] of [
+      ['--partition', opts.partition, /^[A-Za-z0-9_.,-]+$/],
+      ['--time', opts.time, /^[0-9:-]+$/],
+      ['--mem', opts.mem, /^[0-9]+[KMGT]?$/],
+    ] as const) {
+      if (value !== undefined && !pattern.test(value as string)) throw new InputError(flag, value, `must match ${pattern.source}`);
+    }
+    const config = scanFrom(slurm);
+    const points = expandGrid(config).length;
+    if (tasks > points) throw new InputError('--tasks', tasks, `must not exceed the scan's ${points} points`);
+    const dir = resolve((opts.out as string | undefined) ?? 'ncsde-scan');
+    prepareOutputDir('--out', dir);
+    prepareOutputDir('--out', join(dir, 'slurm'));
+    const files = slurmScripts(config, { dir, tasks, cpus, partition: opts.partition, time: opts.time, mem: opts.mem });
+    for (const [name, text] of files) writeFileAtomic(join(dir, name), text);
+    process.stderr.write(`wrote ${files.map(([n]) => join(dir, n)).join(', ')}\nsubmit with: bash ${join(dir, 'slurm', 'submit.sh')}\n`);
+    if (points % tasks !== 0) note(`${points} points over ${tasks} tasks: shards differ in size by one point`);
+    if (opts.json) process.stdout.write(jsonText({ hash: scanHash(config), points, tasks, dir, submit: join(dir, 'slurm', 'submit.sh') }));
+  });
+}
+
+/** The command that runs this CLI again on a node: this Node binary and this script, by absolute path. */
+function selfCommand(): string {
+  const script = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../cli.ts' : '../cli.js', import.meta.url));
+  const loader = import.meta.url.endsWith('.ts') ? ' --import tsx' : '';
+  return `${shellQuote(process.execPath)}${loader} ${shellQuote(script)}`;
+}
+
+function shellQuote(text: string): string {
+  return /^[A-Za-z0-9_./:=@+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The files of an array scan: scan.config.json (the resolved scan, so every task runs the same hash),
+ * slurm/array.sbatch (task i runs shard i of k, read from SLURM_ARRAY_TASK_ID and _COUNT), slurm/merge.sbatch
+ * and slurm/submit.sh (submits the array, then the merge with --dependency=afterok on it).
+ */
+export function slurmScripts(config: ScanConfig, o: { dir: string; tasks: number; cpus: number; partition?: string; time?: string; mem?: string }): Array<[string, string]> {
+  const ncsde = selfCommand();
+  const d = shellQuote(o.dir);
+  const headers = (name: string, extra: string[]) =>
+    ['#!/bin/bash', `#SBATCH --job-name=${name}`, ...extra, `#SBATCH --cpus-per-task=${o.cpus}`, ...(o.partition ? [`#SBATCH --partition=${o.partition}`] : []), ...(o.time ? [`#SBATCH --time=${o.time}`] : []), ...(o.mem ? [`#SBATCH --mem=${o.mem}`] : [])].join('\n');
+  const hash = scanHash(config);
+  const array = `${headers(`ncsde-scan-${hash.slice(0, 8)}`, [`#SBATCH --array=0-${o.tasks - 1}`, `#SBATCH --output=${o.dir}/slurm/task-%a.out`])}
+# ncsde ${PACKAGE_VERSION}, scan ${hash}: task i runs shard i of ${o.tasks} (from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT).
+set -euo pipefail
+exec ${ncsde} scan --config ${d}/scan.config.json --out ${d} --threads "\${SLURM_CPUS_PER_TASK:-${o.cpus}}"
+`;
+  const merge = `${headers(`ncsde-merge-${hash.slice(0, 8)}`, [`#SBATCH --output=${o.dir}/slurm/merge.out`])}
+# Runs after every array task succeeded (submit.sh sets --dependency=afterok); refuses missing or foreign shards.
+set -euo pipefail
+exec ${ncsde} scan merge ${d}
+`;
+  const submit = `#!/bin/bash
+# Submit the array scan, then its merge once every task has succeeded.
+set -euo pipefail
+cd ${d}
+array=$(sbatch --parsable slurm/array.sbatch)
+array=\${array%%;*}
+merge=$(sbatch --parsable --dependency=afterok:\${array} slurm/merge.sbatch)
+echo "array job \${array}, merge job \${merge%%;*}"
+`;
+  return [
+    ['scan.config.json', JSON.stringify(config, null, 1) + '\n'],
+    ['slurm/array.sbatch', array],
+    ['slurm/merge.sbatch', merge],
+    ['slurm/submit.sh', submit],
+  ];
+}

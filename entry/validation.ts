@@ -1,0 +1,49 @@
+// neural-covariance-sde/validation: the SDE against finite networks (comparisons with calibrated
+// intervals, exact finite-width theory, convergence in width), the explosion criterion, fourth
+// cumulants against L/n, parameter scans, and the statistics they rest on. No plotting code.
+export { validate, histogram, VALIDATION_SCHEMA } from '../validation/validate.js';
+export type { ValidationReport, Histogram, PathBundle, ValidateOptions } from '../validation/validate.js';
+export { runPoint, runPointSde, runPointNetworks, pointV0, compareExplosions, isMissing } from '../validation/point.js';
+export type { PointResult, PointRunOptions, ExplosionComparison, TheoryRow, Missing } from '../validation/point.js';
+export { widthStudy, MIN_WIDTHS } from '../validation/widths.js';
+export type { WidthStudy, WidthLevel } from '../validation/widths.js';
+export { compareSamples } from '../validation/compare.js';
+export type { SampleComparison, TwoSided, CompareOptions } from '../validation/compare.js';
+export { observable, pathObservable, OBSERVABLES, OBSERVABLE_LABELS, HEAVY_TAILED } from '../validation/observables.js';
+export type { ObservableName, ObservableSample } from '../validation/observables.js';
+export { momentTheory, pooledEstimates, fourthMomentConstant, piecewiseSlopes } from '../validation/theory.js';
+export type { TheoryValue } from '../validation/theory.js';
+export { criterion, runExplosionPoint, readExplosionSettings, EXPLOSION_OPTIONS } from '../validation/explosion.js';
+export type { Criterion, Regime, ExplosionPoint, ExplosionSettings } from '../validation/explosion.js';
+export { measureCumulants, leadingOrderRatios, cumulantTheory } from '../validation/cumulants.js';
+export type { CumulantMeasurement, CumulantTheory } from '../validation/cumulants.js';
+export { criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings, CRITERION_OPTIONS, CUMULANT_OPTIONS, CUMULANT_ACTIVATIONS, CRITERION_SCHEMA, CUMULANT_SCHEMA } from '../validation/reports.js';
+export type { CriterionReport, CriterionRow, CriterionSettings, CumulantReport, CumulantRow, CumulantSettings, CumulantActivation } from '../validation/reports.js';
+export { readPointSettings, readValidationSettings } from '../validation/settings.js';
+export { OPTION, POINT_OPTIONS, VALIDATION_OPTIONS } from '../validation/options.js';
+export type { PointSettings, ValidationSettings } from '../validation/options.js';
+export {
+  resolveScan,
+  expandGrid,
+  runScan,
+  runScanPoint,
+  mergeScanShards,
+  readScanResult,
+  readProgress,
+  progressFiles,
+  scanCsv,
+  scanHash,
+  parseShard,
+  shardFromEnvironment,
+  gridFromFlags,
+  SCAN_SCHEMA,
+  SCAN_KINDS,
+  AXES,
+  KIND_OPTIONS,
+} from '../validation/scan.js';
+export type { ScanConfig, ScanKind, ScanPoint, ScanResult, ScanRow, ScanCell, Shard, Grid, ScanRenderer } from '../validation/scan.js';
+export * from '../src/stats/index.js';
+export { gaussHermite, gaussianExpectation } from '../src/quadrature.js';
+export type { GaussRule } from '../src/quadrature.js';
+export { readOptions, parseOptionText, parseOptionValue, describeKind, optionHelp } from '../src/options.js';
+export type { OptionSpec, OptionKind, OptionSources } from '../src/options.js';

@@ -1,0 +1,257 @@
+// Plots as vega-lite specifications rendered to SVG on the server (vega's headless view), so the
+// HTML report is self-contained and opens offline. vega and vega-lite are imported on the first render
+// only: nothing else in the package loads them. Each function takes report data, not samples.
+import type { TopLevelSpec } from 'vega-lite';
+import type { Histogram, PathBundle } from '../validation/validate.js';
+import type { WidthStudy } from '../validation/widths.js';
+import { isMissing } from '../validation/point.js';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const SIDES = { domain: ['SDE', 'network'], range: ['#1f77b4', '#d62728'] };
+
+let engines: Promise<{ vega: typeof import('vega'); vl: typeof import('vega-lite') }> | null = null;
+
+/** Render a vega-lite spec to an SVG string (loads vega on first use). */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  engines ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl }));
+  const { vega, vl } = await engines;
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export function histogramSpec(h: Histogram, label: string): TopLevelSpec {
+  const values = h.sde.flatMap((d, k) => [
+    { x0: h.edges[k], x1: h.edges[k + 1], density: d, side: 'SDE' },
+    { x0: h.edges[k], x1: h.edges[k + 1], density: h.network[k], side: 'network' },
+  ]);
+  return {
+    $schema: SCHEMA,
+    title: `Distribution of ${label} at T`,
+    width: 360,
+    height: 220,
+    data: { values },
+    mark: { type: 'rect', opacity: 0.45 },
+    encoding: {
+      x: { field: 'x0', type: 'quantitative', title: label, scale: { zero: false } },
+      x2: { field: 'x1' },
+      y: { field: 'density', type: 'quantitative', title: 'density', stack: null },
+      color: { field: 'side', type: 'nominal', scale: SIDES, title: null },
+    },
+  };
+}
+
+export function qqSpec(qq: ReadonlyArray<{ p: number; network: number; sde: number }>, label: string): TopLevelSpec {
+  const lo = Math.min(...qq.map((q) => Math.min(q.network, q.sde)));
+  const hi = Math.max(...qq.map((q) => Math.max(q.network, q.sde)));
+  return {
+    $schema: SCHEMA,
+    title: `QQ plot of ${label}: network against SDE`,
+    width: 260,
+    height: 260,
+    layer: [
+      {
+        data: { values: [{ x: lo, y: lo }, { x: hi, y: hi }] },
+        mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
+        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+      },
+      {
+        data: { values: qq.map((q) => ({ sde: q.sde, network: q.network, p: q.p })) },
+        mark: { type: 'point', filled: true, size: 18, color: '#d62728' },
+        encoding: {
+          x: { field: 'sde', type: 'quantitative', title: `SDE quantile of ${label}`, scale: { zero: false } },
+          y: { field: 'network', type: 'quantitative', title: `network quantile of ${label}`, scale: { zero: false } },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Energy distance against width on a log x axis that spans the widths, a symmetric-log y axis (so
+ * distances that are zero or negative within their noise show, with error bars whole) and the fitted
+ * power law drawn over the widths.
+ */
+export function convergenceSpec(study: WidthStudy, label: string): TopLevelSpec {
+  const levels = study.levels.flatMap((l) => (isMissing(l.energyDistance) ? [] : [{ n: l.n, e: l.energyDistance.value, lo: l.energyDistance.value - 2 * l.energyDistance.se, hi: l.energyDistance.value + 2 * l.energyDistance.se }]));
+  const ns = levels.map((l) => l.n);
+  const lo = Math.min(...ns);
+  const hi = Math.max(...ns);
+  const rate = isMissing(study.rate) ? null : study.rate;
+  const curve = rate ? Array.from({ length: 40 }, (_, i) => lo * Math.pow(hi / lo, i / 39)).map((n) => ({ n, e: rate.coefficient * Math.pow(n, -rate.exponent) })) : [];
+  // The symlog constant: the typical error bar, so the linear zone holds the noise and above it is logarithmic.
+  const constant = Math.max(1e-12, levels.reduce((s, l) => s + (l.hi - l.lo) / 4, 0) / Math.max(1, levels.length));
+  const x = { field: 'n', type: 'quantitative' as const, title: 'width n (depth T n)', scale: { type: 'log' as const, domain: [lo, hi], nice: false } };
+  const y = { type: 'quantitative' as const, scale: { type: 'symlog' as const, constant } };
+  return {
+    $schema: SCHEMA,
+    title: `Energy distance of ${label}, network at width n against the SDE${rate ? `: ~ n^-${rate.exponent.toFixed(2)} [${rate.lower.toFixed(2)}, ${rate.upper.toFixed(2)}]` : ''}`,
+    width: 360,
+    height: 220,
+    layer: [
+      { data: { values: [{ n: lo, zero: 0 }, { n: hi, zero: 0 }] }, mark: { type: 'line', color: '#999', strokeDash: [4, 4] }, encoding: { x, y: { ...y, field: 'zero' } } },
+      { data: { values: levels }, mark: { type: 'rule', color: '#d62728' }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' } } },
+      { data: { values: levels }, mark: { type: 'point', filled: true, color: '#d62728' }, encoding: { x, y: { ...y, field: 'e', title: 'energy distance (bars: +-2 SE; dashed: 0)' } } },
+      ...(curve.length ? [{ data: { values: curve }, mark: { type: 'line' as const, color: '#1f77b4' }, encoding: { x, y: { ...y, field: 'e' } } }] : []),
+    ],
+  } as TopLevelSpec;
+}
+
+export function pathsSpec(sde: PathBundle, network: PathBundle, label: string): TopLevelSpec {
+  const band = (b: PathBundle, side: string) => b.ts.map((t, k) => ({ t, q10: b.q10[k], q50: b.q50[k], q90: b.q90[k], side }));
+  const lines = (b: PathBundle, side: string) => b.examples.flatMap((row, i) => row.map((y, k) => ({ t: b.ts[k], y, path: `${side}-${i}`, side })));
+  const x = { field: 't', type: 'quantitative' as const, title: 't = l / n' };
+  return {
+    $schema: SCHEMA,
+    title: `Paths of ${label}: examples, median and 10-90% band`,
+    width: 420,
+    height: 240,
+    layer: [
+      {
+        data: { values: [...band(sde, 'SDE'), ...band(network, 'network')] },
+        mark: { type: 'area', opacity: 0.15 },
+        encoding: { x, y: { field: 'q10', type: 'quantitative', title: label }, y2: { field: 'q90' }, color: { field: 'side', type: 'nominal', scale: SIDES, title: null } },
+      },
+      {
+        data: { values: [...lines(sde, 'SDE'), ...lines(network, 'network')] },
+        mark: { type: 'line', opacity: 0.35, strokeWidth: 1 },
+        encoding: { x, y: { field: 'y', type: 'quantitative' }, detail: { field: 'path' }, color: { field: 'side', type: 'nominal', scale: SIDES, title: null } },
+      },
+      {
+        data: { values: [...band(sde, 'SDE'), ...band(network, 'network')] },
+        mark: { type: 'line', strokeWidth: 2.5 },
+        encoding: { x, y: { field: 'q50', type: 'quantitative' }, color: { field: 'side', type: 'nominal', scale: SIDES, title: null } },
+      },
+    ],
+  };
+}
+
+/**
+ * A generic x-y chart with error bars and several series. A log axis is used only when every value and
+ * every bar end is positive; otherwise it becomes a symmetric-log axis, so bars are always drawn whole.
+ */
+export function seriesSpec(options: {
+  title: string;
+  x: string;
+  y: string;
+  points: ReadonlyArray<{ x: number; y: number; lo?: number; hi?: number; series: string }>;
+  logX?: boolean;
+  logY?: boolean;
+  lines?: boolean;
+}): TopLevelSpec {
+  const ys = options.points.flatMap((p) => [p.y, ...(p.lo !== undefined ? [p.lo] : []), ...(p.hi !== undefined ? [p.hi] : [])]);
+  const xs = options.points.map((p) => p.x);
+  const yLog = options.logY && ys.every((v) => v > 0);
+  // `zero` only means something on a linear scale (vega warns when it is set on a log one).
+  const xScale = options.logX && xs.every((v) => v > 0) ? { type: 'log' as const, domain: [Math.min(...xs), Math.max(...xs)], nice: false } : { type: 'linear' as const, zero: false };
+  const yScale = yLog ? { type: 'log' as const, domain: [Math.min(...ys), Math.max(...ys)], nice: false } : options.logY ? { type: 'symlog' as const } : { type: 'linear' as const, zero: false };
+  const withBars = options.points.filter((p) => p.lo !== undefined && p.hi !== undefined);
+  return {
+    $schema: SCHEMA,
+    title: options.title,
+    width: 420,
+    height: 240,
+    layer: [
+      ...(withBars.length
+        ? [
+            {
+              data: { values: withBars as object[] },
+              mark: { type: 'rule' as const },
+              encoding: {
+                x: { field: 'x', type: 'quantitative' as const, scale: xScale },
+                y: { field: 'lo', type: 'quantitative' as const, scale: yScale },
+                y2: { field: 'hi' },
+                color: { field: 'series', type: 'nominal' as const, title: null },
+              },
+            },
+          ]
+        : []),
+      {
+        data: { values: options.points as object[] },
+        mark: { type: options.lines === false ? ('point' as const) : ('line' as const), point: options.lines !== false },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' as const, title: options.x, scale: xScale },
+          y: { field: 'y', type: 'quantitative' as const, title: options.y, scale: yScale },
+          color: { field: 'series', type: 'nominal' as const, title: null },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+export interface HeatCell {
+  readonly x: number;
+  readonly y: number;
+  /** Cell edges on each axis (midpoints between grid values, in the axis's scale). */
+  readonly x0: number;
+  readonly x1: number;
+  readonly y0: number;
+  readonly y1: number;
+  readonly value: number | null;
+  /** Mark the cell (the validation scan's disagreements). */
+  readonly flagged?: boolean;
+}
+
+/** A heatmap over two quantitative axes, with optional level curves and flagged cells drawn on top. */
+export function heatmapSpec(options: {
+  title: string;
+  x: { title: string; log: boolean };
+  y: { title: string; log: boolean };
+  color: { title: string; domain?: [number, number]; diverging?: boolean };
+  cells: readonly HeatCell[];
+  curves?: ReadonlyArray<{ label: string; points: ReadonlyArray<{ x: number; y: number }> }>;
+}): TopLevelSpec {
+  const xs = options.cells.flatMap((c) => [c.x0, c.x1]);
+  const ys = options.cells.flatMap((c) => [c.y0, c.y1]);
+  const xScale = { type: options.x.log ? ('log' as const) : ('linear' as const), domain: [Math.min(...xs), Math.max(...xs)], nice: false, zero: false };
+  const yScale = { type: options.y.log ? ('log' as const) : ('linear' as const), domain: [Math.min(...ys), Math.max(...ys)], nice: false, zero: false };
+  const scheme = options.color.diverging ? 'redblue' : 'viridis';
+  const values = options.cells.filter((c) => c.value !== null);
+  const empty = options.cells.filter((c) => c.value === null);
+  const flagged = options.cells.filter((c) => c.flagged);
+  const rect = (data: readonly HeatCell[], mark: object, extra: object = {}) => ({
+    data: { values: data as object[] },
+    mark,
+    encoding: {
+      x: { field: 'x0', type: 'quantitative' as const, scale: xScale, title: options.x.title },
+      x2: { field: 'x1' },
+      y: { field: 'y0', type: 'quantitative' as const, scale: yScale, title: options.y.title },
+      y2: { field: 'y1' },
+      ...extra,
+    },
+  });
+  return {
+    $schema: SCHEMA,
+    title: options.title,
+    width: 300,
+    height: 240,
+    layer: [
+      rect(values, { type: 'rect' }, {
+        color: { field: 'value', type: 'quantitative', title: options.color.title, scale: { scheme, ...(options.color.domain ? { domain: options.color.domain } : {}), ...(options.color.diverging ? { domainMid: 0 } : {}) } },
+      }),
+      ...(empty.length ? [rect(empty, { type: 'rect', fill: '#eee', stroke: '#bbb' })] : []),
+      ...(flagged.length
+        ? [
+            {
+              data: { values: flagged.map((c) => ({ x: c.x, y: c.y })) },
+              mark: { type: 'point' as const, shape: 'cross', size: 90, color: '#000', strokeWidth: 2 },
+              encoding: { x: { field: 'x', type: 'quantitative' as const, scale: xScale }, y: { field: 'y', type: 'quantitative' as const, scale: yScale } },
+            },
+          ]
+        : []),
+      ...(options.curves ?? []).map((curve) => ({
+        data: { values: curve.points.map((p) => ({ ...p, label: curve.label })) },
+        mark: { type: 'line' as const, color: '#fff', strokeWidth: 1.5, strokeDash: [5, 3], clip: true },
+        encoding: { x: { field: 'x', type: 'quantitative' as const, scale: xScale }, y: { field: 'y', type: 'quantitative' as const, scale: yScale } },
+      })),
+      ...(options.curves ?? []).map((curve) => ({
+        data: { values: [{ ...curve.points[Math.floor(curve.points.length / 2)], label: curve.label }] },
+        mark: { type: 'text' as const, color: '#fff', fontSize: 10, dy: -6, clip: true },
+        encoding: { x: { field: 'x', type: 'quantitative' as const, scale: xScale }, y: { field: 'y', type: 'quantitative' as const, scale: yScale }, text: { field: 'label' } },
+      })),
+    ],
+  } as TopLevelSpec;
+}

@@ -1,0 +1,212 @@
+// One table per command of the options a user can set, and the one mechanism that reads them: from
+// command-line text (strict grammars: integers in digits, plain decimals, comma lists) or from JSON
+// config values, with defaults, ranges and units stated once. Errors are InputErrors naming the
+// option as the user wrote it (`--paths`, or `paths` in a config file) with the allowed range.
+import { InputError } from './errors.js';
+import { DECIMAL } from './activations/parse.js';
+import { MAX_SEED } from './random/streams.js';
+
+export type OptionKind =
+  | { readonly type: 'integer'; readonly min: number; readonly max: number }
+  | { readonly type: 'number'; readonly min: number; readonly max: number; readonly exclusiveMin?: boolean }
+  | { readonly type: 'seed' }
+  | { readonly type: 'choice'; readonly choices: readonly string[] }
+  | { readonly type: 'choices'; readonly choices: readonly string[]; readonly minItems: number }
+  | { readonly type: 'boolean' }
+  | { readonly type: 'text'; readonly pattern: string }
+  | { readonly type: 'integers'; readonly min: number; readonly max: number; readonly minItems: number }
+  | { readonly type: 'numbers'; readonly min: number; readonly max: number; readonly exclusiveMin?: boolean; readonly minItems: number }
+  | { readonly type: 'matrix' };
+
+export interface OptionSpec {
+  /** The config key, and the long flag `--key` (unless `flag` is false). */
+  readonly key: string;
+  readonly kind: OptionKind;
+  /** One line for --help, with units. */
+  readonly help: string;
+  /** Shown in --help and used when neither config nor flag sets the option (undefined: no default). */
+  readonly default?: unknown;
+  /** A further check of a parsed value (the activation grammar, say); throws an InputError naming `field`. */
+  readonly check?: (value: unknown, field: string) => void;
+  /** False for config-only options (a matrix has no flag form). */
+  readonly flag?: boolean;
+}
+
+const INTEGER = /^-?[0-9]+$/;
+
+function rangeText(min: number, max: number, exclusiveMin = false): string {
+  const hi = max === Infinity ? 'inf)' : `${max}]`;
+  return `${exclusiveMin ? '(' : '['}${min}, ${hi}`;
+}
+
+/** What a value must be, for messages and --help. */
+export function describeKind(kind: OptionKind): string {
+  switch (kind.type) {
+    case 'integer':
+      return `an integer in ${rangeText(kind.min, kind.max)}`;
+    case 'number':
+      return `a number in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}`;
+    case 'seed':
+      return `an integer in [0, ${MAX_SEED}]`;
+    case 'choice':
+      return `one of ${kind.choices.join(', ')}`;
+    case 'choices':
+      return `a list of at least ${kind.minItems} of ${kind.choices.join(', ')}`;
+    case 'boolean':
+      return 'true or false';
+    case 'text':
+      return kind.pattern;
+    case 'integers':
+      return `a list of at least ${kind.minItems} integers in ${rangeText(kind.min, kind.max)}`;
+    case 'numbers':
+      return `a list of at least ${kind.minItems} numbers in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}`;
+    case 'matrix':
+      return 'a square matrix (array of rows)';
+  }
+}
+
+function checkNumber(kind: { min: number; max: number; exclusiveMin?: boolean }, x: number, field: string, raw: unknown, integer: boolean): number {
+  const below = kind.exclusiveMin ? !(x > kind.min) : !(x >= kind.min);
+  if (!Number.isFinite(x) || below || x > kind.max || (integer && !Number.isInteger(x))) {
+    throw new InputError(field, raw, `must be ${integer ? 'an integer' : 'a number'} in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}`);
+  }
+  return x;
+}
+
+/** Parse command-line text for an option; `field` is the flag as typed (`--paths`). */
+export function parseOptionText(spec: OptionSpec, text: string, field = `--${spec.key}`): unknown {
+  const kind = spec.kind;
+  let value: unknown;
+  switch (kind.type) {
+    case 'integer':
+      if (!INTEGER.test(text)) throw new InputError(field, text, `must be an integer in ${rangeText(kind.min, kind.max)}, written in digits`);
+      value = checkNumber(kind, Number(text), field, text, true);
+      break;
+    case 'number':
+      if (!DECIMAL.test(text)) throw new InputError(field, text, `must be a number in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}, written as a plain decimal`);
+      value = checkNumber(kind, Number(text), field, text, false);
+      break;
+    case 'seed':
+      if (!/^[0-9]{1,16}$/.test(text) || Number(text) > MAX_SEED) throw new InputError(field, text, `must be an integer in [0, ${MAX_SEED}] written in digits`);
+      value = Number(text);
+      break;
+    case 'choice':
+      if (!kind.choices.includes(text)) throw new InputError(field, text, `must be one of ${kind.choices.join(', ')}`);
+      value = text;
+      break;
+    case 'boolean':
+      if (text !== 'true' && text !== 'false') throw new InputError(field, text, 'must be true or false');
+      value = text === 'true';
+      break;
+    case 'text':
+      value = text;
+      break;
+    case 'choices': {
+      const items = text.split(',');
+      if (items.length < kind.minItems || items.some((x) => !kind.choices.includes(x))) throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
+      if (new Set(items).size !== items.length) throw new InputError(field, text, 'must not repeat an entry');
+      value = items;
+      break;
+    }
+    case 'integers':
+    case 'numbers': {
+      const items = text.split(',');
+      const grammar = kind.type === 'integers' ? INTEGER : DECIMAL;
+      if (items.some((x) => !grammar.test(x)) || items.length < kind.minItems) throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
+      value = items.map((x) => checkNumber(kind, Number(x), field, text, kind.type === 'integers'));
+      break;
+    }
+    case 'matrix':
+      throw new InputError(field, text, 'can only be given in a --config file (a matrix)');
+  }
+  spec.check?.(value, field);
+  return value;
+}
+
+/** Check a JSON config value for an option; `field` is the config key as written (`paths`, `base.T`). */
+export function parseOptionValue(spec: OptionSpec, raw: unknown, field = spec.key): unknown {
+  const kind = spec.kind;
+  let value: unknown = raw;
+  switch (kind.type) {
+    case 'integer':
+    case 'number':
+      if (typeof raw !== 'number') throw new InputError(field, raw, `must be ${describeKind(kind)}`);
+      checkNumber(kind, raw, field, raw, kind.type === 'integer');
+      break;
+    case 'seed':
+      if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 0) throw new InputError(field, raw, `must be an integer in [0, ${MAX_SEED}]`);
+      break;
+    case 'choice':
+      if (typeof raw !== 'string' || !kind.choices.includes(raw)) throw new InputError(field, raw, `must be one of ${kind.choices.join(', ')}`);
+      break;
+    case 'boolean':
+      if (typeof raw !== 'boolean') throw new InputError(field, raw, 'must be true or false');
+      break;
+    case 'text':
+      if (typeof raw !== 'string') throw new InputError(field, raw, `must be a string: ${kind.pattern}`);
+      break;
+    case 'choices':
+      if (!Array.isArray(raw) || raw.length < kind.minItems || raw.some((x) => typeof x !== 'string' || !kind.choices.includes(x))) throw new InputError(field, raw, `must be ${describeKind(kind)}`);
+      if (new Set(raw).size !== raw.length) throw new InputError(field, raw, 'must not repeat an entry');
+      value = [...raw];
+      break;
+    case 'integers':
+    case 'numbers':
+      if (!Array.isArray(raw) || raw.length < kind.minItems) throw new InputError(field, raw, `must be ${describeKind(kind)}`);
+      raw.forEach((x, i) => {
+        if (typeof x !== 'number') throw new InputError(`${field}[${i}]`, x, `must be ${kind.type === 'integers' ? 'an integer' : 'a number'} in ${rangeText(kind.min, kind.max, 'exclusiveMin' in kind ? kind.exclusiveMin : false)}`);
+        checkNumber(kind, x, `${field}[${i}]`, x, kind.type === 'integers');
+      });
+      value = [...raw];
+      break;
+    case 'matrix':
+      if (!Array.isArray(raw) || raw.length === 0 || !raw.every((row) => Array.isArray(row) && row.length === raw.length && row.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+        throw new InputError(field, raw, 'must be a square matrix of finite numbers (array of rows)');
+      }
+      break;
+  }
+  spec.check?.(value, field);
+  return value;
+}
+
+/** Where option values come from: a parsed JSON config or an API caller's object (`source` names it in
+ *  messages: a file name, or '' for no prefix) and flag texts. */
+export interface OptionSources {
+  readonly config?: { readonly values: Readonly<Record<string, unknown>>; readonly source: string };
+  /** Flag texts as typed, by key (only the flags the user gave). */
+  readonly flags?: Readonly<Record<string, string | boolean>>;
+}
+
+/**
+ * Read a command's options: defaults, then the config file, then flags (a flag wins). Unknown config
+ * keys are refused (own keys only: `__proto__` or `toString` are never options).
+ */
+export function readOptions(specs: readonly OptionSpec[], sources: OptionSources, prefix = ''): Record<string, unknown> {
+  const byKey = new Map(specs.map((s) => [s.key, s]));
+  const out: Record<string, unknown> = Object.create(null);
+  for (const spec of specs) if (spec.default !== undefined) out[spec.key] = spec.default;
+  const config = sources.config;
+  if (config) {
+    const values = config.values;
+    if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new InputError(config.source || 'settings', values, 'must be an object of options');
+    const where = config.source ? `${config.source}: ` : '';
+    for (const key of Object.keys(values)) {
+      const spec = byKey.get(key);
+      if (!spec) throw new InputError(`${where}${prefix}${key}`, values[key], `is not an option here (options: ${specs.map((s) => s.key).join(', ')})`);
+      out[key] = parseOptionValue(spec, values[key], `${where}${prefix}${key}`);
+    }
+  }
+  for (const [key, text] of Object.entries(sources.flags ?? {})) {
+    const spec = byKey.get(key);
+    if (!spec || text === undefined) continue;
+    out[key] = typeof text === 'boolean' ? text : parseOptionText(spec, text);
+  }
+  return out;
+}
+
+/** `--help` text of an option: its help, what it must be, and its default. */
+export function optionHelp(spec: OptionSpec): string {
+  const what = spec.kind.type === 'boolean' ? '' : ` [${describeKind(spec.kind)}]`;
+  const shown = spec.default === undefined ? '' : ` (default: ${Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default)})`;
+  return `${spec.help}${what}${shown}`;
+}

@@ -1,0 +1,211 @@
+// The two study reports beyond validate: the explosion criterion across the smooth catalog and shaping
+// scales (P(explode by T) from the split SDE, the exact Kolmogorov value, finite networks, and the median
+// norm on the vanishing side), and the fourth cumulants against L/n for several widths.
+import { shapedRelu, shapedSmooth, unshaped, type Activation, type ActivationSpec } from '../src/activations/index.js';
+import type { OptionSpec } from '../src/options.js';
+import { readOptions, type OptionSources } from '../src/options.js';
+import { PURPOSES } from '../src/random/streams.js';
+import { PATH_EXPLODED } from '../src/results.js';
+import { median, wilson, type Interval, type Proportion } from '../src/stats/index.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
+import { sampleNetworks } from '../networks/index.js';
+import { brownianSampling, constantSteps, diagonalSde, explosionDetection, explosionProbability, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
+import { cumulantTheory, measureCumulants, type CumulantTheory } from './cumulants.js';
+import { criterion, type Criterion } from './explosion.js';
+import { CRITERION_ACTIVATIONS, OPTION } from './options.js';
+import type { Missing } from './point.js';
+
+export const CRITERION_SCHEMA = 'ncsde.criterion/2';
+export const CUMULANT_SCHEMA = 'ncsde.cumulants/2';
+
+export const CRITERION_OPTIONS: readonly OptionSpec[] = [
+  { key: 'activations', kind: { type: 'choices', choices: CRITERION_ACTIVATIONS, minItems: 1 }, help: 'smooth activations', default: [...CRITERION_ACTIVATIONS] },
+  { key: 'a', kind: { type: 'numbers', min: 0, max: 1e3, exclusiveMin: true, minItems: 1 }, help: 'shaping scales a', default: [0.75, 1, 1.5] },
+  OPTION.x0,
+  { key: 'ts', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'times T at which P(explode by T) is read', default: [0.5, 1, 2, 4, 8] },
+  { ...OPTION.paths, default: 4000 },
+  { key: 'stepsPerUnit', kind: { type: 'integer', min: 1, max: 1e5 }, help: 'split-scheme steps per unit time', default: 64 },
+  { ...OPTION.n, default: 256, help: 'network width of the network comparison' },
+  { ...OPTION.samples, default: 1000 },
+  { key: 'networkTs', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'times of the network comparison', default: [0.5, 1] },
+  { ...OPTION.threshold, default: 10, help: 'threshold of the network comparison, in units of x0 (well above 1/beta, well below a^2 n)' },
+  OPTION.seed,
+];
+
+export interface CriterionSettings {
+  readonly activations: readonly (typeof CRITERION_ACTIVATIONS)[number][];
+  readonly a: readonly number[];
+  readonly x0: number;
+  readonly ts: readonly number[];
+  readonly paths: number;
+  readonly stepsPerUnit: number;
+  readonly n: number;
+  readonly samples: number;
+  readonly networkTs: readonly number[];
+  readonly threshold: number;
+  readonly seed: number;
+}
+
+export interface CriterionRow {
+  readonly f: string;
+  readonly a: number;
+  readonly criterion: Criterion;
+  /** P(explode by t) exactly (Kolmogorov backward equation), for each t of ts. */
+  readonly exact: readonly number[];
+  /** P(explode by t) from the split SDE (true blow-up, no threshold). */
+  readonly sde: readonly Proportion[];
+  /** Median of X_t over all paths (exploded ones above any value); a row that cannot have one says why. */
+  readonly medians: ReadonlyArray<number | Missing>;
+  /** Networks and SDE crossing threshold * x0 by each of networkTs, with the exact value. */
+  readonly network: readonly Proportion[];
+  readonly sdeAtThreshold: readonly Proportion[];
+  readonly exactAtThreshold: readonly number[];
+}
+
+export interface CriterionReport {
+  readonly schema: typeof CRITERION_SCHEMA;
+  readonly package: { readonly name: string; readonly version: string };
+  readonly settings: CriterionSettings;
+  readonly rows: readonly CriterionRow[];
+}
+
+export function readCriterionSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): CriterionSettings {
+  return readOptions(CRITERION_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as CriterionSettings;
+}
+
+/** P(cross threshold by each t) from one split-scheme run saved at the last t. */
+async function sdeCrossing(activation: Activation, s: CriterionSettings, ts: readonly number[], threshold: number, threads?: number) {
+  const tMax = Math.max(...ts);
+  const steps = Math.ceil(tMax * s.stepsPerUnit);
+  const sol = await solve({
+    sde: diagonalSde(activation),
+    solver: ninomiyaVictoir(),
+    t1: tMax,
+    v0: s.x0,
+    stepping: constantSteps(steps),
+    saveAt: saveAt({ ts: ts.map((t) => (Math.round((t / tMax) * steps) * tMax) / steps) }),
+    paths: s.paths,
+    seed: s.seed,
+    brownian: brownianSampling({ purpose: `${PURPOSES.sde}/${activation.name}/${threshold}` }),
+    explosion: explosionDetection({ threshold }),
+    threads,
+  });
+  const probabilities = ts.map((t) => {
+    let k = 0;
+    for (let p = 0; p < sol.paths; p++) if (sol.status[p] === PATH_EXPLODED && sol.explosionTime[p] <= t + 1e-12) k++;
+    return wilson(k, sol.paths);
+  });
+  const medians = ts.map((t, i): number | Missing => {
+    const xs = Array.from({ length: sol.paths }, (_, p) => (sol.status[p] === PATH_EXPLODED && sol.explosionTime[p] <= t + 1e-12 ? Infinity : sol.values.get(i, p)));
+    const m = median(xs);
+    return Number.isFinite(m) ? m : { missing: 'over half the paths exploded' };
+  });
+  return { probabilities, medians };
+}
+
+export async function criterionReport(settings: Readonly<Record<string, unknown>> | CriterionSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CriterionReport> {
+  const s = readCriterionSettings(settings as Readonly<Record<string, unknown>>);
+  const rows: CriterionRow[] = [];
+  for (const f of s.activations) {
+    for (const a of s.a) {
+      const activation = shapedSmooth(f, { a });
+      const c = criterion(activation, s.x0);
+      // "Explosion" on the SDE side is blow-up itself: far above any value a finite run reaches.
+      const blowUp = await sdeCrossing(activation, s, s.ts, 1e12 * s.x0, options.threads);
+      const threshold = s.threshold * s.x0;
+      const atThreshold = await sdeCrossing(activation, s, s.networkTs, threshold, options.threads);
+      const n = s.n;
+      const net = await sampleNetworks({
+        activation,
+        n,
+        depth: Math.max(1, Math.round(Math.max(...s.networkTs) * n)),
+        v0: [[s.x0]],
+        samples: s.samples,
+        seed: s.seed,
+        explosion: { threshold },
+        streams: { purpose: `${PURPOSES.network}/${activation.name}` },
+        threads: options.threads,
+      });
+      const network = s.networkTs.map((t) => {
+        const layer = Math.round(t * n);
+        let k = 0;
+        for (let p = 0; p < net.samples; p++) if (net.status[p] === PATH_EXPLODED && net.explosionLayer[p] <= layer) k++;
+        return wilson(k, net.samples);
+      });
+      rows.push({
+        f,
+        a,
+        criterion: c,
+        exact: s.ts.map((t) => explosionProbability({ beta: c.beta, x0: s.x0, T: t, cells: 2000, steps: 1000 })),
+        sde: blowUp.probabilities,
+        medians: blowUp.medians,
+        network,
+        sdeAtThreshold: atThreshold.probabilities,
+        exactAtThreshold: s.networkTs.map((t) => explosionProbability({ beta: c.beta, x0: s.x0, T: t, threshold, cells: 2000, steps: 1000 })),
+      });
+      options.onRow?.(`${f} a=${a}`);
+    }
+  }
+  return { schema: CRITERION_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: s, rows };
+}
+
+/** The cumulant report's activations: unshaped baselines and the default shaped ReLU. */
+export const CUMULANT_ACTIVATIONS = ['linear', 'relu', 'tanh', 'shaped-relu'] as const;
+export type CumulantActivation = (typeof CUMULANT_ACTIVATIONS)[number];
+
+export function cumulantActivation(name: CumulantActivation): Activation {
+  return name === 'shaped-relu' ? shapedRelu({ cPlus: 0, cMinus: -1 }) : unshaped(name);
+}
+
+export const CUMULANT_OPTIONS: readonly OptionSpec[] = [
+  { key: 'activations', kind: { type: 'choices', choices: CUMULANT_ACTIVATIONS, minItems: 1 }, help: 'activations (shaped-relu is relu:0,-1)', default: [...CUMULANT_ACTIVATIONS] },
+  { key: 'widths', kind: { type: 'integers', min: 4, max: 100_000, minItems: 1 }, help: 'widths n', default: [32, 64, 128] },
+  { key: 'ratios', kind: { type: 'numbers', min: 0, max: 4, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios L/n', default: [0.0625, 0.125, 0.25, 0.5, 1] },
+  { ...OPTION.samples, default: 4000 },
+  OPTION.seed,
+];
+
+export interface CumulantSettings {
+  readonly activations: readonly CumulantActivation[];
+  readonly widths: readonly number[];
+  readonly ratios: readonly number[];
+  readonly samples: number;
+  readonly seed: number;
+}
+
+export interface CumulantRow {
+  readonly activation: CumulantActivation;
+  readonly n: number;
+  readonly layers: readonly number[];
+  readonly ratios: readonly number[];
+  readonly output: readonly Interval[];
+  readonly pooled: readonly Interval[] | null;
+  readonly derivative: readonly Interval[];
+  readonly theory: CumulantTheory;
+}
+
+export interface CumulantReport {
+  readonly schema: typeof CUMULANT_SCHEMA;
+  readonly package: { readonly name: string; readonly version: string };
+  readonly settings: CumulantSettings;
+  readonly rows: readonly CumulantRow[];
+}
+
+export function readCumulantSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): CumulantSettings {
+  return readOptions(CUMULANT_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as CumulantSettings;
+}
+
+export async function cumulantReport(settings: Readonly<Record<string, unknown>> | CumulantSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CumulantReport> {
+  const s = readCumulantSettings(settings as Readonly<Record<string, unknown>>);
+  const rows: CumulantRow[] = [];
+  for (const name of s.activations) {
+    const activation = cumulantActivation(name);
+    for (const n of s.widths) {
+      const layers = [...new Set(s.ratios.map((r) => Math.max(1, Math.round(r * n))))].sort((a, b) => a - b);
+      const m = await measureCumulants({ activation, n, layers, samples: s.samples, seed: s.seed, streamTag: `${name}/n=${n}`, threads: options.threads });
+      rows.push({ activation: name, n, layers, ratios: m.ratios, output: m.output, pooled: m.pooled, derivative: m.derivative, theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers) });
+      options.onRow?.(`${name} n=${n}`);
+    }
+  }
+  return { schema: CUMULANT_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: s, rows };
+}
