@@ -1,0 +1,7 @@
+// Vitest global setup: build dist (incrementally) so that command-line tests run the package's real
+// entry point as a user does, at node's own start-up speed.
+import { execFileSync } from 'node:child_process';
+
+export default function setup(): void {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
