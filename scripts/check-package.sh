@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# CI's check that the package a user installs works: pack it (which builds it), look inside the
+# tarball, install it into an empty project, run the CLI and the main job there, import both entry
+# points, and type-check a strict TypeScript consumer that calls the solver and the chain.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+tarball="$work/$(cd "$repo" && npm pack --silent --pack-destination "$work" | tail -1)"
+listing="$(tar tzf "$tarball")"
+for must in package/dist/entry/index.js package/dist/entry/index.d.ts package/dist/entry/cli.js package/dist/entry/worker.js package/LICENSE package/CHANGELOG.md package/docs/maths.md package/README.md; do
+  grep -qx "$must" <<<"$listing" || { echo "check-package: the tarball lacks $must" >&2; exit 1; }
+done
+if grep -E '^package/(dist/(test|bench)|test|bench|scripts)/|\.map$' <<<"$listing"; then echo "check-package: the tarball ships tests, benchmarks, scripts or source maps" >&2; exit 1; fi
+echo "check-package: $(wc -l <<<"$listing") files in $(basename "$tarball")"
+
+cd "$work"
+mkdir consumer && cd consumer
+npm init -y >/dev/null
+npm install --no-audit --no-fund --silent "$tarball"
+npx ncsde --version
+npx ncsde sde --paths 64 --steps 4 --threads 1 --solver ninomiya-victoir > sde.json
+node -e "const s = require('./sde.json'); if (s.shape.join() !== '2,64,2,2') { console.error('check-package: unexpected sde output', s.shape); process.exit(1); }"
+echo '{ "n": 8, "paths": 200, "samples": 200, "steps": 4, "widths": [2, 4, 6, 8] }' > small.json
+npx ncsde validate --config small.json --out report --threads 1 > /dev/null
+for f in validation.json validation.md validation.html manifest.json; do [ -s "report/$f" ] || { echo "check-package: validate did not write report/$f" >&2; exit 1; }; done
+node --input-type=module -e "
+import { shapedRelu, covarianceSde, ninomiyaVictoir, constantSteps, solveSync, covarianceChain } from 'neural-covariance-sde';
+import { compareSamples } from 'neural-covariance-sde/validation';
+import { fmt } from 'neural-covariance-sde/reports';
+const activation = shapedRelu({ cPlus: 0, cMinus: -1 });
+const sol = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 128, seed: 1 });
+const net = covarianceChain({ activation, n: 16, ratio: 1, v0: [[1, 0.5], [0.5, 1]], samples: 64, seed: 1 });
+if (sol.counts.repaired !== 0 || net.values.shape.join() !== '1,64,2,2' || typeof compareSamples !== 'function' || fmt(0.5) !== '0.5') process.exit(1);
+console.log('check-package: ESM import of all three entry points works');
+"
+cat > consumer.ts <<'TS'
+import { constantSteps, covarianceChain, covarianceSde, ninomiyaVictoir, shapedRelu, solveSync, type NetworkSample, type Solution } from 'neural-covariance-sde';
+import { validate, type ValidationReport } from 'neural-covariance-sde/validation';
+const activation = shapedRelu({ cPlus: 0, cMinus: -1 });
+const sol: Solution = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 128, seed: 1 });
+const rho: number = sol.values.get(0, 3, 0, 1) / Math.sqrt(sol.values.get(0, 3, 0, 0) * sol.values.get(0, 3, 1, 1));
+const net: NetworkSample = covarianceChain({ activation, n: 16, ratio: 1, v0: [[1, 0.5], [0.5, 1]], samples: 64, seed: 1 });
+const report: Promise<ValidationReport> = validate({ n: 8 });
+export { rho, net, report };
+TS
+"$repo/node_modules/.bin/tsc" --strict --noEmit --module nodenext --moduleResolution nodenext --target es2022 --types "" consumer.ts
+echo "check-package: a strict TypeScript consumer type-checks (tsc --strict --module nodenext, no extra installs)"
