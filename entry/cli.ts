@@ -21,6 +21,7 @@ const program = new Command()
   .description('The Neural Covariance SDE and finite shaped networks: integrate, sample, validate, scan.')
   .version(PACKAGE_VERSION)
   .enablePositionalOptions()
+  .configureHelp({ helpWidth: 120 })
   .exitOverride()
   .configureOutput({
     // Commander's own errors come back through exitOverride as one line; its usage text is not printed.
@@ -35,8 +36,8 @@ scanCommands(program);
 criterionCommand(program);
 cumulantsCommand(program);
 for (const cmd of program.commands) {
-  cmd.exitOverride();
-  for (const sub of cmd.commands) sub.exitOverride();
+  cmd.exitOverride().configureHelp({ helpWidth: 120 });
+  for (const sub of cmd.commands) sub.exitOverride().configureHelp({ helpWidth: 120 });
 }
 
 // A kill stops work where it is: files are only ever renamed into place, locks are released here,

@@ -1,7 +1,7 @@
 // The explosion/vanishing report: for each smooth activation and shaping scale a, beta and its regime,
 // P(explode ever) in closed form, P(explode by T) exactly (Kolmogorov) beside the split SDE, finite
 // networks against the SDE on one threshold, and the median norm on the vanishing side.
-import type { CriterionReport } from '../validation/reports.js';
+import type { CriterionReport } from '../validation/studies.js';
 import { isMissing } from '../validation/point.js';
 import { fmt, fmtInterval, fmtOr, htmlPage, htmlTable, INTERVAL_LEGEND, markdownTable } from './page.js';
 import { renderSvg, seriesSpec } from './plots.js';

@@ -2,7 +2,7 @@
 // depth-to-width ratio for several widths, beside the exact finite-width value (or the leading-order
 // recursion) and the SDE limit, each estimate with the interval method that suits its tails.
 import type { Interval } from '../src/stats/moments.js';
-import type { CumulantReport, CumulantRow } from '../validation/reports.js';
+import type { CumulantReport, CumulantRow } from '../validation/studies.js';
 import { fmt, fmtInterval, fmtOr, htmlPage, htmlTable, INTERVAL_LEGEND, markdownTable } from './page.js';
 import { renderSvg, seriesSpec } from './plots.js';
 

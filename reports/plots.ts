@@ -1,6 +1,7 @@
 // Plots as vega-lite specifications rendered to SVG on the server (vega's headless view), so the
 // HTML report is self-contained and opens offline. vega and vega-lite are imported on the first render
 // only: nothing else in the package loads them. Each function takes report data, not samples.
+import { createHash } from 'node:crypto';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Histogram, PathBundle } from '../validation/validate.js';
 import type { WidthStudy } from '../validation/widths.js';
@@ -11,16 +12,32 @@ const SIDES = { domain: ['SDE', 'network'], range: ['#1f77b4', '#d62728'] };
 
 let engines: Promise<{ vega: typeof import('vega'); vl: typeof import('vega-lite') }> | null = null;
 
-/** Render a vega-lite spec to an SVG string (loads vega on first use). */
+/**
+ * Render a vega-lite spec to an SVG string (loads vega on first use). vega numbers gradient and clip ids
+ * with a counter that runs across the process, so the same plot would differ by what was drawn before;
+ * ids are renamed from a hash of the spec instead: the same spec gives the same bytes in any process,
+ * and different plots inlined in one page keep distinct ids.
+ */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   engines ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl }));
   const { vega, vl } = await engines;
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    return stableIds(await view.toSVG(), createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 10));
   } finally {
     view.finalize();
   }
+}
+
+function stableIds(svg: string, prefix: string): string {
+  const ids = [...new Set([...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]))];
+  let out = svg;
+  ids.forEach((id, k) => {
+    const fresh = `p${prefix}-${k}`;
+    const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(\\sid=")${escaped}(")`, 'g'), `$1${fresh}$2`).replace(new RegExp(`(url\\(#|href="#)${escaped}([)"])`, 'g'), `$1${fresh}$2`);
+  });
+  return out;
 }
 
 export function histogramSpec(h: Histogram, label: string): TopLevelSpec {

@@ -113,7 +113,13 @@ export function parseOptionText(spec: OptionSpec, text: string, field = `--${spe
       const items = text.split(',');
       const grammar = kind.type === 'integers' ? INTEGER : DECIMAL;
       if (items.some((x) => !grammar.test(x)) || items.length < kind.minItems) throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
-      value = items.map((x) => checkNumber(kind, Number(x), field, text, kind.type === 'integers'));
+      const integer = kind.type === 'integers';
+      value = items.map((x) => {
+        const v = Number(x);
+        const below = 'exclusiveMin' in kind && kind.exclusiveMin ? !(v > kind.min) : !(v >= kind.min);
+        if (below || v > kind.max || (integer && !Number.isInteger(v))) throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
+        return v;
+      });
       break;
     }
     case 'matrix':

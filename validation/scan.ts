@@ -16,7 +16,7 @@ import { cumulantTheory, measureCumulants } from './cumulants.js';
 import { EXPLOSION_OPTIONS, runExplosionPoint, type ExplosionSettings } from './explosion.js';
 import { OPTION, POINT_OPTIONS, type PointSettings } from './options.js';
 import { isMissing, runPoint, type Missing } from './point.js';
-import { CUMULANT_ACTIVATIONS, cumulantActivation, type CumulantActivation } from './reports.js';
+import { CUMULANT_ACTIVATIONS, cumulantActivation, type CumulantActivation } from './studies.js';
 
 export const SCAN_SCHEMA = 'ncsde.scan/2';
 export const SCAN_KINDS = ['validation', 'explosion', 'cumulant'] as const;
@@ -271,7 +271,8 @@ export async function runScanPoint(kind: ScanKind, point: ScanPoint, options: { 
     const s = point.settings as unknown as PointSettings;
     row.activation_spec = s.activation;
     const r = await runPoint(s, { threads: options.threads, resamples: 1000 });
-    row.beta = r.activation.beta;
+    // An axis value is never overwritten (beta recomputed from a would differ in the last bits).
+    row.beta ??= r.activation.beta;
     put('sde_exploded', r.explosion.sde);
     put('net_exploded', r.explosion.network);
     let disagree = Math.abs(r.explosion.difference.z) > 3.29;
@@ -301,7 +302,7 @@ export async function runScanPoint(kind: ScanKind, point: ScanPoint, options: { 
   } else if (kind === 'explosion') {
     const r = await runExplosionPoint(point.settings as unknown as ExplosionSettings, options);
     row.activation_spec = r.settings.activation;
-    row.beta = r.criterion.beta;
+    row.beta ??= r.criterion.beta;
     row.p_limit = r.criterion.explosionProbability;
     row.p_exact = r.exact;
     put('p_sde', r.sde);
@@ -450,7 +451,6 @@ export function progressFiles(dir: string): string[] {
  */
 export async function mergeScanShards(files: readonly string[], outDir: string, options: { field?: string; render?: ScanRenderer } = {}): Promise<ScanResult> {
   if (files.length === 0) throw new InputError('files', files, 'must name at least one shard progress file (scan.shard-i-of-k.jsonl)');
-  prepareOutputDir(options.field ?? '--out', outDir);
   const parsed = files.map((f) => ({ file: f, ...readProgress(f) }));
   const first = parsed[0];
   for (const p of parsed) {
@@ -471,6 +471,8 @@ export async function mergeScanShards(files: readonly string[], outDir: string, 
     throw new InputError('shards', `${missing.length} of ${total}`, `miss point${missing.length > 1 ? 's' : ''} ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', ...' : ''}; run the remaining shards first`);
   }
   const result: ScanResult = { schema: SCAN_SCHEMA, version: first.header.version, hash: first.header.hash, scan: first.header.scan, points: total, rows: sortRows(rows, [...rows.keys()]) };
+  // The output directory is touched only once every input has been checked.
+  prepareOutputDir(options.field ?? '--out', outDir);
   await writeScanOutputs(outDir, result, options.render);
   return result;
 }

@@ -10,7 +10,7 @@ import { readOptions, type OptionSpec } from '../../src/options.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/version.js';
 import { criterion } from '../../validation/explosion.js';
 import { OPTION, VALIDATION_OPTIONS } from '../../validation/options.js';
-import { CRITERION_OPTIONS, CUMULANT_OPTIONS, criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings } from '../../validation/reports.js';
+import { CRITERION_OPTIONS, CUMULANT_OPTIONS, criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings } from '../../validation/studies.js';
 import { readValidationSettings } from '../../validation/settings.js';
 import { planValidation, validate } from '../../validation/validate.js';
 import { addCommonOptions, addOptions, flagTexts, jsonText, readConfigFile, refuseFlags, threadsFrom } from './common.js';
@@ -42,9 +42,11 @@ function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend
   cmd.action(async () => {
     if (before && (await before(cmd))) return;
     const config = readConfigFile(cmd.opts().config);
-    const values = readOptions(spec.options, { config, flags: flagTexts(cmd, spec.options) });
-    const settings = spec.settings(values);
-    spec.plan?.(settings);
+    const flags = flagTexts(cmd, spec.options);
+    const values = readOptions(spec.options, { config, flags });
+    // Cross-option and memory checks speak in option names: say them as the user gave them.
+    const settings = asGiven(flags, config?.source, () => spec.settings(values));
+    asGiven(flags, config?.source, () => spec.plan?.(settings));
     const out = (cmd.opts().out as string | undefined) ?? spec.defaultOut;
     prepareReportDir('--out', out);
     const threads = threadsFrom(cmd);
@@ -137,6 +139,20 @@ export function criterionCommand(program: Command): void {
       return true;
     },
   );
+}
+
+/** Re-express an error about option `key` as `--key` (a flag) or `<file>: key` (a config key). */
+function asGiven<T>(flags: Record<string, unknown>, source: string | undefined, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof InputError && !e.field.startsWith('-') && !e.field.includes(': ')) {
+      const key = e.field.split(/[.[]/)[0];
+      if (flags[key] !== undefined) throw e.renamed(`--${e.field}`);
+      if (source !== undefined) throw e.renamed(`${source}: ${e.field}`);
+    }
+    throw e;
+  }
 }
 
 function onceText(flag: string, value: string, previous: unknown): string {
