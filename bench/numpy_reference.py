@@ -1,62 +1,191 @@
-"""Vectorised NumPy versions of the SDE solver (m = 2) and the covariance chain (n = 400, m = 2),
-batched over paths, for the speed comparison in `npm run bench` notes. Not used by the package.
-Run single-threaded: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 python3 bench/numpy_reference.py
+"""The strongest NumPy baselines a user would write, served to `npm run bench` over stdin/stdout so that
+they run warm, side by side with the TypeScript kernels, interleaved, one task at a time.
+
+Each is vectorised over paths (in cache-sized chunks), allocates its buffers once, and uses the closed
+form where one exists:
+  normals      Generator.standard_normal(out=buf) into a preallocated buffer
+  em_m2        Euler-Maruyama for m = 2 on (V11, V12, V22): 3 normals per step, L S L^T written out,
+               negative diagonals clipped (the usual repair)
+  em_diag      Euler-Maruyama for the diagonal dX = beta X^2 dt + sqrt(2) X dB, explosion at a threshold
+  chain        the covariance chain for m = 2 with the row sums written out (no einsum)
+Protocol: one JSON object per line in ({"task": ..., params}), one per line out ({"seconds": s, ...}).
+Not used by the package; run single-threaded (the bench sets OMP/OPENBLAS/MKL_NUM_THREADS=1).
 """
+import json
+import sys
 import time
+
 import numpy as np
 
 
-def sde_m2(paths=100_000, steps=100, t1=1.0, c_plus=0.0, c_minus=-1.0, rho0=0.5, seed=1):
+def normals(count, seed=1):
+    rng = np.random.default_rng(seed)
+    buf = np.empty(min(count, 1 << 20))
+    done = 0
+    while done < count:
+        k = min(buf.size, count - done)
+        rng.standard_normal(out=buf[:k])
+        done += k
+    return {}
+
+
+def em_m2(paths, steps, t1=1.0, c_plus=0.0, c_minus=-1.0, rho0=0.5, seed=1, chunk=8192, moments=False):
     rng = np.random.default_rng(seed)
     dt = t1 / steps
     sq = np.sqrt(dt)
-    k = (c_plus - c_minus) ** 2 / (2 * np.pi)
-    a = np.ones(paths); b = np.ones(paths); c = np.full(paths, rho0)  # V = [[a, c], [c, b]]
-    for _ in range(steps):
-        l11 = np.sqrt(a); l21 = c / l11; l22 = np.sqrt(np.maximum(b - l21 * l21, 0.0))
-        scale = np.sqrt(a * b)
-        rho = np.clip(c / scale, -1.0, 1.0)
-        drift = k * (np.sqrt(1 - rho * rho) - rho * np.arccos(rho)) * scale
-        g = rng.standard_normal((4, paths))
-        s11 = np.sqrt(2) * g[0]; s22 = np.sqrt(2) * g[3]; s12 = (g[1] + g[2]) / np.sqrt(2)
-        # N = L S L^T for L = [[l11, 0], [l21, l22]]
-        n11 = l11 * l11 * s11
-        n12 = l11 * (l21 * s11 + l22 * s12)
-        n22 = l21 * l21 * s11 + 2 * l21 * l22 * s12 + l22 * l22 * s22
-        a = a + n11 * sq
-        c = c + drift * dt + n12 * sq
-        b = b + n22 * sq
-        a = np.maximum(a, 0.0); b = np.maximum(b, 0.0)
-    return a, b, c
+    sq2 = np.sqrt(2.0) * sq
+    kdt = (c_plus - c_minus) ** 2 / (2 * np.pi) * dt
+    sums = np.zeros(3)
+    squares = np.zeros(3)
+    repaired = 0
+    for start in range(0, paths, chunk):
+        P = min(chunk, paths - start)
+        a = np.ones(P)
+        b = np.ones(P)
+        c = np.full(P, rho0)
+        g = np.empty((3, P))
+        l11, l21, l22, sab, rho, d, t, u = (np.empty(P) for _ in range(8))
+        hit = np.zeros(P, dtype=bool)
+        with np.errstate(divide='ignore', invalid='ignore'):
+            for _ in range(steps):
+                rng.standard_normal(out=g)
+                g0, g1, g2 = g
+                g0 *= sq2
+                g1 *= sq
+                g2 *= sq2
+                np.sqrt(a, out=l11)
+                np.divide(c, l11, out=l21)
+                np.multiply(l21, l21, out=t)
+                np.subtract(b, t, out=t)
+                np.maximum(t, 0.0, out=t)
+                np.sqrt(t, out=l22)
+                np.multiply(a, b, out=sab)
+                np.sqrt(sab, out=sab)
+                np.divide(c, sab, out=rho)
+                np.nan_to_num(rho, copy=False)
+                np.clip(rho, -1.0, 1.0, out=rho)
+                np.arccos(rho, out=d)
+                d *= rho
+                np.multiply(rho, rho, out=t)
+                np.subtract(1.0, t, out=t)
+                np.sqrt(t, out=t)
+                np.subtract(t, d, out=d)
+                d *= sab
+                d *= kdt
+                np.multiply(l21, g0, out=t)
+                np.multiply(l22, g1, out=u)
+                t += u  # l21 s11 + l22 s12
+                np.multiply(l11, t, out=u)
+                c += u
+                c += d
+                np.multiply(l21, t, out=t)
+                np.multiply(l21, g1, out=u)
+                g2 *= l22
+                u += g2
+                u *= l22
+                t += u
+                b += t
+                g0 *= a
+                a += g0
+                if moments:
+                    hit |= (a < 0) | (b < 0)
+                np.maximum(a, 0.0, out=a)
+                np.maximum(b, 0.0, out=b)
+        if moments:
+            repaired += int(hit.sum())
+            r = np.where(a * b > 0, c / np.sqrt(a * b), 0.0)
+            for k, x in enumerate((r, c, a * a)):
+                sums[k] += x.sum()
+                squares[k] += (x * x).sum()
+    if not moments:
+        return {}
+    mean = sums / paths
+    se = np.sqrt(np.maximum(squares / paths - mean * mean, 0) / paths)
+    return {'mean': mean.tolist(), 'se': se.tolist(), 'repaired': repaired / paths}
 
 
-def chain(samples=2000, n=400, depth=400, c_plus=0.0, c_minus=-1.0, rho0=0.5, seed=1):
+def em_diag(paths, steps, t1=1.0, beta=0.75, x0=1.0, threshold=1e12, seed=1, chunk=16384):
     rng = np.random.default_rng(seed)
-    sp = 1 + c_plus / np.sqrt(n); sm = 1 + c_minus / np.sqrt(n)
-    cgain = 2 / (sp * sp + sm * sm)
-    v = np.tile(np.array([[1.0, rho0], [rho0, 1.0]]), (samples, 1, 1))
-    for _ in range(depth):
-        l = np.linalg.cholesky(v)
-        g = rng.standard_normal((samples, n, 2))
-        y = np.einsum('snk,sak->sna', g, l)
-        y = np.where(y > 0, sp * y, sm * y)
-        v = (cgain / n) * np.einsum('sna,snb->sab', y, y)
-    return v
+    dt = t1 / steps
+    sq2 = np.sqrt(2 * dt)
+    exploded = 0
+    for start in range(0, paths, chunk):
+        P = min(chunk, paths - start)
+        x = np.full(P, x0)
+        g = np.empty(P)
+        t = np.empty(P)
+        alive = np.ones(P, dtype=bool)
+        with np.errstate(over='ignore', invalid='ignore'):
+            for _ in range(steps):
+                rng.standard_normal(out=g)
+                np.multiply(x, x, out=t)
+                t *= beta * dt
+                g *= sq2
+                g *= x
+                x += t
+                x += g
+                np.maximum(x, 0.0, out=x)
+                alive &= x < threshold
+                x[~alive] = 0.0
+        exploded += int((~alive).sum())
+    return {'p': exploded / paths}
 
 
-def normals(count=50_000_000, seed=1):
+def chain(samples, n, depth, c_plus=0.0, c_minus=-1.0, rho0=0.5, seed=1, chunk=64):
     rng = np.random.default_rng(seed)
-    return rng.standard_normal(count)
+    sp = 1 + c_plus / np.sqrt(n)
+    sm = 1 + c_minus / np.sqrt(n)
+    g = 2 / (sp * sp + sm * sm) / n
+    for s0 in range(0, samples, chunk):
+        S = min(chunk, samples - s0)
+        a = np.ones(S)
+        b = np.ones(S)
+        c = np.full(S, rho0)
+        G = np.empty((2, S, n))
+        y1 = np.empty((S, n))
+        y2 = np.empty((S, n))
+        t = np.empty((S, n))
+        for _ in range(depth):
+            l11 = np.sqrt(a)
+            l21 = c / l11
+            l22 = np.sqrt(np.maximum(b - l21 * l21, 0))
+            rng.standard_normal(out=G)
+            np.multiply(G[0], l11[:, None], out=y1)
+            np.multiply(G[0], l21[:, None], out=y2)
+            np.multiply(G[1], l22[:, None], out=t)
+            y2 += t
+            # phi(y) = s+ y for y > 0, s- y otherwise, written as y (s- + (s+ - s-) [y > 0]).
+            np.greater(y1, 0, out=t)
+            t *= sp - sm
+            t += sm
+            y1 *= t
+            np.greater(y2, 0, out=t)
+            t *= sp - sm
+            t += sm
+            y2 *= t
+            # Row sums written out: V11 = g sum y1^2, V12 = g sum y1 y2, V22 = g sum y2^2.
+            np.multiply(y1, y2, out=t)
+            c = g * t.sum(axis=1)
+            np.multiply(y1, y1, out=t)
+            a = g * t.sum(axis=1)
+            np.multiply(y2, y2, out=t)
+            b = g * t.sum(axis=1)
+    return {}
 
 
-def timed(label, unit, amount, fn):
-    fn_small = fn
-    t0 = time.perf_counter(); fn_small(); t = time.perf_counter() - t0
-    print(f'numpy {label}: {amount / t:.3e} {unit} ({t:.2f} s)')
+TASKS = {'normals': normals, 'em_m2': em_m2, 'em_diag': em_diag, 'chain': chain}
+
+
+def main():
+    print(json.dumps({'numpy': np.__version__, 'python': sys.version.split()[0]}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        task = TASKS[request.pop('task')]
+        t0 = time.perf_counter()
+        result = task(**request)
+        result['seconds'] = time.perf_counter() - t0
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == '__main__':
-    print('numpy', np.__version__)
-    timed('gaussian generator', 'normals/s', 50_000_000, lambda: normals())
-    timed('SDE m=2, 1e5 paths x 100 steps', 'path-steps/s', 100_000 * 100, lambda: sde_m2())
-    timed('chain n=400 m=2, 200 samples x 400 layers', 'layer-samples/s', 200 * 400, lambda: chain(samples=200))
+    main()
