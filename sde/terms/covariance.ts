@@ -19,7 +19,7 @@ export function covarianceBlockTerm(limit: CovarianceLimit, v0: Float64Array, m:
   const E = (m * (m + 1)) / 2;
   const B = lanes;
   const beta = limit.beta;
-  const { gain, source } = limit.correlationFlow;
+  const { gain, source, pair: pairFlow } = limit.correlationFlow;
   const offDiagonal = limit.offDiagonal;
   // Euler-Maruyama's Cholesky factors, kept from each step's PSD check for the next step's noise.
   const chol = new Float64Array(E * B);
@@ -159,13 +159,12 @@ export function covarianceBlockTerm(limit: CovarianceLimit, v0: Float64Array, m:
     if (count > 0) settleTroubled(x, count, t, book);
   };
 
-  /** Ninomiya-Victoir's drift flow and noise step for ReLU-like m = 2 in one pass (same bits as composed). */
+  /** Ninomiya-Victoir's drift flow and noise step for ReLU-like m = 2 in one pass (same bits as composed):
+   *  the pair flow needs one arccos where the exponential midpoint needed two. */
   const splitFused2 = (x: Float64Array, tau: number, _t0: number, g: Float64Array, coins: Int32Array | null, h: number, t1: number, book: LaneBook) => {
-    prepareFlow(tau);
     prepareNoise(h);
+    const flow = pairFlow!; // this pass is installed only where the activation has a pair flow
     const alive = book.alive;
-    const { decay: f0, weight: w0 } = halfWeights;
-    const { decay: f1, weight: w1 } = fullWeights;
     const e0 = edge[0];
     const e1 = edge[1];
     for (let j = 0; j < B; j++) {
@@ -173,13 +172,7 @@ export function covarianceBlockTerm(limit: CovarianceLimit, v0: Float64Array, m:
       const a = x[j];
       const b = x[2 * B + j];
       const scale = Math.sqrt(a * b);
-      let r = scale > 0 ? x[B + j] / scale : 0;
-      r = r > 1 ? 1 : r < -1 ? -1 : r;
-      let mid = f0 * r + w0 * source(a, b, r);
-      mid = mid > 1 ? 1 : mid < -1 ? -1 : mid;
-      let next = f1 * r + w1 * source(a, b, mid);
-      next = next > 1 ? 1 : next < -1 ? -1 : next;
-      const c = next * scale;
+      const c = flow(scale > 0 ? x[B + j] / scale : 0, tau) * scale;
       let l00 = Math.sqrt(a);
       let l10 = l00 > 0 ? c / l00 : 0;
       const rest = b - l10 * l10;
@@ -391,30 +384,22 @@ export function covarianceBlockTerm(limit: CovarianceLimit, v0: Float64Array, m:
 
   const split: SplitForm = {
     needsCoins: m > 1,
-    fusedStep: fused && m === 2 && constantGain !== null ? splitFused2 : undefined,
+    fusedStep: fused && m === 2 && pairFlow !== null ? splitFused2 : undefined,
 
     driftFlow(x, tau, t, book) {
       const alive = book.alive;
-      prepareFlow(tau);
-      if (m === 2 && constantGain !== null) {
-        // ReLU-like, one pair: the diagonal is fixed and r relaxes towards J(r) (docs/maths.md, 6.2).
-        const { decay: e0, weight: w0 } = halfWeights;
-        const { decay: e1, weight: w1 } = fullWeights;
+      if (m === 2 && pairFlow !== null) {
+        // ReLU-like, one pair: the diagonal is fixed and r follows the activation's pair flow (docs/maths.md, 6.3).
         for (let j = 0; j < B; j++) {
           if (!alive[j]) continue;
           const a = x[j];
           const b = x[2 * B + j];
           const scale = Math.sqrt(a * b);
-          let r = scale > 0 ? x[B + j] / scale : 0;
-          r = r > 1 ? 1 : r < -1 ? -1 : r;
-          let mid = e0 * r + w0 * source(a, b, r);
-          mid = mid > 1 ? 1 : mid < -1 ? -1 : mid;
-          let next = e1 * r + w1 * source(a, b, mid);
-          next = next > 1 ? 1 : next < -1 ? -1 : next;
-          x[B + j] = next * scale;
+          x[B + j] = pairFlow(scale > 0 ? x[B + j] / scale : 0, tau) * scale;
         }
         return;
       }
+      prepareFlow(tau);
       for (let j = 0; j < B; j++) {
         if (!alive[j]) continue;
         if (!diagonalFlow(x, j, tau, t, book)) continue;

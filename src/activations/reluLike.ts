@@ -9,6 +9,26 @@ export function arcCosineKernel(r: number): number {
   return (Math.sqrt(1 - c * c) + (Math.PI - Math.acos(c)) * c) / Math.PI;
 }
 
+/**
+ * The flow of one correlation under r' = nu(r) = kappa (J(r) - r) over tau, by second-order Taylor:
+ * r + tau nu + (tau^2 / 2) nu' nu, with nu' = kappa (J'(r) - 1), J'(r) = (pi - arccos r) / pi, so one arccos
+ * gives both. For tau kappa <= 1 it stays in [-1, 1] (nu >= 0 pushes up while nu' <= 0 bends back
+ * below 1; at -1 it moves up by tau kappa (1 - tau kappa / 2) >= 0); longer flows are sub-stepped.
+ */
+export function reluPairFlow(kappa: number, r: number, tau: number): number {
+  const pieces = Math.max(1, Math.ceil(tau * kappa));
+  const dt = tau / pieces;
+  for (let k = 0; k < pieces; k++) {
+    const c = r > 1 ? 1 : r < -1 ? -1 : r;
+    const theta = Math.acos(c);
+    const j = (Math.sqrt(1 - c * c) + (Math.PI - theta) * c) / Math.PI;
+    const nu = kappa * (j - c);
+    const slope = kappa * ((Math.PI - theta) / Math.PI - 1);
+    r = c + dt * nu + 0.5 * dt * dt * slope * nu;
+  }
+  return r > 1 ? 1 : r < -1 ? -1 : r;
+}
+
 /** nu(rho) = (c+ - c-)^2 / (2 pi) (sqrt(1 - rho^2) - rho arccos rho), rho clamped to [-1, 1]. */
 export function reluLikeNu(cPlus: number, cMinus: number): (rho: number) => number {
   const k = ((cPlus - cMinus) * (cPlus - cMinus)) / (2 * Math.PI);
@@ -18,19 +38,26 @@ export function reluLikeNu(cPlus: number, cMinus: number): (rho: number) => numb
   };
 }
 
-/** A piecewise-linear phi with slopes (sPlus, sMinus) and gain c: shared by shaped and unshaped ReLU. */
+/**
+ * A piecewise-linear phi with slopes (sPlus, sMinus) and gain c: shared by shaped and unshaped ReLU.
+ * It is applied as a x + b |x| with a = (s+ + s-)/2, b = (s+ - s-)/2: the sign of x is a coin flip,
+ * and a branch on it is mispredicted half the time.
+ */
 export function piecewiseLinearAtWidth(n: number, sPlus: number, sMinus: number, c: number): FiniteActivation {
+  const a = 0.5 * (sPlus + sMinus);
+  const b = 0.5 * (sPlus - sMinus);
   return {
     n,
     c,
-    phi: (x) => (x > 0 ? sPlus * x : sMinus * x),
+    phi: (x) => a * x + b * Math.abs(x),
     dphi: (x) => (x > 0 ? sPlus : sMinus),
     applyInPlace(buf, from, to) {
       for (let i = from; i < to; i++) {
         const x = buf[i];
-        buf[i] = x > 0 ? sPlus * x : sMinus * x;
+        buf[i] = a * x + b * Math.abs(x);
       }
     },
+    piecewise: { a, b },
   };
 }
 
@@ -63,6 +90,7 @@ export function shapedRelu(options: { cPlus: number; cMinus: number }): Activati
     correlationFlow: {
       gain: () => halfKappa,
       source: (_da, _db, r) => kappa * arcCosineKernel(r),
+      pair: (r, tau) => reluPairFlow(kappa, r, tau),
     },
   });
   return {

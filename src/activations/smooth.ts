@@ -71,6 +71,7 @@ function smoothLimit(fpp0: number, fppp0: number, a: number): CovarianceLimit {
     correlationFlow: {
       gain: (d) => gainPerD * d,
       source: (da, db, r) => q * Math.sqrt(da * db) * (1 + 2 * r * r),
+      pair: null,
     },
   });
 }
@@ -126,6 +127,7 @@ function makeSmooth(fn: SmoothFunction, a: number, catalogName: SmoothName | 'cu
         phi: (x) => s * fn.f(x * inv),
         dphi: (x) => fn.df(x * inv),
         applyInPlace: applyLoop(catalogName, fn.f, s),
+        piecewise: null,
       };
     },
   };

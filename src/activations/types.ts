@@ -22,6 +22,8 @@ export interface FiniteActivation {
   dphi(x: number): number;
   /** phi applied in place to buf[from, to); specialised loops, no per-element closure for built-ins. */
   applyInPlace(buf: Float64Array, from: number, to: number): void;
+  /** Piecewise-linear phi as phi(x) = a x + b |x| (branch-free in fused kernels); null for the others. */
+  readonly piecewise: { readonly a: number; readonly b: number } | null;
 }
 
 /**
@@ -48,6 +50,11 @@ export interface CovarianceLimit {
   readonly correlationFlow: {
     gain(d: number): number;
     source(da: number, db: number, r: number): number;
+    /**
+     * ReLU-like only (the diagonal does not move): the flow of one correlation r over tau, second-order
+     * accurate, staying in [-1, 1]; null for smooth activations, whose pair flow the solver integrates.
+     */
+    readonly pair: ((r: number, tau: number) => number) | null;
   };
 }
 

@@ -26,6 +26,7 @@ export function unshaped(f: UnshapedName, options: { gain?: number } = {}): Acti
         applyInPlace(buf, from, to) {
           for (let i = from; i < to; i++) buf[i] = Math.tanh(buf[i]);
         },
+        piecewise: null,
       };
     },
   };
