@@ -97,7 +97,8 @@ function biasLadder(c: Case, solver: Solver, ladder: readonly number[], paths: n
     const a = d[o];
     const b = d[o + m + 1];
     const v = d[o + 1];
-    return [v / Math.sqrt(a * b), v, a * a];
+    // Euler-Maruyama can leave a diagonal at exactly 0 after a repair: rho is then taken as 0, not NaN.
+    return [a * b > 0 ? v / Math.sqrt(a * b) : 0, v, a * a];
   };
   return ladder.map((steps) => {
     const t0 = performance.now();

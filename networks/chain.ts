@@ -4,7 +4,7 @@
 import type { FiniteActivation } from '../src/activations/index.js';
 import { choleskyPsd } from '../src/linalg.js';
 import type { RandomStream } from '../src/random/streams.js';
-import { applyFeatures, gramInto } from './features.js';
+import { applyFeatures, gramInto, storeGram2 } from './features.js';
 import type { LayerSampler } from './range.js';
 import { stateSide, type NetworkJob } from './job.js';
 
@@ -31,18 +31,45 @@ export function correlateRows(buf: Float64Array, rows: number, side: number, l: 
   }
 }
 
+/**
+ * correlateRows, phi = a x + b |x| and gramInto for side 2 in one pass over the normals, with the Gram
+ * sums in registers: the same operations in the same order as the three separate passes, so the same bits.
+ */
+function pairLayer(z: Float64Array, rows: number, l: Float64Array, a: number, b: number, scale: number, v: Float64Array): number {
+  const l00 = l[0];
+  const l10 = l[2];
+  const l11 = l[3];
+  let s00 = 0;
+  let s01 = 0;
+  let s11 = 0;
+  for (let i = 0; i < 2 * rows; i += 2) {
+    const g0 = z[i];
+    const y1 = l10 * g0 + l11 * z[i + 1];
+    const y0 = l00 * g0;
+    const p0 = a * y0 + b * Math.abs(y0);
+    const p1 = a * y1 + b * Math.abs(y1);
+    s00 += p0 * p0;
+    s01 += p0 * p1;
+    s11 += p1 * p1;
+  }
+  return storeGram2(s00, s01, s11, scale, v);
+}
+
 export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampler {
   const side = stateSide(job);
   const n = job.n;
   const z = new Float64Array(n * side);
   const l = new Float64Array(side * side);
   const scale = act.c / n;
+  // One pair of inputs through a piecewise-linear phi, the common case, runs as one fused pass.
+  const pair = side === 2 && !job.derivatives ? act.piecewise : null;
   return {
     start() {},
     layer(rng: RandomStream, v: Float64Array): number {
       // V is a Gram matrix (c/n) A^T A, PSD up to rounding: a pivot below rounding level counts as zero.
       choleskyPsd(v, side, l, 1e-12, true);
       rng.fillNormals(z);
+      if (pair !== null) return pairLayer(z, n, l, pair.a, pair.b, scale, v);
       correlateRows(z, n, side, l);
       applyFeatures(z, n, job.m, job.derivatives, act);
       return gramInto(z, n, side, scale, v);

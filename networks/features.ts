@@ -21,6 +21,20 @@ export function applyFeatures(z: Float64Array, rows: number, m: number, derivati
 
 /** out (upper and lower) = scale * A^T A for A rows x side. Returns max diagonal (or NaN if not finite). */
 export function gramInto(a: Float64Array, rows: number, side: number, scale: number, out: Float64Array): number {
+  if (side === 2) {
+    // Sums in registers rather than in out: the same additions in the same order, a third of the memory traffic.
+    let s00 = 0;
+    let s01 = 0;
+    let s11 = 0;
+    for (let i = 0; i < 2 * rows; i += 2) {
+      const x0 = a[i];
+      const x1 = a[i + 1];
+      s00 += x0 * x0;
+      s01 += x0 * x1;
+      s11 += x1 * x1;
+    }
+    return storeGram2(s00, s01, s11, scale, out);
+  }
   out.fill(0, 0, side * side);
   for (let i = 0; i < rows; i++) {
     const row = i * side;
@@ -41,4 +55,18 @@ export function gramInto(a: Float64Array, rows: number, side: number, scale: num
     if (out[p * side + p] > maxDiag) maxDiag = out[p * side + p];
   }
   return check - check === 0 ? maxDiag : NaN;
+}
+
+/** The side-2 tail of gramInto: scale the three sums into out, same checks and order as the general path. */
+export function storeGram2(s00: number, s01: number, s11: number, scale: number, out: Float64Array): number {
+  const v00 = s00 * scale;
+  const v01 = s01 * scale;
+  const v11 = s11 * scale;
+  out[0] = v00;
+  out[1] = v01;
+  out[2] = v01;
+  out[3] = v11;
+  const check = v00 + v01 + v11;
+  if (!(check - check === 0)) return NaN;
+  return v11 > v00 ? v11 : v00;
 }

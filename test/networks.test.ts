@@ -105,6 +105,15 @@ describe('explosion and bookkeeping', () => {
     expect(other.values.get(0, 0, 0, 1)).not.toBe(small.values.get(0, 0, 0, 1));
   });
 
+  it('the fused one-pair ReLU layer gives the same bits as the separate passes', () => {
+    const relu = shapedRelu({ cPlus: 0.3, cMinus: -1.2 });
+    const plain: Activation = { ...relu, atWidth: (n: number) => ({ ...relu.atWidth(n), piecewise: null }) };
+    const opts = { n: 24, depth: 12, v0: V0, samples: 20, seed: 3, record: { count: 4 } };
+    const fused = sampleNetworksSync({ ...opts, activation: relu });
+    const separate = sampleNetworksSync({ ...opts, activation: plain });
+    expect(Array.from(fused.values.data)).toEqual(Array.from(separate.values.data));
+  });
+
   it('is bit-identical across thread counts for both samplers', async () => {
     for (const method of ['chain', 'explicit'] as const) {
       const opts = { activation: shapedSmooth('tanh', { a: 1 }), n: 16, depth: 6, v0: V0, samples: 40, seed: 77, method, record: { count: 3 } };
