@@ -1,17 +1,19 @@
 // Weak expectations E f(X_T) from a solve, with standard errors, and Talay-Tubaro extrapolation
-// (4 E_{2N} - E_N) / 3, which cancels the leading h^p term of a solver's weak error (p = 1 for
-// Euler-Maruyama; for the splitting scheme it removes the h^2 term). Both solves share one Brownian
+// (2^p E_{2N} - E_N) / (2^p - 1), which cancels the leading h^p term of a solver's weak error, p its
+// declared weak order (1 for Euler-Maruyama, 2 for the splitting scheme). Both solves share one Brownian
 // path, so the combination is a per-path average with an honest CLT standard error.
 import { InputError } from '../src/errors.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import type { Estimate } from '../src/stats/moments.js';
 import { brownianSampling, constantSteps, saveAt } from './controls.js';
 import { solve, type SolveOptions } from './solve.js';
+import { eulerMaruyama } from './solvers/index.js';
 import type { Solution } from './solution.js';
 
 /** f of one path's value at a save: the m x m matrix (row-major) or the scalar, and whether it exploded. */
 export type PathFunction = (value: Float64Array, exploded: boolean) => number;
 
+/** E f(X_T) with its CLT standard error, how it was made (plain or Talay-Tubaro) and at which step counts. */
 export interface WeakExpectation extends Estimate {
   /** 'plain' or 'talay-tubaro'. */
   readonly method: 'plain' | 'talay-tubaro';
@@ -65,6 +67,7 @@ export async function weakExpectations(
   }
   const steps = options.stepping?.steps ?? Math.max(1, Math.ceil(options.t1 * 100));
   const fine = 2 * steps;
+  const gain = Math.pow(2, (options.solver ?? eulerMaruyama()).weakOrder);
   const resolution = options.brownian?.resolution !== undefined && options.brownian.resolution % fine === 0 ? options.brownian.resolution : fine;
   const brownian = brownianSampling({ resolution, purpose: options.brownian?.purpose, generator: options.brownian?.generator });
   const coarseSol = await solve({ ...base, stepping: constantSteps(steps), brownian });
@@ -72,7 +75,7 @@ export async function weakExpectations(
   for (const [name, f] of Object.entries(functions)) {
     const a = pathValues(coarseSol, f);
     const b = pathValues(fineSol, f);
-    const combined = b.map((x, p) => (4 * x - a[p]) / 3);
+    const combined = b.map((x, p) => (gain * x - a[p]) / (gain - 1));
     out[name] = { ...estimate(combined), method: 'talay-tubaro', steps: [steps, fine] };
   }
   return out;
