@@ -10,6 +10,11 @@ import { stateSide, type NetworkJob } from './job.js';
 
 /** Rows of y = L g for each row g of buf (rows x side), in place: column a only needs g_k, k <= a. */
 export function correlateRows(buf: Float64Array, rows: number, side: number, l: Float64Array): void {
+  if (side === 1) {
+    const l00 = l[0];
+    for (let i = 0; i < rows; i++) buf[i] *= l00;
+    return;
+  }
   if (side === 2) {
     const l00 = l[0];
     const l10 = l[2];

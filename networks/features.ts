@@ -21,6 +21,13 @@ export function applyFeatures(z: Float64Array, rows: number, m: number, derivati
 
 /** out (upper and lower) = scale * A^T A for A rows x side. Returns max diagonal (or NaN if not finite). */
 export function gramInto(a: Float64Array, rows: number, side: number, scale: number, out: Float64Array): number {
+  if (side === 1) {
+    let s00 = 0;
+    for (let i = 0; i < rows; i++) s00 += a[i] * a[i];
+    const v = s00 * scale;
+    out[0] = v;
+    return v - v === 0 ? v : NaN;
+  }
   if (side === 2) {
     // Sums in registers rather than in out: the same additions in the same order, a third of the memory traffic.
     let s00 = 0;

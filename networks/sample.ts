@@ -15,6 +15,7 @@ import { NETWORK_BLOCK, sampleRange } from './range.js';
 /** The default explosion threshold, relative to the largest input variance (as on the SDE side). */
 export const NETWORK_THRESHOLD_FACTOR = 1e4;
 
+/** The options of `sampleNetworks`: activation, width, depth (or ratio), inputs, sampler and what to record. */
 export interface NetworkOptions {
   activation: Activation;
   /** Width n of every hidden layer. */
