@@ -223,8 +223,11 @@ export function heatmapSpec(options: {
 }): TopLevelSpec {
   const xs = options.cells.flatMap((c) => [c.x0, c.x1]);
   const ys = options.cells.flatMap((c) => [c.y0, c.y1]);
-  const xScale = { type: options.x.log ? ('log' as const) : ('linear' as const), domain: [Math.min(...xs), Math.max(...xs)], nice: false, zero: false };
-  const yScale = { type: options.y.log ? ('log' as const) : ('linear' as const), domain: [Math.min(...ys), Math.max(...ys)], nice: false, zero: false };
+  // `zero` only on a linear scale: vega-lite warns (on stderr, once per panel) when a log scale carries it.
+  const scaleFor = (log: boolean, values: number[]) =>
+    log ? { type: 'log' as const, domain: [Math.min(...values), Math.max(...values)], nice: false } : { type: 'linear' as const, domain: [Math.min(...values), Math.max(...values)], nice: false, zero: false };
+  const xScale = scaleFor(options.x.log, xs);
+  const yScale = scaleFor(options.y.log, ys);
   const scheme = options.color.diverging ? 'redblue' : 'viridis';
   const values = options.cells.filter((c) => c.value !== null);
   const empty = options.cells.filter((c) => c.value === null);

@@ -165,7 +165,7 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
         panels.push(
           await renderSvg(
             heatmapSpec({
-              title: title + (kind === 'validation' ? ' (x: disagreement at 99.9%)' : form ? ' (dashed: 1 - exp(-beta X0))' : ''),
+              title: title + (kind === 'validation' ? ' (x: disagreement at 99.9%)' : curves && curves.length > 0 ? ' (dashed: 1 - exp(-beta X0), its T -> infinity limit)' : ''),
               x: { title: xKey, log: xLog },
               y: { title: yKey, log: yLog },
               color: { title: stat, diverging, domain: stat.startsWith('p_') && stat !== 'p_diff' ? [0, 1] : undefined },

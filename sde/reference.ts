@@ -174,5 +174,6 @@ export function explosionProbability(options: { beta: number; x0: number; T: num
     steps,
     dirichlet: { left: 1, right: 0 },
   });
-  return interpolate(x, u, 0.5);
+  // A probability: Crank-Nicolson's rounding leaves values like -5e-82 where it is zero.
+  return Math.min(1, Math.max(0, interpolate(x, u, 0.5)));
 }

@@ -76,6 +76,7 @@ export interface ScanPoint {
 export type ScanCell = number | string | boolean | null;
 export type ScanRow = Readonly<Record<string, ScanCell>>;
 
+/** A finished scan: its config and hash, and one flat row per grid point (also written as scan.csv). */
 export interface ScanResult {
   readonly schema: typeof SCAN_SCHEMA;
   readonly version: string;
@@ -483,10 +484,11 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The scan's CSV: one column per key in order of first appearance; a missing value is an empty cell. */
+/** The scan's CSV: one column per key in order of first appearance, notes last; a missing value is an empty cell. */
 export function scanCsv(result: ScanResult): string {
   const columns: string[] = [];
-  for (const row of result.rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  for (const row of result.rows) for (const key of Object.keys(row)) if (key !== 'notes' && !columns.includes(key)) columns.push(key);
+  if (result.rows.some((row) => 'notes' in row)) columns.push('notes');
   return [columns.join(','), ...result.rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n') + '\n';
 }
 

@@ -22,8 +22,9 @@ export function wilson(k: number, n: number, level = 0.95): Proportion {
     total: n,
     value: p,
     se: Math.sqrt((p * (1 - p)) / n),
-    lower: Math.max(0, centre - half),
-    upper: Math.min(1, centre + half),
+    // Exact at the ends (rounding would leave ~1e-19 where the interval must touch 0 or 1).
+    lower: k === 0 ? 0 : Math.max(0, centre - half),
+    upper: k === n ? 1 : Math.min(1, centre + half),
     level,
     method: 'Wilson score',
   };
