@@ -123,6 +123,9 @@ describe('finite-width activation and limiting drift agree', () => {
   it('beta as a scan axis: a = sqrt(beta_1 / beta), refused when the sign is wrong', () => {
     expect(shapedSmooth('swish', { a: smoothScaleForBeta('swish', 0.3) }).limit!.beta).toBeCloseTo(0.3, 12);
     expect(() => smoothScaleForBeta('tanh', 0.5)).toThrow(/^beta must have the sign of tanh's beta at a = 1/);
+    expect(shapedSmooth('gelu', { beta: 0.7 }).limit!.beta).toBeCloseTo(0.7, 12);
+    expect(() => shapedSmooth('tanh', { beta: 0.5 })).toThrow(/^activation\.beta must have the sign/);
+    expect(() => shapedSmooth('tanh', { beta: -1, a: 1 } as never)).toThrow(/takes a or beta, not both/);
   });
 
   it('f(0) = 0 and f\'(0) = 1 for the catalog, with the stated f\'\'(0), f\'\'\'(0)', () => {

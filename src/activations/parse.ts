@@ -63,6 +63,12 @@ export function parseActivationSpec(text: unknown, field = 'activation'): Activa
   throw new InputError(field, text, USAGE);
 }
 
+/**
+ * An activation from its command-line form: `relu:<c+>,<c->`, `tanh|sin|swish|softplus|gelu:<a>`, or
+ * `relu|tanh|linear` for the unshaped baselines. Errors name `field` and the value.
+ * @example
+ * parseActivation('relu:0,-1'); // shapedRelu({ cPlus: 0, cMinus: -1 })
+ */
 export function parseActivation(text: unknown, field = 'activation'): Activation {
   return activationFromSpec(parseActivationSpec(text, field), field);
 }

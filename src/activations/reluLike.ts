@@ -68,6 +68,13 @@ export function reluLikeSlopes(cPlus: number, cMinus: number, n: number): { sPlu
   return { sPlus, sMinus, gain: 2 / (sPlus * sPlus + sMinus * sMinus) };
 }
 
+/**
+ * The shaped ReLU-like activation phi(x) = s+ max(x, 0) + s- min(x, 0), s+- = 1 + c+- / sqrt(n), with gain
+ * c = 2 / (s+^2 + s-^2); its limit has correlation drift nu(rho) = (c+ - c-)^2 / (2 pi) (sqrt(1 - rho^2) - rho arccos rho).
+ * @example
+ * const act = shapedRelu({ cPlus: 0, cMinus: -1 });
+ * act.atWidth(256).phi(-1); // -(1 - 1/16)
+ */
 export function shapedRelu(options: { cPlus: number; cMinus: number }): Activation {
   const cPlus = requireFinite('activation.cPlus', options?.cPlus);
   const cMinus = requireFinite('activation.cMinus', options?.cMinus);

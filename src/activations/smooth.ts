@@ -133,10 +133,21 @@ function makeSmooth(fn: SmoothFunction, a: number, catalogName: SmoothName | 'cu
   };
 }
 
-/** A catalog smooth activation shaped at scale a: phi(x) = a sqrt(n) f(x / (a sqrt(n))). */
-export function shapedSmooth(f: SmoothName, options: { a: number }): Activation {
+/**
+ * A catalog smooth activation shaped at scale a: phi(x) = a sqrt(n) f(x / (a sqrt(n))). Give `a`, or
+ * `beta` for the scale at which the diagonal drift is beta X^2 (beta must have f's sign, docs/maths.md section 3).
+ * @example
+ * shapedSmooth('tanh', { a: 1 }).limit!.beta;      // -2
+ * shapedSmooth('swish', { beta: 0.5 }).limit!.beta; // 0.5 (a = sqrt(1.5))
+ */
+export function shapedSmooth(f: SmoothName, options: { a: number } | { beta: number }): Activation {
   const name = requireChoice('activation.f', f, SMOOTH_NAMES);
-  return makeSmooth(SMOOTH_FUNCTIONS[name], options?.a, name);
+  if (options != null && typeof options === 'object' && 'beta' in options) {
+    if ('a' in options) throw new InputError('activation', options, 'takes a or beta, not both');
+    return makeSmooth(SMOOTH_FUNCTIONS[name], smoothScaleForBeta(name, options.beta, 'activation.beta'), name);
+  }
+  // makeSmooth checks a (and names it) when options or a are missing.
+  return makeSmooth(SMOOTH_FUNCTIONS[name], (options as { a: number } | undefined)?.a as number, name);
 }
 
 /**

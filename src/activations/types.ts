@@ -58,6 +58,10 @@ export interface CovarianceLimit {
   };
 }
 
+/**
+ * One activation: its finite-width map (`atWidth(n)`, used by the network samplers) and its limiting
+ * drift (`limit`, used by the SDE), in one object so that the two can never disagree.
+ */
 export interface Activation {
   readonly family: ActivationSpec['family'];
   /** Short human name, e.g. "shaped-relu(c+=0, c-=-1)". */
