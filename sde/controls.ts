@@ -3,6 +3,7 @@
 import { InputError, requireInteger, requirePositive } from '../src/errors.js';
 import { GENERATORS, PURPOSES, type GeneratorName } from '../src/random/streams.js';
 
+/** Step control: `steps` equal steps over [0, t1]. Made by `constantSteps`. */
 export interface ConstantSteps {
   readonly kind: 'constant-steps';
   readonly steps: number;
@@ -12,6 +13,7 @@ export function constantSteps(steps: number): ConstantSteps {
   return { kind: 'constant-steps', steps: requireInteger('stepping.steps', steps, 1) };
 }
 
+/** Save times: t1 only, or `count` equally spaced times after 0 (0 included). Made by `saveAt`. */
 export interface SaveAt {
   readonly kind: 'save-at';
   readonly ts?: readonly number[];
@@ -34,6 +36,7 @@ export function saveAt(options: { ts?: readonly number[]; t1?: boolean; count?: 
   return { kind: 'save-at', ...options };
 }
 
+/** How the Brownian path is drawn: its grid resolution (solves at different step counts that share it see one path), stream purpose and generator. Made by `brownianSampling`. */
 export interface BrownianSampling {
   readonly kind: 'brownian';
   /** Number of underlying increments over [0, t1]; a multiple of the step count. A solve with s steps
@@ -62,11 +65,17 @@ export function brownianSampling(options: { resolution?: number; purpose?: strin
 /** The default explosion threshold, relative to the largest initial variance (the same on the network side). */
 export const DEFAULT_THRESHOLD_FACTOR = 1e4;
 
+/** Explosion detection: a path whose max_a V^aa exceeds `threshold` is recorded as exploded and frozen at its last finite state. */
 export interface ExplosionDetection {
   readonly kind: 'explosion';
   /** A path explodes when max_a V^aa exceeds this (in units of V); default 1e4 times the largest initial variance. */
   readonly threshold?: number;
 }
+/**
+ * An explosion threshold on max_a V^aa (default DEFAULT_THRESHOLD_FACTOR = 1e4 times the largest entry of V0's diagonal).
+ * @example
+ * solveSync({ ...options, explosion: explosionDetection({ threshold: 1e6 }) });
+ */
 export function explosionDetection(options: { threshold?: number } = {}): ExplosionDetection {
   if (options.threshold !== undefined) requirePositive('explosion.threshold', options.threshold);
   return { kind: 'explosion', ...options };

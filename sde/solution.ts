@@ -1,5 +1,7 @@
 // The result of a solve: an ndarray shaped (saves, paths, m, m) (scalar SDEs: (saves, paths)) plus
-// per-path status, so numerical trouble is visible path by path instead of hidden in NaN.
+// per-path status, so numerical trouble is visible path by path instead of hidden in NaN. ndarray gives
+// the shape and strides; ndarray-ops is not used (and no longer a dependency): every reduction over paths
+// here is one fused pass over the flat buffer that also skips exploded paths, which its generic ops cannot.
 import ndarray from 'ndarray';
 import { countStatus, type CovarianceSamples, type NdArray, type StatusCounts } from '../src/results.js';
 import type { SdeChunk, SdeJob } from './integrate.js';

@@ -11,6 +11,7 @@ import { assembleSolution, type Solution } from './solution.js';
 import { eulerMaruyama, SOLVER_NAMES, type Solver } from './solvers/index.js';
 import type { Sde } from './terms/index.js';
 
+/** Everything one `solve` composes: the SDE, the solver, the step control, the save times, the Brownian path and explosion detection, each a separate value. */
 export interface SolveOptions {
   sde: Sde;
   /** Default eulerMaruyama(); ninomiyaVictoir() keeps V in the PSD cone with weak order 2. */

@@ -11,10 +11,12 @@ export const PATH_EXPLODED = 1;
 /** Finished, but at least one Euler-Maruyama step left the PSD cone (or [-1, 1], or [0, inf)) and was repaired. */
 export const PATH_REPAIRED = 2;
 
+/** What happened to a path (or network): ran to the end, crossed the explosion threshold, or had steps projected back into the PSD cone. */
 export type PathStatus = 'finished' | 'exploded' | 'repaired';
 /** Status names indexed by code. */
 export const PATH_STATUS_NAMES: readonly PathStatus[] = ['finished', 'exploded', 'repaired'];
 
+/** How many paths (or networks) ended in each status. */
 export interface StatusCounts {
   readonly finished: number;
   readonly exploded: number;

@@ -41,6 +41,11 @@ function qq(a: Float64Array, b: Float64Array, points: number) {
   return qqPairs(a, b, points).map((q) => ({ p: q.p, network: q.a, sde: q.b }));
 }
 
+/**
+ * Two independent samples of one observable: means and variances with intervals (CLT, or BCa where the
+ * tails are heavy), their differences in SE units, the exact KS test, the energy and 1-Wasserstein
+ * distances, QQ data and the smallest differences these sample sizes can detect.
+ */
 export function compareSamples(network: Float64Array, sde: Float64Array, options: CompareOptions): SampleComparison {
   const squares = (x: Float64Array) => x.map((v) => v * v);
   const unbiased = (m: Float64Array, n: number) => ((m[1] - m[0] * m[0]) * n) / (n - 1);

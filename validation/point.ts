@@ -41,6 +41,7 @@ export interface TheoryRow {
   readonly sdeZ: number | null;
 }
 
+/** One SDE-versus-network comparison: explosion proportions, observable comparisons and theory rows, with the settings that made them. */
 export interface PointResult {
   readonly settings: PointSettings;
   readonly activation: { readonly name: string; readonly beta: number };
@@ -133,6 +134,13 @@ export function compareExplosions(network: NetworkSample, sde: Solution, thresho
   };
 }
 
+/**
+ * Compare the SDE and finite networks at one point: independent streams per side, one explosion
+ * threshold for both, comparisons on the event 'not exploded by T'.
+ * @example
+ * const r = await runPoint(readPointSettings({ activation: 'relu:0,-1', T: 1, n: 64 }));
+ * r.comparisons.rho; // means, variances, KS, distances
+ */
 export async function runPoint(settings: PointSettings, options: PointRunOptions = {}): Promise<PointResult> {
   const spec = pointActivation(settings);
   const activation = activationFromSpec(spec);

@@ -103,6 +103,12 @@ async function sdeCrossing(activation: Activation, s: CriterionSettings, ts: rea
   return { probabilities, medians };
 }
 
+/**
+ * The explosion criterion over the smooth catalogue: beta, the regime, and P(explode by T) from the SDE,
+ * from finite networks and exactly, with Wilson/Newcombe intervals.
+ * @example
+ * const report = await criterionReport({ activations: ['tanh', 'swish'], ts: [1, 2], paths: 20_000 });
+ */
 export async function criterionReport(settings: Readonly<Record<string, unknown>> | CriterionSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CriterionReport> {
   const s = readCriterionSettings(settings as Readonly<Record<string, unknown>>);
   const rows: CriterionRow[] = [];
@@ -195,6 +201,10 @@ export function readCumulantSettings(values: Readonly<Record<string, unknown>> =
   return readOptions(CUMULANT_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as CumulantSettings;
 }
 
+/**
+ * Fourth cumulants of outputs and input derivatives against L/n, with the exact (1 + k/n)^L - 1 where it
+ * holds, the leading-order recursion otherwise, and calibrated intervals.
+ */
 export async function cumulantReport(settings: Readonly<Record<string, unknown>> | CumulantSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CumulantReport> {
   const s = readCumulantSettings(settings as Readonly<Record<string, unknown>>);
   const rows: CumulantRow[] = [];

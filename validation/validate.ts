@@ -32,6 +32,7 @@ export interface PathBundle {
   readonly q90: number[];
 }
 
+/** The validation report: settings, the point comparison, exact finite-width theory, the width study and path bundles for plots (schema VALIDATION_SCHEMA). */
 export interface ValidationReport {
   readonly schema: typeof VALIDATION_SCHEMA;
   readonly package: { readonly name: string; readonly version: string };

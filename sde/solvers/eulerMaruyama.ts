@@ -10,6 +10,10 @@ interface EulerState extends SolverState {
   readonly noise: Float64Array;
 }
 
+/**
+ * Euler-Maruyama on the Ito form: weak order 1, strong order 1/2. A step that leaves the PSD cone is
+ * projected back (negative eigenvalues set to zero) and the path is counted as repaired.
+ */
 export class EulerMaruyama implements Solver<EulerState> {
   readonly name = 'euler-maruyama' as const;
   readonly weakOrder = 1;
@@ -45,6 +49,12 @@ export class EulerMaruyama implements Solver<EulerState> {
   finish(): void {}
 }
 
+/**
+ * The Euler-Maruyama solver (the default of `solve`).
+ * @example
+ * const sol = solveSync({ sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), solver: eulerMaruyama(),
+ *   t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(100), paths: 10_000, seed: 1 });
+ */
 export function eulerMaruyama(): EulerMaruyama {
   return new EulerMaruyama();
 }

@@ -15,6 +15,7 @@ export const SOLVERS: Readonly<Record<SolverName, () => Solver>> = {
 };
 export const SOLVER_NAMES = Object.keys(SOLVERS) as SolverName[];
 
+/** The solver value for a name in SOLVER_NAMES (for configs and the CLI); errors name `field`. */
 export function solverFromName(name: unknown, field = 'solver'): Solver {
   return SOLVERS[requireChoice(field, name, SOLVER_NAMES)]();
 }

@@ -56,6 +56,13 @@ export class NinomiyaVictoir implements Solver<SplitState> {
   }
 }
 
+/**
+ * The splitting solver: weak order 2, V stays in the PSD cone without repairs, explosions at their exact
+ * time (docs/maths.md, sections 6.2 and 7).
+ * @example
+ * const sol = solveSync({ sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), solver: ninomiyaVictoir(),
+ *   t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(16), paths: 10_000, seed: 1 });
+ */
 export function ninomiyaVictoir(): NinomiyaVictoir {
   return new NinomiyaVictoir();
 }

@@ -10,6 +10,10 @@ export interface SolverState {
   readonly x: Float64Array;
 }
 
+/**
+ * A solver is a value that owns its step: it declares its orders and advances a block of lanes of any
+ * term. The integration loop calls only these methods, so a new scheme is one new class.
+ */
 export interface Solver<S extends SolverState = SolverState> {
   readonly name: SolverName;
   /** Order of the error of E f(X_T) in the step h. */

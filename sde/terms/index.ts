@@ -29,6 +29,7 @@ export interface DiagonalSde {
   readonly limit: CovarianceLimit;
 }
 
+/** An SDE value for `solve`: the m x m covariance SDE, or one of its two 1-D reductions. */
 export type Sde = CovarianceSde | CorrelationSde | DiagonalSde;
 
 function requireLimit(activation: Activation): CovarianceLimit {

@@ -17,6 +17,10 @@ interface Xor4096State {
   w: number;
 }
 
+/**
+ * Brent's xor4096, seeded exactly as seedrandom's `xor4096(key)`, as a stream of 32-bit words and normals
+ * (`generator: 'xor4096'`). Streams are normally made with `openStream(seed, purpose, index, 'xor4096')`.
+ */
 export class Xor4096 implements WordSource {
   readonly x: Int32Array;
   i: number;

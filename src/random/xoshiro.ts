@@ -17,6 +17,10 @@ function fmix32(h: number): number {
   return h ^ (h >>> 16);
 }
 
+/**
+ * xoshiro128++ as a stream of 32-bit words and normals (the default generator). Streams are normally
+ * made with `openStream(seed, purpose, index)`, not constructed directly.
+ */
 export class Xoshiro128pp implements WordSource {
   s0: number;
   s1: number;

@@ -2,6 +2,7 @@
 // confidence interval, a standard error and the name of the method that produced them.
 import { normalQuantile } from '../special.js';
 
+/** A point estimate with its standard error. */
 export interface Estimate {
   readonly value: number;
   /** Standard error. */
@@ -20,6 +21,7 @@ export type IntervalMethod =
   | 'pooled layer factors (delta method)'
   | 'exact';
 
+/** An estimate with a confidence interval at `level`, and the method that made it (shown in every report). */
 export interface Interval extends Estimate {
   readonly lower: number;
   readonly upper: number;
@@ -28,6 +30,7 @@ export interface Interval extends Estimate {
   readonly method: IntervalMethod;
 }
 
+/** The arithmetic mean (NaN for an empty sample). */
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i];
@@ -79,6 +82,7 @@ export function zFor(level: number): number {
   return normalQuantile(0.5 + level / 2);
 }
 
+/** A sorted copy as a Float64Array (numeric order). */
 export function sorted(xs: ArrayLike<number>): Float64Array {
   return Float64Array.from(xs).sort();
 }
@@ -91,6 +95,7 @@ export function quantileSorted(s: ArrayLike<number>, p: number): number {
   return s[lo] + (h - lo) * (s[hi] - s[lo]);
 }
 
+/** The sample median (mean of the two middle values for an even count). */
 export function median(xs: ArrayLike<number>): number {
   return quantileSorted(sorted(xs), 0.5);
 }
