@@ -45,5 +45,9 @@ const net: NetworkSample = covarianceChain({ activation, n: 16, ratio: 1, v0: [[
 const report: Promise<ValidationReport> = validate({ n: 8 });
 export { rho, net, report };
 TS
-"$repo/node_modules/.bin/tsc" --strict --noEmit --module nodenext --moduleResolution nodenext --target es2022 --types "" consumer.ts
+# No ambient @types (not even node's): what the package's .d.ts files need must come with it.
+cat > tsconfig.json <<'JSON'
+{ "compilerOptions": { "strict": true, "noEmit": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "types": [] }, "files": ["consumer.ts"] }
+JSON
+"$repo/node_modules/.bin/tsc" -p tsconfig.json
 echo "check-package: a strict TypeScript consumer type-checks (tsc --strict --module nodenext, no extra installs)"
