@@ -4,7 +4,9 @@
 import type { ActivationSpec } from '../src/activations/index.js';
 import type { GeneratorName } from '../src/random/streams.js';
 
+/** 'chain' (the exact covariance Markov chain, O(n m^2) per layer) or 'explicit' (every weight drawn, O(n^2 m)). */
 export type NetworkMethod = 'chain' | 'explicit';
+/** The network samplers: the exact covariance chain and explicit weights. */
 export const NETWORK_METHODS: readonly NetworkMethod[] = ['chain', 'explicit'];
 
 export interface NetworkJob {

@@ -43,6 +43,7 @@ function intro(r: CriterionReport): string {
   );
 }
 
+/** The criterion report as Markdown. */
 export function criterionMarkdown(r: CriterionReport): string {
   const s = summaryTable(r);
   const n = networkTable(r);
@@ -65,6 +66,7 @@ ${markdownTable(v.header, v.rows)}
 `;
 }
 
+/** The criterion report as a self-contained HTML page with SVG plots. */
 export async function criterionHtml(r: CriterionReport): Promise<string> {
   const s = summaryTable(r);
   const n = networkTable(r);

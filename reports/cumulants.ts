@@ -41,6 +41,7 @@ const INTRO = (r: CumulantReport) =>
   `from the covariance chain with derivative tracking, ${r.settings.samples} networks per width, one input x and an orthogonal direction u. Seed ${r.settings.seed}. ` +
   `The direct estimator is heavy-tailed once L/n is not small (its BCa interval then undercovers); the pooled estimator uses every layer's factor and is calibrated at any L/n. ${INTERVAL_LEGEND}`;
 
+/** The cumulant report as Markdown. */
 export function cumulantMarkdown(r: CumulantReport): string {
   const t = table(r);
   return `# Fourth cumulants against depth-to-width ratio L/n
@@ -51,6 +52,7 @@ ${markdownTable(t.header, t.rows)}
 `;
 }
 
+/** The cumulant report as a self-contained HTML page with SVG plots. */
 export async function cumulantHtml(r: CumulantReport): Promise<string> {
   const t = table(r);
   const largest = Math.max(...r.settings.widths);

@@ -2,6 +2,7 @@
 // shared by every report the package writes, and the one way reports print numbers and intervals.
 import type { Interval } from '../src/stats/moments.js';
 
+/** Escape &, <, >, " and ' for HTML text and attributes. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -44,23 +45,27 @@ export const INTERVAL_LEGEND =
   'Intervals are 95%. (CLT): mean +- 1.96 SE; (BCa): bias-corrected and accelerated bootstrap, resamples drawn from their own stream; ' +
   '(pooled): pooled layer factors of the networks, delta method (valid: the factors are i.i.d. with light tails); (Wilson)/(Newcombe): score intervals for proportions and their difference.';
 
+/** A Markdown table. */
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>): string {
   const line = (cells: ReadonlyArray<string>) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** An HTML table from already-escaped cells. */
 export function htmlTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>): string {
   const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** One section of an HTML report: a heading and its HTML body. */
 export interface PageSection {
   readonly heading: string;
   /** Already-safe HTML (tables, SVG, paragraphs built with escapeHtml). */
   readonly html: string;
 }
 
+/** A self-contained HTML page (inline styles and SVG, no scripts) from a title, an intro and sections. */
 export function htmlPage(title: string, intro: string, sections: readonly PageSection[]): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

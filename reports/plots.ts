@@ -40,6 +40,7 @@ function stableIds(svg: string, prefix: string): string {
   return out;
 }
 
+/** A vega-lite spec of a histogram of one observable, network against SDE. */
 export function histogramSpec(h: Histogram, label: string): TopLevelSpec {
   const values = h.sde.flatMap((d, k) => [
     { x0: h.edges[k], x1: h.edges[k + 1], density: d, side: 'SDE' },
@@ -61,6 +62,7 @@ export function histogramSpec(h: Histogram, label: string): TopLevelSpec {
   };
 }
 
+/** A vega-lite QQ plot of network quantiles against SDE quantiles. */
 export function qqSpec(qq: ReadonlyArray<{ p: number; network: number; sde: number }>, label: string): TopLevelSpec {
   const lo = Math.min(...qq.map((q) => Math.min(q.network, q.sde)));
   const hi = Math.max(...qq.map((q) => Math.max(q.network, q.sde)));
@@ -117,6 +119,7 @@ export function convergenceSpec(study: WidthStudy, label: string): TopLevelSpec 
   } as TopLevelSpec;
 }
 
+/** A vega-lite spec of sample paths of an observable against t, SDE and networks side by side. */
 export function pathsSpec(sde: PathBundle, network: PathBundle, label: string): TopLevelSpec {
   const band = (b: PathBundle, side: string) => b.ts.map((t, k) => ({ t, q10: b.q10[k], q50: b.q50[k], q90: b.q90[k], side }));
   const lines = (b: PathBundle, side: string) => b.examples.flatMap((row, i) => row.map((y, k) => ({ t: b.ts[k], y, path: `${side}-${i}`, side })));
@@ -199,6 +202,7 @@ export function seriesSpec(options: {
   } as TopLevelSpec;
 }
 
+/** One heatmap cell: its centre, its edges, its value (null: not computed) and whether it is flagged. */
 export interface HeatCell {
   readonly x: number;
   readonly y: number;

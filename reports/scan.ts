@@ -113,12 +113,14 @@ function cellText(row: ScanRow, key: string): string {
   return fmt(v, 4);
 }
 
+/** Which columns to draw as heatmaps and on which axes (defaults by scan kind). */
 export interface ScanReportOptions {
   readonly stats?: readonly string[];
   readonly x?: string;
   readonly y?: string;
 }
 
+/** A scan's report page: heatmaps of the chosen columns over two axes (small multiples over the rest) and the table. */
 export async function scanHtml(result: ScanResult, options: ScanReportOptions = {}): Promise<string> {
   const kind = result.scan.kind;
   const stats = options.stats ?? DEFAULT_STATS[kind];

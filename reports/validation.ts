@@ -83,6 +83,7 @@ function explosionLine(r: ValidationReport): string {
   );
 }
 
+/** The validation report as Markdown (what `ncsde validate` prints). */
 export function validationMarkdown(r: ValidationReport): string {
   return `# Neural Covariance SDE validation
 
@@ -118,6 +119,7 @@ ${rates(r)
 `;
 }
 
+/** The validation report as a self-contained HTML page with SVG plots. */
 export async function validationHtml(r: ValidationReport): Promise<string> {
   const figures: string[] = [];
   for (const name of OBSERVABLES) {

@@ -12,6 +12,7 @@ import { solveSync } from './solve.js';
 import type { Solver } from './solvers/index.js';
 import type { Sde } from './terms/index.js';
 
+/** One step count of a convergence study: strong and weak errors with SEs, and the fraction of paths repaired. */
 export interface ConvergenceLevel {
   readonly steps: number;
   readonly dt: number;
@@ -36,6 +37,7 @@ export interface ConvergenceStudy {
   readonly excludedPaths: number;
 }
 
+/** What `convergenceStudy` runs: the SDE and solver, at least 4 step counts dividing a reference count, and the observable. */
 export interface ConvergenceOptions {
   sde: Sde;
   solver?: Solver;

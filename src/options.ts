@@ -6,6 +6,7 @@ import { InputError } from './errors.js';
 import { DECIMAL } from './activations/parse.js';
 import { MAX_SEED } from './random/streams.js';
 
+/** The type and range of an option (integer, number, seed, choice, list, matrix, ...), used to parse and to describe it. */
 export type OptionKind =
   | { readonly type: 'integer'; readonly min: number; readonly max: number }
   | { readonly type: 'number'; readonly min: number; readonly max: number; readonly exclusiveMin?: boolean }
@@ -18,6 +19,7 @@ export type OptionKind =
   | { readonly type: 'numbers'; readonly min: number; readonly max: number; readonly exclusiveMin?: boolean; readonly minItems: number }
   | { readonly type: 'matrix' };
 
+/** One option, stated once: its key (= config key = long flag), kind, help, default and extra check. */
 export interface OptionSpec {
   /** The config key, and the long flag `--key` (unless `flag` is false). */
   readonly key: string;

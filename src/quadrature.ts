@@ -4,6 +4,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { requireInteger } from './errors.js';
 
+/** A Gauss-Hermite rule: nodes and weights for E f(Z), Z ~ N(0, 1). */
 export interface GaussRule {
   readonly nodes: Float64Array;
   readonly weights: Float64Array;

@@ -5,6 +5,7 @@
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import { bcaBootstraps, energyDistance, ksCriticalValue, ksTwoSample, meanEstimate, normalInterval, qqPairs, wasserstein1, zFor, type Estimate, type Interval, type KsResult } from '../src/stats/index.js';
 
+/** Network and SDE intervals of one statistic, their difference and the difference in SE units. */
 export interface TwoSided {
   readonly network: Interval;
   readonly sde: Interval;
@@ -14,6 +15,7 @@ export interface TwoSided {
   readonly z: number;
 }
 
+/** Everything `compareSamples` measures about two samples of one observable. */
 export interface SampleComparison {
   readonly n: { readonly network: number; readonly sde: number };
   readonly mean: TwoSided;
@@ -26,6 +28,7 @@ export interface SampleComparison {
   readonly detectable: { readonly meanDifference: number; readonly ksDistance: number };
 }
 
+/** How `compareSamples` builds intervals: CLT or BCa for means, the bootstrap stream (seed and label) and resamples. */
 export interface CompareOptions {
   /** Bootstrap all intervals (heavy tails) rather than CLT for the means. */
   heavyTailed?: boolean;

@@ -36,6 +36,7 @@ export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: 
   return out;
 }
 
+/** Theory for the cumulant ratio at the requested layers, and which kind it is. */
 export interface CumulantTheory {
   /** 'exact (1 + k/n)^L - 1', 'leading-order recursion' or 'none'. */
   readonly kind: string;
@@ -54,6 +55,7 @@ export function cumulantTheory(spec: ActivationSpec, activation: Activation, n: 
   return { kind: 'leading-order recursion', values: layers.map((l) => ratios[l - 1]), limits };
 }
 
+/** Fourth-cumulant ratios of outputs and derivatives at the recorded layers, by the direct (BCa) and pooled estimators. */
 export interface CumulantMeasurement {
   readonly n: number;
   readonly layers: readonly number[];

@@ -14,8 +14,10 @@ import { brownianSampling, constantSteps, diagonalSde, explosionDetection, explo
 import { OPTION, pointActivation } from './options.js';
 import type { Missing } from './point.js';
 
+/** What beta implies: finite-time explosion with positive probability (beta > 0), vanishing (beta < 0), or critical. */
 export type Regime = 'explodes' | 'vanishes' | 'critical';
 
+/** The explosion criterion of one smooth activation: beta, the regime and P(explode ever) = 1 - exp(-beta X0). */
 export interface Criterion {
   readonly activation: string;
   readonly beta: number;
@@ -58,6 +60,7 @@ export const EXPLOSION_OPTIONS = [
   OPTION.seed,
 ] as const;
 
+/** The settings of one explosion point, as read from EXPLOSION_OPTIONS. */
 export interface ExplosionSettings {
   readonly activation: string;
   readonly x0: number;
@@ -71,10 +74,12 @@ export interface ExplosionSettings {
   readonly seed: number;
 }
 
+/** Explosion-point settings from plain values (or CLI sources), checked and with defaults. */
 export function readExplosionSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): ExplosionSettings {
   return readOptions(EXPLOSION_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as ExplosionSettings;
 }
 
+/** One explosion point: P(cross the threshold by T) exactly, from the SDE and from networks, with mean crossing times. */
 export interface ExplosionPoint {
   readonly settings: ExplosionSettings;
   readonly criterion: Criterion;

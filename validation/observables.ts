@@ -4,9 +4,12 @@
 import { InputError } from '../src/errors.js';
 import { PATH_EXPLODED, type CovarianceSamples, type NdArray } from '../src/results.js';
 
+/** rho (the correlation), log V^aa, V^aa or V^ab. */
 export type ObservableName = 'rho' | 'logVaa' | 'Vaa' | 'Vab';
+/** The observables every comparison reports. */
 export const OBSERVABLES: readonly ObservableName[] = ['rho', 'logVaa', 'Vaa', 'Vab'];
 
+/** Human labels of the observables, for tables and plots. */
 export const OBSERVABLE_LABELS: Record<ObservableName, string> = {
   Vaa: 'V^{aa}',
   Vab: 'V^{ab}',
@@ -34,6 +37,7 @@ export function pathObservable(v: NdArray<Float64Array>, name: ObservableName, s
   }
 }
 
+/** One observable's values over the items that did not explode by T, and how many were left out. */
 export interface ObservableSample {
   readonly values: Float64Array;
   /** Paths left out: exploded, or (Euler-Maruyama) collapsed to V^aa = 0 so that log V^aa is not finite. */

@@ -18,6 +18,7 @@ export interface Missing {
   readonly missing: string;
 }
 
+/** Explosion by T on both sides: Wilson intervals per side and the Newcombe interval of the difference. */
 export interface ExplosionComparison {
   /** The event both sides are compared on. */
   readonly event: string;
@@ -27,6 +28,7 @@ export interface ExplosionComparison {
   readonly difference: ProportionDifference;
 }
 
+/** One theory row of a point: the exact finite-width value, the limit and the network's estimate in SE units. */
 export interface TheoryRow {
   readonly quantity: string;
   /** Exact at width n, depth L (null: no closed form). */
@@ -53,6 +55,7 @@ export interface PointResult {
   readonly theory: readonly TheoryRow[];
 }
 
+/** Whether a result cell is a `Missing` (a value that could not be computed, with the reason). */
 export function isMissing(x: unknown): x is Missing {
   return typeof x === 'object' && x !== null && 'missing' in x;
 }
@@ -66,6 +69,7 @@ export function pointV0(settings: Pick<PointSettings, 'x0' | 'rho0'>): number[][
   ];
 }
 
+/** Thread count, bootstrap resamples and the stream tag of a comparison point. */
 export interface PointRunOptions {
   threads?: number;
   /** Intermediate saves for path plots (0: final time only). Saves never change the final values. */

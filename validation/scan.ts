@@ -18,8 +18,11 @@ import { OPTION, POINT_OPTIONS, type PointSettings } from './options.js';
 import { isMissing, runPoint, type Missing } from './point.js';
 import { CUMULANT_ACTIVATIONS, cumulantActivation, type CumulantActivation } from './studies.js';
 
+/** The schema tag of scan results. */
 export const SCAN_SCHEMA = 'ncsde.scan/2';
+/** What each scan point can compute. */
 export const SCAN_KINDS = ['validation', 'explosion', 'cumulant'] as const;
+/** validation (SDE against networks), explosion (P(explode by T)) or cumulant (fourth cumulants). */
 export type ScanKind = (typeof SCAN_KINDS)[number];
 
 /** The base options of each kind's points (the cumulant point: an activation at width n and L = round(T n)). */
@@ -30,6 +33,7 @@ export const CUMULANT_POINT_OPTIONS: readonly OptionSpec[] = [
   { ...OPTION.samples, default: 2000 },
   OPTION.seed,
 ];
+/** The options of each scan kind (a scan's base settings are read with these). */
 export const KIND_OPTIONS: Readonly<Record<ScanKind, readonly OptionSpec[]>> = {
   validation: POINT_OPTIONS,
   explosion: EXPLOSION_OPTIONS,
@@ -55,6 +59,7 @@ const KIND_AXES: Readonly<Record<ScanKind, readonly string[]>> = {
   cumulant: ['activation', 'T', 'n'],
 };
 
+/** A scan grid: for each axis, its values. */
 export type Grid = Readonly<Record<string, readonly (number | string)[]>>;
 
 /** A scan as resolved from config and flags: its hash names it in every shard. */
@@ -66,6 +71,7 @@ export interface ScanConfig {
   readonly seed: number;
 }
 
+/** One grid point: its index, its axis values and its full settings. */
 export interface ScanPoint {
   readonly index: number;
   /** The axis values of the point. */
@@ -73,7 +79,9 @@ export interface ScanPoint {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
+/** One cell of a scan row (null: not computed; the row's notes say why). */
 export type ScanCell = number | string | boolean | null;
+/** One scan point's results as flat named cells (a CSV row). */
 export type ScanRow = Readonly<Record<string, ScanCell>>;
 
 /** A finished scan: its config and hash, and one flat row per grid point (also written as scan.csv). */
@@ -86,6 +94,7 @@ export interface ScanResult {
   readonly rows: ReadonlyArray<ScanRow>;
 }
 
+/** Shard i of k: the points with index % k == i. */
 export interface Shard {
   readonly index: number;
   readonly count: number;

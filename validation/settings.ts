@@ -9,6 +9,7 @@ export function readPointSettings(values: Readonly<Record<string, unknown>> = {}
   return readOptions(POINT_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as PointSettings;
 }
 
+/** Validation settings from plain values (or CLI sources), checked and with defaults. */
 export function readValidationSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): ValidationSettings {
   const settings = readOptions(VALIDATION_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as ValidationSettings;
   const sorted = [...settings.widths].sort((a, b) => a - b);

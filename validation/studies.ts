@@ -15,9 +15,12 @@ import { criterion, type Criterion } from './explosion.js';
 import { CRITERION_ACTIVATIONS, OPTION } from './options.js';
 import type { Missing } from './point.js';
 
+/** The schema tag of criterion reports. */
 export const CRITERION_SCHEMA = 'ncsde.criterion/2';
+/** The schema tag of cumulant reports. */
 export const CUMULANT_SCHEMA = 'ncsde.cumulants/2';
 
+/** The options of the criterion study (`ncsde criterion --report`), each with its range and default. */
 export const CRITERION_OPTIONS: readonly OptionSpec[] = [
   { key: 'activations', kind: { type: 'choices', choices: CRITERION_ACTIVATIONS, minItems: 1 }, help: 'smooth activations', default: [...CRITERION_ACTIVATIONS] },
   { key: 'a', kind: { type: 'numbers', min: 0, max: 1e3, exclusiveMin: true, minItems: 1 }, help: 'shaping scales a', default: [0.75, 1, 1.5] },
@@ -32,6 +35,7 @@ export const CRITERION_OPTIONS: readonly OptionSpec[] = [
   OPTION.seed,
 ];
 
+/** The settings of the criterion study, as read from its options. */
 export interface CriterionSettings {
   readonly activations: readonly (typeof CRITERION_ACTIVATIONS)[number][];
   readonly a: readonly number[];
@@ -46,6 +50,7 @@ export interface CriterionSettings {
   readonly seed: number;
 }
 
+/** One activation and scale of the criterion study. */
 export interface CriterionRow {
   readonly f: string;
   readonly a: number;
@@ -62,6 +67,7 @@ export interface CriterionRow {
   readonly exactAtThreshold: readonly number[];
 }
 
+/** The criterion study: per activation and scale, beta, regime and P(explode by T) exactly, from the SDE and from networks. */
 export interface CriterionReport {
   readonly schema: typeof CRITERION_SCHEMA;
   readonly package: { readonly name: string; readonly version: string };
@@ -69,6 +75,7 @@ export interface CriterionReport {
   readonly rows: readonly CriterionRow[];
 }
 
+/** Criterion settings from plain values (or CLI sources), checked and with defaults. */
 export function readCriterionSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): CriterionSettings {
   return readOptions(CRITERION_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as CriterionSettings;
 }
@@ -157,12 +164,14 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
 
 /** The cumulant report's activations: unshaped baselines and the default shaped ReLU. */
 export const CUMULANT_ACTIVATIONS = ['linear', 'relu', 'tanh', 'shaped-relu'] as const;
+/** An activation of the cumulant study (shaped-relu is relu:0,-1). */
 export type CumulantActivation = (typeof CUMULANT_ACTIVATIONS)[number];
 
 export function cumulantActivation(name: CumulantActivation): Activation {
   return name === 'shaped-relu' ? shapedRelu({ cPlus: 0, cMinus: -1 }) : unshaped(name);
 }
 
+/** The options of the cumulant study (`ncsde cumulants`), each with its range and default. */
 export const CUMULANT_OPTIONS: readonly OptionSpec[] = [
   { key: 'activations', kind: { type: 'choices', choices: CUMULANT_ACTIVATIONS, minItems: 1 }, help: 'activations (shaped-relu is relu:0,-1)', default: [...CUMULANT_ACTIVATIONS] },
   { key: 'widths', kind: { type: 'integers', min: 4, max: 100_000, minItems: 1 }, help: 'widths n', default: [32, 64, 128] },
@@ -171,6 +180,7 @@ export const CUMULANT_OPTIONS: readonly OptionSpec[] = [
   OPTION.seed,
 ];
 
+/** The settings of the cumulant study, as read from its options. */
 export interface CumulantSettings {
   readonly activations: readonly CumulantActivation[];
   readonly widths: readonly number[];
@@ -179,6 +189,7 @@ export interface CumulantSettings {
   readonly seed: number;
 }
 
+/** One activation, width and depth of the cumulant study. */
 export interface CumulantRow {
   readonly activation: CumulantActivation;
   readonly n: number;
@@ -190,6 +201,7 @@ export interface CumulantRow {
   readonly theory: CumulantTheory;
 }
 
+/** The cumulant study: per activation, width and L/n, measurements beside exact or leading-order theory and the limit. */
 export interface CumulantReport {
   readonly schema: typeof CUMULANT_SCHEMA;
   readonly package: { readonly name: string; readonly version: string };
@@ -197,6 +209,7 @@ export interface CumulantReport {
   readonly rows: readonly CumulantRow[];
 }
 
+/** Cumulant settings from plain values (or CLI sources), checked and with defaults. */
 export function readCumulantSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): CumulantSettings {
   return readOptions(CUMULANT_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as CumulantSettings;
 }

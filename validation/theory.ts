@@ -21,6 +21,7 @@ export function fourthMomentConstant(spec: ActivationSpec, n: number): number | 
   return s ? reluLikeFourthMomentConstant(s.sPlus, s.sMinus) : null;
 }
 
+/** A value at finite width (exact, where known) and its limit. */
 export interface TheoryValue {
   /** At width n and depth L; null where no closed form exists (smooth activations). */
   readonly exact: number | null;

@@ -14,14 +14,17 @@ import { pointV0, runPoint, type ExplosionComparison, type Missing, type TheoryR
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 
+/** The schema tag of validation reports. */
 export const VALIDATION_SCHEMA = 'ncsde.validation/2';
 
+/** Histogram counts of one observable on shared bin edges, network and SDE. */
 export interface Histogram {
   readonly edges: number[];
   readonly sde: number[];
   readonly network: number[];
 }
 
+/** A few sample paths of an observable on a time grid, for the paths plot. */
 export interface PathBundle {
   readonly ts: number[];
   /** A few individual paths (rows) for the plot. */
@@ -103,6 +106,7 @@ function largestDivisor(steps: number, most: number): number {
   return k;
 }
 
+/** Threads, progress callback and bootstrap resamples of a validation run. */
 export interface ValidateOptions {
   threads?: number;
   onStage?: (stage: string) => void;

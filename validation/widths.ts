@@ -9,6 +9,7 @@ import { observable, type ObservableName } from './observables.js';
 import { pointActivation, type PointSettings } from './options.js';
 import { isMissing, runPointNetworks, runPointSde, type Missing } from './point.js';
 
+/** One width of the width study: its depth, sample sizes, energy distance with SE, and comparisons. */
 export interface WidthLevel {
   readonly n: number;
   readonly depth: number;
@@ -18,6 +19,7 @@ export interface WidthLevel {
   readonly ks: { readonly statistic: number; readonly pValue: number } | Missing;
 }
 
+/** The width study: the levels and the fitted rate distance ~ C n^-p. */
 export interface WidthStudy {
   readonly observable: ObservableName;
   readonly levels: readonly WidthLevel[];

@@ -13,6 +13,7 @@ export const SOLVERS: Readonly<Record<SolverName, () => Solver>> = {
   'euler-maruyama': eulerMaruyama,
   'ninomiya-victoir': ninomiyaVictoir,
 };
+/** The names `solverFromName` accepts, as listed by `--solver` in the CLI. */
 export const SOLVER_NAMES = Object.keys(SOLVERS) as SolverName[];
 
 /** The solver value for a name in SOLVER_NAMES (for configs and the CLI); errors name `field`. */

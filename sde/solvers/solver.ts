@@ -3,6 +3,7 @@
 // a solver in turn uses only the forms an SDE term provides (sde/forms.ts).
 import type { BlockTerm, LaneBook } from '../forms.js';
 
+/** The name a solver value reports (and that configs and the CLI use). */
 export type SolverName = 'euler-maruyama' | 'ninomiya-victoir';
 
 /** A solver's per-block state; `x` is the term's state (structure of arrays). */

@@ -6,6 +6,7 @@ import type { BlockTerm } from '../forms.js';
 import { covarianceBlockTerm } from './covariance.js';
 import { correlationBlockTerm, diagonalBlockTerm } from './scalar.js';
 
+/** Which SDE a value describes: the m x m covariance, the ReLU-like correlation, or one diagonal entry. */
 export type SdeKind = 'covariance' | 'correlation' | 'diagonal';
 
 /** dV = b(V) dt + Sigma(V)^{1/2} dB with d<V^ab, V^ce> = (V^ac V^be + V^ae V^bc) dt (docs/maths.md, section 3). */

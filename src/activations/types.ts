@@ -9,9 +9,11 @@ export type ActivationSpec =
 
 /** The catalog of smooth shaped activations (the one list every parser, schema and report uses). */
 export const SMOOTH_NAMES = ['tanh', 'sin', 'swish', 'softplus', 'gelu'] as const;
+/** A smooth activation of the catalogue (docs/maths.md, section 2). */
 export type SmoothName = (typeof SMOOTH_NAMES)[number];
 /** Unshaped baselines: no 1/sqrt(n) shaping, no SDE limit. */
 export const UNSHAPED_NAMES = ['relu', 'tanh', 'linear'] as const;
+/** An unshaped baseline activation. */
 export type UnshapedName = (typeof UNSHAPED_NAMES)[number];
 
 /** The activation at a given width n: phi, its derivative and the gain c of z' = sqrt(c/n) W phi(z). */

@@ -16,6 +16,7 @@ export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 /** Uniform sources: xoshiro128++ (the default, fast) or seedrandom's xor4096 (reproducible by seedrandom). */
 export type GeneratorName = 'xoshiro128++' | 'xor4096';
+/** The uniform sources a stream can use: xoshiro128++ (default) and seedrandom's xor4096. */
 export const GENERATORS: readonly GeneratorName[] = ['xoshiro128++', 'xor4096'];
 
 /** A seeded uniform source with the package's ziggurat normals. */

@@ -4,6 +4,7 @@
 import { chiSquareCdf } from '../special.js';
 import { zFor } from './moments.js';
 
+/** A weighted least-squares line: slope and intercept with a confidence interval on the slope. */
 export interface SlopeFit {
   readonly slope: number;
   readonly intercept: number;
@@ -51,6 +52,7 @@ export function weightedLine(x: readonly number[], y: readonly number[], se: rea
   return { slope, intercept, se: s, lower: slope - z * s, upper: slope + z * s, level, chi2, dof, fitPValue: dof > 0 ? 1 - chiSquareCdf(chi2, dof) : NaN };
 }
 
+/** y ~ C x^-p fitted by weighted least squares in log-log coordinates: p with its SE and CI, and chi^2. */
 export interface PowerLawFit {
   /** y = C x^(-exponent). */
   readonly coefficient: number;

@@ -9,6 +9,7 @@ import { zFor, type Interval } from './moments.js';
 /** One sample: feature columns of equal length (column f, observation i). */
 export type FeatureSample = readonly Float64Array[];
 
+/** The bootstrap's stream, number of resamples and interval level. */
 export interface BootstrapOptions {
   readonly rng: RandomStream;
   /** Number of resamples; 2000 keeps BCa's tail quantiles within about 1% of their limit. */

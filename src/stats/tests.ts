@@ -7,6 +7,7 @@ import { sorted } from './moments.js';
 /** Above this n m the exact count (O(n m) work) gives way to the asymptotic law. */
 export const KS_EXACT_LIMIT = 2.5e7;
 
+/** A Kolmogorov-Smirnov statistic and p-value, and whether the p-value is exact or asymptotic. */
 export interface KsResult {
   readonly statistic: number;
   readonly pValue: number;
