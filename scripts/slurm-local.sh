@@ -11,6 +11,9 @@ why() { echo "slurm-local: $*" >&2; exit 1; }
 
 stop() {
   pkill -x slurmd 2>/dev/null; pkill -x slurmctld 2>/dev/null; pkill -x munged 2>/dev/null
+  # slurmctld can take a while to save its state; give it 5 s, then make sure.
+  for _ in 1 2 3 4 5 6 7 8 9 10; do { pgrep -x slurmctld || pgrep -x slurmd || pgrep -x munged; } >/dev/null || return 0; sleep 0.5; done
+  pkill -9 -x slurmd 2>/dev/null; pkill -9 -x slurmctld 2>/dev/null; pkill -9 -x munged 2>/dev/null
   return 0
 }
 
