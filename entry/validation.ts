@@ -45,5 +45,5 @@ export type { ScanConfig, ScanKind, ScanPoint, ScanResult, ScanRow, ScanCell, Sh
 export * from '../src/stats/index.js';
 export { gaussHermite, gaussianExpectation } from '../src/quadrature.js';
 export type { GaussRule } from '../src/quadrature.js';
-export { readOptions, parseOptionText, parseOptionValue, describeKind, optionHelp } from '../src/options.js';
+export { readOptions, readSettings, parseOptionText, parseOptionValue, describeKind, optionHelp } from '../src/options.js';
 export type { OptionSpec, OptionKind, OptionSources } from '../src/options.js';

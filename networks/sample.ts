@@ -255,9 +255,6 @@ export function sampleNetworksSync(options: NetworkOptions): NetworkSample {
 export async function sampleNetworks(options: NetworkOptions): Promise<NetworkSample> {
   const job = buildNetworkJob(options);
   const threads = options.threads ?? 1;
-  if (threads !== 1 && job.activation === null) {
-    throw new InputError('threads', threads, 'must be 1 for a custom activation (its function cannot be sent to a worker)');
-  }
   const activation = options.activation;
   const chunk = await runBlocks<NetworkJob, NetworkChunk>({
     kernel: { module: KERNEL_MODULE, name: 'sampleRange', run: (j, start, count) => sampleRange(j, start, count, activation) },
@@ -266,6 +263,7 @@ export async function sampleNetworks(options: NetworkOptions): Promise<NetworkSa
     blockSize: NETWORK_BLOCK,
     layout: layout(job),
     threads,
+    portable: job.activation !== null,
     onProgress: options.onProgress,
   });
   return assemble(job, options, chunk);

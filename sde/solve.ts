@@ -124,9 +124,6 @@ export function solveSync(options: SolveOptions): Solution {
 export async function solve(options: SolveOptions): Promise<Solution> {
   const job = buildSdeJob(options);
   const threads = options.threads ?? 1;
-  if (threads !== 1 && job.activation === null) {
-    throw new InputError('threads', threads, 'must be 1 for a custom activation (its function cannot be sent to a worker)');
-  }
   const limit = options.sde.limit;
   const chunk = await runBlocks<SdeJob, SdeChunk>({
     kernel: { module: KERNEL_MODULE, name: 'integrateRange', run: (j, start, count) => integrateRange(j, start, count, limit) },
@@ -135,6 +132,7 @@ export async function solve(options: SolveOptions): Promise<Solution> {
     blockSize: SDE_BLOCK,
     layout: layout(job),
     threads,
+    portable: job.activation !== null,
     onProgress: options.onProgress,
   });
   return assembleSolution(job, options.paths, chunk, options.sde.activation.name);

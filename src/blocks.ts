@@ -31,6 +31,8 @@ export interface BlockRun<J, C extends Chunk<C>> {
   readonly layout: { readonly [K in keyof C]: FieldLayout };
   /** 1 (or absent): inline on this thread; more: the shared pool with that many tasks in flight. */
   readonly threads?: number;
+  /** False when the job holds something a worker cannot rebuild (a custom activation's function). */
+  readonly portable: boolean;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -58,6 +60,7 @@ export async function runBlocks<J, C extends Chunk<C>>(run: BlockRun<J, C>): Pro
   const { kernel, job, total, blockSize } = run;
   const threads = run.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new InputError('threads', threads, 'must be an integer >= 1');
+  if (threads !== 1 && !run.portable) throw new InputError('threads', threads, 'must be 1 for a custom activation (its function cannot be sent to a worker)');
   const chunks: Array<{ start: number; count: number; result: C }> = [];
   if (threads === 1) {
     // About 20 ranges, so that progress moves; the ranges do not change the numbers.

@@ -186,6 +186,14 @@ export interface OptionSources {
 }
 
 /**
+ * Settings of type T read with one option table: from an API caller's plain object (errors name its keys
+ * as written) or from the CLI's sources (errors name the flags). Every settings reader is one of these.
+ */
+export function readSettings<T>(specs: readonly OptionSpec[], values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): T {
+  return readOptions(specs, sources ?? { config: { values, source: '' } }) as unknown as T;
+}
+
+/**
  * Read a command's options: defaults, then the config file, then flags (a flag wins). Unknown config
  * keys are refused (own keys only: `__proto__` or `toString` are never options).
  */

@@ -5,7 +5,7 @@
 // and the closed form for T -> infinity, with mean explosion times.
 import { activationFromSpec, type Activation } from '../src/activations/index.js';
 import { InputError, requirePositive } from '../src/errors.js';
-import { readOptions, type OptionSources } from '../src/options.js';
+import { readSettings, type OptionSources } from '../src/options.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, proportionDifference, wilson, type Estimate, type Proportion, type ProportionDifference } from '../src/stats/index.js';
@@ -76,7 +76,7 @@ export interface ExplosionSettings {
 
 /** Explosion-point settings from plain values (or CLI sources), checked and with defaults. */
 export function readExplosionSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): ExplosionSettings {
-  return readOptions(EXPLOSION_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as ExplosionSettings;
+  return readSettings<ExplosionSettings>(EXPLOSION_OPTIONS, values, sources);
 }
 
 /** One explosion point: P(cross the threshold by T) exactly, from the SDE and from networks, with mean crossing times. */

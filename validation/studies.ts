@@ -3,14 +3,14 @@
 // norm on the vanishing side), and the fourth cumulants against L/n for several widths.
 import { shapedRelu, shapedSmooth, unshaped, type Activation, type ActivationSpec } from '../src/activations/index.js';
 import type { OptionSpec } from '../src/options.js';
-import { readOptions, type OptionSources } from '../src/options.js';
+import { readSettings, type OptionSources } from '../src/options.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { median, wilson, type Interval, type Proportion } from '../src/stats/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import { sampleNetworks } from '../networks/index.js';
 import { brownianSampling, constantSteps, diagonalSde, explosionDetection, explosionProbability, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
-import { cumulantTheory, measureCumulants, type CumulantTheory } from './cumulants.js';
+import { cumulantTheory, measureCumulants, type CumulantMeasurement, type CumulantTheory } from './cumulants.js';
 import { criterion, type Criterion } from './explosion.js';
 import { CRITERION_ACTIVATIONS, OPTION } from './options.js';
 import type { Missing } from './point.js';
@@ -77,7 +77,7 @@ export interface CriterionReport {
 
 /** Criterion settings from plain values (or CLI sources), checked and with defaults. */
 export function readCriterionSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): CriterionSettings {
-  return readOptions(CRITERION_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as CriterionSettings;
+  return readSettings<CriterionSettings>(CRITERION_OPTIONS, values, sources);
 }
 
 /** P(cross threshold by each t) from one split-scheme run saved at the last t. */
@@ -190,14 +190,8 @@ export interface CumulantSettings {
 }
 
 /** One activation, width and depth of the cumulant study. */
-export interface CumulantRow {
+export interface CumulantRow extends Omit<CumulantMeasurement, 'exploded'> {
   readonly activation: CumulantActivation;
-  readonly n: number;
-  readonly layers: readonly number[];
-  readonly ratios: readonly number[];
-  readonly output: readonly Interval[];
-  readonly pooled: readonly Interval[] | null;
-  readonly derivative: readonly Interval[];
   readonly theory: CumulantTheory;
 }
 
@@ -211,7 +205,7 @@ export interface CumulantReport {
 
 /** Cumulant settings from plain values (or CLI sources), checked and with defaults. */
 export function readCumulantSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): CumulantSettings {
-  return readOptions(CUMULANT_OPTIONS, sources ?? { config: { values, source: '' } }) as unknown as CumulantSettings;
+  return readSettings<CumulantSettings>(CUMULANT_OPTIONS, values, sources);
 }
 
 /**
