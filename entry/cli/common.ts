@@ -31,7 +31,7 @@ function placeholder(spec: OptionSpec): string {
 }
 
 /** Take a flag's text once; a second occurrence is refused, not silently dropped. */
-function once(flag: string) {
+export function once(flag: string) {
   return (value: string, previous: unknown) => {
     if (previous !== undefined) throw new InputError(flag, value, `is given twice (first ${JSON.stringify(previous)}); give it once`);
     return value;

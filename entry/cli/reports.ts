@@ -13,7 +13,7 @@ import { OPTION, VALIDATION_OPTIONS } from '../../validation/options.js';
 import { CRITERION_OPTIONS, CUMULANT_OPTIONS, criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings } from '../../validation/studies.js';
 import { readValidationSettings } from '../../validation/settings.js';
 import { planValidation, validate } from '../../validation/validate.js';
-import { addCommonOptions, addOptions, flagTexts, jsonText, readConfigFile, refuseFlags, threadsFrom } from './common.js';
+import { addCommonOptions, addOptions, flagTexts, jsonText, once, readConfigFile, refuseFlags, threadsFrom } from './common.js';
 
 interface ReportCommand<S, R> {
   readonly name: string;
@@ -120,7 +120,7 @@ export function criterionCommand(program: Command): void {
       html: async (r) => (await reports()).criterionHtml(r),
       summary: (r) => ({ schema: r.schema, settings: r.settings, rows: r.rows.map((row) => ({ f: row.f, a: row.a, criterion: row.criterion, exact: row.exact, sde: row.sde })) }),
     },
-    (cmd) => cmd.option('--activation <spec>', single[0].help, (v: string, p: unknown) => onceText('--activation', v, p)).option('--report', 'run the report over the catalog and the shaping scales (the other options below apply to it; --x0 to both)'),
+    (cmd) => cmd.option('--activation <spec>', single[0].help, once('--activation')).option('--report', 'run the report over the catalog and the shaping scales (the other options below apply to it; --x0 to both)'),
     async (cmd) => {
       const opts = cmd.opts();
       if (opts.report) {
@@ -155,7 +155,3 @@ function asGiven<T>(flags: Record<string, unknown>, source: string | undefined, 
   }
 }
 
-function onceText(flag: string, value: string, previous: unknown): string {
-  if (previous !== undefined) throw new InputError(flag, value, `is given twice (first ${JSON.stringify(previous)}); give it once`);
-  return value;
-}

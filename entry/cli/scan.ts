@@ -27,7 +27,7 @@ import {
   type ScanRenderer,
   type ScanResult,
 } from '../../validation/scan.js';
-import { addCommonOptions, addOptions, jsonText, note, progressBar, readConfigFile, threadsFrom } from './common.js';
+import { addCommonOptions, addOptions, jsonText, note, once, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 /** Base flags of every kind (their values are checked by the chosen kind's own table). */
 const BASE_KEYS = [...new Set(Object.values(KIND_OPTIONS).flatMap((specs) => specs.map((s) => s.key)))].filter((k) => k !== 'seed');
@@ -64,13 +64,6 @@ function addScanOptions(cmd: Command): Command {
   addOptions(cmd, BASE_FLAGS);
   cmd.option('--seed <int>', 'seed shared by every point (common random numbers across the grid) (default: 1)', once('--seed'));
   return cmd;
-}
-
-function once(flag: string) {
-  return (value: string, previous: unknown) => {
-    if (previous !== undefined) throw new InputError(flag, value, `is given twice (first ${JSON.stringify(previous)}); give it once`);
-    return value;
-  };
 }
 
 function summary(result: ScanResult, dir: string, shard?: { index: number; count: number }) {
