@@ -93,7 +93,7 @@ export function saveSteps(save: SaveAt, t1: number, steps: number): number[] {
     });
   }
   if (save.count !== undefined) {
-    if (steps % save.count !== 0) throw new InputError('saveAt.count', save.count, `must divide the number of steps (${steps})`);
+    if (steps % save.count !== 0) throw new InputError('saveAt.count', save.count, `must divide stepping.steps (${steps})`, ['stepping.steps']);
     return Array.from({ length: save.count + 1 }, (_, i) => (i * steps) / save.count!);
   }
   return [steps];
