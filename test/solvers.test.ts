@@ -4,7 +4,7 @@
 // same scheme without the Ito-Stratonovich correction (a wrong law) must fail that check.
 import { describe, expect, it } from 'vitest';
 import { shapedRelu } from '../src/activations/index.js';
-import { constantSteps, convergenceStudy, correlationExpectation, eulerMaruyama, ninomiyaVictoir, solve, solveSync, type LaneBook, type Solver, type SolverState, type Term } from '../entry/index.js';
+import { constantSteps, convergenceStudy, correlationExpectation, eulerMaruyama, ninomiyaVictoir, saveAt, solve, solveSync, type LaneBook, type Solver, type SolverState, type Term } from '../entry/index.js';
 import { correlationSde, covarianceSde } from '../architectures/index.js';
 
 interface HeunState extends SolverState {
@@ -136,5 +136,19 @@ describe('drift and noise clocks (the time change an architecture such as the sh
     const mean = rho.reduce((a, b) => a + b, 0) / rho.length;
     const se = Math.sqrt(rho.reduce((a, b) => a + (b - mean) ** 2, 0) / (rho.length - 1) / rho.length);
     expect(Math.abs(mean - exact)).toBeLessThan(4 * se + 2e-3);
+  });
+});
+
+describe('saveAt.t1 does what it says', () => {
+  const base = { sde: correlationSde(shapedRelu({ cPlus: 0, cMinus: -1 })), t1: 1, v0: 0.5, stepping: constantSteps(8), paths: 64, seed: 3 };
+  it('adds the final time to ts when asked, and only then', () => {
+    expect(Array.from(solveSync({ ...base, saveAt: saveAt({ ts: [0, 0.5], t1: true }) }).ts)).toEqual([0, 0.5, 1]);
+    expect(Array.from(solveSync({ ...base, saveAt: saveAt({ ts: [0, 0.5] }) }).ts)).toEqual([0, 0.5]);
+    expect(Array.from(solveSync({ ...base, saveAt: saveAt({ ts: [0, 1], t1: true }) }).ts)).toEqual([0, 1]);
+  });
+  it('refuses t1: false where nothing else is saved or where count ends at t1 anyway', () => {
+    expect(() => saveAt({ t1: false })).toThrow(/^saveAt\.t1 leaves nothing to save/);
+    expect(() => saveAt({ count: 4, t1: false })).toThrow(/^saveAt\.t1 conflicts with saveAt\.count/);
+    expect(() => saveAt({ ts: [0.5], count: 4 })).toThrow(/^saveAt\.count conflicts with saveAt\.ts/);
   });
 });
