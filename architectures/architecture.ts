@@ -46,6 +46,8 @@ export interface Architecture extends NetworkArchitecture {
   readonly description: string;
   /** For reports: "mlp", "resnet(gamma=0.7)". */
   readonly label: string;
+  /** The --architecture text that parses back to this value: "mlp", "resnet:0.7". */
+  readonly text: string;
   /** The m x m covariance SDE of the limit (InputError when the activation has none). */
   sde(activation: Activation): Sde;
   /** The autonomous correlation SDE (ReLU-like activations), if the architecture has one. */
