@@ -2,6 +2,7 @@
 // and help of --architecture (and the `architecture` config key and scan axis), the parse of its text and
 // the rebuild from a spec; validation/ and entry/ use only this table and the Architecture contract.
 import { InputError } from '../src/errors.js';
+import type { OptionSpec } from '../src/options.js';
 import type { Architecture, ArchitectureEntry, ArchitectureSpec } from './architecture.js';
 import { mlp } from './mlp/index.js';
 
@@ -52,6 +53,29 @@ export function architectureFromSpec(spec: ArchitectureSpec, field = 'architectu
   const entry = spec && typeof spec === 'object' && Object.hasOwn(ARCHITECTURES, spec.kind) ? ARCHITECTURES[spec.kind] : undefined;
   if (!entry) throw new InputError(field, spec, `must be the spec of one of ${ARCHITECTURE_NAMES.join(', ')}`);
   return entry.fromSpec(spec, field);
+}
+
+/** The scan axes the architectures' parameters add (each owned by one entry), in table order. */
+export function architectureAxes(): ReadonlyArray<{ readonly owner: string; readonly axis: OptionSpec }> {
+  return ARCHITECTURE_NAMES.flatMap((name) => (ARCHITECTURES[name].axes ?? []).map((axis) => ({ owner: name, axis })));
+}
+
+/**
+ * The architecture text of a scan point: the base's, with the values of the parameter axes applied by
+ * the entry that owns them (an axis of another architecture is refused, naming `--grid key`).
+ */
+export function architectureWithAxes(text: string, values: Readonly<Record<string, number>>): string {
+  const keys = Object.keys(values);
+  if (keys.length === 0) return text;
+  const architecture = parseArchitecture(text);
+  const entry = ARCHITECTURES[architecture.name];
+  for (const key of keys) {
+    if (!(entry.axes ?? []).some((a) => a.key === key) || !entry.withAxes) {
+      const owner = architectureAxes().find((a) => a.axis.key === key)?.owner;
+      throw new InputError(`--grid ${key}`, values[key], owner ? `applies to the ${owner} architecture, not to ${architecture.text}` : `is not a parameter of ${architecture.text}`);
+    }
+  }
+  return entry.withAxes!(architecture, values, 'grid').text;
 }
 
 /** Architecture option values: an Architecture, or its text (default mlp()). */

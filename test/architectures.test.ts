@@ -49,3 +49,11 @@ describe('the MLP references', () => {
     expect(refs.explosionEver(swish, { x0: 0.7 }).value).toBeCloseTo(1 - Math.exp(-0.75 * 0.7), 14);
   });
 });
+
+describe('architecture parameters as scan axes', () => {
+  it('no parameter leaves the text; a parameter the architecture lacks is refused naming the grid axis', async () => {
+    const { architectureWithAxes } = await import('../architectures/index.js');
+    expect(architectureWithAxes('mlp', {})).toBe('mlp');
+    expect(() => architectureWithAxes('mlp', { gamma: 0.5 })).toThrow(/^--grid gamma is not a parameter of mlp/);
+  });
+});

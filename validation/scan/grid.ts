@@ -4,6 +4,7 @@
 import { activationLabel, parseActivationSpec, smoothScaleForBeta, SMOOTH_NAMES, type ActivationSpec } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { parseOptionText, type OptionSpec } from '../../src/options.js';
+import { architectureAxes, architectureWithAxes } from '../../architectures/index.js';
 import { OPTION } from '../options.js';
 import { scanKind } from './kinds.js';
 import type { ScanConfig, ScanPoint } from './types.js';
@@ -20,7 +21,11 @@ export const AXES: readonly OptionSpec[] = [
   OPTION.rho0,
   OPTION.x0,
   OPTION.architecture,
+  // The architectures' own parameters (resnet: gamma), from the architecture table.
+  ...architectureAxes().map((a) => a.axis),
 ];
+/** The axes an architecture owns: they apply wherever the architecture axis does. */
+export const ARCHITECTURE_AXIS_KEYS: readonly string[] = architectureAxes().map((a) => a.axis.key);
 /** The axis names, in order. */
 export const AXIS_KEYS = AXES.map((a) => a.key);
 
@@ -73,6 +78,8 @@ export function expandGrid(scan: ScanConfig): ScanPoint[] {
       const activation = own ? own(scan.base.activation as string, at) : activationLabel(pointSpec(scan.base.activation as string, at));
       const settings: Record<string, unknown> = { ...scan.base, seed: scan.seed, activation };
       for (const key of ['architecture', 'T', 'n', 'rho0', 'x0']) if (at[key] !== undefined) settings[key] = at[key];
+      const parameters = Object.fromEntries(ARCHITECTURE_AXIS_KEYS.filter((k) => at[k] !== undefined).map((k) => [k, at[k] as number]));
+      settings.architecture = architectureWithAxes((settings.architecture as string | undefined) ?? 'mlp', parameters);
       points.push({ index: points.length, at: { ...at }, settings });
       return;
     }
