@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseActivation, parseActivationSpec } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { prepareOutputFile, writeFileAtomic } from '../../src/files.js';
-import { asGiven, givenName, readOptions, type OptionSpec } from '../../src/options.js';
+import { asGiven, givenName, readOptions, type OptionSources, type OptionSpec } from '../../src/options.js';
 import { GENERATORS } from '../../src/random/streams.js';
 import { PATH_EXPLODED, PATH_STATUS_NAMES, type NdArray } from '../../src/results.js';
 import { meanEstimate } from '../../src/stats/moments.js';
@@ -63,10 +63,12 @@ export const NETWORK_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** V0 from m, rho0, x0 (equicorrelated), or the config's v0; conflicts refused, indefinite V0 named. */
-function initialMatrix(values: Record<string, unknown>, flags: Record<string, unknown>, config: Record<string, unknown> | undefined): number[][] {
+function initialMatrix(values: Record<string, unknown>, sources: OptionSources): number[][] {
+  const flags = sources.flags ?? {};
+  const config = sources.config?.values;
   if (values.v0 !== undefined) {
     for (const key of ['m', 'rho0', 'x0']) {
-      if (flags[key] !== undefined) throw new InputError(`--${key}`, flags[key], 'conflicts with the config\'s v0 (which sets V0 whole); give one of them');
+      if (flags[key] !== undefined) throw new InputError(givenName(key, sources), flags[key], 'conflicts with the config\'s v0 (which sets V0 whole); give one of them');
       if (config?.[key] !== undefined) throw new InputError(key, config[key], 'conflicts with v0 in the same config; give one of them');
     }
     return values.v0 as number[][];
@@ -75,7 +77,7 @@ function initialMatrix(values: Record<string, unknown>, flags: Record<string, un
   const rho = values.rho0 as number;
   const x0 = values.x0 as number;
   // An equicorrelated matrix is PSD iff rho >= -1/(m-1).
-  if (m > 1 && rho < -1 / (m - 1)) throw new InputError(flags.rho0 !== undefined ? '--rho0' : 'rho0', rho, `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when --m is ${m}`);
+  if (m > 1 && rho < -1 / (m - 1)) throw new InputError(givenName('rho0', sources), rho, `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when ${givenName('m', sources)} is ${m}`);
   return Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? x0 : x0 * rho)));
 }
 
@@ -120,7 +122,7 @@ export function sdeCommand(program: Command): void {
     const sources = { config, flags };
     const where = (key: string) => givenName(key, sources);
     if (v.paths === undefined || (v.paths as number) < 2) throw new InputError(where('paths'), v.paths, 'must be at least 2 (a mean needs two paths)');
-    const v0 = initialMatrix(v, flags, config?.values);
+    const v0 = initialMatrix(v, sources);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     const scale = Math.max(...v0.map((row, i) => row[i]));
@@ -178,7 +180,7 @@ export function networkCommand(program: Command): void {
     const sources = { config, flags };
     const where = (key: string) => givenName(key, sources);
     if ((v.samples as number) < 2) throw new InputError(where('samples'), v.samples, 'must be at least 2 (a mean needs two networks)');
-    const v0 = initialMatrix(v, flags, config?.values);
+    const v0 = initialMatrix(v, sources);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     const scale = Math.max(...v0.map((row, i) => row[i]));
