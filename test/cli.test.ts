@@ -79,6 +79,8 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['sde: config v0 not a matrix', ['sde', '--config', 'v0text.json'], /^ncsde: v0text.json: v0 must be a square matrix of finite numbers/],
   ['sde: --out is a directory', ['sde', '--out', 'foreign'], /^ncsde: --out must be a file path, but a directory is there \(got "foreign"\)$/],
   ['sde: --out under a file', ['sde', '--out', 'afile/x.json'], /^ncsde: --out cannot be written: .*afile is a file, not a directory/],
+  ['sde: --out with another extension', ['sde', '--out', 'new/x.txt'], /^ncsde: --out must end in \.json \(the summary\), \.npy \(the values\) or \.npz \(values, times, status and settings\) \(got "new\/x\.txt"\)$/],
+  ['network: --out without an extension', ['network', '--out', 'values'], /^ncsde: --out must end in \.json .* \(got "values"\)$/],
   ['network: --n negative', ['network', '--n', '-4'], /^ncsde: --n must be an integer in \[1, 1048576\] \(got "-4"\)$/],
   ['network: --n zero', ['network', '--n', '0'], /^ncsde: --n must be an integer in \[1, 1048576\]/],
   ['network: --n too wide', ['network', '--n', '2000000'], /^ncsde: --n must be an integer in \[1, 1048576\]/],

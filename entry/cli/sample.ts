@@ -1,10 +1,11 @@
 // `ncsde sde` and `ncsde network`: integrate the SDE or sample finite networks from V0 and write a JSON
-// summary (means with SEs at every save; --values adds every path). Both build the same V0 from --m,
-// --rho0 and --x0 (or a config's v0) and check the output path before computing.
+// summary (means with SEs at every save; --values adds every path), or with --out FILE.npy/.npz every
+// path as NumPy arrays. Both build the same V0 from --m, --rho0 and --x0 (or a config's v0), check the
+// output path and the work estimate before computing.
 import type { Command } from 'commander';
 import { parseActivation, parseActivationSpec } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
-import { prepareOutputFile, writeFileAtomic } from '../../src/files.js';
+import { writeFileAtomic } from '../../src/files.js';
 import { readOptions, type OptionSpec } from '../../src/options.js';
 import { GENERATORS } from '../../src/random/streams.js';
 import { PATH_EXPLODED, PATH_STATUS_NAMES, type NdArray } from '../../src/results.js';
@@ -12,6 +13,7 @@ import { meanEstimate } from '../../src/stats/moments.js';
 import { buildNetworkJob, NETWORK_METHODS, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
 import { brownianSampling, buildSdeJob, constantSteps, covarianceSde, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
 import { OPTION } from '../../validation/options.js';
+import { checkArchiveSize, outputFormat, prepareOutput, valuesArray, writeArrays } from './arrays.js';
 import { addCommonOptions, addForceOption, addOptions, flagTexts, guardWork, jsonText, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 const shared = {
@@ -102,26 +104,27 @@ function entryMeans(values: NdArray<Float64Array>, status: Uint8Array) {
   );
 }
 
-function emit(cmd: Command, summary: unknown): void {
+/** The JSON summary to stdout or --out; with --out .npy/.npz the arrays (and the summary only with --json). */
+function emit(cmd: Command, summary: Record<string, unknown>, arrays: () => Parameters<typeof writeArrays>[2]): void {
   const out = cmd.opts().out as string | undefined;
-  const text = jsonText(summary);
-  if (out === undefined || out === '-') process.stdout.write(text);
+  const format = outputFormat(out);
+  if (out === undefined || out === '-') process.stdout.write(jsonText(summary));
   else {
-    writeFileAtomic(out, text);
+    if (format === 'json') writeFileAtomic(out, jsonText(summary));
+    else writeArrays(out, format, arrays(), { schema: summary.schema, settings: summary.settings, shape: summary.shape, counts: summary.counts, statusNames: PATH_STATUS_NAMES });
     process.stderr.write(`wrote ${out}\n`);
-    if (cmd.opts().json) process.stdout.write(text);
+    if (cmd.opts().json) process.stdout.write(jsonText(summary));
   }
 }
 
-function checkOut(cmd: Command): void {
-  const out = cmd.opts().out as string | undefined;
-  if (out !== undefined && out !== '-') prepareOutputFile('--out', out);
+function checkOut(cmd: Command) {
+  return prepareOutput(cmd.opts().out as string | undefined);
 }
 
 export function sdeCommand(program: Command): void {
   const cmd = program.command('sde').description('Integrate the Neural Covariance SDE over many seeded paths; JSON summary (means with SEs)');
   addOptions(cmd, SDE_OPTIONS);
-  addCommonOptions(cmd, { help: 'output JSON file', default: 'stdout' });
+  addCommonOptions(cmd, { help: 'output file: .json (the summary), .npy (the values, float64) or .npz (values, times, status, settings)', default: 'stdout' });
   addForceOption(cmd);
   cmd.action(async () => {
     const config = readConfigFile(cmd.opts().config);
@@ -146,7 +149,7 @@ export function sdeCommand(program: Command): void {
       explosion: explosionDetection({ threshold: (v.threshold as number) * scale }),
     };
     renamed({ paths: where('paths'), v0: 'v0', 'explosion.threshold': where('threshold') }, () => buildSdeJob(options));
-    checkOut(cmd);
+    checkArchiveSize(checkOut(cmd), ((v.saves as number) + 1) * (v.paths as number) * v0.length ** 2, where('paths'), v.paths);
     const threads = threadsFrom(cmd);
     // Measured on one core (Node 20): about 3e7 path-steps x m^3 per second for either solver at m = 2..4;
     // Talay-Tubaro adds N and 2N steps.
@@ -176,14 +179,20 @@ export function sdeCommand(program: Command): void {
       mean: entryMeans(sol.values, sol.status),
       ...(extrapolated ? { extrapolated } : {}),
       ...(v.values ? { values: sol.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs } : {}),
-    });
+    }, () => ({
+      values: valuesArray(sol.values),
+      ts: { dtype: 'f8', shape: [sol.ts.length], data: sol.ts },
+      status: { dtype: 'i1', shape: [sol.status.length], data: sol.status },
+      explosionTime: { dtype: 'f8', shape: [sol.explosionTime.length], data: sol.explosionTime },
+      repairs: { dtype: 'i4', shape: [sol.repairs.length], data: Int32Array.from(sol.repairs) },
+    }));
   });
 }
 
 export function networkCommand(program: Command): void {
   const cmd = program.command('network').description('Sample finite shaped networks (exact covariance chain or explicit weights); JSON summary');
   addOptions(cmd, NETWORK_OPTIONS);
-  addCommonOptions(cmd, { help: 'output JSON file', default: 'stdout' });
+  addCommonOptions(cmd, { help: 'output file: .json (the summary), .npy (the values, float64) or .npz (values, times, status, settings)', default: 'stdout' });
   addForceOption(cmd);
   cmd.action(async () => {
     const config = readConfigFile(cmd.opts().config);
@@ -210,7 +219,7 @@ export function networkCommand(program: Command): void {
       streams: { generator: v.generator as 'xoshiro128++' },
     };
     const job = renamed({ samples: where('samples'), ratio: where('ratio'), depth: where('depth'), v0: 'v0', n: where('n'), 'explosion.threshold': where('threshold') }, () => buildNetworkJob(options));
-    checkOut(cmd);
+    checkArchiveSize(checkOut(cmd), job.recordLayers.length * job.m * job.m * (v.samples as number), where('samples'), v.samples);
     const threads = threadsFrom(cmd);
     // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s).
     const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : job.n) * job.m;
@@ -232,7 +241,14 @@ export function networkCommand(program: Command): void {
       counts: sample.counts,
       mean: entryMeans(sample.values, sample.status),
       ...(v.values ? { values: sample.values.data, logits: sample.logits.data, status: sample.status, explosionLayer: sample.explosionLayer } : {}),
-    });
+    }, () => ({
+      values: valuesArray(sample.values),
+      layers: { dtype: 'i4', shape: [sample.layers.length], data: sample.layers },
+      ts: { dtype: 'f8', shape: [sample.ts.length], data: sample.ts },
+      status: { dtype: 'i1', shape: [sample.status.length], data: sample.status },
+      explosionLayer: { dtype: 'i4', shape: [sample.explosionLayer.length], data: sample.explosionLayer },
+      logits: valuesArray(sample.logits),
+    }));
   });
 }
 
