@@ -62,7 +62,7 @@ ${markdownTable(t.header, t.rows)}
 export async function cumulantHtml(r: CumulantReport): Promise<string> {
   const t = table(r);
   const largest = Math.max(...r.settings.widths);
-  const plot = (pick: (row: CumulantRow, i: number) => Interval, title: string, withTheory: boolean) =>
+  const plot = (pick: (row: CumulantRow, i: number) => Interval, title: string, withTheory: (row: CumulantRow) => boolean) =>
     renderSvg(
       seriesSpec({
         title,
@@ -76,12 +76,13 @@ export async function cumulantHtml(r: CumulantReport): Promise<string> {
             const e = pick(row, i);
             return { x: row.ratios[i], y: e.value, lo: e.lower, hi: e.upper, series: `${row.activation} n=${row.n}` };
           }),
-          ...(withTheory && row.n === largest ? row.theory.values.flatMap((y, i) => (y === null ? [] : [{ x: row.ratios[i], y, series: `${row.activation}: ${row.theory.kind}` }])) : []),
+          ...(withTheory(row) && row.n === largest ? row.theory.values.flatMap((y, i) => (y === null ? [] : [{ x: row.ratios[i], y, series: `${row.activation}: ${row.theory.kind}` }])) : []),
         ]),
       }),
     );
-  const output = await plot(best, 'Output (pooled where it applies): the widths collapse on L/n; theory at the largest width', true);
-  const derivative = await plot(bestDerivative, 'Input derivative (pooled where it applies): the same collapse', true);
+  const output = await plot(best, 'Output (pooled where it applies): the widths collapse on L/n; theory at the largest width', () => true);
+  // The exact (1 + k/n)^L - 1 holds for the derivative too; the leading-order recursion is the output's only.
+  const derivative = await plot(bestDerivative, 'Input derivative (pooled where it applies): the same collapse; exact theory where it holds', (row) => row.derivativePooled !== null);
   return htmlPage('Fourth cumulants against depth-to-width ratio L/n', INTRO(r), [
     { heading: 'Collapse on L/n', html: `<div class="plots">${output}${derivative}</div>` },
     { heading: 'Measurements and theory', html: htmlTable(t.header, t.rows) },
