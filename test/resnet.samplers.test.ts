@@ -1,20 +1,22 @@
-// The resnet's two finite samplers (docs/maths.md, section 11): the stream chain and explicit weights
+// The resnet's two finite samplers (docs/maths.md, section 12): the stream chain and explicit weights
 // agree in law, one layer from a fixed stream and whole networks, with and without input derivatives;
 // each comparison is shown to reject a wrong law (the MLP's gamma = 1) at the same sample sizes.
 import { describe, expect, it } from 'vitest';
 import { shapedRelu, shapedSmooth, type FiniteActivation } from '../src/activations/index.js';
 import { openStream } from '../src/random/streams.js';
 import { ksTwoSample, meanEstimate } from '../src/stats/index.js';
-import { chainLayer, resnetChainSampler } from '../architectures/resnet/chain.js';
-import { explicitLayer, resnetExplicitSampler } from '../architectures/resnet/explicit.js';
+import { chainLayer } from '../architectures/resnet/chain.js';
+import { explicitLayer } from '../architectures/resnet/explicit.js';
 import { inputStream, streamGram } from '../architectures/resnet/stream.js';
-import type { NetworkJob } from '../networks/job.js';
-import { resnetJob, runResnets } from './helpers/resnet.js';
+import { PATH_EXPLODED } from '../src/results.js';
+import { sampleNetworks, sampleNetworksSync, type NetworkOptions, type NetworkSample } from '../networks/index.js';
+import { resnet } from '../architectures/index.js';
 
 const GAMMA = Math.sqrt(0.5);
-const V0 = [1, 0.5, 0.5, 1];
-const chainAt = (gamma: number) => (job: NetworkJob, act: FiniteActivation) => resnetChainSampler(job, act, gamma);
-const explicitAt = (gamma: number) => (job: NetworkJob, act: FiniteActivation) => resnetExplicitSampler(job, act, gamma);
+const V0 = [
+  [1, 0.5],
+  [0.5, 1],
+];
 
 type Entry = (v: Float64Array) => number;
 const ENTRIES: Array<[string, Entry]> = [
@@ -55,32 +57,38 @@ describe('one layer from a fixed stream: the chain is the whole-layer definition
   }
 });
 
-describe('whole networks: chain and explicit weights agree in law', () => {
+describe('whole networks through sampleNetworks: chain and explicit weights agree in law', () => {
   // Exact two-sample KS on the last layer's V^00, V^01 and rho (2000 networks per side, independent
   // streams). Power: the chain at gamma = 1 (the MLP's clocks) against explicit weights at gamma^2 = 0.5.
+  const last = (s: NetworkSample) => Array.from({ length: s.samples }, (_, p) => Float64Array.from({ length: s.side * s.side }, (_, k) => s.values.get(s.layers.length - 1, p, Math.floor(k / s.side), k % s.side)));
+  const run = (gamma: number, method: 'chain' | 'explicit', options: Omit<NetworkOptions, 'architecture' | 'method' | 'samples'> & { samples?: number }) =>
+    sampleNetworksSync({ samples: 2000, ...options, architecture: resnet({ gamma }), method });
   for (const [n, depth] of [
     [8, 16],
     [32, 16],
   ]) {
     it(`shaped relu c+=0 c-=-1, n = ${n}, depth ${depth}`, () => {
-      const act = shapedRelu({ cPlus: 0, cMinus: -1 }).atWidth(n);
-      const job = resnetJob({ n, depth, v0: V0 });
-      const chain = runResnets(job, act, chainAt(GAMMA), 2000, 1, 'test/resnet-law/chain').v;
-      const explicit = runResnets(job, act, explicitAt(GAMMA), 2000, 2, 'test/resnet-law/explicit').v;
-      expect(minP(chain, explicit, ENTRIES)).toBeGreaterThan(1e-3);
-      const mlpClock = runResnets(job, act, chainAt(1), 2000, 3, 'test/resnet-law/chain-gamma1').v;
-      expect(minP(mlpClock, explicit, ENTRIES)).toBeLessThan(1e-4);
+      const common = { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n, depth, v0: V0 };
+      const chain = run(GAMMA, 'chain', { ...common, seed: 1 });
+      const explicit = run(GAMMA, 'explicit', { ...common, seed: 2 });
+      expect(chain.architecture).toBe(`resnet(gamma=${GAMMA})`);
+      expect(minP(last(chain), last(explicit), ENTRIES)).toBeGreaterThan(1e-3);
+      expect(minP(last(run(1, 'chain', { ...common, seed: 3 })), last(explicit), ENTRIES)).toBeLessThan(1e-4);
     });
   }
 
   it('with input derivatives (state side 4): the derivative block agrees, and the primal block matches the plain run', () => {
-    const n = 16;
-    const act = shapedSmooth('swish', { a: 1 }).atWidth(n);
-    // (z^a, dz^a) with unit directions: V0 over (z^0, z^1, dz^0, dz^1).
-    const v0 = [1, 0.5, 0.3, 0, 0.5, 1, 0, 0.3, 0.3, 0, 1, 0.2, 0, 0.3, 0.2, 1];
-    const job = resnetJob({ n, depth: 8, v0, m: 2, derivatives: true });
-    const chain = runResnets(job, act, chainAt(GAMMA), 2000, 4, 'test/resnet-deriv/chain').v;
-    const explicit = runResnets(job, act, explicitAt(GAMMA), 2000, 5, 'test/resnet-deriv/explicit').v;
+    const activation = shapedSmooth('swish', { a: 1 });
+    // Over (z^0, z^1, dz^0, dz^1).
+    const v0 = [
+      [1, 0.5, 0.3, 0],
+      [0.5, 1, 0, 0.3],
+      [0.3, 0, 1, 0.2],
+      [0, 0.3, 0.2, 1],
+    ];
+    const common = { activation, n: 16, depth: 8, v0, derivatives: true };
+    const chain = last(run(GAMMA, 'chain', { ...common, seed: 4 }));
+    const explicit = last(run(GAMMA, 'explicit', { ...common, seed: 5 }));
     const blocks: Array<[string, Entry]> = [
       ['dV^00', (v) => v[10]],
       ['dV^01', (v) => v[11]],
@@ -88,37 +96,50 @@ describe('whole networks: chain and explicit weights agree in law', () => {
       ['V^00', (v) => v[0]],
     ];
     expect(minP(chain, explicit, blocks)).toBeGreaterThan(1e-3);
-    const plain = runResnets(resnetJob({ n, depth: 8, v0: [1, 0.5, 0.5, 1] }), act, chainAt(GAMMA), 2000, 6, 'test/resnet-deriv/plain').v;
-    expect(minP(chain, plain, [ENTRIES[0], ENTRIES[1]])).toBeGreaterThan(1e-3);
+    const plain = last(run(GAMMA, 'chain', { activation, n: 16, depth: 8, v0: V0, seed: 6 }));
+    const primal: Array<[string, Entry]> = [
+      ['V^00', (v) => v[0]],
+      ['V^01', (v) => v[1]],
+    ];
+    expect(minP(chain, plain, primal)).toBeGreaterThan(1e-3);
   });
 
-  it('explicit readout has variance V_d given V_d (mean of z^2 / V_d is 1 within 4 SE); the chain likewise', () => {
-    const n = 16;
-    const act = shapedRelu({ cPlus: 1, cMinus: -1 }).atWidth(n);
-    const job = resnetJob({ n, depth: 8, v0: V0, outputs: 4 });
-    for (const [build, seed] of [
-      [explicitAt(GAMMA), 7],
-      [chainAt(GAMMA), 8],
+  it('the readout has variance V_d given V_d (mean of z^2 / V_d is 1 within 4 SE), explicit and chain', () => {
+    for (const [method, seed] of [
+      ['explicit', 7],
+      ['chain', 8],
     ] as const) {
-      const r = runResnets(job, act, build, 3000, seed, 'test/resnet-readout');
-      const ratios = new Float64Array(3000 * 4);
-      r.logits.forEach((out, p) => {
-        for (let o = 0; o < 4; o++) ratios[p * 4 + o] = out[o * 2] ** 2 / r.v[p][0];
-      });
+      const s = run(GAMMA, method, { activation: shapedRelu({ cPlus: 1, cMinus: -1 }), n: 16, depth: 8, v0: V0, samples: 3000, seed, outputs: 4 });
+      const ratios = new Float64Array(s.samples * 4);
+      for (let p = 0; p < s.samples; p++) for (let o = 0; o < 4; o++) ratios[p * 4 + o] = s.logits.get(p, o, 0) ** 2 / s.values.get(0, p, 0, 0);
       const e = meanEstimate(ratios);
       expect(Math.abs(e.value - 1)).toBeLessThan(4 * e.se);
     }
   });
+
+  it('same seed, same numbers on 1 and 3 threads', async () => {
+    const options = { architecture: resnet({ gamma: GAMMA }), activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 16, depth: 8, v0: V0, samples: 40, seed: 11 };
+    const one = await sampleNetworks({ ...options, threads: 1 });
+    const three = await sampleNetworks({ ...options, threads: 3 });
+    expect(Array.from(three.values.data)).toEqual(Array.from(one.values.data));
+    expect(Array.from(three.logits.data)).toEqual(Array.from(one.logits.data));
+  });
+
+  it('refuses a width below the state side (one line naming n)', () => {
+    expect(() => run(GAMMA, 'chain', { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 1, depth: 1, v0: V0, seed: 1 })).toThrow(/^n must be at least the state side 2 .*\(got 1\)$/);
+  });
 });
 
 describe('explosion: the stream of a smooth activation with beta > 0 crosses the threshold and stays finite', () => {
-  it('swish a = 0.4 (beta = 4.7), n = 64, depth 128, threshold 1e4', () => {
-    const n = 64;
-    const act = shapedSmooth('swish', { a: 0.4 }).atWidth(n);
-    const job = resnetJob({ n, depth: 128, v0: [1], threshold: 1e4 });
-    const r = runResnets(job, act, chainAt(GAMMA), 300, 9, 'test/resnet-explode');
-    const exploded = r.explosionLayer.filter((l) => l > 0).length;
-    expect(exploded).toBeGreaterThan(30);
-    for (const v of r.v) expect(Number.isFinite(v[0])).toBe(true);
+  it('swish a = 0.4 (beta = 4.7), n = 64, ratio 2, threshold 1e4', () => {
+    const s = sampleNetworksSync({ architecture: resnet({ gamma: GAMMA }), activation: shapedSmooth('swish', { a: 0.4 }), n: 64, ratio: 2, v0: [[1]], samples: 300, seed: 9, explosion: { threshold: 1e4 }, record: { count: 4 } });
+    expect(s.counts.exploded).toBeGreaterThan(30);
+    expect(s.values.data.every(Number.isFinite)).toBe(true);
+    for (let p = 0; p < s.samples; p++) {
+      if (s.status[p] === PATH_EXPLODED) {
+        expect(s.explosionLayer[p]).toBeGreaterThan(0);
+        expect(s.values.get(4, p, 0, 0)).toBeGreaterThan(1e4);
+      } else expect(s.explosionLayer[p]).toBe(-1);
+    }
   });
 });

@@ -1,4 +1,4 @@
-// The residual network's exact-in-law sampler (docs/maths.md, section 11): given the stream z_l, the
+// The residual network's exact-in-law sampler (docs/maths.md, section 12): given the stream z_l, the
 // rows of the branch sqrt(c/n) W_l phi(z_l) are i.i.d. N(0, K_l), K_l = (c/n) phi(z_l)^T phi(z_l), so
 // the state is the n x m stream and each layer costs O(n m^2) work and n m normals; no n x n matrix.
 import type { FiniteActivation } from '../../src/activations/index.js';
@@ -6,7 +6,7 @@ import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
 import { correlateRows } from '../../networks/chain.js';
 import { stateSide, type NetworkJob } from '../../networks/job.js';
-import type { LayerSampler } from '../../networks/range.js';
+import type { LayerSampler } from '../../networks/sampler.js';
 import { branchCovariance, inputStream, residualSkip, streamGram } from './stream.js';
 
 /** One chain layer on the stream z: draws y = G Lk^T, Lk Lk^T = K(z), and writes lambda z + gamma y to next. */
@@ -28,8 +28,8 @@ export function resnetChainSampler(job: NetworkJob, act: FiniteActivation, gamma
   let next = new Float64Array(n * side);
   const scratch = { a: new Float64Array(n * side), k: new Float64Array(side * side), l: new Float64Array(side * side) };
   return {
-    start(rng: RandomStream) {
-      inputStream(rng, job.v0, n, side, z, scratch.l);
+    start(rng: RandomStream, v0: Float64Array) {
+      inputStream(rng, v0, n, side, z, scratch.l);
     },
     layer(rng: RandomStream, v: Float64Array): number {
       chainLayer(rng, z, n, job.m, job.derivatives, act, gamma, scratch, next);

@@ -1,11 +1,11 @@
-// The residual network with every weight drawn (docs/maths.md, section 11): z_{l+1} = lambda z_l +
+// The residual network with every weight drawn (docs/maths.md, section 12): z_{l+1} = lambda z_l +
 // gamma sqrt(c/n) W_l phi(z_l), W_l drawn row by row and never stored. O(n^2 m) work and n^2 normals per
 // layer: the ground truth that the stream chain reproduces in law, for small n.
 import type { FiniteActivation } from '../../src/activations/index.js';
 import type { RandomStream } from '../../src/random/streams.js';
 import { applyFeatures } from '../../networks/features.js';
 import { stateSide, type NetworkJob } from '../../networks/job.js';
-import type { LayerSampler } from '../../networks/range.js';
+import type { LayerSampler } from '../../networks/sampler.js';
 import { inputStream, residualSkip, streamGram } from './stream.js';
 
 /** out (rows x side) = gain W src, W (rows x cols) of N(0, 1) drawn row by row into w; src is cols x side. */
@@ -40,8 +40,8 @@ export function resnetExplicitSampler(job: NetworkJob, act: FiniteActivation, ga
   const l = new Float64Array(side * side);
   const scratch = { a: new Float64Array(n * side), w: new Float64Array(n), acc: new Float64Array(side) };
   return {
-    start(rng: RandomStream) {
-      inputStream(rng, job.v0, n, side, z, l);
+    start(rng: RandomStream, v0: Float64Array) {
+      inputStream(rng, v0, n, side, z, l);
     },
     layer(rng: RandomStream, v: Float64Array): number {
       explicitLayer(rng, z, n, job.m, job.derivatives, act, gamma, scratch, next);
