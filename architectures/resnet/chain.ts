@@ -4,9 +4,7 @@
 import type { FiniteActivation } from '../../src/activations/index.js';
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { correlateRows } from '../../networks/chain.js';
-import { stateSide, type NetworkJob } from '../../networks/job.js';
-import type { LayerSampler } from '../../networks/sampler.js';
+import { correlateRows, stateSide, type LayerSampler, type NetworkJob } from '../../networks/index.js';
 import { branchCovariance, inputStream, residualSkip, streamGram } from './stream.js';
 
 /** One chain layer on the stream z: draws y = G Lk^T, Lk Lk^T = K(z), and writes lambda z + gamma y to next. */

@@ -3,9 +3,7 @@
 // layer: the ground truth that the stream chain reproduces in law, for small n.
 import type { FiniteActivation } from '../../src/activations/index.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { applyFeatures } from '../../networks/features.js';
-import { stateSide, type NetworkJob } from '../../networks/job.js';
-import type { LayerSampler } from '../../networks/sampler.js';
+import { applyFeatures, stateSide, type LayerSampler, type NetworkJob } from '../../networks/index.js';
 import { inputStream, residualSkip, streamGram } from './stream.js';
 
 /** out (rows x side) = gain W src, W (rows x cols) of N(0, 1) drawn row by row into w; src is cols x side. */

@@ -24,9 +24,9 @@ export function resnetClocks(gamma: number): Clocks {
 }
 
 /**
- * The MLP's references on the resnet's clocks, less the MLP's exact finite-width values: the layer
- * factors V_{l+1}/V_l of a residual stream are not i.i.d., so there is no (1 + k/n)^L, and E V^aa_L is
- * V_0 only in the limit.
+ * The MLP's references on the resnet's clocks, less the MLP's finite-width theory: the layer factors
+ * V_{l+1}/V_l of a residual stream are not i.i.d., so there is no (1 + k/n)^L (nor the pooled estimator
+ * it licenses) and no layer recursion, and E V^aa_L is V_0 only in the limit.
  */
 function resnetReferences(clocks: Clocks): ArchitectureReferences {
   const none: TheoryValue = { exact: null, limit: null };
@@ -34,6 +34,7 @@ function resnetReferences(clocks: Clocks): ArchitectureReferences {
     ...limitReferences(clocks),
     meanDiagonal: (spec: ActivationSpec) => ({ exact: null, limit: spec.family === 'relu-like' ? 1 : null }),
     finiteMoments: () => ({ secondMoment: none, kurtosis: none }),
+    layerRecursion: false,
   };
 }
 

@@ -3,8 +3,7 @@
 // rebuilds a factory from its ref, which carries the method and gamma.
 import { siblingModule } from '../../src/blocks.js';
 import { InputError, requireChoice } from '../../src/errors.js';
-import { stateSide, type NetworkJob } from '../../networks/job.js';
-import type { SamplerFactory } from '../../networks/sampler.js';
+import { stateSide, type NetworkJob, type SamplerFactory } from '../../networks/index.js';
 import { resnetChainSampler } from './chain.js';
 import { resnetExplicitSampler } from './explicit.js';
 import { requireGamma } from './stream.js';

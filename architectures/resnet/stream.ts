@@ -5,8 +5,7 @@ import type { FiniteActivation } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { correlateRows } from '../../networks/chain.js';
-import { applyFeatures, gramInto } from '../../networks/features.js';
+import { applyFeatures, correlateRows, gramInto } from '../../networks/index.js';
 
 /** lambda = sqrt(1 - gamma^2), the skip weight that keeps E V constant without the shaping. */
 export function residualSkip(gamma: number): number {
