@@ -10,7 +10,8 @@ import { explicitLayer } from '../architectures/resnet/explicit.js';
 import { inputStream, streamGram } from '../architectures/resnet/stream.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { sampleNetworks, sampleNetworksSync, type NetworkOptions, type NetworkSample } from '../networks/index.js';
-import { resnet } from '../architectures/index.js';
+import { architectureFromSpec, parseArchitecture, resnet } from '../architectures/index.js';
+import type { Architecture, SamplerFactory } from '../entry/index.js';
 
 const GAMMA = Math.sqrt(0.5);
 const V0 = [
@@ -141,5 +142,24 @@ describe('explosion: the stream of a smooth activation with beta > 0 crosses the
         expect(s.values.get(4, p, 0, 0)).toBeGreaterThan(1e4);
       } else expect(s.explosionLayer[p]).toBe(-1);
     }
+  });
+});
+
+describe('the resnet value rebuilds from its text, its spec and its module references', () => {
+  it('text, spec and ref give the same architecture; sampler refs give the same factory', async () => {
+    const net = resnet({ gamma: 0.3 });
+    expect(parseArchitecture(net.text).label).toBe('resnet(gamma=0.3)');
+    expect(architectureFromSpec(JSON.parse(JSON.stringify(net.spec))).text).toBe('resnet:0.3');
+    // Rebuilt as a worker does (src/modules.ts resolveRef), by importing the module and calling the export;
+    // worker threads running these refs are exercised by the thread test above.
+    const build = async <T>(ref: { module: string; name: string; args: readonly unknown[] }) => ((await import(ref.module)) as Record<string, (...a: unknown[]) => T>)[ref.name](...ref.args);
+    expect((await build<Architecture>(net.ref)).text).toBe('resnet:0.3');
+    for (const name of ['chain', 'explicit']) {
+      const factory = await build<SamplerFactory>(net.samplers[name].ref!);
+      expect(factory.name).toBe(name);
+      expect(factory.ref).toEqual(net.samplers[name].ref);
+    }
+    expect(() => resnet({ gamma: 0 })).toThrow(/^gamma must be a number in \(0, 1\] \(got 0\)$/);
+    expect(() => architectureFromSpec({ kind: 'resnet', gamma: 2 })).toThrow(/^architecture\.gamma must be a number in \(0, 1\] \(got 2\)$/);
   });
 });
