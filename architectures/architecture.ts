@@ -36,6 +36,9 @@ export interface ArchitectureReferences {
   /** E[(V^aa_L)^2] / V_0^2 and the kurtosis ratio Var(V_L)/E(V_L)^2 at width n and depth L, with their
    *  limits at T = L/n; null entries where no closed form exists. */
   finiteMoments(spec: ActivationSpec, n: number, depth: number, T: number): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
+  /** Whether V_{l+1} given V_l is the MLP's layer map, so that the kurtosis ratio follows its leading-order
+   *  recursion in 1/n (docs/maths.md, section 5) where finiteMoments has no exact value. */
+  readonly layerRecursion: boolean;
 }
 
 /** One architecture, as a value. */

@@ -5,11 +5,13 @@ import { InputError } from '../src/errors.js';
 import type { OptionSpec } from '../src/options.js';
 import type { Architecture, ArchitectureEntry, ArchitectureSpec } from './architecture.js';
 import { mlp } from './mlp/index.js';
+import { RESNET_ENTRY } from './resnet/index.js';
 
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, TheoryValue } from './architecture.js';
 export { momentTheory, piecewiseSlopes, fourthMomentConstant } from './mlp/theory.js';
 export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde, sdeFromSpec, limitReferences, SDE_KINDS } from './mlp/index.js';
 export type { MlpLimit, SdeKind } from './mlp/index.js';
+export { resnet, resnetClocks } from './resnet/index.js';
 
 /** Every architecture by name; the first is the default. */
 export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
@@ -23,6 +25,7 @@ export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
     },
     fromSpec: () => mlp(),
   },
+  resnet: RESNET_ENTRY,
 };
 
 /** The names of ARCHITECTURES. */

@@ -25,6 +25,7 @@ export {
 export type { Activation, ActivationSpec, LimitFacts, FiniteActivation, SmoothFunction, SmoothName, UnshapedName } from '../src/activations/index.js';
 export {
   mlp,
+  resnet,
   mlpLimit,
   covarianceSde,
   correlationSde,

@@ -54,6 +54,10 @@ describe('architecture parameters as scan axes', () => {
   it('no parameter leaves the text; a parameter the architecture lacks is refused naming the grid axis', async () => {
     const { architectureWithAxes } = await import('../architectures/index.js');
     expect(architectureWithAxes('mlp', {})).toBe('mlp');
-    expect(() => architectureWithAxes('mlp', { gamma: 0.5 })).toThrow(/^--grid gamma is not a parameter of mlp/);
+    expect(() => architectureWithAxes('mlp', { tau: 0.5 })).toThrow(/^--grid tau is not a parameter of mlp/);
+    // gamma is the resnet's: applied to a resnet base, refused on the MLP naming its owner.
+    expect(architectureWithAxes('resnet:0.5', { gamma: 0.7 })).toBe('resnet:0.7');
+    expect(() => architectureWithAxes('mlp', { gamma: 0.5 })).toThrow(/^--grid gamma applies to the resnet architecture, not to mlp/);
+    expect(() => architectureWithAxes('resnet:0.5', { gamma: 1.5 })).toThrow(/gamma must be a number in \(0, 1\] \(got 1\.5\)/);
   });
 });

@@ -11,8 +11,18 @@ import { gaussHermite, gaussianExpectation, type GaussRule } from '../src/quadra
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { bcaBootstraps, type Interval } from '../src/stats/index.js';
-import { sampleNetworks, type NetworkArchitecture } from '../networks/index.js';
-import { momentTheory, pooledEstimates } from './theory.js';
+import { sampleNetworks } from '../networks/index.js';
+import { mlp, type Architecture, type ArchitectureReferences } from '../architectures/index.js';
+import { pooledEstimates } from './theory.js';
+
+/** Theory for the cumulant ratio at the requested layers, and which kind it is. */
+export interface CumulantTheory {
+  /** 'exact (1 + k/n)^L - 1', 'leading-order recursion' or 'none'. */
+  readonly kind: string;
+  readonly values: readonly (number | null)[];
+  /** The SDE limit e^{2T} - 1 (shaped ReLU-like only). */
+  readonly limits: readonly (number | null)[];
+}
 
 /**
  * Leading order in 1/n: with K_{l+1} = C_W <phi^2>_{K_l} and v_l = Var(V_l),
@@ -37,20 +47,16 @@ export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: 
   return out;
 }
 
-/** Theory for the cumulant ratio at the requested layers, and which kind it is. */
-export interface CumulantTheory {
-  /** 'exact (1 + k/n)^L - 1', 'leading-order recursion' or 'none'. */
-  readonly kind: string;
-  readonly values: readonly (number | null)[];
-  /** The SDE limit e^{2T} - 1 (shaped ReLU-like only). */
-  readonly limits: readonly (number | null)[];
-}
-
-/** Theory beside measurements at layers L of width n, for one input of unit variance. */
-export function cumulantTheory(spec: ActivationSpec, activation: Activation, n: number, layers: readonly number[]): CumulantTheory {
-  const limits = layers.map((l) => momentTheory(spec, n, l, l / n).kurtosis.limit);
-  const exact = layers.map((l) => momentTheory(spec, n, l, l / n).kurtosis.exact);
+/**
+ * Theory beside measurements at layers L of width n, for one input of unit variance: the architecture's
+ * exact finite-width value where it has one, else its leading-order recursion, else none (default: the MLP).
+ */
+export function cumulantTheory(spec: ActivationSpec, activation: Activation, n: number, layers: readonly number[], references: ArchitectureReferences = mlp().references): CumulantTheory {
+  const kurtosis = layers.map((l) => references.finiteMoments(spec, n, l, l / n).kurtosis);
+  const limits = kurtosis.map((k) => k.limit);
+  const exact = kurtosis.map((k) => k.exact);
   if (exact.every((x) => x !== null)) return { kind: 'exact (1 + k/n)^L - 1', values: exact, limits };
+  if (!references.layerRecursion) return { kind: 'none', values: layers.map(() => null), limits };
   const f = activation.atWidth(n);
   const ratios = leadingOrderRatios(f.phi, f.c, n, Math.max(...layers), 1);
   return { kind: 'leading-order recursion', values: layers.map((l) => ratios[l - 1]), limits };
@@ -78,8 +84,8 @@ export interface CumulantMeasurement {
  * orthogonal direction u, both of norm^2 / n_in = 1, so the joint (z, dz) Gram starts at I_2.
  */
 export async function measureCumulants(options: {
-  /** Default: the MLP. */
-  architecture?: NetworkArchitecture;
+  /** Default: the MLP. Its references say whether the pooled layer-factor estimator applies. */
+  architecture?: Architecture;
   activation: Activation;
   n: number;
   layers: readonly number[];
@@ -118,7 +124,9 @@ export async function measureCumulants(options: {
   const ratio = (x: Float64Array, label: string): Interval =>
     bcaBootstraps([[x, x.map((v) => v * v)]], { r: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 }, { rng: openStream(options.seed, `${PURPOSES.bootstrap}${tag}/${label}`, 0), resamples: options.resamples }).r;
   const spec = options.activation.spec;
-  const structured = spec !== null && momentTheory(spec, options.n, 1, 1 / options.n).kurtosis.exact !== null;
+  // The pooled estimator needs i.i.d. layer factors: exactly where the architecture has the exact product theory.
+  const references = (options.architecture ?? mlp()).references;
+  const structured = spec !== null && references.finiteMoments(spec, options.n, 1, 1 / options.n).kurtosis.exact !== null;
   return {
     n: options.n,
     layers,

@@ -33,5 +33,6 @@ export function limitReferences(clocks: Clocks = UNIT_CLOCKS): ArchitectureRefer
     // E V^aa_L = V_0 exactly for piecewise-linear layers (E chi = 1), and in the limit (beta = 0).
     meanDiagonal: (spec) => (spec.family === 'relu-like' ? { exact: 1, limit: 1 } : { exact: null, limit: null }),
     finiteMoments: momentTheory,
+    layerRecursion: true,
   };
 }

@@ -28,8 +28,9 @@ export const cumulantKind: ScanKindSpec = {
     const s = point.settings as { architecture: string; activation: CumulantActivation; n: number; T: number; samples: number; seed: number };
     const activation = cumulantActivation(s.activation);
     const L = Math.max(1, Math.round(s.T * s.n));
-    const m = await measureCumulants({ architecture: pointArchitecture(s), activation, n: s.n, layers: [L], samples: s.samples, seed: s.seed, threads: options.threads, resamples: 1000, streamTag: `point=${point.index}` });
-    const theory = cumulantTheory(activation.spec!, activation, s.n, [L]);
+    const architecture = pointArchitecture(s);
+    const m = await measureCumulants({ architecture, activation, n: s.n, layers: [L], samples: s.samples, seed: s.seed, threads: options.threads, resamples: 1000, streamTag: `point=${point.index}` });
+    const theory = cumulantTheory(activation.spec!, activation, s.n, [L], architecture.references);
     row.L = L;
     row.theory = finiteOr(theory.values[0]);
     row.theory_kind = theory.kind;
