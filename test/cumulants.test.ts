@@ -34,7 +34,7 @@ describe('exact finite-width products (1 + k/n)^L - 1', () => {
         const exact = (1 + k / 16) ** l - 1;
         expect(theory.values[i]).toBeCloseTo(exact, 12);
         expect(Math.abs(m.pooled![i].value - exact)).toBeLessThan(4 * m.pooled![i].se);
-        // The derivative's factors psi_l have the output factors' law (docs/maths.md section 11) ...
+        // The derivative's factors psi_l have the output factors' law (docs/maths.md section 12) ...
         const d = m.derivativePooled![i];
         expect(Math.abs(d.value - exact)).toBeLessThan(4 * d.se);
         // ... and the check has power: a ReLU network's derivative is far from the linear law (k = 2).
