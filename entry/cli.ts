@@ -5,7 +5,7 @@
 // and nothing written (outputs are checked before computing and written whole at the end).
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../src/errors.js';
-import { closeSharedPool } from '../src/parallel.js';
+import { closeSharedPool } from '../src/platform.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 import { criterionCommand, cumulantsCommand, validateCommand } from './cli/reports.js';
 import { networkCommand, sdeCommand } from './cli/sample.js';

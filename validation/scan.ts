@@ -4,19 +4,23 @@
 // cut and recomputed), a lock keeps out a second writer, shards (index % k) run anywhere (Slurm array
 // tasks pick theirs from the environment) and merge, checked by a hash of the scan, into the bytes of an
 // unsharded run.
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import { activationLabel, parseActivationSpec, smoothScaleForBeta, SMOOTH_NAMES, type ActivationSpec } from '../src/activations/index.js';
 import { InputError, OutputError } from '../src/errors.js';
 import { acquireLock, prepareOutputDir, writeFileAtomic } from '../src/files.js';
 import { parseOptionText, parseOptionValue, readOptions, type OptionSpec } from '../src/options.js';
+import { node } from '../src/platform.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 import { cumulantTheory, measureCumulants } from './cumulants.js';
 import { EXPLOSION_OPTIONS, runExplosionPoint, type ExplosionSettings } from './explosion.js';
 import { OPTION, POINT_OPTIONS, type PointSettings } from './options.js';
 import { isMissing, runPoint, type Missing } from './point.js';
 import { CUMULANT_ACTIVATIONS, cumulantActivation, type CumulantActivation } from './studies.js';
+
+// Node's modules through the platform, so that this entry also bundles for a browser (where the
+// file-based parts of a scan say they need Node).
+const { createHash } = node.crypto;
+const { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readdirSync, writeSync } = node.fs;
+const { join } = node.path;
 
 /** The schema tag of scan results. */
 export const SCAN_SCHEMA = 'ncsde.scan/2';
