@@ -7,11 +7,10 @@ import { InputError } from '../../src/errors.js';
 import { prepareOutputFile, writeFileAtomic } from '../../src/files.js';
 import { readOptions, type OptionSpec } from '../../src/options.js';
 import { GENERATORS } from '../../src/random/streams.js';
-import { PATH_EXPLODED, PATH_STATUS_NAMES, type NdArray } from '../../src/results.js';
-import { meanEstimate } from '../../src/stats/moments.js';
 import { buildNetworkJob, NETWORK_METHODS, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
 import { brownianSampling, buildSdeJob, constantSteps, covarianceSde, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
 import { OPTION } from '../../validation/options.js';
+import { networkSummary, sdeSummary } from '../summaries.js';
 import { addCommonOptions, addOptions, flagTexts, jsonText, note, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 const shared = {
@@ -88,20 +87,6 @@ function renamed<T>(names: Record<string, string>, run: () => T): T {
   }
 }
 
-/** Mean and SE of each matrix entry at each save, over paths that did not explode; a cell without two says why. */
-function entryMeans(values: NdArray<Float64Array>, status: Uint8Array) {
-  const [saves, paths, side] = values.shape;
-  return Array.from({ length: saves }, (_, s) =>
-    Array.from({ length: side }, (_, i) =>
-      Array.from({ length: side }, (_, j) => {
-        const xs: number[] = [];
-        for (let p = 0; p < paths; p++) if (status[p] !== PATH_EXPLODED) xs.push(values.get(s, p, i, j));
-        return xs.length >= 2 ? meanEstimate(xs) : { missing: `${xs.length} path${xs.length === 1 ? '' : 's'} not exploded` };
-      }),
-    ),
-  );
-}
-
 function emit(cmd: Command, summary: unknown): void {
   const out = cmd.opts().out as string | undefined;
   const text = jsonText(summary);
@@ -159,13 +144,7 @@ export function sdeCommand(program: Command): void {
     }
     bar.stop();
     emit(cmd, {
-      schema: 'ncsde.sde/2',
-      settings: sol.settings,
-      shape: sol.values.shape,
-      ts: sol.ts,
-      counts: sol.counts,
-      statusNames: PATH_STATUS_NAMES,
-      mean: entryMeans(sol.values, sol.status),
+      ...sdeSummary(sol),
       ...(extrapolated ? { extrapolated } : {}),
       ...(v.values ? { values: sol.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs } : {}),
     });
@@ -211,13 +190,7 @@ export function networkCommand(program: Command): void {
     const sample = await sampleNetworks({ ...options, threads, onProgress: bar.update });
     bar.stop();
     emit(cmd, {
-      schema: 'ncsde.network/2',
-      settings: sample.settings,
-      shape: sample.values.shape,
-      layers: sample.layers,
-      ts: sample.ts,
-      counts: sample.counts,
-      mean: entryMeans(sample.values, sample.status),
+      ...networkSummary(sample),
       ...(v.values ? { values: sample.values.data, logits: sample.logits.data, status: sample.status, explosionLayer: sample.explosionLayer } : {}),
     });
   });
