@@ -25,9 +25,20 @@ export function entryMeans(values: NdArray<Float64Array>, status: Uint8Array) {
   );
 }
 
+/** The same data with typed arrays as plain arrays: what JSON carries, so the page's results equal the CLI's parsed output. */
+export function plainData<T>(data: T): Plain<T> {
+  if (ArrayBuffer.isView(data)) return Array.from(data as unknown as ArrayLike<number>) as Plain<T>;
+  if (Array.isArray(data)) return data.map(plainData) as Plain<T>;
+  if (data !== null && typeof data === 'object') return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, plainData(v)])) as Plain<T>;
+  return data as Plain<T>;
+}
+
+/** A type with its typed arrays as number[] (what plainData returns). */
+export type Plain<T> = T extends ArrayBufferView ? number[] : T extends (infer U)[] ? Plain<U>[] : T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
+
 /** What `ncsde sde --json` prints (without --extrapolate and --values, which add their fields after). */
 export function sdeSummary(sol: Solution) {
-  return {
+  return plainData({
     schema: SDE_SUMMARY_SCHEMA,
     settings: sol.settings,
     shape: sol.values.shape,
@@ -35,12 +46,12 @@ export function sdeSummary(sol: Solution) {
     counts: sol.counts,
     statusNames: PATH_STATUS_NAMES,
     mean: entryMeans(sol.values, sol.status),
-  };
+  });
 }
 
 /** What `ncsde network --json` prints (without --values). */
 export function networkSummary(sample: NetworkSample) {
-  return {
+  return plainData({
     schema: NETWORK_SUMMARY_SCHEMA,
     settings: sample.settings,
     shape: sample.values.shape,
@@ -48,5 +59,5 @@ export function networkSummary(sample: NetworkSample) {
     ts: sample.ts,
     counts: sample.counts,
     mean: entryMeans(sample.values, sample.status),
-  };
+  });
 }

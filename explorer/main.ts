@@ -29,7 +29,11 @@ declare global {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const FAMILIES = ['relu', ...SMOOTH_NAMES] as const;
-const THREADS = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
+// Threads: the cores, or ?threads= (the CLI's flag; results do not depend on it, tests compare 1 and 2).
+const THREADS = (() => {
+  const asked = Number(new URLSearchParams(location.search).get('threads'));
+  return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, 64) : Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
+})();
 
 // ---- controls -------------------------------------------------------------------------------------
 
@@ -270,7 +274,11 @@ function start(texts: StateTexts): void {
 
 function update(): void {
   const texts = readControls();
-  history.replaceState(null, '', `${location.pathname}${queryFromTexts(texts)}`);
+  const query = new URLSearchParams(queryFromTexts(texts));
+  const threads = new URLSearchParams(location.search).get('threads');
+  if (threads !== null) query.set('threads', threads);
+  const text = query.toString();
+  history.replaceState(null, '', `${location.pathname}${text ? `?${text}` : ''}`);
   start(texts);
 }
 
