@@ -68,6 +68,9 @@ export type StageMessage =
 
 export const STAGES = ['sde', 'network', 'point', 'cumulants'] as const;
 
+/** Path-steps below which the SDE side runs on the compute worker's own thread (some 30 ms of work). */
+export const SMALL_SDE_WORK = 2 ** 19;
+
 function fan(samples: CovarianceSamples, side: Side, tScale: number): FanRow[] {
   const rows: FanRow[] = [];
   for (const name of DENSITY_OBSERVABLES) {
@@ -104,19 +107,22 @@ export function cumulantLayers(settings: PointSettings): number[] {
 }
 
 /**
- * Compute every stage for a state, calling `post` as each is done. `threads` run the block kernels
- * (bit-identical for any count). Throws the package's InputError for a bad state.
+ * Compute every stage for a state, calling `post` as each is done and waiting for it (the page draws a
+ * stage before the next starts, so drawing never competes with the kernels for cores). `threads` run
+ * the block kernels (bit-identical for any count). Throws the package's InputError for a bad state.
  */
-export async function computeStages(texts: StateTexts, options: { threads: number; post: (message: StageMessage) => void }): Promise<void> {
+export async function computeStages(texts: StateTexts, options: { threads: number; post: (message: StageMessage) => void | Promise<void> }): Promise<void> {
   const { settings } = readState(texts);
   const spec = parseActivationSpec(settings.activation, 'activation');
   const activation = activationFromSpec(spec);
   const run = { threads: options.threads, pathSaves: PATH_SAVES };
-  const sde = await runPointSde(settings, activation, run);
-  options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, sde: sdeSummary(sde), fan: fan(sde, 'SDE', 1), density: densities(sde, null) });
+  // A small SDE run is done inline before kernel workers could even start (the numbers do not depend on it).
+  const sdeThreads = settings.paths * settings.steps < SMALL_SDE_WORK ? 1 : options.threads;
+  const sde = await runPointSde(settings, activation, { ...run, threads: sdeThreads });
+  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, sde: sdeSummary(sde), fan: fan(sde, 'SDE', 1), density: densities(sde, null) });
   const network = await runPointNetworks(settings, activation, settings.n, { ...run, factorMoments: true });
   // Network time is depth / n, on the SDE's axis.
-  options.post({ stage: 'network', network: networkSummary(network), fan: fan(network, 'network', 1), density: densities(sde, network) });
+  await options.post({ stage: 'network', network: networkSummary(network), fan: fan(network, 'network', 1), density: densities(sde, network) });
   const point = comparePoint(settings, sde, network, run);
   const table: TableRow[] = [];
   const e = point.explosion;
@@ -132,13 +138,13 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
     const ref = [r.exact !== null ? `exact ${fmt(r.exact)}` : '', r.limit !== null ? `limit ${fmt(r.limit)}` : ''].filter(Boolean).join('; ');
     table.push({ quantity: r.quantity, network: r.network, sde: r.sde, reference: ref || 'no closed form' });
   }
-  options.post({ stage: 'point', table });
+  await options.post({ stage: 'point', table });
   const layers = cumulantLayers(settings);
   const measured = await measureCumulants({ activation, n: settings.n, layers, samples: settings.samples, seed: settings.seed, threads: options.threads, streamTag: 'explorer-cumulants' });
   const theory = cumulantTheory(spec, activation, settings.n, layers);
   const all = Array.from({ length: layers[layers.length - 1] }, (_, i) => i + 1);
   const curve = cumulantTheory(spec, activation, settings.n, all);
-  options.post({
+  await options.post({
     stage: 'cumulants',
     kind: theory.kind,
     rows: layers.map((layer, i) => ({ ratio: layer / settings.n, layer, measured: measured.output[i], pooled: measured.pooled?.[i] ?? null, theory: theory.values[i], limit: theory.limits[i] })),

@@ -2,15 +2,17 @@
 // worker per computation (cancelled by terminating it when a control changes), vega charts drawn as
 // each stage lands, the numbers table, and the hooks tests and users share: <html data-status> and
 // window.ncsdeResults (the `sde` and `network` summaries in the CLI's JSON schema).
-import { parse as parseVega, View } from 'vega';
-import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { parseActivationSpec, SMOOTH_NAMES, SOLVER_NAMES } from '../entry/index.js';
 import { isMissing, type Interval, type Missing } from '../entry/validation.js';
 import { DENSITY_OBSERVABLES, STAGES, type DensityRow, type FanRow, type StageMessage, type TableRow } from './compute.js';
 import { cumulantSpec, densitySpec, fanSpec, phaseSpec } from './plots.js';
 import { ARCHITECTURES, cliCommands, DEFAULTS, queryFromTexts, readState, textsFromQuery, typescriptSnippet, type StateKey, type StateTexts } from './state.js';
+import type { View } from './render.js';
 import type { WorkerReply } from './worker.js';
+
+// vega is fetched and parsed while the first computation runs (see render.ts).
+const renderer = import('./render.js');
 
 type Status = 'computing' | 'done' | 'error';
 interface Results {
@@ -24,6 +26,7 @@ interface Results {
 declare global {
   interface Window {
     ncsdeResults: Results;
+    ncsdeTimings: Record<string, number>;
   }
 }
 
@@ -144,11 +147,8 @@ function setStatus(status: Status, text: string): void {
 const views = new Map<string, View>();
 
 async function draw(id: string, spec: TopLevelSpec): Promise<void> {
-  const container = $(id);
-  const view = new View(parseVega(compile(spec).spec), { renderer: 'svg', container, hover: true });
-  await view.runAsync();
-  views.get(id)?.finalize();
-  views.set(id, view);
+  const { drawSpec } = await renderer;
+  views.set(id, await drawSpec($(id), spec, views.get(id)));
 }
 
 function intervalText(x: Interval | Missing): string {
@@ -210,6 +210,8 @@ function start(texts: StateTexts): void {
   setStatus('computing', `computing: ${STAGES[0]}`);
   document.documentElement.dataset.stages = '';
   const started = performance.now();
+  // When the computation started and each stage was drawn (performance.now() ms; the bench reads them).
+  window.ncsdeTimings = { start: started };
   let sdeFan: FanRow[] = [];
   let sdeDensity: DensityRow[] = [];
   const measured: { sde?: number; network?: number } = {};
@@ -225,6 +227,7 @@ function start(texts: StateTexts): void {
     }
     if (data.type === 'done') return;
     const m = data.message as StageMessage;
+    window.ncsdeTimings[`${m.stage}-received`] = performance.now();
     const draws: Array<Promise<void>> = [];
     switch (m.stage) {
       case 'sde':
@@ -258,8 +261,10 @@ function start(texts: StateTexts): void {
       return;
     }
     if (id !== job) return;
+    worker?.postMessage({ drawn: m.stage });
     drawn.push(m.stage);
     document.documentElement.dataset.stages = drawn.join(' ');
+    window.ncsdeTimings = { ...window.ncsdeTimings, [m.stage]: performance.now() };
     progress.value = drawn.length;
     const ms = Math.round(performance.now() - started);
     if (drawn.length === STAGES.length) {
@@ -305,10 +310,15 @@ function main(): void {
   buildControls();
   writeControls(textsFromQuery(location.search));
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Typing waits for a pause; a committed change (a select, Enter, leaving a field) recomputes at once.
   $('controls').addEventListener('input', (e) => {
     if ((e.target as HTMLElement).id === 'family') showFamily();
     clearTimeout(timer);
     timer = setTimeout(update, 150);
+  });
+  $('controls').addEventListener('change', () => {
+    clearTimeout(timer);
+    if (queryFromTexts(readControls()) !== queryFromTexts(textsFromQuery(location.search))) update();
   });
   $('controls').addEventListener('submit', (e) => e.preventDefault());
   // A link reproduces its view: the URL's texts are computed as given (a bad one shows its error).

@@ -7,14 +7,29 @@ import type { StateTexts } from './state.js';
 
 setPlatform(browserPlatform({ worker: () => new Worker(new URL('./kernels.js', import.meta.url), { type: 'module' }) }));
 
-export type WorkerRequest = { readonly texts: StateTexts; readonly threads: number };
+export type WorkerRequest = { readonly texts: StateTexts; readonly threads: number } | { readonly drawn: string };
 export type WorkerReply = { readonly type: 'stage'; readonly message: unknown } | { readonly type: 'done' } | { readonly type: 'error'; readonly message: string };
 
 const scope = self as unknown as { onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null; postMessage(reply: WorkerReply): void };
 
+// The page answers { drawn } when it has drawn a stage; the next stage starts then.
+let drawn: (() => void) | null = null;
+
 scope.onmessage = async ({ data }) => {
+  if ('drawn' in data) {
+    drawn?.();
+    drawn = null;
+    return;
+  }
   try {
-    await computeStages(data.texts, { threads: data.threads, post: (message) => scope.postMessage({ type: 'stage', message }) });
+    await computeStages(data.texts, {
+      threads: data.threads,
+      post: (message) =>
+        new Promise<void>((resolve) => {
+          drawn = resolve;
+          scope.postMessage({ type: 'stage', message });
+        }),
+    });
     scope.postMessage({ type: 'done' });
   } catch (e) {
     scope.postMessage({ type: 'error', message: (e as Error).message ?? String(e) });

@@ -19,23 +19,35 @@ const RELATIVE = existsSync('src/math') ? 0 : 1e-9;
 const missing = chromiumMissing();
 if (missing) console.warn(`explorer browser tests skipped: ${missing}`);
 
-/** Compare two JSON trees: numbers within RELATIVE, everything else equal. Returns how many numbers differed in their bits. */
-function expectClose(page: unknown, node: unknown, path = ''): number {
+interface Tally {
+  numbers: number;
+  differing: number;
+  largest: number;
+}
+
+/** Compare two JSON trees: numbers within RELATIVE, everything else equal; counts the numbers whose bits differ. */
+function expectClose(page: unknown, node: unknown, tally: Tally, path = ''): void {
   if (typeof node === 'number' && typeof page === 'number') {
     const scale = Math.max(Math.abs(node), Math.abs(page));
     expect(Math.abs(page - node), `${path}: page ${page}, node ${node}`).toBeLessThanOrEqual(RELATIVE * scale);
-    return Object.is(page, node) ? 0 : 1;
+    tally.numbers++;
+    if (!Object.is(page, node)) {
+      tally.differing++;
+      tally.largest = Math.max(tally.largest, Math.abs(page - node) / scale);
+    }
+    return;
   }
   if (Array.isArray(node)) {
     expect(Array.isArray(page) && page.length, path).toBe(node.length);
-    return node.reduce<number>((k, v, i) => k + expectClose((page as unknown[])[i], v, `${path}[${i}]`), 0);
+    node.forEach((v, i) => expectClose((page as unknown[])[i], v, tally, `${path}[${i}]`));
+    return;
   }
   if (node !== null && typeof node === 'object') {
     expect(Object.keys(page as object).sort(), path).toEqual(Object.keys(node).sort());
-    return Object.entries(node).reduce((k, [key, v]) => k + expectClose((page as Record<string, unknown>)[key], v, `${path}.${key}`), 0);
+    for (const [key, v] of Object.entries(node)) expectClose((page as Record<string, unknown>)[key], v, tally, `${path}.${key}`);
+    return;
   }
   expect(page, path).toEqual(node);
-  return 0;
 }
 
 function watch(page: Page, origin: string): { errors: string[] } {
@@ -92,14 +104,17 @@ describe.skipIf(missing !== null)(`the explorer in Chromium${missing ? ` (skippe
       expect(run.status, run.stderr).toBe(0);
       return JSON.parse(run.stdout);
     };
-    let differing = expectClose(r.sde, cli(commands[0]), 'sde') + expectClose(r.network, cli(commands[1]), 'network');
+    const tally: Tally = { numbers: 0, differing: 0, largest: 0 };
+    expectClose(r.sde, cli(commands[0]), tally, 'sde');
+    expectClose(r.network, cli(commands[1]), tally, 'network');
     const node: StageMessage[] = [];
-    await computeStages(textsFromQuery(''), { threads: 1, post: (m) => node.push(m) });
+    await computeStages(textsFromQuery(''), { threads: 1, post: (m) => void node.push(m) });
     const table = node.find((m) => m.stage === 'point') as Extract<StageMessage, { stage: 'point' }>;
     const cumulants = node.find((m) => m.stage === 'cumulants') as Extract<StageMessage, { stage: 'cumulants' }>;
-    differing += expectClose(r.table, JSON.parse(JSON.stringify(table.table)), 'table');
-    differing += expectClose(r.cumulants, JSON.parse(JSON.stringify({ kind: cumulants.kind, rows: cumulants.rows })), 'cumulants');
-    console.log(`explorer: page against Node, ${differing} numbers differ in their last bits (tolerance relative ${RELATIVE})`);
+    expectClose(r.table, JSON.parse(JSON.stringify(table.table)), tally, 'table');
+    expectClose(r.cumulants, JSON.parse(JSON.stringify({ kind: cumulants.kind, rows: cumulants.rows })), tally, 'cumulants');
+    expect(tally.numbers).toBeGreaterThan(500);
+    console.log(`explorer: page against Node: ${tally.differing} of ${tally.numbers} numbers differ in their bits, by at most ${tally.largest.toExponential(2)} relative (tolerance ${RELATIVE})`);
     await page.screenshot({ path: 'docs/explorer.png', fullPage: true });
     expect(seen.errors).toEqual([]);
     await page.close();
