@@ -3,7 +3,7 @@
 // is built in a temporary directory and swapped in whole, and a lock file (with its owner's pid) keeps
 // two processes from writing the same scan.
 import { OutputError } from './errors.js';
-import { node } from './platform.js';
+import { node } from './nodeBuiltins.js';
 
 const { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } = node.fs;
 const { hostname } = node.os;

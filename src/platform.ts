@@ -1,11 +1,8 @@
-// The machine the package runs on, injected rather than imported: free memory, core count, a pool of
-// threads for block kernels, and (on Node only) the file-system modules. Node's modules are reached
-// through process.getBuiltinModule, so nothing here or above it imports a node: module or piscina and
-// the root and validation entries bundle for a browser; a page may install its own Web Worker pool.
-import type * as NodeCrypto from 'node:crypto';
-import type * as NodeFs from 'node:fs';
-import type * as NodeOs from 'node:os';
-import type * as NodePath from 'node:path';
+// The machine the package runs on, injected rather than imported: free memory, core count and a pool
+// of threads for block kernels. Node's are read through src/nodeBuiltins.ts and the piscina pool is
+// imported by a computed URL, so nothing here or above it imports a node: module or piscina and the
+// root and validation entries bundle for a browser; a page may install its own Web Worker pool.
+import { node, onNode } from './nodeBuiltins.js';
 import { webWorkerPool, type WorkerPool, type WorkerTask } from './webWorkers.js';
 
 export type { WorkerTask } from './webWorkers.js';
@@ -28,45 +25,6 @@ export interface Platform {
   /** Stop the workers (a later runTasks starts new ones). */
   closeWorkers(): Promise<void>;
 }
-
-/** The Node modules that file-writing code (scans, reports) uses. */
-export interface NodeBuiltins {
-  readonly fs: typeof NodeFs;
-  readonly path: typeof NodePath;
-  readonly os: typeof NodeOs;
-  readonly crypto: typeof NodeCrypto;
-}
-
-interface NodeProcess {
-  readonly versions?: { readonly node?: string };
-  readonly getBuiltinModule?: (id: string) => unknown;
-}
-
-const nodeProcess = (globalThis as { process?: NodeProcess }).process;
-const onNode = typeof nodeProcess?.versions?.node === 'string';
-
-function builtin<T>(id: string): T {
-  const get = nodeProcess?.getBuiltinModule;
-  if (!get) throw new Error(`neural-covariance-sde needs Node >= 20.16 (process.getBuiltinModule) to load ${id}`);
-  return get(id) as T;
-}
-
-/** Stand-in for a Node module in a browser: loading works, calling any of its functions says why not. */
-function unavailable<T>(id: string): T {
-  return new Proxy(
-    {},
-    {
-      get: (_, key) => () => {
-        throw new Error(`${id}.${String(key)} is not available here: reading and writing files needs Node`);
-      },
-    },
-  ) as T;
-}
-
-/** Node's fs, path, os and crypto, or stand-ins that throw when used outside Node. */
-export const node: NodeBuiltins = onNode
-  ? { fs: builtin('node:fs'), path: builtin('node:path'), os: builtin('node:os'), crypto: builtin('node:crypto') }
-  : { fs: unavailable('node:fs'), path: unavailable('node:path'), os: unavailable('node:os'), crypto: unavailable('node:crypto') };
 
 interface PoolModule {
   runOnPool(threads: number, tasks: readonly WorkerTask[], onDone?: (index: number) => void): Promise<unknown[]>;

@@ -8,7 +8,7 @@ import { activationLabel, parseActivationSpec, smoothScaleForBeta, SMOOTH_NAMES,
 import { InputError, OutputError } from '../src/errors.js';
 import { acquireLock, prepareOutputDir, writeFileAtomic } from '../src/files.js';
 import { parseOptionText, parseOptionValue, readOptions, type OptionSpec } from '../src/options.js';
-import { node } from '../src/platform.js';
+import { node } from '../src/nodeBuiltins.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 import { cumulantTheory, measureCumulants } from './cumulants.js';
 import { EXPLOSION_OPTIONS, runExplosionPoint, type ExplosionSettings } from './explosion.js';
