@@ -78,4 +78,5 @@ export { InputError, LimitError, OutputError } from '../src/errors.js';
 export { closeSharedPool, setPlatform, platform, nodePlatform, browserPlatform } from '../src/platform.js';
 export type { Platform, MemoryFigure, WorkerTask } from '../src/platform.js';
 export { serveKernels } from '../src/webWorkers.js';
+export { BLOCK_KERNELS } from './kernels.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';

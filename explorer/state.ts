@@ -1,9 +1,8 @@
 // The explorer's state: one text per control, kept in the URL under the CLI's flag names, read into the
 // package's own point settings (so a bad value gets the package's one-line error), and written back as
 // a CLI command and as TypeScript that reproduce the view. Pure; shared by the page, its worker and tests.
-import { InputError } from '../src/errors.js';
-import { OPTION, type PointSettings } from '../validation/options.js';
-import { readPointSettings } from '../validation/settings.js';
+import { InputError } from '../entry/index.js';
+import { OPTION, readPointSettings, type PointSettings } from '../entry/validation.js';
 
 /** Architectures with a page of controls. The MLP is the one the package has today; this list becomes
  *  the package's architecture table once it exists (issue 20). */

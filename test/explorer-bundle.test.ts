@@ -1,9 +1,11 @@
 // The core runs in a browser: the root and ./validation entries bundle with esbuild for the browser
 // platform with no Node module and no piscina among their inputs, and the check fails on a module that
 // does import one. On Node the injected platform reads node:os.
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { BLOCK_KERNELS } from '../entry/kernels.js';
 import { platform } from '../src/platform.js';
 
 async function browserBundle(entry: { file: string } | { code: string }) {
@@ -40,5 +42,22 @@ describe('browser bundles', () => {
     expect(platform().name).toBe('node');
     expect(platform().cores()).toBe(availableParallelism());
     expect(platform().memory()?.bytes).toBeGreaterThan(0);
+  });
+
+  it('every kernel runBlocks sends to workers is in BLOCK_KERNELS (what a bundled page serves)', () => {
+    const names = ['sde', 'networks'].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .flatMap((f) => [...readFileSync(`${dir}/${f}`, 'utf8').matchAll(/kernel: \{ module: [^,]+, name: '([^']+)'/g)].map((m) => m[1])),
+    );
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    for (const name of names) expect(Object.keys(BLOCK_KERNELS), name).toContain(name);
+  });
+
+  it('the page imports the package only through its entry points', () => {
+    for (const file of readdirSync('explorer').filter((f) => f.endsWith('.ts'))) {
+      const targets = [...readFileSync(`explorer/${file}`, 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)].map((m) => m[1]);
+      for (const t of targets) expect(t.startsWith('./') || t.startsWith('../entry/'), `explorer/${file} imports ${t}`).toBe(true);
+    }
   });
 });
