@@ -14,7 +14,6 @@ import {
   quantileSorted,
   runPointNetworks,
   runPointSde,
-  sorted,
   type Interval,
   type Missing,
   type ObservableName,
@@ -71,14 +70,15 @@ export const STAGES = ['sde', 'network', 'point', 'cumulants'] as const;
 /** Path-steps below which the SDE side runs on the compute worker's own thread (some 30 ms of work). */
 export const SMALL_SDE_WORK = 2 ** 19;
 
-function fan(samples: CovarianceSamples, side: Side, tScale: number): FanRow[] {
+/** Quantile bands of each density observable at each save, over the paths `observable` keeps. */
+export function fanRows(samples: CovarianceSamples, side: Side): FanRow[] {
   const rows: FanRow[] = [];
   for (const name of DENSITY_OBSERVABLES) {
     for (let s = 0; s < samples.ts.length; s++) {
-      const xs = sorted(observable(samples, name, s).values);
+      const xs = observable(samples, name, s).values.sort();
       if (xs.length === 0) continue;
       const [q05, q25, q50, q75, q95] = FAN_PROBABILITIES.map((p) => quantileSorted(xs, p));
-      rows.push({ observable: name, side, t: samples.ts[s] * tScale, q05, q25, q50, q75, q95 });
+      rows.push({ observable: name, side, t: samples.ts[s], q05, q25, q50, q75, q95 });
     }
   }
   return rows;
@@ -119,10 +119,9 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
   // A small SDE run is done inline before kernel workers could even start (the numbers do not depend on it).
   const sdeThreads = settings.paths * settings.steps < SMALL_SDE_WORK ? 1 : options.threads;
   const sde = await runPointSde(settings, activation, { ...run, threads: sdeThreads });
-  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, sde: sdeSummary(sde), fan: fan(sde, 'SDE', 1), density: densities(sde, null) });
+  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, sde: sdeSummary(sde), fan: fanRows(sde, 'SDE'), density: densities(sde, null) });
   const network = await runPointNetworks(settings, activation, settings.n, { ...run, factorMoments: true });
-  // Network time is depth / n, on the SDE's axis.
-  await options.post({ stage: 'network', network: networkSummary(network), fan: fan(network, 'network', 1), density: densities(sde, network) });
+  await options.post({ stage: 'network', network: networkSummary(network), fan: fanRows(network, 'network'), density: densities(sde, network) });
   const point = comparePoint(settings, sde, network, run);
   const table: TableRow[] = [];
   const e = point.explosion;
