@@ -4,7 +4,7 @@
 // window.ncsdeResults (the `sde` and `network` summaries in the CLI's JSON schema).
 import type { TopLevelSpec } from 'vega-lite';
 import { parseActivationSpec, SMOOTH_NAMES, SOLVER_NAMES } from '../entry/index.js';
-import { isMissing, type Interval, type Missing } from '../entry/validation.js';
+import { isMissing, type Interval, type Missing, type PointSettings } from '../entry/validation.js';
 import { DENSITY_OBSERVABLES, STAGES, type DensityRow, type FanRow, type StageMessage, type TableRow } from './compute.js';
 import { cumulantSpec, densitySpec, fanSpec, phaseSpec } from './plots.js';
 import { ARCHITECTURES, cliCommands, DEFAULTS, queryFromTexts, readState, textsFromQuery, typescriptSnippet, type StateKey, type StateTexts } from './state.js';
@@ -17,7 +17,7 @@ const renderer = import('./render.js');
 type Status = 'computing' | 'done' | 'error';
 interface Results {
   state?: StateTexts;
-  settings?: unknown;
+  settings?: PointSettings;
   sde?: unknown;
   network?: unknown;
   table?: TableRow[];
@@ -186,11 +186,15 @@ function newWorker(): Worker {
 function start(texts: StateTexts): void {
   const id = ++job;
   window.ncsdeResults = { state: texts };
-  let settings;
+  let settings: PointSettings;
   try {
     settings = readState(texts).settings;
   } catch (e) {
-    if (worker && busy) worker.terminate(), (worker = null), (busy = false);
+    if (worker && busy) {
+      worker.terminate();
+      worker = null;
+      busy = false;
+    }
     setStatus('error', (e as Error).message);
     $('error').textContent = (e as Error).message;
     return;
@@ -328,11 +332,11 @@ function main(): void {
   });
   $('copy-cli').addEventListener('click', () => {
     const s = window.ncsdeResults.settings;
-    if (s) void copy(cliCommands(s as never).join('\n'), 'CLI commands');
+    if (s) void copy(cliCommands(s).join('\n'), 'CLI commands');
   });
   $('copy-ts').addEventListener('click', () => {
     const s = window.ncsdeResults.settings;
-    if (s) void copy(typescriptSnippet(s as never), 'TypeScript');
+    if (s) void copy(typescriptSnippet(s), 'TypeScript');
   });
   $('download-json').addEventListener('click', () => download('ncsde-explorer.json', 'application/json', JSON.stringify(window.ncsdeResults, null, 1)));
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-svg]')) {
