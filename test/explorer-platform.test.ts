@@ -1,7 +1,7 @@
 // The browser platform without a browser: browserPlatform's Web Worker pool driven by stand-in workers
 // that answer asynchronously and out of order, as real ones may. Results assembled by runBlocks must
 // equal one thread's to the bit; a kernel's error must come back as an error; and the check has power:
-// a pool that returned results in completion order would fail it.
+// a pool that returned results out of task order would fail it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BLOCK_KERNELS } from '../entry/kernels.js';
 import { constantSteps, covarianceSde, ninomiyaVictoir, sampleNetworks, sampleNetworksSync, shapedRelu, solve, solveSync } from '../entry/index.js';
@@ -55,16 +55,15 @@ describe('browserPlatform (stand-in Web Workers)', () => {
     expect(Buffer.from(a.values.data.buffer).equals(Buffer.from(b.values.data.buffer))).toBe(true);
   });
 
-  it('has power: a pool that returns results in completion order breaks the bits', async () => {
-    const log: string[] = [];
-    const honest = browserPlatform({ worker: () => fakeWorker(log) });
-    // Same workers, but results kept in the order they finished: what a careless pool would do.
+  it('has power: a pool that returns two results out of task order breaks the bits', async () => {
+    const honest = browserPlatform({ worker: () => fakeWorker([]) });
+    // Same workers, but the first two results (equal-sized ranges) swapped: what a pool that kept
+    // results in completion order would do when the second task finished first.
     const careless: Platform = {
       ...honest,
       runTasks: async (threads, tasks) => {
-        const order: number[] = [];
-        const results = await honest.runTasks(threads, tasks, (i) => order.push(i));
-        return order.map((i) => results[i]);
+        const results = await honest.runTasks(threads, tasks);
+        return [results[1], results[0], ...results.slice(2)];
       },
     };
     setPlatform(careless);
