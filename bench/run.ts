@@ -9,7 +9,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { shapedRelu, shapedSmooth, type Activation } from '../src/activations/index.js';
-import { closeSharedPool } from '../src/parallel.js';
+import { closeSharedPool } from '../src/platform.js';
 import { openStream } from '../src/random/streams.js';
 import { weightedLine } from '../src/stats/fit.js';
 import { sampleNetworks, sampleNetworksSync } from '../networks/index.js';

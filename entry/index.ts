@@ -103,5 +103,8 @@ export { PATH_FINISHED, PATH_EXPLODED, PATH_REPAIRED, PATH_STATUS_NAMES, countSt
 export type { PathStatus, StatusCounts, CovarianceSamples, NdArray } from '../src/results.js';
 export type { MatrixInput } from '../src/linalg.js';
 export { InputError, LimitError, OutputError } from '../src/errors.js';
-export { closeSharedPool } from '../src/parallel.js';
+export { closeSharedPool, setPlatform, platform, nodePlatform, browserPlatform } from '../src/platform.js';
+export type { Platform, MemoryFigure, WorkerTask } from '../src/platform.js';
+export { serveKernels } from '../src/webWorkers.js';
+export { BLOCK_KERNELS } from './kernels.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';

@@ -3,7 +3,7 @@
 // cumulants against L/n, parameter scans, and the statistics they rest on. No plotting code.
 export { validate, histogram, VALIDATION_SCHEMA } from '../validation/validate.js';
 export type { ValidationReport, Histogram, PathBundle, ValidateOptions } from '../validation/validate.js';
-export { runPoint, runPointSde, runPointNetworks, pointV0, compareExplosions, isMissing } from '../validation/point.js';
+export { runPoint, comparePoint, runPointSde, runPointNetworks, pointV0, compareExplosions, isMissing } from '../validation/point.js';
 export type { PointResult, PointRunOptions, ExplosionComparison, TheoryRow, Missing } from '../validation/point.js';
 export { widthStudy, MIN_WIDTHS } from '../validation/widths.js';
 export type { WidthStudy, WidthLevel } from '../validation/widths.js';
@@ -20,7 +20,7 @@ export type { CumulantMeasurement, CumulantTheory } from '../validation/cumulant
 export { criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings, CRITERION_OPTIONS, CUMULANT_OPTIONS, CUMULANT_ACTIVATIONS, CRITERION_SCHEMA, CUMULANT_SCHEMA } from '../validation/studies.js';
 export type { CriterionReport, CriterionRow, CriterionSettings, CumulantReport, CumulantRow, CumulantSettings, CumulantActivation } from '../validation/studies.js';
 export { readPointSettings, readValidationSettings } from '../validation/settings.js';
-export { OPTION, POINT_OPTIONS, VALIDATION_OPTIONS } from '../validation/options.js';
+export { OPTION, POINT_OPTIONS, VALIDATION_OPTIONS, pointActivation, pointArchitecture } from '../validation/options.js';
 export type { PointSettings, ValidationSettings } from '../validation/options.js';
 export {
   resolveScan,

@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 
 tarball="$work/$(cd "$repo" && npm pack --silent --pack-destination "$work" | tail -1)"
 listing="$(tar tzf "$tarball")"
-for must in package/dist/entry/index.js package/dist/entry/index.d.ts package/dist/entry/cli.js package/dist/entry/worker.js package/LICENSE package/CHANGELOG.md package/docs/maths.md package/README.md; do
+for must in package/dist/entry/index.js package/dist/entry/index.d.ts package/dist/entry/cli.js package/dist/entry/worker.js package/dist/explorer/index.html package/dist/explorer/main.js package/dist/explorer/worker.js package/dist/explorer/kernels.js package/LICENSE package/CHANGELOG.md package/docs/maths.md package/README.md; do
   grep -qx "$must" <<<"$listing" || { echo "check-package: the tarball lacks $must" >&2; exit 1; }
 done
 if grep -E '^package/(dist/(test|bench)|test|bench|scripts)/|\.map$' <<<"$listing"; then echo "check-package: the tarball ships tests, benchmarks, scripts or source maps" >&2; exit 1; fi
@@ -22,6 +22,17 @@ npm install --no-audit --no-fund --silent "$tarball"
 npx ncsde --version
 npx ncsde sde --paths 64 --steps 4 --threads 1 --solver ninomiya-victoir > sde.json
 node -e "const s = require('./sde.json'); if (s.shape.join() !== '2,64,2,2') { console.error('check-package: unexpected sde output', s.shape); process.exit(1); }"
+# The explorer is served from the installed package, offline: its page and scripts come from dist/explorer.
+node --input-type=module -e "
+import { spawn } from 'node:child_process';
+const cli = spawn(process.execPath, ['node_modules/neural-covariance-sde/dist/entry/cli.js', 'explore', '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((ok) => cli.stdout.once('data', (d) => ok(String(d).split('\\n')[0])));
+const page = await (await fetch(url)).text();
+const main = await fetch(new URL('main.js', url));
+cli.kill('SIGINT');
+if (!page.includes('data-status') || main.status !== 200) { console.error('check-package: ncsde explore did not serve the page'); process.exit(1); }
+console.log('check-package: ncsde explore serves the explorer at ' + url);
+"
 echo '{ "n": 8, "paths": 200, "samples": 200, "steps": 4, "widths": [2, 4, 6, 8] }' > small.json
 npx ncsde validate --config small.json --out report --threads 1 > /dev/null
 for f in validation.json validation.md validation.html manifest.json; do [ -s "report/$f" ] || { echo "check-package: validate did not write report/$f" >&2; exit 1; }; done

@@ -1,10 +1,11 @@
 // The one skeleton every kernel runs in (SDE solvers, the covariance chain, explicit weights): items
 // come in fixed-size blocks, block b draws from the stream (seed, purpose, b), and a kernel computes a
-// contiguous range of whole blocks. Ranges run inline or on the shared worker pool and are assembled
+// contiguous range of whole blocks. Ranges run inline or on the platform's workers (Node's worker
+// threads, a browser's Web Workers) and are assembled
 // by position, so a result is bit-identical for any thread count and item p is the same whatever the
 // total (blocks always simulate all their lanes; the last one is trimmed when written).
 import { InputError } from './errors.js';
-import { runOnPool } from './parallel.js';
+import { platform } from './platform.js';
 
 export type TypedArray = Float64Array | Uint8Array | Int32Array | Uint32Array;
 /** A kernel's output for `count` items: every field a typed array laid out (outer, count, inner). */
@@ -80,7 +81,7 @@ export async function runBlocks<J, C extends Chunk<C>>(run: BlockRun<J, C>): Pro
   if (threads === 1) return runBlocksSync(run);
   const ranges = blockRanges(total, blockSize, threads * 4);
   let done = 0;
-  const results = await runOnPool(
+  const results = await platform().runTasks(
     threads,
     ranges.map(([start, count]) => ({ module: kernel.module, name: kernel.name, args: [job, start, count] })),
     (i) => {

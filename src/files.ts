@@ -2,10 +2,12 @@
 // computing starts, every file goes to a temporary name and is renamed into place, a multi-file report
 // is built in a temporary directory and swapped in whole, and a lock file (with its owner's pid) keeps
 // two processes from writing the same scan.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from './errors.js';
+import { node } from './nodeBuiltins.js';
+
+const { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } = node.fs;
+const { hostname } = node.os;
+const { basename, dirname, join, resolve } = node.path;
 
 /** The name of the file that marks a directory as a report written by this package. */
 export const MANIFEST = 'manifest.json';

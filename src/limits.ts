@@ -1,8 +1,9 @@
 // Limits checked before anything is allocated: a memory estimate of a request against what this
 // machine has free, and thread counts capped at the core count. Both the API and the CLI call these,
 // so a request too large fails with one line naming the option instead of a RangeError deep inside.
-import { availableParallelism, freemem } from 'node:os';
+// Memory and cores come from the platform (src/platform.ts): node:os on Node, navigator in a browser.
 import { LimitError } from './errors.js';
+import { platform } from './platform.js';
 
 /** The share of free memory one request may plan to use. */
 export const MEMORY_SHARE = 0.5;
@@ -18,18 +19,18 @@ function gib(bytes: number): string {
  * `field` names what the user can lower; `elements` is the largest single array, `bytes` the total.
  */
 export function requireMemory(field: string, value: unknown, bytes: number, elements = 0, what = 'the result'): void {
-  const budget = MEMORY_SHARE * freemem();
+  const memory = platform().memory();
   if (elements > MAX_ARRAY_ELEMENTS || !Number.isFinite(bytes)) {
     throw new LimitError(field, value, `asks for ${what} of ${elements.toExponential(2)} entries, above the ${MAX_ARRAY_ELEMENTS.toExponential(2)} limit of one array; lower it`);
   }
-  if (bytes > budget) {
-    throw new LimitError(field, value, `needs about ${gib(bytes)} for ${what}, more than half of the ${gib(freemem())} free on this machine; lower it`);
+  if (memory && bytes > MEMORY_SHARE * memory.bytes) {
+    throw new LimitError(field, value, `needs about ${gib(bytes)} for ${what}, more than half of the ${gib(memory.bytes)} ${memory.what}; lower it`);
   }
 }
 
 /** Threads to use: at most the core count. `capped` says the request was lowered (the CLI prints a note). */
 export function capThreads(requested: number | undefined): { threads: number; capped: boolean; cores: number } {
-  const cores = availableParallelism();
+  const cores = platform().cores();
   const want = requested ?? cores;
   return { threads: Math.max(1, Math.min(want, cores)), capped: want > cores, cores };
 }

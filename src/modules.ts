@@ -1,8 +1,9 @@
 // A module reference: the plain-data name of a value that some module's export builds, so that a worker
 // thread can rebuild an SDE, a solver, a sampler or an architecture from JSON. One loader serves the
 // worker entry and every kernel that resolves references (TypeScript sources under tsx, or dist's ESM).
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import type * as NodeModule from 'node:module';
+import type * as NodeUrl from 'node:url';
+import { builtin } from './nodeBuiltins.js';
 
 /** `(await import(module))[name](...args)` builds the value; args are plain JSON. */
 export interface ModuleRef {
@@ -15,6 +16,14 @@ export interface ModuleRef {
 }
 
 const loaded = new Map<string, Record<string, unknown>>();
+// In a bundle (a page's Web Worker) modules have no URLs of their own: references resolve by export name
+// from the bundle's table (entry/kernels.ts, whose test keeps the names unique). Set once, by the worker.
+let bundled: Readonly<Record<string, unknown>> | null = null;
+
+/** Resolve every reference by export name from `table` (a bundled Web Worker; see serveKernels). */
+export function useBundledExports(table: Readonly<Record<string, unknown>>): void {
+  bundled = table;
+}
 
 /** Load a module by URL once per thread. */
 export async function loadModule(url: string): Promise<Record<string, unknown>> {
@@ -22,7 +31,12 @@ export async function loadModule(url: string): Promise<Record<string, unknown>> 
   if (!mod) {
     // From TypeScript sources (tests) tsx transpiles through its require hook, the only one it installs
     // in worker threads on Node 20; from dist the module is plain ESM.
-    mod = url.endsWith('.ts') ? (createRequire(import.meta.url)(fileURLToPath(url)) as Record<string, unknown>) : ((await import(url)) as Record<string, unknown>);
+    // (Node's module and url helpers come through the platform, so that this file bundles for a browser.)
+    if (url.endsWith('.ts')) {
+      const { createRequire } = builtin<typeof NodeModule>('node:module');
+      const { fileURLToPath } = builtin<typeof NodeUrl>('node:url');
+      mod = createRequire(import.meta.url)(fileURLToPath(url)) as Record<string, unknown>;
+    } else mod = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
     loaded.set(url, mod);
   }
   return mod;
@@ -30,7 +44,7 @@ export async function loadModule(url: string): Promise<Record<string, unknown>> 
 
 /** The exported function `name` of a module. */
 export async function loadExport(url: string, name: string): Promise<(...args: readonly unknown[]) => unknown> {
-  const fn = (await loadModule(url))[name];
+  const fn = bundled ? bundled[name] : (await loadModule(url))[name];
   if (typeof fn !== 'function') throw new Error(`${url} has no export ${JSON.stringify(name)}`);
   return fn as (...args: readonly unknown[]) => unknown;
 }

@@ -3,12 +3,9 @@
 // exported kernel of the package by module URL and name, so this file knows nothing about kernels.
 import { InputError } from './errors.js';
 
-/** A task for the generic worker entry: call `name` from `module` with `args`. */
-export interface WorkerTask {
-  readonly module: string;
-  readonly name: string;
-  readonly args: readonly unknown[];
-}
+import type { WorkerTask } from './webWorkers.js';
+
+export type { WorkerTask } from './webWorkers.js';
 
 interface Pool {
   readonly threads: number;

@@ -151,12 +151,19 @@ export function compareExplosions(network: NetworkSample, sde: Solution, thresho
  * r.comparisons.rho; // means, variances, KS, distances
  */
 export async function runPoint(settings: PointSettings, options: PointRunOptions = {}): Promise<PointResult> {
+  const activation = activationFromSpec(pointActivation(settings));
+  const sde = await runPointSde(settings, activation, options);
+  const network = await runPointNetworks(settings, activation, settings.n, { ...options, factorMoments: true });
+  return comparePoint(settings, sde, network, options);
+}
+
+/** The comparisons and theory rows of a point from its two sides (as runPoint ran them; the explorer
+ *  shows each side as soon as it is done and then calls this). */
+export function comparePoint(settings: PointSettings, sde: Solution, network: NetworkSample, options: PointRunOptions = {}): PointResult {
   const spec = pointActivation(settings);
   const activation = activationFromSpec(spec);
   const architecture = pointArchitecture(settings);
   const depth = Math.max(1, Math.round(settings.T * settings.n));
-  const sde = await runPointSde(settings, activation, options);
-  const network = await runPointNetworks(settings, activation, settings.n, { ...options, factorMoments: true });
   const threshold = settings.threshold * settings.x0;
   const comparisons = {} as Record<ObservableName, SampleComparison | Missing>;
   for (const name of OBSERVABLES) {

@@ -8,12 +8,12 @@ import { InputError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/files.js';
 import { asGiven, givenName, readOptions, type OptionSources, type OptionSpec } from '../../src/options.js';
 import { GENERATORS } from '../../src/random/streams.js';
-import { PATH_EXPLODED, PATH_STATUS_NAMES, type NdArray } from '../../src/results.js';
-import { meanEstimate } from '../../src/stats/moments.js';
+import { PATH_STATUS_NAMES } from '../../src/results.js';
 import { buildNetworkJob, NETWORK_METHODS, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
 import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
 import { parseArchitecture } from '../../architectures/index.js';
 import { OPTION } from '../../validation/options.js';
+import { networkSummary, sdeSummary } from '../summaries.js';
 import { checkArchiveSize, outputFormat, prepareOutput, valuesArray, writeArrays } from './arrays.js';
 import { addCommonOptions, addForceOption, addOptions, flagTexts, guardWork, jsonText, progressBar, readConfigFile, threadsFrom } from './common.js';
 
@@ -81,20 +81,6 @@ function initialMatrix(values: Record<string, unknown>, sources: OptionSources):
   // An equicorrelated matrix is PSD iff rho >= -1/(m-1).
   if (m > 1 && rho < -1 / (m - 1)) throw new InputError(givenName('rho0', sources), rho, `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when ${givenName('m', sources)} is ${m}`);
   return Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? x0 : x0 * rho)));
-}
-
-/** Mean and SE of each matrix entry at each save, over paths that did not explode; a cell without two says why. */
-function entryMeans(values: NdArray<Float64Array>, status: Uint8Array) {
-  const [saves, paths, side] = values.shape;
-  return Array.from({ length: saves }, (_, s) =>
-    Array.from({ length: side }, (_, i) =>
-      Array.from({ length: side }, (_, j) => {
-        const xs: number[] = [];
-        for (let p = 0; p < paths; p++) if (status[p] !== PATH_EXPLODED) xs.push(values.get(s, p, i, j));
-        return xs.length >= 2 ? meanEstimate(xs) : { missing: `${xs.length} path${xs.length === 1 ? '' : 's'} not exploded` };
-      }),
-    ),
-  );
 }
 
 /** The JSON summary to stdout or --out; with --out .npy/.npz the arrays (and the summary only with --json). */
@@ -165,15 +151,7 @@ export function sdeCommand(program: Command): void {
     }
     bar.stop();
     emit(cmd, {
-      schema: 'ncsde.sde/2',
-      architecture: architecture.label,
-      sde: options.sde.description,
-      settings: sol.settings,
-      shape: sol.values.shape,
-      ts: sol.ts,
-      counts: sol.counts,
-      statusNames: PATH_STATUS_NAMES,
-      mean: entryMeans(sol.values, sol.status),
+      ...sdeSummary(sol, { architecture: architecture.label, sde: options.sde.description }),
       ...(extrapolated ? { extrapolated } : {}),
       ...(v.values ? { values: sol.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs } : {}),
     }, () => ({
@@ -232,14 +210,7 @@ export function networkCommand(program: Command): void {
     const sample = await sampleNetworks({ ...options, threads, onProgress: bar.update });
     bar.stop();
     emit(cmd, {
-      schema: 'ncsde.network/2',
-      architecture: sample.architecture,
-      settings: sample.settings,
-      shape: sample.values.shape,
-      layers: sample.layers,
-      ts: sample.ts,
-      counts: sample.counts,
-      mean: entryMeans(sample.values, sample.status),
+      ...networkSummary(sample),
       ...(v.values ? { values: sample.values.data, logits: sample.logits.data, status: sample.status, explosionLayer: sample.explosionLayer } : {}),
     }, () => ({
       values: valuesArray(sample.values),

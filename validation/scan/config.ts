@@ -1,7 +1,7 @@
 // A scan's config: resolved from its JSON ({ kind, base, grid, seed }) and the CLI's flag overrides, every
 // value checked by the option it sets, and hashed (with the package version) so that shards of one scan,
 // and only they, share the hash.
-import { createHash } from 'node:crypto';
+import { node } from '../../src/nodeBuiltins.js';
 import { InputError } from '../../src/errors.js';
 import { parseOptionValue, readOptions } from '../../src/options.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
@@ -9,6 +9,8 @@ import { OPTION } from '../options.js';
 import { ARCHITECTURE_AXIS_KEYS, AXES, AXIS_KEYS, expandGrid } from './grid.js';
 import { SCAN_KIND_NAMES, scanKind } from './kinds.js';
 import type { Grid, ScanConfig } from './types.js';
+// Node modules through the platform, so that the ./validation entry bundles for a browser.
+const { createHash } = node.crypto;
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;

@@ -1,10 +1,12 @@
 // A finished scan's files: scan.csv (one column per key in order of first appearance, notes last),
 // scan.json, and what a renderer adds; and reading scan.json back.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { node } from '../../src/nodeBuiltins.js';
 import { InputError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/files.js';
 import { SCAN_SCHEMA, type ScanRenderer, type ScanResult } from './types.js';
+// Node modules through the platform, so that the ./validation entry bundles for a browser.
+const { existsSync, readFileSync } = node.fs;
+const { join } = node.path;
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -1,9 +1,11 @@
 // Progress files: a JSONL header line, then one line per finished point. A kill leaves at most a torn
 // last line, which reading reports (its byte offset) so that a resume cuts it off before appending.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { node } from '../../src/nodeBuiltins.js';
 import { InputError } from '../../src/errors.js';
 import { SCAN_SCHEMA, type JsonlHeader, type ScanRow } from './types.js';
+// Node modules through the platform, so that the ./validation entry bundles for a browser.
+const { existsSync, readFileSync, readdirSync } = node.fs;
+const { join } = node.path;
 
 /**
  * Read a progress file: the header and every complete row. A last line cut short by a kill is reported

@@ -1,7 +1,6 @@
 // Running a scan (or one shard): each point's row from its kind (validation/scan/kinds.ts), appended to
 // the progress file as it finishes, resumed after a kill, under a lock that keeps out a second writer.
-import { closeSync, existsSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { node } from '../../src/nodeBuiltins.js';
 import { OutputError } from '../../src/errors.js';
 import { acquireLock, prepareOutputDir, writeFileAtomic } from '../../src/files.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
@@ -14,6 +13,9 @@ import { isMissing, type Missing } from '../point.js';
 import { readProgress } from './progress.js';
 import { shardStem, type Shard } from './shards.js';
 import { SCAN_SCHEMA, type JsonlHeader, type ScanCell, type ScanConfig, type ScanKind, type ScanPoint, type ScanRenderer, type ScanResult, type ScanRow } from './types.js';
+// Node modules through the platform, so that the ./validation entry bundles for a browser.
+const { closeSync, existsSync, ftruncateSync, openSync, writeSync } = node.fs;
+const { join } = node.path;
 
 export function sortRows(rows: Map<number, ScanRow>, indices: readonly number[]): ScanRow[] {
   return [...indices].sort((a, b) => a - b).map((i) => rows.get(i)!);

@@ -1,0 +1,47 @@
+// The explorer's state in Node: URL round trips under the CLI's flag names, the package's one-line
+// errors naming the key, and the promise of "copy as CLI command": the two commands it writes print
+// exactly the page's `sde` and `network` results (computed here by the page's own stage code).
+import { describe, expect, it } from 'vitest';
+import { computeStages, type StageMessage } from '../explorer/compute.js';
+import { cliCommands, DEFAULTS, queryFromTexts, readState, textsFromQuery, typescriptSnippet, STATE_KEYS } from '../explorer/state.js';
+import { ncsde } from './helpers/cli.js';
+
+describe('explorer state', () => {
+  it('defaults are the package option defaults and write an empty query; changed keys round-trip in a fixed order', () => {
+    expect(queryFromTexts(DEFAULTS)).toBe('');
+    expect(readState(DEFAULTS).settings).toMatchObject({ activation: 'relu:0,-1', rho0: 0.5, x0: 1, T: 1, n: 128, solver: 'ninomiya-victoir', seed: 1 });
+    const texts = { ...DEFAULTS, seed: '7', activation: 'tanh:1.5', rho0: '-0.25' };
+    const query = queryFromTexts(texts);
+    expect(query).toBe('?activation=tanh%3A1.5&rho0=-0.25&seed=7');
+    expect(textsFromQuery(query)).toEqual(texts);
+    expect(textsFromQuery('?unknown=1&n=64')).toEqual({ ...DEFAULTS, n: '64' });
+    expect(STATE_KEYS).toEqual(['architecture', 'activation', 'rho0', 'x0', 'T', 'n', 'paths', 'samples', 'steps', 'solver', 'seed']);
+  });
+
+  it('a bad value gets the package error naming the query key', () => {
+    expect(() => readState({ ...DEFAULTS, rho0: '2' })).toThrow(/^rho0 must be .*\(got "?2"?\)$/);
+    expect(() => readState({ ...DEFAULTS, n: 'wide' })).toThrow(/^n must be /);
+    expect(() => readState({ ...DEFAULTS, activation: 'relu' })).toThrow(/^activation must be a shaped activation/);
+    expect(() => readState({ ...DEFAULTS, architecture: 'cnn' })).toThrow(/^architecture must be one of mlp \(got "cnn"\)$/);
+  });
+
+  it('the copied CLI commands print the page results exactly, and the TypeScript names the same settings', async () => {
+    const texts = { ...DEFAULTS, activation: 'swish:1', n: '24', T: '0.5', paths: '600', samples: '300', steps: '12', seed: '5' };
+    const messages: StageMessage[] = [];
+    await computeStages(texts, { threads: 1, post: (m) => void messages.push(m) });
+    expect(messages.map((m) => m.stage)).toEqual(['sde', 'network', 'point', 'cumulants']);
+    const { settings } = readState(texts);
+    const [sdeCmd, networkCmd] = cliCommands(settings);
+    const run = (cmd: string) => {
+      const r = ncsde(cmd.split(' ').slice(1));
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const page = JSON.parse(JSON.stringify({ sde: (messages[0] as { sde: unknown }).sde, network: (messages[1] as { network: unknown }).network }));
+    expect(run(sdeCmd)).toEqual(page.sde);
+    expect(run(networkCmd)).toEqual(page.network);
+    const ts = typescriptSnippet(settings);
+    expect(ts).toContain('"activation": "swish:1"'.replace('"activation"', 'activation'));
+    expect(ts).toContain('runPoint(settings, { pathSaves: 16 })');
+  });
+});
