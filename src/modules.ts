@@ -20,8 +20,8 @@ const loaded = new Map<string, Record<string, unknown>>();
 // from the bundle's table (entry/kernels.ts, whose test keeps the names unique). Set once, by the worker.
 let bundled: Readonly<Record<string, unknown>> | null = null;
 
-/** Resolve every reference by export name from `table` (a bundled Web Worker; see serveKernels). */
-export function useBundledExports(table: Readonly<Record<string, unknown>>): void {
+/** Resolve every reference by export name from `table` (a bundled Web Worker; see serveKernels); null: by URL again. */
+export function useBundledExports(table: Readonly<Record<string, unknown>> | null): void {
   bundled = table;
 }
 

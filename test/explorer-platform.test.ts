@@ -5,10 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BLOCK_KERNELS } from '../entry/kernels.js';
 import { constantSteps, covarianceSde, ninomiyaVictoir, sampleNetworks, sampleNetworksSync, shapedRelu, solve, solveSync } from '../entry/index.js';
+import { useBundledExports } from '../src/modules.js';
 import { browserPlatform, nodePlatform, setPlatform, type Platform, type WorkerTask } from '../src/platform.js';
 
-/** A stand-in Web Worker: runs the named kernel after a pseudo-random delay, so replies overtake each other. */
+/** A stand-in Web Worker: runs the named kernel after a pseudo-random delay, so replies overtake each other.
+ *  Like a bundled page's worker (serveKernels(BLOCK_KERNELS)) it resolves references from the table. */
 function fakeWorker(log: string[]) {
+  useBundledExports(BLOCK_KERNELS);
   let delay = 7;
   const worker = {
     onmessage: null as ((e: { data: unknown }) => void) | null,
@@ -17,12 +20,14 @@ function fakeWorker(log: string[]) {
       delay = (delay * 5 + 3) % 11;
       setTimeout(() => {
         log.push(task.name);
-        try {
-          const fn = BLOCK_KERNELS[task.name as keyof typeof BLOCK_KERNELS] as (...args: readonly unknown[]) => unknown;
-          worker.onmessage?.({ data: { ok: true, result: fn(...task.args) } });
-        } catch (e) {
-          worker.onmessage?.({ data: { ok: false, error: (e as Error).message } });
-        }
+        // Kernels that resolve references are async, as serveKernels awaits them.
+        const fn = BLOCK_KERNELS[task.name as keyof typeof BLOCK_KERNELS] as (...args: readonly unknown[]) => unknown;
+        Promise.resolve()
+          .then(() => fn(...task.args))
+          .then(
+            (result) => worker.onmessage?.({ data: { ok: true, result } }),
+            (e) => worker.onmessage?.({ data: { ok: false, error: (e as Error).message } }),
+          );
       }, delay);
     },
     terminate() {},
@@ -36,7 +41,10 @@ const v0 = [
   [0.3, 1],
 ];
 
-afterEach(() => setPlatform(nodePlatform()));
+afterEach(() => {
+  setPlatform(nodePlatform());
+  useBundledExports(null);
+});
 
 describe('browserPlatform (stand-in Web Workers)', () => {
   it('solve and sampleNetworks on 3 workers equal one thread to the bit', async () => {
@@ -45,13 +53,13 @@ describe('browserPlatform (stand-in Web Workers)', () => {
     const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), t1: 1, v0, stepping: constantSteps(8), paths: 1000, seed: 4 };
     const threaded = await solve({ ...options, threads: 3 });
     const single = solveSync(options);
-    expect(log.filter((n) => n === 'integrateRange').length).toBeGreaterThan(3);
+    expect(log.filter((n) => n === 'integrateRangeByRef').length).toBeGreaterThan(3);
     expect(Buffer.from(threaded.values.data.buffer).equals(Buffer.from(single.values.data.buffer))).toBe(true);
     expect(threaded.status).toEqual(single.status);
     const net = { activation: relu, n: 16, ratio: 1, v0, samples: 300, seed: 4 };
     const a = await sampleNetworks({ ...net, threads: 3 });
     const b = sampleNetworksSync(net);
-    expect(log).toContain('sampleRange');
+    expect(log).toContain('sampleRangeByRef');
     expect(Buffer.from(a.values.data.buffer).equals(Buffer.from(b.values.data.buffer))).toBe(true);
   });
 

@@ -3,7 +3,7 @@
 // exactly the page's `sde` and `network` results (computed here by the page's own stage code).
 import { describe, expect, it } from 'vitest';
 import { computeStages, type StageMessage } from '../explorer/compute.js';
-import { cliCommands, DEFAULTS, queryFromTexts, readState, textsFromQuery, typescriptSnippet, STATE_KEYS } from '../explorer/state.js';
+import { ARCHITECTURE_GRAMMAR, cliCommands, DEFAULTS, queryFromTexts, readState, textsFromQuery, typescriptSnippet, STATE_KEYS } from '../explorer/state.js';
 import { ncsde } from './helpers/cli.js';
 
 describe('explorer state', () => {
@@ -22,7 +22,9 @@ describe('explorer state', () => {
     expect(() => readState({ ...DEFAULTS, rho0: '2' })).toThrow(/^rho0 must be .*\(got "?2"?\)$/);
     expect(() => readState({ ...DEFAULTS, n: 'wide' })).toThrow(/^n must be /);
     expect(() => readState({ ...DEFAULTS, activation: 'relu' })).toThrow(/^activation must be a shaped activation/);
-    expect(() => readState({ ...DEFAULTS, architecture: 'cnn' })).toThrow(/^architecture must be one of mlp \(got "cnn"\)$/);
+    // The package's own grammar (the architecture table), as `--architecture` reports it.
+    const grammar = ARCHITECTURE_GRAMMAR.replace(/[|<>()[\]]/g, (c) => `\\${c}`);
+    expect(() => readState({ ...DEFAULTS, architecture: 'cnn' })).toThrow(new RegExp(`^architecture must be ${grammar} \\(got "cnn"\\)$`));
   });
 
   it('the copied CLI commands print the page results exactly, and the TypeScript names the same settings', async () => {
