@@ -1,4 +1,4 @@
-// The shaped ResNet's limit (docs/maths.md, section 12): the MLP's SDE with the drift on clock gamma^2
+// The shaped ResNet's limit (docs/maths.md, section 13): the MLP's SDE with the drift on clock gamma^2
 // and the noise on clock s^2 = gamma^2 (2 - gamma^2). Its exact references against independent
 // time-changed MLP references; both solvers against them; finite networks against the SDE over a width
 // ladder with a fitted rate. Each comparison also rejects the MLP's clocks (power).

@@ -1,4 +1,4 @@
-// Per-layer moments of the shaped residual network (docs/maths.md, section 12). First the exact
+// Per-layer moments of the shaped residual network (docs/maths.md, section 13). First the exact
 // conditional moments given the stream z, against simulated layers (chain and explicit weights); then
 // their averages over streams with Gram exactly V, against the limit's gamma^2 b(V) and s^2 Sigma(V), at
 // n = 256, 1024, 4096, with the deviation's trend in n fitted and a wrong clock rejected.
@@ -210,7 +210,7 @@ describe('per-layer moments against the limit: n E[dV | V] -> gamma^2 b(V), n E[
   const widths = [256, 512, 1024, 2048, 4096];
   const g2 = GAMMA * GAMMA;
   const s2 = noiseClock(GAMMA);
-  // The deviation's orders in n (section 12): ReLU-like drift (c - 1) b + O(1/n) with c - 1 =
+  // The deviation's orders in n (section 13): ReLU-like drift (c - 1) b + O(1/n) with c - 1 =
   // -(c_+ + c_-)/sqrt(n) + O(1/n); the smooth drift and every second moment O(1/n) and O(1/n^2) (terms odd
   // in z vanish). In u = 256/n, fitted with the limit c_0 free: 5 widths, 3 coefficients, 2 dof. Each
   // width draws its own stream, so the levels' errors are independent.
@@ -234,7 +234,7 @@ describe('per-layer moments against the limit: n E[dV | V] -> gamma^2 b(V), n E[
         const means = levels.map((s) => s.mean[p]);
         const ses = levels.map((s) => s.se[p]);
         if (family === 'relu' && a === bb) {
-          // b^aa = 0 and n E[K^aa - V^aa | V] = 0 exactly for ReLU-like (section 12): rounding only.
+          // b^aa = 0 and n E[K^aa - V^aa | V] = 0 exactly for ReLU-like (section 13): rounding only.
           for (const x of means) expect(Math.abs(x)).toBeLessThan(1e-9);
           continue;
         }

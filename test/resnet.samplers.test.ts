@@ -1,4 +1,4 @@
-// The resnet's two finite samplers (docs/maths.md, section 12): the stream chain and explicit weights
+// The resnet's two finite samplers (docs/maths.md, section 13): the stream chain and explicit weights
 // agree in law, one layer from a fixed stream and whole networks, with and without input derivatives;
 // each comparison is shown to reject a wrong law (the MLP's gamma = 1) at the same sample sizes.
 import { describe, expect, it } from 'vitest';

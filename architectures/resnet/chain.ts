@@ -1,4 +1,4 @@
-// The residual network's exact-in-law sampler (docs/maths.md, section 12): given the stream z_l, the
+// The residual network's exact-in-law sampler (docs/maths.md, section 13): given the stream z_l, the
 // rows of the branch sqrt(c/n) W_l phi(z_l) are i.i.d. N(0, K_l), K_l = (c/n) phi(z_l)^T phi(z_l), so
 // the state is the n x m stream and each layer costs O(n m^2) work and n m normals; no n x n matrix.
 import type { FiniteActivation } from '../../src/activations/index.js';

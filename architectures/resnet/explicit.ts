@@ -1,4 +1,4 @@
-// The residual network with every weight drawn (docs/maths.md, section 12): z_{l+1} = lambda z_l +
+// The residual network with every weight drawn (docs/maths.md, section 13): z_{l+1} = lambda z_l +
 // gamma sqrt(c/n) W_l phi(z_l), W_l drawn row by row and never stored. O(n^2 m) work and n^2 normals per
 // layer: the ground truth that the stream chain reproduces in law, for small n.
 import type { FiniteActivation } from '../../src/activations/index.js';

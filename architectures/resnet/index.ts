@@ -1,5 +1,5 @@
 // The shaped residual network z_{l+1} = lambda z_l + gamma sqrt(c/n) W_l phi(z_l) as an architecture
-// value (docs/maths.md, section 12). Its limit is the MLP's covariance SDE with the drift on clock gamma^2
+// value (docs/maths.md, section 13). Its limit is the MLP's covariance SDE with the drift on clock gamma^2
 // and the noise on clock s^2 = gamma^2 (2 - gamma^2), so its SDEs and exact references are the MLP's on
 // those clocks; its samplers keep the n x m residual stream.
 import { DECIMAL, type ActivationSpec } from '../../src/activations/index.js';

@@ -1,4 +1,4 @@
-// The residual layer's exact conditional moments given the stream z (docs/maths.md, section 12): with
+// The residual layer's exact conditional moments given the stream z (docs/maths.md, section 13): with
 // K = K(z) the branch covariance, E[dV | z] = gamma^2 (K - V) and n Cov[dV^ab, dV^ce | z] =
 // lambda^2 gamma^2 (V^ac K^be + V^ae K^bc + V^bc K^ae + V^be K^ac) + gamma^4 (K^ac K^be + K^ae K^bc),
 // and their limits gamma^2 b(V), s^2 Sigma(V). The per-layer moment tests average these over z.

@@ -1,4 +1,4 @@
-// The resnet's samplers as one table of values (docs/maths.md, section 12): the stream chain (the
+// The resnet's samplers as one table of values (docs/maths.md, section 13): the stream chain (the
 // default, exact in law at O(n m^2) per layer) and explicit weights (O(n^2 m), the check). A worker
 // rebuilds a factory from its ref, which carries the method and gamma.
 import { siblingModule } from '../../src/blocks.js';

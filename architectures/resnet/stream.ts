@@ -1,5 +1,5 @@
 // The residual stream's kernels, shared by both resnet samplers and the per-layer moment tests
-// (docs/maths.md, section 12): the input stream with Gram exactly V0, the branch covariance K, the
+// (docs/maths.md, section 13): the input stream with Gram exactly V0, the branch covariance K, the
 // residual update and the stream's Gram matrix V = z^T z / n. Pure functions on caller-owned buffers.
 import type { FiniteActivation } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
