@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shapedRelu, shapedSmooth, unshaped, type Activation } from '../src/activations/index.js';
-import { symmetricEigen } from '../src/linalg.js';
+import { choleskyPsd, symmetricEigen } from '../src/linalg.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { ksTwoSample, meanEstimate, varianceEstimate, zScore } from '../src/stats/index.js';
 import {
@@ -11,6 +11,7 @@ import {
   eulerMaruyama,
   explosionDetection,
   explosionProbability,
+  LaneBook,
   ninomiyaVictoir,
   saveAt,
   solve,
@@ -285,6 +286,62 @@ describe('fused m = 2 steps equal the composed forms bit for bit', () => {
       expect(Array.from(fused.explosionTime)).toEqual(Array.from(composed.explosionTime));
     });
   }
+});
+
+describe('Euler-Maruyama after a repair: the next noise is factored from the projected V', () => {
+  // A repaired state is singular and can be too ill-conditioned for the strict factorisation (its last
+  // pivot rounds below -1e-12 of the diagonal). 0.2.0 then kept the previous step's Cholesky factor, so
+  // the next step's noise L S L^T belonged to another V (this changed tanh, m = 3, seed 11 at one path
+  // of 2000). The noise of V = L L^T must vanish along V's null vector u: u^T L S L^T u = |L^T u|_S^2.
+  // P: the projected state of that path (tanh a = 1, m = 3, 50 steps, seed 11, path 1926, t = 0.9).
+  const P = [0.7846630422907911, 0.5186768346754026, 0.9001161246774726, 0.5186768346754026, 0.3428553183272546, 0.5950621382111688, 0.9001161246774726, 0.5950621382111688, 1.0480843014676602];
+  const m = 3;
+  const at = (a: number, b: number) => (a >= b ? (a * (a + 1)) / 2 + b : (b * (b + 1)) / 2 + a);
+  const unpack = (x: Float64Array) => Float64Array.from({ length: m * m }, (_, i) => x[at(Math.floor(i / m), i % m)]);
+  const nullVector = (full: Float64Array) => {
+    const values = new Float64Array(m);
+    const vectors = new Float64Array(m * m);
+    symmetricEigen(full, m, values, vectors, new Float64Array(m * m));
+    const k = values.indexOf(Math.min(...values));
+    return { value: values[k], u: Array.from({ length: m }, (_, i) => vectors[i * m + k]) };
+  };
+  const quadratic = (x: Float64Array, u: number[]) => {
+    let q = 0;
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) q += u[a] * x[at(a, b)] * u[b];
+    return q;
+  };
+  const v0 = Float64Array.from([1, 0.3, 0.5, 0.3, 1, 0.3, 0.5, 0.3, 1]);
+  const g = Float64Array.from([0.7, -1.1, 0.4, 1.3, -0.2, 0.9]);
+  const h = 0.02;
+
+  it('settle projects, the strict factor fails, and diffusion uses the projected state\'s factor', () => {
+    const term = covarianceTerm({ drift: mlpLimit(shapedSmooth('tanh', { a: 1 })), v0, m, lanes: 1, threshold: 1e4, fused: false });
+    const x = new Float64Array(term.dimension);
+    term.initialise(x);
+    const previous = Float64Array.from(x);
+    // One step outside the cone: P pushed 1e-6 along its null vector.
+    const { u: u0 } = nullVector(Float64Array.from(P));
+    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x[at(a, b)] = P[a * m + b] - 1e-6 * u0[a] * u0[b];
+    const book = new LaneBook(1);
+    term.settle(x, previous, 0.92, book);
+    expect(book.repairs[0]).toBe(1);
+    // The case at stake: the repaired V fails the strict factorisation, so settle cannot refresh the cache.
+    expect(choleskyPsd(unpack(x), m, new Float64Array(m * m))).toBeGreaterThanOrEqual(0);
+    const { value, u } = nullVector(unpack(x));
+    expect(Math.abs(value)).toBeLessThan(1e-14);
+    const out = new Float64Array(term.dimension);
+    term.diffusion(x, g, h, out, book);
+    // |L^T u|^2 = u^T L L^T u is V's null eigenvalue up to the clamped factor's rounding (~1e-15 of a unit
+    // diagonal), times |S| ~ sqrt(2 h) |g| < 1: 1e-12 leaves three orders of margin.
+    expect(Math.abs(quadratic(out, u))).toBeLessThan(1e-12);
+    // Power: the stale factor (the previous state's, 0.2.0's behaviour) gives u^T L S L^T u of order sqrt(h).
+    const stale = covarianceTerm({ drift: mlpLimit(shapedSmooth('tanh', { a: 1 })), v0, m, lanes: 1, threshold: 1e4, fused: false });
+    const y = new Float64Array(stale.dimension);
+    stale.initialise(y);
+    const staleOut = new Float64Array(stale.dimension);
+    stale.diffusion(y, g, h, staleOut, new LaneBook(1));
+    expect(Math.abs(quadratic(staleOut, u))).toBeGreaterThan(1e-3);
+  });
 });
 
 describe('the scalar terms\' one-pass noise equals the lane-by-lane flows bit for bit', () => {
