@@ -3,7 +3,7 @@
 // of ~7 us, paid once per block of paths); the step is inlined here because seedrandom's
 // closure-based int32() costs a call per draw.
 import seedrandom from 'seedrandom';
-import { finishRejections, rejectedIndex, rejectedWord, K as ZIGGURAT_K, PASS, W as ZIGGURAT_W, type WordSource } from './ziggurat.js';
+import { finishRejections, K as ZIGGURAT_K, PASS, rejectionScratch, W as ZIGGURAT_W, type Rejections, type WordSource } from './ziggurat.js';
 
 // Module-local copies of the tables: TurboFan embeds a module's own constant arrays in the loop, which
 // measured about 20% faster than reading them through the import binding.
@@ -27,6 +27,8 @@ export class Xor4096 implements WordSource {
   w: number;
   /** The ziggurat's auxiliary stream (xoshiro128++ keyed by this stream's key) and pending rejections. */
   private readonly aux: WordSource;
+  /** This stream's rejection scratch, made on its first fill. */
+  private rejected: Rejections | null = null;
 
   constructor(state: Xor4096State, aux: WordSource) {
     this.x = Int32Array.from(state.X);
@@ -78,8 +80,9 @@ export class Xor4096 implements WordSource {
     const X = this.x;
     let i = this.i;
     let w = this.w;
-    const rIndex = rejectedIndex;
-    const rWord = rejectedWord;
+    const rejected = (this.rejected ??= rejectionScratch());
+    const rIndex = rejected.index;
+    const rWord = rejected.word;
     let missed = 0;
     for (let p = from; p < end; p++) {
       w = (w + 0x61c88647) | 0;
@@ -103,7 +106,7 @@ export class Xor4096 implements WordSource {
     }
     this.i = i;
     this.w = w;
-    if (missed > 0) finishRejections(out, missed, this.aux);
+    if (missed > 0) finishRejections(out, missed, this.aux, rejected);
   }
 
   /** The auxiliary stream of the ziggurat's rejections. */

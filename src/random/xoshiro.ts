@@ -1,7 +1,7 @@
 // xoshiro128++ (Blackman & Vigna 2018): four 32-bit words of state, a handful of shifts and xors per
 // output, period 2^128 - 1, and every output bit of good quality (unlike xoshiro128+, whose low bits
 // are weak: the ziggurat uses the low 8 bits for its layer). The default uniform source.
-import { finishRejections, rejectedIndex, rejectedWord, K as ZIGGURAT_K, PASS, W as ZIGGURAT_W, type WordSource } from './ziggurat.js';
+import { finishRejections, K as ZIGGURAT_K, PASS, rejectionScratch, W as ZIGGURAT_W, type Rejections, type WordSource } from './ziggurat.js';
 
 // Module-local copies of the tables: TurboFan embeds a module's own constant arrays in the loop, which
 // measured about 20% faster than reading them through the import binding.
@@ -28,6 +28,8 @@ export class Xoshiro128pp implements WordSource {
   s3: number;
   /** The ziggurat's auxiliary stream, made on first need. */
   private aux: Xoshiro128pp | null = null;
+  /** This stream's rejection scratch, made on its first fill. */
+  private rejected: Rejections | null = null;
 
   /** A stream from an explicit state (not all zero); `fromKey` is the usual way in. */
   private readonly seed0: number;
@@ -127,8 +129,9 @@ export class Xoshiro128pp implements WordSource {
     let s1 = this.s1;
     let s2 = this.s2;
     let s3 = this.s3;
-    const rIndex = rejectedIndex;
-    const rWord = rejectedWord;
+    const rejected = (this.rejected ??= rejectionScratch());
+    const rIndex = rejected.index;
+    const rWord = rejected.word;
     let missed = 0;
     let p = from;
     for (; p + 1 < end; p += 2) {
@@ -176,6 +179,6 @@ export class Xoshiro128pp implements WordSource {
         rWord[missed++] = r;
       }
     }
-    if (missed > 0) finishRejections(out, missed, this.auxiliary());
+    if (missed > 0) finishRejections(out, missed, this.auxiliary(), rejected);
   }
 }

@@ -74,15 +74,19 @@ export function slowNormal(rng: WordSource, u: number): number {
 /** Normals filled per pass of the fast loop: the most words one pass can leave for the slow path. */
 export const PASS = 1024;
 
-/**
- * Positions and words that missed their rectangle in one pass of a fill. One scratch pair serves every
- * stream: a pass writes it and `finishRejections` consumes it before the fill returns, so nothing
- * carries over between calls.
- */
-export const rejectedIndex = new Int32Array(PASS);
-export const rejectedWord = new Int32Array(PASS);
+/** Positions and words that missed their rectangle in one pass of a fill: each generator owns one
+ *  (made on its first fill), so no two streams share scratch. */
+export interface Rejections {
+  readonly index: Int32Array;
+  readonly word: Int32Array;
+}
+
+export function rejectionScratch(): Rejections {
+  return { index: new Int32Array(PASS), word: new Int32Array(PASS) };
+}
 
 /** Replace the first `count` rejected positions of `out` by the slow path's normals, drawing from `aux`. */
-export function finishRejections(out: Float64Array, count: number, aux: WordSource): void {
-  for (let i = 0; i < count; i++) out[rejectedIndex[i]] = slowNormal(aux, rejectedWord[i]);
+export function finishRejections(out: Float64Array, count: number, aux: WordSource, rejected: Rejections): void {
+  const { index, word } = rejected;
+  for (let i = 0; i < count; i++) out[index[i]] = slowNormal(aux, word[i]);
 }

@@ -1,0 +1,4 @@
+// The package's WebAssembly kernels (built by scripts/build-wasm.mjs into src/kernels/bytes.ts). Each is a
+// byte-identical twin of a TypeScript reference kernel; the loader is src/kernels/.
+export { setTables, fillNormals, fillWords } from './normals';
+export { pairLayer } from './chain';
