@@ -2,3 +2,6 @@
 // byte-identical twin of a TypeScript reference kernel; the loader is src/kernels/.
 export { setTables, fillNormals, fillWords } from './normals';
 export { pairLayer } from './chain';
+export { mathMap } from './math';
+export { eulerRelu2, eulerRelu2x, splitRelu2, splitRelu2x } from './sde';
+export { mathMap2 } from './simd';

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shapedRelu, unshaped } from '../src/activations/index.js';
 import { kernelsInUse, openWasmKernels, WasmNormals, wasmNormalsBytes } from '../src/kernels/index.js';
+import { acos, exp } from '../src/math/index.js';
 import { openStream } from '../src/random/streams.js';
 import { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { sampleNetworksSync, type NetworkOptions } from '../networks/index.js';
@@ -133,5 +134,48 @@ describe('covariance chain: wasm and js give the same bytes', () => {
         if (name.includes('exploding')) expect(js.counts.exploded).toBeGreaterThan(0);
       });
     }
+  }
+});
+
+describe('exp and acos in WebAssembly (scalar and f64x2) are src/math, bit for bit', () => {
+  // Arguments on every branch boundary of the fdlibm algorithms (by high word), specials, and random ones.
+  const edges = (): number[] => {
+    const words = [0x3fd62e42, 0x3ff0a2b2, 0x3e300000, 0x40862e42, 0x3fe00000, 0x3c600000, 0x3ff00000, 0x7ff00000];
+    const out = [0, -0, 1, -1, 0.5, -0.5, NaN, Infinity, -Infinity, 709.782712893384, 709.79, -745.1332191019411, -745.2, -708.5, -740, 1e-300, 5e-324, 2 ** -28, 2 ** -57, 1 - 2 ** -53, -1 + 2 ** -53];
+    const f = new Float64Array(1);
+    const w = new Int32Array(f.buffer);
+    for (const hi of words) {
+      for (const d of [-1, 0, 1]) {
+        for (const lo of [0, 1, 0x7fffffff, -1]) {
+          w[1] = hi + d;
+          w[0] = lo;
+          out.push(f[0], -f[0]);
+        }
+      }
+    }
+    return out;
+  };
+  for (const [which, name, reference] of [
+    [0, 'exp', exp],
+    [1, 'acos', acos],
+  ] as const) {
+    it(`${name}: edges, and 2^16 random arguments in each of three ranges`, () => {
+      const random = openStream(3, 'wasm-math', which) as Xoshiro128pp;
+      const args = edges();
+      const scales = which === 0 ? [0.3, 20, 1500] : [1, 1, 1];
+      for (const s of scales) for (let i = 0; i < 1 << 16; i++) args.push(which === 0 ? (random.nextUniform() - 0.5) * s : random.nextUniform() * 2 - 1);
+      if (args.length % 2) args.push(0.25);
+      const kernels = openWasmKernels(args.length * 16 + 64)!;
+      const input = kernels.alloc(args.length * 8);
+      const output = kernels.alloc(args.length * 8);
+      kernels.f64(input, args.length).set(args);
+      const expected = Float64Array.from(args, (x) => reference(x));
+      for (const map of ['mathMap', 'mathMap2'] as const) {
+        kernels.exports[map](which, input, output, args.length);
+        const got = kernels.f64(output, args.length);
+        const bad = args.filter((_, i) => !Object.is(got[i], expected[i]));
+        expect(bad, `${map} ${name}`).toEqual([]);
+      }
+    });
   }
 });
