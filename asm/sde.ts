@@ -1,0 +1,323 @@
+// The fused m = 2 steps of the covariance SDE for a ReLU-like activation (sde/solvers/*.m2.ts): one pass
+// over a block of lanes, the same operations in the same order as the TypeScript reference, with exp and
+// acos from the shared deterministic algorithms (math.ts), so the same bits. State, Cholesky cache and
+// normals are structure of arrays (entry e of lane j at e * lanes + j); `alive` is one byte per lane.
+// Lanes that need the reference's rare code (a settle, an explosion) are listed for the caller.
+import { acos, exp } from './math';
+import { acos2, exp2 } from './simd';
+
+const PI: f64 = 3.141592653589793;
+
+/** The ReLU pair flow r' = kappa (J(r) - r) over tau (src/activations/reluLike.ts, reluPairFlow). */
+// @ts-ignore: decorator
+@inline function reluPairFlow(kappa: f64, r: f64, tau: f64): f64 {
+  const ceiled = Math.ceil(tau * kappa);
+  // Math.max(1, ceil(tau kappa)), NaN included.
+  const pieces = ceiled != ceiled ? ceiled : ceiled < 1 ? 1 : ceiled;
+  const dt = tau / pieces;
+  for (let k: f64 = 0; k < pieces; k++) {
+    const c = r > 1 ? 1 : r < -1 ? -1 : r;
+    const theta = acos(c);
+    const j = (sqrt<f64>(1 - c * c) + (PI - theta) * c) / PI;
+    const nu = kappa * (j - c);
+    const slope = kappa * ((PI - theta) / PI - 1);
+    r = c + dt * nu + 0.5 * dt * dt * slope * nu;
+  }
+  return r > 1 ? 1 : r < -1 ? -1 : r;
+}
+
+/**
+ * Euler-Maruyama for lanes [0, B), drift k (sqrt(1 - rho^2) - rho acos rho) sqrt(V^aa V^bb) off the
+ * diagonal and beta (V^aa)^2 on it. Lanes whose new state needs the settle policy (not finite, above the
+ * threshold, outside the cone) are listed in `troubled` with their old state in `before`; returns how many.
+ */
+export function eulerRelu2(
+  x: usize, chol: usize, g: usize, alive: usize, B: i32,
+  h: f64, root: f64, root2: f64, beta: f64, kOff: f64, threshold: f64,
+  troubled: usize, before: usize,
+): i32 {
+  const row = <usize>B << 3;
+  let count: i32 = 0;
+  for (let j: i32 = 0; j < B; j++) {
+    if (load<u8>(alive + <usize>j) == 0) continue;
+    const p = x + (<usize>j << 3);
+    const q = chol + (<usize>j << 3);
+    const n = g + (<usize>j << 3);
+    const a = load<f64>(p);
+    const c = load<f64>(p + row);
+    const b = load<f64>(p + 2 * row);
+    const scale = sqrt<f64>(a * b);
+    let rho = scale > 0 ? c / scale : 0;
+    rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
+    const d1 = kOff * (sqrt<f64>(1 - rho * rho) - rho * acos(rho)) * scale;
+    const s00 = root2 * load<f64>(n);
+    const s10 = root * load<f64>(n + row);
+    const s11 = root2 * load<f64>(n + 2 * row);
+    const l00 = load<f64>(q);
+    const l10 = load<f64>(q + row);
+    const l11 = load<f64>(q + 2 * row);
+    const w = l10 * s00 + l11 * s10;
+    const na = a + (h * (beta * a * a) + l00 * l00 * s00);
+    const nc = c + (h * d1 + l00 * w);
+    const nb = b + (h * (beta * b * b) + (l10 * w + l11 * (l10 * s10 + l11 * s11)));
+    store<f64>(p, na);
+    store<f64>(p + row, nc);
+    store<f64>(p + 2 * row, nb);
+    const check = na + nc + nb;
+    const unit = na > nb ? na : nb > 0 ? nb : 1;
+    const zero = 1e-12 * unit;
+    let ok = check - check == 0 && na <= threshold && nb <= threshold && na >= 0 && nb >= 0;
+    if (ok) {
+      if (na > zero) {
+        const f00 = sqrt<f64>(na);
+        const f10 = nc / f00;
+        const rest = nb - f10 * f10;
+        if (rest < -zero) ok = false;
+        else {
+          store<f64>(q, f00);
+          store<f64>(q + row, f10);
+          store<f64>(q + 2 * row, rest > zero ? sqrt<f64>(rest) : 0);
+        }
+      } else ok = false;
+    }
+    if (!ok) {
+      const o = before + (<usize>j << 3);
+      store<f64>(o, a);
+      store<f64>(o + row, c);
+      store<f64>(o + 2 * row, b);
+      store<i32>(troubled + (<usize>count << 2), j);
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * The splitting step for lanes [0, B): the pair flow over tau, then the noise flows in the coin-chosen
+ * order (e0 = exp(-h/4), e1 = exp(-h/2)). Lanes whose diagonal ends above the threshold are listed in
+ * `exploded` for the caller to record; returns how many.
+ */
+export function splitRelu2(
+  x: usize, g: usize, coins: usize, alive: usize, B: i32,
+  tau: f64, kappa: f64, e0: f64, e1: f64, rootHalfH: f64, rootH: f64, threshold: f64,
+  exploded: usize,
+): i32 {
+  const row = <usize>B << 3;
+  let count: i32 = 0;
+  for (let j: i32 = 0; j < B; j++) {
+    if (load<u8>(alive + <usize>j) == 0) continue;
+    const p = x + (<usize>j << 3);
+    const n = g + (<usize>j << 3);
+    const a = load<f64>(p);
+    const b = load<f64>(p + 2 * row);
+    const scale = sqrt<f64>(a * b);
+    const c = reluPairFlow(kappa, scale > 0 ? load<f64>(p + row) / scale : 0, tau) * scale;
+    let l00 = sqrt<f64>(a);
+    let l10 = l00 > 0 ? c / l00 : 0;
+    const rest = b - l10 * l10;
+    let l11 = rest > 0 ? sqrt<f64>(rest) : 0;
+    l00 *= e0;
+    l10 *= e0;
+    l11 *= e1;
+    const z00 = exp(rootHalfH * load<f64>(n));
+    const z10 = rootH * load<f64>(n + row);
+    const z11 = exp(rootHalfH * load<f64>(n + 2 * row));
+    if ((load<u32>(coins + (<usize>(j >> 5) << 2)) >>> (j & 31)) & 1) {
+      l00 *= z00;
+      l10 *= z00;
+      l10 += z10 * l11;
+      l11 *= z11;
+    } else {
+      l11 *= z11;
+      l10 += z10 * l11;
+      l00 *= z00;
+      l10 *= z00;
+    }
+    l00 *= e0;
+    l10 *= e0;
+    l11 *= e1;
+    const v00 = l00 * l00;
+    const v11 = l10 * l10 + l11 * l11;
+    store<f64>(p, v00);
+    store<f64>(p + row, l10 * l00);
+    store<f64>(p + 2 * row, v11);
+    if (v00 > threshold || v11 > threshold) {
+      store<i32>(exploded + (<usize>count << 2), j);
+      count++;
+    }
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------- two lanes at a time (f64x2)
+// The same steps on lanes (j, j + 1) together: every branch of the scalar code is a per-lane select, so
+// each lane gets exactly the scalar (and TypeScript) result; lanes that are not alive are left untouched
+// by masked stores. B must be even (the block is 64 lanes).
+
+// @ts-ignore: decorator
+@inline function splat(x: f64): v128 {
+  return f64x2.splat(x);
+}
+
+/** Lanes j, j + 1 alive, as an all-ones / all-zeros i64 mask per lane. */
+// @ts-ignore: decorator
+@inline function aliveMask(alive: usize, j: i32): v128 {
+  const bytes = <i64>load<u16>(alive + <usize>j);
+  const m = i64x2(bytes & 0xff, bytes >> 8);
+  return i64x2.ne(m, i64x2.splat(0));
+}
+
+// @ts-ignore: decorator
+@inline function clampUnit(r: v128): v128 {
+  return v128.bitselect(splat(1), v128.bitselect(splat(-1), r, f64x2.lt(r, splat(-1))), f64x2.gt(r, splat(1)));
+}
+
+/** eulerRelu2 on two lanes at a time: the same results, troubled lanes listed in increasing order. */
+export function eulerRelu2x(
+  x: usize, chol: usize, g: usize, alive: usize, B: i32,
+  h: f64, root: f64, root2: f64, beta: f64, kOff: f64, threshold: f64,
+  troubled: usize, before: usize,
+): i32 {
+  const row = <usize>B << 3;
+  let count: i32 = 0;
+  const vh = splat(h);
+  const vbeta = splat(beta);
+  const vthr = splat(threshold);
+  for (let j: i32 = 0; j < B; j += 2) {
+    const live = aliveMask(alive, j);
+    if (!v128.any_true(live)) continue;
+    const p = x + (<usize>j << 3);
+    const q = chol + (<usize>j << 3);
+    const n = g + (<usize>j << 3);
+    const a = v128.load(p);
+    const c = v128.load(p + row);
+    const b = v128.load(p + 2 * row);
+    const scale = f64x2.sqrt(f64x2.mul(a, b));
+    const rho = clampUnit(v128.bitselect(f64x2.div(c, scale), splat(0), f64x2.gt(scale, splat(0))));
+    const root1 = f64x2.sqrt(f64x2.sub(splat(1), f64x2.mul(rho, rho)));
+    const d1 = f64x2.mul(f64x2.mul(splat(kOff), f64x2.sub(root1, f64x2.mul(rho, acos2(rho)))), scale);
+    const s00 = f64x2.mul(splat(root2), v128.load(n));
+    const s10 = f64x2.mul(splat(root), v128.load(n + row));
+    const s11 = f64x2.mul(splat(root2), v128.load(n + 2 * row));
+    const l00 = v128.load(q);
+    const l10 = v128.load(q + row);
+    const l11 = v128.load(q + 2 * row);
+    const w = f64x2.add(f64x2.mul(l10, s00), f64x2.mul(l11, s10));
+    const na = f64x2.add(a, f64x2.add(f64x2.mul(vh, f64x2.mul(f64x2.mul(vbeta, a), a)), f64x2.mul(f64x2.mul(l00, l00), s00)));
+    const nc = f64x2.add(c, f64x2.add(f64x2.mul(vh, d1), f64x2.mul(l00, w)));
+    const inner = f64x2.add(f64x2.mul(l10, s10), f64x2.mul(l11, s11));
+    const nb = f64x2.add(b, f64x2.add(f64x2.mul(vh, f64x2.mul(f64x2.mul(vbeta, b), b)), f64x2.add(f64x2.mul(l10, w), f64x2.mul(l11, inner))));
+    v128.store(p, v128.bitselect(na, a, live));
+    v128.store(p + row, v128.bitselect(nc, c, live));
+    v128.store(p + 2 * row, v128.bitselect(nb, b, live));
+    const check = f64x2.add(f64x2.add(na, nc), nb);
+    const unit = v128.bitselect(na, v128.bitselect(nb, splat(1), f64x2.gt(nb, splat(0))), f64x2.gt(na, nb));
+    const zero = f64x2.mul(splat(1e-12), unit);
+    let ok = f64x2.eq(f64x2.sub(check, check), splat(0));
+    ok = v128.and(ok, v128.and(f64x2.le(na, vthr), f64x2.le(nb, vthr)));
+    ok = v128.and(ok, v128.and(f64x2.ge(na, splat(0)), f64x2.ge(nb, splat(0))));
+    ok = v128.and(ok, f64x2.gt(na, zero));
+    const f00 = f64x2.sqrt(na);
+    const f10 = f64x2.div(nc, f00);
+    const rest = f64x2.sub(nb, f64x2.mul(f10, f10));
+    ok = v128.andnot(ok, f64x2.lt(rest, f64x2.neg(zero)));
+    const f11 = v128.bitselect(f64x2.sqrt(rest), splat(0), f64x2.gt(rest, zero));
+    const keep = v128.and(ok, live);
+    v128.store(q, v128.bitselect(f00, l00, keep));
+    v128.store(q + row, v128.bitselect(f10, l10, keep));
+    v128.store(q + 2 * row, v128.bitselect(f11, l11, keep));
+    const bad = v128.andnot(live, ok);
+    if (v128.any_true(bad)) {
+      v128.store(before + (<usize>j << 3), a);
+      v128.store(before + (<usize>j << 3) + row, c);
+      v128.store(before + (<usize>j << 3) + 2 * row, b);
+      if (i64x2.extract_lane(bad, 0) != 0) {
+        store<i32>(troubled + (<usize>count << 2), j);
+        count++;
+      }
+      if (i64x2.extract_lane(bad, 1) != 0) {
+        store<i32>(troubled + (<usize>count << 2), j + 1);
+        count++;
+      }
+    }
+  }
+  return count;
+}
+
+/** splitRelu2 on two lanes at a time: the same results, exploded lanes listed in increasing order. */
+export function splitRelu2x(
+  x: usize, g: usize, coins: usize, alive: usize, B: i32,
+  tau: f64, kappa: f64, e0: f64, e1: f64, rootHalfH: f64, rootH: f64, threshold: f64,
+  exploded: usize,
+): i32 {
+  const row = <usize>B << 3;
+  let count: i32 = 0;
+  // The pair flow's sub-steps depend on tau and kappa only, so they are shared by the lanes.
+  const ceiled = Math.ceil(tau * kappa);
+  const pieces = ceiled != ceiled ? ceiled : ceiled < 1 ? 1 : ceiled;
+  const dt = tau / pieces;
+  const vdt = splat(dt);
+  const vdt2 = splat(0.5 * dt * dt);
+  const vkappa = splat(kappa);
+  const vpi = splat(PI);
+  const vthr = splat(threshold);
+  for (let j: i32 = 0; j < B; j += 2) {
+    const live = aliveMask(alive, j);
+    if (!v128.any_true(live)) continue;
+    const p = x + (<usize>j << 3);
+    const n = g + (<usize>j << 3);
+    const a = v128.load(p);
+    const cx = v128.load(p + row);
+    const b = v128.load(p + 2 * row);
+    const scale = f64x2.sqrt(f64x2.mul(a, b));
+    let r = v128.bitselect(f64x2.div(cx, scale), splat(0), f64x2.gt(scale, splat(0)));
+    for (let k: f64 = 0; k < pieces; k++) {
+      const c = clampUnit(r);
+      const theta = acos2(c);
+      const piMinus = f64x2.sub(vpi, theta);
+      const jj = f64x2.div(f64x2.add(f64x2.sqrt(f64x2.sub(splat(1), f64x2.mul(c, c))), f64x2.mul(piMinus, c)), vpi);
+      const nu = f64x2.mul(vkappa, f64x2.sub(jj, c));
+      const slope = f64x2.mul(vkappa, f64x2.sub(f64x2.div(piMinus, vpi), splat(1)));
+      r = f64x2.add(f64x2.add(c, f64x2.mul(vdt, nu)), f64x2.mul(f64x2.mul(vdt2, slope), nu));
+    }
+    const c = f64x2.mul(clampUnit(r), scale);
+    let l00 = f64x2.sqrt(a);
+    let l10 = v128.bitselect(f64x2.div(c, l00), splat(0), f64x2.gt(l00, splat(0)));
+    const rest = f64x2.sub(b, f64x2.mul(l10, l10));
+    let l11 = v128.bitselect(f64x2.sqrt(rest), splat(0), f64x2.gt(rest, splat(0)));
+    l00 = f64x2.mul(l00, splat(e0));
+    l10 = f64x2.mul(l10, splat(e0));
+    l11 = f64x2.mul(l11, splat(e1));
+    const z00 = exp2(f64x2.mul(splat(rootHalfH), v128.load(n)));
+    const z10 = f64x2.mul(splat(rootH), v128.load(n + row));
+    const z11 = exp2(f64x2.mul(splat(rootHalfH), v128.load(n + 2 * row)));
+    const word = load<u32>(coins + (<usize>(j >> 5) << 2));
+    const bit = j & 31;
+    const first = i64x2.ne(i64x2(<i64>((word >>> bit) & 1), <i64>((word >>> (bit + 1)) & 1)), i64x2.splat(0));
+    // coin 1: l00, l10 by z00, then l10 += z10 l11, then l11 by z11; coin 0: l11 first, l00 and l10 last.
+    const n11 = f64x2.mul(l11, z11);
+    const up = f64x2.add(f64x2.mul(l10, z00), f64x2.mul(z10, l11));
+    const down = f64x2.mul(f64x2.add(l10, f64x2.mul(z10, n11)), z00);
+    l10 = v128.bitselect(up, down, first);
+    l00 = f64x2.mul(f64x2.mul(l00, z00), splat(e0));
+    l10 = f64x2.mul(l10, splat(e0));
+    l11 = f64x2.mul(n11, splat(e1));
+    const v00 = f64x2.mul(l00, l00);
+    const v11 = f64x2.add(f64x2.mul(l10, l10), f64x2.mul(l11, l11));
+    v128.store(p, v128.bitselect(v00, a, live));
+    v128.store(p + row, v128.bitselect(f64x2.mul(l10, l00), cx, live));
+    v128.store(p + 2 * row, v128.bitselect(v11, b, live));
+    const over = v128.and(live, v128.or(f64x2.gt(v00, vthr), f64x2.gt(v11, vthr)));
+    if (v128.any_true(over)) {
+      if (i64x2.extract_lane(over, 0) != 0) {
+        store<i32>(exploded + (<usize>count << 2), j);
+        count++;
+      }
+      if (i64x2.extract_lane(over, 1) != 0) {
+        store<i32>(exploded + (<usize>count << 2), j + 1);
+        count++;
+      }
+    }
+  }
+  return count;
+}
