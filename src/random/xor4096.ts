@@ -27,8 +27,8 @@ export class Xor4096 implements WordSource {
   w: number;
   /** The ziggurat's auxiliary stream (xoshiro128++ keyed by this stream's key) and pending rejections. */
   private readonly aux: WordSource;
-  /** This stream's rejection scratch, made on its first fill. */
-  private rejected: Rejections | null = null;
+  /** This stream's rejection scratch (empty between fills). */
+  private readonly rejected: Rejections = rejectionScratch();
 
   constructor(state: Xor4096State, aux: WordSource) {
     this.x = Int32Array.from(state.X);
@@ -80,10 +80,9 @@ export class Xor4096 implements WordSource {
     const X = this.x;
     let i = this.i;
     let w = this.w;
-    const rejected = (this.rejected ??= rejectionScratch());
+    const rejected = this.rejected;
     const rIndex = rejected.index;
     const rWord = rejected.word;
-    let missed = 0;
     for (let p = from; p < end; p++) {
       w = (w + 0x61c88647) | 0;
       let v = X[(i + 34) & 127];
@@ -100,13 +99,13 @@ export class Xor4096 implements WordSource {
       const layer = u & 255;
       if (Math.abs(j) < K[layer]) out[p] = j * W[layer];
       else {
-        rIndex[missed] = p;
-        rWord[missed++] = u;
+        rIndex.push(p);
+        rWord.push(u);
       }
     }
     this.i = i;
     this.w = w;
-    if (missed > 0) finishRejections(out, missed, this.aux, rejected);
+    if (rIndex.length > 0) finishRejections(out, this.aux, rejected);
   }
 
   /** The auxiliary stream of the ziggurat's rejections. */

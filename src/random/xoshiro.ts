@@ -28,8 +28,8 @@ export class Xoshiro128pp implements WordSource {
   s3: number;
   /** The ziggurat's auxiliary stream, made on first need. */
   private aux: Xoshiro128pp | null = null;
-  /** This stream's rejection scratch, made on its first fill. */
-  private rejected: Rejections | null = null;
+  /** This stream's rejection scratch (empty between fills). */
+  private readonly rejected: Rejections = rejectionScratch();
 
   /** A stream from an explicit state (not all zero); `fromKey` is the usual way in. */
   private readonly seed0: number;
@@ -129,10 +129,9 @@ export class Xoshiro128pp implements WordSource {
     let s1 = this.s1;
     let s2 = this.s2;
     let s3 = this.s3;
-    const rejected = (this.rejected ??= rejectionScratch());
+    const rejected = this.rejected;
     const rIndex = rejected.index;
     const rWord = rejected.word;
-    let missed = 0;
     let p = from;
     for (; p + 1 < end; p += 2) {
       let r = (s0 + s3) | 0;
@@ -157,13 +156,13 @@ export class Xoshiro128pp implements WordSource {
       const i = q >> 8;
       if (Math.abs(j) < K[r & 255]) out[p] = j * W[r & 255];
       else {
-        rIndex[missed] = p;
-        rWord[missed++] = r;
+        rIndex.push(p);
+        rWord.push(r);
       }
       if (Math.abs(i) < K[q & 255]) out[p + 1] = i * W[q & 255];
       else {
-        rIndex[missed] = p + 1;
-        rWord[missed++] = q;
+        rIndex.push(p + 1);
+        rWord.push(q);
       }
     }
     this.s0 = s0;
@@ -175,10 +174,10 @@ export class Xoshiro128pp implements WordSource {
       const j = r >> 8;
       if (Math.abs(j) < K[r & 255]) out[p] = j * W[r & 255];
       else {
-        rIndex[missed] = p;
-        rWord[missed++] = r;
+        rIndex.push(p);
+        rWord.push(r);
       }
     }
-    if (missed > 0) finishRejections(out, missed, this.auxiliary(), rejected);
+    if (rIndex.length > 0) finishRejections(out, this.auxiliary(), rejected);
   }
 }

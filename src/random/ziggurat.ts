@@ -71,22 +71,25 @@ export function slowNormal(rng: WordSource, u: number): number {
   }
 }
 
-/** Normals filled per pass of the fast loop: the most words one pass can leave for the slow path. */
+/** Normals filled per pass of the fast loop; each pass's rejections are finished before the next. */
 export const PASS = 1024;
 
-/** Positions and words that missed their rectangle in one pass of a fill: each generator owns one
- *  (made on its first fill), so no two streams share scratch. */
+/** Positions and words that missed their rectangle in one pass of a fill: each generator owns one, so no
+ *  two streams share scratch. Plain arrays that grow only on a miss (about 7 per 1024 words), so a
+ *  stream that is opened per block of paths allocates next to nothing. */
 export interface Rejections {
-  readonly index: Int32Array;
-  readonly word: Int32Array;
+  readonly index: number[];
+  readonly word: number[];
 }
 
 export function rejectionScratch(): Rejections {
-  return { index: new Int32Array(PASS), word: new Int32Array(PASS) };
+  return { index: [], word: [] };
 }
 
-/** Replace the first `count` rejected positions of `out` by the slow path's normals, drawing from `aux`. */
-export function finishRejections(out: Float64Array, count: number, aux: WordSource, rejected: Rejections): void {
+/** Replace the rejected positions of `out` by the slow path's normals, drawing from `aux`, and empty the list. */
+export function finishRejections(out: Float64Array, aux: WordSource, rejected: Rejections): void {
   const { index, word } = rejected;
-  for (let i = 0; i < count; i++) out[index[i]] = slowNormal(aux, word[i]);
+  for (let i = 0; i < index.length; i++) out[index[i]] = slowNormal(aux, word[i]);
+  index.length = 0;
+  word.length = 0;
 }
