@@ -119,11 +119,61 @@ export function acos(x: f64): f64 {
   return 2 * (df + w);
 }
 
-/** The ports over an array (the tests' comparison with src/math): out[i] = f(in[i]), f 0 = exp, 1 = acos. */
+/** The ports over an array (the tests' comparison with src/math): out[i] = f(in[i]), f 0 = exp, 1 = acos, 2 = log. */
 export function mathMap(which: i32, input: usize, out: usize, count: i32): void {
   if (which == 0) {
     for (let i: i32 = 0; i < count; i++) store<f64>(out + (<usize>i << 3), exp(load<f64>(input + (<usize>i << 3))));
+  } else if (which == 2) {
+    for (let i: i32 = 0; i < count; i++) store<f64>(out + (<usize>i << 3), log(load<f64>(input + (<usize>i << 3))));
   } else {
     for (let i: i32 = 0; i < count; i++) store<f64>(out + (<usize>i << 3), acos(load<f64>(input + (<usize>i << 3))));
   }
+}
+
+const TWO54: f64 = 1.8014398509481984e16;
+const LG1: f64 = 6.666666666666735130e-1;
+const LG2: f64 = 3.999999999940941908e-1;
+const LG3: f64 = 2.857142874366239149e-1;
+const LG4: f64 = 2.222219843214978396e-1;
+const LG5: f64 = 1.818357216161805012e-1;
+const LG6: f64 = 1.531383769920937332e-1;
+const LG7: f64 = 1.479819860511658591e-1;
+
+/** Natural logarithm, within 1 ulp (src/math/log.ts). The reference's exact scaling by a table power of
+ *  two becomes setting the exponent field, which is the same exact result. */
+export function log(x: f64): f64 {
+  let hx = highWord(x);
+  let k: i32 = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | <i32>lowWord(x)) == 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    hx = highWord(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  const e = (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i = (hx + 0x95f64) & 0x100000;
+  // x 2^-(e + i/2^20): the mantissa kept, the exponent set to 0 or -1
+  x = reinterpret<f64>((reinterpret<i64>(x) & 0x000fffffffffffff) | (<i64>(1023 - (i >> 20)) << 52));
+  k += e + (i >> 20);
+  const f = x - 1;
+  const kf = <f64>k;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0) return k == 0 ? 0 : kf * LN2_HI + kf * LN2_LO;
+    const r = f * f * (0.5 - 0.33333333333333333 * f);
+    return k == 0 ? f - r : kf * LN2_HI - (r - kf * LN2_LO - f);
+  }
+  const s = f / (2 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  const r = t2 + t1;
+  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
+    const hfsq = 0.5 * f * f;
+    return k == 0 ? f - (hfsq - s * (hfsq + r)) : kf * LN2_HI - (hfsq - (s * (hfsq + r) + kf * LN2_LO) - f);
+  }
+  return k == 0 ? f - s * (f - r) : kf * LN2_HI - (s * (f - r) - kf * LN2_LO - f);
 }

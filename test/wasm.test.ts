@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shapedRelu, unshaped } from '../src/activations/index.js';
 import { kernelsInUse, openWasmKernels, WasmNormals, wasmNormalsBytes } from '../src/kernels/index.js';
-import { acos, exp } from '../src/math/index.js';
+import { acos, exp, log } from '../src/math/index.js';
 import { openStream } from '../src/random/streams.js';
+import { R } from '../src/random/ziggurat.js';
 import { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { sampleNetworksSync, type NetworkOptions } from '../networks/index.js';
 
@@ -89,19 +90,22 @@ describe('normals: the wasm fill is Xoshiro128pp.fillNormals, bit for bit', () =
       const source = new WasmNormals(kernels, capacity);
       const reference = openStream(seed, 'wasm-test', 7) as Xoshiro128pp;
       const tested = openStream(seed, 'wasm-test', 7) as Xoshiro128pp;
-      const total = 3 * capacity + 123;
+      const sizes = [capacity, 1, 7, capacity, capacity, 115, ...Array<number>(60).fill(capacity)];
+      const total = sizes.reduce((a, b) => a + b, 0);
       const expected = new Float64Array(total);
       reference.fillNormals(expected);
+      // Both branches of the slow path ran: the tail beyond R (layer 0) and a wedge.
+      expect(expected.some((x) => Math.abs(x) > R)).toBe(true);
       const got = new Float64Array(total);
       let at = 0;
-      for (const count of [capacity, 1, 7, capacity, capacity, 115]) {
+      for (const count of sizes) {
         source.fill(tested, count);
         got.set(source.values.subarray(0, count), at);
         at += count;
       }
       expect(at).toBe(total);
       expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
-      // Rejections happened (about 0.7% of words), so the slow path and the auxiliary stream were exercised.
+      // The auxiliary streams are at the same place too.
       expect(reference.nextInt32()).toBe(tested.nextInt32());
       expect(reference.auxiliary().nextInt32()).toBe(tested.auxiliary().nextInt32());
       const words = new Int32Array(100);
@@ -137,7 +141,7 @@ describe('covariance chain: wasm and js give the same bytes', () => {
   }
 });
 
-describe('exp and acos in WebAssembly (scalar and f64x2) are src/math, bit for bit', () => {
+describe('exp, acos (scalar and f64x2) and log in WebAssembly are src/math, bit for bit', () => {
   // Arguments on every branch boundary of the fdlibm algorithms (by high word), specials, and random ones.
   const edges = (): number[] => {
     const words = [0x3fd62e42, 0x3ff0a2b2, 0x3e300000, 0x40862e42, 0x3fe00000, 0x3c600000, 0x3ff00000, 0x7ff00000];
@@ -158,19 +162,25 @@ describe('exp and acos in WebAssembly (scalar and f64x2) are src/math, bit for b
   for (const [which, name, reference] of [
     [0, 'exp', exp],
     [1, 'acos', acos],
+    [2, 'log', log],
   ] as const) {
     it(`${name}: edges, and 2^16 random arguments in each of three ranges`, () => {
       const random = openStream(3, 'wasm-math', which) as Xoshiro128pp;
       const args = edges();
       const scales = which === 0 ? [0.3, 20, 1500] : [1, 1, 1];
-      for (const s of scales) for (let i = 0; i < 1 << 16; i++) args.push(which === 0 ? (random.nextUniform() - 0.5) * s : random.nextUniform() * 2 - 1);
+      for (const s of scales) {
+        for (let i = 0; i < 1 << 16; i++) {
+          const u = random.nextUniform();
+          args.push(which === 0 ? (u - 0.5) * s : which === 1 ? u * 2 - 1 : s === scales[0] ? u : Math.exp((u - 0.5) * 1400));
+        }
+      }
       if (args.length % 2) args.push(0.25);
       const kernels = openWasmKernels(args.length * 16 + 64)!;
       const input = kernels.alloc(args.length * 8);
       const output = kernels.alloc(args.length * 8);
       kernels.f64(input, args.length).set(args);
       const expected = Float64Array.from(args, (x) => reference(x));
-      for (const map of ['mathMap', 'mathMap2'] as const) {
+      for (const map of which === 2 ? (['mathMap'] as const) : (['mathMap', 'mathMap2'] as const)) {
         kernels.exports[map](which, input, output, args.length);
         const got = kernels.f64(output, args.length);
         const bad = args.filter((_, i) => !Object.is(got[i], expected[i]));

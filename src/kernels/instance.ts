@@ -1,15 +1,15 @@
 // One instance of the kernels with its own memory, laid out once by its owner (a sampler, a range of
 // SDE blocks): no state is shared between owners, and the memory never grows after layout, so typed
 // views taken at layout stay valid.
-import { K, W } from '../random/ziggurat.js';
+import { F, K, W } from '../random/ziggurat.js';
 import { kernelsInUse } from './choice.js';
 import { engineWasm, type WasmApi, type WasmMemory } from './engine.js';
 import { wasmModule } from './module.js';
 
 /** The kernels' exports (asm/index.ts); pointers are byte offsets into the instance's memory. */
 export interface KernelExports {
-  setTables(k: number, w: number): void;
-  fillNormals(state: number, out: number, count: number, rejIndex: number, rejWord: number): number;
+  setTables(k: number, w: number, f: number): void;
+  fillNormalsFinished(state: number, aux: number, out: number, count: number): void;
   fillWords(state: number, out: number, count: number): void;
   pairLayer(z: number, rows: number, l00: number, l10: number, l11: number, a: number, b: number, out: number): void;
   mathMap(which: number, input: number, out: number, count: number): void;
@@ -31,16 +31,18 @@ export class WasmKernels {
 
   /** An instance whose layout may use `bytes` bytes after the tables. */
   constructor(wasm: WasmApi, module: object, bytes: number) {
-    const tables = 256 * 4 + 256 * 8;
+    const tables = 256 * 4 + 2 * 256 * 8;
     const pages = Math.ceil((BASE + tables + bytes + 64 * 16) / PAGE);
     this.memory = new wasm.Memory({ initial: pages });
     this.exports = new wasm.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
     this.top = BASE;
     const k = this.alloc(256 * 4);
     const w = this.alloc(256 * 8);
+    const f = this.alloc(256 * 8);
     new Int32Array(this.memory.buffer, k, 256).set(K);
     new Float64Array(this.memory.buffer, w, 256).set(W);
-    this.exports.setTables(k, w);
+    new Float64Array(this.memory.buffer, f, 256).set(F);
+    this.exports.setTables(k, w, f);
   }
 
   /** `bytes` bytes of the instance's memory, 16-byte aligned (for v128 loads). */

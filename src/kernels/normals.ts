@@ -1,13 +1,12 @@
-// Normals from a xoshiro128++ stream into wasm memory: the fast loop in WebAssembly, the rare rejections
-// finished here by the reference slow path (ziggurat.ts) in position order, the stream's state carried
-// in and out, so the numbers and the stream's position are those of Xoshiro128pp.fillNormals.
-import { slowNormal } from '../random/ziggurat.js';
+// Normals from a xoshiro128++ stream into wasm memory: the ziggurat in WebAssembly, misses finished there
+// from the stream's auxiliary stream; both streams' states are carried in and out, so the numbers and the
+// streams' positions are those of Xoshiro128pp.fillNormals.
 import type { Xoshiro128pp } from '../random/xoshiro.js';
 import type { WasmKernels } from './instance.js';
 
 /** Bytes of wasm memory a WasmNormals of `capacity` normals lays out. */
 export function wasmNormalsBytes(capacity: number): number {
-  return 16 + capacity * 16 + 48;
+  return 32 + capacity * 12 + 48;
 }
 
 export class WasmNormals {
@@ -17,10 +16,10 @@ export class WasmNormals {
   readonly values: Float64Array;
   private readonly state: Int32Array;
   private readonly statePtr: number;
-  private readonly rejIndex: Int32Array;
-  private readonly rejIndexPtr: number;
-  private readonly rejWord: Int32Array;
-  private readonly rejWordPtr: number;
+  private readonly aux: Int32Array;
+  private readonly auxPtr: number;
+  private readonly words32: Int32Array;
+  private readonly wordsPtr: number;
 
   constructor(
     private readonly k: WasmKernels,
@@ -28,32 +27,37 @@ export class WasmNormals {
   ) {
     this.statePtr = k.alloc(16);
     this.state = k.i32(this.statePtr, 4);
+    this.auxPtr = k.alloc(16);
+    this.aux = k.i32(this.auxPtr, 4);
     this.ptr = k.alloc(capacity * 8);
     this.values = k.f64(this.ptr, capacity);
-    this.rejIndexPtr = k.alloc(capacity * 4);
-    this.rejIndex = k.i32(this.rejIndexPtr, capacity);
-    this.rejWordPtr = k.alloc(capacity * 4);
-    this.rejWord = k.i32(this.rejWordPtr, capacity);
+    this.wordsPtr = k.alloc(capacity * 4);
+    this.words32 = k.i32(this.wordsPtr, capacity);
   }
 
-  /** values[0, count) <- the next `count` normals of rng (count <= capacity). */
+  /** values[at, at + count) <- the next `count` normals of rng (at + count <= capacity). */
   fill(rng: Xoshiro128pp, count: number, at = 0): void {
     if (at + count > this.capacity) throw new RangeError(`WasmNormals.fill: ${at + count} normals exceed the capacity ${this.capacity}`);
+    const aux = rng.auxiliary();
     const state = this.state;
+    const auxState = this.aux;
     state[0] = rng.s0;
     state[1] = rng.s1;
     state[2] = rng.s2;
     state[3] = rng.s3;
-    const missed = this.k.exports.fillNormals(this.statePtr, this.ptr + at * 8, count, this.rejIndexPtr, this.rejWordPtr);
+    auxState[0] = aux.s0;
+    auxState[1] = aux.s1;
+    auxState[2] = aux.s2;
+    auxState[3] = aux.s3;
+    this.k.exports.fillNormalsFinished(this.statePtr, this.auxPtr, this.ptr + at * 8, count);
     rng.s0 = state[0];
     rng.s1 = state[1];
     rng.s2 = state[2];
     rng.s3 = state[3];
-    if (missed > 0) {
-      const aux = rng.auxiliary();
-      const values = this.values;
-      for (let i = 0; i < missed; i++) values[at + this.rejIndex[i]] = slowNormal(aux, this.rejWord[i]);
-    }
+    aux.s0 = auxState[0];
+    aux.s1 = auxState[1];
+    aux.s2 = auxState[2];
+    aux.s3 = auxState[3];
   }
 
   /** The next `count` raw words of rng into `out` (count <= capacity), the same as rng.fillInt32. */
@@ -63,11 +67,11 @@ export class WasmNormals {
     state[1] = rng.s1;
     state[2] = rng.s2;
     state[3] = rng.s3;
-    this.k.exports.fillWords(this.statePtr, this.rejIndexPtr, count);
+    this.k.exports.fillWords(this.statePtr, this.wordsPtr, count);
     rng.s0 = state[0];
     rng.s1 = state[1];
     rng.s2 = state[2];
     rng.s3 = state[3];
-    out.set(this.rejIndex.subarray(0, count));
+    out.set(this.words32.subarray(0, count));
   }
 }

@@ -20,7 +20,7 @@ export const K = new Int32Array(LAYERS);
 /** Abscissa per unit of j. */
 export const W = new Float64Array(LAYERS);
 /** Density exp(-x^2/2) at each layer's outer edge. */
-const F = new Float64Array(LAYERS);
+export const F = new Float64Array(LAYERS);
 
 (function buildTables() {
   let dn = R;
