@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shapedRelu, unshaped } from '../src/activations/index.js';
-import { kernelsInUse, openWasmKernels, WasmNormals, wasmNormalsBytes } from '../src/kernels/index.js';
+import { kernelsInUse, openWasmKernels, prepareKernels, WasmNormals, wasmNormalsBytes } from '../src/kernels/index.js';
+import { engineWasm, type WasmApi } from '../src/kernels/engine.js';
 import { acos, exp, log } from '../src/math/index.js';
 import { openStream } from '../src/random/streams.js';
 import { R } from '../src/random/ziggurat.js';
@@ -57,6 +58,24 @@ describe('kernel choice', () => {
   it('without WebAssembly the default is js and asking for wasm is an error naming it', () => {
     expect(kernelsInUse(null, null)).toBe('js');
     expect(() => kernelsInUse('wasm', null)).toThrow(/^NCSDE_KERNELS needs WebAssembly SIMD/);
+  });
+
+  it('an engine that refuses synchronous compilation (a browser main thread) gets wasm after prepareKernels()', async () => {
+    const engine = engineWasm()!;
+    const refusing: WasmApi = {
+      validate: (bytes: Uint8Array) => engine.validate(bytes),
+      compile: (bytes: Uint8Array) => engine.compile(bytes),
+      Module: class {
+        constructor() {
+          throw new RangeError('WebAssembly.Module is disallowed on the main thread');
+        }
+      },
+      Instance: engine.Instance,
+      Memory: engine.Memory,
+    };
+    expect(kernelsInUse(null, refusing)).toBe('js');
+    expect(await prepareKernels(refusing)).toBe(true);
+    expect(kernelsInUse(null, refusing)).toBe('wasm');
   });
 
   it('a process without WebAssembly runs the js kernels and gets the same bits', () => {

@@ -7,6 +7,7 @@ export interface WasmMemory {
 
 export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
+  compile(bytes: Uint8Array): Promise<object>;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
   Memory: new (descriptor: { initial: number }) => WasmMemory;

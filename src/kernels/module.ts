@@ -15,19 +15,37 @@ function decodeBase64(text: string): Uint8Array {
 // A cache of an immutable value (the compiled code), keyed by the WebAssembly object it came from.
 const compiled = new WeakMap<object, object | null>();
 
-/** The kernels' module for this engine, or null when it cannot validate or compile them. */
+/**
+ * The kernels' module for this engine, or null when it has no WebAssembly SIMD (or, in a browser's main
+ * thread, refuses to compile synchronously: `prepareKernels()` compiles asynchronously beforehand).
+ */
 export function wasmModule(wasm: WasmApi | null = engineWasm() ?? null): object | null {
   if (wasm === null) return null;
-  let module = compiled.get(wasm);
-  if (module === undefined) {
-    module = null;
-    try {
-      const bytes = decodeBase64(KERNELS_BASE64);
-      if (wasm.validate(bytes)) module = new wasm.Module(bytes);
-    } catch {
-      module = null; // e.g. a browser's main thread refusing synchronous compilation of a large module
-    }
-    compiled.set(wasm, module);
+  const known = compiled.get(wasm);
+  if (known !== undefined) return known;
+  const bytes = decodeBase64(KERNELS_BASE64);
+  if (!wasm.validate(bytes)) {
+    compiled.set(wasm, null);
+    return null;
   }
-  return module;
+  try {
+    const module = new wasm.Module(bytes);
+    compiled.set(wasm, module);
+    return module;
+  } catch {
+    return null; // not cached: prepareKernels() may still compile it asynchronously
+  }
+}
+
+/**
+ * Compile the kernels asynchronously (for browsers, whose main thread may refuse a synchronous compile);
+ * afterwards every sampler and solver on this thread can use them. Resolves to whether they are usable.
+ */
+export async function prepareKernels(wasm: WasmApi | null = engineWasm() ?? null): Promise<boolean> {
+  if (wasm === null) return false;
+  if (compiled.get(wasm)) return true;
+  const bytes = decodeBase64(KERNELS_BASE64);
+  if (!wasm.validate(bytes)) return false;
+  compiled.set(wasm, await wasm.compile(bytes));
+  return true;
 }
