@@ -12,6 +12,7 @@ import { openStream } from '../src/random/streams.js';
 import { R } from '../src/random/ziggurat.js';
 import { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { sampleNetworksSync, type NetworkOptions } from '../networks/index.js';
+import { brownianSampling, constantSteps, covarianceSde, eulerMaruyama, explosionDetection, ninomiyaVictoir, saveAt, solve, solveSync } from '../sde/index.js';
 
 const saved = process.env.NCSDE_KERNELS;
 afterEach(() => {
@@ -19,16 +20,25 @@ afterEach(() => {
   else process.env.NCSDE_KERNELS = saved;
 });
 
+/** Run under NCSDE_KERNELS=name; a promise keeps the setting until it settles. */
 function withKernels<T>(name: 'js' | 'wasm', run: () => T): T {
   const before = process.env.NCSDE_KERNELS;
-  process.env.NCSDE_KERNELS = name;
-  try {
-    expect(kernelsInUse()).toBe(name);
-    return run();
-  } finally {
+  const restore = () => {
     if (before === undefined) delete process.env.NCSDE_KERNELS;
     else process.env.NCSDE_KERNELS = before;
+  };
+  process.env.NCSDE_KERNELS = name;
+  expect(kernelsInUse()).toBe(name);
+  let result: T;
+  try {
+    result = run();
+  } catch (e) {
+    restore();
+    throw e;
   }
+  if (result instanceof Promise) return result.finally(restore) as T;
+  restore();
+  return result;
 }
 
 /** The bytes of every typed array in a result, by name, for an exact comparison. */
@@ -207,4 +217,53 @@ describe('exp, acos (scalar and f64x2) and log in WebAssembly are src/math, bit 
       }
     });
   }
+});
+
+describe('SDE solvers: wasm and js give the same bytes (every solver and form with a wasm path, m = 2)', () => {
+  const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
+  const steep = shapedRelu({ cPlus: 1.5, cMinus: -2 });
+  const equi = (rho: number) => [
+    [1, rho],
+    [rho, 1],
+  ];
+  type Case = [string, () => Parameters<typeof solveSync>[0], (s: ReturnType<typeof solveSync>) => void];
+  const cases: Case[] = [];
+  for (const [solverName, solver] of [
+    ['euler-maruyama', eulerMaruyama],
+    ['ninomiya-victoir', ninomiyaVictoir],
+  ] as const) {
+    for (const seed of [1, 2, 3]) {
+      cases.push([`${solverName}, shaped relu, seed ${seed}, 4 saves`, () => ({ sde: covarianceSde(relu), solver: solver(), t1: 1, v0: equi(0.5), stepping: constantSteps(40), saveAt: saveAt({ count: 4 }), paths: 300, seed }), () => {}]);
+    }
+    cases.push([
+      `${solverName}, exploding lanes (threshold 2)`,
+      () => ({ sde: covarianceSde(steep), solver: solver(), t1: 2, v0: equi(0.3), stepping: constantSteps(30), paths: 256, seed: 4, explosion: explosionDetection({ threshold: 2 }) }),
+      (s) => expect(s.counts.exploded).toBeGreaterThan(0),
+    ]);
+    cases.push([
+      `${solverName}, Brownian path finer than the steps (summed increments)`,
+      () => ({ sde: covarianceSde(steep), solver: solver(), t1: 1, v0: equi(-0.4), stepping: constantSteps(8), brownian: brownianSampling({ resolution: 32 }), paths: 200, seed: 5 }),
+      () => {},
+    ]);
+  }
+  cases.push([
+    'euler-maruyama, repaired lanes (few large steps near rho = 1)',
+    () => ({ sde: covarianceSde(steep), solver: eulerMaruyama(), t1: 2, v0: equi(0.98), stepping: constantSteps(3), paths: 512, seed: 6 }),
+    (s) => expect(s.counts.repaired).toBeGreaterThan(0),
+  ]);
+  for (const [name, options, check] of cases) {
+    it(name, () => {
+      const js = withKernels('js', () => solveSync(options()));
+      const wasm = withKernels('wasm', () => solveSync(options()));
+      check(js);
+      expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));
+    });
+  }
+
+  it('two worker threads with wasm give the bytes of one thread with js', async () => {
+    const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), t1: 1, v0: equi(0.5), stepping: constantSteps(20), paths: 1000, seed: 7 };
+    const js = withKernels('js', () => solveSync(options));
+    const wasm = await withKernels('wasm', () => solve({ ...options, threads: 2 }));
+    expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));
+  });
 });
