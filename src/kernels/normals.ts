@@ -35,9 +35,8 @@ export class WasmNormals {
     this.words32 = k.i32(this.wordsPtr, capacity);
   }
 
-  /** values[at, at + count) <- the next `count` normals of rng (at + count <= capacity). */
-  fill(rng: Xoshiro128pp, count: number, at = 0): void {
-    if (at + count > this.capacity) throw new RangeError(`WasmNormals.fill: ${at + count} normals exceed the capacity ${this.capacity}`);
+  /** Copy rng's state and its auxiliary stream's into the instance. */
+  private enter(rng: Xoshiro128pp): void {
     const aux = rng.auxiliary();
     const state = this.state;
     const auxState = this.aux;
@@ -49,7 +48,13 @@ export class WasmNormals {
     auxState[1] = aux.s1;
     auxState[2] = aux.s2;
     auxState[3] = aux.s3;
-    this.k.exports.fillNormalsFinished(this.statePtr, this.auxPtr, this.ptr + at * 8, count);
+  }
+
+  /** Copy the states back into rng and its auxiliary stream. */
+  private leave(rng: Xoshiro128pp): void {
+    const aux = rng.auxiliary();
+    const state = this.state;
+    const auxState = this.aux;
     rng.s0 = state[0];
     rng.s1 = state[1];
     rng.s2 = state[2];
@@ -58,6 +63,14 @@ export class WasmNormals {
     aux.s1 = auxState[1];
     aux.s2 = auxState[2];
     aux.s3 = auxState[3];
+  }
+
+  /** values[at, at + count) <- the next `count` normals of rng (at + count <= capacity). */
+  fill(rng: Xoshiro128pp, count: number, at = 0): void {
+    if (at + count > this.capacity) throw new RangeError(`WasmNormals.fill: ${at + count} normals exceed the capacity ${this.capacity}`);
+    this.enter(rng);
+    this.k.exports.fillNormalsFinished(this.statePtr, this.auxPtr, this.ptr + at * 8, count);
+    this.leave(rng);
   }
 
   /** The next `count` raw words of rng into `out` (count <= capacity), the same as rng.fillInt32. */
