@@ -4,7 +4,7 @@
 // normals are structure of arrays (entry e of lane j at e * lanes + j); `alive` is one byte per lane.
 // Lanes that need the reference's rare code (a settle, an explosion) are listed for the caller.
 import { acos, exp } from './math';
-import { acos2, exp2 } from './simd';
+import { acos2, cf, ci, exp2, F_MINUS_ONE, F_ONE, F_PI, F_TINY, F_ZERO, I_ZERO } from './simd';
 
 const PI: f64 = 3.141592653589793;
 
@@ -164,12 +164,12 @@ export function splitRelu2(
 @inline function aliveMask(alive: usize, j: i32): v128 {
   const bytes = <i64>load<u16>(alive + <usize>j);
   const m = i64x2(bytes & 0xff, bytes >> 8);
-  return i64x2.ne(m, i64x2.splat(0));
+  return i64x2.ne(m, ci(I_ZERO));
 }
 
 // @ts-ignore: decorator
 @inline function clampUnit(r: v128): v128 {
-  return v128.bitselect(splat(1), v128.bitselect(splat(-1), r, f64x2.lt(r, splat(-1))), f64x2.gt(r, splat(1)));
+  return v128.bitselect(cf(F_ONE), v128.bitselect(cf(F_MINUS_ONE), r, f64x2.lt(r, cf(F_MINUS_ONE))), f64x2.gt(r, cf(F_ONE)));
 }
 
 /** eulerRelu2 on two lanes at a time: the same results, troubled lanes listed in increasing order. */
@@ -183,6 +183,9 @@ export function eulerRelu2x(
   const vh = splat(h);
   const vbeta = splat(beta);
   const vthr = splat(threshold);
+  const vk = splat(kOff);
+  const vroot = splat(root);
+  const vroot2 = splat(root2);
   for (let j: i32 = 0; j < B; j += 2) {
     const live = aliveMask(alive, j);
     if (!v128.any_true(live)) continue;
@@ -193,12 +196,12 @@ export function eulerRelu2x(
     const c = v128.load(p + row);
     const b = v128.load(p + 2 * row);
     const scale = f64x2.sqrt(f64x2.mul(a, b));
-    const rho = clampUnit(v128.bitselect(f64x2.div(c, scale), splat(0), f64x2.gt(scale, splat(0))));
-    const root1 = f64x2.sqrt(f64x2.sub(splat(1), f64x2.mul(rho, rho)));
-    const d1 = f64x2.mul(f64x2.mul(splat(kOff), f64x2.sub(root1, f64x2.mul(rho, acos2(rho)))), scale);
-    const s00 = f64x2.mul(splat(root2), v128.load(n));
-    const s10 = f64x2.mul(splat(root), v128.load(n + row));
-    const s11 = f64x2.mul(splat(root2), v128.load(n + 2 * row));
+    const rho = clampUnit(v128.bitselect(f64x2.div(c, scale), cf(F_ZERO), f64x2.gt(scale, cf(F_ZERO))));
+    const root1 = f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(rho, rho)));
+    const d1 = f64x2.mul(f64x2.mul(vk, f64x2.sub(root1, f64x2.mul(rho, acos2(rho)))), scale);
+    const s00 = f64x2.mul(vroot2, v128.load(n));
+    const s10 = f64x2.mul(vroot, v128.load(n + row));
+    const s11 = f64x2.mul(vroot2, v128.load(n + 2 * row));
     const l00 = v128.load(q);
     const l10 = v128.load(q + row);
     const l11 = v128.load(q + 2 * row);
@@ -211,17 +214,17 @@ export function eulerRelu2x(
     v128.store(p + row, v128.bitselect(nc, c, live));
     v128.store(p + 2 * row, v128.bitselect(nb, b, live));
     const check = f64x2.add(f64x2.add(na, nc), nb);
-    const unit = v128.bitselect(na, v128.bitselect(nb, splat(1), f64x2.gt(nb, splat(0))), f64x2.gt(na, nb));
-    const zero = f64x2.mul(splat(1e-12), unit);
-    let ok = f64x2.eq(f64x2.sub(check, check), splat(0));
+    const unit = v128.bitselect(na, v128.bitselect(nb, cf(F_ONE), f64x2.gt(nb, cf(F_ZERO))), f64x2.gt(na, nb));
+    const zero = f64x2.mul(cf(F_TINY), unit);
+    let ok = f64x2.eq(f64x2.sub(check, check), cf(F_ZERO));
     ok = v128.and(ok, v128.and(f64x2.le(na, vthr), f64x2.le(nb, vthr)));
-    ok = v128.and(ok, v128.and(f64x2.ge(na, splat(0)), f64x2.ge(nb, splat(0))));
+    ok = v128.and(ok, v128.and(f64x2.ge(na, cf(F_ZERO)), f64x2.ge(nb, cf(F_ZERO))));
     ok = v128.and(ok, f64x2.gt(na, zero));
     const f00 = f64x2.sqrt(na);
     const f10 = f64x2.div(nc, f00);
     const rest = f64x2.sub(nb, f64x2.mul(f10, f10));
     ok = v128.andnot(ok, f64x2.lt(rest, f64x2.neg(zero)));
-    const f11 = v128.bitselect(f64x2.sqrt(rest), splat(0), f64x2.gt(rest, zero));
+    const f11 = v128.bitselect(f64x2.sqrt(rest), cf(F_ZERO), f64x2.gt(rest, zero));
     const keep = v128.and(ok, live);
     v128.store(q, v128.bitselect(f00, l00, keep));
     v128.store(q + row, v128.bitselect(f10, l10, keep));
@@ -259,8 +262,11 @@ export function splitRelu2x(
   const vdt = splat(dt);
   const vdt2 = splat(0.5 * dt * dt);
   const vkappa = splat(kappa);
-  const vpi = splat(PI);
   const vthr = splat(threshold);
+  const ve0 = splat(e0);
+  const ve1 = splat(e1);
+  const vhalf = splat(rootHalfH);
+  const vrootH = splat(rootH);
   for (let j: i32 = 0; j < B; j += 2) {
     const live = aliveMask(alive, j);
     if (!v128.any_true(live)) continue;
@@ -270,38 +276,38 @@ export function splitRelu2x(
     const cx = v128.load(p + row);
     const b = v128.load(p + 2 * row);
     const scale = f64x2.sqrt(f64x2.mul(a, b));
-    let r = v128.bitselect(f64x2.div(cx, scale), splat(0), f64x2.gt(scale, splat(0)));
+    let r = v128.bitselect(f64x2.div(cx, scale), cf(F_ZERO), f64x2.gt(scale, cf(F_ZERO)));
     for (let k: f64 = 0; k < pieces; k++) {
       const c = clampUnit(r);
       const theta = acos2(c);
-      const piMinus = f64x2.sub(vpi, theta);
-      const jj = f64x2.div(f64x2.add(f64x2.sqrt(f64x2.sub(splat(1), f64x2.mul(c, c))), f64x2.mul(piMinus, c)), vpi);
+      const piMinus = f64x2.sub(cf(F_PI), theta);
+      const jj = f64x2.div(f64x2.add(f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(c, c))), f64x2.mul(piMinus, c)), cf(F_PI));
       const nu = f64x2.mul(vkappa, f64x2.sub(jj, c));
-      const slope = f64x2.mul(vkappa, f64x2.sub(f64x2.div(piMinus, vpi), splat(1)));
+      const slope = f64x2.mul(vkappa, f64x2.sub(f64x2.div(piMinus, cf(F_PI)), cf(F_ONE)));
       r = f64x2.add(f64x2.add(c, f64x2.mul(vdt, nu)), f64x2.mul(f64x2.mul(vdt2, slope), nu));
     }
     const c = f64x2.mul(clampUnit(r), scale);
     let l00 = f64x2.sqrt(a);
-    let l10 = v128.bitselect(f64x2.div(c, l00), splat(0), f64x2.gt(l00, splat(0)));
+    let l10 = v128.bitselect(f64x2.div(c, l00), cf(F_ZERO), f64x2.gt(l00, cf(F_ZERO)));
     const rest = f64x2.sub(b, f64x2.mul(l10, l10));
-    let l11 = v128.bitselect(f64x2.sqrt(rest), splat(0), f64x2.gt(rest, splat(0)));
-    l00 = f64x2.mul(l00, splat(e0));
-    l10 = f64x2.mul(l10, splat(e0));
-    l11 = f64x2.mul(l11, splat(e1));
-    const z00 = exp2(f64x2.mul(splat(rootHalfH), v128.load(n)));
-    const z10 = f64x2.mul(splat(rootH), v128.load(n + row));
-    const z11 = exp2(f64x2.mul(splat(rootHalfH), v128.load(n + 2 * row)));
+    let l11 = v128.bitselect(f64x2.sqrt(rest), cf(F_ZERO), f64x2.gt(rest, cf(F_ZERO)));
+    l00 = f64x2.mul(l00, ve0);
+    l10 = f64x2.mul(l10, ve0);
+    l11 = f64x2.mul(l11, ve1);
+    const z00 = exp2(f64x2.mul(vhalf, v128.load(n)));
+    const z10 = f64x2.mul(vrootH, v128.load(n + row));
+    const z11 = exp2(f64x2.mul(vhalf, v128.load(n + 2 * row)));
     const word = load<u32>(coins + (<usize>(j >> 5) << 2));
     const bit = j & 31;
-    const first = i64x2.ne(i64x2(<i64>((word >>> bit) & 1), <i64>((word >>> (bit + 1)) & 1)), i64x2.splat(0));
+    const first = i64x2.ne(i64x2(<i64>((word >>> bit) & 1), <i64>((word >>> (bit + 1)) & 1)), ci(I_ZERO));
     // coin 1: l00, l10 by z00, then l10 += z10 l11, then l11 by z11; coin 0: l11 first, l00 and l10 last.
     const n11 = f64x2.mul(l11, z11);
     const up = f64x2.add(f64x2.mul(l10, z00), f64x2.mul(z10, l11));
     const down = f64x2.mul(f64x2.add(l10, f64x2.mul(z10, n11)), z00);
     l10 = v128.bitselect(up, down, first);
-    l00 = f64x2.mul(f64x2.mul(l00, z00), splat(e0));
-    l10 = f64x2.mul(l10, splat(e0));
-    l11 = f64x2.mul(n11, splat(e1));
+    l00 = f64x2.mul(f64x2.mul(l00, z00), ve0);
+    l10 = f64x2.mul(l10, ve0);
+    l11 = f64x2.mul(n11, ve1);
     const v00 = f64x2.mul(l00, l00);
     const v11 = f64x2.add(f64x2.mul(l10, l10), f64x2.mul(l11, l11));
     v128.store(p, v128.bitselect(v00, a, live));

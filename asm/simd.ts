@@ -42,18 +42,18 @@ const QS4: f64 = 7.70381505559019352791e-2;
 
 // Constants as loads from a static table: V8 materialises each v128.const with several instructions at
 // every use (TurboFan does not hoist them out of loops), a load is one operand.
-const FTABLE = memory.data<f64>([-0.5, -0.5, 0.5, 0.5, INV_LN2, INV_LN2, -1, -1, 1, 1, LN2_HI, LN2_HI, -LN2_LO, -LN2_LO, LN2_LO, LN2_LO, 0, 0, P4, P4, P5, P5, P3, P3, P2, P2, P1, P1, 2, 2, 6755399441055744.0, 6755399441055744.0, TWO_M1000, TWO_M1000, -1021, -1021, Infinity, Infinity, OVERFLOW, OVERFLOW, UNDERFLOW, UNDERFLOW, PS4, PS4, PS5, PS5, PS3, PS3, PS2, PS2, PS1, PS1, PS0, PS0, QS3, QS3, QS4, QS4, QS2, QS2, QS1, QS1, PIO2_HI, PIO2_HI, PIO2_LO, PIO2_LO, PI, PI, PIO2_HI + PIO2_LO, PIO2_HI + PIO2_LO, PI + 2 * PIO2_LO, PI + 2 * PIO2_LO, NaN, NaN]);
+const FTABLE = memory.data<f64>([-0.5, -0.5, 0.5, 0.5, INV_LN2, INV_LN2, -1, -1, 1, 1, LN2_HI, LN2_HI, -LN2_LO, -LN2_LO, LN2_LO, LN2_LO, 0, 0, P4, P4, P5, P5, P3, P3, P2, P2, P1, P1, 2, 2, 6755399441055744.0, 6755399441055744.0, TWO_M1000, TWO_M1000, -1021, -1021, Infinity, Infinity, OVERFLOW, OVERFLOW, UNDERFLOW, UNDERFLOW, PS4, PS4, PS5, PS5, PS3, PS3, PS2, PS2, PS1, PS1, PS0, PS0, QS3, QS3, QS4, QS4, QS2, QS2, QS1, QS1, PIO2_HI, PIO2_HI, PIO2_LO, PIO2_LO, PI, PI, PIO2_HI + PIO2_LO, PIO2_HI + PIO2_LO, PI + 2 * PIO2_LO, PI + 2 * PIO2_LO, NaN, NaN, 1e-12, 1e-12]);
 const ITABLE = memory.data<i32>([0, 0, 0, 0, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x3fd62e42, 0x3fd62e42, 0x3fd62e42, 0x3fd62e42, 0x3ff0a2b2, 0x3ff0a2b2, 0x3ff0a2b2, 0x3ff0a2b2, 0x3e300000, 0x3e300000, 0x3e300000, 0x3e300000, 0x40862e42, 0x40862e42, 0x40862e42, 0x40862e42, 0x7ff00000, 0x7ff00000, 0x7ff00000, 0x7ff00000, 0x3fe00000, 0x3fe00000, 0x3fe00000, 0x3fe00000, 0x3c600000, 0x3c600000, 0x3c600000, 0x3c600000, 0x3ff00000, 0x3ff00000, 0x3ff00000, 0x3ff00000, 0, -1, 0, -1]);
 // Indices into the tables, by constant.
 const F_MINUS_HALF = 0;
 const F_HALF = 1;
 const F_INV_LN2 = 2;
-const F_MINUS_ONE = 3;
-const F_ONE = 4;
+export const F_MINUS_ONE = 3;
+export const F_ONE = 4;
 const F_LN2_HI = 5;
 const F_MINUS_LN2_LO = 6;
 const F_LN2_LO = 7;
-const F_ZERO = 8;
+export const F_ZERO = 8;
 const F_P4 = 9;
 const F_P5 = 10;
 const F_P3 = 11;
@@ -78,11 +78,12 @@ const F_QS2 = 29;
 const F_QS1 = 30;
 const F_PIO2_HI = 31;
 const F_PIO2_LO = 32;
-const F_PI = 33;
+export const F_PI = 33;
 const F_PIO2 = 34;
 const F_PI_ROUNDED = 35;
 const F_NAN = 36;
-const I_ZERO = 0;
+export const F_TINY = 37;
+export const I_ZERO = 0;
 const I_ABS = 1;
 const I_H3FD62E42 = 2;
 const I_H3FF0A2B2 = 3;
@@ -95,11 +96,11 @@ const I_H3FF00000 = 9;
 const I_HIGH = 10;
 
 // @ts-ignore: decorator
-@inline function cf(i: i32): v128 {
+@inline export function cf(i: i32): v128 {
   return v128.load(FTABLE + (<usize>i << 4));
 }
 // @ts-ignore: decorator
-@inline function ci(i: i32): v128 {
+@inline export function ci(i: i32): v128 {
   return v128.load(ITABLE + (<usize>i << 4));
 }
 
