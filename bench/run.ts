@@ -15,7 +15,8 @@ import { openStream } from '../src/random/streams.js';
 import type { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { weightedLine } from '../src/stats/fit.js';
 import { sampleNetworks, sampleNetworksSync } from '../networks/index.js';
-import { brownianSampling, constantSteps, correlationExpectation, covarianceSde, diagonalSde, eulerMaruyama, explosionDetection, explosionProbability, ninomiyaVictoir, solve, solveSync, type Solver } from '../sde/index.js';
+import { brownianSampling, constantSteps, correlationExpectation, eulerMaruyama, explosionDetection, explosionProbability, ninomiyaVictoir, solve, solveSync, type Solver } from '../sde/index.js';
+import { covarianceSde, diagonalSde } from '../architectures/index.js';
 
 const QUICK = process.argv.includes('--quick');
 const THREADS = availableParallelism();

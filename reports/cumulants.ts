@@ -38,7 +38,7 @@ function table(r: CumulantReport): { header: string[]; rows: string[][] } {
 
 const INTRO = (r: CumulantReport) =>
   `Normalised fourth cumulant kappa_4 / (3 kappa_2^2) = Var(V)/(E V)^2 of an output z and of its input derivative dz (V: their conditional variances given the last layer), ` +
-  `from the covariance chain with derivative tracking, ${r.settings.samples} networks per width, one input x and an orthogonal direction u. Seed ${r.settings.seed}. ` +
+  `from the ${r.settings.architecture} covariance chain with derivative tracking, ${r.settings.samples} networks per width, one input x and an orthogonal direction u. Seed ${r.settings.seed}. ` +
   `The direct estimator is heavy-tailed once L/n is not small (its BCa interval then undercovers); the pooled estimator uses every layer's factor and is calibrated at any L/n. ${INTERVAL_LEGEND}`;
 
 /** The cumulant report as Markdown. */

@@ -32,6 +32,9 @@ export interface OptionSpec {
   readonly check?: (value: unknown, field: string) => void;
   /** False for config-only options (a matrix has no flag form). */
   readonly flag?: boolean;
+  /** A value an API caller may give instead of the option's text (an architecture value), turned into
+   *  that text before it is parsed like any config value. */
+  readonly fromValue?: (value: unknown) => unknown;
 }
 
 const INTEGER = /^-?[0-9]+$/;
@@ -209,7 +212,7 @@ export function readOptions(specs: readonly OptionSpec[], sources: OptionSources
     for (const key of Object.keys(values)) {
       const spec = byKey.get(key);
       if (!spec) throw new InputError(`${where}${prefix}${key}`, values[key], `is not an option here (options: ${specs.map((s) => s.key).join(', ')})`);
-      out[key] = parseOptionValue(spec, values[key], `${where}${prefix}${key}`);
+      out[key] = parseOptionValue(spec, spec.fromValue ? spec.fromValue(values[key]) : values[key], `${where}${prefix}${key}`);
     }
   }
   for (const [key, text] of Object.entries(sources.flags ?? {})) {
@@ -218,6 +221,36 @@ export function readOptions(specs: readonly OptionSpec[], sources: OptionSources
     out[key] = typeof text === 'boolean' ? text : parseOptionText(spec, text);
   }
   return out;
+}
+
+/** The name the user wrote for option `key`: `--key` when a flag set it, `<source>: key` when a config
+ *  file set it, else `key` (its default, or an API caller's plain object). */
+export function givenName(key: string, sources: OptionSources): string {
+  if (sources.flags?.[key] !== undefined) return `--${key}`;
+  const config = sources.config;
+  return config?.source && Object.hasOwn(config.values, key) ? `${config.source}: ${key}` : key;
+}
+
+/**
+ * The one mechanism that names an option as the user wrote it: run a call of the API (the one validator)
+ * and re-express an InputError about an API field, and the fields its requirement names, as the options
+ * that set them. `fields` maps API field names (and their sub-fields `f[i]`, `f.x`) to option keys; a field
+ * not listed is taken to be an option key itself. Errors already named as written pass through.
+ */
+export function asGiven<T>(sources: OptionSources, run: () => T, fields: Readonly<Record<string, string>> = {}): T {
+  const rename = (field: string): string => {
+    const api = Object.keys(fields)
+      .filter((f) => field === f || field.startsWith(`${f}[`) || field.startsWith(`${f}.`))
+      .sort((a, b) => b.length - a.length)[0];
+    const key = api !== undefined ? fields[api] : field.split(/[.[]/)[0];
+    return givenName(key, sources) + field.slice(api !== undefined ? api.length : key.length);
+  };
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof InputError && !e.field.startsWith('-') && !e.field.includes(': ')) throw e.renamed(rename(e.field), rename);
+    throw e;
+  }
 }
 
 /** `--help` text of an option: its help, what it must be, and its default. */
