@@ -12,7 +12,8 @@ import { openStream } from '../src/random/streams.js';
 import { R } from '../src/random/ziggurat.js';
 import { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { sampleNetworksSync, type NetworkOptions } from '../networks/index.js';
-import { brownianSampling, constantSteps, covarianceSde, eulerMaruyama, explosionDetection, ninomiyaVictoir, saveAt, solve, solveSync } from '../sde/index.js';
+import { covarianceSde } from '../architectures/index.js';
+import { brownianSampling, constantSteps, eulerMaruyama, explosionDetection, ninomiyaVictoir, saveAt, solve, solveSync } from '../sde/index.js';
 
 const saved = process.env.NCSDE_KERNELS;
 afterEach(() => {
@@ -259,6 +260,16 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
       expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));
     });
   }
+
+  it('a ReLU-like m = 2 term installs the wasm steps under wasm, the TypeScript ones under js (the cases above are not vacuous)', () => {
+    const marks = (name: 'js' | 'wasm') =>
+      withKernels(name, () => {
+        const fused = covarianceSde(relu).term(64, [1, 0.5, 0.5, 1], 2, Infinity).fused!;
+        return [fused['euler-maruyama'], fused['ninomiya-victoir']].map((f) => (f as { kernels?: string } | undefined)?.kernels ?? 'js');
+      });
+    expect(marks('wasm')).toEqual(['wasm', 'wasm']);
+    expect(marks('js')).toEqual(['js', 'js']);
+  });
 
   it('two worker threads with wasm give the bytes of one thread with js', async () => {
     const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), t1: 1, v0: equi(0.5), stepping: constantSteps(20), paths: 1000, seed: 7 };

@@ -47,6 +47,7 @@ function reluLikeDrift(k: number): CovarianceDrift {
       constantGain: true,
       pair: (r, tau) => reluPairFlow(kappa, r, tau),
     },
+    reluLike: { k, kappa },
   };
 }
 

@@ -6,7 +6,9 @@
 import { choleskyPsd, projectPsdInPlace } from '../../src/linalg.js';
 import { phi1 } from '../../src/special.js';
 import { eulerMaruyamaM2 } from '../solvers/eulerMaruyama.m2.js';
+import { eulerMaruyamaM2Wasm } from '../solvers/eulerMaruyama.m2.wasm.js';
 import { ninomiyaVictoirM2 } from '../solvers/ninomiyaVictoir.m2.js';
+import { ninomiyaVictoirM2Wasm } from '../solvers/ninomiyaVictoir.m2.wasm.js';
 import type { CovarianceM2 } from '../solvers/m2.js';
 import { UNIT_CLOCKS, type Clocks, type FusedSteps, type LaneBook, type NoiseFlows, type Term } from '../term.js';
 
@@ -31,6 +33,9 @@ export interface CovarianceDrift {
      *  accurate, in [-1, 1]; null where the solver integrates the pair by the exponential midpoint. */
     readonly pair: ((r: number, tau: number) => number) | null;
   };
+  /** Present when offDiagonal is the ReLU-like k (sqrt(1 - rho^2) - rho acos rho) sqrt(V^aa V^bb) and pair
+   *  is reluPairFlow(kappa, r, tau): the WebAssembly kernels compute these from the two numbers. */
+  readonly reluLike?: { readonly k: number; readonly kappa: number };
 }
 
 /** Packed lower-triangle index of (a, b), b <= a. */
@@ -310,6 +315,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     beta,
     offDiagonal,
     pair: base.beta === 0 ? pairFlow : null,
+    reluLike: base.reluLike ?? null,
     driftFlow,
     chol,
     settleLane,
@@ -320,7 +326,13 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   };
   const unitClocks = dc === 1 && nc === 1;
   const fused: FusedSteps | undefined =
-    (options.fused ?? true) && m === 2 && unitClocks ? { 'euler-maruyama': eulerMaruyamaM2(m2), 'ninomiya-victoir': ninomiyaVictoirM2(m2) } : undefined;
+    (options.fused ?? true) && m === 2 && unitClocks
+      ? {
+          // The WebAssembly twins where the kernels in use are wasm and the drift is ReLU-like (same bits).
+          'euler-maruyama': eulerMaruyamaM2Wasm(m2) ?? eulerMaruyamaM2(m2),
+          'ninomiya-victoir': ninomiyaVictoirM2Wasm(m2) ?? ninomiyaVictoirM2(m2),
+        }
+      : undefined;
 
   return {
     dimension: E,
