@@ -103,4 +103,6 @@ export type { PathStatus, StatusCounts, CovarianceSamples, NdArray } from '../sr
 export type { MatrixInput } from '../src/linalg.js';
 export { InputError, LimitError, OutputError } from '../src/errors.js';
 export { closeSharedPool } from '../src/parallel.js';
+export { kernelsInUse, prepareKernels, KERNELS_NAMES } from '../src/kernels/index.js';
+export type { KernelsName } from '../src/kernels/index.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';

@@ -5,6 +5,7 @@ import { InputError, requireChoice } from '../errors.js';
 import { engineWasm, type WasmApi } from './engine.js';
 import { wasmModule } from './module.js';
 
+/** The kernels: `js`, the TypeScript reference, or `wasm`, its WebAssembly SIMD twins (the same bits). */
 export type KernelsName = 'js' | 'wasm';
 /** The values NCSDE_KERNELS accepts. */
 export const KERNELS_NAMES: readonly KernelsName[] = ['js', 'wasm'];
