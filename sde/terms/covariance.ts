@@ -11,6 +11,7 @@ import { ninomiyaVictoirM2 } from '../solvers/ninomiyaVictoir.m2.js';
 import { ninomiyaVictoirM2Wasm } from '../solvers/ninomiyaVictoir.m2.wasm.js';
 import type { CovarianceM2 } from '../solvers/m2.js';
 import { UNIT_CLOCKS, type Clocks, type FusedSteps, type LaneBook, type NoiseFlows, type Term } from '../term.js';
+import { exp } from '../../src/math/index.js';
 
 /**
  * The drift b(V) of a covariance SDE: b^aa = beta (V^aa)^2 and an off-diagonal b^ab that depends on
@@ -43,7 +44,7 @@ export const packed = (a: number, b: number) => (a * (a + 1)) / 2 + b;
 
 /** Coefficients of the correlation drift flow over one tau, for a lane pair with gains summing to `gain`. */
 function flowWeights(gain: number, tau: number): { decay: number; weight: number } {
-  return { decay: Math.exp(gain * tau), weight: tau * phi1(gain * tau) };
+  return { decay: exp(gain * tau), weight: tau * phi1(gain * tau) };
 }
 
 export interface CovarianceTermOptions {
@@ -171,7 +172,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const prepareNoise = (h: number) => {
     if (h !== noiseH) {
       noiseH = h;
-      for (let a = 0; a < m; a++) edge[a] = Math.exp((-(a + 1) * h) / 4);
+      for (let a = 0; a < m; a++) edge[a] = exp((-(a + 1) * h) / 4);
       rootHalfH = Math.sqrt(h / 2);
       rootH = Math.sqrt(h);
     }
@@ -248,7 +249,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     direction(k, z) {
       const a = ka[k];
       const b = kb[k];
-      if (a === b) scaleColumn(a, Math.exp(rootHalfH * z));
+      if (a === b) scaleColumn(a, exp(rootHalfH * z));
       else for (let i = a; i < m; i++) lower[i * m + b] += rootH * z * lower[i * m + a];
     },
     close(x, j, _h, t, book) {
