@@ -3,5 +3,5 @@
 export { setTables, fillNormalsFinished, fillWords } from './normals';
 export { pairLayer } from './chain';
 export { mathMap } from './math';
-export { eulerRelu2, eulerRelu2x, splitRelu2, splitRelu2x } from './sde';
+export { eulerRelu2x, splitRelu2x } from './sde';
 export { mathMap2 } from './simd';

@@ -3,156 +3,11 @@
 // acos from the shared deterministic algorithms (math.ts), so the same bits. State, Cholesky cache and
 // normals are structure of arrays (entry e of lane j at e * lanes + j); `alive` is one byte per lane.
 // Lanes that need the reference's rare code (a settle, an explosion) are listed for the caller.
-import { acos, exp } from './math';
 import { acos2, cf, ci, exp2, F_MINUS_ONE, F_ONE, F_PI, F_TINY, F_ZERO, I_ZERO } from './simd';
 
-const PI: f64 = 3.141592653589793;
-
-/** The ReLU pair flow r' = kappa (J(r) - r) over tau (src/activations/reluLike.ts, reluPairFlow). */
-// @ts-ignore: decorator
-@inline function reluPairFlow(kappa: f64, r: f64, tau: f64): f64 {
-  const ceiled = Math.ceil(tau * kappa);
-  // Math.max(1, ceil(tau kappa)), NaN included.
-  const pieces = ceiled != ceiled ? ceiled : ceiled < 1 ? 1 : ceiled;
-  const dt = tau / pieces;
-  for (let k: f64 = 0; k < pieces; k++) {
-    const c = r > 1 ? 1 : r < -1 ? -1 : r;
-    const theta = acos(c);
-    const j = (sqrt<f64>(1 - c * c) + (PI - theta) * c) / PI;
-    const nu = kappa * (j - c);
-    const slope = kappa * ((PI - theta) / PI - 1);
-    r = c + dt * nu + 0.5 * dt * dt * slope * nu;
-  }
-  return r > 1 ? 1 : r < -1 ? -1 : r;
-}
-
-/**
- * Euler-Maruyama for lanes [0, B), drift k (sqrt(1 - rho^2) - rho acos rho) sqrt(V^aa V^bb) off the
- * diagonal and beta (V^aa)^2 on it. Lanes whose new state needs the settle policy (not finite, above the
- * threshold, outside the cone) are listed in `troubled` with their old state in `before`; returns how many.
- */
-export function eulerRelu2(
-  x: usize, chol: usize, g: usize, alive: usize, B: i32,
-  h: f64, root: f64, root2: f64, beta: f64, kOff: f64, threshold: f64,
-  troubled: usize, before: usize,
-): i32 {
-  const row = <usize>B << 3;
-  let count: i32 = 0;
-  for (let j: i32 = 0; j < B; j++) {
-    if (load<u8>(alive + <usize>j) == 0) continue;
-    const p = x + (<usize>j << 3);
-    const q = chol + (<usize>j << 3);
-    const n = g + (<usize>j << 3);
-    const a = load<f64>(p);
-    const c = load<f64>(p + row);
-    const b = load<f64>(p + 2 * row);
-    const scale = sqrt<f64>(a * b);
-    let rho = scale > 0 ? c / scale : 0;
-    rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
-    const d1 = kOff * (sqrt<f64>(1 - rho * rho) - rho * acos(rho)) * scale;
-    const s00 = root2 * load<f64>(n);
-    const s10 = root * load<f64>(n + row);
-    const s11 = root2 * load<f64>(n + 2 * row);
-    const l00 = load<f64>(q);
-    const l10 = load<f64>(q + row);
-    const l11 = load<f64>(q + 2 * row);
-    const w = l10 * s00 + l11 * s10;
-    const na = a + (h * (beta * a * a) + l00 * l00 * s00);
-    const nc = c + (h * d1 + l00 * w);
-    const nb = b + (h * (beta * b * b) + (l10 * w + l11 * (l10 * s10 + l11 * s11)));
-    store<f64>(p, na);
-    store<f64>(p + row, nc);
-    store<f64>(p + 2 * row, nb);
-    const check = na + nc + nb;
-    const unit = na > nb ? na : nb > 0 ? nb : 1;
-    const zero = 1e-12 * unit;
-    let ok = check - check == 0 && na <= threshold && nb <= threshold && na >= 0 && nb >= 0;
-    if (ok) {
-      if (na > zero) {
-        const f00 = sqrt<f64>(na);
-        const f10 = nc / f00;
-        const rest = nb - f10 * f10;
-        if (rest < -zero) ok = false;
-        else {
-          store<f64>(q, f00);
-          store<f64>(q + row, f10);
-          store<f64>(q + 2 * row, rest > zero ? sqrt<f64>(rest) : 0);
-        }
-      } else ok = false;
-    }
-    if (!ok) {
-      const o = before + (<usize>j << 3);
-      store<f64>(o, a);
-      store<f64>(o + row, c);
-      store<f64>(o + 2 * row, b);
-      store<i32>(troubled + (<usize>count << 2), j);
-      count++;
-    }
-  }
-  return count;
-}
-
-/**
- * The splitting step for lanes [0, B): the pair flow over tau, then the noise flows in the coin-chosen
- * order (e0 = exp(-h/4), e1 = exp(-h/2)). Lanes whose diagonal ends above the threshold are listed in
- * `exploded` for the caller to record; returns how many.
- */
-export function splitRelu2(
-  x: usize, g: usize, coins: usize, alive: usize, B: i32,
-  tau: f64, kappa: f64, e0: f64, e1: f64, rootHalfH: f64, rootH: f64, threshold: f64,
-  exploded: usize,
-): i32 {
-  const row = <usize>B << 3;
-  let count: i32 = 0;
-  for (let j: i32 = 0; j < B; j++) {
-    if (load<u8>(alive + <usize>j) == 0) continue;
-    const p = x + (<usize>j << 3);
-    const n = g + (<usize>j << 3);
-    const a = load<f64>(p);
-    const b = load<f64>(p + 2 * row);
-    const scale = sqrt<f64>(a * b);
-    const c = reluPairFlow(kappa, scale > 0 ? load<f64>(p + row) / scale : 0, tau) * scale;
-    let l00 = sqrt<f64>(a);
-    let l10 = l00 > 0 ? c / l00 : 0;
-    const rest = b - l10 * l10;
-    let l11 = rest > 0 ? sqrt<f64>(rest) : 0;
-    l00 *= e0;
-    l10 *= e0;
-    l11 *= e1;
-    const z00 = exp(rootHalfH * load<f64>(n));
-    const z10 = rootH * load<f64>(n + row);
-    const z11 = exp(rootHalfH * load<f64>(n + 2 * row));
-    if ((load<u32>(coins + (<usize>(j >> 5) << 2)) >>> (j & 31)) & 1) {
-      l00 *= z00;
-      l10 *= z00;
-      l10 += z10 * l11;
-      l11 *= z11;
-    } else {
-      l11 *= z11;
-      l10 += z10 * l11;
-      l00 *= z00;
-      l10 *= z00;
-    }
-    l00 *= e0;
-    l10 *= e0;
-    l11 *= e1;
-    const v00 = l00 * l00;
-    const v11 = l10 * l10 + l11 * l11;
-    store<f64>(p, v00);
-    store<f64>(p + row, l10 * l00);
-    store<f64>(p + 2 * row, v11);
-    if (v00 > threshold || v11 > threshold) {
-      store<i32>(exploded + (<usize>count << 2), j);
-      count++;
-    }
-  }
-  return count;
-}
-
-// ---------------------------------------------------------------- two lanes at a time (f64x2)
-// The same steps on lanes (j, j + 1) together: every branch of the scalar code is a per-lane select, so
-// each lane gets exactly the scalar (and TypeScript) result; lanes that are not alive are left untouched
-// by masked stores. B must be even (the block is 64 lanes).
+// Lanes (j, j + 1) go together: every branch of the TypeScript step is a per-lane select, so each lane
+// gets exactly its result; lanes that are not alive are left untouched by masked stores. B must be even
+// (the block is 64 lanes).
 
 // @ts-ignore: decorator
 @inline function splat(x: f64): v128 {
@@ -172,7 +27,12 @@ export function splitRelu2(
   return v128.bitselect(cf(F_ONE), v128.bitselect(cf(F_MINUS_ONE), r, f64x2.lt(r, cf(F_MINUS_ONE))), f64x2.gt(r, cf(F_ONE)));
 }
 
-/** eulerRelu2 on two lanes at a time: the same results, troubled lanes listed in increasing order. */
+/**
+ * Euler-Maruyama for lanes [0, B), drift k (sqrt(1 - rho^2) - rho acos rho) sqrt(V^aa V^bb) off the
+ * diagonal and beta (V^aa)^2 on it (eulerMaruyama.m2.ts). Lanes whose new state needs the settle policy
+ * (not finite, above the threshold, outside the cone) are listed in `troubled` in increasing order, their
+ * old state in `before`; returns how many.
+ */
 export function eulerRelu2x(
   x: usize, chol: usize, g: usize, alive: usize, B: i32,
   h: f64, root: f64, root2: f64, beta: f64, kOff: f64, threshold: f64,
@@ -247,7 +107,11 @@ export function eulerRelu2x(
   return count;
 }
 
-/** splitRelu2 on two lanes at a time: the same results, exploded lanes listed in increasing order. */
+/**
+ * The splitting step for lanes [0, B) (ninomiyaVictoir.m2.ts): the ReLU pair flow over tau
+ * (reluPairFlow), then the noise flows in the coin-chosen order (e0 = exp(-h/4), e1 = exp(-h/2)). Lanes
+ * whose diagonal ends above the threshold are listed in `exploded` in increasing order; returns how many.
+ */
 export function splitRelu2x(
   x: usize, g: usize, coins: usize, alive: usize, B: i32,
   tau: f64, kappa: f64, e0: f64, e1: f64, rootHalfH: f64, rootH: f64, threshold: f64,

@@ -14,10 +14,8 @@ export interface KernelExports {
   pairLayer(z: number, rows: number, l00: number, l10: number, l11: number, a: number, b: number, out: number): void;
   mathMap(which: number, input: number, out: number, count: number): void;
   mathMap2(which: number, input: number, out: number, count: number): void;
-  eulerRelu2(x: number, chol: number, g: number, alive: number, lanes: number, h: number, root: number, root2: number, beta: number, kOff: number, threshold: number, troubled: number, before: number): number;
   eulerRelu2x(x: number, chol: number, g: number, alive: number, lanes: number, h: number, root: number, root2: number, beta: number, kOff: number, threshold: number, troubled: number, before: number): number;
   splitRelu2x(x: number, g: number, coins: number, alive: number, lanes: number, tau: number, kappa: number, e0: number, e1: number, rootHalfH: number, rootH: number, threshold: number, exploded: number): number;
-  splitRelu2(x: number, g: number, coins: number, alive: number, lanes: number, tau: number, kappa: number, e0: number, e1: number, rootHalfH: number, rootH: number, threshold: number, exploded: number): number;
 }
 
 const PAGE = 65536;
