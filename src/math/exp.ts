@@ -26,37 +26,36 @@ const Q3 = -7.93650757867487942473e-5;
 const Q4 = 4.00821782732936239552e-6;
 const Q5 = -2.01099218183624371326e-7;
 
+// The branch points of fdlibm's high-word tests, as doubles: |x| >= HALF_LN2_UP is its hx > 0x3fd62e42,
+// |x| < THREE_HALVES_LN2 its hx < 0x3ff0a2b2, so comparing |x| takes the same branches without reading bits.
+const HALF_LN2_UP = 0.3465735912322998; // 0x3fd62e43 00000000
+const THREE_HALVES_LN2 = 1.0397205352783203; // 0x3ff0a2b2 00000000
+const TWO_M28 = 3.725290298461914e-9; // 2^-28
+
 /** e^x, within 1 ulp; exp(NaN) = NaN, exp(+Inf) = +Inf, exp(-Inf) = 0. */
 export function exp(x: number): number {
-  const word = highWord(x);
-  const negative = word < 0;
-  const hx = word & 0x7fffffff;
-  if (hx >= 0x40862e42) {
-    // |x| >= 709.78
-    if (hx >= 0x7ff00000) {
-      if (((hx & 0xfffff) | lowWord(x)) !== 0) return x + x; // NaN
-      return negative ? 0 : x;
-    }
-    if (x > OVERFLOW) return Infinity;
-    if (x < UNDERFLOW) return 0;
-  }
+  // fdlibm's e_exp.c with its high-word range tests written as comparisons (same branches, same bits)
+  if (x > OVERFLOW) return Infinity;
+  if (x < UNDERFLOW) return 0; // and -Inf
+  if (x !== x) return x; // NaN
+  const a = x < 0 ? -x : x;
   let k = 0;
   let hi = 0;
   let lo = 0;
-  if (hx > 0x3fd62e42) {
+  if (a >= HALF_LN2_UP) {
     // |x| > 0.5 ln2: reduce
-    if (hx < 0x3ff0a2b2) {
+    if (a < THREE_HALVES_LN2) {
       // |x| < 1.5 ln2: k = +-1
-      hi = negative ? x + LN2_HI : x - LN2_HI;
-      lo = negative ? -LN2_LO : LN2_LO;
-      k = negative ? -1 : 1;
+      hi = x < 0 ? x + LN2_HI : x - LN2_HI;
+      lo = x < 0 ? -LN2_LO : LN2_LO;
+      k = x < 0 ? -1 : 1;
     } else {
-      k = (INV_LN2 * x + (negative ? -0.5 : 0.5)) | 0; // truncation towards 0, as C's (int)
+      k = (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0; // truncation towards 0, as C's (int)
       hi = x - k * LN2_HI; // exact
       lo = k * LN2_LO;
     }
     x = hi - lo;
-  } else if (hx < 0x3e300000) {
+  } else if (a < TWO_M28) {
     // |x| < 2^-28: 1 + x is correctly rounded
     return 1 + x;
   }
