@@ -107,4 +107,6 @@ export { closeSharedPool, setPlatform, platform, nodePlatform, browserPlatform }
 export type { Platform, MemoryFigure, WorkerTask } from '../src/platform.js';
 export { serveKernels } from '../src/webWorkers.js';
 export { BLOCK_KERNELS } from './kernels.js';
+export { kernelsInUse, prepareKernels, KERNELS_NAMES } from '../src/kernels/index.js';
+export type { KernelsName } from '../src/kernels/index.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';

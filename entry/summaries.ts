@@ -14,12 +14,20 @@ export const NETWORK_SUMMARY_SCHEMA = 'ncsde.network/2';
 /** Mean and SE of each matrix entry at each save, over paths that did not explode; a cell without two says why. */
 export function entryMeans(values: NdArray<Float64Array>, status: Uint8Array) {
   const [saves, paths, side] = values.shape;
+  const [perSave, perPath, perRow, perColumn] = values.stride;
+  const data = values.data;
+  let kept = 0;
+  for (let p = 0; p < paths; p++) if (status[p] !== PATH_EXPLODED) kept++;
+  // One buffer, filled by a strided loop (ndarray's get and a growing array cost most of the summary).
+  const xs = new Float64Array(kept);
   return Array.from({ length: saves }, (_, s) =>
     Array.from({ length: side }, (_, i) =>
       Array.from({ length: side }, (_, j) => {
-        const xs: number[] = [];
-        for (let p = 0; p < paths; p++) if (status[p] !== PATH_EXPLODED) xs.push(values.get(s, p, i, j));
-        return xs.length >= 2 ? meanEstimate(xs) : { missing: `${xs.length} path${xs.length === 1 ? '' : 's'} not exploded` };
+        if (kept < 2) return { missing: `${kept} path${kept === 1 ? '' : 's'} not exploded` };
+        let n = 0;
+        const base = values.offset + s * perSave + i * perRow + j * perColumn;
+        for (let p = 0; p < paths; p++) if (status[p] !== PATH_EXPLODED) xs[n++] = data[base + p * perPath];
+        return meanEstimate(xs);
       }),
     ),
   );

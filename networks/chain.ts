@@ -3,6 +3,8 @@
 // n m normals per layer, the same law as the explicit network at O(n^2 m).
 import type { FiniteActivation } from '../src/activations/index.js';
 import { choleskyPsd } from '../src/linalg.js';
+import { openWasmKernels, WasmNormals, wasmNormalsBytes, type WasmKernels } from '../src/kernels/index.js';
+import { Xoshiro128pp } from '../src/random/xoshiro.js';
 import type { RandomStream } from '../src/random/streams.js';
 import { applyFeatures, gramInto, storeGram2 } from './features.js';
 import type { LayerSampler } from './sampler.js';
@@ -60,10 +62,29 @@ function pairLayer(z: Float64Array, rows: number, l: Float64Array, a: number, b:
   return storeGram2(s00, s01, s11, scale, v);
 }
 
+/** The wasm twin of a layer's normals and pair pass: normals drawn into the instance's memory. */
+interface WasmLayer {
+  readonly kernels: WasmKernels;
+  readonly normals: WasmNormals;
+  /** Byte offset of the three Gram sums. */
+  readonly sums: number;
+  readonly sumsView: Float64Array;
+}
+
+function openWasmLayer(count: number): WasmLayer | null {
+  const kernels = openWasmKernels(wasmNormalsBytes(count) + 32);
+  if (kernels === null) return null;
+  const normals = new WasmNormals(kernels, count);
+  const sums = kernels.alloc(24);
+  return { kernels, normals, sums, sumsView: kernels.f64(sums, 3) };
+}
+
 export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampler {
   const side = stateSide(job);
   const n = job.n;
-  const z = new Float64Array(n * side);
+  const wasm = job.generator === 'xoshiro128++' ? openWasmLayer(n * side) : null;
+  // With wasm kernels the normals live in the instance's memory and z is a view on them.
+  const z = wasm !== null ? wasm.normals.values.subarray(0, n * side) : new Float64Array(n * side);
   const l = new Float64Array(side * side);
   const scale = act.c / n;
   // One pair of inputs through a piecewise-linear phi, the common case, runs as one fused pass.
@@ -73,7 +94,14 @@ export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampl
     layer(rng: RandomStream, v: Float64Array): number {
       // V is a Gram matrix (c/n) A^T A, PSD up to rounding: a pivot below rounding level counts as zero.
       choleskyPsd(v, side, l, 1e-12, true);
-      rng.fillNormals(z);
+      if (wasm !== null && rng instanceof Xoshiro128pp) {
+        wasm.normals.fill(rng, n * side);
+        if (pair !== null) {
+          wasm.kernels.exports.pairLayer(wasm.normals.ptr, n, l[0], l[2], l[3], pair.a, pair.b, wasm.sums);
+          const s = wasm.sumsView;
+          return storeGram2(s[0], s[1], s[2], scale, v);
+        }
+      } else rng.fillNormals(z);
       if (pair !== null) return pairLayer(z, n, l, pair.a, pair.b, scale, v);
       correlateRows(z, n, side, l);
       applyFeatures(z, n, job.m, job.derivatives, act);

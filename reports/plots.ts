@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Histogram, PathBundle } from '../validation/validate.js';
 import type { WidthStudy } from '../validation/widths.js';
 import { isMissing } from '../validation/point.js';
+import { pow } from '../src/math/index.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const SIDES = { domain: ['SDE', 'network'], range: ['#1f77b4', '#d62728'] };
@@ -100,7 +101,7 @@ export function convergenceSpec(study: WidthStudy, label: string): TopLevelSpec 
   const lo = Math.min(...ns);
   const hi = Math.max(...ns);
   const rate = isMissing(study.rate) ? null : study.rate;
-  const curve = rate ? Array.from({ length: 40 }, (_, i) => lo * Math.pow(hi / lo, i / 39)).map((n) => ({ n, e: rate.coefficient * Math.pow(n, -rate.exponent) })) : [];
+  const curve = rate ? Array.from({ length: 40 }, (_, i) => lo * pow(hi / lo, i / 39)).map((n) => ({ n, e: rate.coefficient * pow(n, -rate.exponent) })) : [];
   // The symlog constant: the typical error bar, so the linear zone holds the noise and above it is logarithmic.
   const constant = Math.max(1e-12, levels.reduce((s, l) => s + (l.hi - l.lo) / 4, 0) / Math.max(1, levels.length));
   const x = { field: 'n', type: 'quantitative' as const, title: 'width n (depth T n)', scale: { type: 'log' as const, domain: [lo, hi], nice: false } };

@@ -7,6 +7,7 @@ import { smoothBeta, SMOOTH_FUNCTIONS, parseActivationSpec } from '../src/activa
 import { AXES, scanKind, SCAN_KIND_NAMES, SCAN_KIND_TABLE, type ScanResult, type ScanRow } from '../validation/scan.js';
 import { escapeHtml, fmt, htmlPage, htmlTable } from './page.js';
 import { heatmapSpec, renderSvg, seriesSpec, type HeatCell } from './plots.js';
+import { exp, expm1, log as ln } from '../src/math/index.js';
 
 /** The statistics drawn by default for each kind of scan. */
 export const DEFAULT_STATS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(SCAN_KIND_NAMES.map((k) => [k, SCAN_KIND_TABLE[k].report.defaultStats]));
@@ -43,8 +44,8 @@ function isLogAxis(key: string, values: ReadonlyArray<number | string>): boolean
 /** Cell edges: midpoints between neighbouring grid values (geometric on a log axis), extended at the ends. */
 function edges(values: readonly number[], log: boolean): Array<[number, number]> {
   const v = [...values].sort((a, b) => a - b);
-  const t = (x: number) => (log ? Math.log(x) : x);
-  const u = (x: number) => (log ? Math.exp(x) : x);
+  const t = (x: number) => (log ? ln(x) : x);
+  const u = (x: number) => (log ? exp(x) : x);
   return v.map((x, i) => {
     const left = i > 0 ? (t(v[i - 1]) + t(x)) / 2 : t(x) - (v.length > 1 ? (t(v[1]) - t(v[0])) / 2 : 0.5);
     const right = i < v.length - 1 ? (t(x) + t(v[i + 1])) / 2 : t(x) + (v.length > 1 ? (t(v[v.length - 1]) - t(v[v.length - 2])) / 2 : 0.5);
@@ -55,7 +56,7 @@ function edges(values: readonly number[], log: boolean): Array<[number, number]>
 /** Level sets of f over a rectangle by marching squares: segments of each level, as two-point curves. */
 function levelCurves(f: (x: number, y: number) => number, xr: [number, number], yr: [number, number], xLog: boolean, yLog: boolean): Array<{ label: string; points: Array<{ x: number; y: number }> }> {
   const N = 80;
-  const map = (lo: number, hi: number, log: boolean, i: number) => (log ? Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / N) : lo + ((hi - lo) * i) / N);
+  const map = (lo: number, hi: number, log: boolean, i: number) => (log ? exp(ln(lo) + ((ln(hi) - ln(lo)) * i) / N) : lo + ((hi - lo) * i) / N);
   const xs = Array.from({ length: N + 1 }, (_, i) => map(xr[0], xr[1], xLog, i));
   const ys = Array.from({ length: N + 1 }, (_, j) => map(yr[0], yr[1], yLog, j));
   const out: Array<{ label: string; points: Array<{ x: number; y: number }> }> = [];
@@ -93,7 +94,7 @@ function closedForm(result: ScanResult, xKey: string, yKey: string, fixed: Reado
     if (!f) return NaN;
     const beta = xKey === 'beta' || yKey === 'beta' ? (valueOf('beta', x, y) as number) : smoothBeta(f.fpp0, f.fppp0, (valueOf('a', x, y) as number) ?? (spec.family === 'smooth' ? spec.a : 1));
     const x0 = valueOf('x0', x, y) as number;
-    return beta > 0 ? -Math.expm1(-beta * x0) : 0;
+    return beta > 0 ? -expm1(-beta * x0) : 0;
   };
 }
 

@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 
 tarball="$work/$(cd "$repo" && npm pack --silent --pack-destination "$work" | tail -1)"
 listing="$(tar tzf "$tarball")"
-for must in package/dist/entry/index.js package/dist/entry/index.d.ts package/dist/entry/cli.js package/dist/entry/worker.js package/dist/explorer/index.html package/dist/explorer/main.js package/dist/explorer/worker.js package/dist/explorer/kernels.js package/LICENSE package/CHANGELOG.md package/docs/maths.md package/README.md; do
+for must in package/dist/wasm/kernels.wasm package/dist/entry/index.js package/dist/entry/index.d.ts package/dist/entry/cli.js package/dist/entry/worker.js package/dist/explorer/index.html package/dist/explorer/main.js package/dist/explorer/worker.js package/dist/explorer/kernels.js package/LICENSE package/CHANGELOG.md package/docs/maths.md package/README.md; do
   grep -qx "$must" <<<"$listing" || { echo "check-package: the tarball lacks $must" >&2; exit 1; }
 done
 if grep -E '^package/(dist/(test|bench)|test|bench|scripts)/|\.map$' <<<"$listing"; then echo "check-package: the tarball ships tests, benchmarks, scripts or source maps" >&2; exit 1; fi

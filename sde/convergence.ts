@@ -11,6 +11,7 @@ import { brownianSampling, constantSteps, type ExplosionDetection } from './cont
 import { solveSync } from './solve.js';
 import type { Solver } from './solvers/index.js';
 import type { Sde } from './sde.js';
+import { log } from '../src/math/index.js';
 
 /** One step count of a convergence study: strong and weak errors with SEs, and the fraction of paths repaired. */
 export interface ConvergenceLevel {
@@ -110,8 +111,8 @@ export function convergenceStudy(options: ConvergenceOptions): ConvergenceStudy 
   });
   const fit = (pick: (l: ConvergenceLevel) => Estimate): SlopeFit =>
     weightedLine(
-      levels.map((l) => Math.log(l.dt)),
-      levels.map((l) => Math.log(Math.abs(pick(l).value))),
+      levels.map((l) => log(l.dt)),
+      levels.map((l) => log(Math.abs(pick(l).value))),
       levels.map((l) => pick(l).se / Math.abs(pick(l).value)),
     );
   const resolved = levels.every((l) => Math.abs(l.weakError.value) > 2 * l.weakError.se);

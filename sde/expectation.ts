@@ -9,6 +9,7 @@ import { brownianSampling, constantSteps, saveAt } from './controls.js';
 import { solve, type SolveOptions } from './solve.js';
 import { eulerMaruyama } from './solvers/index.js';
 import type { Solution } from './solution.js';
+import { pow } from '../src/math/index.js';
 
 /** f of one path's value at a save: the m x m matrix (row-major) or the scalar, and whether it exploded. */
 export type PathFunction = (value: Float64Array, exploded: boolean) => number;
@@ -67,7 +68,7 @@ export async function weakExpectations(
   }
   const steps = options.stepping?.steps ?? Math.max(1, Math.ceil(options.t1 * 100));
   const fine = 2 * steps;
-  const gain = Math.pow(2, (options.solver ?? eulerMaruyama()).weakOrder);
+  const gain = pow(2, (options.solver ?? eulerMaruyama()).weakOrder);
   const resolution = options.brownian?.resolution !== undefined && options.brownian.resolution % fine === 0 ? options.brownian.resolution : fine;
   const brownian = brownianSampling({ resolution, purpose: options.brownian?.purpose, generator: options.brownian?.generator });
   const coarseSol = await solve({ ...base, stepping: constantSteps(steps), brownian });

@@ -1,7 +1,8 @@
 // The process's one worker pool (piscina), created on first use, grown when a call asks for more
 // threads, shared by every call, and closed when the process is about to exit. Workers run any
-// exported kernel of the package by module URL and name, so this file knows nothing about kernels.
+// exported kernel of the package by module URL and name, so this file knows no particular kernel.
 import { InputError } from './errors.js';
+import { kernelsInUse, type KernelsName } from './kernels/choice.js';
 
 import type { WorkerTask } from './webWorkers.js';
 
@@ -60,12 +61,13 @@ export async function closeSharedPool(): Promise<void> {
 /** Run tasks on the shared pool with at most `threads` in flight, results in task order. */
 export async function runOnPool(threads: number, tasks: readonly WorkerTask[], onDone?: (index: number) => void): Promise<unknown[]> {
   const pool = await sharedPool(threads);
+  const kernels = kernelsInUse();
   const results = new Array<unknown>(tasks.length);
   let next = 0;
   const lane = async () => {
     while (next < tasks.length) {
       const i = next++;
-      results[i] = await pool.run(tasks[i]);
+      results[i] = await pool.run({ ...tasks[i], kernels: tasks[i].kernels ?? kernels });
       onDone?.(i);
     }
   };

@@ -2,6 +2,8 @@
 // Gamma and the incomplete gamma function (chi-square laws for calibration bounds), and phi1 for
 // exponential integrators; each accurate to about 1e-15.
 
+import { exp, expm1, log, sin } from './math/index.js';
+
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
 
@@ -36,7 +38,7 @@ function erfcContinuedFraction(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return (Math.exp(-x * x) * ONE_OVER_SQRT_PI) / f;
+  return (exp(-x * x) * ONE_OVER_SQRT_PI) / f;
 }
 
 export function erf(x: number): number {
@@ -60,7 +62,7 @@ export function normalCdf(x: number): number {
 
 /** Standard normal density. */
 export function normalPdf(x: number): number {
-  return 0.3989422804014327 * Math.exp(-0.5 * x * x);
+  return 0.3989422804014327 * exp(-0.5 * x * x);
 }
 
 /**
@@ -93,7 +95,7 @@ export function normalQuantile(p: number): number {
     );
   }
   let r = q < 0 ? p : 1 - p;
-  r = Math.sqrt(-Math.log(r));
+  r = Math.sqrt(-log(r));
   let x: number;
   if (r <= 5) {
     r -= 1.6;
@@ -143,18 +145,18 @@ export function logGamma(x: number): number {
     0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
     -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+  if (x < 0.5) return log(Math.PI / Math.abs(sin(Math.PI * x))) - logGamma(1 - x);
   x -= 1;
   let a = c[0];
   const t = x + 7.5;
   for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+  return 0.5 * log(2 * Math.PI) + (x + 0.5) * log(t) - t + log(a);
 }
 
 /** Regularised lower incomplete gamma P(a, x), by its series for x < a + 1 and a continued fraction above. */
 export function gammaP(a: number, x: number): number {
   if (x <= 0) return 0;
-  const lead = a * Math.log(x) - x - logGamma(a);
+  const lead = a * log(x) - x - logGamma(a);
   if (x < a + 1) {
     let term = 1 / a;
     let sum = term;
@@ -163,7 +165,7 @@ export function gammaP(a: number, x: number): number {
       sum += term;
       if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
     }
-    return Math.min(1, sum * Math.exp(lead));
+    return Math.min(1, sum * exp(lead));
   }
   // Lentz's method for Q(a, x) = e^lead / (x + 1 - a - 1(1-a)/(x + 3 - a - ...)).
   const tiny = 1e-300;
@@ -183,7 +185,7 @@ export function gammaP(a: number, x: number): number {
     h *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.max(0, 1 - Math.exp(lead) * h);
+  return Math.max(0, 1 - exp(lead) * h);
 }
 
 /** CDF of the chi-square law with k degrees of freedom. */
@@ -206,5 +208,5 @@ export function chiSquareQuantile(p: number, k: number): number {
 
 /** (e^z - 1) / z, continuous at z = 0: the weight of a frozen source over an exponential sub-step. */
 export function phi1(z: number): number {
-  return Math.abs(z) < 1e-5 ? 1 + z * (0.5 + z / 6) : Math.expm1(z) / z;
+  return Math.abs(z) < 1e-5 ? 1 + z * (0.5 + z / 6) : expm1(z) / z;
 }

@@ -1,6 +1,7 @@
 // Threads in a browser: a pool of Web Workers that runs the same block tasks as Node's pool (a kernel
 // named by module and export, called on plain data), and the loop a worker runs to serve them. Results
 // come back by position, so src/blocks.ts assembles them exactly as it does on Node.
+import type { KernelsName } from './kernels/choice.js';
 import { useBundledExports } from './modules.js';
 
 /** A task for a worker: call `name` from `module` with `args`. */
@@ -8,6 +9,8 @@ export interface WorkerTask {
   readonly module: string;
   readonly name: string;
   readonly args: readonly unknown[];
+  /** The calling thread's kernels (NCSDE_KERNELS), so that workers run the same ones. */
+  readonly kernels?: KernelsName;
 }
 
 /** The part of a Web Worker the pool uses (the DOM types are not part of this package's build). */

@@ -4,6 +4,7 @@
 // the comparison can detect at these sample sizes (5% level, 80% power).
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import { bcaBootstraps, energyDistance, ksCriticalValue, ksTwoSample, meanEstimate, normalInterval, qqPairs, wasserstein1, zFor, type Estimate, type Interval, type KsResult } from '../src/stats/index.js';
+import { hypot } from '../src/math/index.js';
 
 /** Network and SDE intervals of one statistic, their difference and the difference in SE units. */
 export interface TwoSided {
@@ -75,7 +76,7 @@ export function compareSamples(network: Float64Array, sde: Float64Array, options
   } else {
     const a = meanEstimate(network);
     const b = meanEstimate(sde);
-    const d = { value: a.value - b.value, se: Math.hypot(a.se, b.se) };
+    const d = { value: a.value - b.value, se: hypot(a.se, b.se) };
     mean = { network: normalInterval(a), sde: normalInterval(b), difference: normalInterval(d), z: d.value / d.se };
   }
   const variance: TwoSided = { network: boot.varNetwork, sde: boot.varSde, difference: boot.varDifference, z: boot.varDifference.value / boot.varDifference.se };

@@ -31,7 +31,16 @@ export interface CumulantTheory {
  */
 export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: number, layers: number, k0: number, rule: GaussRule = gaussHermite(120)): number[] {
   const second = (k: number) => gaussianExpectation((x) => phi(x) ** 2, k, rule);
-  const fourth = (k: number) => gaussianExpectation((x) => phi(x) ** 4, k, rule);
+  // (phi^2)^2, not phi ** 4: an engine's pow may round x ** 4 differently (results stay engine-free)
+  const fourth = (k: number) =>
+    gaussianExpectation(
+      (x) => {
+        const p = phi(x);
+        return p * p * (p * p);
+      },
+      k,
+      rule,
+    );
   let k = k0;
   let v = 0;
   const out: number[] = [];

@@ -3,6 +3,7 @@
 // explode by the save's time, under the one threshold applied to both.
 import { InputError } from '../src/errors.js';
 import { PATH_EXPLODED, type CovarianceSamples, type NdArray } from '../src/results.js';
+import { log } from '../src/math/index.js';
 
 /** rho (the correlation), log V^aa, V^aa or V^ab. */
 export type ObservableName = 'rho' | 'logVaa' | 'Vaa' | 'Vab';
@@ -27,7 +28,7 @@ export function pathObservable(v: NdArray<Float64Array>, name: ObservableName, s
     case 'Vaa':
       return vaa;
     case 'logVaa':
-      return Math.log(vaa);
+      return log(vaa);
     case 'Vab':
       return v.get(save, p, a, b);
     case 'rho': {

@@ -2,6 +2,7 @@
 // architecture's references: architectures/mlp/theory.ts for the MLP, re-exported here).
 import { zFor, type Interval } from '../src/stats/moments.js';
 import { PATH_EXPLODED } from '../src/results.js';
+import { pow } from '../src/math/index.js';
 
 export { piecewiseSlopes, fourthMomentConstant, momentTheory } from '../architectures/index.js';
 export type { TheoryValue } from '../architectures/index.js';
@@ -46,19 +47,19 @@ export function pooledEstimates(
   const interval = (value: number, se: number): Interval => ({ value, se, lower: value - z * se, upper: value + z * se, level, method: 'pooled layer factors (delta method)' });
 
   // E V^2 / V0^2 = m2^L.
-  const f = Math.pow(m2, L);
-  const fPrime = L * Math.pow(m2, L - 1);
-  const fSecond = L * (L - 1) * Math.pow(m2, L - 2);
+  const f = pow(m2, L);
+  const fPrime = L * pow(m2, L - 1);
+  const fSecond = L * (L - 1) * pow(m2, L - 2);
   const second = interval(f - 0.5 * fSecond * c22, Math.abs(fPrime) * Math.sqrt(c22));
 
   // Kurtosis g = q^L - 1, q = m2 / m1^2: gradient and Hessian in (m1, m2).
   const q = m2 / (m1 * m1);
-  const qL = Math.pow(q, L);
+  const qL = pow(q, L);
   const g1 = (-2 * L * qL) / m1;
-  const g2 = (L * Math.pow(q, L - 1)) / (m1 * m1);
+  const g2 = (L * pow(q, L - 1)) / (m1 * m1);
   const h11 = (2 * L * (2 * L + 1) * qL) / (m1 * m1);
-  const h12 = (-2 * L * L * Math.pow(q, L - 1)) / (m1 * m1 * m1);
-  const h22 = (L * (L - 1) * Math.pow(q, L - 2)) / Math.pow(m1, 4);
+  const h12 = (-2 * L * L * pow(q, L - 1)) / (m1 * m1 * m1);
+  const h22 = (L * (L - 1) * pow(q, L - 2)) / pow(m1, 4);
   const variance = g1 * g1 * c11 + 2 * g1 * g2 * c12 + g2 * g2 * c22;
   const bias = 0.5 * (h11 * c11 + 2 * h12 * c12 + h22 * c22);
   const kurtosis = interval(qL - 1 - bias, Math.sqrt(Math.max(0, variance)));

@@ -4,6 +4,7 @@
 import { arcCosineKernel, reluPairFlow, type Activation, type LimitFacts } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import type { CovarianceDrift } from '../../sde/index.js';
+import { acos } from '../../src/math/index.js';
 
 /** The MLP's drift of one activation, with the matrix assembly b(V) for any m. */
 export interface MlpLimit extends CovarianceDrift {
@@ -39,7 +40,7 @@ function reluLikeDrift(k: number): CovarianceDrift {
       const scale = Math.sqrt(vaa * vbb);
       let rho = scale > 0 ? vab / scale : 0;
       rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
-      return k * (Math.sqrt(1 - rho * rho) - rho * Math.acos(rho)) * scale;
+      return k * (Math.sqrt(1 - rho * rho) - rho * acos(rho)) * scale;
     },
     correlationFlow: {
       gain: () => halfKappa,
@@ -47,6 +48,7 @@ function reluLikeDrift(k: number): CovarianceDrift {
       constantGain: true,
       pair: (r, tau) => reluPairFlow(kappa, r, tau),
     },
+    reluLike: { k, kappa },
   };
 }
 

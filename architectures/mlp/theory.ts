@@ -5,6 +5,7 @@
 // and the SDE's limits are V_0^2 e^{2T} and e^{2T} - 1 (V^aa is a driftless geometric Brownian motion).
 import { reluLikeFourthMomentConstant, reluLikeSlopes, type ActivationSpec } from '../../src/activations/index.js';
 import type { TheoryValue } from '../architecture.js';
+import { exp, pow } from '../../src/math/index.js';
 
 /** Slopes (s+, s-) at width n of a piecewise-linear activation; null for the others. */
 export function piecewiseSlopes(spec: ActivationSpec, n: number): { sPlus: number; sMinus: number } | null {
@@ -23,9 +24,9 @@ export function fourthMomentConstant(spec: ActivationSpec, n: number): number | 
 /** E[V_L^2] / V_0^2 and the kurtosis ratio at (n, L), with their SDE limits at T. */
 export function momentTheory(spec: ActivationSpec, n: number, depth: number, T: number): { secondMoment: TheoryValue; kurtosis: TheoryValue } {
   const k = fourthMomentConstant(spec, n);
-  const exact = k === null ? null : Math.pow(1 + k / n, depth);
+  const exact = k === null ? null : pow(1 + k / n, depth);
   // Only shaped ReLU-like networks have the GBM limit; unshaped baselines have no SDE.
-  const limit = spec.family === 'relu-like' ? Math.exp(2 * T) : null;
+  const limit = spec.family === 'relu-like' ? exp(2 * T) : null;
   return {
     secondMoment: { exact, limit },
     kurtosis: { exact: exact === null ? null : exact - 1, limit: limit === null ? null : limit - 1 },

@@ -5,6 +5,7 @@
 // noise body is written out twice: one shared closure measured 15-20% slower.
 import type { CovarianceM2 } from './m2.js';
 import type { FusedSplitStep, LaneBook } from '../term.js';
+import { exp } from '../../src/math/index.js';
 
 export function ninomiyaVictoirM2(term: CovarianceM2): FusedSplitStep {
   return term.pair !== null ? pairStep(term, term.pair) : driftThenNoise(term);
@@ -34,9 +35,9 @@ function driftThenNoise(term: CovarianceM2): FusedSplitStep {
       l00 *= e0;
       l10 *= e0;
       l11 *= e1;
-      const z00 = Math.exp(rootHalfH * g[j]);
+      const z00 = exp(rootHalfH * g[j]);
       const z10 = rootH * g[B + j];
-      const z11 = Math.exp(rootHalfH * g[2 * B + j]);
+      const z11 = exp(rootHalfH * g[2 * B + j]);
       if ((coins![j >> 5] >>> (j & 31)) & 1) {
         l00 *= z00;
         l10 *= z00;
@@ -85,9 +86,9 @@ function pairStep(term: CovarianceM2, flow: (r: number, tau: number) => number):
       l00 *= e0;
       l10 *= e0;
       l11 *= e1;
-      const z00 = Math.exp(rootHalfH * g[j]);
+      const z00 = exp(rootHalfH * g[j]);
       const z10 = rootH * g[B + j];
-      const z11 = Math.exp(rootHalfH * g[2 * B + j]);
+      const z11 = exp(rootHalfH * g[2 * B + j]);
       if ((coins![j >> 5] >>> (j & 31)) & 1) {
         l00 *= z00;
         l10 *= z00;

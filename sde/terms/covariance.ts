@@ -6,9 +6,12 @@
 import { choleskyPsd, projectPsdInPlace } from '../../src/linalg.js';
 import { phi1 } from '../../src/special.js';
 import { eulerMaruyamaM2 } from '../solvers/eulerMaruyama.m2.js';
+import { eulerMaruyamaM2Wasm } from '../solvers/eulerMaruyama.m2.wasm.js';
 import { ninomiyaVictoirM2 } from '../solvers/ninomiyaVictoir.m2.js';
+import { ninomiyaVictoirM2Wasm } from '../solvers/ninomiyaVictoir.m2.wasm.js';
 import type { CovarianceM2 } from '../solvers/m2.js';
 import { UNIT_CLOCKS, type Clocks, type FusedSteps, type LaneBook, type NoiseFlows, type Term } from '../term.js';
+import { exp } from '../../src/math/index.js';
 
 /**
  * The drift b(V) of a covariance SDE: b^aa = beta (V^aa)^2 and an off-diagonal b^ab that depends on
@@ -31,6 +34,9 @@ export interface CovarianceDrift {
      *  accurate, in [-1, 1]; null where the solver integrates the pair by the exponential midpoint. */
     readonly pair: ((r: number, tau: number) => number) | null;
   };
+  /** Present when offDiagonal is the ReLU-like k (sqrt(1 - rho^2) - rho acos rho) sqrt(V^aa V^bb) and pair
+   *  is reluPairFlow(kappa, r, tau): the WebAssembly kernels compute these from the two numbers. */
+  readonly reluLike?: { readonly k: number; readonly kappa: number };
 }
 
 /** Packed lower-triangle index of (a, b), b <= a. */
@@ -38,7 +44,7 @@ export const packed = (a: number, b: number) => (a * (a + 1)) / 2 + b;
 
 /** Coefficients of the correlation drift flow over one tau, for a lane pair with gains summing to `gain`. */
 function flowWeights(gain: number, tau: number): { decay: number; weight: number } {
-  return { decay: Math.exp(gain * tau), weight: tau * phi1(gain * tau) };
+  return { decay: exp(gain * tau), weight: tau * phi1(gain * tau) };
 }
 
 export interface CovarianceTermOptions {
@@ -166,7 +172,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const prepareNoise = (h: number) => {
     if (h !== noiseH) {
       noiseH = h;
-      for (let a = 0; a < m; a++) edge[a] = Math.exp((-(a + 1) * h) / 4);
+      for (let a = 0; a < m; a++) edge[a] = exp((-(a + 1) * h) / 4);
       rootHalfH = Math.sqrt(h / 2);
       rootH = Math.sqrt(h);
     }
@@ -243,7 +249,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     direction(k, z) {
       const a = ka[k];
       const b = kb[k];
-      if (a === b) scaleColumn(a, Math.exp(rootHalfH * z));
+      if (a === b) scaleColumn(a, exp(rootHalfH * z));
       else for (let i = a; i < m; i++) lower[i * m + b] += rootH * z * lower[i * m + a];
     },
     close(x, j, _h, t, book) {
@@ -310,6 +316,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     beta,
     offDiagonal,
     pair: base.beta === 0 ? pairFlow : null,
+    reluLike: base.reluLike ?? null,
     driftFlow,
     chol,
     settleLane,
@@ -320,7 +327,13 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   };
   const unitClocks = dc === 1 && nc === 1;
   const fused: FusedSteps | undefined =
-    (options.fused ?? true) && m === 2 && unitClocks ? { 'euler-maruyama': eulerMaruyamaM2(m2), 'ninomiya-victoir': ninomiyaVictoirM2(m2) } : undefined;
+    (options.fused ?? true) && m === 2 && unitClocks
+      ? {
+          // The WebAssembly twins where the kernels in use are wasm and the drift is ReLU-like (same bits).
+          'euler-maruyama': eulerMaruyamaM2Wasm(m2) ?? eulerMaruyamaM2(m2),
+          'ninomiya-victoir': ninomiyaVictoirM2Wasm(m2) ?? ninomiyaVictoirM2(m2),
+        }
+      : undefined;
 
   return {
     dimension: E,

@@ -4,6 +4,7 @@
 // and a diagonal entry  dX = dc beta X^2 dt + sqrt(2 nc) X dB  on [0, inf), which explodes in finite
 // time when beta > 0. One noise direction each: a splitting solver needs no coins.
 import { UNIT_CLOCKS, type Clocks, type NoiseFlows, type Term, type TermFlows } from '../term.js';
+import { atanh, exp, tanh } from '../../src/math/index.js';
 
 const clampUnit = (r: number) => (r > 1 ? 1 : r < -1 ? -1 : r);
 
@@ -40,13 +41,13 @@ export function correlationTerm(options: { nu: (rho: number) => number; rho0: nu
       }
     },
     // d rho = sqrt(nc) (1 - rho^2) o dW is solved by rho = tanh(atanh rho + sqrt(nc) W); rho = +-1 stays put.
-    noise: scalarNoise((r, z, h) => Math.tanh(Math.atanh(r) + Math.sqrt(nc * h) * z), Infinity),
+    noise: scalarNoise((r, z, h) => tanh(atanh(r) + Math.sqrt(nc * h) * z), Infinity),
     noiseBlock:
       options.fused === false
         ? undefined
         : (x, g, h, _t, book) => {
             const root = Math.sqrt(nc * h);
-            for (let j = 0; j < B; j++) if (book.alive[j]) x[j] = Math.tanh(Math.atanh(x[j]) + root * g[j]);
+            for (let j = 0; j < B; j++) if (book.alive[j]) x[j] = tanh(atanh(x[j]) + root * g[j]);
           },
   };
   return scalarTerm(rho0, B, flows, {
@@ -102,7 +103,7 @@ export function diagonalTerm(options: { beta: number; x0: number; lanes: number;
       }
     },
     // The linear part dX = sqrt(2 nc) X o dB - nc X dt (Stratonovich, Ito correction included) is exact.
-    noise: scalarNoise((v, z, h) => v * Math.exp(Math.sqrt(2 * (nc * h)) * z - nc * h), threshold),
+    noise: scalarNoise((v, z, h) => v * exp(Math.sqrt(2 * (nc * h)) * z - nc * h), threshold),
     noiseBlock:
       options.fused === false
         ? undefined
@@ -111,7 +112,7 @@ export function diagonalTerm(options: { beta: number; x0: number; lanes: number;
             const root = Math.sqrt(2 * hn);
             for (let j = 0; j < B; j++) {
               if (!book.alive[j]) continue;
-              x[j] *= Math.exp(root * g[j] - hn);
+              x[j] *= exp(root * g[j] - hn);
               if (x[j] > threshold) book.explode(j, t);
             }
           },

@@ -2,11 +2,12 @@
 // (docs/maths.md, section 2) and the scalar facts of their limit: nu(rho) and its coefficient (section 3).
 import { requireFinite, requireInteger } from '../errors.js';
 import type { Activation, FiniteActivation } from './types.js';
+import { acos } from '../math/index.js';
 
 /** The degree-1 arc-cosine kernel J(r) = (sqrt(1 - r^2) + (pi - arccos r) r) / pi: J(1) = 1, J(-1) = 0. */
 export function arcCosineKernel(r: number): number {
   const c = r > 1 ? 1 : r < -1 ? -1 : r;
-  return (Math.sqrt(1 - c * c) + (Math.PI - Math.acos(c)) * c) / Math.PI;
+  return (Math.sqrt(1 - c * c) + (Math.PI - acos(c)) * c) / Math.PI;
 }
 
 /**
@@ -20,7 +21,7 @@ export function reluPairFlow(kappa: number, r: number, tau: number): number {
   const dt = tau / pieces;
   for (let k = 0; k < pieces; k++) {
     const c = r > 1 ? 1 : r < -1 ? -1 : r;
-    const theta = Math.acos(c);
+    const theta = acos(c);
     const j = (Math.sqrt(1 - c * c) + (Math.PI - theta) * c) / Math.PI;
     const nu = kappa * (j - c);
     const slope = kappa * ((Math.PI - theta) / Math.PI - 1);
@@ -34,7 +35,7 @@ export function reluLikeNu(cPlus: number, cMinus: number): (rho: number) => numb
   const k = ((cPlus - cMinus) * (cPlus - cMinus)) / (2 * Math.PI);
   return (rho: number) => {
     const r = rho > 1 ? 1 : rho < -1 ? -1 : rho;
-    return k * (Math.sqrt(1 - r * r) - r * Math.acos(r));
+    return k * (Math.sqrt(1 - r * r) - r * acos(r));
   };
 }
 
@@ -97,6 +98,9 @@ export function shapedRelu(options: { cPlus: number; cMinus: number }): Activati
 
 /** The exact finite-width constant k of E[(V_l)^2] = V_0^2 (1 + k/n)^l for slopes s+, s- (docs/maths.md, section 5). */
 export function reluLikeFourthMomentConstant(sPlus: number, sMinus: number): number {
-  const p2 = sPlus * sPlus + sMinus * sMinus;
-  return (6 * (sPlus ** 4 + sMinus ** 4)) / (p2 * p2) - 1;
+  const a2 = sPlus * sPlus;
+  const b2 = sMinus * sMinus;
+  const p2 = a2 + b2;
+  // products, not ** 4: an engine's pow may round x ** 4 differently (src/math keeps results engine-free)
+  return (6 * (a2 * a2 + b2 * b2)) / (p2 * p2) - 1;
 }

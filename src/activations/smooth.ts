@@ -3,6 +3,7 @@
 import { InputError, requireChoice, requireFinite, requireInteger, requirePositive } from '../errors.js';
 import { normalCdf, normalPdf } from '../special.js';
 import { SMOOTH_NAMES, type Activation, type FiniteActivation, type SmoothName } from './types.js';
+import { cos, exp, log1p, sin, tanh } from '../math/index.js';
 
 /** A smooth f with f(0) = 0, f'(0) = 1 and the two derivatives that set the limit. */
 export interface SmoothFunction {
@@ -13,13 +14,13 @@ export interface SmoothFunction {
   readonly fppp0: number;
 }
 
-const sigmoid = (u: number) => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
-const softplus = (u: number) => (u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u)));
+const sigmoid = (u: number) => (u >= 0 ? 1 / (1 + exp(-u)) : exp(u) / (1 + exp(u)));
+const softplus = (u: number) => (u > 0 ? u + log1p(exp(-u)) : log1p(exp(u)));
 
 /** The catalog of docs/maths.md section 2, with (f''(0), f'''(0)), keyed by SMOOTH_NAMES. */
 export const SMOOTH_FUNCTIONS: Readonly<Record<SmoothName, SmoothFunction>> = {
-  tanh: { name: 'tanh', f: Math.tanh, df: (u) => 1 - Math.tanh(u) ** 2, fpp0: 0, fppp0: -2 },
-  sin: { name: 'sin', f: Math.sin, df: Math.cos, fpp0: 0, fppp0: -1 },
+  tanh: { name: 'tanh', f: tanh, df: (u) => 1 - tanh(u) ** 2, fpp0: 0, fppp0: -2 },
+  sin: { name: 'sin', f: sin, df: cos, fpp0: 0, fppp0: -1 },
   swish: {
     name: '2x*sigmoid(x)',
     f: (u) => 2 * u * sigmoid(u),
@@ -63,17 +64,17 @@ function applyLoop(name: SmoothName | 'custom', f: (u: number) => number, s: num
   switch (name) {
     case 'tanh':
       return (buf, from, to) => {
-        for (let i = from; i < to; i++) buf[i] = s * Math.tanh(buf[i] * inv);
+        for (let i = from; i < to; i++) buf[i] = s * tanh(buf[i] * inv);
       };
     case 'sin':
       return (buf, from, to) => {
-        for (let i = from; i < to; i++) buf[i] = s * Math.sin(buf[i] * inv);
+        for (let i = from; i < to; i++) buf[i] = s * sin(buf[i] * inv);
       };
     case 'softplus':
       return (buf, from, to) => {
         for (let i = from; i < to; i++) {
           const u = buf[i] * inv;
-          buf[i] = 2 * s * ((u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u))) - Math.LN2);
+          buf[i] = 2 * s * ((u > 0 ? u + log1p(exp(-u)) : log1p(exp(u))) - Math.LN2);
         }
       };
     case 'swish':
@@ -81,7 +82,7 @@ function applyLoop(name: SmoothName | 'custom', f: (u: number) => number, s: num
         for (let i = from; i < to; i++) {
           const x = buf[i];
           const u = x * inv;
-          buf[i] = (2 * x) / (1 + Math.exp(-u));
+          buf[i] = (2 * x) / (1 + exp(-u));
         }
       };
     default:

@@ -3,6 +3,7 @@
 import { requireChoice, requireInteger, requirePositive } from '../errors.js';
 import { piecewiseLinearAtWidth } from './reluLike.js';
 import { UNSHAPED_NAMES, type Activation, type UnshapedName } from './types.js';
+import { tanh } from '../math/index.js';
 
 const DEFAULT_GAIN: Record<UnshapedName, number> = { relu: 2, tanh: 1, linear: 1 };
 
@@ -27,10 +28,10 @@ export function unshaped(f: UnshapedName, options: { gain?: number } = {}): Acti
       return {
         n,
         c: gain,
-        phi: Math.tanh,
-        dphi: (x) => 1 - Math.tanh(x) ** 2,
+        phi: tanh,
+        dphi: (x) => 1 - tanh(x) ** 2,
         applyInPlace(buf, from, to) {
-          for (let i = from; i < to; i++) buf[i] = Math.tanh(buf[i]);
+          for (let i = from; i < to; i++) buf[i] = tanh(buf[i]);
         },
         piecewise: null,
       };

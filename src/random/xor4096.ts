@@ -3,7 +3,7 @@
 // of ~7 us, paid once per block of paths); the step is inlined here because seedrandom's
 // closure-based int32() costs a call per draw.
 import seedrandom from 'seedrandom';
-import { finishRejections, rejectedIndex, rejectedWord, K as ZIGGURAT_K, PASS, W as ZIGGURAT_W, type WordSource } from './ziggurat.js';
+import { finishRejections, K as ZIGGURAT_K, PASS, rejectionScratch, W as ZIGGURAT_W, type Rejections, type WordSource } from './ziggurat.js';
 
 // Module-local copies of the tables: TurboFan embeds a module's own constant arrays in the loop, which
 // measured about 20% faster than reading them through the import binding.
@@ -27,6 +27,8 @@ export class Xor4096 implements WordSource {
   w: number;
   /** The ziggurat's auxiliary stream (xoshiro128++ keyed by this stream's key) and pending rejections. */
   private readonly aux: WordSource;
+  /** This stream's rejection scratch (empty between fills). */
+  private readonly rejected: Rejections = rejectionScratch();
 
   constructor(state: Xor4096State, aux: WordSource) {
     this.x = Int32Array.from(state.X);
@@ -78,9 +80,9 @@ export class Xor4096 implements WordSource {
     const X = this.x;
     let i = this.i;
     let w = this.w;
-    const rIndex = rejectedIndex;
-    const rWord = rejectedWord;
-    let missed = 0;
+    const rejected = this.rejected;
+    const rIndex = rejected.index;
+    const rWord = rejected.word;
     for (let p = from; p < end; p++) {
       w = (w + 0x61c88647) | 0;
       let v = X[(i + 34) & 127];
@@ -97,13 +99,13 @@ export class Xor4096 implements WordSource {
       const layer = u & 255;
       if (Math.abs(j) < K[layer]) out[p] = j * W[layer];
       else {
-        rIndex[missed] = p;
-        rWord[missed++] = u;
+        rIndex.push(p);
+        rWord.push(u);
       }
     }
     this.i = i;
     this.w = w;
-    if (missed > 0) finishRejections(out, missed, this.aux);
+    if (rIndex.length > 0) finishRejections(out, this.aux, rejected);
   }
 
   /** The auxiliary stream of the ziggurat's rejections. */

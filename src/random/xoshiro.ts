@@ -1,7 +1,7 @@
 // xoshiro128++ (Blackman & Vigna 2018): four 32-bit words of state, a handful of shifts and xors per
 // output, period 2^128 - 1, and every output bit of good quality (unlike xoshiro128+, whose low bits
 // are weak: the ziggurat uses the low 8 bits for its layer). The default uniform source.
-import { finishRejections, rejectedIndex, rejectedWord, K as ZIGGURAT_K, PASS, W as ZIGGURAT_W, type WordSource } from './ziggurat.js';
+import { finishRejections, K as ZIGGURAT_K, PASS, rejectionScratch, W as ZIGGURAT_W, type Rejections, type WordSource } from './ziggurat.js';
 
 // Module-local copies of the tables: TurboFan embeds a module's own constant arrays in the loop, which
 // measured about 20% faster than reading them through the import binding.
@@ -28,6 +28,8 @@ export class Xoshiro128pp implements WordSource {
   s3: number;
   /** The ziggurat's auxiliary stream, made on first need. */
   private aux: Xoshiro128pp | null = null;
+  /** This stream's rejection scratch (empty between fills). */
+  private readonly rejected: Rejections = rejectionScratch();
 
   /** A stream from an explicit state (not all zero); `fromKey` is the usual way in. */
   private readonly seed0: number;
@@ -127,9 +129,9 @@ export class Xoshiro128pp implements WordSource {
     let s1 = this.s1;
     let s2 = this.s2;
     let s3 = this.s3;
-    const rIndex = rejectedIndex;
-    const rWord = rejectedWord;
-    let missed = 0;
+    const rejected = this.rejected;
+    const rIndex = rejected.index;
+    const rWord = rejected.word;
     let p = from;
     for (; p + 1 < end; p += 2) {
       let r = (s0 + s3) | 0;
@@ -154,13 +156,13 @@ export class Xoshiro128pp implements WordSource {
       const i = q >> 8;
       if (Math.abs(j) < K[r & 255]) out[p] = j * W[r & 255];
       else {
-        rIndex[missed] = p;
-        rWord[missed++] = r;
+        rIndex.push(p);
+        rWord.push(r);
       }
       if (Math.abs(i) < K[q & 255]) out[p + 1] = i * W[q & 255];
       else {
-        rIndex[missed] = p + 1;
-        rWord[missed++] = q;
+        rIndex.push(p + 1);
+        rWord.push(q);
       }
     }
     this.s0 = s0;
@@ -172,10 +174,10 @@ export class Xoshiro128pp implements WordSource {
       const j = r >> 8;
       if (Math.abs(j) < K[r & 255]) out[p] = j * W[r & 255];
       else {
-        rIndex[missed] = p;
-        rWord[missed++] = r;
+        rIndex.push(p);
+        rWord.push(r);
       }
     }
-    if (missed > 0) finishRejections(out, missed, this.auxiliary());
+    if (rIndex.length > 0) finishRejections(out, this.auxiliary(), rejected);
   }
 }

@@ -4,6 +4,9 @@
 // layer's rectangle are finished after the fast loop by the rejection sampler, which draws from an
 // auxiliary stream. So normal k is a function of word k and of the rejections before it, the same
 // however fills are split, and the fast loop has no call in it (an inlined slow path halves its speed).
+// The tables and the slow path use src/math's exp and log, so the numbers are the same on every engine.
+
+import { exp, log } from '../math/index.js';
 
 export const LAYERS = 256;
 /** Right edge of the base layer and the common area of every layer, for 256 layers. */
@@ -20,23 +23,23 @@ export const K = new Int32Array(LAYERS);
 /** Abscissa per unit of j. */
 export const W = new Float64Array(LAYERS);
 /** Density exp(-x^2/2) at each layer's outer edge. */
-const F = new Float64Array(LAYERS);
+export const F = new Float64Array(LAYERS);
 
 (function buildTables() {
   let dn = R;
   let tn = R;
-  const q = AREA / Math.exp(-0.5 * dn * dn);
+  const q = AREA / exp(-0.5 * dn * dn);
   K[0] = Math.ceil((dn / q) * SCALE);
   K[1] = 0;
   W[0] = q / SCALE;
   W[LAYERS - 1] = dn / SCALE;
   F[0] = 1;
-  F[LAYERS - 1] = Math.exp(-0.5 * dn * dn);
+  F[LAYERS - 1] = exp(-0.5 * dn * dn);
   for (let i = LAYERS - 2; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(AREA / dn + Math.exp(-0.5 * dn * dn)));
+    dn = Math.sqrt(-2 * log(AREA / dn + exp(-0.5 * dn * dn)));
     K[i + 1] = Math.ceil((dn / tn) * SCALE);
     tn = dn;
-    F[i] = Math.exp(-0.5 * dn * dn);
+    F[i] = exp(-0.5 * dn * dn);
     W[i] = dn / SCALE;
   }
 })();
@@ -59,30 +62,37 @@ export function slowNormal(rng: WordSource, u: number): number {
       let a: number;
       let b: number;
       do {
-        a = -Math.log(rng.nextUniform()) / R;
-        b = -Math.log(rng.nextUniform());
+        a = -log(rng.nextUniform()) / R;
+        b = -log(rng.nextUniform());
       } while (b + b < a * a);
       return j < 0 ? -R - a : R + a;
     }
-    if (F[layer] + rng.nextUniform() * (F[layer - 1] - F[layer]) < Math.exp(-0.5 * x * x)) return x;
+    if (F[layer] + rng.nextUniform() * (F[layer - 1] - F[layer]) < exp(-0.5 * x * x)) return x;
     u = rng.nextInt32();
     const next = u >> 8;
     if (Math.abs(next) < K[u & 255]) return next * W[u & 255];
   }
 }
 
-/** Normals filled per pass of the fast loop: the most words one pass can leave for the slow path. */
+/** Normals filled per pass of the fast loop; each pass's rejections are finished before the next. */
 export const PASS = 1024;
 
-/**
- * Positions and words that missed their rectangle in one pass of a fill. One scratch pair serves every
- * stream: a pass writes it and `finishRejections` consumes it before the fill returns, so nothing
- * carries over between calls.
- */
-export const rejectedIndex = new Int32Array(PASS);
-export const rejectedWord = new Int32Array(PASS);
+/** Positions and words that missed their rectangle in one pass of a fill: each generator owns one, so no
+ *  two streams share scratch. Plain arrays that grow only on a miss (about 7 per 1024 words), so a
+ *  stream that is opened per block of paths allocates next to nothing. */
+export interface Rejections {
+  readonly index: number[];
+  readonly word: number[];
+}
 
-/** Replace the first `count` rejected positions of `out` by the slow path's normals, drawing from `aux`. */
-export function finishRejections(out: Float64Array, count: number, aux: WordSource): void {
-  for (let i = 0; i < count; i++) out[rejectedIndex[i]] = slowNormal(aux, rejectedWord[i]);
+export function rejectionScratch(): Rejections {
+  return { index: [], word: [] };
+}
+
+/** Replace the rejected positions of `out` by the slow path's normals, drawing from `aux`, and empty the list. */
+export function finishRejections(out: Float64Array, aux: WordSource, rejected: Rejections): void {
+  const { index, word } = rejected;
+  for (let i = 0; i < index.length; i++) out[index[i]] = slowNormal(aux, word[i]);
+  index.length = 0;
+  word.length = 0;
 }

@@ -3,6 +3,7 @@
 // points whose noise crosses zero still count with their weight (rates of distances in width).
 import { chiSquareCdf } from '../special.js';
 import { zFor } from './moments.js';
+import { exp, log } from '../math/index.js';
 
 /** A weighted least-squares line: slope and intercept with a confidence interval on the slope. */
 export interface SlopeFit {
@@ -75,14 +76,14 @@ export function powerLawFit(x: readonly number[], y: readonly number[], se: read
   const positive = x.map((_, i) => i).filter((i) => y[i] > 0 && se[i] > 0);
   if (positive.length < 3 || x.length < 3) return null;
   const start = weightedLine(
-    positive.map((i) => Math.log(x[i])),
-    positive.map((i) => Math.log(y[i])),
+    positive.map((i) => log(x[i])),
+    positive.map((i) => log(y[i])),
     positive.map((i) => se[i] / y[i]),
   );
   let c = start.intercept;
   let p = -start.slope;
-  const lx = x.map(Math.log);
-  const cost = (cc: number, pp: number) => x.reduce((s, _, i) => s + ((y[i] - Math.exp(cc - pp * lx[i])) / se[i]) ** 2, 0);
+  const lx = x.map(log);
+  const cost = (cc: number, pp: number) => x.reduce((s, _, i) => s + ((y[i] - exp(cc - pp * lx[i])) / se[i]) ** 2, 0);
   let current = cost(c, p);
   let lambda = 1e-3;
   let a11 = 0;
@@ -95,7 +96,7 @@ export function powerLawFit(x: readonly number[], y: readonly number[], se: read
     a12 = 0;
     a22 = 0;
     for (let i = 0; i < x.length; i++) {
-      const f = Math.exp(c - p * lx[i]);
+      const f = exp(c - p * lx[i]);
       const w = 1 / (se[i] * se[i]);
       const j1 = f;
       const j2 = -f * lx[i];
@@ -132,5 +133,5 @@ export function powerLawFit(x: readonly number[], y: readonly number[], se: read
   const scale = dof > 0 ? Math.max(1, current / dof) : 1;
   const s = Math.sqrt((a11 / det) * scale);
   const z = zFor(level);
-  return { coefficient: Math.exp(c), exponent: p, se: s, lower: p - z * s, upper: p + z * s, level, chi2: current, dof };
+  return { coefficient: exp(c), exponent: p, se: s, lower: p - z * s, upper: p + z * s, level, chi2: current, dof };
 }

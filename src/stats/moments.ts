@@ -1,6 +1,7 @@
 // Sample moments and their standard errors, and the interval type every report uses: a value, a
 // confidence interval, a standard error and the name of the method that produced them.
 import { normalQuantile } from '../special.js';
+import { hypot } from '../math/index.js';
 
 /** A point estimate with its standard error. */
 export interface Estimate {
@@ -68,7 +69,7 @@ export function varianceEstimate(xs: ArrayLike<number>): Estimate {
 
 /** Difference of two independent estimates in units of their combined standard error. */
 export function zScore(a: Estimate, b: Estimate): number {
-  const se = Math.hypot(a.se, b.se);
+  const se = hypot(a.se, b.se);
   return se > 0 ? (a.value - b.value) / se : a.value === b.value ? 0 : a.value > b.value ? Infinity : -Infinity;
 }
 

@@ -5,6 +5,7 @@
 import { normalCdf, normalQuantile } from '../special.js';
 import type { RandomStream } from '../random/streams.js';
 import { zFor, type Interval } from './moments.js';
+import { pow } from '../math/index.js';
 
 /** One sample: feature columns of equal length (column f, observation i). */
 export type FeatureSample = readonly Float64Array[];
@@ -115,7 +116,7 @@ function bcaInterval(estimate: number, all: Float64Array, jack: readonly Float64
       den += u * u;
     }
   }
-  const a = den > 0 ? num / (6 * Math.pow(den, 1.5)) : 0;
+  const a = den > 0 ? num / (6 * pow(den, 1.5)) : 0;
   const z = zFor(level);
   const adjust = (zq: number) => normalCdf(z0 + (z0 + zq) / (1 - a * (z0 + zq)));
   return { value: estimate, se, lower: quantile(adjust(-z)), upper: quantile(adjust(z)), level, method: 'BCa bootstrap' };

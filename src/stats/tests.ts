@@ -3,6 +3,7 @@
 // the result says which, so a test that relies on it can state its threshold honestly.
 import { logGamma } from '../special.js';
 import { sorted } from './moments.js';
+import { exp, log } from '../math/index.js';
 
 /** Above this n m the exact count (O(n m) work) gives way to the asymptotic law. */
 export const KS_EXACT_LIMIT = 2.5e7;
@@ -19,7 +20,7 @@ export function kolmogorovSurvival(lambda: number): number {
   if (lambda < 0.2) return 1;
   let sum = 0;
   for (let j = 1; j <= 100; j++) {
-    const term = Math.exp(-2 * j * j * lambda * lambda);
+    const term = exp(-2 * j * j * lambda * lambda);
     sum += j % 2 === 1 ? term : -term;
     if (term < 1e-16) break;
   }
@@ -48,12 +49,12 @@ export function ksTwoSampleExactPValue(d: number, n: number, m: number): number 
     if (largest > 0) {
       const inv = 1 / largest;
       for (let j = 0; j <= m; j++) u[j] *= inv;
-      logScale += Math.log(largest);
+      logScale += log(largest);
     }
   }
   if (!(u[m] > 0)) return 1;
   const logPaths = logGamma(n + m + 1) - logGamma(n + 1) - logGamma(m + 1);
-  const inside = Math.exp(Math.log(u[m]) + logScale - logPaths);
+  const inside = exp(log(u[m]) + logScale - logPaths);
   return Math.min(1, Math.max(0, 1 - inside));
 }
 

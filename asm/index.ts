@@ -1,0 +1,7 @@
+// The package's WebAssembly kernels (built by scripts/build-wasm.mjs into src/kernels/bytes.ts). Each is a
+// byte-identical twin of a TypeScript reference kernel; the loader is src/kernels/.
+export { setTables, fillNormalsFinished, fillWords } from './normals';
+export { pairLayer } from './chain';
+export { mathMap } from './math';
+export { eulerRelu2x, splitRelu2x } from './sde';
+export { mathMap2 } from './simd';
