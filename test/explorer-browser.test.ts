@@ -3,7 +3,7 @@
 // table, the cumulants) equal Node's at the same settings and seed; controls recompute (keyboard edits,
 // a quick second change cancels the first, a bad value shows the package's error); one and two Web
 // Workers give the same bits; the buttons copy and download what they say. Writes docs/explorer.png.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeStages, type StageMessage } from '../explorer/compute.js';
@@ -11,10 +11,9 @@ import { readState, textsFromQuery } from '../explorer/state.js';
 import { chromiumMissing, launchChromium, startExplorer } from './helpers/chromium.js';
 import { ncsde } from './helpers/cli.js';
 
-// V8's Math functions give other bits in Chromium than in Node (issue 18), so numbers agree to a
-// relative 1e-9 today; once the package's own deterministic maths (src/math) lands every number must
-// be bit-identical, and this check tightens by itself.
-const RELATIVE = existsSync('src/math') ? 0 : 1e-9;
+// V8's Math functions give other bits in Chromium than in Node; the package computes with its own
+// deterministic maths (src/math, IEEE-exact operations only), so every number must be bit-identical.
+const RELATIVE = 0;
 
 const missing = chromiumMissing();
 if (missing) console.warn(`explorer browser tests skipped: ${missing}`);
