@@ -13,7 +13,8 @@ import { closeSharedPool } from '../src/parallel.js';
 import { openStream } from '../src/random/streams.js';
 import { weightedLine } from '../src/stats/fit.js';
 import { sampleNetworks, sampleNetworksSync } from '../networks/index.js';
-import { brownianSampling, constantSteps, correlationExpectation, covarianceSde, diagonalSde, eulerMaruyama, explosionDetection, explosionProbability, ninomiyaVictoir, solve, solveSync, type Solver } from '../sde/index.js';
+import { brownianSampling, constantSteps, correlationExpectation, eulerMaruyama, explosionDetection, explosionProbability, ninomiyaVictoir, solve, solveSync, type Solver } from '../sde/index.js';
+import { covarianceSde, diagonalSde } from '../architectures/index.js';
 
 const QUICK = process.argv.includes('--quick');
 const THREADS = availableParallelism();

@@ -1,5 +1,6 @@
-// neural-covariance-sde, the root entry: activations (finite width and limit in one object), the
-// Neural Covariance SDE with its solvers and controls, the finite-network samplers, random streams and
+// neural-covariance-sde, the root entry: activations (finite width and the scalar facts of the limit),
+// architectures (the MLP's limit SDEs, samplers and references as one value), the term and solver
+// contracts with the package's solvers and controls, the finite-network samplers, random streams and
 // the result types. It loads no plotting code; comparisons and scans are in
 // 'neural-covariance-sde/validation', rendering in 'neural-covariance-sde/reports'.
 export {
@@ -21,11 +22,30 @@ export {
   SMOOTH_NAMES,
   UNSHAPED_NAMES,
 } from '../src/activations/index.js';
-export type { Activation, ActivationSpec, CovarianceLimit, FiniteActivation, SmoothFunction, SmoothName, UnshapedName } from '../src/activations/index.js';
+export type { Activation, ActivationSpec, LimitFacts, FiniteActivation, SmoothFunction, SmoothName, UnshapedName } from '../src/activations/index.js';
 export {
+  mlp,
+  mlpLimit,
   covarianceSde,
   correlationSde,
   diagonalSde,
+  sdeFromSpec,
+  limitReferences,
+  ARCHITECTURES,
+  ARCHITECTURE_NAMES,
+  parseArchitecture,
+  architectureFromSpec,
+  architectureHelp,
+  toArchitecture,
+} from '../architectures/index.js';
+export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, MlpLimit, SdeKind } from '../architectures/index.js';
+export {
+  LaneBook,
+  UNIT_CLOCKS,
+  covarianceTerm,
+  correlationTerm,
+  diagonalTerm,
+  solverHelp,
   eulerMaruyama,
   ninomiyaVictoir,
   EulerMaruyama,
@@ -49,11 +69,15 @@ export {
 } from '../sde/index.js';
 export type {
   Sde,
-  SdeKind,
-  CovarianceSde,
-  CorrelationSde,
-  DiagonalSde,
+  SdeInitial,
+  Term,
+  TermFlows,
+  NoiseFlows,
+  Clocks,
+  FusedSteps,
+  CovarianceDrift,
   Solver,
+  SolverState,
   SolverName,
   ConstantSteps,
   SaveAt,
@@ -68,7 +92,10 @@ export type {
   ConvergenceOptions,
 } from '../sde/index.js';
 export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork, NETWORK_METHODS, NETWORK_BLOCK, NETWORK_THRESHOLD_FACTOR } from '../networks/index.js';
-export type { NetworkOptions, NetworkSample, NetworkMethod } from '../networks/index.js';
+export { MLP_SAMPLERS, MLP_NETWORK } from '../networks/index.js';
+export type { NetworkOptions, NetworkSample, NetworkMethod, LayerSampler, SamplerFactory, NetworkArchitecture, NetworkJob } from '../networks/index.js';
+export type { ModuleRef } from '../src/modules.js';
+export { siblingModule } from '../src/blocks.js';
 export { openStream, nextNormal, streamKey, requireSeed, parseSeed, PURPOSES, GENERATORS, MAX_SEED, Xoshiro128pp, Xor4096 } from '../src/random/streams.js';
 export type { RandomStream, GeneratorName } from '../src/random/streams.js';
 export { PATH_FINISHED, PATH_EXPLODED, PATH_REPAIRED, PATH_STATUS_NAMES, countStatus } from '../src/results.js';

@@ -5,7 +5,7 @@ import type { FiniteActivation } from '../src/activations/index.js';
 import { choleskyPsd } from '../src/linalg.js';
 import type { RandomStream } from '../src/random/streams.js';
 import { applyFeatures, gramInto, storeGram2 } from './features.js';
-import type { LayerSampler } from './range.js';
+import type { LayerSampler } from './sampler.js';
 import { stateSide, type NetworkJob } from './job.js';
 
 /** Rows of y = L g for each row g of buf (rows x side), in place: column a only needs g_k, k <= a. */

@@ -4,7 +4,7 @@
 import type { FiniteActivation } from '../src/activations/index.js';
 import type { RandomStream } from '../src/random/streams.js';
 import { applyFeatures, gramInto } from './features.js';
-import type { LayerSampler } from './range.js';
+import type { LayerSampler } from './sampler.js';
 import { stateSide, type NetworkJob } from './job.js';
 
 /** out (rows x side) = gain * W src with W (rows x cols) drawn row by row from rng; src is cols x side. */

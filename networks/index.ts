@@ -1,6 +1,13 @@
-// networks/: finite shaped MLPs of width n and depth d = T n, by explicit weights or the exact chain.
+// networks/: finite shaped networks of width n and depth d = T n: the sampler contract, the one
+// per-network skeleton, and the MLP's samplers (explicit weights and the exact covariance chain).
 export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork, buildNetworkJob, NETWORK_THRESHOLD_FACTOR } from './sample.js';
 export type { NetworkOptions, NetworkSample } from './sample.js';
-export { NETWORK_METHODS } from './job.js';
-export type { NetworkJob, NetworkMethod } from './job.js';
-export { NETWORK_BLOCK } from './range.js';
+export type { NetworkJob, NetworkMethod, NetworkChunk } from './job.js';
+export { stateSide, FACTOR_FIELDS } from './job.js';
+export { NETWORK_BLOCK, sampleRange } from './skeleton.js';
+export type { LayerSampler, SamplerFactory, NetworkArchitecture } from './sampler.js';
+export { MLP_SAMPLERS, MLP_NETWORK, mlpSampler } from './samplers.js';
+export { correlateRows } from './chain.js';
+export { applyFeatures, gramInto, storeGram2 } from './features.js';
+/** The MLP's sampler names (the default architecture's --method choices). */
+export const NETWORK_METHODS: readonly string[] = ['chain', 'explicit'];

@@ -2,15 +2,18 @@
 // samplers and the worker threads. With `derivatives`, the state is the joint 2m x 2m covariance of
 // (z^a, dz^a), dz^a the derivative of z^a along an input direction u^a.
 import type { ActivationSpec } from '../src/activations/index.js';
+import type { ModuleRef } from '../src/modules.js';
 import type { GeneratorName } from '../src/random/streams.js';
 
-/** 'chain' (the exact covariance Markov chain, O(n m^2) per layer) or 'explicit' (every weight drawn, O(n^2 m)). */
-export type NetworkMethod = 'chain' | 'explicit';
-/** The network samplers: the exact covariance chain and explicit weights. */
-export const NETWORK_METHODS: readonly NetworkMethod[] = ['chain', 'explicit'];
+/** A sampling method's name: a key of the architecture's samplers ('chain', 'explicit', ...). */
+export type NetworkMethod = string;
 
 export interface NetworkJob {
   readonly method: NetworkMethod;
+  /** The architecture's spec, for settings and for samplers that read their parameters from it. */
+  readonly architecture: { readonly kind: string } & Readonly<Record<string, unknown>>;
+  /** Rebuilds the sampler factory in workers; null: the calling thread only. */
+  readonly sampler: ModuleRef | null;
   /** Rebuilt in workers; null for a custom activation (calling thread only). */
   readonly activation: ActivationSpec | null;
   /** Number of inputs m. */

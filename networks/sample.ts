@@ -3,14 +3,16 @@
 // the solver's, so validation treats both sides alike.
 import ndarray from 'ndarray';
 import type { Activation } from '../src/activations/index.js';
-import { runBlocks, siblingModule, type FieldLayout } from '../src/blocks.js';
+import { runBlocks, runBlocksSync, siblingModule, type FieldLayout } from '../src/blocks.js';
 import { InputError, requireChoice, requireInteger, requirePositive } from '../src/errors.js';
 import { requireMemory } from '../src/limits.js';
 import { choleskyPsd, toFlatMatrix, validateCovariance, type MatrixInput } from '../src/linalg.js';
 import { GENERATORS, PURPOSES, requireSeed, type GeneratorName } from '../src/random/streams.js';
 import { countStatus, type CovarianceSamples, type NdArray, type StatusCounts } from '../src/results.js';
-import { FACTOR_FIELDS, NETWORK_METHODS, stateSide, type NetworkChunk, type NetworkJob, type NetworkMethod } from './job.js';
-import { NETWORK_BLOCK, sampleRange } from './range.js';
+import { FACTOR_FIELDS, stateSide, type NetworkChunk, type NetworkJob, type NetworkMethod } from './job.js';
+import type { NetworkArchitecture, SamplerFactory } from './sampler.js';
+import { MLP_NETWORK } from './samplers.js';
+import { NETWORK_BLOCK, sampleRange } from './skeleton.js';
 
 /** The default explosion threshold, relative to the largest input variance (as on the SDE side). */
 export const NETWORK_THRESHOLD_FACTOR = 1e4;
@@ -35,7 +37,10 @@ export interface NetworkOptions {
   samples: number;
   /** An integer in [0, 2^53 - 1]. */
   seed: number;
-  /** 'chain' (default, O(n m^2) per layer) or 'explicit' (every weight drawn, O(n^2 m)). */
+  /** The architecture whose networks to sample (its samplers; default the MLP's). */
+  architecture?: NetworkArchitecture;
+  /** A key of the architecture's samplers (default its defaultSampler): for the MLP 'chain' (O(n m^2)
+   *  per layer) or 'explicit' (every weight drawn, O(n^2 m)). */
   method?: NetworkMethod;
   /** Layers to record: explicit list (0 = inputs) or `count` equally spaced; default the last layer. */
   record?: { layers?: readonly number[]; count?: number };
@@ -55,6 +60,8 @@ export interface NetworkOptions {
 
 export interface NetworkSample extends CovarianceSamples {
   readonly method: NetworkMethod;
+  /** The architecture's label ('mlp', 'resnet(gamma=0.7)', ...). */
+  readonly architecture: string;
   readonly m: number;
   /** State side: m, or 2m with derivatives (rows/columns m..2m-1 are the dz blocks). */
   readonly side: number;
@@ -106,7 +113,10 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
   } else throw new InputError('depth', undefined, 'or ratio must be given');
   const samples = requireInteger('samples', options.samples, 1);
   const seed = requireSeed('seed', options.seed);
-  const method = requireChoice('method', options.method ?? 'chain', NETWORK_METHODS);
+  const architecture = options.architecture ?? MLP_NETWORK;
+  if (!architecture || typeof architecture.samplers !== 'object') throw new InputError('architecture', architecture, 'must be an architecture value (mlp(), ...)');
+  const method = requireChoice('method', options.method ?? architecture.defaultSampler, Object.keys(architecture.samplers));
+  const factory = architecture.samplers[method];
   const derivatives = options.derivatives ?? false;
   const outputs = requireInteger('outputs', options.outputs ?? 1, 1, 1 << 16);
   const purpose = options.streams?.purpose ?? PURPOSES.network;
@@ -145,7 +155,7 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
   if (side > 64) throw new InputError('v0', `${side}x${side} matrix`, 'must have at most 64 rows (the layer costs O(n m^2))');
   validateCovariance('v0', v0, side);
   const m = derivatives ? side / 2 : side;
-  if (method === 'explicit' && inputs === null) {
+  if (factory.needsInputs && inputs === null) {
     // Inputs with Gram v0: n_in = side and x^a = sqrt(side) (row a of L), L L^T = v0.
     const l = new Float64Array(side * side);
     choleskyPsd(v0, side, l, 1e-12, true);
@@ -173,6 +183,8 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
   requireMemory('samples', samples, (recordLayers.length * ss + outputs * side) * samples * 8 + samples * 5, recordLayers.length * samples * ss, 'the recorded layers');
   return {
     method,
+    architecture: architecture.spec,
+    sampler: act.spec ? factory.ref : null,
     activation: act.spec,
     m,
     derivatives,
@@ -207,6 +219,7 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk)
   const samples = options.samples;
   return {
     method: job.method,
+    architecture: (options.architecture ?? MLP_NETWORK).label,
     m: job.m,
     side,
     n: job.n,
@@ -221,6 +234,7 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk)
     factors: job.factorMoments ? ndarray(chunk.factors, [samples, FACTOR_FIELDS]) : null,
     counts: countStatus(chunk.status),
     settings: {
+      architecture: job.architecture,
       activation: options.activation.spec ?? options.activation.name,
       method: job.method,
       n: job.n,
@@ -235,14 +249,29 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk)
   };
 }
 
-const KERNEL_MODULE = siblingModule(import.meta.url, 'range');
+const KERNEL_MODULE = siblingModule(import.meta.url, 'skeleton');
+
+function factoryOf(options: NetworkOptions, job: NetworkJob): SamplerFactory {
+  return (options.architecture ?? MLP_NETWORK).samplers[job.method];
+}
+
+function blockRun(options: NetworkOptions, job: NetworkJob) {
+  const { activation } = options;
+  const factory = factoryOf(options, job);
+  return {
+    kernel: { module: KERNEL_MODULE, name: 'sampleRangeByRef', run: (j: NetworkJob, start: number, count: number) => sampleRange(j, start, count, activation, factory) },
+    job,
+    total: options.samples,
+    blockSize: NETWORK_BLOCK,
+    layout: layout(job),
+    onProgress: options.onProgress,
+  };
+}
 
 /** Sample finite networks on this thread. */
 export function sampleNetworksSync(options: NetworkOptions): NetworkSample {
   const job = buildNetworkJob(options);
-  const chunk = sampleRange(job, 0, options.samples, options.activation);
-  options.onProgress?.(options.samples, options.samples);
-  return assemble(job, options, chunk);
+  return assemble(job, options, runBlocksSync<NetworkJob, NetworkChunk>(blockRun(options, job)));
 }
 
 /**
@@ -254,18 +283,9 @@ export function sampleNetworksSync(options: NetworkOptions): NetworkSample {
  */
 export async function sampleNetworks(options: NetworkOptions): Promise<NetworkSample> {
   const job = buildNetworkJob(options);
-  const threads = options.threads ?? 1;
-  const activation = options.activation;
-  const chunk = await runBlocks<NetworkJob, NetworkChunk>({
-    kernel: { module: KERNEL_MODULE, name: 'sampleRange', run: (j, start, count) => sampleRange(j, start, count, activation) },
-    job,
-    total: options.samples,
-    blockSize: NETWORK_BLOCK,
-    layout: layout(job),
-    threads,
-    portable: job.activation !== null,
-    onProgress: options.onProgress,
-  });
+  const notPortable =
+    job.activation === null ? 'a custom activation (its function cannot be sent to a worker)' : job.sampler === null ? `the sampler ${job.method}, which has no module reference (ref) to rebuild it in a worker` : undefined;
+  const chunk = await runBlocks<NetworkJob, NetworkChunk>({ ...blockRun(options, job), threads: options.threads ?? 1, notPortable });
   return assemble(job, options, chunk);
 }
 

@@ -10,7 +10,7 @@ import type { MatrixInput } from '../src/linalg.js';
 import { brownianSampling, constantSteps, type ExplosionDetection } from './controls.js';
 import { solveSync } from './solve.js';
 import type { Solver } from './solvers/index.js';
-import type { Sde } from './terms/index.js';
+import type { Sde } from './sde.js';
 
 /** One step count of a convergence study: strong and weak errors with SEs, and the fraction of paths repaired. */
 export interface ConvergenceLevel {

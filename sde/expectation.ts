@@ -23,7 +23,7 @@ export interface WeakExpectation extends Estimate {
 
 /** Per-path values of f at the last save of a solution. */
 export function pathValues(sol: Solution, f: PathFunction): Float64Array {
-  const size = sol.kind === 'covariance' ? sol.m * sol.m : 1;
+  const size = sol.shape === 'matrix' ? sol.m * sol.m : 1;
   const last = sol.ts.length - 1;
   const data = sol.values.data;
   const out = new Float64Array(sol.paths);

@@ -1,16 +1,22 @@
-// sde/: the Neural Covariance SDE, its solvers (Euler-Maruyama, Ninomiya-Victoir splitting), the
-// controls composed with them, Talay-Tubaro extrapolation and measured orders of convergence.
-export { covarianceSde, correlationSde, diagonalSde } from './terms/index.js';
-export type { Sde, SdeKind, CovarianceSde, CorrelationSde, DiagonalSde } from './terms/index.js';
+// sde/: the term contract and the generic terms of the Neural Covariance SDE (matrix and 1-D, on drift and
+// noise clocks), its solvers (Euler-Maruyama, Ninomiya-Victoir splitting), the controls composed with them,
+// Talay-Tubaro extrapolation, measured orders of convergence and PDE references. The SDE values for an
+// activation are an architecture's (architectures/mlp/sdes.ts for the MLP).
+export { LaneBook, UNIT_CLOCKS } from './term.js';
+export type { Term, TermFlows, NoiseFlows, Clocks, FusedSteps, FusedEulerStep, FusedSplitStep } from './term.js';
+export type { Sde, SdeInitial } from './sde.js';
+export { covarianceTerm, packed } from './terms/covariance.js';
+export type { CovarianceDrift, CovarianceTermOptions } from './terms/covariance.js';
+export { correlationTerm, diagonalTerm } from './terms/scalar.js';
 export { constantSteps, saveAt, brownianSampling, explosionDetection, DEFAULT_THRESHOLD_FACTOR } from './controls.js';
 export type { ConstantSteps, SaveAt, BrownianSampling, ExplosionDetection } from './controls.js';
-export { eulerMaruyama, ninomiyaVictoir, EulerMaruyama, NinomiyaVictoir, SOLVERS, SOLVER_NAMES, solverFromName } from './solvers/index.js';
-export type { Solver, SolverName } from './solvers/index.js';
+export { eulerMaruyama, ninomiyaVictoir, EulerMaruyama, NinomiyaVictoir, SOLVERS, SOLVER_NAMES, solverFromName, solverHelp } from './solvers/index.js';
+export type { Solver, SolverName, SolverState } from './solvers/index.js';
 export { solve, solveSync, buildSdeJob } from './solve.js';
 export type { SolveOptions } from './solve.js';
 export type { Solution } from './solution.js';
-export { SDE_BLOCK } from './integrate.js';
-export type { SdeJob } from './integrate.js';
+export { SDE_BLOCK, integrateRange } from './integrate.js';
+export type { SdeJob, SdeChunk } from './integrate.js';
 export { weakExpectations, pathValues } from './expectation.js';
 export type { WeakExpectation, PathFunction } from './expectation.js';
 export { convergenceStudy } from './convergence.js';

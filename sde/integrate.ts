@@ -2,21 +2,28 @@
 // streams (seed, purpose, b) and (seed, purpose + '/coins', b). It draws each step's normals, hands them
 // to the solver, saves, and records per-path status; it knows nothing about any particular solver.
 // Path p is lane p mod 64 of block floor(p / 64) whatever the total or the thread count.
-import { activationFromSpec, type ActivationSpec, type CovarianceLimit } from '../src/activations/index.js';
+import type { ActivationSpec } from '../src/activations/index.js';
+import { resolveRef, type ModuleRef } from '../src/modules.js';
 import { openStream, PURPOSES, type GeneratorName } from '../src/random/streams.js';
-import { LaneBook, type BlockTerm } from './forms.js';
-import { solverFromName, type SolverName } from './solvers/index.js';
-import { blockTerm, type SdeKind } from './terms/index.js';
+import type { Sde } from './sde.js';
+import type { Solver } from './solvers/solver.js';
+import { LaneBook, type Term } from './term.js';
 
 /** Lanes per block: paths that share a stream and are stepped together. */
 export const SDE_BLOCK = 64;
 
 /** Everything a kernel needs, as plain data (it crosses to worker threads). */
 export interface SdeJob {
-  readonly kind: SdeKind;
-  /** Rebuilt in workers; null for a custom activation, which runs on the calling thread only. */
+  /** The SDE's name ('covariance', ...) and shape, for the solution. */
+  readonly kind: string;
+  readonly shape: Sde['shape'];
+  /** For settings; null for a custom activation. */
   readonly activation: ActivationSpec | null;
-  readonly solver: SolverName;
+  /** Rebuild the SDE and the solver in workers; null: the calling thread only. */
+  readonly sdeRef: ModuleRef | null;
+  readonly solverRef: ModuleRef | null;
+  /** The solver's name, for settings. */
+  readonly solver: string;
   /** Side of the matrix; 1 for the scalar SDEs. */
   readonly m: number;
   /** Initial value, flat m x m (scalar SDEs: one entry). */
@@ -45,15 +52,20 @@ export interface SdeChunk {
   worstRepair: Float64Array;
 }
 
+/** The worker's kernel: rebuild the SDE and the solver from their references, then integrate. */
+export async function integrateRangeByRef(job: SdeJob, start: number, count: number): Promise<SdeChunk> {
+  if (!job.sdeRef || !job.solverRef) throw new Error('integrateRangeByRef: the job has no module references (it runs on one thread)');
+  const [sde, solver] = await Promise.all([resolveRef<Sde>(job.sdeRef), resolveRef<Solver>(job.solverRef)]);
+  return integrateRange(job, start, count, sde, solver);
+}
+
 /**
- * Integrate paths [start, start + count) of a job (start a multiple of SDE_BLOCK). `limit` spares the
- * rebuild from the spec (and carries custom activations); `term` replaces the job's block term (tests).
+ * Integrate paths [start, start + count) of a job (start a multiple of SDE_BLOCK) with the SDE's term and
+ * the solver; `term` replaces the SDE's term (tests).
  */
-export function integrateRange(job: SdeJob, start: number, count: number, limit?: CovarianceLimit, term?: BlockTerm): SdeChunk {
-  const lim = limit ?? activationFromSpec(job.activation).limit!;
-  const solver = solverFromName(job.solver);
+export function integrateRange(job: SdeJob, start: number, count: number, sde: Sde, solver: Solver, term?: Term): SdeChunk {
   const B = SDE_BLOCK;
-  term ??= blockTerm(job.kind, lim, job.v0, job.m, B, job.threshold);
+  term ??= sde.term(B, job.v0, job.m, job.threshold);
   const out = term.outputSize;
   const saves = job.saveSteps;
   const nSaves = saves.length;

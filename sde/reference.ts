@@ -1,9 +1,18 @@
 // Exact references for the 1-D SDEs, by their Kolmogorov backward equations solved with Crank-Nicolson
-// on fine grids (docs/maths.md, section 8): E f(rho_T) for the ReLU-like correlation SDE, and
-// P(explode by T) for a diagonal dX = beta X^2 dt + sqrt(2) X dB. They are independent of the Monte
-// Carlo solvers and serve as the truth in tests, calibration and time-to-accuracy benchmarks.
+// (two Rannacher half-steps of implicit Euler first) on fine grids (docs/maths.md, section 8): E f(rho_T)
+// for the ReLU-like correlation SDE, and P(reach a threshold by T) for a diagonal dX = beta X^2 dt +
+// sqrt(2) X dB, mapped onto [0, 1] through Y = 1/X. Both take drift and noise clocks (dc, nc; 1 for the
+// MLP). They are independent of the Monte Carlo solvers and serve as the truth in tests, calibration and
+// time-to-accuracy benchmarks.
 import type { Activation } from '../src/activations/index.js';
 import { InputError, requireFinite, requireInRange, requireInteger, requirePositive } from '../src/errors.js';
+import { UNIT_CLOCKS, type Clocks } from './term.js';
+
+function checkedClocks(clocks: Clocks = UNIT_CLOCKS): Clocks {
+  requirePositive('clocks.driftClock', clocks.driftClock);
+  requirePositive('clocks.noiseClock', clocks.noiseClock);
+  return clocks;
+}
 
 /** Solve the tridiagonal system a_i u_{i-1} + b_i u_i + c_i u_{i+1} = d_i (Thomas algorithm), in place on d. */
 function thomas(a: Float64Array, b: Float64Array, c: Float64Array, d: Float64Array): void {
@@ -104,9 +113,10 @@ function interpolate(x: Float64Array, u: Float64Array, x0: number): number {
 }
 
 /**
- * E f(rho_T) for the correlation SDE d rho = [nu(rho) - rho(1 - rho^2)/2] dt + (1 - rho^2) dW of a
- * ReLU-like activation, from rho_0 = rho0. Grid of `cells` cells on [-1, 1] and `steps` time steps;
- * the defaults give about 1e-7 for smooth f (checked by halving both).
+ * E f(rho_T) for the correlation SDE d rho = [dc nu(rho) - nc rho(1 - rho^2)/2] dt + sqrt(nc) (1 - rho^2) dW
+ * of a ReLU-like activation, from rho_0 = rho0 (clocks dc = nc = 1 by default: the MLP). Grid of
+ * `cells` cells on [-1, 1] and `steps` time steps; the defaults give about 1e-7 for smooth f (checked by
+ * halving both).
  */
 export function correlationExpectation(options: {
   activation: Activation;
@@ -115,8 +125,10 @@ export function correlationExpectation(options: {
   f?: (rho: number) => number;
   cells?: number;
   steps?: number;
+  clocks?: Clocks;
 }): number {
   const nu = options.activation.limit?.nu;
+  const { driftClock: dc, noiseClock: nc } = checkedClocks(options.clocks);
   if (!nu) throw new InputError('activation', options.activation.name, 'must be ReLU-like (its correlation has an autonomous SDE)');
   const rho0 = requireInRange('rho0', options.rho0, -1, 1);
   const T = requirePositive('T', options.T);
@@ -126,8 +138,8 @@ export function correlationExpectation(options: {
   const x = Float64Array.from({ length: cells + 1 }, (_, i) => -1 + (2 * i) / cells);
   const u = backward({
     x,
-    mu: (r) => nu(r) - 0.5 * r * (1 - r * r),
-    s2: (r) => (1 - r * r) ** 2,
+    mu: (r) => dc * nu(r) - nc * 0.5 * r * (1 - r * r),
+    s2: (r) => nc * (1 - r * r) ** 2,
     initial: Float64Array.from(x, f),
     T,
     steps,
@@ -138,13 +150,15 @@ export function correlationExpectation(options: {
 }
 
 /**
- * P(X reaches `threshold` by T) for dX = beta X^2 dt + sqrt(2) X dB from X0 (threshold Infinity: P(X
- * explodes by T), beta > 0). In Y = 1/X, dY = (2Y - beta) dt - sqrt(2) Y dB is absorbed at Y = 1/threshold;
+ * P(X reaches `threshold` by T) for dX = dc beta X^2 dt + sqrt(2 nc) X dB from X0 (threshold Infinity: P(X
+ * explodes by T), beta > 0; clocks dc = nc = 1 by default: the MLP). In Y = 1/X,
+ * dY = (2 nc Y - dc beta) dt - sqrt(2 nc) Y dB is absorbed at Y = 1/threshold;
  * the half-line above it is mapped onto [0, 1] by z = u / (u + c), u = Y - 1/threshold, c = 1/X0 - 1/threshold,
  * where z = 1 (X = 0) is absorbing too, so no truncation is needed.
  */
-export function explosionProbability(options: { beta: number; x0: number; T: number; threshold?: number; cells?: number; steps?: number }): number {
+export function explosionProbability(options: { beta: number; x0: number; T: number; threshold?: number; cells?: number; steps?: number; clocks?: Clocks }): number {
   const beta = requireFinite('beta', options.beta);
+  const { driftClock: dc, noiseClock: nc } = checkedClocks(options.clocks);
   const x0 = requirePositive('x0', options.x0);
   const T = requirePositive('T', options.T);
   const threshold = options.threshold ?? Infinity;
@@ -162,12 +176,12 @@ export function explosionProbability(options: { beta: number; x0: number; T: num
     // Ito's formula for z(Y): z' = (1 - z)^2 / c, z'' = -2 (1 - z)^3 / c^2, with Y = yTh + c z / (1 - z).
     mu: (z) => {
       const y = yTh + (c * z) / (1 - z);
-      return z >= 1 ? 0 : (((1 - z) ** 2) / c) * (2 * y - beta) - ((2 * (1 - z) ** 3) / (c * c)) * y * y;
+      return z >= 1 ? 0 : (((1 - z) ** 2) / c) * (2 * nc * y - dc * beta) - ((2 * nc * (1 - z) ** 3) / (c * c)) * y * y;
     },
     s2: (z) => {
       if (z >= 1) return 0;
       const y = yTh + (c * z) / (1 - z);
-      return 2 * (((1 - z) ** 2) / c) ** 2 * y * y;
+      return 2 * nc * (((1 - z) ** 2) / c) ** 2 * y * y;
     },
     initial,
     T,

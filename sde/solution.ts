@@ -7,7 +7,9 @@ import { countStatus, type CovarianceSamples, type NdArray, type StatusCounts } 
 import type { SdeChunk, SdeJob } from './integrate.js';
 
 export interface Solution extends CovarianceSamples {
-  readonly kind: SdeJob['kind'];
+  /** The SDE's name ('covariance', ...) and shape. */
+  readonly kind: string;
+  readonly shape: SdeJob['shape'];
   readonly m: number;
   readonly paths: number;
   /** Save times. */
@@ -31,9 +33,10 @@ export function assembleSolution(job: SdeJob, paths: number, chunk: SdeChunk, ac
   let repairedSteps = 0;
   for (let p = 0; p < paths; p++) repairedSteps += chunk.repairs[p];
   const saves = job.saveSteps.length;
-  const shape = job.kind === 'covariance' ? [saves, paths, job.m, job.m] : [saves, paths];
+  const shape = job.shape === 'matrix' ? [saves, paths, job.m, job.m] : [saves, paths];
   return {
     kind: job.kind,
+    shape: job.shape,
     m: job.m,
     paths,
     ts: Float64Array.from(job.saveSteps, (k) => (k * job.t1) / job.steps),

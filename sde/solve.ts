@@ -1,15 +1,16 @@
 // The one entry point of the solver: compose an SDE, a solver, a step control, save times, a Brownian
-// path and explosion detection, and get back tensors shaped (saves, paths, m, m).
-import { InputError, requireFinite, requireInteger, requirePositive } from '../src/errors.js';
+// path and explosion detection, and get back tensors shaped (saves, paths, m, m). It reads only the
+// fields of the Sde and Solver values (sde/sde.ts, sde/solvers/solver.ts), never which one they are.
+import { InputError, requireInteger, requirePositive } from '../src/errors.js';
 import { requireMemory } from '../src/limits.js';
-import { toFlatMatrix, validateCovariance, type MatrixInput } from '../src/linalg.js';
+import type { MatrixInput } from '../src/linalg.js';
 import { requireSeed } from '../src/random/streams.js';
-import { runBlocks, siblingModule, type FieldLayout } from '../src/blocks.js';
+import { runBlocks, runBlocksSync, siblingModule, type FieldLayout } from '../src/blocks.js';
 import { brownianSampling, constantSteps, DEFAULT_THRESHOLD_FACTOR, saveSteps, type BrownianSampling, type ConstantSteps, type ExplosionDetection, type SaveAt } from './controls.js';
 import { integrateRange, SDE_BLOCK, type SdeChunk, type SdeJob } from './integrate.js';
+import type { Sde } from './sde.js';
 import { assembleSolution, type Solution } from './solution.js';
-import { eulerMaruyama, SOLVER_NAMES, type Solver } from './solvers/index.js';
-import type { Sde } from './terms/index.js';
+import { eulerMaruyama, type Solver } from './solvers/index.js';
 
 /** Everything one `solve` composes: the SDE, the solver, the step control, the save times, the Brownian path and explosion detection, each a separate value. */
 export interface SolveOptions {
@@ -37,11 +38,13 @@ export interface SolveOptions {
 export function buildSdeJob(options: SolveOptions): SdeJob {
   if (options == null || typeof options !== 'object') throw new InputError('options', options, 'must be an object');
   const { sde } = options;
-  if (!sde || (sde.kind !== 'covariance' && sde.kind !== 'correlation' && sde.kind !== 'diagonal')) {
-    throw new InputError('sde', sde, 'must be covarianceSde(...), correlationSde(...) or diagonalSde(...)');
+  if (!sde || typeof sde.term !== 'function' || typeof sde.checkInitial !== 'function') {
+    throw new InputError('sde', sde, 'must be an SDE value (covarianceSde(...), correlationSde(...), diagonalSde(...) or an architecture\'s sde(...))');
   }
   const solver = options.solver ?? eulerMaruyama();
-  if (!solver || !SOLVER_NAMES.includes(solver.name)) throw new InputError('solver', solver, `must be a solver value: ${SOLVER_NAMES.join(', ')}`);
+  if (!solver || typeof solver.step !== 'function' || typeof solver.init !== 'function' || typeof solver.name !== 'string') {
+    throw new InputError('solver', solver, 'must be a solver value (eulerMaruyama(), ninomiyaVictoir() or a class implementing Solver)');
+  }
   const t1 = requirePositive('t1', options.t1);
   const stepping = options.stepping ?? constantSteps(Math.max(1, Math.ceil(t1 * 100)));
   const steps = requireInteger('stepping.steps', stepping?.steps, 1);
@@ -50,39 +53,24 @@ export function buildSdeJob(options: SolveOptions): SdeJob {
   const brownian = options.brownian ?? brownianSampling();
   const resolution = brownian.resolution ?? steps;
   if (resolution % steps !== 0) throw new InputError('brownian.resolution', resolution, `must be a multiple of stepping.steps (${steps})`);
-  let m = 1;
-  let v0: number[];
-  let scale: number;
-  if (sde.kind === 'covariance') {
-    if (typeof options.v0 === 'number') throw new InputError('v0', options.v0, 'must be an m x m covariance matrix for the covariance SDE');
-    const flat = toFlatMatrix('v0', options.v0);
-    if (flat.m > 64) throw new InputError('v0', `${flat.m}x${flat.m} matrix`, 'must have m <= 64 inputs (the step costs O(m^3) per path)');
-    validateCovariance('v0', flat.data, flat.m);
-    m = flat.m;
-    v0 = Array.from(flat.data);
-    scale = Math.max(...v0.filter((_, k) => k % (m + 1) === 0));
-  } else {
-    const x0 = requireFinite('v0', options.v0);
-    if (sde.kind === 'correlation' && (x0 < -1 || x0 > 1)) throw new InputError('v0', x0, 'must be a correlation in [-1, 1]');
-    if (sde.kind === 'diagonal' && !(x0 > 0)) throw new InputError('v0', x0, 'must be a variance > 0');
-    v0 = [x0];
-    scale = x0;
-  }
+  const { v0, m, scale } = sde.checkInitial(options.v0, 'v0');
   let threshold: number;
-  if (sde.kind === 'correlation') {
-    // A correlation lives in [-1, 1]: there is nothing to explode.
-    if (options.explosion?.threshold !== undefined) throw new InputError('explosion.threshold', options.explosion.threshold, 'does not apply to the correlation SDE (rho stays in [-1, 1])');
+  if (!sde.explodes) {
+    if (options.explosion?.threshold !== undefined) throw new InputError('explosion.threshold', options.explosion.threshold, `does not apply to the ${sde.kind} SDE (${sde.description})`);
     threshold = Infinity;
   } else {
     threshold = options.explosion?.threshold ?? DEFAULT_THRESHOLD_FACTOR * scale;
     if (!(threshold > scale)) throw new InputError('explosion.threshold', threshold, `must exceed the largest initial variance ${scale}`);
   }
   const saves = saveSteps(options.saveAt ?? { kind: 'save-at', t1: true }, t1, steps);
-  const out = sde.kind === 'covariance' ? m * m : 1;
+  const out = sde.shape === 'matrix' ? m * m : 1;
   requireMemory('paths', paths, saves.length * paths * out * 8 + paths * 21, saves.length * paths * out, 'the saved values');
   return {
     kind: sde.kind,
+    shape: sde.shape,
     activation: sde.activation.spec,
+    sdeRef: sde.ref,
+    solverRef: solver.ref ?? null,
     solver: solver.name,
     m,
     v0,
@@ -99,17 +87,35 @@ export function buildSdeJob(options: SolveOptions): SdeJob {
 
 function layout(job: SdeJob): { [K in keyof SdeChunk]: FieldLayout } {
   const one = { outer: 1, inner: 1 };
-  return { values: { outer: job.saveSteps.length, inner: job.kind === 'covariance' ? job.m * job.m : 1 }, status: one, explosionTime: one, repairs: one, worstRepair: one };
+  return { values: { outer: job.saveSteps.length, inner: job.shape === 'matrix' ? job.m * job.m : 1 }, status: one, explosionTime: one, repairs: one, worstRepair: one };
 }
 
 const KERNEL_MODULE = siblingModule(import.meta.url, 'integrate');
 
+function blockRun(options: SolveOptions, job: SdeJob) {
+  const sde = options.sde;
+  const solver = options.solver ?? eulerMaruyama();
+  return {
+    kernel: { module: KERNEL_MODULE, name: 'integrateRangeByRef', run: (j: SdeJob, start: number, count: number) => integrateRange(j, start, count, sde, solver) },
+    job,
+    total: options.paths,
+    blockSize: SDE_BLOCK,
+    layout: layout(job),
+    onProgress: options.onProgress,
+  };
+}
+
+/** Why a job cannot go to worker threads (undefined: it can). */
+function notPortable(job: SdeJob): string | undefined {
+  if (!job.sdeRef) return 'an SDE without a module reference (a custom activation: its function cannot be sent to a worker)';
+  if (!job.solverRef) return `the solver ${job.solver}, which has no module reference (ref) to rebuild it in a worker`;
+  return undefined;
+}
+
 /** Integrate on this thread. */
 export function solveSync(options: SolveOptions): Solution {
   const job = buildSdeJob(options);
-  const chunk = integrateRange(job, 0, options.paths, options.sde.limit);
-  options.onProgress?.(options.paths, options.paths);
-  return assembleSolution(job, options.paths, chunk, options.sde.activation.name);
+  return assembleSolution(job, options.paths, runBlocksSync<SdeJob, SdeChunk>(blockRun(options, job)), options.sde.activation.name);
 }
 
 /**
@@ -123,17 +129,6 @@ export function solveSync(options: SolveOptions): Solution {
  */
 export async function solve(options: SolveOptions): Promise<Solution> {
   const job = buildSdeJob(options);
-  const threads = options.threads ?? 1;
-  const limit = options.sde.limit;
-  const chunk = await runBlocks<SdeJob, SdeChunk>({
-    kernel: { module: KERNEL_MODULE, name: 'integrateRange', run: (j, start, count) => integrateRange(j, start, count, limit) },
-    job,
-    total: options.paths,
-    blockSize: SDE_BLOCK,
-    layout: layout(job),
-    threads,
-    portable: job.activation !== null,
-    onProgress: options.onProgress,
-  });
+  const chunk = await runBlocks<SdeJob, SdeChunk>({ ...blockRun(options, job), threads: options.threads ?? 1, notPortable: notPortable(job) });
   return assembleSolution(job, options.paths, chunk, options.sde.activation.name);
 }

@@ -15,7 +15,9 @@ export interface FieldLayout {
   readonly inner: number;
 }
 
-/** A kernel exported by a module: workers import `module` and call `name(job, start, count)`. */
+/** A kernel exported by a module: workers import `module` and call `name(job, start, count)` (which may
+ *  return a promise: a kernel that first rebuilds values from their ModuleRefs); `run` is the same kernel
+ *  on this thread. */
 export interface KernelRef<J, C extends Chunk<C>> {
   readonly module: string;
   readonly name: string;
@@ -31,8 +33,9 @@ export interface BlockRun<J, C extends Chunk<C>> {
   readonly layout: { readonly [K in keyof C]: FieldLayout };
   /** 1 (or absent): inline on this thread; more: the shared pool with that many tasks in flight. */
   readonly threads?: number;
-  /** False when the job holds something a worker cannot rebuild (a custom activation's function). */
-  readonly portable: boolean;
+  /** Absent when a worker can rebuild everything the job needs; else what it cannot (e.g. 'a custom
+   *  activation (its function cannot be sent to a worker)'), named in the error for threads > 1. */
+  readonly notPortable?: string;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -55,33 +58,36 @@ export function blockRanges(total: number, blockSize: number, pieces: number): A
   return out;
 }
 
+/** Run a kernel over every block on this thread (the one path for every synchronous call). */
+export function runBlocksSync<J, C extends Chunk<C>>(run: Omit<BlockRun<J, C>, 'threads' | 'notPortable'>): C {
+  const { kernel, job, total, blockSize } = run;
+  const chunks: Array<{ start: number; count: number; result: C }> = [];
+  // About 20 ranges, so that progress moves; the ranges do not change the numbers.
+  for (const [start, count] of blockRanges(total, blockSize, 20)) {
+    chunks.push({ start, count, result: kernel.run(job, start, count) });
+    run.onProgress?.(start + count, total);
+  }
+  return assembleChunks(run.layout, chunks, total);
+}
+
 /** Run a kernel over every block and assemble its chunks into fields laid out (outer, total, inner). */
 export async function runBlocks<J, C extends Chunk<C>>(run: BlockRun<J, C>): Promise<C> {
   const { kernel, job, total, blockSize } = run;
   const threads = run.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new InputError('threads', threads, 'must be an integer >= 1');
-  if (threads !== 1 && !run.portable) throw new InputError('threads', threads, 'must be 1 for a custom activation (its function cannot be sent to a worker)');
-  const chunks: Array<{ start: number; count: number; result: C }> = [];
-  if (threads === 1) {
-    // About 20 ranges, so that progress moves; the ranges do not change the numbers.
-    for (const [start, count] of blockRanges(total, blockSize, 20)) {
-      chunks.push({ start, count, result: kernel.run(job, start, count) });
-      run.onProgress?.(start + count, total);
-    }
-  } else {
-    const ranges = blockRanges(total, blockSize, threads * 4);
-    let done = 0;
-    const results = await runOnPool(
-      threads,
-      ranges.map(([start, count]) => ({ module: kernel.module, name: kernel.name, args: [job, start, count] })),
-      (i) => {
-        done += ranges[i][1];
-        run.onProgress?.(done, total);
-      },
-    );
-    ranges.forEach(([start, count], i) => chunks.push({ start, count, result: results[i] as C }));
-  }
-  return assembleChunks(run.layout, chunks, total);
+  if (threads !== 1 && run.notPortable !== undefined) throw new InputError('threads', threads, `must be 1 for ${run.notPortable}`);
+  if (threads === 1) return runBlocksSync(run);
+  const ranges = blockRanges(total, blockSize, threads * 4);
+  let done = 0;
+  const results = await runOnPool(
+    threads,
+    ranges.map(([start, count]) => ({ module: kernel.module, name: kernel.name, args: [job, start, count] })),
+    (i) => {
+      done += ranges[i][1];
+      run.onProgress?.(done, total);
+    },
+  );
+  return assembleChunks(run.layout, ranges.map(([start, count], i) => ({ start, count, result: results[i] as C })), total);
 }
 
 /** Place each chunk's fields at their item offset. One chunk covering everything is used without a copy. */

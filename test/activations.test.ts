@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activationFromSpec, customSmooth, parseActivation, parseActivationSpec, shapedRelu, shapedSmooth, smoothScaleForBeta, SMOOTH_FUNCTIONS, unshaped } from '../src/activations/index.js';
 import { gaussHermite } from '../src/quadrature.js';
+import { mlpLimit } from '../architectures/index.js';
 
 // The one-object design is only sound if each activation's finite-width map and its SDE drift agree:
 // n (c E[phi(z_a) phi(z_b)] - V^ab) -> b^ab(V) as n -> infinity, z ~ N(0, V).
@@ -24,7 +25,7 @@ describe('finite-width activation and limiting drift agree', () => {
     const act = shapedRelu({ cPlus: 0.7, cMinus: -1.3 });
     for (const rho of [-0.9, -0.3, 0, 0.5, 0.95]) {
       const drift = new Float64Array(4);
-      act.limit!.drift(Float64Array.from([1, rho, rho, 1]), 2, drift);
+      mlpLimit(act).drift(Float64Array.from([1, rho, rho, 1]), 2, drift);
       const errors = [1e4, 1e6].map((n) => {
         const f = act.atWidth(n);
         const sp = f.phi(1);
@@ -48,7 +49,7 @@ describe('finite-width activation and limiting drift agree', () => {
     for (const name of Object.keys(SMOOTH_FUNCTIONS) as Array<keyof typeof SMOOTH_FUNCTIONS>) {
       const act = shapedSmooth(name, { a: 0.8 });
       const drift = new Float64Array(4);
-      act.limit!.drift(Float64Array.from(v), 2, drift);
+      mlpLimit(act).drift(Float64Array.from(v), 2, drift);
       const n = 1e6;
       const f = act.atWidth(n);
       let cross = 0;
@@ -72,7 +73,7 @@ describe('finite-width activation and limiting drift agree', () => {
     // R' = P + G R + R G with the diagonal's own flow must be the same vector field as b(V).
     const v = Float64Array.from([1.3, 0.4, -0.2, 0.4, 0.8, 0.3, -0.2, 0.3, 1.1]);
     for (const act of [shapedRelu({ cPlus: 0.7, cMinus: -1.3 }), ...Object.keys(SMOOTH_FUNCTIONS).map((f) => shapedSmooth(f as 'tanh', { a: 0.8 }))]) {
-      const lim = act.limit!;
+      const lim = mlpLimit(act);
       const b = new Float64Array(9);
       lim.drift(v, 3, b);
       for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
@@ -89,7 +90,7 @@ describe('finite-width activation and limiting drift agree', () => {
 
   it('the ReLU pair flow is second order against a fine RK4 solution, and never leaves [-1, 1]', () => {
     const act = shapedRelu({ cPlus: 0.4, cMinus: -1.6 });
-    const flow = act.limit!.correlationFlow;
+    const flow = mlpLimit(act).correlationFlow;
     const rhs = (r: number) => flow.source(1, 1, r) + 2 * flow.gain(1) * r;
     const exact = (r: number, tau: number) => {
       const k = 4000;
@@ -117,7 +118,7 @@ describe('finite-width activation and limiting drift agree', () => {
         expect(r).toBeLessThanOrEqual(1);
       }
     }
-    expect(shapedSmooth('tanh', { a: 1 }).limit!.correlationFlow.pair).toBeNull();
+    expect(mlpLimit(shapedSmooth('tanh', { a: 1 })).correlationFlow.pair).toBeNull();
   });
 
   it('beta as a scan axis: a = sqrt(beta_1 / beta), refused when the sign is wrong', () => {

@@ -8,9 +8,6 @@ import {
   constantSteps,
   convergenceStudy,
   correlationExpectation,
-  correlationSde,
-  covarianceSde,
-  diagonalSde,
   eulerMaruyama,
   explosionDetection,
   explosionProbability,
@@ -21,10 +18,11 @@ import {
   weakExpectations,
   type Solution,
 } from '../sde/index.js';
+import { correlationSde, covarianceSde, diagonalSde } from '../architectures/index.js';
 import { buildSdeJob } from '../sde/solve.js';
 import { integrateRange, SDE_BLOCK } from '../sde/integrate.js';
-import { blockTerm } from '../sde/terms/index.js';
-import { covarianceBlockTerm } from '../sde/terms/covariance.js';
+import { covarianceTerm } from '../sde/terms/covariance.js';
+import { mlpLimit } from '../architectures/index.js';
 
 const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
 const V0 = [
@@ -272,12 +270,13 @@ describe('fused m = 2 steps equal the composed forms bit for bit', () => {
   for (const { label, ...options } of cases) {
     it(label, () => {
       const job = buildSdeJob(options);
-      const fused = integrateRange(job, 0, options.paths, options.sde.limit);
-      // The same job through a term built without its fused steps, via the kernel's own loop.
-      const composedTerm = covarianceBlockTerm(options.sde.limit, Float64Array.from(job.v0), 2, SDE_BLOCK, job.threshold, false);
-      expect(composedTerm.ito.fusedStep).toBeUndefined();
-      expect(blockTerm('covariance', options.sde.limit, job.v0, 2, SDE_BLOCK, job.threshold).ito.fusedStep).toBeDefined();
-      const composed = integrateRange(job, 0, options.paths, options.sde.limit, composedTerm);
+      const fused = integrateRange(job, 0, options.paths, options.sde, options.solver);
+      // The same job through a term built without its fused steps, via the solver's generic composition.
+      const drift = mlpLimit(options.sde.activation);
+      const composedTerm = covarianceTerm({ drift, v0: Float64Array.from(job.v0), m: 2, lanes: SDE_BLOCK, threshold: job.threshold, fused: false });
+      expect(composedTerm.fused).toBeUndefined();
+      expect(options.sde.term(SDE_BLOCK, job.v0, 2, job.threshold).fused?.[options.solver.name as 'euler-maruyama']).toBeDefined();
+      const composed = integrateRange(job, 0, options.paths, options.sde, options.solver, composedTerm);
       expect(Array.from(fused.values)).toEqual(Array.from(composed.values));
       expect(Array.from(fused.status)).toEqual(Array.from(composed.status));
       expect(Array.from(fused.repairs)).toEqual(Array.from(composed.repairs));

@@ -10,7 +10,7 @@ import { gaussHermite, gaussianExpectation, type GaussRule } from '../src/quadra
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { bcaBootstraps, type Interval } from '../src/stats/index.js';
-import { sampleNetworks } from '../networks/index.js';
+import { sampleNetworks, type NetworkArchitecture } from '../networks/index.js';
 import { momentTheory, pooledEstimates } from './theory.js';
 
 /**
@@ -74,12 +74,14 @@ export interface CumulantMeasurement {
  * orthogonal direction u, both of norm^2 / n_in = 1, so the joint (z, dz) Gram starts at I_2.
  */
 export async function measureCumulants(options: {
+  /** Default: the MLP. */
+  architecture?: NetworkArchitecture;
   activation: Activation;
   n: number;
   layers: readonly number[];
   samples: number;
   seed: number;
-  method?: 'chain' | 'explicit';
+  method?: string;
   threads?: number;
   resamples?: number;
   /** Qualifies the stream families (several measurements at one seed stay independent). */
@@ -90,6 +92,7 @@ export async function measureCumulants(options: {
   const depth = layers[layers.length - 1];
   const tag = options.streamTag ? `/${options.streamTag}` : '';
   const sample = await sampleNetworks({
+    architecture: options.architecture,
     activation: options.activation,
     n: options.n,
     depth,

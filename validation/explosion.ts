@@ -10,8 +10,9 @@ import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, proportionDifference, wilson, type Estimate, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
-import { brownianSampling, constantSteps, diagonalSde, explosionDetection, explosionProbability, saveAt, solve, solverFromName } from '../sde/index.js';
-import { OPTION, pointActivation } from './options.js';
+import { brownianSampling, constantSteps, explosionDetection, saveAt, solve, solverFromName, type SolverName } from '../sde/index.js';
+import { mlp, type Architecture } from '../architectures/index.js';
+import { OPTION, pointActivation, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
 
 /** What beta implies: finite-time explosion with positive probability (beta > 0), vanishing (beta < 0), or critical. */
@@ -33,21 +34,23 @@ export interface Criterion {
  * @example
  * criterion(shapedSmooth('swish', { a: 1 }), 1); // { beta: 0.75, regime: 'explodes', explosionProbability: 0.5276... }
  */
-export function criterion(activation: Activation, x0 = 1): Criterion {
+export function criterion(activation: Activation, x0 = 1, architecture: Architecture = mlp()): Criterion {
   if (!activation.limit) throw new InputError('activation', activation.name, 'has no SDE limit (unshaped); the criterion applies to shaped activations');
   requirePositive('x0', x0);
   const beta = activation.limit.beta;
+  const ever = architecture.references.explosionEver(activation, { x0 });
   return {
     activation: activation.name,
     beta,
     regime: beta > 0 ? 'explodes' : beta < 0 ? 'vanishes' : 'critical',
     x0,
-    explosionProbability: beta > 0 ? -Math.expm1(-beta * x0) : 0,
+    explosionProbability: ever.value ?? NaN,
   };
 }
 
 /** The options of an explosion point (the explosion scan's base, and each row of the criterion report). */
 export const EXPLOSION_OPTIONS = [
+  OPTION.architecture,
   { ...OPTION.activation, default: 'swish:1' },
   OPTION.x0,
   OPTION.T,
@@ -62,13 +65,14 @@ export const EXPLOSION_OPTIONS = [
 
 /** The settings of one explosion point, as read from EXPLOSION_OPTIONS. */
 export interface ExplosionSettings {
+  readonly architecture: string;
   readonly activation: string;
   readonly x0: number;
   readonly T: number;
   readonly n: number;
   readonly paths: number;
   readonly steps: number;
-  readonly solver: 'euler-maruyama' | 'ninomiya-victoir';
+  readonly solver: SolverName;
   readonly samples: number;
   readonly threshold: number;
   readonly seed: number;
@@ -100,13 +104,20 @@ function meanTime(times: number[]): Estimate | Missing {
   return times.length >= 2 ? meanEstimate(times) : { missing: `${times.length} path${times.length === 1 ? '' : 's'} crossed by T` };
 }
 
+function exactOrThrow(ref: { value: number | null; reason?: string }, architecture: string): number {
+  if (ref.value === null) throw new InputError('architecture', architecture, `has no exact P(explode by T): ${ref.reason}`);
+  return ref.value;
+}
+
 /** One explosion point: the diagonal SDE and one-input networks crossing threshold * x0 by T. */
 export async function runExplosionPoint(settings: ExplosionSettings, options: { threads?: number } = {}): Promise<ExplosionPoint> {
   const activation = activationFromSpec(pointActivation(settings));
-  const crit = criterion(activation, settings.x0);
+  const architecture = pointArchitecture(settings);
+  const crit = criterion(activation, settings.x0, architecture);
   const threshold = settings.threshold * settings.x0;
+  if (!architecture.diagonalSde) throw new InputError('architecture', settings.architecture, 'has no diagonal SDE: an explosion point needs one');
   const sol = await solve({
-    sde: diagonalSde(activation),
+    sde: architecture.diagonalSde(activation),
     solver: solverFromName(settings.solver),
     t1: settings.T,
     v0: settings.x0,
@@ -120,6 +131,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
   });
   const depth = Math.max(1, Math.round(settings.T * settings.n));
   const net = await sampleNetworks({
+    architecture,
     activation,
     n: settings.n,
     depth,
@@ -140,7 +152,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     settings,
     criterion: crit,
     threshold,
-    exact: explosionProbability({ beta: crit.beta, x0: settings.x0, T: settings.T, threshold, cells: 4000, steps: 2000 }),
+    exact: exactOrThrow(architecture.references.explosionProbability(activation, { x0: settings.x0, T: settings.T, threshold, cells: 4000, steps: 2000 }), settings.architecture),
     sde,
     network,
     difference: proportionDifference(network, sde),

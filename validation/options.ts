@@ -5,7 +5,8 @@ import { parseActivationSpec, SMOOTH_NAMES, type ActivationSpec } from '../src/a
 import { InputError } from '../src/errors.js';
 import type { OptionSpec } from '../src/options.js';
 import { NETWORK_METHODS, type NetworkMethod } from '../networks/index.js';
-import { SOLVER_NAMES, type SolverName } from '../sde/index.js';
+import { SOLVER_NAMES, solverHelp, type SolverName } from '../sde/index.js';
+import { architectureGrammar, architectureHelp, parseArchitecture, type Architecture } from '../architectures/index.js';
 
 const ACTIVATION_GRAMMAR = 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a>';
 
@@ -16,6 +17,7 @@ function shapedActivation(value: unknown, field: string): void {
 
 /** Every option a comparison point can take, keyed by name. */
 export const OPTION = {
+  architecture: { key: 'architecture', kind: { type: 'text', pattern: architectureGrammar() }, help: `architecture (${architectureHelp()})`, default: 'mlp', check: (value, field) => void parseArchitecture(value, field) },
   activation: { key: 'activation', kind: { type: 'text', pattern: ACTIVATION_GRAMMAR }, help: 'shaped activation', default: 'relu:0,-1', check: shapedActivation },
   rho0: { key: 'rho0', kind: { type: 'number', min: -1, max: 1 }, help: 'initial correlation of the two inputs', default: 0.5 },
   x0: { key: 'x0', kind: { type: 'number', min: 0, max: 1e6, exclusiveMin: true }, help: 'input variance: the diagonal of V0', default: 1 },
@@ -24,7 +26,7 @@ export const OPTION = {
   widths: { key: 'widths', kind: { type: 'integers', min: 2, max: 100_000, minItems: 4 }, help: 'widths of the convergence study (a rate needs at least 4)', default: [4, 8, 16, 32, 64, 128] },
   paths: { key: 'paths', kind: { type: 'integer', min: 2, max: 1e8 }, help: 'SDE paths', default: 4000 },
   steps: { key: 'steps', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'SDE steps over [0, T]', default: 32 },
-  solver: { key: 'solver', kind: { type: 'choice', choices: SOLVER_NAMES }, help: 'SDE solver (the splitting solver keeps its bias below the Monte Carlo resolution at 32 steps)', default: 'ninomiya-victoir' },
+  solver: { key: 'solver', kind: { type: 'choice', choices: SOLVER_NAMES }, help: `SDE solver (${solverHelp()}; the splitting solver keeps its bias below the Monte Carlo resolution at 32 steps)`, default: 'ninomiya-victoir' },
   samples: { key: 'samples', kind: { type: 'integer', min: 2, max: 1e8 }, help: 'networks sampled', default: 4000 },
   method: { key: 'method', kind: { type: 'choice', choices: NETWORK_METHODS }, help: 'network sampler: the exact covariance chain or explicit weights', default: 'chain' },
   threshold: { key: 'threshold', kind: { type: 'number', min: 1, max: 1e300, exclusiveMin: true }, help: 'explosion threshold on max V^aa, in units of x0, the same on both sides', default: 1e4 },
@@ -32,12 +34,14 @@ export const OPTION = {
 } as const satisfies Record<string, OptionSpec>;
 
 /** The options of one SDE-versus-network comparison (validate, and every point of a validation scan). */
-export const POINT_OPTIONS: readonly OptionSpec[] = [OPTION.activation, OPTION.rho0, OPTION.x0, OPTION.T, OPTION.n, OPTION.paths, OPTION.steps, OPTION.solver, OPTION.samples, OPTION.method, OPTION.threshold, OPTION.seed];
+export const POINT_OPTIONS: readonly OptionSpec[] = [OPTION.architecture, OPTION.activation, OPTION.rho0, OPTION.x0, OPTION.T, OPTION.n, OPTION.paths, OPTION.steps, OPTION.solver, OPTION.samples, OPTION.method, OPTION.threshold, OPTION.seed];
 /** validate: a point and the widths of its convergence study. */
 export const VALIDATION_OPTIONS: readonly OptionSpec[] = [...POINT_OPTIONS.slice(0, -1), OPTION.widths, OPTION.seed];
 
 /** The settings of one comparison point, as read from the options. */
 export interface PointSettings {
+  /** As the user wrote it ('mlp', 'resnet:0.7'); pointArchitecture gives the value. */
+  readonly architecture: string;
   readonly activation: string;
   readonly rho0: number;
   readonly x0: number;
@@ -60,6 +64,11 @@ export interface ValidationSettings extends PointSettings {
 /** The activation of a point as a spec (the settings keep the string the user wrote). */
 export function pointActivation(settings: Pick<PointSettings, 'activation'>): ActivationSpec {
   return parseActivationSpec(settings.activation, 'activation');
+}
+
+/** The architecture of a point as a value. */
+export function pointArchitecture(settings: Pick<PointSettings, 'architecture'>): Architecture {
+  return parseArchitecture(settings.architecture ?? 'mlp', 'architecture');
 }
 
 /** The smooth activations the explosion criterion applies to. */

@@ -7,11 +7,12 @@ import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { bcaBootstraps, proportionDifference, wilson, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks, type NetworkSample } from '../networks/index.js';
-import { constantSteps, covarianceSde, explosionDetection, saveAt, solve, solverFromName, brownianSampling, type Solution } from '../sde/index.js';
+import { constantSteps, explosionDetection, saveAt, solve, solverFromName, brownianSampling, type Solution } from '../sde/index.js';
 import { compareSamples, type SampleComparison } from './compare.js';
 import { HEAVY_TAILED, observable, OBSERVABLES, type ObservableName } from './observables.js';
-import { pointActivation, type PointSettings } from './options.js';
-import { momentTheory, pooledEstimates } from './theory.js';
+import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
+import { pooledEstimates } from './theory.js';
+import type { Architecture } from '../architectures/index.js';
 
 /** A row that could not be computed says why instead of holding NaN. */
 export interface Missing {
@@ -46,6 +47,8 @@ export interface TheoryRow {
 /** One SDE-versus-network comparison: explosion proportions, observable comparisons and theory rows, with the settings that made them. */
 export interface PointResult {
   readonly settings: PointSettings;
+  /** The architecture's label ("mlp", "resnet(gamma=0.7)"). */
+  readonly architecture: string;
   readonly activation: { readonly name: string; readonly beta: number };
   readonly depth: number;
   readonly sde: Solution;
@@ -86,11 +89,12 @@ function tagged(purpose: string, tag?: string): string {
 
 /** The SDE side of a point (also the reference of each width level). */
 export function runPointSde(settings: PointSettings, activation: Activation, options: PointRunOptions = {}): Promise<Solution> {
+  const architecture = pointArchitecture(settings);
   const steps = settings.steps;
   let saves = Math.min(options.pathSaves ?? 0, steps);
   while (saves > 0 && steps % saves !== 0) saves--;
   return solve({
-    sde: covarianceSde(activation),
+    sde: architecture.sde(activation),
     solver: solverFromName(settings.solver),
     t1: settings.T,
     v0: pointV0(settings),
@@ -109,6 +113,7 @@ export function runPointNetworks(settings: PointSettings, activation: Activation
   const depth = Math.max(1, Math.round(settings.T * n));
   const saves = Math.min(options.pathSaves ?? 0, depth);
   return sampleNetworks({
+    architecture: pointArchitecture(settings),
     activation,
     n,
     depth,
@@ -148,6 +153,7 @@ export function compareExplosions(network: NetworkSample, sde: Solution, thresho
 export async function runPoint(settings: PointSettings, options: PointRunOptions = {}): Promise<PointResult> {
   const spec = pointActivation(settings);
   const activation = activationFromSpec(spec);
+  const architecture = pointArchitecture(settings);
   const depth = Math.max(1, Math.round(settings.T * settings.n));
   const sde = await runPointSde(settings, activation, options);
   const network = await runPointNetworks(settings, activation, settings.n, { ...options, factorMoments: true });
@@ -164,18 +170,20 @@ export async function runPoint(settings: PointSettings, options: PointRunOptions
   }
   return {
     settings,
+    architecture: architecture.label,
     activation: { name: activation.name, beta: activation.limit?.beta ?? 0 },
     depth,
     sde,
     network,
     explosion: compareExplosions(network, sde, threshold, settings.T),
     comparisons,
-    theory: theoryRows(settings, spec, depth, network, sde, comparisons, options),
+    theory: theoryRows(settings, architecture, spec, depth, network, sde, comparisons, options),
   };
 }
 
 function theoryRows(
   settings: PointSettings,
+  architecture: Architecture,
   spec: ReturnType<typeof pointActivation>,
   depth: number,
   network: NetworkSample,
@@ -183,7 +191,7 @@ function theoryRows(
   comparisons: Record<ObservableName, SampleComparison | Missing>,
   options: PointRunOptions,
 ): TheoryRow[] {
-  const theory = momentTheory(spec, settings.n, depth, settings.T);
+  const theory = architecture.references.finiteMoments(spec, settings.n, depth, settings.T);
   const x0 = settings.x0;
   const pooled = pooledEstimates(network.factors, network.status, depth);
   const vaa = comparisons.Vaa;
@@ -200,10 +208,11 @@ function theoryRows(
     });
   })();
   const rows: TheoryRow[] = [];
-  const meanExact = spec.family === 'relu-like' ? 1 : null;
+  const mean = architecture.references.meanDiagonal(spec);
+  const meanExact = mean.exact;
   const networkMean = isMissing(vaa) ? vaa : scale(vaa.mean.network, x0);
   const sdeMean = isMissing(vaa) ? vaa : scale(vaa.mean.sde, x0);
-  rows.push({ quantity: 'E[V^aa] / x0', exact: meanExact, limit: meanExact, network: networkMean, networkZ: z(networkMean, meanExact), sde: sdeMean, sdeZ: z(sdeMean, meanExact) });
+  rows.push({ quantity: 'E[V^aa] / x0', exact: meanExact, limit: mean.limit, network: networkMean, networkZ: z(networkMean, meanExact), sde: sdeMean, sdeZ: z(sdeMean, mean.limit) });
   if (theory.secondMoment.exact === null && theory.secondMoment.limit === null) {
     rows.push({ quantity: 'E[(V^aa)^2] / x0^2', exact: null, limit: null, network: noClosedForm, networkZ: null, sde: noClosedForm, sdeZ: null });
     rows.push({ quantity: 'Var(V^aa) / E[V^aa]^2 (logit kurtosis)', exact: null, limit: null, network: noClosedForm, networkZ: null, sde: noClosedForm, sdeZ: null });

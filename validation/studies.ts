@@ -2,6 +2,7 @@
 // scales (P(explode by T) from the split SDE, the exact Kolmogorov value, finite networks, and the median
 // norm on the vanishing side), and the fourth cumulants against L/n for several widths.
 import { shapedRelu, shapedSmooth, unshaped, type Activation, type ActivationSpec } from '../src/activations/index.js';
+import { InputError } from '../src/errors.js';
 import type { OptionSpec } from '../src/options.js';
 import { readSettings, type OptionSources } from '../src/options.js';
 import { PURPOSES } from '../src/random/streams.js';
@@ -9,10 +10,11 @@ import { PATH_EXPLODED } from '../src/results.js';
 import { median, wilson, type Interval, type Proportion } from '../src/stats/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import { sampleNetworks } from '../networks/index.js';
-import { brownianSampling, constantSteps, diagonalSde, explosionDetection, explosionProbability, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
+import { brownianSampling, constantSteps, explosionDetection, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
+import type { Architecture, Reference } from '../architectures/index.js';
 import { cumulantTheory, measureCumulants, type CumulantMeasurement, type CumulantTheory } from './cumulants.js';
 import { criterion, type Criterion } from './explosion.js';
-import { CRITERION_ACTIVATIONS, OPTION } from './options.js';
+import { CRITERION_ACTIVATIONS, OPTION, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
 
 /** The schema tag of criterion reports. */
@@ -22,6 +24,7 @@ export const CUMULANT_SCHEMA = 'ncsde.cumulants/2';
 
 /** The options of the criterion study (`ncsde criterion --report`), each with its range and default. */
 export const CRITERION_OPTIONS: readonly OptionSpec[] = [
+  OPTION.architecture,
   { key: 'activations', kind: { type: 'choices', choices: CRITERION_ACTIVATIONS, minItems: 1 }, help: 'smooth activations', default: [...CRITERION_ACTIVATIONS] },
   { key: 'a', kind: { type: 'numbers', min: 0, max: 1e3, exclusiveMin: true, minItems: 1 }, help: 'shaping scales a', default: [0.75, 1, 1.5] },
   OPTION.x0,
@@ -37,6 +40,7 @@ export const CRITERION_OPTIONS: readonly OptionSpec[] = [
 
 /** The settings of the criterion study, as read from its options. */
 export interface CriterionSettings {
+  readonly architecture: string;
   readonly activations: readonly (typeof CRITERION_ACTIVATIONS)[number][];
   readonly a: readonly number[];
   readonly x0: number;
@@ -81,11 +85,12 @@ export function readCriterionSettings(values: Readonly<Record<string, unknown>> 
 }
 
 /** P(cross threshold by each t) from one split-scheme run saved at the last t. */
-async function sdeCrossing(activation: Activation, s: CriterionSettings, ts: readonly number[], threshold: number, threads?: number) {
+async function sdeCrossing(architecture: Architecture, activation: Activation, s: CriterionSettings, ts: readonly number[], threshold: number, threads?: number) {
   const tMax = Math.max(...ts);
   const steps = Math.ceil(tMax * s.stepsPerUnit);
+  if (!architecture.diagonalSde) throw new InputError('architecture', s.architecture, 'has no diagonal SDE: the criterion study needs one');
   const sol = await solve({
-    sde: diagonalSde(activation),
+    sde: architecture.diagonalSde(activation),
     solver: ninomiyaVictoir(),
     t1: tMax,
     v0: s.x0,
@@ -118,17 +123,23 @@ async function sdeCrossing(activation: Activation, s: CriterionSettings, ts: rea
  */
 export async function criterionReport(settings: Readonly<Record<string, unknown>> | CriterionSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CriterionReport> {
   const s = readCriterionSettings(settings as Readonly<Record<string, unknown>>);
+  const architecture = pointArchitecture(s);
+  const exactly = (r: Reference<number>) => {
+    if (r.value === null) throw new InputError('architecture', s.architecture, `has no exact P(explode by T): ${r.reason}`);
+    return r.value;
+  };
   const rows: CriterionRow[] = [];
   for (const f of s.activations) {
     for (const a of s.a) {
       const activation = shapedSmooth(f, { a });
-      const c = criterion(activation, s.x0);
+      const c = criterion(activation, s.x0, architecture);
       // "Explosion" on the SDE side is blow-up itself: far above any value a finite run reaches.
-      const blowUp = await sdeCrossing(activation, s, s.ts, 1e12 * s.x0, options.threads);
+      const blowUp = await sdeCrossing(architecture, activation, s, s.ts, 1e12 * s.x0, options.threads);
       const threshold = s.threshold * s.x0;
-      const atThreshold = await sdeCrossing(activation, s, s.networkTs, threshold, options.threads);
+      const atThreshold = await sdeCrossing(architecture, activation, s, s.networkTs, threshold, options.threads);
       const n = s.n;
       const net = await sampleNetworks({
+        architecture,
         activation,
         n,
         depth: Math.max(1, Math.round(Math.max(...s.networkTs) * n)),
@@ -149,12 +160,12 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
         f,
         a,
         criterion: c,
-        exact: s.ts.map((t) => explosionProbability({ beta: c.beta, x0: s.x0, T: t, cells: 2000, steps: 1000 })),
+        exact: s.ts.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, cells: 2000, steps: 1000 }))),
         sde: blowUp.probabilities,
         medians: blowUp.medians,
         network,
         sdeAtThreshold: atThreshold.probabilities,
-        exactAtThreshold: s.networkTs.map((t) => explosionProbability({ beta: c.beta, x0: s.x0, T: t, threshold, cells: 2000, steps: 1000 })),
+        exactAtThreshold: s.networkTs.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, threshold, cells: 2000, steps: 1000 }))),
       });
       options.onRow?.(`${f} a=${a}`);
     }
@@ -173,6 +184,7 @@ export function cumulantActivation(name: CumulantActivation): Activation {
 
 /** The options of the cumulant study (`ncsde cumulants`), each with its range and default. */
 export const CUMULANT_OPTIONS: readonly OptionSpec[] = [
+  OPTION.architecture,
   { key: 'activations', kind: { type: 'choices', choices: CUMULANT_ACTIVATIONS, minItems: 1 }, help: 'activations (shaped-relu is relu:0,-1)', default: [...CUMULANT_ACTIVATIONS] },
   { key: 'widths', kind: { type: 'integers', min: 4, max: 100_000, minItems: 1 }, help: 'widths n', default: [32, 64, 128] },
   { key: 'ratios', kind: { type: 'numbers', min: 0, max: 4, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios L/n', default: [0.0625, 0.125, 0.25, 0.5, 1] },
@@ -182,6 +194,7 @@ export const CUMULANT_OPTIONS: readonly OptionSpec[] = [
 
 /** The settings of the cumulant study, as read from its options. */
 export interface CumulantSettings {
+  readonly architecture: string;
   readonly activations: readonly CumulantActivation[];
   readonly widths: readonly number[];
   readonly ratios: readonly number[];
@@ -214,12 +227,13 @@ export function readCumulantSettings(values: Readonly<Record<string, unknown>> =
  */
 export async function cumulantReport(settings: Readonly<Record<string, unknown>> | CumulantSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CumulantReport> {
   const s = readCumulantSettings(settings as Readonly<Record<string, unknown>>);
+  const architecture = pointArchitecture(s);
   const rows: CumulantRow[] = [];
   for (const name of s.activations) {
     const activation = cumulantActivation(name);
     for (const n of s.widths) {
       const layers = [...new Set(s.ratios.map((r) => Math.max(1, Math.round(r * n))))].sort((a, b) => a - b);
-      const m = await measureCumulants({ activation, n, layers, samples: s.samples, seed: s.seed, streamTag: `${name}/n=${n}`, threads: options.threads });
+      const m = await measureCumulants({ architecture, activation, n, layers, samples: s.samples, seed: s.seed, streamTag: `${name}/n=${n}`, threads: options.threads });
       rows.push({ activation: name, n, layers, ratios: m.ratios, output: m.output, pooled: m.pooled, derivative: m.derivative, theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers) });
       options.onRow?.(`${name} n=${n}`);
     }

@@ -6,10 +6,10 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import { PATH_EXPLODED, type CovarianceSamples, type StatusCounts } from '../src/results.js';
 import { activationFromSpec } from '../src/activations/index.js';
 import { buildNetworkJob } from '../networks/index.js';
-import { buildSdeJob, constantSteps, covarianceSde, explosionDetection, saveAt, solverFromName } from '../sde/index.js';
+import { buildSdeJob, constantSteps, explosionDetection, saveAt, solverFromName } from '../sde/index.js';
 import type { SampleComparison } from './compare.js';
 import { observable, OBSERVABLES, pathObservable, type ObservableName } from './observables.js';
-import { pointActivation, type ValidationSettings } from './options.js';
+import { pointActivation, pointArchitecture, type ValidationSettings } from './options.js';
 import { pointV0, runPoint, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
@@ -92,11 +92,12 @@ function pathBundle(samples: CovarianceSamples, name: ObservableName, examples =
  */
 export function planValidation(settings: ValidationSettings): void {
   const activation = activationFromSpec(pointActivation(settings));
+  const architecture = pointArchitecture(settings);
   const v0 = pointV0(settings);
-  buildSdeJob({ sde: covarianceSde(activation), solver: solverFromName(settings.solver), t1: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, 50) }), paths: settings.paths, seed: settings.seed, explosion: explosionDetection({ threshold: settings.threshold * settings.x0 }) });
+  buildSdeJob({ sde: architecture.sde(activation), solver: solverFromName(settings.solver), t1: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, 50) }), paths: settings.paths, seed: settings.seed, explosion: explosionDetection({ threshold: settings.threshold * settings.x0 }) });
   for (const n of [settings.n, ...settings.widths]) {
     const depth = Math.max(1, Math.round(settings.T * n));
-    buildNetworkJob({ activation, n, depth, v0, samples: settings.samples, seed: settings.seed, method: settings.method, record: { count: Math.min(50, depth) }, explosion: { threshold: settings.threshold * settings.x0 } });
+    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, method: settings.method, record: { count: Math.min(50, depth) }, explosion: { threshold: settings.threshold * settings.x0 } });
   }
 }
 

@@ -10,7 +10,8 @@ import { GENERATORS } from '../../src/random/streams.js';
 import { PATH_EXPLODED, PATH_STATUS_NAMES, type NdArray } from '../../src/results.js';
 import { meanEstimate } from '../../src/stats/moments.js';
 import { buildNetworkJob, NETWORK_METHODS, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
-import { brownianSampling, buildSdeJob, constantSteps, covarianceSde, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
+import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
+import { parseArchitecture } from '../../architectures/index.js';
 import { OPTION } from '../../validation/options.js';
 import { addCommonOptions, addOptions, flagTexts, jsonText, note, progressBar, readConfigFile, threadsFrom } from './common.js';
 
@@ -23,6 +24,7 @@ const shared = {
 } as const satisfies Record<string, OptionSpec>;
 
 export const SDE_OPTIONS: readonly OptionSpec[] = [
+  OPTION.architecture,
   OPTION.activation,
   shared.m,
   { ...OPTION.rho0, help: 'initial correlation of every pair of inputs' },
@@ -41,6 +43,7 @@ export const SDE_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const NETWORK_OPTIONS: readonly OptionSpec[] = [
+  OPTION.architecture,
   { ...OPTION.activation, kind: { type: 'text', pattern: 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear' }, help: 'activation (shaped, or an unshaped baseline)', check: (v, f) => void parseActivationSpec(v, f) },
   shared.m,
   { ...OPTION.rho0, help: 'input correlation of every pair' },
@@ -131,9 +134,10 @@ export function sdeCommand(program: Command): void {
     if ((v.steps as number) % (v.saves as number) !== 0) throw new InputError(where('saves'), v.saves, `must divide ${where('steps')} (${v.steps})`);
     const v0 = initialMatrix(v, flags, config?.values);
     const activation = parseActivation(v.activation, where('activation'));
+    const architecture = parseArchitecture(v.architecture, where('architecture'));
     const scale = Math.max(...v0.map((row, i) => row[i]));
     const options: SolveOptions = {
-      sde: covarianceSde(activation),
+      sde: architecture.sde(activation),
       solver: solverFromName(v.solver),
       t1: v.T as number,
       v0,
@@ -185,8 +189,10 @@ export function networkCommand(program: Command): void {
     if (v.depth !== undefined && v.ratio !== undefined) throw new InputError(where('ratio'), v.ratio, `conflicts with ${where('depth')} (${v.depth}); give one of them`);
     const v0 = initialMatrix(v, flags, config?.values);
     const activation = parseActivation(v.activation, where('activation'));
+    const architecture = parseArchitecture(v.architecture, where('architecture'));
     const scale = Math.max(...v0.map((row, i) => row[i]));
     const options: NetworkOptions = {
+      architecture,
       activation,
       n: v.n as number,
       depth: v.depth as number | undefined,
@@ -194,7 +200,7 @@ export function networkCommand(program: Command): void {
       v0,
       samples: v.samples as number,
       seed: v.seed as number,
-      method: v.method as 'chain',
+      method: v.method as string,
       record: { count: v.record as number },
       outputs: v.outputs as number,
       explosion: { threshold: (v.threshold as number) * scale },

@@ -1,7 +1,10 @@
 // Euler-Maruyama on the SDE as written (Ito form): x <- x + b(x) h + G(x) sqrt(h) g. Weak order 1,
-// strong order 1/2. On the matrix SDE a step can leave the PSD cone; the term projects it back and
-// the repair is counted per path, so trouble is visible rather than hidden.
-import type { BlockTerm, LaneBook } from '../forms.js';
+// strong order 1/2. On the matrix SDE a step can leave the PSD cone; the term's settle projects it back
+// and the repair is counted per path, so trouble is visible rather than hidden. A term may offer a fused
+// step for this solver (sde/solvers/eulerMaruyama.m2.ts), bit-identical to the composition here.
+import { siblingModule } from '../../src/blocks.js';
+import type { ModuleRef } from '../../src/modules.js';
+import type { LaneBook, Term } from '../term.js';
 import type { Solver, SolverState } from './solver.js';
 
 interface EulerState extends SolverState {
@@ -15,34 +18,36 @@ interface EulerState extends SolverState {
  * projected back (negative eigenvalues set to zero) and the path is counted as repaired.
  */
 export class EulerMaruyama implements Solver<EulerState> {
-  readonly name = 'euler-maruyama' as const;
+  readonly name = 'euler-maruyama';
   readonly weakOrder = 1;
   readonly strongOrder = 0.5;
   readonly description = 'Euler-Maruyama on the matrix (weak order 1; steps that leave the PSD cone are projected back and counted)';
+  readonly ref: ModuleRef = { module: siblingModule(import.meta.url, 'eulerMaruyama'), name: 'eulerMaruyama', args: [] };
 
   needsCoins(): boolean {
     return false;
   }
 
-  init(term: BlockTerm, book: LaneBook): EulerState {
+  init(term: Term, book: LaneBook): EulerState {
     const size = term.dimension * book.lanes;
     const x = new Float64Array(size);
     term.initialise(x);
     return { x, previous: new Float64Array(size), drift: new Float64Array(size), noise: new Float64Array(size) };
   }
 
-  step(term: BlockTerm, s: EulerState, g: Float64Array, _coins: Int32Array | null, t: number, h: number, book: LaneBook): void {
+  step(term: Term, s: EulerState, g: Float64Array, _coins: Int32Array | null, t: number, h: number, book: LaneBook): void {
     const { x, drift, noise } = s;
-    if (term.ito.fusedStep) return term.ito.fusedStep(x, g, h, t + h, book);
+    const fused = term.fused?.['euler-maruyama'];
+    if (fused) return fused(x, g, h, t + h, book);
     // Both increments from the state at t; frozen lanes get zero increments from the term.
-    term.ito.drift(x, drift, book);
-    term.ito.diffusion(x, g, h, noise, book);
+    term.drift(x, drift, book);
+    term.diffusion(x, g, h, noise, book);
     s.previous.set(x);
     for (let i = 0; i < x.length; i++) x[i] += h * drift[i] + noise[i];
-    term.ito.settle(x, s.previous, t + h, book);
+    term.settle(x, s.previous, t + h, book);
   }
 
-  observe(_term: BlockTerm, s: EulerState, out: Float64Array): void {
+  observe(_term: Term, s: EulerState, out: Float64Array): void {
     out.set(s.x);
   }
 

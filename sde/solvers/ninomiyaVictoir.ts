@@ -1,57 +1,82 @@
 // Strang splitting of the drift's flow D with a Ninomiya-Victoir step N of the noise (Ninomiya &
-// Victoir 2008): D_{h/2} N_h D_{h/2}, with N the composition of the noise's exact flows in a coin-chosen
-// order. Weak order 2. Every sub-flow maps the PSD cone (or [-1, 1], or [0, inf)) into itself, so no
-// step is ever repaired; explosion happens inside the drift's flow, at its exact time.
-import { LaneBook } from '../forms.js';
-import type { BlockTerm } from '../forms.js';
+// Victoir 2008): D_{h/2} N_h D_{h/2}, with N the composition of the noise directions' exact flows in a
+// coin-chosen order (ascending or descending). Weak order 2. The term supplies the flows (each maps its
+// domain into itself, so no step is ever repaired; explosion happens inside the drift's flow, at its
+// exact time); the order and the composition are this solver's. A term may offer a fused step
+// (sde/solvers/ninomiyaVictoir.m2.ts), bit-identical to the composition here.
+import { siblingModule } from '../../src/blocks.js';
+import { InputError } from '../../src/errors.js';
+import type { ModuleRef } from '../../src/modules.js';
+import { LaneBook, type Term, type TermFlows } from '../term.js';
 import type { Solver, SolverState } from './solver.js';
 
 interface SplitState extends SolverState {
   /** Whether x still owes the second half of the last step's drift flow. */
   pending: boolean;
-  readonly scratch: Float64Array;
   readonly scratchBook: LaneBook;
 }
 
+function flowsOf(term: Term): TermFlows {
+  if (!term.flows) throw new InputError('solver', 'ninomiya-victoir', 'needs a term with exact sub-flows (this SDE has none)');
+  return term.flows;
+}
+
+/** The noise step N_h: every alive lane through the directions' flows, ascending when its coin is 1 (or
+ *  there is no coin), descending otherwise. */
+function noiseStep(flows: TermFlows, x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook): void {
+  const { noise, directions: K } = flows;
+  const B = book.lanes;
+  const alive = book.alive;
+  for (let j = 0; j < B; j++) {
+    if (!alive[j]) continue;
+    noise.open(x, j, h);
+    if (coins === null || (coins[j >> 5] >>> (j & 31)) & 1) for (let k = 0; k < K; k++) noise.direction(k, g[k * B + j], h);
+    else for (let k = K - 1; k >= 0; k--) noise.direction(k, g[k * B + j], h);
+    noise.close(x, j, h, t, book);
+  }
+}
+
 export class NinomiyaVictoir implements Solver<SplitState> {
-  readonly name = 'ninomiya-victoir' as const;
+  readonly name = 'ninomiya-victoir';
   readonly weakOrder = 2;
   readonly strongOrder = 0.5;
   readonly description = 'Strang splitting of the drift flow with a Ninomiya-Victoir noise step (weak order 2; stays in the PSD cone, never repairs)';
+  readonly ref: ModuleRef = { module: siblingModule(import.meta.url, 'ninomiyaVictoir'), name: 'ninomiyaVictoir', args: [] };
 
-  needsCoins(term: BlockTerm): boolean {
-    return term.split.needsCoins;
+  needsCoins(term: Term): boolean {
+    return flowsOf(term).directions > 1;
   }
 
-  init(term: BlockTerm, book: LaneBook): SplitState {
-    const size = term.dimension * book.lanes;
-    const x = new Float64Array(size);
+  init(term: Term, book: LaneBook): SplitState {
+    const x = new Float64Array(term.dimension * book.lanes);
     term.initialise(x);
-    return { x, pending: false, scratch: new Float64Array(size), scratchBook: new LaneBook(book.lanes) };
+    return { x, pending: false, scratchBook: new LaneBook(book.lanes) };
   }
 
-  step(term: BlockTerm, s: SplitState, g: Float64Array, coins: Int32Array | null, t: number, h: number, book: LaneBook): void {
+  step(term: Term, s: SplitState, g: Float64Array, coins: Int32Array | null, t: number, h: number, book: LaneBook): void {
     // The owed half of the last step and the first half of this one merge into one flow over h, so the
     // path (and its cost) does not depend on where results are saved.
     const tau = s.pending ? h : h / 2;
     const t0 = s.pending ? t - h / 2 : t;
     s.pending = true;
-    if (term.split.fusedStep) return term.split.fusedStep(s.x, tau, t0, g, coins, h, t + h / 2, book);
-    term.split.driftFlow(s.x, tau, t0, book);
-    term.split.noiseFlow(s.x, g, coins, h, t + h / 2, book);
+    const fused = term.fused?.['ninomiya-victoir'];
+    if (fused) return fused(s.x, tau, t0, g, coins, h, t + h / 2, book);
+    const flows = flowsOf(term);
+    flows.drift(s.x, tau, t0, book);
+    noiseStep(flows, s.x, g, coins, h, t + h / 2, book);
   }
 
-  observe(term: BlockTerm, s: SplitState, out: Float64Array, t: number, h: number, book: LaneBook): void {
+  observe(term: Term, s: SplitState, out: Float64Array, t: number, h: number, book: LaneBook): void {
     out.set(s.x);
     if (!s.pending) return;
     // The owed half flow on a copy; what it would record is the running path's business, not the save's.
     s.scratchBook.reset();
     s.scratchBook.alive.set(book.alive);
-    term.split.driftFlow(out, h / 2, t - h / 2, s.scratchBook);
+    flowsOf(term).drift(out, h / 2, t - h / 2, s.scratchBook);
   }
 
-  finish(term: BlockTerm, s: SplitState, t: number, h: number, book: LaneBook): void {
-    if (s.pending) term.split.driftFlow(s.x, h / 2, t - h / 2, book);
+  finish(term: Term, s: SplitState, t: number, h: number, book: LaneBook): void {
+    if (s.pending) flowsOf(term).drift(s.x, h / 2, t - h / 2, book);
     s.pending = false;
   }
 }

@@ -1,7 +1,7 @@
 // Shaped ReLU-like activations: phi(x) = s+ max(x,0) + s- min(x,0) with s+- = 1 + c+- / sqrt(n)
-// (docs/maths.md, section 2) and their limiting drift nu(rho) sqrt(V^aa V^bb) (section 3).
+// (docs/maths.md, section 2) and the scalar facts of their limit: nu(rho) and its coefficient (section 3).
 import { requireFinite, requireInteger } from '../errors.js';
-import { covarianceLimit, type Activation, type FiniteActivation } from './types.js';
+import type { Activation, FiniteActivation } from './types.js';
 
 /** The degree-1 arc-cosine kernel J(r) = (sqrt(1 - r^2) + (pi - arccos r) r) / pi: J(1) = 1, J(-1) = 0. */
 export function arcCosineKernel(r: number): number {
@@ -80,26 +80,8 @@ export function shapedRelu(options: { cPlus: number; cMinus: number }): Activati
   const cMinus = requireFinite('activation.cMinus', options?.cMinus);
   const nu = reluLikeNu(cPlus, cMinus);
   const k = ((cPlus - cMinus) * (cPlus - cMinus)) / (2 * Math.PI);
-  // nu(r) = kappa (J(r) - r) with kappa = pi k: the correlation drift relaxes R towards J(R).
-  const kappa = Math.PI * k;
-  const halfKappa = -0.5 * kappa;
-  const limit = covarianceLimit({
-    family: 'relu-like',
-    // nu(1) = 0: each diagonal is a driftless geometric Brownian motion.
-    beta: 0,
-    nu,
-    offDiagonal(vaa, vbb, vab) {
-      const scale = Math.sqrt(vaa * vbb);
-      let rho = scale > 0 ? vab / scale : 0;
-      rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
-      return k * (Math.sqrt(1 - rho * rho) - rho * Math.acos(rho)) * scale;
-    },
-    correlationFlow: {
-      gain: () => halfKappa,
-      source: (_da, _db, r) => kappa * arcCosineKernel(r),
-      pair: (r, tau) => reluPairFlow(kappa, r, tau),
-    },
-  });
+  // nu(1) = 0: each diagonal is a driftless geometric Brownian motion.
+  const limit = { family: 'relu-like' as const, beta: 0 as const, nu, k };
   return {
     family: 'relu-like',
     name: `shaped-relu(c+=${cPlus}, c-=${cMinus})`,

@@ -1,8 +1,8 @@
 // Shaped smooth activations phi(x) = s f(x/s), s = a sqrt(n), with f(0) = 0, f'(0) = 1 (docs/maths.md,
-// section 2), and their limiting drift, which depends on f only through f''(0) and f'''(0) (section 3).
+// section 2), and the scalar facts of their limit: f''(0), f'''(0), a and beta (section 3).
 import { InputError, requireChoice, requireFinite, requireInteger, requirePositive } from '../errors.js';
 import { normalCdf, normalPdf } from '../special.js';
-import { covarianceLimit, SMOOTH_NAMES, type Activation, type CovarianceLimit, type FiniteActivation, type SmoothName } from './types.js';
+import { SMOOTH_NAMES, type Activation, type FiniteActivation, type SmoothName } from './types.js';
 
 /** A smooth f with f(0) = 0, f'(0) = 1 and the two derivatives that set the limit. */
 export interface SmoothFunction {
@@ -57,25 +57,6 @@ export function smoothScaleForBeta(f: SmoothName, beta: number, field = 'beta'):
   return Math.sqrt(beta1 / beta);
 }
 
-function smoothLimit(fpp0: number, fppp0: number, a: number): CovarianceLimit {
-  const q = (fpp0 * fpp0) / (4 * a * a);
-  const cubic = fppp0 / (2 * a * a);
-  const gainPerD = -1.5 * q;
-  return covarianceLimit({
-    family: 'smooth',
-    beta: smoothBeta(fpp0, fppp0, a),
-    nu: null,
-    // On the diagonal this reduces to beta (V^aa)^2, beta = 3 q + 2 cubic.
-    offDiagonal: (vaa, vbb, vab) => q * (vaa * vbb + 2 * vab * vab) + cubic * vab * (vaa + vbb),
-    // With V^ab = r sqrt(d_a d_b): r' = q sqrt(d_a d_b)(1 + 2 r^2) - (3q/2) r (d_a + d_b); f''' drops out.
-    correlationFlow: {
-      gain: (d) => gainPerD * d,
-      source: (da, db, r) => q * Math.sqrt(da * db) * (1 + 2 * r * r),
-      pair: null,
-    },
-  });
-}
-
 function applyLoop(name: SmoothName | 'custom', f: (u: number) => number, s: number): FiniteActivation['applyInPlace'] {
   const inv = 1 / s;
   // The catalog's common cases get closure-free loops: they run n*m times per layer.
@@ -116,7 +97,7 @@ function makeSmooth(fn: SmoothFunction, a: number, catalogName: SmoothName | 'cu
     family: 'smooth',
     name: `shaped-${fn.name}(a=${a})`,
     spec: catalogName === 'custom' ? null : { family: 'smooth', f: catalogName, a },
-    limit: smoothLimit(fn.fpp0, fn.fppp0, a),
+    limit: { family: 'smooth', beta: smoothBeta(fn.fpp0, fn.fppp0, a), nu: null, fpp0: fn.fpp0, fppp0: fn.fppp0, a },
     atWidth(n) {
       requireInteger('n', n, 1);
       const s = a * Math.sqrt(n);

@@ -1,5 +1,6 @@
-// The activation contract shared by networks/ (finite width) and sde/ (the limit). One object
-// carries both sides, so a network and the SDE it converges to cannot disagree about the shaping.
+// The activation contract shared by networks/ (finite width) and the architectures' limits. One object
+// carries the finite map and the scalar facts of the limit (beta, nu, f''(0), ...), so a network and the
+// SDE it converges to cannot disagree about the shaping; the limit SDE itself is the architecture's.
 
 /** A JSON description from which `activationFromSpec` rebuilds the object (configs, workers, reports). */
 export type ActivationSpec =
@@ -29,40 +30,33 @@ export interface FiniteActivation {
 }
 
 /**
- * The drift of the Neural Covariance SDE dV = b(V) dt + Sigma(V)^{1/2} dB for this activation. Both
- * families have b^aa = beta (V^aa)^2 and an off-diagonal b^ab that depends on (V^aa, V^bb, V^ab) only.
+ * The scalar facts of a shaped activation that its depth-and-width limits are built from (the MLP's
+ * covariance SDE is assembled from them in architectures/mlp/limit.ts; other architectures reuse them).
  */
-export interface CovarianceLimit {
-  readonly family: 'relu-like' | 'smooth';
-  /** b(V) for the m x m matrix V (row-major), written to out; allocation-free. */
-  drift(v: Float64Array, m: number, out: Float64Array): void;
-  /** b^ab as a function of V^aa, V^bb, V^ab (a != b). */
-  offDiagonal(vaa: number, vbb: number, vab: number): number;
-  /** Diagonal drift coefficient: dX = beta X^2 dt + sqrt(2) X dB (beta = 0 for ReLU-like). */
-  readonly beta: number;
-  /** ReLU-like only: nu(rho), with d rho = [nu(rho) - rho (1 - rho^2)/2] dt + (1 - rho^2) dW. */
-  readonly nu: ((rho: number) => number) | null;
-  /**
-   * The drift seen by the correlation matrix R (V = D^{1/2} R D^{1/2}, D = diag V) while the diagonal
-   * follows its own flow d' = beta d^2: dR/dt = P(R, d) + G R + R G with G = diag(gain(d_a)) and
-   * P_ab = source(d_a, d_b, R_ab) positive semi-definite whenever R is. P_aa = -2 gain(d_a), so the
-   * unit diagonal is invariant. The splitting solver integrates this form exactly enough to keep V
-   * in the cone (docs/maths.md, section 6).
-   */
-  readonly correlationFlow: {
-    gain(d: number): number;
-    source(da: number, db: number, r: number): number;
-    /**
-     * ReLU-like only (the diagonal does not move): the flow of one correlation r over tau, second-order
-     * accurate, staying in [-1, 1]; null for smooth activations, whose pair flow the solver integrates.
-     */
-    readonly pair: ((r: number, tau: number) => number) | null;
-  };
-}
+export type LimitFacts =
+  | {
+      readonly family: 'relu-like';
+      /** Diagonal drift coefficient: dX = beta X^2 dt + sqrt(2) X dB; 0 for ReLU-like. */
+      readonly beta: 0;
+      /** nu(rho) = k (sqrt(1 - rho^2) - rho arccos rho): d rho = [nu(rho) - rho (1 - rho^2)/2] dt + (1 - rho^2) dW. */
+      readonly nu: (rho: number) => number;
+      /** The coefficient k = (c+ - c-)^2 / (2 pi) of nu; nu(r) = pi k (J(r) - r), J the arc-cosine kernel. */
+      readonly k: number;
+    }
+  | {
+      readonly family: 'smooth';
+      /** Diagonal drift coefficient beta (smoothBeta of f''(0), f'''(0) and a). */
+      readonly beta: number;
+      readonly nu: null;
+      /** The second and third derivatives of f at 0, and the scale a of phi(x) = a sqrt(n) f(x / (a sqrt(n))). */
+      readonly fpp0: number;
+      readonly fppp0: number;
+      readonly a: number;
+    };
 
 /**
- * One activation: its finite-width map (`atWidth(n)`, used by the network samplers) and its limiting
- * drift (`limit`, used by the SDE), in one object so that the two can never disagree.
+ * One activation: its finite-width map (`atWidth(n)`, used by the network samplers) and the scalar facts
+ * of its limit (`limit`, used by the architectures' SDEs), in one object so that the two can never disagree.
  */
 export interface Activation {
   readonly family: ActivationSpec['family'];
@@ -71,25 +65,6 @@ export interface Activation {
   /** Serialisable description; null for a custom smooth f, which cannot be rebuilt from JSON. */
   readonly spec: ActivationSpec | null;
   atWidth(n: number): FiniteActivation;
-  /** The SDE limit; null for unshaped baselines, whose depth-and-width limit is degenerate. */
-  readonly limit: CovarianceLimit | null;
-}
-
-/** The matrix drift assembled from beta and the off-diagonal function: one definition for every m. */
-export function covarianceLimit(parts: Omit<CovarianceLimit, 'drift'>): CovarianceLimit {
-  const { beta, offDiagonal } = parts;
-  return {
-    ...parts,
-    drift(v, m, out) {
-      for (let i = 0; i < m; i++) {
-        const vii = v[i * m + i];
-        out[i * m + i] = beta * vii * vii;
-        for (let j = i + 1; j < m; j++) {
-          const x = offDiagonal(vii, v[j * m + j], v[i * m + j]);
-          out[i * m + j] = x;
-          out[j * m + i] = x;
-        }
-      }
-    },
-  };
+  /** The scalar facts of its limit; null for unshaped baselines, whose depth-and-width limit is degenerate. */
+  readonly limit: LimitFacts | null;
 }

@@ -1,27 +1,27 @@
-// The one per-sample skeleton both samplers run in: sample p draws from the stream (seed, purpose, p),
+// The one per-network skeleton every sampler runs in: network p draws from the stream (seed, purpose, p),
 // records V at the requested layers, stops at the layer where max_a V^aa crosses the threshold (keeping
-// its last finite state), and draws the output logits. A sampler supplies only the layer update.
+// its last finite state), accumulates the layer factors, and draws the output logits. A sampler
+// (networks/sampler.ts) supplies only the layer update.
 import { activationFromSpec, type Activation } from '../src/activations/index.js';
+import { resolveRef } from '../src/modules.js';
 import { PATH_EXPLODED } from '../src/results.js';
-import { openStream, type RandomStream } from '../src/random/streams.js';
-import { chainSampler } from './chain.js';
-import { explicitSampler } from './explicit.js';
+import { openStream } from '../src/random/streams.js';
 import { FACTOR_FIELDS, stateSide, type NetworkChunk, type NetworkJob } from './job.js';
+import type { SamplerFactory } from './sampler.js';
 
 /** Networks per block: one stream per network (its work dwarfs seeding). */
 export const NETWORK_BLOCK = 1;
 
-/** What a sampler does per network: begin, move V_{l-1} to V_l (returning max diag, NaN if not finite), logits. */
-export interface LayerSampler {
-  start(rng: RandomStream): void;
-  layer(rng: RandomStream, v: Float64Array): number;
-  logits(rng: RandomStream, v: Float64Array, out: Float64Array): void;
+/** The worker's kernel: rebuild the sampler factory from its reference, then sample. */
+export async function sampleRangeByRef(job: NetworkJob, start: number, count: number): Promise<NetworkChunk> {
+  if (!job.sampler || !job.activation) throw new Error('sampleRangeByRef: the job has no module reference (it runs on one thread)');
+  return sampleRange(job, start, count, activationFromSpec(job.activation), await resolveRef<SamplerFactory>(job.sampler));
 }
 
-/** Sample networks [start, start + count) of a job. */
-export function sampleRange(job: NetworkJob, start: number, count: number, activation?: Activation): NetworkChunk {
-  const act = (activation ?? activationFromSpec(job.activation)).atWidth(job.n);
-  const sampler = job.method === 'chain' ? chainSampler(job, act) : explicitSampler(job, act);
+/** Sample networks [start, start + count) of a job with the sampler a factory builds. */
+export function sampleRange(job: NetworkJob, start: number, count: number, activation: Activation, factory: SamplerFactory): NetworkChunk {
+  const act = activation.atWidth(job.n);
+  const sampler = factory.build(job, act);
   const side = stateSide(job);
   const ss = side * side;
   const records = job.recordLayers;
@@ -40,7 +40,7 @@ export function sampleRange(job: NetworkJob, start: number, count: number, activ
     v.set(job.v0);
     let next = 0;
     while (next < records.length && records[next] === 0) out.values.set(v, (next++ * count + q) * ss);
-    sampler.start(rng);
+    sampler.start(rng, v);
     for (let layer = 1; layer <= job.depth; layer++) {
       previous.set(v);
       const maxDiag = sampler.layer(rng, v);

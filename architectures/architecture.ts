@@ -1,0 +1,74 @@
+// The architecture contract: one value per architecture (the MLP, the shaped ResNet, ...) that owns its
+// limit SDEs for an activation, its finite samplers, its output shape and its exact references. validation/
+// and entry/ take an Architecture and never switch on its name; the table is architectures/index.ts.
+import type { Activation, ActivationSpec } from '../src/activations/index.js';
+import type { ModuleRef } from '../src/modules.js';
+import type { NetworkArchitecture, SamplerFactory } from '../networks/index.js';
+import type { Sde } from '../sde/index.js';
+
+/** JSON that rebuilds an architecture: { kind: 'mlp' }, { kind: 'resnet', gamma: 0.7 }. */
+export type ArchitectureSpec = { readonly kind: string } & Readonly<Record<string, unknown>>;
+
+/** An exact value where one exists, or null with the reason it does not. */
+export type Reference<T> = { readonly value: T; readonly reason?: undefined } | { readonly value: null; readonly reason: string };
+
+/** A value at finite width (exact, where known) and its limit. */
+export interface TheoryValue {
+  /** At width n and depth L; null where no closed form exists (smooth activations). */
+  readonly exact: number | null;
+  /** In the limit (depth-and-width, T = L/n); null where none is known. */
+  readonly limit: number | null;
+}
+
+/** The exact references of an architecture's limit, each null-with-reason where it does not exist. */
+export interface ArchitectureReferences {
+  /** E rho_T of the correlation SDE (Kolmogorov backward PDE), ReLU-like activations. */
+  correlationExpectation(activation: Activation, options: { rho0: number; T: number }): Reference<number>;
+  /** P(V^aa reaches threshold by T) of the diagonal SDE from x0 (threshold Infinity: explosion). */
+  explosionProbability(activation: Activation, options: { x0: number; T: number; threshold?: number; cells?: number; steps?: number }): Reference<number>;
+  /** The law of log V^aa_T (Gaussian for ReLU-like activations): mean and variance. */
+  logDiagonal(activation: Activation, options: { x0: number; T: number }): Reference<{ readonly mean: number; readonly variance: number }>;
+  /** P(explode ever) of the diagonal from x0 (closed form). */
+  explosionEver(activation: Activation, options: { x0: number }): Reference<number>;
+  /** E[V^aa_L] / V_0 at finite width and in the limit (null where unknown). */
+  meanDiagonal(spec: ActivationSpec): TheoryValue;
+  /** E[(V^aa_L)^2] / V_0^2 and the kurtosis ratio Var(V_L)/E(V_L)^2 at width n and depth L, with their
+   *  limits at T = L/n; null entries where no closed form exists. */
+  finiteMoments(spec: ActivationSpec, n: number, depth: number, T: number): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
+}
+
+/** One architecture, as a value. */
+export interface Architecture extends NetworkArchitecture {
+  /** The table key: 'mlp', 'resnet', ... */
+  readonly name: string;
+  readonly spec: ArchitectureSpec;
+  /** One line for --help. */
+  readonly description: string;
+  /** For reports: "mlp", "resnet(gamma=0.7)". */
+  readonly label: string;
+  /** The m x m covariance SDE of the limit (InputError when the activation has none). */
+  sde(activation: Activation): Sde;
+  /** The autonomous correlation SDE (ReLU-like activations), if the architecture has one. */
+  correlationSde?(activation: Activation): Sde;
+  /** The SDE of one diagonal entry, if the architecture has one. */
+  diagonalSde?(activation: Activation): Sde;
+  readonly samplers: Readonly<Record<string, SamplerFactory>>;
+  readonly defaultSampler: string;
+  /** Network outputs: logits of shape [outputs, side] per network. */
+  outputShape(outputs: number, side: number): readonly number[];
+  readonly references: ArchitectureReferences;
+  /** Rebuilds this architecture in a worker. */
+  readonly ref: ModuleRef;
+}
+
+/** An entry of ARCHITECTURES: the grammar of `--architecture name[:args]`, and the parse into a value. */
+export interface ArchitectureEntry {
+  readonly name: string;
+  /** e.g. 'resnet:<gamma>' */
+  readonly grammar: string;
+  readonly description: string;
+  /** Parse the text after 'name:' ('' when absent); InputError naming `field` on bad input. */
+  parse(args: string, field: string): Architecture;
+  /** Rebuild from a spec (configs, workers). */
+  fromSpec(spec: ArchitectureSpec, field: string): Architecture;
+}

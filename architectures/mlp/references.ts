@@ -1,0 +1,37 @@
+// The exact references of the MLP's limit, on drift and noise clocks so that architectures whose limit
+// is the MLP's time-changed (the shaped ResNet) reuse them: E rho_T and P(explode by T) by their
+// Kolmogorov backward PDEs, the Gaussian law of log V^aa_T for ReLU-like activations, and P(explode ever).
+import type { Activation } from '../../src/activations/index.js';
+import { correlationExpectation, explosionProbability, UNIT_CLOCKS, type Clocks } from '../../sde/index.js';
+import type { ArchitectureReferences } from '../architecture.js';
+import { requireFacts } from './limit.js';
+import { momentTheory } from './theory.js';
+
+/** The references of dV = dc b(V) dt + sqrt(nc) Sigma(V)^{1/2} dB, b and Sigma the MLP's. */
+export function limitReferences(clocks: Clocks = UNIT_CLOCKS): ArchitectureReferences {
+  const { driftClock: dc, noiseClock: nc } = clocks;
+  return {
+    correlationExpectation(activation: Activation, { rho0, T }) {
+      if (!requireFacts(activation).nu) return { value: null, reason: `${activation.name} is not ReLU-like: its correlation has no autonomous SDE` };
+      return { value: correlationExpectation({ activation, rho0, T, clocks }) };
+    },
+    explosionProbability(activation: Activation, { x0, T, threshold, cells, steps }) {
+      const { beta } = requireFacts(activation);
+      return { value: explosionProbability({ beta, x0, T, threshold, cells, steps, clocks }) };
+    },
+    logDiagonal(activation: Activation, { x0, T }) {
+      // beta = 0: dX = sqrt(2 nc) X dB, so log X_T = log x0 - nc T + sqrt(2 nc) B_T.
+      if (requireFacts(activation).beta !== 0) return { value: null, reason: `${activation.name} has beta != 0: log V^aa_T is not Gaussian` };
+      return { value: { mean: Math.log(x0) - nc * T, variance: 2 * nc * T } };
+    },
+    explosionEver(activation: Activation, { x0 }) {
+      // In Y = 1/X, dY = (2 nc Y - dc beta) dt - sqrt(2 nc) Y dB; Y reaches 0 with probability
+      // 1 - exp(-dc beta x0 / nc) when beta > 0, never otherwise (docs/maths.md, section 7).
+      const { beta } = requireFacts(activation);
+      return { value: beta > 0 ? -Math.expm1((-dc * beta * x0) / nc) : 0 };
+    },
+    // E V^aa_L = V_0 exactly for piecewise-linear layers (E chi = 1), and in the limit (beta = 0).
+    meanDiagonal: (spec) => (spec.family === 'relu-like' ? { exact: 1, limit: 1 } : { exact: null, limit: null }),
+    finiteMoments: momentTheory,
+  };
+}

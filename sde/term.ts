@@ -1,0 +1,119 @@
+// What a solver sees of an SDE: a term over a block of lanes stored as structure of arrays (component e
+// of lane j at x[e * lanes + j]) that exposes the maths (drift, diffusion, correction, exact sub-flows,
+// the one explosion/domain policy), plus the per-lane bookkeeping every term and solver writes alike.
+// Schemes live in the solvers (sde/solvers/), never here.
+import { PATH_EXPLODED, PATH_FINISHED, PATH_REPAIRED } from '../src/results.js';
+
+/** Per-lane status of one block; a lane that explodes is frozen at its state at detection. */
+export class LaneBook {
+  readonly alive: Uint8Array;
+  readonly status: Uint8Array;
+  readonly explosionTime: Float64Array;
+  readonly repairs: Uint32Array;
+  readonly worstRepair: Float64Array;
+
+  constructor(readonly lanes: number) {
+    this.alive = new Uint8Array(lanes).fill(1);
+    this.status = new Uint8Array(lanes);
+    this.explosionTime = new Float64Array(lanes).fill(-1);
+    this.repairs = new Uint32Array(lanes);
+    this.worstRepair = new Float64Array(lanes);
+  }
+
+  /** Restart every lane (the book is reused from block to block). */
+  reset(): void {
+    this.alive.fill(1);
+    this.status.fill(PATH_FINISHED);
+    this.explosionTime.fill(-1);
+    this.repairs.fill(0);
+    this.worstRepair.fill(0);
+  }
+
+  explode(lane: number, t: number): void {
+    this.alive[lane] = 0;
+    this.status[lane] = PATH_EXPLODED;
+    this.explosionTime[lane] = t;
+  }
+
+  /** A step left the domain and was projected back; `worst` is the (negative) amount removed. */
+  repair(lane: number, worst: number): void {
+    this.repairs[lane]++;
+    if (worst < this.worstRepair[lane]) this.worstRepair[lane] = worst;
+    if (this.status[lane] === PATH_FINISHED) this.status[lane] = PATH_REPAIRED;
+  }
+}
+
+/** Time changes of a term: the drift runs on clock driftClock, the noise on clock noiseClock (both 1:
+ *  the MLP). The resnet's limit is the MLP's with driftClock gamma^2, noiseClock gamma^2 (2 - gamma^2). */
+export interface Clocks {
+  readonly driftClock: number;
+  readonly noiseClock: number;
+}
+
+/** The MLP's clocks. */
+export const UNIT_CLOCKS: Clocks = { driftClock: 1, noiseClock: 1 };
+
+/**
+ * The noise directions' exact flows for a splitting solver, lane by lane: `open` loads lane j (and applies
+ * whatever part of the noise's own Ito correction the term puts first), `direction` applies direction k's
+ * flow for the increment sqrt(h) z, `close` applies the rest, stores lane j and records a threshold
+ * crossing at t. The order of the directions (coins) is the solver's, not the term's.
+ */
+export interface NoiseFlows {
+  open(x: Float64Array, lane: number, h: number): void;
+  direction(k: number, z: number, h: number): void;
+  close(x: Float64Array, lane: number, h: number, t: number, book: LaneBook): void;
+}
+
+/** Optional exact (or second-order) sub-flows for splitting; each maps the term's domain into itself. */
+export interface TermFlows {
+  /** Number of noise directions (a splitting solver draws an order coin per lane when > 1). */
+  readonly directions: number;
+  /** Advance every alive lane by the drift part's flow over tau from time t; a blow-up inside the flow or
+   *  a threshold crossing is recorded in `book` at its time. */
+  drift(x: Float64Array, tau: number, t: number, book: LaneBook): void;
+  /** The noise part's flows (the noise SDE in Ito form = its Stratonovich flows with the correction). */
+  readonly noise: NoiseFlows;
+}
+
+/** A fused Euler-Maruyama step: drift, diffusion, update and settle of every lane in one pass. */
+export type FusedEulerStep = (x: Float64Array, g: Float64Array, h: number, t: number, book: LaneBook) => void;
+/** A fused splitting step: drift flow over tau from t0, then the noise flows over h ending near t1. */
+export type FusedSplitStep = (x: Float64Array, tau: number, t0: number, g: Float64Array, coins: Int32Array | null, h: number, t1: number, book: LaneBook) => void;
+
+/**
+ * Optional specialisations of a solver's step for one term, keyed by solver name. Each lives beside its
+ * solver (sde/solvers/<solver>.m2.ts) and must give the solver's generic step bit for bit (tested).
+ */
+export interface FusedSteps {
+  readonly 'euler-maruyama'?: FusedEulerStep;
+  readonly 'ninomiya-victoir'?: FusedSplitStep;
+}
+
+/** A term over one block of lanes: the maths of dX = b(X) dt + G(X) dB; the schemes are the solvers'. */
+export interface Term {
+  /** Components of the state per lane. */
+  readonly dimension: number;
+  /** Standard normals per step per lane. */
+  readonly noise: number;
+  /** Entries of one saved value (m*m for a matrix term, 1 for a scalar one). */
+  readonly outputSize: number;
+  /** Write the initial state of every lane into x. */
+  initialise(x: Float64Array): void;
+  /** Write lane j's value (m x m row-major, or the scalar) at out[offset...]. */
+  write(x: Float64Array, lane: number, out: Float64Array, offset: number): void;
+  /** Ito drift b(x) of every alive lane into out (0 for frozen lanes). */
+  drift(x: Float64Array, out: Float64Array, book: LaneBook): void;
+  /** G(x) sqrt(h) g of every alive lane into out; g holds `noise` standard normals per lane. */
+  diffusion(x: Float64Array, g: Float64Array, h: number, out: Float64Array, book: LaneBook): void;
+  /** The Ito-to-Stratonovich drift correction (1/2) sum_k (G_k . grad) G_k: Stratonovich drift = drift - correction. */
+  correction(x: Float64Array, out: Float64Array, book: LaneBook): void;
+  /** The one explosion/domain policy, after a step ending at t: non-finite or over the threshold ->
+   *  explode, frozen at `previous` where non-finite; outside the domain -> projected back, repair counted.
+   *  Keeps whatever the term caches for the next step (a matrix term's Cholesky factors). */
+  settle(x: Float64Array, previous: Float64Array, t: number, book: LaneBook): void;
+  /** Exact sub-flows for splitting solvers; absent when the term has none. */
+  readonly flows?: TermFlows;
+  /** Optional fused steps keyed by solver name. */
+  readonly fused?: FusedSteps;
+}
