@@ -4,11 +4,14 @@
 import { InputError } from '../src/errors.js';
 import type { Architecture, ArchitectureEntry, ArchitectureSpec } from './architecture.js';
 import { mlp } from './mlp/index.js';
+import { ATTENTION_ENTRY, TRANSFORMER_ENTRY } from './attention/index.js';
 
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, TheoryValue } from './architecture.js';
 export { momentTheory, piecewiseSlopes, fourthMomentConstant } from './mlp/theory.js';
 export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde, sdeFromSpec, limitReferences, SDE_KINDS } from './mlp/index.js';
 export type { MlpLimit, SdeKind } from './mlp/index.js';
+export { attention, transformer } from './attention/index.js';
+export type { AttentionOptions } from './attention/index.js';
 
 /** Every architecture by name; the first is the default. */
 export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
@@ -22,6 +25,8 @@ export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
     },
     fromSpec: () => mlp(),
   },
+  attention: ATTENTION_ENTRY,
+  transformer: TRANSFORMER_ENTRY,
 };
 
 /** The names of ARCHITECTURES. */
