@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { shapedRelu } from '../src/activations/index.js';
 import { openStream } from '../src/random/streams.js';
-import { ksTwoSample } from '../src/stats/index.js';
+import { ksOneSample, ksTwoSample } from '../src/stats/index.js';
+import { chiSquareCdf } from '../src/special.js';
+import { chiSquare, crossGramBartlett } from '../architectures/attention/wishart.js';
 import { attentionChainSampler, type FiniteBlocks } from '../architectures/attention/chain.js';
 import { attentionExplicitSampler } from '../architectures/attention/explicit.js';
 import type { AttentionParams } from '../architectures/attention/params.js';
@@ -62,5 +64,50 @@ describe('attention samplers: chain and explicit weights agree in law', () => {
     const logits = new Float64Array(2 * m);
     sampler.logits(rng, v, logits);
     expect(logits.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('the logits cross-Gram P = G^T G by Bartlett (O(m^3), exact in law)', () => {
+  it('chi-square variates: exact one-sample KS against the chi-square CDF (k = 1, 3, 256; p > 1e-3), k = 4 rejected at k = 3', () => {
+    const rng = openStream(7, 'test/chi-square', 0);
+    const draw = (k: number) => Float64Array.from({ length: 20000 }, () => chiSquare(rng, k));
+    for (const k of [1, 3, 256]) expect(ksOneSample(draw(k), (x) => chiSquareCdf(x, k)).pValue).toBeGreaterThan(1e-3);
+    expect(ksOneSample(draw(4), (x) => chiSquareCdf(x, 3)).pValue).toBeLessThan(1e-3);
+  });
+
+  it('entries of P agree in law with G^T G drawn directly (k = 5, m = 3; KS p > 1e-3 on P00, P10, P22, P12), and differ from k = 6', () => {
+    const m = 3;
+    const draws = 20000;
+    const entries = [0, 3, 8, 5];
+    const direct = (k: number, purpose: string) => {
+      const rng = openStream(8, purpose, 0);
+      const g = new Float64Array(k * m);
+      const h = new Float64Array(k * m);
+      const out = entries.map(() => new Float64Array(draws));
+      for (let d = 0; d < draws; d++) {
+        rng.fillNormals(g);
+        rng.fillNormals(h);
+        entries.forEach((e, i) => {
+          const [a, b] = [Math.floor(e / m), e % m];
+          let s = 0;
+          for (let c = 0; c < k; c++) s += g[c * m + a] * h[c * m + b];
+          out[i][d] = s;
+        });
+      }
+      return out;
+    };
+    const rng = openStream(8, 'test/bartlett', 0);
+    const t = new Float64Array(m * m);
+    const z = new Float64Array(m * m);
+    const p = new Float64Array(m * m);
+    const bartlett = entries.map(() => new Float64Array(draws));
+    for (let d = 0; d < draws; d++) {
+      crossGramBartlett(rng, 5, m, t, z, p);
+      entries.forEach((e, i) => (bartlett[i][d] = p[e]));
+    }
+    const same = direct(5, 'test/direct');
+    for (let i = 0; i < entries.length; i++) expect(ksTwoSample(bartlett[i], same[i]).pValue).toBeGreaterThan(1e-3);
+    const other = direct(6, 'test/direct6');
+    expect(Math.min(...entries.map((_, i) => ksTwoSample(bartlett[i], other[i]).pValue))).toBeLessThan(1e-3);
   });
 });

@@ -3,13 +3,14 @@
 // columns of Q and K are i.i.d. N(0, V), so per head the logits are S = L P L^T / (tau0 sqrt(n nk)) with
 // P = G^T G' (G, G' nk x m standard normals, L L^T = V); given the heads' A_h, the rows of the branch
 // H^{-1/2} sum_h A_h X WV_h / sqrt(n) (transposed) are i.i.d. N(0, Mbar), Mbar = H^{-1} sum_h A_h V A_h^T.
-// O(m^2 (H nk + n)) work per layer and no n x n matrix.
+// O(m^2 n + H m^3) work per layer (P drawn by Bartlett's decomposition, wishart.ts) and no n x n matrix.
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
 import { correlateRows } from '../../networks/chain.js';
 import { multiply, multiplyTransposed, sandwich } from './dense.js';
 import type { AttentionParams } from './params.js';
 import { firstOrderAttention, shapedAttention } from './softmax.js';
+import { crossGramBartlett } from './wishart.js';
 
 /** Buffers of one attention block for side m and key width nk (one set per sampler, never shared). */
 export interface BlockScratch {
@@ -25,13 +26,15 @@ export interface BlockScratch {
   readonly l: Float64Array;
 }
 
-export function blockScratch(m: number, nk: number): BlockScratch {
+export function blockScratch(m: number, nk: number, explicitKeys = false): BlockScratch {
   const mm = m * m;
+  // The G, G' buffers are needed only when P is drawn from them (nk < m) or by explicit weights.
+  const rows = explicitKeys || nk < m ? nk : 0;
   return {
     m,
     nk,
-    g: new Float64Array(nk * m),
-    gk: new Float64Array(nk * m),
+    g: new Float64Array(rows * m),
+    gk: new Float64Array(rows * m),
     p: new Float64Array(mm),
     s: new Float64Array(mm),
     a: new Float64Array(mm),
@@ -54,14 +57,20 @@ function crossGram(g: Float64Array, gk: Float64Array, rows: number, m: number, p
 }
 
 /**
- * Draw one head's logits given V (its Cholesky factor in lv) into s.s: S = L P L^T / (tau0 sqrt(n nk)).
- * The draw uses 2 nk m normals.
+ * Draw one head's logits given V (its Cholesky factor in lv) into s.s: S = L P L^T / (tau0 sqrt(n nk)),
+ * P = G^T G' drawn by Bartlett's decomposition when nk >= m (O(m^3), m^2 + m(m-1)/2 normals and m
+ * chi-squares), else from the 2 nk m normals themselves.
  */
 export function drawLogits(rng: RandomStream, lv: Float64Array, n: number, tau0: number, s: BlockScratch): void {
   const { m, nk } = s;
-  rng.fillNormals(s.g, 0, nk * m);
-  rng.fillNormals(s.gk, 0, nk * m);
-  crossGram(s.g, s.gk, nk, m, s.p);
+  if (nk >= m) {
+    // P's exact law in O(m^3) (wishart.ts), whatever nk.
+    crossGramBartlett(rng, nk, m, s.work, s.a, s.p);
+  } else {
+    rng.fillNormals(s.g, 0, nk * m);
+    rng.fillNormals(s.gk, 0, nk * m);
+    crossGram(s.g, s.gk, nk, m, s.p);
+  }
   multiply(lv, s.p, m, s.work);
   multiplyTransposed(s.work, lv, m, s.s);
   const scale = 1 / (tau0 * Math.sqrt(n * nk));

@@ -28,7 +28,7 @@ export function attentionExplicitSampler(job: TokenJob, p: AttentionParams, bloc
   const { m, n } = job;
   const nk = keyWidth;
   const lambda = skipWeight(p.gamma);
-  const scratch = blockScratch(m, nk);
+  const scratch = blockScratch(m, nk, true);
   const lv = new Float64Array(m * m);
   const z = new Float64Array(n * m);
   const u = new Float64Array(n * m);
