@@ -46,6 +46,9 @@ export interface Architecture extends NetworkArchitecture {
   readonly description: string;
   /** For reports: "mlp", "resnet(gamma=0.7)". */
   readonly label: string;
+  /** True when the activation plays no part (shaped attention alone): a command line notes that its
+   *  activation flag is ignored. */
+  readonly ignoresActivation?: boolean;
   /** The m x m covariance SDE of the limit (InputError when the activation has none). */
   sde(activation: Activation): Sde;
   /** The autonomous correlation SDE (ReLU-like activations), if the architecture has one. */

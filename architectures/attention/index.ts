@@ -54,6 +54,7 @@ function build(kind: AttentionKind, options: AttentionOptions): Architecture {
         ? `shaped attention X <- lambda X + gamma H^{-1/2} sum_h A_h X WV_h / sqrt(n) at ${label}`
         : `the shaped Transformer (attention block, then the shaped residual MLP block) at ${label}`,
     label,
+    ignoresActivation: kind === 'attention',
     sde: (activation) => attentionSde(kind, p, activation),
     samplers: attentionSamplers(kind, { ...p, keyWidth }),
     defaultSampler: 'chain',

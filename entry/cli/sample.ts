@@ -135,6 +135,7 @@ export function sdeCommand(program: Command): void {
     const v0 = initialMatrix(v, flags, config?.values);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
+    if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
     const scale = Math.max(...v0.map((row, i) => row[i]));
     const options: SolveOptions = {
       sde: architecture.sde(activation),
@@ -190,6 +191,7 @@ export function networkCommand(program: Command): void {
     const v0 = initialMatrix(v, flags, config?.values);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
+    if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
     const scale = Math.max(...v0.map((row, i) => row[i]));
     const options: NetworkOptions = {
       architecture,
