@@ -104,7 +104,7 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
   if (!act || typeof act.atWidth !== 'function') throw new InputError('activation', act, 'must be an activation object');
   const n = requireInteger('n', options.n, 1, 1 << 20);
   let depth: number;
-  if (options.depth !== undefined && options.ratio !== undefined) throw new InputError('ratio', options.ratio, `conflicts with depth (${options.depth}): give one of them`);
+  if (options.depth !== undefined && options.ratio !== undefined) throw new InputError('ratio', options.ratio, `conflicts with depth (${options.depth}); give one of them`, ['depth']);
   if (options.depth !== undefined) depth = requireInteger('depth', options.depth, 1);
   else if (options.ratio !== undefined) {
     const ratio = requirePositive('ratio', options.ratio);

@@ -13,7 +13,7 @@ export function constantSteps(steps: number): ConstantSteps {
   return { kind: 'constant-steps', steps: requireInteger('stepping.steps', steps, 1) };
 }
 
-/** Save times: t1 only, or `count` equally spaced times after 0 (0 included). Made by `saveAt`. */
+/** Save times: t1 only, `ts` (plus t1 with `t1: true`), or `count` equally spaced times after 0 (0 and t1 included). Made by `saveAt`. */
 export interface SaveAt {
   readonly kind: 'save-at';
   readonly ts?: readonly number[];
@@ -22,9 +22,12 @@ export interface SaveAt {
 }
 /**
  * Which times to save: `{ t1: true }` (the default, final time only), `{ ts: [...] }` (times on the
- * step grid, 0 allowed) or `{ count: k }` (k equally spaced times ending at t1, plus t = 0).
+ * step grid, 0 allowed; with `t1: true` the final time is added when not listed) or `{ count: k }` (k
+ * equally spaced times ending at t1, plus t = 0). `t1: false` needs ts (count always ends at t1).
  */
 export function saveAt(options: { ts?: readonly number[]; t1?: boolean; count?: number }): SaveAt {
+  if (options.t1 !== undefined && typeof options.t1 !== 'boolean') throw new InputError('saveAt.t1', options.t1, 'must be true or false');
+  if (options.ts !== undefined && options.count !== undefined) throw new InputError('saveAt.count', options.count, 'conflicts with saveAt.ts; give one of them', ['saveAt.ts']);
   if (options.ts !== undefined) {
     if (!Array.isArray(options.ts) || options.ts.length === 0) throw new InputError('saveAt.ts', options.ts, 'must be a non-empty array of times');
     options.ts.forEach((t, i) => {
@@ -32,7 +35,11 @@ export function saveAt(options: { ts?: readonly number[]; t1?: boolean; count?: 
       if (i > 0 && !(t > options.ts![i - 1])) throw new InputError(`saveAt.ts[${i}]`, t, 'must be larger than the previous save time');
     });
   }
-  if (options.count !== undefined) requireInteger('saveAt.count', options.count, 1);
+  if (options.count !== undefined) {
+    requireInteger('saveAt.count', options.count, 1);
+    if (options.t1 === false) throw new InputError('saveAt.t1', false, 'conflicts with saveAt.count (equally spaced saves always end at t1)', ['saveAt.count']);
+  }
+  if (options.ts === undefined && options.count === undefined && options.t1 === false) throw new InputError('saveAt.t1', false, 'leaves nothing to save: give saveAt.ts, saveAt.count, or t1: true', ['saveAt.ts', 'saveAt.count']);
   return { kind: 'save-at', ...options };
 }
 
@@ -84,16 +91,19 @@ export function explosionDetection(options: { threshold?: number } = {}): Explos
 /** Map save times to step indices; a time off the grid is an error naming it. */
 export function saveSteps(save: SaveAt, t1: number, steps: number): number[] {
   if (save.ts) {
-    return save.ts.map((t, i) => {
+    const ks = save.ts.map((t, i) => {
       const k = Math.round((t / t1) * steps);
       if (t > t1 * (1 + 1e-12) || Math.abs(k * (t1 / steps) - t) > 1e-9 * t1) {
         throw new InputError(`saveAt.ts[${i}]`, t, `must lie on the step grid k * ${t1 / steps} within [0, ${t1}]`);
       }
       return k;
     });
+    // t1: true adds the final time when the list does not end there.
+    if (save.t1 === true && ks[ks.length - 1] !== steps) ks.push(steps);
+    return ks;
   }
   if (save.count !== undefined) {
-    if (steps % save.count !== 0) throw new InputError('saveAt.count', save.count, `must divide the number of steps (${steps})`);
+    if (steps % save.count !== 0) throw new InputError('saveAt.count', save.count, `must divide stepping.steps (${steps})`, ['stepping.steps']);
     return Array.from({ length: save.count + 1 }, (_, i) => (i * steps) / save.count!);
   }
   return [steps];

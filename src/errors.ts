@@ -7,32 +7,39 @@ export class InputError extends Error {
   readonly field: string;
   readonly value: unknown;
   readonly requirement: string;
-  constructor(field: string, value: unknown, requirement: string) {
+  /** Other fields the requirement names, word for word (renamed with the field). */
+  readonly refs: readonly string[];
+  constructor(field: string, value: unknown, requirement: string, refs: readonly string[] = []) {
     super(`${field} ${requirement} (got ${formatValue(value)})`);
     this.name = 'InputError';
     this.field = field;
     this.value = value;
     this.requirement = requirement;
+    this.refs = refs;
   }
 
-  /** The same error reported under another name (an API field re-expressed as the CLI flag that set it). */
-  renamed(field: string): InputError {
-    return new (this.constructor as typeof InputError)(field, this.value, this.requirement);
+  /** The same error reported under another name (an API field re-expressed as the CLI flag that set it);
+   *  `rename` re-expresses the fields the requirement names too. */
+  renamed(field: string, rename: (ref: string) => string = (ref) => ref): InputError {
+    let requirement = this.requirement;
+    for (const ref of this.refs) requirement = requirement.split(ref).join(rename(ref));
+    const refs = this.refs.map(rename);
+    return new (this.constructor as new (field: string, value: unknown, requirement: string, refs: readonly string[]) => InputError)(field, this.value, requirement, refs);
   }
 }
 
 /** A request too large for this machine (memory, array sizes); raised before anything is allocated. */
 export class LimitError extends InputError {
-  constructor(field: string, value: unknown, requirement: string) {
-    super(field, value, requirement);
+  constructor(field: string, value: unknown, requirement: string, refs: readonly string[] = []) {
+    super(field, value, requirement, refs);
     this.name = 'LimitError';
   }
 }
 
 /** An output path that cannot be written (missing parent, a file where a directory is needed, no permission). */
 export class OutputError extends InputError {
-  constructor(field: string, value: unknown, requirement: string) {
-    super(field, value, requirement);
+  constructor(field: string, value: unknown, requirement: string, refs: readonly string[] = []) {
+    super(field, value, requirement, refs);
     this.name = 'OutputError';
   }
 }

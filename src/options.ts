@@ -220,6 +220,36 @@ export function readOptions(specs: readonly OptionSpec[], sources: OptionSources
   return out;
 }
 
+/** The name the user wrote for option `key`: `--key` when a flag set it, `<source>: key` when a config
+ *  file set it, else `key` (its default, or an API caller's plain object). */
+export function givenName(key: string, sources: OptionSources): string {
+  if (sources.flags?.[key] !== undefined) return `--${key}`;
+  const config = sources.config;
+  return config?.source && Object.hasOwn(config.values, key) ? `${config.source}: ${key}` : key;
+}
+
+/**
+ * The one mechanism that names an option as the user wrote it: run a call of the API (the one validator)
+ * and re-express an InputError about an API field, and the fields its requirement names, as the options
+ * that set them. `fields` maps API field names (and their sub-fields `f[i]`, `f.x`) to option keys; a field
+ * not listed is taken to be an option key itself. Errors already named as written pass through.
+ */
+export function asGiven<T>(sources: OptionSources, run: () => T, fields: Readonly<Record<string, string>> = {}): T {
+  const rename = (field: string): string => {
+    const api = Object.keys(fields)
+      .filter((f) => field === f || field.startsWith(`${f}[`) || field.startsWith(`${f}.`))
+      .sort((a, b) => b.length - a.length)[0];
+    const key = api !== undefined ? fields[api] : field.split(/[.[]/)[0];
+    return givenName(key, sources) + field.slice(api !== undefined ? api.length : key.length);
+  };
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof InputError && !e.field.startsWith('-') && !e.field.includes(': ')) throw e.renamed(rename(e.field), rename);
+    throw e;
+  }
+}
+
 /** `--help` text of an option: its help, what it must be, and its default. */
 export function optionHelp(spec: OptionSpec): string {
   const what = spec.kind.type === 'boolean' ? '' : ` [${describeKind(spec.kind)}]`;

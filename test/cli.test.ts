@@ -73,7 +73,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['sde: config unknown key', ['sde', '--config', 'unknown.json'], /^ncsde: unknown.json: nn is not an option here \(options: activation, m, /],
   ['sde: config bad value', ['sde', '--config', 'many.json'], /^ncsde: many.json: paths must be an integer in \[2, 100000000\] \(got "many"\)$/],
   ['sde: config __proto__ key', ['sde', '--config', 'proto.json'], /^ncsde: proto.json: __proto__ is not an option here/],
-  ['sde: config indefinite v0', ['sde', '--config', 'indefinite.json'], /^ncsde: v0 must be positive semi-definite \(smallest eigenvalue -1\.000\)/],
+  ['sde: config indefinite v0', ['sde', '--config', 'indefinite.json'], /^ncsde: indefinite.json: v0 must be positive semi-definite \(smallest eigenvalue -1\.000\)/],
   ['sde: config v0 and m', ['sde', '--config', 'v0m.json'], /^ncsde: m conflicts with v0 in the same config/],
   ['sde: config v0 and --rho0', ['sde', '--config', 'v0.json', '--rho0', '0.2'], /^ncsde: --rho0 conflicts with the config's v0/],
   ['sde: config v0 not a matrix', ['sde', '--config', 'v0text.json'], /^ncsde: v0text.json: v0 must be a square matrix of finite numbers/],

@@ -22,25 +22,64 @@ function imports(file: string): string[] {
 
 const layer = (path: string) => path.split('/')[0];
 
+/** Every circle a depth-first walk meets in an import graph, as 'a -> b -> a'. */
+function findCircles(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const circles: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const target of graph.get(file) ?? []) {
+      if (state.get(target) === 'open') circles.push([...stack.slice(stack.indexOf(target)), target].join(' -> '));
+      else if (!state.has(target) && graph.has(target)) visit(target);
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return circles;
+}
+
 describe('layers', () => {
   it('src/ is the foundation: it imports nothing from sde/, networks/, validation/, reports/ or entry/', () => {
     for (const file of sources('src')) for (const target of imports(file)) expect(layer(target), `${file} imports ${target}`).toBe('src');
   });
 
-  it('sde/ and networks/ use only the foundation; networks/ does not import sde/', () => {
+  it('sde/ and networks/ use only the foundation; networks/ does not import sde/, neither imports architectures/', () => {
     for (const dir of ['sde', 'networks']) {
       for (const file of sources(dir)) for (const target of imports(file)) expect(['src', dir], `${file} imports ${target}`).toContain(layer(target));
     }
   });
 
-  it('validation/ reaches sde/ and networks/ only through their index, and never reports/ or entry/', () => {
+  it('architectures/ sit on sde/ and networks/ (through their index) and never import validation/, reports/ or entry/', () => {
+    for (const file of sources('architectures')) {
+      for (const target of imports(file)) {
+        expect(['src', 'sde', 'networks', 'architectures'], `${file} imports ${target}`).toContain(layer(target));
+        if (layer(target) === 'sde') expect(target, file).toBe('sde/index.ts');
+        if (layer(target) === 'networks') expect(target, file).toBe('networks/index.ts');
+      }
+    }
+  });
+
+  it('validation/ reaches sde/, networks/ and architectures/ only through their index, and never reports/ or entry/', () => {
     for (const file of sources('validation')) {
       for (const target of imports(file)) {
         if (layer(target) === 'sde') expect(target, file).toBe('sde/index.ts');
         if (layer(target) === 'networks') expect(target, file).toBe('networks/index.ts');
+        if (layer(target) === 'architectures') expect(target, file).toBe('architectures/index.ts');
         expect(['reports', 'entry'], `${file} imports ${target}`).not.toContain(layer(target));
       }
     }
+  });
+
+  it('no import circle among the package files (type-only imports included)', () => {
+    const files = ['src', 'sde', 'networks', 'architectures', 'validation', 'reports', 'entry'].flatMap(sources);
+    expect(findCircles(new Map(files.map((f) => [f, imports(f)])))).toEqual([]);
+  });
+
+  it('the circle check has power: it finds a planted circle', () => {
+    expect(findCircles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', []]]))).toEqual(['a -> b -> c -> a']);
   });
 
   it('reports/ sits below the entry points', () => {

@@ -50,7 +50,6 @@ export function criterion(activation: Activation, x0 = 1, architecture: Architec
 
 /** The options of an explosion point (the explosion scan's base, and each row of the criterion report). */
 export const EXPLOSION_OPTIONS = [
-  OPTION.architecture,
   { ...OPTION.activation, default: 'swish:1' },
   OPTION.x0,
   OPTION.T,
@@ -60,6 +59,7 @@ export const EXPLOSION_OPTIONS = [
   OPTION.solver,
   { ...OPTION.samples, default: 2000 },
   { ...OPTION.threshold, default: 100, help: 'explosion threshold on V^aa, in units of x0, the same for SDE and networks' },
+  OPTION.architecture,
   OPTION.seed,
 ] as const;
 

@@ -34,7 +34,7 @@ export const OPTION = {
 } as const satisfies Record<string, OptionSpec>;
 
 /** The options of one SDE-versus-network comparison (validate, and every point of a validation scan). */
-export const POINT_OPTIONS: readonly OptionSpec[] = [OPTION.architecture, OPTION.activation, OPTION.rho0, OPTION.x0, OPTION.T, OPTION.n, OPTION.paths, OPTION.steps, OPTION.solver, OPTION.samples, OPTION.method, OPTION.threshold, OPTION.seed];
+export const POINT_OPTIONS: readonly OptionSpec[] = [OPTION.activation, OPTION.rho0, OPTION.x0, OPTION.T, OPTION.n, OPTION.paths, OPTION.steps, OPTION.solver, OPTION.samples, OPTION.method, OPTION.threshold, OPTION.architecture, OPTION.seed];
 /** validate: a point and the widths of its convergence study. */
 export const VALIDATION_OPTIONS: readonly OptionSpec[] = [...POINT_OPTIONS.slice(0, -1), OPTION.widths, OPTION.seed];
 

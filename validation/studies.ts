@@ -24,7 +24,6 @@ export const CUMULANT_SCHEMA = 'ncsde.cumulants/2';
 
 /** The options of the criterion study (`ncsde criterion --report`), each with its range and default. */
 export const CRITERION_OPTIONS: readonly OptionSpec[] = [
-  OPTION.architecture,
   { key: 'activations', kind: { type: 'choices', choices: CRITERION_ACTIVATIONS, minItems: 1 }, help: 'smooth activations', default: [...CRITERION_ACTIVATIONS] },
   { key: 'a', kind: { type: 'numbers', min: 0, max: 1e3, exclusiveMin: true, minItems: 1 }, help: 'shaping scales a', default: [0.75, 1, 1.5] },
   OPTION.x0,
@@ -35,6 +34,7 @@ export const CRITERION_OPTIONS: readonly OptionSpec[] = [
   { ...OPTION.samples, default: 1000 },
   { key: 'networkTs', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'times of the network comparison', default: [0.5, 1] },
   { ...OPTION.threshold, default: 10, help: 'threshold of the network comparison, in units of x0 (well above 1/beta, well below a^2 n)' },
+  OPTION.architecture,
   OPTION.seed,
 ];
 
@@ -184,11 +184,11 @@ export function cumulantActivation(name: CumulantActivation): Activation {
 
 /** The options of the cumulant study (`ncsde cumulants`), each with its range and default. */
 export const CUMULANT_OPTIONS: readonly OptionSpec[] = [
-  OPTION.architecture,
   { key: 'activations', kind: { type: 'choices', choices: CUMULANT_ACTIVATIONS, minItems: 1 }, help: 'activations (shaped-relu is relu:0,-1)', default: [...CUMULANT_ACTIVATIONS] },
   { key: 'widths', kind: { type: 'integers', min: 4, max: 100_000, minItems: 1 }, help: 'widths n', default: [32, 64, 128] },
   { key: 'ratios', kind: { type: 'numbers', min: 0, max: 4, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios L/n', default: [0.0625, 0.125, 0.25, 0.5, 1] },
   { ...OPTION.samples, default: 4000 },
+  OPTION.architecture,
   OPTION.seed,
 ];
 

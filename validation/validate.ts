@@ -40,6 +40,8 @@ export interface ValidationReport {
   readonly schema: typeof VALIDATION_SCHEMA;
   readonly package: { readonly name: string; readonly version: string };
   readonly settings: ValidationSettings;
+  /** The architecture's label ("mlp", "resnet(gamma=0.7)"). */
+  readonly architecture: string;
   readonly activation: { readonly name: string; readonly beta: number };
   readonly depth: number;
   readonly status: { readonly sde: StatusCounts & { repairedSteps: number }; readonly network: StatusCounts };
@@ -138,6 +140,7 @@ export async function validate(settings: Partial<ValidationSettings> = {}, optio
     schema: VALIDATION_SCHEMA,
     package: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
     settings: cfg,
+    architecture: point.architecture,
     activation: point.activation,
     depth: point.depth,
     status: { sde: point.sde.counts, network: point.network.counts },

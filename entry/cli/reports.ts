@@ -6,8 +6,9 @@ import type { Command } from 'commander';
 import { parseActivation } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { prepareReportDir, writeReportDir } from '../../src/files.js';
-import { readOptions, type OptionSpec } from '../../src/options.js';
+import { asGiven, readOptions, type OptionSpec } from '../../src/options.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/version.js';
+import { parseArchitecture } from '../../architectures/index.js';
 import { criterion } from '../../validation/explosion.js';
 import { OPTION, VALIDATION_OPTIONS } from '../../validation/options.js';
 import { CRITERION_OPTIONS, CUMULANT_OPTIONS, criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings } from '../../validation/studies.js';
@@ -45,8 +46,9 @@ function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend
     const flags = flagTexts(cmd, spec.options);
     const values = readOptions(spec.options, { config, flags });
     // Cross-option and memory checks speak in option names: say them as the user gave them.
-    const settings = asGiven(flags, config?.source, () => spec.settings(values));
-    asGiven(flags, config?.source, () => spec.plan?.(settings));
+    const sources = { config, flags };
+    const settings = asGiven(sources, () => spec.settings(values));
+    asGiven(sources, () => spec.plan?.(settings));
     const out = (cmd.opts().out as string | undefined) ?? spec.defaultOut;
     prepareReportDir('--out', out);
     const threads = threadsFrom(cmd);
@@ -129,29 +131,17 @@ export function criterionCommand(program: Command): void {
       }
       refuseFlags(
         cmd,
-        CRITERION_OPTIONS.map((s) => s.key).filter((k) => k !== 'x0'),
+        CRITERION_OPTIONS.map((s) => s.key).filter((k) => k !== 'x0' && k !== 'architecture'),
         'applies to --report only',
       );
       refuseFlags(cmd, ['config', 'out', 'threads'], 'applies to --report only');
       if (opts.activation === undefined) throw new InputError('--activation', undefined, 'is required unless --report is given (e.g. --activation swish:1)');
       const values = readOptions(single, { flags: { activation: opts.activation, ...(opts.x0 !== undefined ? { x0: opts.x0 } : {}) } });
-      process.stdout.write(jsonText({ schema: 'ncsde.criterion-point/1', ...criterion(parseActivation(values.activation, '--activation'), (values.x0 as number | undefined) ?? 1) }));
+      const architecture = parseArchitecture(opts.architecture ?? 'mlp', '--architecture');
+      process.stdout.write(jsonText({ schema: 'ncsde.criterion-point/1', architecture: architecture.label, ...criterion(parseActivation(values.activation, '--activation'), (values.x0 as number | undefined) ?? 1, architecture) }));
       return true;
     },
   );
 }
 
-/** Re-express an error about option `key` as `--key` (a flag) or `<file>: key` (a config key). */
-function asGiven<T>(flags: Record<string, unknown>, source: string | undefined, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof InputError && !e.field.startsWith('-') && !e.field.includes(': ')) {
-      const key = e.field.split(/[.[]/)[0];
-      if (flags[key] !== undefined) throw e.renamed(`--${e.field}`);
-      if (source !== undefined) throw e.renamed(`${source}: ${e.field}`);
-    }
-    throw e;
-  }
-}
 

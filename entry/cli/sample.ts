@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseActivation, parseActivationSpec } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { prepareOutputFile, writeFileAtomic } from '../../src/files.js';
-import { readOptions, type OptionSpec } from '../../src/options.js';
+import { asGiven, givenName, readOptions, type OptionSpec } from '../../src/options.js';
 import { GENERATORS } from '../../src/random/streams.js';
 import { PATH_EXPLODED, PATH_STATUS_NAMES, type NdArray } from '../../src/results.js';
 import { meanEstimate } from '../../src/stats/moments.js';
@@ -24,7 +24,6 @@ const shared = {
 } as const satisfies Record<string, OptionSpec>;
 
 export const SDE_OPTIONS: readonly OptionSpec[] = [
-  OPTION.architecture,
   OPTION.activation,
   shared.m,
   { ...OPTION.rho0, help: 'initial correlation of every pair of inputs' },
@@ -38,12 +37,12 @@ export const SDE_OPTIONS: readonly OptionSpec[] = [
   { ...OPTION.paths, default: 1000 },
   shared.threshold,
   shared.generator,
+  OPTION.architecture,
   OPTION.seed,
   shared.values,
 ];
 
 export const NETWORK_OPTIONS: readonly OptionSpec[] = [
-  OPTION.architecture,
   { ...OPTION.activation, kind: { type: 'text', pattern: 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear' }, help: 'activation (shaped, or an unshaped baseline)', check: (v, f) => void parseActivationSpec(v, f) },
   shared.m,
   { ...OPTION.rho0, help: 'input correlation of every pair' },
@@ -58,6 +57,7 @@ export const NETWORK_OPTIONS: readonly OptionSpec[] = [
   { key: 'outputs', kind: { type: 'integer', min: 1, max: 65536 }, help: 'output logits per network', default: 1 },
   shared.threshold,
   shared.generator,
+  OPTION.architecture,
   OPTION.seed,
   shared.values,
 ];
@@ -77,18 +77,6 @@ function initialMatrix(values: Record<string, unknown>, flags: Record<string, un
   // An equicorrelated matrix is PSD iff rho >= -1/(m-1).
   if (m > 1 && rho < -1 / (m - 1)) throw new InputError(flags.rho0 !== undefined ? '--rho0' : 'rho0', rho, `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when --m is ${m}`);
   return Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? x0 : x0 * rho)));
-}
-
-/** Re-express an API error in the names the user wrote. */
-function renamed<T>(names: Record<string, string>, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof InputError) {
-      for (const [api, cli] of Object.entries(names)) if (e.field === api || e.field.startsWith(`${api}[`)) throw e.renamed(cli + e.field.slice(api.length));
-    }
-    throw e;
-  }
 }
 
 /** Mean and SE of each matrix entry at each save, over paths that did not explode; a cell without two says why. */
@@ -129,9 +117,9 @@ export function sdeCommand(program: Command): void {
     const config = readConfigFile(cmd.opts().config);
     const flags = flagTexts(cmd, SDE_OPTIONS);
     const v = readOptions(SDE_OPTIONS, { config, flags });
-    const where = (key: string) => (flags[key] !== undefined ? `--${key}` : key);
+    const sources = { config, flags };
+    const where = (key: string) => givenName(key, sources);
     if (v.paths === undefined || (v.paths as number) < 2) throw new InputError(where('paths'), v.paths, 'must be at least 2 (a mean needs two paths)');
-    if ((v.steps as number) % (v.saves as number) !== 0) throw new InputError(where('saves'), v.saves, `must divide ${where('steps')} (${v.steps})`);
     const v0 = initialMatrix(v, flags, config?.values);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
@@ -149,7 +137,8 @@ export function sdeCommand(program: Command): void {
       brownian: brownianSampling({ generator: v.generator as 'xoshiro128++' }),
       explosion: explosionDetection({ threshold: (v.threshold as number) * scale }),
     };
-    renamed({ paths: where('paths'), v0: 'v0', 'explosion.threshold': where('threshold') }, () => buildSdeJob(options));
+    // The API is the one validator; its errors come back in the names the user wrote.
+    asGiven(sources, () => buildSdeJob(options), { 'explosion.threshold': 'threshold', 'saveAt.count': 'saves', 'stepping.steps': 'steps', t1: 'T' });
     checkOut(cmd);
     const threads = threadsFrom(cmd);
     const bar = await progressBar('sde');
@@ -165,6 +154,8 @@ export function sdeCommand(program: Command): void {
     bar.stop();
     emit(cmd, {
       schema: 'ncsde.sde/2',
+      architecture: architecture.label,
+      sde: options.sde.description,
       settings: sol.settings,
       shape: sol.values.shape,
       ts: sol.ts,
@@ -185,9 +176,9 @@ export function networkCommand(program: Command): void {
     const config = readConfigFile(cmd.opts().config);
     const flags = flagTexts(cmd, NETWORK_OPTIONS);
     const v = readOptions(NETWORK_OPTIONS, { config, flags });
-    const where = (key: string) => (flags[key] !== undefined ? `--${key}` : key);
+    const sources = { config, flags };
+    const where = (key: string) => givenName(key, sources);
     if ((v.samples as number) < 2) throw new InputError(where('samples'), v.samples, 'must be at least 2 (a mean needs two networks)');
-    if (v.depth !== undefined && v.ratio !== undefined) throw new InputError(where('ratio'), v.ratio, `conflicts with ${where('depth')} (${v.depth}); give one of them`);
     const v0 = initialMatrix(v, flags, config?.values);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
@@ -198,7 +189,7 @@ export function networkCommand(program: Command): void {
       activation,
       n: v.n as number,
       depth: v.depth as number | undefined,
-      ratio: v.depth === undefined ? ((v.ratio as number | undefined) ?? 1) : undefined,
+      ratio: (v.ratio as number | undefined) ?? (v.depth === undefined ? 1 : undefined),
       v0,
       samples: v.samples as number,
       seed: v.seed as number,
@@ -208,7 +199,7 @@ export function networkCommand(program: Command): void {
       explosion: { threshold: (v.threshold as number) * scale },
       streams: { generator: v.generator as 'xoshiro128++' },
     };
-    const job = renamed({ samples: where('samples'), ratio: where('ratio'), depth: where('depth'), v0: 'v0', n: where('n'), 'explosion.threshold': where('threshold') }, () => buildNetworkJob(options));
+    const job = asGiven(sources, () => buildNetworkJob(options), { 'explosion.threshold': 'threshold', 'record.count': 'record' });
     checkOut(cmd);
     const threads = threadsFrom(cmd);
     // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s).
@@ -220,6 +211,7 @@ export function networkCommand(program: Command): void {
     bar.stop();
     emit(cmd, {
       schema: 'ncsde.network/2',
+      architecture: sample.architecture,
       settings: sample.settings,
       shape: sample.values.shape,
       layers: sample.layers,

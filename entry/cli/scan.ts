@@ -13,7 +13,7 @@ import { POINT_OPTIONS } from '../../validation/options.js';
 import {
   expandGrid,
   gridFromFlags,
-  KIND_OPTIONS,
+  AXIS_KEYS,
   mergeScanShards,
   parseShard,
   progressFiles,
@@ -21,7 +21,10 @@ import {
   resolveScan,
   runScan,
   scanHash,
-  SCAN_KINDS,
+  scanKind,
+  scanKindHelp,
+  SCAN_KIND_NAMES,
+  SCAN_KIND_TABLE,
   shardFromEnvironment,
   type ScanConfig,
   type ScanRenderer,
@@ -30,9 +33,10 @@ import {
 import { addCommonOptions, addOptions, jsonText, note, once, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 /** Base flags of every kind (their values are checked by the chosen kind's own table). */
-const BASE_KEYS = [...new Set(Object.values(KIND_OPTIONS).flatMap((specs) => specs.map((s) => s.key)))].filter((k) => k !== 'seed');
+const KIND_SPECS = SCAN_KIND_NAMES.map((k) => SCAN_KIND_TABLE[k].options);
+const BASE_KEYS = [...new Set(KIND_SPECS.flatMap((specs) => specs.map((s) => s.key)))].filter((k) => k !== 'seed');
 const BASE_FLAGS: readonly OptionSpec[] = BASE_KEYS.map((key) => {
-  const spec = POINT_OPTIONS.find((s) => s.key === key) ?? Object.values(KIND_OPTIONS).flat().find((s) => s.key === key)!;
+  const spec = POINT_OPTIONS.find((s) => s.key === key) ?? KIND_SPECS.flat().find((s) => s.key === key)!;
   return { ...spec, default: undefined, help: `${spec.help} (base of every point; its default depends on --kind)` };
 });
 
@@ -49,9 +53,8 @@ function scanFrom(cmd: Command): ScanConfig {
   const config = readConfigFile(opts.config);
   const base: Record<string, string> = {};
   for (const key of BASE_KEYS) if (cmd.getOptionValueSource(key) === 'cli') base[key] = opts[key] as string;
-  const kind = (opts.kind as string | undefined) ?? (config?.values.kind as string | undefined) ?? 'validation';
-  if (!SCAN_KINDS.includes(kind as (typeof SCAN_KINDS)[number])) throw new InputError(opts.kind !== undefined ? '--kind' : `${config?.source}: kind`, kind, `must be one of ${SCAN_KINDS.join(', ')}`);
-  const allowed = KIND_OPTIONS[kind as (typeof SCAN_KINDS)[number]].map((s) => s.key);
+  const kind = scanKind((opts.kind as string | undefined) ?? (config?.values.kind as string | undefined) ?? SCAN_KIND_NAMES[0], opts.kind !== undefined ? '--kind' : `${config?.source}: kind`).name;
+  const allowed = SCAN_KIND_TABLE[kind].options.map((s) => s.key);
   for (const key of Object.keys(base)) if (!allowed.includes(key)) throw new InputError(`--${key}`, base[key], `does not apply to a ${kind} scan (its options: ${allowed.filter((k) => k !== 'seed').join(', ')})`);
   const seed = opts.seed === undefined ? undefined : (parseOptionText({ key: 'seed', kind: { type: 'seed' }, help: '' }, opts.seed as string) as number);
   const scan = resolveScan(config?.values ?? {}, config?.source ?? '', { base, grid: gridFromFlags((opts.grid as string[]) ?? []), kind: opts.kind as string | undefined, seed });
@@ -59,8 +62,8 @@ function scanFrom(cmd: Command): ScanConfig {
 }
 
 function addScanOptions(cmd: Command): Command {
-  cmd.option('--kind <name>', `what each point computes: ${SCAN_KINDS.join(', ')} (default: validation)`, once('--kind'));
-  cmd.option('--grid <axis=v1,v2,...>', 'a grid axis (repeatable): activation, cPlus, cMinus, a, beta, T, n, rho0, x0', (value: string, previous: string[] = []) => [...previous, value]);
+  cmd.option('--kind <name>', `what each point computes: ${scanKindHelp()} (default: ${SCAN_KIND_NAMES[0]})`, once('--kind'));
+  cmd.option('--grid <axis=v1,v2,...>', `a grid axis (repeatable): ${AXIS_KEYS.join(', ')}`, (value: string, previous: string[] = []) => [...previous, value]);
   addOptions(cmd, BASE_FLAGS);
   cmd.option('--seed <int>', 'seed shared by every point (common random numbers across the grid) (default: 1)', once('--seed'));
   return cmd;
@@ -73,7 +76,7 @@ function summary(result: ScanResult, dir: string, shard?: { index: number; count
 export function scanCommands(program: Command): void {
   const scan = program
     .command('scan')
-    .description('Scan a grid of shaping constants, beta, x0, T, n, rho0: resumable, lockable, shardable (--shard i/k, or a Slurm array task); writes scan.csv, scan.json and report.html')
+    .description('Scan a grid of shaping constants, beta, x0, T, n, rho0, architectures: resumable, lockable, shardable (--shard i/k, or a Slurm array task); writes scan.csv, scan.json and report.html')
     .enablePositionalOptions()
     .passThroughOptions();
   addScanOptions(scan);

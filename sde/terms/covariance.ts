@@ -61,8 +61,10 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const beta = dc * base.beta;
   const offDiagonal = dc === 1 ? base.offDiagonal : (vaa: number, vbb: number, vab: number) => dc * base.offDiagonal(vaa, vbb, vab);
   const { gain, source, pair: pairFlow } = base.correlationFlow;
-  // Euler-Maruyama's Cholesky factors, kept from each step's PSD check for the next step's noise.
+  // Cholesky factors kept from each settle's PSD check for the next step's diffusion, with the state they
+  // factor: diffusion(x) refactors a lane whose x differs (a predictor stage, a solver's own update).
   const chol = new Float64Array(E * B);
+  const factored = new Float64Array(E * B).fill(NaN);
   // Per-lane scratch for the general-m paths.
   const full = new Float64Array(m * m);
   const lower = new Float64Array(m * m);
@@ -107,13 +109,29 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       chol[j] = l00;
       chol[B + j] = l10;
       chol[2 * B + j] = rest > zero ? Math.sqrt(rest) : 0;
+      factored[j] = a;
+      factored[B + j] = c;
+      factored[2 * B + j] = b;
       return true;
     }
     gather(x, j, full);
     for (let a = 0; a < m; a++) if (!(full[a * m + a] >= 0)) return false;
     if (choleskyPsd(full, m, lower) >= 0) return false;
     scatter(lower, chol, j);
+    for (let p = 0; p < E; p++) factored[p * B + j] = x[p * B + j];
     return true;
+  };
+
+  /** The factor of lane j's current x in the cache: kept when it is the state last factored, else
+   *  recomputed (outside the cone: the factor of its PSD part, pivots below rounding taken as zero). */
+  const ensureFactor = (x: Float64Array, j: number) => {
+    let same = true;
+    for (let p = 0; p < E && same; p++) same = factored[p * B + j] === x[p * B + j];
+    if (same || factor(x, j)) return;
+    gather(x, j, full);
+    choleskyPsd(full, m, lower, 1e-12, true);
+    scatter(lower, chol, j);
+    for (let p = 0; p < E; p++) factored[p * B + j] = NaN;
   };
 
   /** The one explosion/domain policy for lane j: non-finite or over the threshold -> explode (frozen at
@@ -358,6 +376,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
             out[j] = out[B + j] = out[2 * B + j] = 0;
             continue;
           }
+          if (!(factored[j] === x[j] && factored[B + j] === x[B + j] && factored[2 * B + j] === x[2 * B + j])) ensureFactor(x, j);
           // S = [[sqrt2 g0, g1], [g1, sqrt2 g2]] sqrt(h); L S L^T with L = [[l00, 0], [l10, l11]].
           const s00 = root2 * g[j];
           const s10 = root * g[B + j];
@@ -377,6 +396,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
           for (let p = 0; p < E; p++) out[p * B + j] = 0;
           continue;
         }
+        ensureFactor(x, j);
         // ls = L S (L lower, S symmetric from the packed normals), then the lower triangle of ls L^T.
         for (let a = 0; a < m; a++) {
           for (let c = 0; c < m; c++) {

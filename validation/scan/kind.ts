@@ -1,0 +1,34 @@
+// The scan-kind contract: what a kind of scan point takes (its options and grid axes), how a point's
+// activation is named, and how it computes its row. Each kind is one file in validation/scan/kinds/; the
+// table is validation/scan/kinds.ts. The scan machinery never asks which kind it runs.
+import type { OptionSpec } from '../../src/options.js';
+import type { Missing } from '../point.js';
+import type { ScanCell, ScanPoint } from './types.js';
+
+/** Writes one point's row: `row` holds the cells, `put` an estimate (value, se, interval) or a Missing
+ *  (a null cell with a note saying why). */
+export interface RowWriter {
+  readonly row: Record<string, ScanCell>;
+  readonly notes: string[];
+  put(prefix: string, e: { value: number; se?: number; lower?: number; upper?: number } | Missing): void;
+}
+
+export interface ScanKindSpec {
+  readonly name: string;
+  /** One line for --kind's help. */
+  readonly description: string;
+  /** The options of the kind's points (a scan's base settings are read with these). */
+  readonly options: readonly OptionSpec[];
+  /** The grid axes that apply. */
+  readonly axes: readonly string[];
+  /** The names the activation axis takes. */
+  readonly activationNames: readonly string[];
+  /** The point's activation setting from the base's and the point's axis values (null: the shaped
+   *  family rule of grid.ts, which applies c+, c-, a and beta). */
+  readonly pointActivation: ((base: string, at: Readonly<Record<string, number | string>>) => string) | null;
+  /** Compute the point's cells into `out`. */
+  run(point: ScanPoint, out: RowWriter, options: { threads?: number }): Promise<void>;
+}
+
+/** A number cell, or null where not finite (a row never holds NaN). */
+export const finiteOr = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);

@@ -1,0 +1,43 @@
+// The cumulant scan kind: each point measures the fourth cumulant of the outputs (direct and pooled) and
+// of the input derivatives at width n and depth L = round(T n), beside the exact or leading-order theory.
+import type { OptionSpec } from '../../../src/options.js';
+import { cumulantTheory, measureCumulants } from '../../cumulants.js';
+import { OPTION, pointArchitecture } from '../../options.js';
+import { CUMULANT_ACTIVATIONS, cumulantActivation, type CumulantActivation } from '../../studies.js';
+import { finiteOr, type ScanKindSpec } from '../kind.js';
+
+/** The base options of a cumulant point: an activation at width n and L = round(T n). */
+export const CUMULANT_POINT_OPTIONS: readonly OptionSpec[] = [
+  { key: 'activation', kind: { type: 'choice', choices: CUMULANT_ACTIVATIONS }, help: 'activation (shaped-relu is relu:0,-1)', default: 'relu' },
+  { ...OPTION.n, default: 32 },
+  { ...OPTION.T, help: 'depth-to-width ratio L/n' },
+  { ...OPTION.samples, default: 2000 },
+  OPTION.architecture,
+  OPTION.seed,
+];
+
+export const cumulantKind: ScanKindSpec = {
+  name: 'cumulant',
+  description: 'fourth cumulants of outputs and derivatives against L/n',
+  options: CUMULANT_POINT_OPTIONS,
+  axes: ['architecture', 'activation', 'T', 'n'],
+  activationNames: CUMULANT_ACTIVATIONS,
+  pointActivation: (base, at) => (at.activation as string) ?? base,
+  async run(point, { row, notes, put }, options) {
+    const s = point.settings as { architecture: string; activation: CumulantActivation; n: number; T: number; samples: number; seed: number };
+    const activation = cumulantActivation(s.activation);
+    const L = Math.max(1, Math.round(s.T * s.n));
+    const m = await measureCumulants({ architecture: pointArchitecture(s), activation, n: s.n, layers: [L], samples: s.samples, seed: s.seed, threads: options.threads, resamples: 1000, streamTag: `point=${point.index}` });
+    const theory = cumulantTheory(activation.spec!, activation, s.n, [L]);
+    row.L = L;
+    row.theory = finiteOr(theory.values[0]);
+    row.theory_kind = theory.kind;
+    row.limit = finiteOr(theory.limits[0]);
+    put('direct', m.output[0]);
+    if (m.pooled) {
+      put('pooled', m.pooled[0]);
+      row.pooled_z = theory.values[0] === null || !(m.pooled[0].se > 0) ? null : finiteOr((m.pooled[0].value - theory.values[0]) / m.pooled[0].se);
+    } else notes.push('pooled: no product structure (the layer factors are not i.i.d. for this activation)');
+    put('derivative', m.derivative[0]);
+  },
+};

@@ -1,0 +1,27 @@
+// The explosion scan kind: each point sets P(V^aa crosses the threshold by T) from the diagonal SDE and
+// from one-input networks beside its exact value and the closed form for T -> infinity.
+import { SMOOTH_NAMES } from '../../../src/activations/index.js';
+import { EXPLOSION_OPTIONS, runExplosionPoint, type ExplosionSettings } from '../../explosion.js';
+import type { ScanKindSpec } from '../kind.js';
+
+export const explosionKind: ScanKindSpec = {
+  name: 'explosion',
+  description: 'P(explode by T): diagonal SDE, networks and exact',
+  options: EXPLOSION_OPTIONS,
+  axes: ['architecture', 'activation', 'a', 'beta', 'T', 'n', 'x0'],
+  activationNames: SMOOTH_NAMES,
+  pointActivation: null,
+  async run(point, { row, put }, options) {
+    const r = await runExplosionPoint(point.settings as unknown as ExplosionSettings, options);
+    row.activation_spec = r.settings.activation;
+    row.beta ??= r.criterion.beta;
+    row.p_limit = r.criterion.explosionProbability;
+    row.p_exact = r.exact;
+    put('p_sde', r.sde);
+    put('p_net', r.network);
+    put('p_diff', r.difference);
+    row.p_diff_p = r.difference.pValue;
+    put('sde_time', r.sdeTime);
+    put('net_time', r.networkTime);
+  },
+};
