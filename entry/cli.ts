@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `ncsde` command line: sde, network, validate, scan (merge, report, slurm), criterion, cumulants.
+// The `ncsde` command line: sde, network, validate, scan (merge, report, slurm), criterion, cumulants, collapse.
 // One error rule for every command: bad input ends with exit code 2 and one line on stderr naming the
 // flag as typed (or the config key) and the value, with the allowed range; no usage text, no trace,
 // and nothing written (outputs are checked before computing and written whole at the end).
@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../src/errors.js';
 import { closeSharedPool } from '../src/parallel.js';
 import { PACKAGE_VERSION } from '../src/version.js';
-import { criterionCommand, cumulantsCommand, validateCommand } from './cli/reports.js';
+import { collapseCommand, criterionCommand, cumulantsCommand, validateCommand } from './cli/reports.js';
 import { networkCommand, sdeCommand } from './cli/sample.js';
 import { scanCommands } from './cli/scan.js';
 
@@ -35,6 +35,7 @@ validateCommand(program);
 scanCommands(program);
 criterionCommand(program);
 cumulantsCommand(program);
+collapseCommand(program);
 for (const cmd of program.commands) {
   cmd.exitOverride().configureHelp({ helpWidth: 120 });
   for (const sub of cmd.commands) sub.exitOverride().configureHelp({ helpWidth: 120 });
