@@ -38,6 +38,7 @@ export const COLLAPSE_OPTIONS: readonly OptionSpec[] = [
   OPTION.seed,
 ];
 
+/** The settings of the collapse study, as read from its options. */
 export interface CollapseSettings {
   readonly blocks: 'attention' | 'transformer';
   readonly gammas: readonly number[];
@@ -66,6 +67,7 @@ export interface CollapseSide {
   readonly exploded: Proportion;
 }
 
+/** One T of one grid cell: both sides and their differences. */
 export interface CollapseCell {
   readonly T: number;
   readonly sde: CollapseSide;
@@ -76,6 +78,7 @@ export interface CollapseCell {
   readonly explodedDifference: ProportionDifference;
 }
 
+/** One (gamma, tau0, H) of the grid. */
 export interface CollapseRow {
   readonly gamma: number;
   readonly tau0: number;
@@ -84,6 +87,7 @@ export interface CollapseRow {
   readonly cells: readonly CollapseCell[];
 }
 
+/** The collapse study: per (gamma, tau0, H) and T, SDE against networks. */
 export interface CollapseReport {
   readonly schema: typeof COLLAPSE_SCHEMA;
   readonly package: { readonly name: string; readonly version: string };
