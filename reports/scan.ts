@@ -13,6 +13,7 @@ export const DEFAULT_STATS: Readonly<Record<ScanResult['scan']['kind'], readonly
   validation: ['rho_mean_z', 'logVaa_mean_z', 'logVaa_ks'],
   explosion: ['p_sde', 'p_net', 'p_diff'],
   cumulant: ['pooled', 'direct', 'pooled_z'],
+  collapse: ['corr_sde', 'corr_net', 'explode_sde', 'explode_net'],
 };
 
 const TITLES: Record<string, string> = {
@@ -29,9 +30,14 @@ const TITLES: Record<string, string> = {
   pooled: 'kurtosis ratio, pooled estimate',
   direct: 'kurtosis ratio, direct estimate',
   pooled_z: '(pooled - theory) / SE',
+  corr_sde: 'E mean token correlation, SDE',
+  corr_net: 'E mean token correlation, networks',
+  explode_sde: 'P(explode by T), SDE',
+  explode_net: 'P(explode by T), networks',
+  explode_diff: 'P(explode by T): networks - SDE',
 };
 
-const DIVERGING = new Set(['rho_mean_z', 'logVaa_mean_z', 'rho_var_z', 'logVaa_var_z', 'p_diff', 'pooled_z']);
+const DIVERGING = new Set(['rho_mean_z', 'logVaa_mean_z', 'rho_var_z', 'logVaa_var_z', 'p_diff', 'pooled_z', 'explode_diff']);
 const LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9];
 
 function axisValues(result: ScanResult): Array<{ key: string; values: Array<number | string> }> {
@@ -123,7 +129,7 @@ export interface ScanReportOptions {
 /** A scan's report page: heatmaps of the chosen columns over two axes (small multiples over the rest) and the table. */
 export async function scanHtml(result: ScanResult, options: ScanReportOptions = {}): Promise<string> {
   const kind = result.scan.kind;
-  const stats = options.stats ?? DEFAULT_STATS[kind];
+  const stats = options.stats ?? DEFAULT_STATS[kind] ?? [];
   const columns = new Set(result.rows.flatMap((r) => Object.keys(r)));
   for (const s of stats) if (!columns.has(s)) throw new InputError('--stats', s, `is not a column of this scan (columns: ${[...columns].join(', ')})`);
   const axes = axisValues(result);

@@ -1,7 +1,7 @@
 // The command line with shaped attention: --architecture on network and sde, the note when --activation is
 // given to attention alone, `ncsde collapse` writing its report, and bad input refused in one line (exit 2,
 // nothing written).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listing, ncsde, workdir } from './helpers/cli.js';
@@ -41,5 +41,14 @@ describe('ncsde with --architecture attention/transformer', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--tau0s');
     expect(existsSync(join(dir, 'd'))).toBe(false);
+  });
+
+  it('scan --kind collapse: one row per point with SDE and network columns', () => {
+    const dir = workdir();
+    const run = ncsde(['scan', '--kind', 'collapse', '--architecture', 'attention:1,1,2', '--grid', 'T=0.25,0.5', '--paths', '40', '--samples', '10', '--n', '16', '--m', '3', '--threads', '1', '--out', 's'], dir);
+    expect(run.status).toBe(0);
+    const csv = readFileSync(join(dir, 's', 'scan.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(3);
+    for (const column of ['corr_sde', 'corr_net', 'collapsed_sde', 'explode_net', 'explode_diff_p']) expect(csv[0].split(',')).toContain(column);
   });
 });

@@ -2,7 +2,7 @@
 // section 12.7): over a grid of gamma, tau0 and heads, E[mean token correlation], P(mean token
 // correlation > level) and P(explode by T) against T, from the limit SDE (Euler-Maruyama) and from finite
 // networks (the token chain) on one threshold, with CLT, Wilson and Newcombe intervals.
-import { parseActivation } from '../src/activations/index.js';
+import { parseActivation, type Activation } from '../src/activations/index.js';
 import type { OptionSpec } from '../src/options.js';
 import { readSettings, type OptionSources } from '../src/options.js';
 import { PURPOSES } from '../src/random/streams.js';
@@ -12,7 +12,8 @@ import { normalCdf } from '../src/special.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import { sampleNetworks } from '../networks/index.js';
 import { constantSteps, eulerMaruyama, explosionDetection, brownianSampling, saveAt, solve } from '../sde/index.js';
-import { architectureFromSpec } from '../architectures/index.js';
+import { architectureFromSpec, type Architecture } from '../architectures/index.js';
+import { pointArchitecture } from './options.js';
 import { OPTION } from './options.js';
 import { isMissing, type Missing } from './point.js';
 
@@ -143,6 +144,65 @@ function compare(sde: CollapseSide, network: CollapseSide): Pick<CollapseCell, '
   return { correlationDifference, collapsedDifference, explodedDifference: proportionDifference(network.exploded, sde.exploded) };
 }
 
+
+/** What one architecture's cells need of the settings. */
+type CellSettings = Pick<CollapseSettings, 'm' | 'rho0' | 'paths' | 'stepsPerUnit' | 'n' | 'samples' | 'threshold' | 'level' | 'seed'>;
+
+/** SDE and networks of one architecture at the times ts (increasing): one solve and one network run. */
+async function collapseCells(architecture: Architecture, activation: Activation, s: CellSettings, ts: readonly number[], threads?: number): Promise<CollapseCell[]> {
+  const m = s.m;
+  const v0 = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) => (a === b ? 1 : s.rho0)));
+  const tMax = ts[ts.length - 1];
+  const steps = Math.max(1, Math.ceil(tMax * s.stepsPerUnit));
+  const layers = ts.map((t) => Math.max(1, Math.round(t * s.n)));
+  const tag = `${architecture.label}/${activation.name}`;
+  const sol = await solve({
+    sde: architecture.sde(activation),
+    solver: eulerMaruyama(),
+    t1: tMax,
+    v0,
+    stepping: constantSteps(steps),
+    saveAt: saveAt({ ts: ts.map((t) => (Math.round((t / tMax) * steps) * tMax) / steps) }),
+    paths: s.paths,
+    seed: s.seed,
+    brownian: brownianSampling({ purpose: `${PURPOSES.sde}/collapse/${tag}` }),
+    explosion: explosionDetection({ threshold: s.threshold }),
+    threads: threads,
+  });
+  const net = await sampleNetworks({
+    architecture,
+    activation,
+    n: s.n,
+    depth: layers[layers.length - 1],
+    v0,
+    samples: s.samples,
+    seed: s.seed,
+    record: { layers },
+    explosion: { threshold: s.threshold },
+    streams: { purpose: `${PURPOSES.network}/collapse/${tag}` },
+    threads: threads,
+  });
+  return ts.map((t, i): CollapseCell => {
+    const sdeCorr = new Float64Array(sol.paths);
+    const sdeExploded = new Uint8Array(sol.paths);
+    for (let p = 0; p < sol.paths; p++) {
+      sdeExploded[p] = sol.status[p] === PATH_EXPLODED && sol.explosionTime[p] <= sol.ts[i] + 1e-12 ? 1 : 0;
+      sdeCorr[p] = meanTokenCorrelation(sol.values.data as Float64Array, m, (i * sol.paths + p) * m * m);
+    }
+    const netCorr = new Float64Array(net.samples);
+    const netExploded = new Uint8Array(net.samples);
+    // The network record i is layer layers[i] (record 0 would be the input when asked; here it is not).
+    const record = net.layers.indexOf(layers[i]);
+    for (let p = 0; p < net.samples; p++) {
+      netExploded[p] = net.status[p] === PATH_EXPLODED && net.explosionLayer[p] <= layers[i] ? 1 : 0;
+      netCorr[p] = meanTokenCorrelation(net.values.data as Float64Array, m, (record * net.samples + p) * m * m);
+    }
+    const a = side(sdeCorr, sdeExploded, s.level);
+    const b = side(netCorr, netExploded, s.level);
+    return { T: t, sde: a, network: b, ...compare(a, b) };
+  });
+}
+
 /**
  * The collapse study: per (gamma, tau0, H), the token correlation and explosion against T from the SDE and
  * from networks of width n.
@@ -152,67 +212,41 @@ function compare(sde: CollapseSide, network: CollapseSide): Pick<CollapseCell, '
 export async function collapseReport(settings: Readonly<Record<string, unknown>> | CollapseSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CollapseReport> {
   const s = readCollapseSettings(settings as Readonly<Record<string, unknown>>);
   const activation = parseActivation(s.activation, 'activation');
-  const m = s.m;
-  const v0 = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) => (a === b ? 1 : s.rho0)));
   const ts = [...s.ts].sort((x, y) => x - y);
-  const tMax = ts[ts.length - 1];
-  const steps = Math.max(1, Math.ceil(tMax * s.stepsPerUnit));
-  const layers = ts.map((t) => Math.max(1, Math.round(t * s.n)));
   const rows: CollapseRow[] = [];
   for (const gamma of s.gammas) {
     for (const tau0 of s.tau0s) {
       for (const heads of s.heads) {
         const architecture = architectureFromSpec({ kind: s.blocks, gamma, tau0, heads }, 'blocks');
-        const tag = `${architecture.label}/${activation.name}`;
-        const sol = await solve({
-          sde: architecture.sde(activation),
-          solver: eulerMaruyama(),
-          t1: tMax,
-          v0,
-          stepping: constantSteps(steps),
-          saveAt: saveAt({ ts: ts.map((t) => (Math.round((t / tMax) * steps) * tMax) / steps) }),
-          paths: s.paths,
-          seed: s.seed,
-          brownian: brownianSampling({ purpose: `${PURPOSES.sde}/collapse/${tag}` }),
-          explosion: explosionDetection({ threshold: s.threshold }),
-          threads: options.threads,
-        });
-        const net = await sampleNetworks({
-          architecture,
-          activation,
-          n: s.n,
-          depth: layers[layers.length - 1],
-          v0,
-          samples: s.samples,
-          seed: s.seed,
-          record: { layers },
-          explosion: { threshold: s.threshold },
-          streams: { purpose: `${PURPOSES.network}/collapse/${tag}` },
-          threads: options.threads,
-        });
-        const cells = ts.map((t, i): CollapseCell => {
-          const sdeCorr = new Float64Array(sol.paths);
-          const sdeExploded = new Uint8Array(sol.paths);
-          for (let p = 0; p < sol.paths; p++) {
-            sdeExploded[p] = sol.status[p] === PATH_EXPLODED && sol.explosionTime[p] <= sol.ts[i] + 1e-12 ? 1 : 0;
-            sdeCorr[p] = meanTokenCorrelation(sol.values.data as Float64Array, m, (i * sol.paths + p) * m * m);
-          }
-          const netCorr = new Float64Array(net.samples);
-          const netExploded = new Uint8Array(net.samples);
-          // The network record i is layer layers[i] (record 0 would be the input when asked; here it is not).
-          const record = net.layers.indexOf(layers[i]);
-          for (let p = 0; p < net.samples; p++) {
-            netExploded[p] = net.status[p] === PATH_EXPLODED && net.explosionLayer[p] <= layers[i] ? 1 : 0;
-            netCorr[p] = meanTokenCorrelation(net.values.data as Float64Array, m, (record * net.samples + p) * m * m);
-          }
-          const a = side(sdeCorr, sdeExploded, s.level);
-          const b = side(netCorr, netExploded, s.level);
-          return { T: t, sde: a, network: b, ...compare(a, b) };
-        });
+        const cells = await collapseCells(architecture, activation, s, ts, options.threads);
         rows.push({ gamma, tau0, heads, label: architecture.label, cells });
         options.onRow?.(architecture.label);
       }
     }
   }
   return { schema: COLLAPSE_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: s, rows };
+}
+
+/** The options of one collapse point (`ncsde scan --kind collapse`): any architecture, one T. */
+export const COLLAPSE_POINT_OPTIONS: readonly OptionSpec[] = [
+  { ...OPTION.architecture, default: 'attention:1,1' },
+  OPTION.activation,
+  ...COLLAPSE_OPTIONS.filter((o) => ['m', 'rho0'].includes(o.key)),
+  { ...OPTION.T, default: 1 },
+  ...COLLAPSE_OPTIONS.filter((o) => ['paths', 'stepsPerUnit', 'n', 'samples', 'threshold', 'level', 'seed'].includes(o.key)),
+];
+
+/** The settings of one collapse point. */
+export interface CollapsePointSettings extends CellSettings {
+  readonly architecture: string;
+  readonly activation: string;
+  readonly T: number;
+}
+
+/** One point of a collapse scan: the architecture's cell at T. */
+export async function runCollapsePoint(settings: Readonly<Record<string, unknown>>, options: { threads?: number } = {}): Promise<CollapseCell & { readonly label: string }> {
+  const s = readSettings<CollapsePointSettings>(COLLAPSE_POINT_OPTIONS, settings);
+  const architecture = pointArchitecture(s);
+  const [cell] = await collapseCells(architecture, parseActivation(s.activation, 'activation'), s, [s.T], options.threads);
+  return { ...cell, label: architecture.label };
 }
