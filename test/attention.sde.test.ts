@@ -75,6 +75,30 @@ describe('the term', () => {
   });
 });
 
+describe('the term at a state it did not settle', () => {
+  it('diffusion uses the factor of the state it is given (a Stratonovich predictor), not the last settled one', () => {
+    const m = 3;
+    const p = { gamma: 0.8, tau0: 0.7, heads: 2 };
+    const maths = attentionMaths(p, { kind: 'attention' });
+    const v = Float64Array.from(V0.flat());
+    const term = attentionTerm({ maths, v0: v, m, lanes: 2, threshold: 1e6 });
+    const x = new Float64Array(term.dimension * 2);
+    term.initialise(x);
+    // Move lane 1 elsewhere without settling it.
+    const w = Float64Array.from([2, 0.5, -0.3, 0.5, 1.5, 0.2, -0.3, 0.2, 3]);
+    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x[packed(a, b) * 2 + 1] = w[a * m + b];
+    const g = Float64Array.from({ length: term.noise * 2 }, (_, k) => Math.sin(k + 1));
+    const out = new Float64Array(term.dimension * 2);
+    term.diffusion(x, g, 0.01, out, new LaneBook(2));
+    const l = new Float64Array(m * m);
+    choleskyPsd(Float64Array.from(w), m, l);
+    const lane = Float64Array.from({ length: term.noise }, (_, k) => g[k * 2 + 1]);
+    const want = new Float64Array(m * m);
+    maths.diffusion(w, m, l, lane, 0.1, want);
+    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) expect(out[packed(a, b) * 2 + 1]).toBeCloseTo(want[a * m + b], 12);
+  });
+});
+
 describe('architecture values', () => {
   it('parse attention:<gamma>,<tau0>[,<heads>] and transformer:..., rebuild from their specs', () => {
     const a = parseArchitecture('attention:0.7,1.5,4');

@@ -25,7 +25,6 @@ export function attentionTerm(options: MatrixTermOptions): Term {
   const E = (m * (m + 1)) / 2;
   const K = maths.noise(m);
   const mm = m * m;
-  const chol = new Float64Array(E * B);
   const full = new Float64Array(mm);
   const lower = new Float64Array(mm);
   const out1 = new Float64Array(mm);
@@ -51,18 +50,16 @@ export function attentionTerm(options: MatrixTermOptions): Term {
     for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x[packed(a, b) * B + j] = src[a * m + b];
   };
 
-  /** Cholesky of lane j's V into the cache; false when V is outside the cone. */
+  /** Whether lane j's V is in the cone (a Cholesky factor exists). */
   const factor = (x: Float64Array, j: number): boolean => {
     gather(x, j, full);
     for (let a = 0; a < m; a++) if (!(full[a * m + a] >= 0)) return false;
-    if (choleskyPsd(full, m, lower) >= 0) return false;
-    scatter(lower, chol, j);
-    return true;
+    return choleskyPsd(full, m, lower) < 0;
   };
 
   /** The one explosion/domain policy for lane j (as the MLP's covariance term): non-finite or over the
    *  threshold -> explode (frozen at `previous` where non-finite); outside the cone -> projected back,
-   *  repair counted; the Cholesky cache refreshed for the next step. */
+   *  repair counted. */
   const settleLane = (x: Float64Array, previous: Float64Array, j: number, t: number, book: LaneBook) => {
     let check = 0;
     let maxDiag = 0;
@@ -78,11 +75,6 @@ export function attentionTerm(options: MatrixTermOptions): Term {
       factor(x, j);
       book.repair(j, worst);
     }
-  };
-
-  const laneCholesky = (j: number, into: Float64Array) => {
-    into.fill(0);
-    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) into[a * m + b] = chol[packed(a, b) * B + j];
   };
 
   return {
@@ -120,8 +112,10 @@ export function attentionTerm(options: MatrixTermOptions): Term {
           for (let p = 0; p < E; p++) out[p * B + j] = 0;
           continue;
         }
+        // The factor of the state given, not a cached one: a solver may ask for G at a state it has not
+        // settled (Heun's predictor), and the O(m^3) factor is small beside the diffusion's products.
         gather(x, j, full);
-        laneCholesky(j, lower);
+        choleskyPsd(full, m, lower, 1e-12, true);
         for (let k = 0; k < K; k++) lane[k] = g[k * B + j];
         maths.diffusion(full, m, lower, lane, root, out1);
         scatter(out1, out, j);
