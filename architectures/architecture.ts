@@ -49,6 +49,8 @@ export interface Architecture extends NetworkArchitecture {
   /** True when the activation plays no part (shaped attention alone): a command line notes that its
    *  activation flag is ignored. */
   readonly ignoresActivation?: boolean;
+  /** The --architecture text that parses back to this value: "mlp", "resnet:0.7". */
+  readonly text: string;
   /** The m x m covariance SDE of the limit (InputError when the activation has none). */
   sde(activation: Activation): Sde;
   /** The autonomous correlation SDE (ReLU-like activations), if the architecture has one. */

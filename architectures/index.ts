@@ -47,14 +47,14 @@ export function parseArchitecture(text: unknown, field = 'architecture'): Archit
   if (typeof text !== 'string' || text.length === 0) throw new InputError(field, text, `must be ${architectureGrammar()}`);
   const colon = text.indexOf(':');
   const name = colon < 0 ? text : text.slice(0, colon);
-  const entry = ARCHITECTURES[name];
+  const entry = Object.hasOwn(ARCHITECTURES, name) ? ARCHITECTURES[name] : undefined;
   if (!entry) throw new InputError(field, text, `must be ${architectureGrammar()}`);
   return entry.parse(colon < 0 ? '' : text.slice(colon + 1), field);
 }
 
 /** Rebuild an architecture from its spec ({ kind: 'mlp' }, { kind: 'resnet', gamma: 0.7 }). */
 export function architectureFromSpec(spec: ArchitectureSpec, field = 'architecture'): Architecture {
-  const entry = spec && typeof spec === 'object' ? ARCHITECTURES[spec.kind] : undefined;
+  const entry = spec && typeof spec === 'object' && Object.hasOwn(ARCHITECTURES, spec.kind) ? ARCHITECTURES[spec.kind] : undefined;
   if (!entry) throw new InputError(field, spec, `must be the spec of one of ${ARCHITECTURE_NAMES.join(', ')}`);
   return entry.fromSpec(spec, field);
 }

@@ -74,6 +74,9 @@ export interface TermFlows {
   drift(x: Float64Array, tau: number, t: number, book: LaneBook): void;
   /** The noise part's flows (the noise SDE in Ito form = its Stratonovich flows with the correction). */
   readonly noise: NoiseFlows;
+  /** Optional, for a term with one noise direction (no order to choose): the noise flows of every alive
+   *  lane in one pass, bit for bit open/direction/close lane by lane (tested); measured faster. */
+  readonly noiseBlock?: (x: Float64Array, g: Float64Array, h: number, t: number, book: LaneBook) => void;
 }
 
 /** A fused Euler-Maruyama step: drift, diffusion, update and settle of every lane in one pass. */

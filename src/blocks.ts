@@ -62,8 +62,9 @@ export function blockRanges(total: number, blockSize: number, pieces: number): A
 export function runBlocksSync<J, C extends Chunk<C>>(run: Omit<BlockRun<J, C>, 'threads' | 'notPortable'>): C {
   const { kernel, job, total, blockSize } = run;
   const chunks: Array<{ start: number; count: number; result: C }> = [];
-  // About 20 ranges, so that progress moves; the ranges do not change the numbers.
-  for (const [start, count] of blockRanges(total, blockSize, 20)) {
+  // About 20 ranges when someone watches progress, else one (each range rebuilds its kernel's state);
+  // the ranges do not change the numbers.
+  for (const [start, count] of blockRanges(total, blockSize, run.onProgress ? 20 : 1)) {
     chunks.push({ start, count, result: kernel.run(job, start, count) });
     run.onProgress?.(start + count, total);
   }

@@ -32,6 +32,9 @@ export interface OptionSpec {
   readonly check?: (value: unknown, field: string) => void;
   /** False for config-only options (a matrix has no flag form). */
   readonly flag?: boolean;
+  /** A value an API caller may give instead of the option's text (an architecture value), turned into
+   *  that text before it is parsed like any config value. */
+  readonly fromValue?: (value: unknown) => unknown;
 }
 
 const INTEGER = /^-?[0-9]+$/;
@@ -209,7 +212,7 @@ export function readOptions(specs: readonly OptionSpec[], sources: OptionSources
     for (const key of Object.keys(values)) {
       const spec = byKey.get(key);
       if (!spec) throw new InputError(`${where}${prefix}${key}`, values[key], `is not an option here (options: ${specs.map((s) => s.key).join(', ')})`);
-      out[key] = parseOptionValue(spec, values[key], `${where}${prefix}${key}`);
+      out[key] = parseOptionValue(spec, spec.fromValue ? spec.fromValue(values[key]) : values[key], `${where}${prefix}${key}`);
     }
   }
   for (const [key, text] of Object.entries(sources.flags ?? {})) {

@@ -105,6 +105,10 @@ describe('architecture values', () => {
     expect(a.spec).toEqual({ kind: 'attention', gamma: 0.7, tau0: 1.5, heads: 4 });
     expect(a.label).toBe('attention(gamma=0.7, tau0=1.5, H=4)');
     expect(architectureFromSpec(a.spec).label).toBe(a.label);
+    expect(parseArchitecture(a.text).label).toBe(a.label);
+    const k = parseArchitecture('attention:0.7,1.5,4,32');
+    expect(k.spec).toEqual({ kind: 'attention', gamma: 0.7, tau0: 1.5, heads: 4, keyWidth: 32 });
+    expect(parseArchitecture(k.text).label).toBe(k.label);
     const t = parseArchitecture('transformer:1,2');
     expect(t.spec).toEqual({ kind: 'transformer', gamma: 1, tau0: 2, heads: 1 });
     expect(Object.keys(t.samplers)).toEqual(['chain', 'explicit']);

@@ -22,6 +22,7 @@ import { correlationSde, covarianceSde, diagonalSde } from '../architectures/ind
 import { buildSdeJob } from '../sde/solve.js';
 import { integrateRange, SDE_BLOCK } from '../sde/integrate.js';
 import { covarianceTerm } from '../sde/terms/covariance.js';
+import { correlationTerm, diagonalTerm } from '../sde/terms/scalar.js';
 import { mlpLimit } from '../architectures/index.js';
 
 const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
@@ -266,6 +267,7 @@ describe('fused m = 2 steps equal the composed forms bit for bit', () => {
     { label: 'EM, swish with explosions', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), solver: eulerMaruyama(), t1: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(100), paths: 256, seed: 3, explosion: explosionDetection({ threshold: 1e5 }) },
     { label: 'EM, rho = 1 and Brownian sub-steps', sde: covarianceSde(relu), solver: eulerMaruyama(), t1: 1, v0: [[1, 1], [1, 1]], stepping: constantSteps(10), brownian: brownianSampling({ resolution: 40 }), paths: 128, seed: 4 },
     { label: 'NV, relu, saves', sde: covarianceSde(shapedRelu({ cPlus: 0.5, cMinus: -1 })), solver: ninomiyaVictoir(), t1: 1, v0: V0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 5 },
+    { label: 'NV, swish with explosions (drift flow, then the unrolled noise)', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), solver: ninomiyaVictoir(), t1: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 6, explosion: explosionDetection({ threshold: 1e5 }) },
   ];
   for (const { label, ...options } of cases) {
     it(label, () => {
@@ -280,6 +282,26 @@ describe('fused m = 2 steps equal the composed forms bit for bit', () => {
       expect(Array.from(fused.values)).toEqual(Array.from(composed.values));
       expect(Array.from(fused.status)).toEqual(Array.from(composed.status));
       expect(Array.from(fused.repairs)).toEqual(Array.from(composed.repairs));
+      expect(Array.from(fused.explosionTime)).toEqual(Array.from(composed.explosionTime));
+    });
+  }
+});
+
+describe('the scalar terms\' one-pass noise equals the lane-by-lane flows bit for bit', () => {
+  for (const [label, sde, v0, lanesTerm] of [
+    ['correlation', correlationSde(relu), 0.3, (job: { v0: readonly number[] }) => correlationTerm({ nu: relu.limit!.nu!, rho0: job.v0[0], lanes: SDE_BLOCK, fused: false })],
+    ['diagonal, exploding', diagonalSde(shapedSmooth('swish', { a: 0.5 })), 1.5, (job: { v0: readonly number[]; threshold: number }) => diagonalTerm({ beta: shapedSmooth('swish', { a: 0.5 }).limit!.beta, x0: job.v0[0], lanes: SDE_BLOCK, threshold: job.threshold, fused: false })],
+  ] as const) {
+    it(label, () => {
+      const options = { sde, solver: ninomiyaVictoir(), t1: 2, v0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 7 };
+      const job = buildSdeJob(options);
+      const composedTerm = lanesTerm(job);
+      expect(composedTerm.flows!.noiseBlock).toBeUndefined();
+      expect(sde.term(SDE_BLOCK, job.v0, 1, job.threshold).flows!.noiseBlock).toBeDefined();
+      const fused = integrateRange(job, 0, options.paths, sde, options.solver);
+      const composed = integrateRange(job, 0, options.paths, sde, options.solver, composedTerm);
+      expect(Array.from(fused.values)).toEqual(Array.from(composed.values));
+      expect(Array.from(fused.status)).toEqual(Array.from(composed.status));
       expect(Array.from(fused.explosionTime)).toEqual(Array.from(composed.explosionTime));
     });
   }

@@ -15,9 +15,14 @@ function shapedActivation(value: unknown, field: string): void {
   if (spec.family === 'unshaped') throw new InputError(field, value, 'must be a shaped activation (unshaped baselines have no SDE limit): relu:<c+>,<c-> or tanh|sin|swish|softplus|gelu:<a>');
 }
 
+/** An architecture value given to the API stands for its --architecture text. */
+function architectureText(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && typeof (value as Architecture).text === 'string' ? (value as Architecture).text : value;
+}
+
 /** Every option a comparison point can take, keyed by name. */
 export const OPTION = {
-  architecture: { key: 'architecture', kind: { type: 'text', pattern: architectureGrammar() }, help: `architecture (${architectureHelp()})`, default: 'mlp', check: (value, field) => void parseArchitecture(value, field) },
+  architecture: { key: 'architecture', kind: { type: 'text', pattern: architectureGrammar() }, help: `architecture (${architectureHelp()})`, default: 'mlp', check: (value, field) => void parseArchitecture(value, field), fromValue: architectureText },
   activation: { key: 'activation', kind: { type: 'text', pattern: ACTIVATION_GRAMMAR }, help: 'shaped activation', default: 'relu:0,-1', check: shapedActivation },
   rho0: { key: 'rho0', kind: { type: 'number', min: -1, max: 1 }, help: 'initial correlation of the two inputs', default: 0.5 },
   x0: { key: 'x0', kind: { type: 'number', min: 0, max: 1e6, exclusiveMin: true }, help: 'input variance: the diagonal of V0', default: 1 },

@@ -54,6 +54,7 @@ function build(kind: AttentionKind, options: AttentionOptions): Architecture {
         ? `shaped attention X <- lambda X + gamma H^{-1/2} sum_h A_h X WV_h / sqrt(n) at ${label}`
         : `the shaped Transformer (attention block, then the shaped residual MLP block) at ${label}`,
     label,
+    text: `${kind}:${p.gamma},${p.tau0},${p.heads}${keyWidth === null ? '' : `,${keyWidth}`}`,
     ignoresActivation: kind === 'attention',
     sde: (activation) => attentionSde(kind, p, activation),
     samplers: attentionSamplers(kind, { ...p, keyWidth }),
@@ -80,8 +81,8 @@ export function transformer(options: AttentionOptions): Architecture {
 }
 
 function entry(kind: AttentionKind): ArchitectureEntry {
-  const grammar = `${kind}:<gamma>,<tau0>[,<heads>]`;
-  const usage = `must be ${grammar} with gamma in (0, 1], tau0 > 0 and heads an integer in [1, ${MAX_HEADS}]`;
+  const grammar = `${kind}:<gamma>,<tau0>[,<heads>[,<nk>]]`;
+  const usage = `must be ${grammar} with gamma in (0, 1], tau0 > 0, heads an integer in [1, ${MAX_HEADS}] and the key width nk an integer >= 1 (default n)`;
   return {
     name: kind,
     grammar,
@@ -92,15 +93,16 @@ function entry(kind: AttentionKind): ArchitectureEntry {
     parse(args, field) {
       const text = `${kind}:${args}`;
       const parts = args.split(',');
-      if (parts.length < 2 || parts.length > 3 || parts.some((x) => !DECIMAL.test(x))) throw new InputError(field, text, usage);
-      const [gamma, tau0, heads] = parts.map(Number);
+      if (parts.length < 2 || parts.length > 4 || parts.some((x) => !DECIMAL.test(x))) throw new InputError(field, text, usage);
+      const [gamma, tau0, heads, keyWidth] = parts.map(Number);
       const at = { gamma: field, tau0: field, heads: field };
       try {
         checkAttentionParams({ gamma, tau0, heads: heads ?? 1 }, at);
       } catch {
         throw new InputError(field, text, usage);
       }
-      return build(kind, { gamma, tau0, heads: heads ?? 1 });
+      if (keyWidth !== undefined && !(Number.isInteger(keyWidth) && keyWidth >= 1)) throw new InputError(field, text, usage);
+      return build(kind, { gamma, tau0, heads: heads ?? 1, keyWidth: keyWidth ?? null });
     },
     fromSpec(spec, field) {
       const p = checkAttentionParams({ gamma: spec.gamma, tau0: spec.tau0, heads: spec.heads ?? 1 }, { gamma: `${field}.gamma`, tau0: `${field}.tau0`, heads: `${field}.heads` });
@@ -109,6 +111,6 @@ function entry(kind: AttentionKind): ArchitectureEntry {
   };
 }
 
-/** The ARCHITECTURES entries: `--architecture attention:<gamma>,<tau0>[,<heads>]` and `transformer:...`. */
+/** The ARCHITECTURES entries: `--architecture attention:<gamma>,<tau0>[,<heads>[,<nk>]]` and `transformer:...`. */
 export const ATTENTION_ENTRY: ArchitectureEntry = entry('attention');
 export const TRANSFORMER_ENTRY: ArchitectureEntry = entry('transformer');

@@ -26,6 +26,7 @@ export function mlp(): Architecture {
     spec: { kind: 'mlp' },
     description: 'the shaped MLP z_{l+1} = sqrt(c/n) W_l phi(z_l) (the default)',
     label: 'mlp',
+    text: 'mlp',
     sde: (activation) => covarianceSde(activation),
     correlationSde: (activation) => correlationSde(activation),
     diagonalSde: (activation) => diagonalSde(activation),

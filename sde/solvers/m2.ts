@@ -10,6 +10,8 @@ export interface CovarianceM2 {
   readonly beta: number;
   readonly offDiagonal: (vaa: number, vbb: number, vab: number) => number;
   readonly pair: ((r: number, tau: number) => number) | null;
+  /** The term's drift flow (for the fused step where there is no pair flow). */
+  driftFlow(x: Float64Array, tau: number, t: number, book: LaneBook): void;
   /** Cholesky factors (l00, l10, l11 per lane, structure of arrays) kept from each settle for the next step. */
   readonly chol: Float64Array;
   /** The one settle policy for lane j, `previous` laid out like x. */

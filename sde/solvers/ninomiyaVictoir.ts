@@ -25,6 +25,7 @@ function flowsOf(term: Term): TermFlows {
  *  there is no coin), descending otherwise. */
 function noiseStep(flows: TermFlows, x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook): void {
   const { noise, directions: K } = flows;
+  if (K === 1 && flows.noiseBlock) return flows.noiseBlock(x, g, h, t, book);
   const B = book.lanes;
   const alive = book.alive;
   for (let j = 0; j < B; j++) {

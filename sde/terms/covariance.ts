@@ -310,6 +310,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     beta,
     offDiagonal,
     pair: base.beta === 0 ? pairFlow : null,
+    driftFlow,
     chol,
     settleLane,
     noiseConstants(h) {
@@ -319,7 +320,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   };
   const unitClocks = dc === 1 && nc === 1;
   const fused: FusedSteps | undefined =
-    (options.fused ?? true) && m === 2 && unitClocks ? { 'euler-maruyama': eulerMaruyamaM2(m2), 'ninomiya-victoir': m2.pair !== null ? ninomiyaVictoirM2(m2) : undefined } : undefined;
+    (options.fused ?? true) && m === 2 && unitClocks ? { 'euler-maruyama': eulerMaruyamaM2(m2), 'ninomiya-victoir': ninomiyaVictoirM2(m2) } : undefined;
 
   return {
     dimension: E,

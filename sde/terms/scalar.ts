@@ -24,7 +24,7 @@ function scalarNoise(flow: (v: number, z: number, h: number) => number, threshol
   };
 }
 
-export function correlationTerm(options: { nu: (rho: number) => number; rho0: number; lanes: number; clocks?: Clocks }): Term {
+export function correlationTerm(options: { nu: (rho: number) => number; rho0: number; lanes: number; clocks?: Clocks; fused?: boolean }): Term {
   const { nu, rho0, lanes: B } = options;
   const { driftClock: dc, noiseClock: nc } = options.clocks ?? UNIT_CLOCKS;
   // Stratonovich drift: the Ito drift minus the correction (1/2) sigma sigma' = -nc rho (1 - rho^2).
@@ -41,6 +41,13 @@ export function correlationTerm(options: { nu: (rho: number) => number; rho0: nu
     },
     // d rho = sqrt(nc) (1 - rho^2) o dW is solved by rho = tanh(atanh rho + sqrt(nc) W); rho = +-1 stays put.
     noise: scalarNoise((r, z, h) => Math.tanh(Math.atanh(r) + Math.sqrt(nc * h) * z), Infinity),
+    noiseBlock:
+      options.fused === false
+        ? undefined
+        : (x, g, h, _t, book) => {
+            const root = Math.sqrt(nc * h);
+            for (let j = 0; j < B; j++) if (book.alive[j]) x[j] = Math.tanh(Math.atanh(x[j]) + root * g[j]);
+          },
   };
   return scalarTerm(rho0, B, flows, {
     drift(x, out, book) {
@@ -70,7 +77,7 @@ export function correlationTerm(options: { nu: (rho: number) => number; rho0: nu
   });
 }
 
-export function diagonalTerm(options: { beta: number; x0: number; lanes: number; threshold: number; clocks?: Clocks }): Term {
+export function diagonalTerm(options: { beta: number; x0: number; lanes: number; threshold: number; clocks?: Clocks; fused?: boolean }): Term {
   const { beta, x0, lanes: B, threshold } = options;
   const { driftClock: dc, noiseClock: nc } = options.clocks ?? UNIT_CLOCKS;
   const betaD = dc * beta;
@@ -96,6 +103,18 @@ export function diagonalTerm(options: { beta: number; x0: number; lanes: number;
     },
     // The linear part dX = sqrt(2 nc) X o dB - nc X dt (Stratonovich, Ito correction included) is exact.
     noise: scalarNoise((v, z, h) => v * Math.exp(Math.sqrt(2 * (nc * h)) * z - nc * h), threshold),
+    noiseBlock:
+      options.fused === false
+        ? undefined
+        : (x, g, h, t, book) => {
+            const hn = nc * h;
+            const root = Math.sqrt(2 * hn);
+            for (let j = 0; j < B; j++) {
+              if (!book.alive[j]) continue;
+              x[j] *= Math.exp(root * g[j] - hn);
+              if (x[j] > threshold) book.explode(j, t);
+            }
+          },
   };
   return scalarTerm(x0, B, flows, {
     drift(x, out, book) {
