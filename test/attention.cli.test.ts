@@ -51,4 +51,16 @@ describe('ncsde with --architecture attention/transformer', () => {
     expect(csv).toHaveLength(3);
     for (const column of ['corr_sde', 'corr_net', 'collapsed_sde', 'explode_net', 'explode_diff_p']) expect(csv[0].split(',')).toContain(column);
   });
+
+  it('scan axes tau0 and heads set the architecture of each point; on an architecture without them they are refused', () => {
+    const dir = workdir();
+    const run = ncsde(['scan', '--kind', 'collapse', '--architecture', 'attention:1,1', '--grid', 'tau0=0.5,2', '--grid', 'heads=1,3', '--grid', 'T=0.25', '--paths', '20', '--samples', '6', '--n', '8', '--m', '2', '--threads', '1', '--out', 's'], dir);
+    expect(run.status).toBe(0);
+    const labels = readFileSync(join(dir, 's', 'scan.csv'), 'utf8').match(/attention\(gamma=1, tau0=[0-9.]+, H=[0-9]+\)/g);
+    expect(labels).toEqual(['attention(gamma=1, tau0=0.5, H=1)', 'attention(gamma=1, tau0=0.5, H=3)', 'attention(gamma=1, tau0=2, H=1)', 'attention(gamma=1, tau0=2, H=3)']);
+    const bad = ncsde(['scan', '--kind', 'collapse', '--architecture', 'mlp', '--grid', 'tau0=0.5', '--out', 't'], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--grid tau0');
+    expect(existsSync(join(dir, 't'))).toBe(false);
+  });
 });

@@ -10,7 +10,7 @@ export const collapseKind: ScanKindSpec = {
   name: 'collapse',
   description: 'token correlation, P(collapse) and P(explode by T) of m tokens: SDE and networks',
   options: COLLAPSE_POINT_OPTIONS,
-  axes: ['architecture', 'activation', 'cPlus', 'cMinus', 'a', 'T', 'n', 'rho0'],
+  axes: ['architecture', 'activation', 'cPlus', 'cMinus', 'a', 'T', 'n', 'rho0', 'gamma', 'tau0', 'heads'],
   activationNames: ['relu', ...SMOOTH_NAMES],
   pointActivation: null,
   async run(point, { row, put }, options) {

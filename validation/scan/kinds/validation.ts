@@ -10,7 +10,7 @@ export const validationKind: ScanKindSpec = {
   name: 'validation',
   description: 'SDE against finite networks at each point',
   options: POINT_OPTIONS,
-  axes: ['architecture', 'activation', 'cPlus', 'cMinus', 'a', 'beta', 'T', 'n', 'rho0', 'x0'],
+  axes: ['architecture', 'activation', 'cPlus', 'cMinus', 'a', 'beta', 'T', 'n', 'rho0', 'x0', 'gamma', 'tau0', 'heads'],
   activationNames: ['relu', ...SMOOTH_NAMES],
   pointActivation: null,
   async run(point, { row, put }, options) {
