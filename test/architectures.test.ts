@@ -21,7 +21,7 @@ describe('the architecture table', () => {
   it('the API takes an architecture value or its text', () => {
     expect(readPointSettings({ architecture: mlp() }).architecture).toBe('mlp');
     expect(readPointSettings({}).architecture).toBe('mlp');
-    expect(() => readPointSettings({ architecture: 'transformer:1' })).toThrow(/^architecture must be mlp/);
+    expect(() => readPointSettings({ architecture: 'nope:1' })).toThrow(/^architecture must be mlp/);
   });
 
   it('sampleNetworks with mlp() is the default sampler bit for bit; an unknown method names the architecture\'s samplers', () => {

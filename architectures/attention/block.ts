@@ -6,7 +6,7 @@
 // O(m^2 n + H m^3) work per layer (P drawn by Bartlett's decomposition, wishart.ts) and no n x n matrix.
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { correlateRows } from '../../networks/chain.js';
+import { correlateRows } from '../../networks/index.js';
 import { multiply, multiplyTransposed, sandwich } from './dense.js';
 import type { AttentionParams } from './params.js';
 import { firstOrderAttention, shapedAttention } from './softmax.js';

@@ -5,8 +5,7 @@
 import type { FiniteActivation } from '../../src/activations/index.js';
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { correlateRows } from '../../networks/chain.js';
-import { applyFeatures, gramInto } from '../../networks/features.js';
+import { correlateRows, applyFeatures, gramInto } from '../../networks/index.js';
 import { blockScratch, drawMixing, residualGaussianStep } from './block.js';
 import { skipWeight, type AttentionParams } from './params.js';
 import { inputTokens } from './tokens.js';

@@ -1,7 +1,7 @@
 // Shaped attention and the shaped Transformer with every weight drawn (WQ_h, WK_h: n x nk; WV_h and the
 // MLP's W: n x n, drawn a row at a time and never stored whole): O(m n (H (2 nk + n))) per layer, the
 // ground truth that the chain sampler reproduces in law. The state is z = X^T (n x m).
-import { applyFeatures, gramInto } from '../../networks/features.js';
+import { applyFeatures, gramInto } from '../../networks/index.js';
 import type { RandomStream } from '../../src/random/streams.js';
 import { blockScratch } from './block.js';
 import { skipWeight, type AttentionParams } from './params.js';

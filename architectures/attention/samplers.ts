@@ -4,8 +4,7 @@
 import { siblingModule } from '../../src/blocks.js';
 import { InputError, requireChoice } from '../../src/errors.js';
 import type { FiniteActivation } from '../../src/activations/index.js';
-import type { NetworkJob } from '../../networks/job.js';
-import type { LayerSampler, SamplerFactory } from '../../networks/sampler.js';
+import type { LayerSampler, NetworkJob, SamplerFactory } from '../../networks/index.js';
 import { attentionChainSampler, type FiniteBlocks } from './chain.js';
 import { attentionExplicitSampler } from './explicit.js';
 import { checkAttentionParams, type AttentionParams } from './params.js';

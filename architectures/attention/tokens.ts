@@ -4,7 +4,7 @@
 import { InputError } from '../../src/errors.js';
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { correlateRows } from '../../networks/chain.js';
+import { correlateRows } from '../../networks/index.js';
 
 /** Fill z (n x m) with tokens of Gram exactly V0 (to rounding); l is m x m scratch. Needs n >= m. */
 export function inputTokens(rng: RandomStream, v0: ArrayLike<number>, n: number, m: number, z: Float64Array, l: Float64Array): void {
