@@ -3,6 +3,7 @@
 // and entry/ take an Architecture and never switch on its name; the table is architectures/index.ts.
 import type { Activation, ActivationSpec } from '../src/activations/index.js';
 import type { ModuleRef } from '../src/modules.js';
+import type { OptionSpec } from '../src/options.js';
 import type { NetworkArchitecture, SamplerFactory } from '../networks/index.js';
 import type { Sde } from '../sde/index.js';
 
@@ -76,4 +77,8 @@ export interface ArchitectureEntry {
   parse(args: string, field: string): Architecture;
   /** Rebuild from a spec (configs, workers). */
   fromSpec(spec: ArchitectureSpec, field: string): Architecture;
+  /** Its parameters as scan axes (resnet: gamma), each a number option; absent: none. */
+  readonly axes?: readonly OptionSpec[];
+  /** The architecture with some parameters set from axis values (keys of `axes`); errors name `field`. */
+  withAxes?(architecture: Architecture, values: Readonly<Record<string, number>>, field: string): Architecture;
 }

@@ -2,6 +2,7 @@
 // and help of --architecture (and the `architecture` config key and scan axis), the parse of its text and
 // the rebuild from a spec; validation/ and entry/ use only this table and the Architecture contract.
 import { InputError } from '../src/errors.js';
+import type { OptionSpec } from '../src/options.js';
 import type { Architecture, ArchitectureEntry, ArchitectureSpec } from './architecture.js';
 import { mlp } from './mlp/index.js';
 import { ATTENTION_ENTRY, TRANSFORMER_ENTRY } from './attention/index.js';
@@ -57,6 +58,32 @@ export function architectureFromSpec(spec: ArchitectureSpec, field = 'architectu
   const entry = spec && typeof spec === 'object' && Object.hasOwn(ARCHITECTURES, spec.kind) ? ARCHITECTURES[spec.kind] : undefined;
   if (!entry) throw new InputError(field, spec, `must be the spec of one of ${ARCHITECTURE_NAMES.join(', ')}`);
   return entry.fromSpec(spec, field);
+}
+
+/** The scan axes the architectures' parameters add (each owned by one entry), in table order. */
+export function architectureAxes(): ReadonlyArray<{ readonly owner: string; readonly axis: OptionSpec }> {
+  // A parameter several architectures share (gamma: resnet, attention, transformer) is one axis, named by
+  // its first owner; each entry's withAxes applies it to its own architectures.
+  const seen = new Set<string>();
+  return ARCHITECTURE_NAMES.flatMap((name) => (ARCHITECTURES[name].axes ?? []).map((axis) => ({ owner: name, axis }))).filter(({ axis }) => !seen.has(axis.key) && (seen.add(axis.key), true));
+}
+
+/**
+ * The architecture text of a scan point: the base's, with the values of the parameter axes applied by
+ * the entry that owns them (an axis of another architecture is refused, naming `--grid key`).
+ */
+export function architectureWithAxes(text: string, values: Readonly<Record<string, number>>): string {
+  const keys = Object.keys(values);
+  if (keys.length === 0) return text;
+  const architecture = parseArchitecture(text);
+  const entry = ARCHITECTURES[architecture.name];
+  for (const key of keys) {
+    if (!(entry.axes ?? []).some((a) => a.key === key) || !entry.withAxes) {
+      const owners = ARCHITECTURE_NAMES.filter((name) => (ARCHITECTURES[name].axes ?? []).some((a) => a.key === key));
+      throw new InputError(`--grid ${key}`, values[key], owners.length > 0 ? `applies to ${owners.join(', ')}, not to ${architecture.text}` : `is not a parameter of ${architecture.text}`);
+    }
+  }
+  return entry.withAxes!(architecture, values, 'grid').text;
 }
 
 /** Architecture option values: an Architecture, or its text (default mlp()). */

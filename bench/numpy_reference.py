@@ -8,7 +8,7 @@ form where one exists:
                negative diagonals clipped (the usual repair)
   em_diag      Euler-Maruyama for the diagonal dX = beta X^2 dt + sqrt(2) X dB, explosion at a threshold
   chain        the covariance chain for m = 2 with the row sums written out (no einsum)
-  attention    the shaped-attention token chain (docs/maths.md, 12.2), batched over networks: logits'
+  attention    the shaped-attention token chain (docs/maths.md, 14.2), batched over networks: logits'
                cross-Gram by Bartlett (chisquare + normals), batched Cholesky, softmax, branch rows
                N(0, A V A^T) by matmul
 Protocol: one JSON object per line in ({"task": ..., params}), one per line out ({"seconds": s, ...}).

@@ -327,7 +327,7 @@ async function main(): Promise<void> {
   const chainOptions = { activation: relu, n: 400, depth: 400, v0: equi(2, 0.5), samples, seed: 1 };
   const [chOurs, chNp] = await sideBySide(() => sampleNetworksSync(chainOptions), numpy ? async () => (await numpy.run({ task: 'chain', samples, n: 400, depth: 400 })).seconds : null);
   throughputRow(`covariance chain n = 400, m = 2, ${samples} x 400 layers (NumPy: row sums written out)`, 'layer-samples/s', samples * 400, chOurs, chNp);
-  // Shaped attention's token chain (docs/maths.md, 12.2) at m = 4, n = nk = 256, one head, T = 1 at
+  // Shaped attention's token chain (docs/maths.md, 14.2) at m = 4, n = nk = 256, one head, T = 1 at
   // tau0 = 2 (a path explodes now and then; both sides stop a network at the threshold 1e4).
   const attSamples = QUICK ? 40 : 100;
   const attOptions = { architecture: attention({ gamma: 0.7, tau0: 2 }), activation: relu, n: 256, depth: 256, v0: equi(4, 0.3), samples: attSamples, seed: 1 };

@@ -33,7 +33,8 @@ export interface NetworkJob {
   readonly outputs: number;
   /** A sample explodes when max_a V^aa_l exceeds this (in units of V). */
   readonly threshold: number;
-  /** Accumulate, per network, sums of the first input's layer factors chi_l = V^00_l / V^00_{l-1}. */
+  /** Accumulate, per network, sums of the first input's layer factors chi_l = V^00_l / V^00_{l-1}
+   *  (and, with derivatives, of its derivative's psi_l = V^mm_l / V^mm_{l-1}). */
   readonly factorMoments: boolean;
   readonly seed: number;
   readonly purpose: string;
@@ -48,12 +49,23 @@ export interface NetworkChunk {
   status: Uint8Array;
   /** Layer at which max_a V^aa crossed the threshold; -1 where it did not. */
   explosionLayer: Int32Array;
-  /** (count, FACTOR_FIELDS) with factorMoments: layers, sum chi, sum chi^2, sum chi^3, sum chi^4; else empty. */
+  /** (count, factorWidth(job)) with factorMoments: per channel (output, then derivative) layers, sum chi, ..., sum chi^4; else empty. */
   factors: Float64Array;
 }
 
 /** Entries per network of the layer-factor sums: number of factors, then sums of chi^1..chi^4. */
 export const FACTOR_FIELDS = 5;
+
+/** The state entries whose layer factors are summed: the first input's V^00, and with derivatives its dz's V^mm. */
+export function factorEntries(job: Pick<NetworkJob, 'm' | 'derivatives' | 'factorMoments'>): number[] {
+  if (!job.factorMoments) return [];
+  return job.derivatives ? [0, job.m * 2 * job.m + job.m] : [0];
+}
+
+/** Factor-sum entries per network: FACTOR_FIELDS per channel of factorEntries. */
+export function factorWidth(job: Pick<NetworkJob, 'm' | 'derivatives' | 'factorMoments'>): number {
+  return factorEntries(job).length * FACTOR_FIELDS;
+}
 
 export function stateSide(job: Pick<NetworkJob, 'm' | 'derivatives'>): number {
   return job.derivatives ? 2 * job.m : job.m;

@@ -9,7 +9,7 @@ import { requireMemory } from '../src/limits.js';
 import { choleskyPsd, toFlatMatrix, validateCovariance, type MatrixInput } from '../src/linalg.js';
 import { GENERATORS, PURPOSES, requireSeed, type GeneratorName } from '../src/random/streams.js';
 import { countStatus, type CovarianceSamples, type NdArray, type StatusCounts } from '../src/results.js';
-import { FACTOR_FIELDS, stateSide, type NetworkChunk, type NetworkJob, type NetworkMethod } from './job.js';
+import { factorWidth, stateSide, type NetworkChunk, type NetworkJob, type NetworkMethod } from './job.js';
 import type { NetworkArchitecture, SamplerFactory } from './sampler.js';
 import { MLP_NETWORK } from './samplers.js';
 import { NETWORK_BLOCK, sampleRange } from './skeleton.js';
@@ -48,8 +48,9 @@ export interface NetworkOptions {
   outputs?: number;
   /** A sample explodes when max_a V^aa_l exceeds this (default 1e4 times the largest input variance). */
   explosion?: { threshold?: number };
-  /** Also return, per network, sums of the first input's layer factors chi_l = V^00_l / V^00_{l-1}
-   *  (i.i.d. across layers for one-input ReLU-like and linear networks: see validation's pooled estimators). */
+  /** Also return, per network, sums of the first input's layer factors chi_l = V^00_l / V^00_{l-1}, and with
+   *  derivatives of psi_l = V^mm_l / V^mm_{l-1} (each i.i.d. across layers for one-input ReLU-like and linear
+   *  networks: docs/maths.md section 12). */
   factorMoments?: boolean;
   /** The stream family (default 'network'); sample p uses stream p of it. */
   streams?: { purpose?: string; generator?: GeneratorName };
@@ -78,7 +79,8 @@ export interface NetworkSample extends CovarianceSamples {
   readonly status: Uint8Array;
   /** Layer of explosion, -1 where none. */
   readonly explosionLayer: Int32Array;
-  /** (samples, 5) with factorMoments: factors, sum chi, sum chi^2, sum chi^3, sum chi^4; else null. */
+  /** (samples, 5) with factorMoments: factors, sum chi, sum chi^2, sum chi^3, sum chi^4; else null.
+   *  With derivatives (samples, 10): the same five for the first derivative's psi_l = V^mm_l / V^mm_{l-1} follow. */
   readonly factors: NdArray<Float64Array> | null;
   readonly counts: StatusCounts;
   readonly settings: Readonly<Record<string, unknown>>;
@@ -210,7 +212,7 @@ function layout(job: NetworkJob): { [K in keyof NetworkChunk]: FieldLayout } {
     logits: { outer: 1, inner: job.outputs * side },
     status: { outer: 1, inner: 1 },
     explosionLayer: { outer: 1, inner: 1 },
-    factors: { outer: 1, inner: job.factorMoments ? FACTOR_FIELDS : 0 },
+    factors: { outer: 1, inner: factorWidth(job) },
   };
 }
 
@@ -231,7 +233,7 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk)
     logits: ndarray(chunk.logits, [samples, job.outputs, side]),
     status: chunk.status,
     explosionLayer: chunk.explosionLayer,
-    factors: job.factorMoments ? ndarray(chunk.factors, [samples, FACTOR_FIELDS]) : null,
+    factors: job.factorMoments ? ndarray(chunk.factors, [samples, factorWidth(job)]) : null,
     counts: countStatus(chunk.status),
     settings: {
       architecture: job.architecture,

@@ -6,7 +6,7 @@ import { activationFromSpec, type Activation } from '../src/activations/index.js
 import { resolveRef } from '../src/modules.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { openStream } from '../src/random/streams.js';
-import { FACTOR_FIELDS, stateSide, type NetworkChunk, type NetworkJob } from './job.js';
+import { FACTOR_FIELDS, factorEntries, factorWidth, stateSide, type NetworkChunk, type NetworkJob } from './job.js';
 import type { SamplerFactory } from './sampler.js';
 
 /** Networks per block: one stream per network (its work dwarfs seeding). */
@@ -30,11 +30,13 @@ export function sampleRange(job: NetworkJob, start: number, count: number, activ
     logits: new Float64Array(count * job.outputs * side),
     status: new Uint8Array(count),
     explosionLayer: new Int32Array(count).fill(-1),
-    factors: new Float64Array(job.factorMoments ? count * FACTOR_FIELDS : 0),
+    factors: new Float64Array(count * factorWidth(job)),
   };
   const v = new Float64Array(ss);
   const previous = new Float64Array(ss);
   const logits = new Float64Array(job.outputs * side);
+  const entries = factorEntries(job);
+  const width = factorWidth(job);
   for (let q = 0; q < count; q++) {
     const rng = openStream(job.seed, job.purpose, start + q, job.generator);
     v.set(job.v0);
@@ -51,9 +53,11 @@ export function sampleRange(job: NetworkJob, start: number, count: number, activ
         break;
       }
       while (next < records.length && records[next] === layer) out.values.set(v, (next++ * count + q) * ss);
-      if (job.factorMoments && previous[0] > 0) {
-        const chi = v[0] / previous[0];
-        const at = q * FACTOR_FIELDS;
+      for (let c = 0; c < entries.length; c++) {
+        const e = entries[c];
+        if (!(previous[e] > 0)) continue;
+        const chi = v[e] / previous[e];
+        const at = q * width + c * FACTOR_FIELDS;
         out.factors[at]++;
         out.factors[at + 1] += chi;
         out.factors[at + 2] += chi * chi;

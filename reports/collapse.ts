@@ -43,7 +43,7 @@ function intro(r: CollapseReport): string {
     `correlation ${s.rho0}. SDE: Euler-Maruyama (the splitting solver has no flows for the attention noise), ${s.stepsPerUnit} steps per unit time, ` +
     `${s.paths} paths. Networks: the token chain at width n = nk = ${s.n}, ${s.samples} samples. Both sides stop a path when max V^aa crosses ${s.threshold}; ` +
     `correlations are conditional on not having exploded by T. The finite softmax saturates once the logits V / (tau0 sqrt(n)) are O(1), so the ` +
-    `networks explode less than the SDE at thresholds above about tau0 sqrt(n) (docs/maths.md, 12.7). Seed ${s.seed}. ${INTERVAL_LEGEND}`
+    `networks explode less than the SDE at thresholds above about tau0 sqrt(n) (docs/maths.md, 14.7). Seed ${s.seed}. ${INTERVAL_LEGEND}`
   );
 }
 

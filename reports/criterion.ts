@@ -37,7 +37,7 @@ function vanishingTable(r: CriterionReport): { header: string[]; rows: string[][
 function intro(r: CriterionReport): string {
   const s = r.settings;
   return (
-    `dX = beta X^2 dt + sqrt(2) X dB, X0 = ${s.x0}. Exact: the Kolmogorov backward equation of P(explode by T), solved by Crank-Nicolson. ` +
+    `Architecture ${s.architecture}; for the MLP each diagonal solves dX = beta X^2 dt + sqrt(2) X dB; X0 = ${s.x0}. Exact: the Kolmogorov backward equation of P(explode by T), solved by Crank-Nicolson. ` +
     `SDE: the split scheme (Ninomiya-Victoir), ${s.stepsPerUnit} steps per unit time, ${s.paths} paths; its explosions are blow-ups inside a step. ` +
     `Networks: the chain at width ${s.n}, ${s.samples} samples, against the SDE on one threshold ${s.threshold} X0. Seed ${s.seed}. ${INTERVAL_LEGEND}`
   );

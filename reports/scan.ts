@@ -4,17 +4,12 @@
 // interval in a table. A scan with one varying axis gets line plots instead.
 import { InputError } from '../src/errors.js';
 import { smoothBeta, SMOOTH_FUNCTIONS, parseActivationSpec } from '../src/activations/index.js';
-import { AXES, type ScanResult, type ScanRow } from '../validation/scan.js';
+import { AXES, scanKind, SCAN_KIND_NAMES, SCAN_KIND_TABLE, type ScanResult, type ScanRow } from '../validation/scan.js';
 import { escapeHtml, fmt, htmlPage, htmlTable } from './page.js';
 import { heatmapSpec, renderSvg, seriesSpec, type HeatCell } from './plots.js';
 
 /** The statistics drawn by default for each kind of scan. */
-export const DEFAULT_STATS: Readonly<Record<ScanResult['scan']['kind'], readonly string[]>> = {
-  validation: ['rho_mean_z', 'logVaa_mean_z', 'logVaa_ks'],
-  explosion: ['p_sde', 'p_net', 'p_diff'],
-  cumulant: ['pooled', 'direct', 'pooled_z'],
-  collapse: ['corr_sde', 'corr_net', 'explode_sde', 'explode_net'],
-};
+export const DEFAULT_STATS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(SCAN_KIND_NAMES.map((k) => [k, SCAN_KIND_TABLE[k].report.defaultStats]));
 
 const TITLES: Record<string, string> = {
   rho_mean_z: 'rho: (network - SDE) mean / SE',
@@ -129,7 +124,8 @@ export interface ScanReportOptions {
 /** A scan's report page: heatmaps of the chosen columns over two axes (small multiples over the rest) and the table. */
 export async function scanHtml(result: ScanResult, options: ScanReportOptions = {}): Promise<string> {
   const kind = result.scan.kind;
-  const stats = options.stats ?? DEFAULT_STATS[kind] ?? [];
+  const look = scanKind(kind, 'scan.json: scan.kind').report;
+  const stats = options.stats ?? look.defaultStats;
   const columns = new Set(result.rows.flatMap((r) => Object.keys(r)));
   for (const s of stats) if (!columns.has(s)) throw new InputError('--stats', s, `is not a column of this scan (columns: ${[...columns].join(', ')})`);
   const axes = axisValues(result);
@@ -167,13 +163,13 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
           const v = r[stat];
           return { x: r[xKey] as number, y: r[yKey] as number, x0: xEdges[xi][0], x1: xEdges[xi][1], y0: yEdges[yi][0], y1: yEdges[yi][1], value: typeof v === 'number' ? v : null, flagged: r.disagree === true };
         });
-        const form = kind === 'explosion' && (stat === 'p_sde' || stat === 'p_net' || stat === 'p_exact') ? closedForm(result, xKey, yKey, fixed) : null;
+        const form = look.closedFormStats?.includes(stat) ? closedForm(result, xKey, yKey, fixed) : null;
         const curves = form ? levelCurves(form, [xEdges[0][0], xEdges[xEdges.length - 1][1]], [yEdges[0][0], yEdges[yEdges.length - 1][1]], xLog, yLog) : undefined;
         const diverging = DIVERGING.has(stat);
         panels.push(
           await renderSvg(
             heatmapSpec({
-              title: title + (kind === 'validation' ? ' (x: disagreement at 99.9%)' : curves && curves.length > 0 ? ' (dashed: 1 - exp(-beta X0), its T -> infinity limit)' : ''),
+              title: title + (look.flagged ? look.flagged.title : curves && curves.length > 0 ? ' (dashed: 1 - exp(-beta X0), its T -> infinity limit)' : ''),
               x: { title: xKey, log: xLog },
               y: { title: yKey, log: yLog },
               color: { title: stat, diverging, domain: stat.startsWith('p_') && stat !== 'p_diff' ? [0, 1] : undefined },
@@ -211,7 +207,7 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
   const intro =
     `A ${kind} scan of ${result.points} points over ${axes.map((a) => `${a.key} (${a.values.length})`).join(', ')}; seed ${result.scan.seed}, scan hash ${result.hash}, ` +
     `${result.version}. Every point uses the scan's seed (common random numbers across the grid). Intervals: 95%; proportions by Wilson, their difference by Newcombe. ` +
-    (kind === 'validation' ? 'A cross marks a point where some mean or variance z exceeds 3.29 or a KS p-value is below 0.001.' : '');
+    (look.flagged?.note ?? '');
   return htmlPage(`Scan: ${kind}`, intro, [
     { heading: 'Maps', html: panels.length ? `<div class="plots">${panels.join('\n')}</div>` : `<p>${escapeHtml('No axis has more than one value: see the table.')}</p>` },
     { heading: 'Values', html: htmlTable(header, body) },

@@ -42,16 +42,23 @@ export function prepareOutputFile(field: string, path: string): void {
   prepareOutputDir(field, parent);
 }
 
-/** Write a file by a temporary name in the same directory, flushed, then renamed over the target. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/** Write a file by a temporary name in the same directory, flushed, then renamed over the target (chunks: in order, not joined). */
+export function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const fd = openSync(temp, 'w');
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    const chunks = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
+    for (const chunk of chunks) {
+      // writeSync may write less than asked (large buffers): continue from where it stopped.
+      for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
+    }
     fsyncSync(fd);
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    rmSync(temp, { force: true });
+    throw e;
   }
+  closeSync(fd);
   renameSync(temp, path);
 }
 

@@ -49,3 +49,14 @@ describe('the MLP references', () => {
     expect(refs.explosionEver(swish, { x0: 0.7 }).value).toBeCloseTo(1 - Math.exp(-0.75 * 0.7), 14);
   });
 });
+
+describe('architecture parameters as scan axes', () => {
+  it('no parameter leaves the text; a parameter the architecture lacks is refused naming the grid axis', async () => {
+    const { architectureWithAxes } = await import('../architectures/index.js');
+    expect(architectureWithAxes('mlp', {})).toBe('mlp');
+    expect(() => architectureWithAxes('mlp', { nope: 0.5 })).toThrow(/^--grid nope is not a parameter of mlp/);
+    // gamma is owned by the architectures that have it (attention, transformer, and resnet where merged).
+    expect(() => architectureWithAxes('mlp', { gamma: 0.5 })).toThrow(/^--grid gamma applies to (.*, )?attention, transformer, not to mlp/);
+    expect(architectureWithAxes('attention:1,1,2', { tau0: 0.5, heads: 4 })).toBe('attention:1,0.5,4');
+  });
+});

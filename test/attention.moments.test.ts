@@ -1,4 +1,4 @@
-// Per-layer moments of the shaped attention block against its covariance SDE (docs/maths.md, section 12).
+// Per-layer moments of the shaped attention block against its covariance SDE (docs/maths.md, section 14).
 // A whole-layer Monte Carlo cannot resolve the attention terms (its SE on n E[dV] at n = 4096 is about
 // sqrt(n / N)); here the value weights are integrated out exactly given (X, A), the Monte Carlo runs over
 // the heads' Q and K only, and the softmax's first-order term (mean exactly zero) is a control variate.

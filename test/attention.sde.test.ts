@@ -1,5 +1,5 @@
 // The limit SDEs of shaped attention and of the shaped Transformer through the package's solvers
-// (docs/maths.md, section 12): Euler-Maruyama integrates them with measured weak order 1, the splitting
+// (docs/maths.md, section 14): Euler-Maruyama integrates them with measured weak order 1, the splitting
 // solver refuses them with a one-line error (no exact flows for the attention noise), the term's
 // Ito-Stratonovich correction matches the closed form where one exists, and the architecture values
 // parse and refuse bad input by the table's grammar.

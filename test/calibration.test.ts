@@ -49,6 +49,12 @@ describe('calibration over replicate seeds (95% intervals; exact binomial and ch
     expectCalibrated(c);
   });
 
+  it('unshaped ReLU at n = 32, L = 32: the pooled derivative ratio (factors psi_l, docs/maths.md section 11) covers the same exact 103.1', async () => {
+    const exact = (1 + 5 / 32) ** 32 - 1;
+    const c = await calibrate(40, exact, async (r) => (await measureCumulants({ activation: unshaped('relu'), n: 32, layers: [32], samples: 1000, seed: 6000 + r, resamples: 200 })).derivativePooled![0]);
+    expectCalibrated(c);
+  });
+
   it('P(explode by T = 1) at beta = 0.75, X0 = 1: split-scheme Wilson intervals cover the exact 0.200858', async () => {
     const activation = shapedSmooth('swish', { a: 1 });
     const exact = explosionProbability({ beta: 0.75, x0: 1, T: 1 });

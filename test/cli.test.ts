@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listing, ncsde, workdir } from './helpers/cli.js';
+import { listing, ncsde, start, workdir } from './helpers/cli.js';
 
 /** Fixtures some cases need, written into each case's own directory before it runs. */
 const FIXTURES: Record<string, string> = {
@@ -79,6 +79,8 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['sde: config v0 not a matrix', ['sde', '--config', 'v0text.json'], /^ncsde: v0text.json: v0 must be a square matrix of finite numbers/],
   ['sde: --out is a directory', ['sde', '--out', 'foreign'], /^ncsde: --out must be a file path, but a directory is there \(got "foreign"\)$/],
   ['sde: --out under a file', ['sde', '--out', 'afile/x.json'], /^ncsde: --out cannot be written: .*afile is a file, not a directory/],
+  ['sde: --out with another extension', ['sde', '--out', 'new/x.txt'], /^ncsde: --out must end in \.json \(the summary\), \.npy \(the values\) or \.npz \(values, times, status and settings\) \(got "new\/x\.txt"\)$/],
+  ['network: --out without an extension', ['network', '--out', 'values'], /^ncsde: --out must end in \.json .* \(got "values"\)$/],
   ['network: --n negative', ['network', '--n', '-4'], /^ncsde: --n must be an integer in \[1, 1048576\] \(got "-4"\)$/],
   ['network: --n zero', ['network', '--n', '0'], /^ncsde: --n must be an integer in \[1, 1048576\]/],
   ['network: --n too wide', ['network', '--n', '2000000'], /^ncsde: --n must be an integer in \[1, 1048576\]/],
@@ -93,6 +95,8 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['network: --outputs zero', ['network', '--outputs', '0'], /^ncsde: --outputs must be an integer in \[1, 65536\]/],
   ['network: unknown activation', ['network', '--activation', 'relux'], /^ncsde: --activation must be relu/],
   ['network: activation toString', ['network', '--activation', 'toString:1'], /^ncsde: --activation must be relu/],
+  ['network: work beyond 7 days', ['network', '--n', '1000000', '--method', 'explicit', '--samples', '10'], /^ncsde: --samples with --n 1000000, depth 1000000 from ratio 1, --method explicit, m 2 asks for about \d+ days of work on \d+ threads?, above the 7-day limit; lower them, or give --force to run anyway \(got 10\)$/],
+  ['sde: work beyond 7 days', ['sde', '--m', '8', '--paths', '100000', '--steps', '1000000', '--threads', '1'], /^ncsde: --paths with --steps 1000000, --m 8 asks for about 20 days of work on 1 thread, above the 7-day limit; lower them, or give --force to run anyway \(got 100000\)$/],
   ['network: --m 70', ['network', '--m', '70'], /^ncsde: --m must be an integer in \[1, 64\]/],
   ['validate: --n 1', ['validate', '--n', '1'], /^ncsde: --n must be an integer in \[2, 100000\]/],
   ['validate: three widths', ['validate', '--widths', '4,8,16'], /^ncsde: --widths must be a list of at least 4 integers/],
@@ -175,6 +179,28 @@ describe('help and notes', () => {
     const out = JSON.parse(run.stdout);
     expect(out.shape).toEqual([2, 64, 2, 2]);
     expect(out.mean[0][0][1]).toEqual({ value: 0.5, se: 0 });
+  });
+
+  // Each run is stopped (SIGKILL: one thread computes on the main thread) as soon as its note is out.
+  const noteThenStop = async (args: string[]) => {
+    const run = start(args, workdir());
+    let seen = '';
+    run.child.stderr.on('data', (d) => (seen += d));
+    for (let i = 0; i < 400 && !seen.includes('\n'); i++) await new Promise((ok) => setTimeout(ok, 25));
+    run.child.kill('SIGKILL');
+    return run.done;
+  };
+
+  it('between 1 hour and 7 days of work: a note, and the run starts', async () => {
+    const r = await noteThenStop(['sde', '--m', '8', '--paths', '100000', '--steps', '100000', '--threads', '1']);
+    expect(r.stderr).toMatch(/^ncsde: note: this asks for about 47\.4 hours of work on 1 thread$/m);
+    expect(r.signal).toBe('SIGKILL');
+  });
+
+  it('--force lets a run past 7 days start, with the note', async () => {
+    const r = await noteThenStop(['sde', '--m', '8', '--paths', '100000', '--steps', '1000000', '--threads', '1', '--force']);
+    expect(r.stderr).toMatch(/^ncsde: note: this asks for about 20 days of work on 1 thread$/m);
+    expect(r.signal).toBe('SIGKILL');
   });
 
   it('a mean that cannot be computed says why instead of null', () => {

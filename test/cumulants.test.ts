@@ -34,6 +34,11 @@ describe('exact finite-width products (1 + k/n)^L - 1', () => {
         const exact = (1 + k / 16) ** l - 1;
         expect(theory.values[i]).toBeCloseTo(exact, 12);
         expect(Math.abs(m.pooled![i].value - exact)).toBeLessThan(4 * m.pooled![i].se);
+        // The derivative's factors psi_l have the output factors' law (docs/maths.md section 11) ...
+        const d = m.derivativePooled![i];
+        expect(Math.abs(d.value - exact)).toBeLessThan(4 * d.se);
+        // ... and the check has power: a ReLU network's derivative is far from the linear law (k = 2).
+        if (name === 'relu' && l === 16) expect(Math.abs(d.value - ((1 + 2 / 16) ** l - 1))).toBeGreaterThan(4 * d.se);
         // A linear network maps the direction u exactly as it maps x: the same law for dz.
         if (name === 'linear') expect(Math.abs(m.derivative[i].value - exact)).toBeLessThan(4 * m.derivative[i].se + 0.02 * exact);
       });
@@ -59,6 +64,7 @@ describe('leading-order recursion for tanh', () => {
     ]) {
       const m = await measureCumulants({ activation: tanh, n, layers: [l], samples: 12000, seed: 40 + n, resamples: 500 });
       expect(m.pooled).toBeNull();
+      expect(m.derivativePooled).toBeNull();
       const theory = cumulantTheory(tanh.spec!, tanh, n, [l]);
       expect(theory.kind).toBe('leading-order recursion');
       // For a linear network the neglected term is 2 L(L-1)/n^2 against a first-order slope of 2; tanh's

@@ -1,5 +1,5 @@
 // The rank-collapse and explosion study of shaped attention and the shaped Transformer (docs/maths.md,
-// section 12.7): over a grid of gamma, tau0 and heads, E[mean token correlation], P(mean token
+// section 14.7): over a grid of gamma, tau0 and heads, E[mean token correlation], P(mean token
 // correlation > level) and P(explode by T) against T, from the limit SDE (Euler-Maruyama) and from finite
 // networks (the token chain) on one threshold, with CLT, Wilson and Newcombe intervals.
 import { parseActivation, type Activation } from '../src/activations/index.js';

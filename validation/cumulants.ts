@@ -2,7 +2,8 @@
 // kappa_4 / (3 kappa_2^2) = E z^4 / (3 (E z^2)^2) - 1 = Var(V) / (E V)^2 with V the conditional variance
 // of z given the last layer, and the same for the input derivative dz. Estimators: the direct ratio with
 // a BCa bootstrap interval (heavy-tailed once L/n is not small), and where the product structure holds
-// (piecewise-linear activation, one input) the pooled layer-factor estimator, calibrated at any L/n.
+// (piecewise-linear activation, one input) the pooled layer-factor estimator, calibrated at any L/n, for
+// the output and (docs/maths.md section 12) for the derivative alike.
 // Theory: the exact (1 + k/n)^L - 1, the leading-order recursion otherwise, and the SDE's e^{2T} - 1.
 import type { Activation, ActivationSpec } from '../src/activations/index.js';
 import { requireInteger } from '../src/errors.js';
@@ -65,7 +66,10 @@ export interface CumulantMeasurement {
   readonly output: readonly Interval[];
   /** The same by pooled layer factors; null without the product structure. */
   readonly pooled: readonly Interval[] | null;
+  /** The input derivative's ratio by the direct estimator (BCa bootstrap). */
   readonly derivative: readonly Interval[];
+  /** The same by pooled derivative factors psi_l (i.i.d. for piecewise-linear phi, docs/maths.md section 12); null without the product structure. */
+  readonly derivativePooled: readonly Interval[] | null;
   readonly exploded: number;
 }
 
@@ -122,6 +126,7 @@ export async function measureCumulants(options: {
     output: layers.map((l, r) => ratio(diagonal(r, 0), `output-L${l}`)),
     pooled: structured ? layers.map((l) => pooledEstimates(sample.factors, sample.status, l)?.kurtosis ?? missingInterval()) : null,
     derivative: layers.map((l, r) => ratio(diagonal(r, 1), `derivative-L${l}`)),
+    derivativePooled: structured ? layers.map((l) => pooledEstimates(sample.factors, sample.status, l, 0.95, 'derivative')?.kurtosis ?? missingInterval()) : null,
     exploded: sample.samples - alive.length,
   };
 }

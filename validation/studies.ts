@@ -234,7 +234,7 @@ export async function cumulantReport(settings: Readonly<Record<string, unknown>>
     for (const n of s.widths) {
       const layers = [...new Set(s.ratios.map((r) => Math.max(1, Math.round(r * n))))].sort((a, b) => a - b);
       const m = await measureCumulants({ architecture, activation, n, layers, samples: s.samples, seed: s.seed, streamTag: `${name}/n=${n}`, threads: options.threads });
-      rows.push({ activation: name, n, layers, ratios: m.ratios, output: m.output, pooled: m.pooled, derivative: m.derivative, theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers) });
+      rows.push({ activation: name, n, layers, ratios: m.ratios, output: m.output, pooled: m.pooled, derivative: m.derivative, derivativePooled: m.derivativePooled, theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers) });
       options.onRow?.(`${name} n=${n}`);
     }
   }

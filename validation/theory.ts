@@ -11,15 +11,27 @@ export type { TheoryValue } from '../architectures/index.js';
  * of chi and chi^2 over all layers of the networks that did not explode,
  *   E[V_L^2] / V_0^2  ~  m2^L      and      kurtosis ratio  ~  (m2 / m1^2)^L - 1,
  * with delta-method SEs from the pooled third and fourth moments (chi has light tails, so the delta
- * method holds) and the second-order bias removed. Returns null without factors or with fewer than 2.
+ * method holds) and the second-order bias removed. `channel` 'derivative' uses the input derivative's
+ * factors psi_l (present when the networks tracked derivatives; i.i.d. by docs/maths.md section 12).
+ * Returns null without those factors or with fewer than 2.
  */
-export function pooledEstimates(factors: { data: Float64Array } | null, status: Uint8Array, depth: number, level = 0.95): { secondMoment: Interval; kurtosis: Interval } | null {
+export function pooledEstimates(
+  factors: { data: Float64Array; shape?: readonly number[] } | null,
+  status: Uint8Array,
+  depth: number,
+  level = 0.95,
+  channel: 'output' | 'derivative' = 'output',
+): { secondMoment: Interval; kurtosis: Interval } | null {
   if (!factors) return null;
+  // Rows hold 5 sums per channel: the output's, then (with derivatives) the derivative's (section 12).
+  const width = factors.shape?.[1] ?? 5;
+  const offset = channel === 'output' ? 0 : 5;
+  if (offset + 5 > width) return null;
   let count = 0;
   const s = [0, 0, 0, 0];
   for (let p = 0; p < status.length; p++) {
     if (status[p] === PATH_EXPLODED) continue;
-    const at = p * 5;
+    const at = p * width + offset;
     count += factors.data[at];
     for (let k = 0; k < 4; k++) s[k] += factors.data[at + 1 + k];
   }

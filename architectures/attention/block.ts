@@ -1,5 +1,5 @@
 // One shaped attention block on the token stream z (n x m, row-major: row i holds neuron i of the m
-// tokens, so z = X^T and V = z^T z / n), exact in law (docs/maths.md, section 12.2). Given z, the
+// tokens, so z = X^T and V = z^T z / n), exact in law (docs/maths.md, section 14.2). Given z, the
 // columns of Q and K are i.i.d. N(0, V), so per head the logits are S = L P L^T / (tau0 sqrt(n nk)) with
 // P = G^T G' (G, G' nk x m standard normals, L L^T = V); given the heads' A_h, the rows of the branch
 // H^{-1/2} sum_h A_h X WV_h / sqrt(n) (transposed) are i.i.d. N(0, Mbar), Mbar = H^{-1} sum_h A_h V A_h^T.

@@ -1,5 +1,5 @@
 // The exact-in-law samplers of shaped attention and of the shaped Transformer without any n x n matrix
-// (docs/maths.md, section 12.2): the state is the token stream z = X^T (n x m); per layer the attention
+// (docs/maths.md, section 14.2): the state is the token stream z = X^T (n x m); per layer the attention
 // block draws the heads' logits from V alone and the branch rows from N(0, Mbar); the transformer then
 // runs the shaped residual MLP block, whose branch rows are i.i.d. N(0, K), K = (c/n) phi(z)^T phi(z).
 import type { FiniteActivation } from '../../src/activations/index.js';

@@ -1,4 +1,4 @@
-// Shaped attention and the shaped Transformer as architecture values (docs/maths.md, section 12): the
+// Shaped attention and the shaped Transformer as architecture values (docs/maths.md, section 14): the
 // token covariance SDE (attention drift of order gamma^2/tau0^2, linear noise on clock s^2, attention noise
 // shrinking as 1/H), the token chain and explicit samplers, and no closed-form references (each says why).
 import { DECIMAL, type ActivationSpec } from '../../src/activations/index.js';
@@ -66,7 +66,7 @@ function build(kind: AttentionKind, options: AttentionOptions): Architecture {
 }
 
 /**
- * Shaped attention (docs/maths.md, section 12): m tokens, logits Q K^T / (tau0 sqrt(n nk)), A = I +
+ * Shaped attention (docs/maths.md, section 14): m tokens, logits Q K^T / (tau0 sqrt(n nk)), A = I +
  * softmax - 11^T/m, residual branch gamma, H heads. The activation plays no part.
  * @example
  * const sol = solveSync({ sde: attention({ gamma: 0.7, tau0: 1, heads: 2 }).sde(shapedRelu({ cPlus: 0, cMinus: -1 })), t1: 0.5, v0: [[1, 0.5], [0.5, 1]], paths: 1000, seed: 1 });
@@ -103,6 +103,19 @@ function entry(kind: AttentionKind): ArchitectureEntry {
       }
       if (keyWidth !== undefined && !(Number.isInteger(keyWidth) && keyWidth >= 1)) throw new InputError(field, text, usage);
       return build(kind, { gamma, tau0, heads: heads ?? 1, keyWidth: keyWidth ?? null });
+    },
+    axes: [
+      { key: 'gamma', kind: { type: 'number', min: 0, max: 1, exclusiveMin: true }, help: 'residual branch weight gamma (resnet, attention, transformer)' },
+      { key: 'tau0', kind: { type: 'number', min: 0, max: 1e6, exclusiveMin: true }, help: 'attention temperature tau0 (attention, transformer)' },
+      { key: 'heads', kind: { type: 'integer', min: 1, max: MAX_HEADS }, help: 'attention heads H (attention, transformer)' },
+    ],
+    withAxes(architecture, values, field) {
+      const spec = architecture.spec;
+      const p = checkAttentionParams(
+        { gamma: values.gamma ?? spec.gamma, tau0: values.tau0 ?? spec.tau0, heads: values.heads ?? spec.heads ?? 1 },
+        { gamma: `${field} gamma`, tau0: `${field} tau0`, heads: `${field} heads` },
+      );
+      return build(kind, { ...p, keyWidth: (spec.keyWidth as number | null | undefined) ?? null });
     },
     fromSpec(spec, field) {
       const p = checkAttentionParams({ gamma: spec.gamma, tau0: spec.tau0, heads: spec.heads ?? 1 }, { gamma: `${field}.gamma`, tau0: `${field}.tau0`, heads: `${field}.heads` });

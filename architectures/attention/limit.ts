@@ -1,5 +1,5 @@
 // The covariance SDE of shaped attention and of the shaped Transformer as per-lane maths (docs/maths.md,
-// section 12): dV = b(V) dt + G(V) dB with
+// section 14): dV = b(V) dt + G(V) dB with
 //   b   = (gamma^2 / tau0^2) [ (d u^T + u d^T) / (2m) + V |C V C|_F^2 / m^2 ]  (+ gamma^2 b_mlp(V))
 //   G dB = s_v L S L^T  +  c (Z + Z^T),  Z = L N L^T C V,   c = gamma^2 / (m tau0 sqrt(H)),
 // d = diag V, u = V delta, delta = diag(C V C) - tr(C V C)/m, C = I - 11^T/m, L L^T = V, S the package's

@@ -1,5 +1,5 @@
 // The exact moments of one attention block's dV = V' - V given the tokens X and the heads' attention
-// matrices, the value weights integrated out (docs/maths.md, section 12.3). With Mbar = H^{-1} sum_h
+// matrices, the value weights integrated out (docs/maths.md, section 14.3). With Mbar = H^{-1} sum_h
 // A_h V A_h^T, the branch Y (m x n) has i.i.d. N(0, Mbar) columns, so
 //   E[dV | X, A]             = gamma^2 (Mbar - V),
 //   n Cov(dV_ab, dV_ce | X, A) = gamma^4 (M_ac M_be + M_ae M_bc)

@@ -1,4 +1,4 @@
-// The shaped attention block's parameters (docs/maths.md, section 12): the residual branch weight gamma,
+// The shaped attention block's parameters (docs/maths.md, section 14): the residual branch weight gamma,
 // the logit temperature tau0 (logits = Q K^T / (tau0 sqrt(n nk))) and the number of heads H. One check
 // shared by the API and the command line, so both refuse the same values with the same words.
 import { InputError } from '../../src/errors.js';

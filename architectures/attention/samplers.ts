@@ -1,5 +1,5 @@
 // The samplers of shaped attention and of the shaped Transformer as one table of values (docs/maths.md,
-// section 12.2): the token chain (the default, exact in law, no n x n matrix) and explicit weights (the
+// section 14.2): the token chain (the default, exact in law, no n x n matrix) and explicit weights (the
 // check). A worker rebuilds a factory from its ref, which carries the kind and the parameters.
 import { siblingModule } from '../../src/blocks.js';
 import { InputError, requireChoice } from '../../src/errors.js';

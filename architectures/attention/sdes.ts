@@ -1,5 +1,5 @@
 // The limit SDEs of shaped attention and of the shaped Transformer as Sde values (docs/maths.md, section
-// 12.5): dV = b(V) dt + G(V) dB on the m x m covariance of the tokens, integrated by Euler-Maruyama
+// 14.5): dV = b(V) dt + G(V) dB on the m x m covariance of the tokens, integrated by Euler-Maruyama
 // through attentionTerm. The attention block's limit does not involve the activation (it is carried only
 // to name the SDE); the transformer's adds the MLP block's drift gamma^2 b(V) of the activation.
 import { activationFromSpec, type Activation, type ActivationSpec } from '../../src/activations/index.js';

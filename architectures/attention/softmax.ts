@@ -1,5 +1,5 @@
 // The shaped attention matrix A = I + softmax_rows(S) - 11^T/m and its first-order part (1/m) S C,
-// C = I - 11^T/m (docs/maths.md, section 12.1). Rows of A - I sum to zero at every order in S, so the
+// C = I - 11^T/m (docs/maths.md, section 14.1). Rows of A - I sum to zero at every order in S, so the
 // centring is exact, not approximate. Pure functions on caller-owned m x m buffers.
 
 /** out = I + softmax_rows(s) - 11^T/m; the row maximum is subtracted first, so large logits do not overflow. */

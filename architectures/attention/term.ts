@@ -3,7 +3,7 @@
 // triangle (index a(a+1)/2 + b, as sde/terms/covariance.ts), with the package's one explosion/domain
 // policy. It offers no exact sub-flows: the attention noise directions L e_p e_q^T L^T C V + (.)^T have
 // no closed-form flow that keeps V in the cone, so the splitting solver refuses this term and
-// Euler-Maruyama (weak order 1) integrates it (docs/maths.md, section 12.8).
+// Euler-Maruyama (weak order 1) integrates it (docs/maths.md, section 14.8).
 import { choleskyPsd, projectPsdInPlace } from '../../src/linalg.js';
 import { packed, type LaneBook, type Term } from '../../sde/index.js';
 import type { CovarianceMaths } from './limit.js';

@@ -1,5 +1,5 @@
 // Exact draws of the cross-Gram P = G^T G' of two independent k x m standard normal matrices in O(m^3)
-// instead of O(m^2 k) (docs/maths.md, section 12.2): given G, the columns of P are i.i.d. N(0, G^T G), and
+// instead of O(m^2 k) (docs/maths.md, section 14.2): given G, the columns of P are i.i.d. N(0, G^T G), and
 // G^T G ~ Wishart_m(k, I) = T T^T with T Bartlett's lower-triangular factor (T_ii^2 ~ chi^2_{k-i},
 // i = 0..m-1, T_ij ~ N(0, 1) below the diagonal, all independent), so P = T Z with Z m x m standard normal.
 import { nextNormal, type RandomStream } from '../../src/random/streams.js';

@@ -3,7 +3,7 @@
 // counts capped at the cores, notes and progress on stderr, and outputs checked before computing.
 import { readFileSync } from 'node:fs';
 import { type Command } from 'commander';
-import { InputError } from '../../src/errors.js';
+import { InputError, LimitError } from '../../src/errors.js';
 import { capThreads } from '../../src/limits.js';
 import { optionHelp, parseOptionText, type OptionSpec } from '../../src/options.js';
 
@@ -90,6 +90,36 @@ export function readConfigFile(path: string | undefined): { values: Record<strin
 /** A note on stderr (never on stdout, which may carry JSON). */
 export function note(text: string): void {
   process.stderr.write(`ncsde: note: ${text}\n`);
+}
+
+/** A run whose own work estimate exceeds this is refused unless --force. */
+export const WORK_LIMIT_SECONDS = 7 * 24 * 3600;
+
+/** Register --force, which lets a run past the work limit start. */
+export function addForceOption(cmd: Command): Command {
+  return cmd.option('--force', `run even when the work estimate exceeds ${WORK_LIMIT_SECONDS / 86400} days on the chosen threads`);
+}
+
+function duration(seconds: number): string {
+  if (seconds > 2 * 86400) return `${Math.round(seconds / 86400)} days`;
+  if (seconds > 3600) return `${(seconds / 3600).toFixed(1)} hours`;
+  return `${Math.round(seconds / 60)} minutes`;
+}
+
+/**
+ * Before a large run starts, say how long it will take (a note past a minute), and refuse one whose
+ * estimate exceeds seven days unless --force. `drivers` are the flags (as the user wrote them) and values
+ * that set the work, the first named as the field of the one-line error.
+ */
+export function guardWork(cmd: Command, estimate: { seconds: number; threads: number; drivers: ReadonlyArray<readonly [string, unknown]> }): void {
+  const { seconds, threads, drivers } = estimate;
+  const on = `on ${threads} thread${threads > 1 ? 's' : ''}`;
+  if (seconds > WORK_LIMIT_SECONDS && !cmd.opts().force) {
+    const [[field, value], ...rest] = drivers;
+    const others = rest.map(([flag, v]) => `${flag} ${v}`).join(', ');
+    throw new LimitError(field, value, `${others ? `with ${others} ` : ''}asks for about ${duration(seconds)} of work ${on}, above the ${WORK_LIMIT_SECONDS / 86400}-day limit; lower them, or give --force to run anyway`);
+  }
+  if (seconds > 60) note(`this asks for about ${duration(seconds)} of work ${on}`);
 }
 
 /** --threads: at most the core count, with a note when lowered. */

@@ -1,11 +1,12 @@
 // `ncsde sde` and `ncsde network`: integrate the SDE or sample finite networks from V0 and write a JSON
-// summary (means with SEs at every save; --values adds every path). Both build the same V0 from --m,
-// --rho0 and --x0 (or a config's v0) and check the output path before computing.
+// summary (means with SEs at every save; --values adds every path), or with --out FILE.npy/.npz every
+// path as NumPy arrays. Both build the same V0 from --m, --rho0 and --x0 (or a config's v0), check the
+// output path and the work estimate before computing.
 import type { Command } from 'commander';
 import { parseActivation, parseActivationSpec } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
-import { prepareOutputFile, writeFileAtomic } from '../../src/files.js';
-import { asGiven, givenName, readOptions, type OptionSpec } from '../../src/options.js';
+import { writeFileAtomic } from '../../src/files.js';
+import { asGiven, givenName, readOptions, type OptionSources, type OptionSpec } from '../../src/options.js';
 import { GENERATORS } from '../../src/random/streams.js';
 import { PATH_EXPLODED, PATH_STATUS_NAMES, type NdArray } from '../../src/results.js';
 import { meanEstimate } from '../../src/stats/moments.js';
@@ -13,7 +14,8 @@ import { buildNetworkJob, NETWORK_METHODS, sampleNetworks, type NetworkOptions }
 import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
 import { parseArchitecture } from '../../architectures/index.js';
 import { OPTION } from '../../validation/options.js';
-import { addCommonOptions, addOptions, flagTexts, jsonText, note, progressBar, readConfigFile, threadsFrom } from './common.js';
+import { checkArchiveSize, outputFormat, prepareOutput, valuesArray, writeArrays } from './arrays.js';
+import { addCommonOptions, addForceOption, addOptions, flagTexts, guardWork, jsonText, note, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 const shared = {
   m: { key: 'm', kind: { type: 'integer', min: 1, max: 64 }, help: 'number of inputs', default: 2 },
@@ -63,10 +65,12 @@ export const NETWORK_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** V0 from m, rho0, x0 (equicorrelated), or the config's v0; conflicts refused, indefinite V0 named. */
-function initialMatrix(values: Record<string, unknown>, flags: Record<string, unknown>, config: Record<string, unknown> | undefined): number[][] {
+function initialMatrix(values: Record<string, unknown>, sources: OptionSources): number[][] {
+  const flags = sources.flags ?? {};
+  const config = sources.config?.values;
   if (values.v0 !== undefined) {
     for (const key of ['m', 'rho0', 'x0']) {
-      if (flags[key] !== undefined) throw new InputError(`--${key}`, flags[key], 'conflicts with the config\'s v0 (which sets V0 whole); give one of them');
+      if (flags[key] !== undefined) throw new InputError(givenName(key, sources), flags[key], 'conflicts with the config\'s v0 (which sets V0 whole); give one of them');
       if (config?.[key] !== undefined) throw new InputError(key, config[key], 'conflicts with v0 in the same config; give one of them');
     }
     return values.v0 as number[][];
@@ -75,7 +79,7 @@ function initialMatrix(values: Record<string, unknown>, flags: Record<string, un
   const rho = values.rho0 as number;
   const x0 = values.x0 as number;
   // An equicorrelated matrix is PSD iff rho >= -1/(m-1).
-  if (m > 1 && rho < -1 / (m - 1)) throw new InputError(flags.rho0 !== undefined ? '--rho0' : 'rho0', rho, `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when --m is ${m}`);
+  if (m > 1 && rho < -1 / (m - 1)) throw new InputError(givenName('rho0', sources), rho, `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when ${givenName('m', sources)} is ${m}`);
   return Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? x0 : x0 * rho)));
 }
 
@@ -93,26 +97,28 @@ function entryMeans(values: NdArray<Float64Array>, status: Uint8Array) {
   );
 }
 
-function emit(cmd: Command, summary: unknown): void {
+/** The JSON summary to stdout or --out; with --out .npy/.npz the arrays (and the summary only with --json). */
+function emit(cmd: Command, summary: Record<string, unknown>, arrays: () => Parameters<typeof writeArrays>[2]): void {
   const out = cmd.opts().out as string | undefined;
-  const text = jsonText(summary);
-  if (out === undefined || out === '-') process.stdout.write(text);
+  const format = outputFormat(out);
+  if (out === undefined || out === '-') process.stdout.write(jsonText(summary));
   else {
-    writeFileAtomic(out, text);
+    if (format === 'json') writeFileAtomic(out, jsonText(summary));
+    else writeArrays(out, format, arrays(), { schema: summary.schema, settings: summary.settings, shape: summary.shape, counts: summary.counts, statusNames: PATH_STATUS_NAMES });
     process.stderr.write(`wrote ${out}\n`);
-    if (cmd.opts().json) process.stdout.write(text);
+    if (cmd.opts().json) process.stdout.write(jsonText(summary));
   }
 }
 
-function checkOut(cmd: Command): void {
-  const out = cmd.opts().out as string | undefined;
-  if (out !== undefined && out !== '-') prepareOutputFile('--out', out);
+function checkOut(cmd: Command) {
+  return prepareOutput(cmd.opts().out as string | undefined);
 }
 
 export function sdeCommand(program: Command): void {
   const cmd = program.command('sde').description('Integrate the Neural Covariance SDE over many seeded paths; JSON summary (means with SEs)');
   addOptions(cmd, SDE_OPTIONS);
-  addCommonOptions(cmd, { help: 'output JSON file', default: 'stdout' });
+  addCommonOptions(cmd, { help: 'output file: .json (the summary), .npy (the values, float64) or .npz (values, times, status, settings)', default: 'stdout' });
+  addForceOption(cmd);
   cmd.action(async () => {
     const config = readConfigFile(cmd.opts().config);
     const flags = flagTexts(cmd, SDE_OPTIONS);
@@ -120,7 +126,7 @@ export function sdeCommand(program: Command): void {
     const sources = { config, flags };
     const where = (key: string) => givenName(key, sources);
     if (v.paths === undefined || (v.paths as number) < 2) throw new InputError(where('paths'), v.paths, 'must be at least 2 (a mean needs two paths)');
-    const v0 = initialMatrix(v, flags, config?.values);
+    const v0 = initialMatrix(v, sources);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
@@ -139,13 +145,20 @@ export function sdeCommand(program: Command): void {
     };
     // The API is the one validator; its errors come back in the names the user wrote.
     asGiven(sources, () => buildSdeJob(options), { 'explosion.threshold': 'threshold', 'saveAt.count': 'saves', 'stepping.steps': 'steps', t1: 'T' });
-    checkOut(cmd);
+    checkArchiveSize(checkOut(cmd), ((v.saves as number) + 1) * (v.paths as number) * v0.length ** 2, where('paths'), v.paths);
     const threads = threadsFrom(cmd);
+    // Measured on one core (Node 20): about 3e7 path-steps x m^3 per second for either solver at m = 2..4;
+    // Talay-Tubaro adds N and 2N steps.
+    const m = v0.length;
+    guardWork(cmd, {
+      seconds: ((v.paths as number) * (v.steps as number) * (v.extrapolate ? 4 : 1) * m ** 3) / 3e7 / threads,
+      threads,
+      drivers: [[where('paths'), v.paths], [where('steps'), v.steps], ...(m > 1 ? [[where('m'), m] as const] : []), ...(v.extrapolate ? [['--extrapolate', 'on'] as const] : [])],
+    });
     const bar = await progressBar('sde');
     const sol = await solve({ ...options, threads, onProgress: bar.update });
     let extrapolated: unknown;
     if (v.extrapolate) {
-      const m = v0.length;
       const entries: Record<string, (x: Float64Array) => number> = {};
       for (let i = 0; i < m; i++) for (let j = i; j < m; j++) entries[`${i},${j}`] = (x) => x[i * m + j];
       const e = await weakExpectations({ ...options, threads, extrapolate: true }, entries);
@@ -164,14 +177,21 @@ export function sdeCommand(program: Command): void {
       mean: entryMeans(sol.values, sol.status),
       ...(extrapolated ? { extrapolated } : {}),
       ...(v.values ? { values: sol.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs } : {}),
-    });
+    }, () => ({
+      values: valuesArray(sol.values),
+      ts: { dtype: 'f8', shape: [sol.ts.length], data: sol.ts },
+      status: { dtype: 'i1', shape: [sol.status.length], data: sol.status },
+      explosionTime: { dtype: 'f8', shape: [sol.explosionTime.length], data: sol.explosionTime },
+      repairs: { dtype: 'i4', shape: [sol.repairs.length], data: Int32Array.from(sol.repairs) },
+    }));
   });
 }
 
 export function networkCommand(program: Command): void {
   const cmd = program.command('network').description('Sample finite shaped networks (exact covariance chain or explicit weights); JSON summary');
   addOptions(cmd, NETWORK_OPTIONS);
-  addCommonOptions(cmd, { help: 'output JSON file', default: 'stdout' });
+  addCommonOptions(cmd, { help: 'output file: .json (the summary), .npy (the values, float64) or .npz (values, times, status, settings)', default: 'stdout' });
+  addForceOption(cmd);
   cmd.action(async () => {
     const config = readConfigFile(cmd.opts().config);
     const flags = flagTexts(cmd, NETWORK_OPTIONS);
@@ -179,7 +199,7 @@ export function networkCommand(program: Command): void {
     const sources = { config, flags };
     const where = (key: string) => givenName(key, sources);
     if ((v.samples as number) < 2) throw new InputError(where('samples'), v.samples, 'must be at least 2 (a mean needs two networks)');
-    const v0 = initialMatrix(v, flags, config?.values);
+    const v0 = initialMatrix(v, sources);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
@@ -200,12 +220,16 @@ export function networkCommand(program: Command): void {
       streams: { generator: v.generator as 'xoshiro128++' },
     };
     const job = asGiven(sources, () => buildNetworkJob(options), { 'explosion.threshold': 'threshold', 'record.count': 'record' });
-    checkOut(cmd);
+    checkArchiveSize(checkOut(cmd), job.recordLayers.length * job.m * job.m * (v.samples as number), where('samples'), v.samples);
     const threads = threadsFrom(cmd);
     // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s).
     const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : job.n) * job.m;
-    const seconds = work / (job.method === 'explicit' ? 4e8 : 1.5e8) / threads;
-    if (seconds > 60) note(`this asks for about ${seconds > 3600 ? `${(seconds / 3600).toFixed(1)} hours` : `${Math.round(seconds / 60)} minutes`} of work on ${threads} thread${threads > 1 ? 's' : ''}`);
+    const depthFlag: readonly [string, unknown] = v.depth !== undefined ? [where('depth'), job.depth] : [`depth ${job.depth} from ${where('ratio')}`, options.ratio];
+    guardWork(cmd, {
+      seconds: work / (job.method === 'explicit' ? 4e8 : 1.5e8) / threads,
+      threads,
+      drivers: [[where('samples'), v.samples], [where('n'), job.n], depthFlag, [where('method'), job.method], ...(job.m > 1 ? [[where('m'), job.m] as const] : [])],
+    });
     const bar = await progressBar('network');
     const sample = await sampleNetworks({ ...options, threads, onProgress: bar.update });
     bar.stop();
@@ -219,7 +243,14 @@ export function networkCommand(program: Command): void {
       counts: sample.counts,
       mean: entryMeans(sample.values, sample.status),
       ...(v.values ? { values: sample.values.data, logits: sample.logits.data, status: sample.status, explosionLayer: sample.explosionLayer } : {}),
-    });
+    }, () => ({
+      values: valuesArray(sample.values),
+      layers: { dtype: 'i4', shape: [sample.layers.length], data: sample.layers },
+      ts: { dtype: 'f8', shape: [sample.ts.length], data: sample.ts },
+      status: { dtype: 'i1', shape: [sample.status.length], data: sample.status },
+      explosionLayer: { dtype: 'i4', shape: [sample.explosionLayer.length], data: sample.explosionLayer },
+      logits: valuesArray(sample.logits),
+    }));
   });
 }
 

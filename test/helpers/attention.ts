@@ -1,4 +1,4 @@
-// Per-layer moment estimates of one shaped attention block given V (docs/maths.md, section 12.3): tokens
+// Per-layer moment estimates of one shaped attention block given V (docs/maths.md, section 14.3): tokens
 // with Gram exactly V, the value weights integrated out exactly (architectures/attention/moments.ts), and
 // Monte Carlo over the heads' Q and K only, with the first-order softmax term (mean exactly zero) as a
 // control variate for the mean.

@@ -6,7 +6,7 @@ import { InputError } from '../../src/errors.js';
 import { parseOptionValue, readOptions } from '../../src/options.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { OPTION } from '../options.js';
-import { AXES, AXIS_KEYS, expandGrid } from './grid.js';
+import { ARCHITECTURE_AXIS_KEYS, AXES, AXIS_KEYS, expandGrid } from './grid.js';
 import { SCAN_KIND_NAMES, scanKind } from './kinds.js';
 import type { Grid, ScanConfig } from './types.js';
 
@@ -48,7 +48,8 @@ export function resolveScan(config: Readonly<Record<string, unknown>>, source = 
   for (const axis of AXES) {
     if (!(axis.key in rawGrid)) continue;
     const field = flags.grid?.[axis.key] !== undefined ? `--grid ${axis.key}` : `${where}grid.${axis.key}`;
-    if (!spec.axes.includes(axis.key)) throw new InputError(field, rawGrid[axis.key], `is not an axis of a ${kind} scan (axes: ${spec.axes.join(', ')})`);
+    const applies = spec.axes.includes(axis.key) || (spec.axes.includes('architecture') && ARCHITECTURE_AXIS_KEYS.includes(axis.key));
+    if (!applies) throw new InputError(field, rawGrid[axis.key], `is not an axis of a ${kind} scan (axes: ${spec.axes.join(', ')})`);
     const values = rawGrid[axis.key];
     if (!Array.isArray(values) || values.length === 0) throw new InputError(field, values, 'must be a non-empty list of values');
     if (new Set(values).size !== values.length) throw new InputError(field, values, 'must not repeat a value');

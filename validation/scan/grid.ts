@@ -4,8 +4,8 @@
 import { activationLabel, parseActivationSpec, smoothScaleForBeta, SMOOTH_NAMES, type ActivationSpec } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { parseOptionText, type OptionSpec } from '../../src/options.js';
+import { architectureAxes, architectureWithAxes } from '../../architectures/index.js';
 import { OPTION } from '../options.js';
-import { architectureFromSpec, parseArchitecture } from '../../architectures/index.js';
 import { scanKind } from './kinds.js';
 import type { ScanConfig, ScanPoint } from './types.js';
 
@@ -21,12 +21,11 @@ export const AXES: readonly OptionSpec[] = [
   OPTION.rho0,
   OPTION.x0,
   OPTION.architecture,
-  { key: 'gamma', kind: { type: 'number', min: 0, max: 1, exclusiveMin: true }, help: "the architecture's residual branch weight gamma (architectures with a gamma parameter)" },
-  { key: 'tau0', kind: { type: 'number', min: 0, max: 1e6, exclusiveMin: true }, help: "the architecture's attention temperature tau0" },
-  { key: 'heads', kind: { type: 'integer', min: 1, max: 4096 }, help: "the architecture's number of attention heads H" },
+  // The architectures' own parameters (resnet: gamma), from the architecture table.
+  ...architectureAxes().map((a) => a.axis),
 ];
-/** Axes that set a parameter of the point's architecture (a key of its spec), applied after the architecture axis. */
-const ARCHITECTURE_PARAMETERS = ['gamma', 'tau0', 'heads'] as const;
+/** The axes an architecture owns: they apply wherever the architecture axis does. */
+export const ARCHITECTURE_AXIS_KEYS: readonly string[] = architectureAxes().map((a) => a.axis.key);
 /** The axis names, in order. */
 export const AXIS_KEYS = AXES.map((a) => a.key);
 
@@ -79,13 +78,8 @@ export function expandGrid(scan: ScanConfig): ScanPoint[] {
       const activation = own ? own(scan.base.activation as string, at) : activationLabel(pointSpec(scan.base.activation as string, at));
       const settings: Record<string, unknown> = { ...scan.base, seed: scan.seed, activation };
       for (const key of ['architecture', 'T', 'n', 'rho0', 'x0']) if (at[key] !== undefined) settings[key] = at[key];
-      const params = ARCHITECTURE_PARAMETERS.filter((key) => at[key] !== undefined);
-      if (params.length > 0) {
-        // The architecture's own spec with these keys replaced, back to its text: no switch on its name.
-        const base = parseArchitecture(settings.architecture ?? 'mlp', 'architecture');
-        for (const key of params) if (!Object.hasOwn(base.spec, key)) throw new InputError(`--grid ${key}`, at[key], `applies to architectures with a ${key} parameter, not to ${base.label}`);
-        settings.architecture = architectureFromSpec({ ...base.spec, ...Object.fromEntries(params.map((key) => [key, at[key]])) }, `--grid ${params[0]}`).text;
-      }
+      const parameters = Object.fromEntries(ARCHITECTURE_AXIS_KEYS.filter((k) => at[k] !== undefined).map((k) => [k, at[k] as number]));
+      settings.architecture = architectureWithAxes((settings.architecture as string | undefined) ?? 'mlp', parameters);
       points.push({ index: points.length, at: { ...at }, settings });
       return;
     }

@@ -26,6 +26,13 @@ export interface ScanKindSpec {
   /** The point's activation setting from the base's and the point's axis values (null: the shaped
    *  family rule of grid.ts, which applies c+, c-, a and beta). */
   readonly pointActivation: ((base: string, at: Readonly<Record<string, number | string>>) => string) | null;
+  /** How report.html draws this kind: the default heatmap columns, the columns over which the closed form
+   *  1 - exp(-beta X0) is drawn as level curves, and the legend of rows flagged `disagree`. */
+  readonly report: {
+    readonly defaultStats: readonly string[];
+    readonly closedFormStats?: readonly string[];
+    readonly flagged?: { readonly title: string; readonly note: string };
+  };
   /** Compute the point's cells into `out`. */
   run(point: ScanPoint, out: RowWriter, options: { threads?: number }): Promise<void>;
 }

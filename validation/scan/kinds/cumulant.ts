@@ -23,6 +23,7 @@ export const cumulantKind: ScanKindSpec = {
   axes: ['architecture', 'activation', 'T', 'n'],
   activationNames: CUMULANT_ACTIVATIONS,
   pointActivation: (base, at) => (at.activation as string) ?? base,
+  report: { defaultStats: ['pooled', 'direct', 'pooled_z'] },
   async run(point, { row, notes, put }, options) {
     const s = point.settings as { architecture: string; activation: CumulantActivation; n: number; T: number; samples: number; seed: number };
     const activation = cumulantActivation(s.activation);

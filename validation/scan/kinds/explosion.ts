@@ -11,6 +11,7 @@ export const explosionKind: ScanKindSpec = {
   axes: ['architecture', 'activation', 'a', 'beta', 'T', 'n', 'x0'],
   activationNames: SMOOTH_NAMES,
   pointActivation: null,
+  report: { defaultStats: ['p_sde', 'p_net', 'p_diff'], closedFormStats: ['p_sde', 'p_net', 'p_exact'] },
   async run(point, { row, put }, options) {
     const r = await runExplosionPoint(point.settings as unknown as ExplosionSettings, options);
     row.activation_spec = r.settings.activation;

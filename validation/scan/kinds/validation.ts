@@ -10,9 +10,13 @@ export const validationKind: ScanKindSpec = {
   name: 'validation',
   description: 'SDE against finite networks at each point',
   options: POINT_OPTIONS,
-  axes: ['architecture', 'activation', 'cPlus', 'cMinus', 'a', 'beta', 'T', 'n', 'rho0', 'x0', 'gamma', 'tau0', 'heads'],
+  axes: ['architecture', 'activation', 'cPlus', 'cMinus', 'a', 'beta', 'T', 'n', 'rho0', 'x0'],
   activationNames: ['relu', ...SMOOTH_NAMES],
   pointActivation: null,
+  report: {
+    defaultStats: ['rho_mean_z', 'logVaa_mean_z', 'logVaa_ks'],
+    flagged: { title: ' (x: disagreement at 99.9%)', note: 'A cross marks a point where some mean or variance z exceeds 3.29 or a KS p-value is below 0.001.' },
+  },
   async run(point, { row, put }, options) {
     const s = point.settings as unknown as PointSettings;
     row.activation_spec = s.activation;
