@@ -29,7 +29,9 @@ export interface AttentionOptions {
 function references(kind: AttentionKind): ArchitectureReferences {
   const why = `the ${kind} covariance SDE couples every entry of V (its drift is cubic and not entrywise), so it has no autonomous 1-D reduction`;
   const none: TheoryValue = { exact: null, limit: null };
-  return {
+  // layerRecursion: false: V_{l+1} given V_l is not the MLP's layer map (the resnet branch adds this field).
+  const references = {
+    layerRecursion: false,
     correlationExpectation: () => ({ value: null, reason: why }),
     explosionProbability: () => ({ value: null, reason: why }),
     logDiagonal: () => ({ value: null, reason: why }),
@@ -37,6 +39,7 @@ function references(kind: AttentionKind): ArchitectureReferences {
     meanDiagonal: (_spec: ActivationSpec) => none,
     finiteMoments: () => ({ secondMoment: none, kurtosis: none }),
   };
+  return references;
 }
 
 function build(kind: AttentionKind, options: AttentionOptions): Architecture {
