@@ -24,6 +24,14 @@ describe('ncsde with --architecture attention/transformer', () => {
     expect(run.stderr).toContain('ninomiya-victoir');
   });
 
+  it('validate with the default splitting solver on attention: one line, exit 2 (checked before any worker starts)', () => {
+    const dir = workdir();
+    const run = ncsde(['validate', '--architecture', 'attention:1,1', '--out', 'v'], dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trimEnd().split('\n').filter((l) => l.startsWith('ncsde:'))).toEqual([expect.stringContaining('exact sub-flows')]);
+    expect(run.stderr).not.toContain('internal error');
+  });
+
   it('bad architecture text: one line naming the flag and the value, exit 2', () => {
     const run = ncsde(['network', '--architecture', 'attention:0.7', '--samples', '4']);
     expect(run.status).toBe(2);
