@@ -8,6 +8,8 @@ import { openStream } from '../src/random/streams.js';
 import { ksOneSample, ksTwoSample } from '../src/stats/index.js';
 import { chiSquareCdf } from '../src/special.js';
 import { chiSquare, crossGramBartlett } from '../architectures/attention/wishart.js';
+import { residualGaussianStep, residualGaussianStepGram4 } from '../architectures/attention/block.js';
+import { gramInto } from '../networks/index.js';
 import { attentionChainSampler, type FiniteBlocks } from '../architectures/attention/chain.js';
 import { attentionExplicitSampler } from '../architectures/attention/explicit.js';
 import type { AttentionParams } from '../architectures/attention/params.js';
@@ -109,5 +111,22 @@ describe('the logits cross-Gram P = G^T G by Bartlett (O(m^3), exact in law)', (
     for (let i = 0; i < entries.length; i++) expect(ksTwoSample(bartlett[i], same[i]).pValue).toBeGreaterThan(1e-3);
     const other = direct(6, 'test/direct6');
     expect(Math.min(...entries.map((_, i) => ksTwoSample(bartlett[i], other[i]).pValue))).toBeLessThan(1e-3);
+  });
+});
+
+describe('the fused m = 4 residual step', () => {
+  it('gives the same bits as residualGaussianStep then gramInto (stream, V and max diag)', () => {
+    const n = 64;
+    const k = Float64Array.from([1, 0.3, 0.2, 0.1, 0.3, 1.2, 0.4, 0.2, 0.2, 0.4, 0.9, 0.3, 0.1, 0.2, 0.3, 1.1]);
+    const z = Float64Array.from({ length: n * 4 }, (_, i) => Math.sin(i + 1));
+    const [a, b] = [new Float64Array(n * 4), new Float64Array(n * 4)];
+    const [va, vb] = [new Float64Array(16), new Float64Array(16)];
+    const l = new Float64Array(16);
+    residualGaussianStep(openStream(9, 'test/fused', 0), z, n, 4, k, 0.6, 0.8, l, a);
+    const ma = gramInto(a, n, 4, 1 / n, va);
+    const mb = residualGaussianStepGram4(openStream(9, 'test/fused', 0), z, n, k, 0.6, 0.8, l, b, vb);
+    expect(mb).toBe(ma);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(vb)).toEqual(Array.from(va));
   });
 });

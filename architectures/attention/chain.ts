@@ -6,7 +6,7 @@ import type { FiniteActivation } from '../../src/activations/index.js';
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
 import { correlateRows, applyFeatures, gramInto } from '../../networks/index.js';
-import { blockScratch, drawMixing, residualGaussianStep } from './block.js';
+import { blockScratch, drawMixing, residualGaussianStep, residualGaussianStepGram4 } from './block.js';
 import { skipWeight, type AttentionParams } from './params.js';
 import { inputTokens } from './tokens.js';
 
@@ -53,16 +53,22 @@ export function attentionChainSampler(job: TokenJob, p: AttentionParams, blocks:
       // v holds V of the current z (the skeleton's V_{l-1}).
       choleskyPsd(v, m, lv, 1e-12, true);
       drawMixing(rng, v, lv, n, p, scratch, mbar);
-      residualGaussianStep(rng, z, n, m, mbar, lambda, p.gamma, scratch.l, next);
+      let from = z;
       if (features !== null && blocks.kind === 'transformer') {
-        // The MLP block on the post-attention stream: K = (c/n) phi(z)^T phi(z).
-        features.set(next);
-        applyFeatures(features, n, m, false, blocks.act);
-        gramInto(features, n, m, blocks.act.c / n, mbar);
-        residualGaussianStep(rng, next, n, m, mbar, lambda, p.gamma, scratch.l, features);
+        residualGaussianStep(rng, z, n, m, mbar, lambda, p.gamma, scratch.l, features);
+        // The MLP block on the post-attention stream: its branch covariance K = (c/n) phi(z)^T phi(z).
         next.set(features);
+        applyFeatures(next, n, m, false, blocks.act);
+        gramInto(next, n, m, blocks.act.c / n, mbar);
+        from = features;
       }
-      const maxDiag = gramInto(next, n, m, 1 / n, v);
+      // The last residual step and V = z^T z / n; for m = 4 in one fused pass (the same bits).
+      let maxDiag: number;
+      if (m === 4) maxDiag = residualGaussianStepGram4(rng, from, n, mbar, lambda, p.gamma, scratch.l, next, v);
+      else {
+        residualGaussianStep(rng, from, n, m, mbar, lambda, p.gamma, scratch.l, next);
+        maxDiag = gramInto(next, n, m, 1 / n, v);
+      }
       // A non-finite stream is not kept: the skeleton freezes V at the previous layer, and z with it.
       if (!Number.isNaN(maxDiag)) [z, next] = [next, z];
       return maxDiag;
