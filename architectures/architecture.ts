@@ -50,6 +50,9 @@ export interface Architecture extends NetworkArchitecture {
   readonly description: string;
   /** For reports: "mlp", "resnet(gamma=0.7)". */
   readonly label: string;
+  /** True when the activation plays no part (shaped attention alone): a command line notes that its
+   *  activation flag is ignored. */
+  readonly ignoresActivation?: boolean;
   /** The --architecture text that parses back to this value: "mlp", "resnet:0.7". */
   readonly text: string;
   /** The m x m covariance SDE of the limit (InputError when the activation has none). */

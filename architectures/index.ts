@@ -6,12 +6,15 @@ import type { OptionSpec } from '../src/options.js';
 import type { Architecture, ArchitectureEntry, ArchitectureSpec } from './architecture.js';
 import { mlp } from './mlp/index.js';
 import { RESNET_ENTRY } from './resnet/index.js';
+import { ATTENTION_ENTRY, TRANSFORMER_ENTRY } from './attention/index.js';
 
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, TheoryValue } from './architecture.js';
 export { momentTheory, piecewiseSlopes, fourthMomentConstant } from './mlp/theory.js';
 export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde, sdeFromSpec, limitReferences, SDE_KINDS } from './mlp/index.js';
 export type { MlpLimit, SdeKind } from './mlp/index.js';
 export { resnet, resnetClocks } from './resnet/index.js';
+export { attention, transformer } from './attention/index.js';
+export type { AttentionOptions } from './attention/index.js';
 
 /** Every architecture by name; the first is the default. */
 export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
@@ -26,6 +29,8 @@ export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
     fromSpec: () => mlp(),
   },
   resnet: RESNET_ENTRY,
+  attention: ATTENTION_ENTRY,
+  transformer: TRANSFORMER_ENTRY,
 };
 
 /** The names of ARCHITECTURES. */
@@ -60,7 +65,10 @@ export function architectureFromSpec(spec: ArchitectureSpec, field = 'architectu
 
 /** The scan axes the architectures' parameters add (each owned by one entry), in table order. */
 export function architectureAxes(): ReadonlyArray<{ readonly owner: string; readonly axis: OptionSpec }> {
-  return ARCHITECTURE_NAMES.flatMap((name) => (ARCHITECTURES[name].axes ?? []).map((axis) => ({ owner: name, axis })));
+  // A parameter several architectures share (gamma: resnet, attention, transformer) is one axis, named by
+  // its first owner; each entry's withAxes applies it to its own architectures.
+  const seen = new Set<string>();
+  return ARCHITECTURE_NAMES.flatMap((name) => (ARCHITECTURES[name].axes ?? []).map((axis) => ({ owner: name, axis }))).filter(({ axis }) => !seen.has(axis.key) && (seen.add(axis.key), true));
 }
 
 /**
@@ -74,8 +82,8 @@ export function architectureWithAxes(text: string, values: Readonly<Record<strin
   const entry = ARCHITECTURES[architecture.name];
   for (const key of keys) {
     if (!(entry.axes ?? []).some((a) => a.key === key) || !entry.withAxes) {
-      const owner = architectureAxes().find((a) => a.axis.key === key)?.owner;
-      throw new InputError(`--grid ${key}`, values[key], owner ? `applies to the ${owner} architecture, not to ${architecture.text}` : `is not a parameter of ${architecture.text}`);
+      const owners = ARCHITECTURE_NAMES.filter((name) => (ARCHITECTURES[name].axes ?? []).some((a) => a.key === key));
+      throw new InputError(`--grid ${key}`, values[key], owners.length > 0 ? `applies to ${owners.join(', ')}, not to ${architecture.text}` : `is not a parameter of ${architecture.text}`);
     }
   }
   return entry.withAxes!(architecture, values, 'grid').text;

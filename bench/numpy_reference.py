@@ -8,6 +8,9 @@ form where one exists:
                negative diagonals clipped (the usual repair)
   em_diag      Euler-Maruyama for the diagonal dX = beta X^2 dt + sqrt(2) X dB, explosion at a threshold
   chain        the covariance chain for m = 2 with the row sums written out (no einsum)
+  attention    the shaped-attention token chain (docs/maths.md, 14.2), batched over networks: logits'
+               cross-Gram by Bartlett (chisquare + normals), batched Cholesky, softmax, branch rows
+               N(0, A V A^T) by matmul
 Protocol: one JSON object per line in ({"task": ..., params}), one per line out ({"seconds": s, ...}).
 Not used by the package; run single-threaded (the bench sets OMP/OPENBLAS/MKL_NUM_THREADS=1).
 """
@@ -173,7 +176,43 @@ def chain(samples, n, depth, c_plus=0.0, c_minus=-1.0, rho0=0.5, seed=1, chunk=6
     return {}
 
 
-TASKS = {'normals': normals, 'em_m2': em_m2, 'em_diag': em_diag, 'chain': chain}
+def attention(samples, n, depth, m=4, gamma=0.7, tau0=2.0, rho0=0.3, threshold=1e4, seed=1, chunk=64):
+    rng = np.random.default_rng(seed)
+    lam = np.sqrt(1 - gamma * gamma)
+    nk = n
+    scale = 1 / (tau0 * np.sqrt(n * nk))
+    v0 = np.full((m, m), rho0) + (1 - rho0) * np.eye(m)
+    eye = np.eye(m)
+    dof = nk - np.arange(m)
+    lower = np.tril_indices(m, -1)
+    for s0 in range(0, samples, chunk):
+        S = min(chunk, samples - s0)
+        # Input tokens with Gram exactly V0: orthonormal frames (QR) times L0^T.
+        q, _ = np.linalg.qr(rng.standard_normal((S, n, m)))
+        z = np.sqrt(n) * q @ np.linalg.cholesky(v0).T
+        G = np.empty((S, n, m))
+        alive = np.ones(S, dtype=bool)
+        for _ in range(depth):
+            v = np.matmul(z.transpose(0, 2, 1), z) / n
+            # A network stops (frozen) once max_a V^aa crosses the threshold, as in the package's skeleton.
+            alive &= np.isfinite(v).all(axis=(1, 2)) & (v[:, np.arange(m), np.arange(m)].max(axis=1) <= threshold)
+            v[~alive] = eye
+            L = np.linalg.cholesky(v)
+            T = np.zeros((S, m, m))
+            T[:, np.arange(m), np.arange(m)] = np.sqrt(rng.chisquare(dof, size=(S, m)))
+            T[:, lower[0], lower[1]] = rng.standard_normal((S, len(lower[0])))
+            P = T @ rng.standard_normal((S, m, m))
+            logits = L @ P @ L.transpose(0, 2, 1) * scale
+            e = np.exp(logits - logits.max(axis=2, keepdims=True))
+            A = eye + e / e.sum(axis=2, keepdims=True) - 1.0 / m
+            M = A @ v @ A.transpose(0, 2, 1)
+            LM = np.linalg.cholesky(M)
+            rng.standard_normal(out=G)
+            z = np.where(alive[:, None, None], lam * z + gamma * (G @ LM.transpose(0, 2, 1)), z)
+    return {}
+
+
+TASKS = {'normals': normals, 'em_m2': em_m2, 'em_diag': em_diag, 'chain': chain, 'attention': attention}
 
 
 def main():

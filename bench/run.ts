@@ -16,7 +16,7 @@ import type { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { weightedLine } from '../src/stats/fit.js';
 import { sampleNetworks, sampleNetworksSync } from '../networks/index.js';
 import { brownianSampling, constantSteps, correlationExpectation, eulerMaruyama, explosionDetection, explosionProbability, ninomiyaVictoir, solve, solveSync, type Solver } from '../sde/index.js';
-import { covarianceSde, diagonalSde } from '../architectures/index.js';
+import { attention, covarianceSde, diagonalSde } from '../architectures/index.js';
 
 const QUICK = process.argv.includes('--quick');
 const THREADS = availableParallelism();
@@ -419,6 +419,12 @@ async function main(): Promise<void> {
     throughputRow(`covariance chain n = 400, m = 2, ${samples} x 400 layers, ${kernels} (NumPy: row sums written out)`, 'layer-samples/s', samples * 400, chOurs, chNp);
     if (kernels === 'wasm') target('chain n = 400 / NumPy', chNp === null ? null : chNp / chOurs, 5);
   }
+  // Shaped attention's token chain (docs/maths.md, 14.2) at m = 4, n = nk = 256, one head, T = 1 at
+  // tau0 = 2 (a path explodes now and then; both sides stop a network at the threshold 1e4).
+  const attSamples = QUICK ? 40 : 100;
+  const attOptions = { architecture: attention({ gamma: 0.7, tau0: 2 }), activation: relu, n: 256, depth: 256, v0: equi(4, 0.3), samples: attSamples, seed: 1 };
+  const [attOurs, attNp] = await sideBySide(() => sampleNetworksSync(attOptions), numpy ? async () => (await numpy.run({ task: 'attention', samples: attSamples, n: 256, depth: 256 })).seconds : null);
+  throughputRow(`shaped attention token chain m = 4, n = 256, ${attSamples} x 256 layers (NumPy: batched matmul, Cholesky, Bartlett)`, 'layer-samples/s', attSamples * 256, attOurs, attNp);
   const [exOurs] = await sideBySide(() => sampleNetworksSync({ ...chainOptions, n: 256, depth: 32, samples: 8, method: 'explicit' }), null, 2);
   throughputRow('explicit weights n = 256, m = 2, 8 x 32 layers', 'layer-samples/s', 8 * 32, exOurs, null);
 

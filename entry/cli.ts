@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `ncsde` command line: sde, network, validate, scan (merge, report, slurm), criterion, cumulants, explore.
+// The `ncsde` command line: sde, network, validate, scan (merge, report, slurm), criterion, cumulants, collapse, explore.
 // One error rule for every command: bad input ends with exit code 2 and one line on stderr naming the
 // flag as typed (or the config key) and the value, with the allowed range; no usage text, no trace,
 // and nothing written (outputs are checked before computing and written whole at the end).
@@ -8,7 +8,7 @@ import { InputError } from '../src/errors.js';
 import { closeSharedPool } from '../src/platform.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 import { exploreCommand } from './cli/explore.js';
-import { criterionCommand, cumulantsCommand, validateCommand } from './cli/reports.js';
+import { collapseCommand, criterionCommand, cumulantsCommand, validateCommand } from './cli/reports.js';
 import { networkCommand, sdeCommand } from './cli/sample.js';
 import { scanCommands } from './cli/scan.js';
 
@@ -36,6 +36,7 @@ validateCommand(program);
 scanCommands(program);
 criterionCommand(program);
 cumulantsCommand(program);
+collapseCommand(program);
 exploreCommand(program);
 for (const cmd of program.commands) {
   cmd.exitOverride().configureHelp({ helpWidth: 120 });

@@ -38,8 +38,10 @@ export {
   architectureFromSpec,
   architectureHelp,
   toArchitecture,
+  attention,
+  transformer,
 } from '../architectures/index.js';
-export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, MlpLimit, SdeKind } from '../architectures/index.js';
+export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, MlpLimit, SdeKind, AttentionOptions } from '../architectures/index.js';
 export {
   LaneBook,
   UNIT_CLOCKS,

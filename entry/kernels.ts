@@ -2,6 +2,9 @@
 // bundled page's Web Worker calls serveKernels(BLOCK_KERNELS), and the kernels then resolve their SDE,
 // solver, sampler and architecture references (src/modules.ts) from the same table. A kernel or a
 // reference builder added to the package must be listed here (test/explorer-bundle.test.ts checks it).
+import { attentionSampler } from '../architectures/attention/samplers.js';
+import { attentionSdeFromSpec } from '../architectures/attention/sdes.js';
+import { attention, transformer } from '../architectures/attention/index.js';
 import { mlp } from '../architectures/mlp/index.js';
 import { sdeFromSpec } from '../architectures/mlp/sdes.js';
 import { resnet } from '../architectures/resnet/index.js';
@@ -23,4 +26,8 @@ export const BLOCK_KERNELS = {
   mlpSampler,
   resnet,
   resnetSampler,
+  attention,
+  transformer,
+  attentionSdeFromSpec,
+  attentionSampler,
 } as const;

@@ -3,6 +3,7 @@
 export { validationMarkdown, validationHtml } from '../reports/validation.js';
 export { criterionMarkdown, criterionHtml } from '../reports/criterion.js';
 export { cumulantMarkdown, cumulantHtml } from '../reports/cumulants.js';
+export { collapseMarkdown, collapseHtml } from '../reports/collapse.js';
 export { scanHtml, DEFAULT_STATS } from '../reports/scan.js';
 export type { ScanReportOptions } from '../reports/scan.js';
 export { renderSvg, histogramSpec, qqSpec, convergenceSpec, pathsSpec, seriesSpec, heatmapSpec } from '../reports/plots.js';

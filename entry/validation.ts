@@ -17,6 +17,8 @@ export { criterion, runExplosionPoint, readExplosionSettings, EXPLOSION_OPTIONS 
 export type { Criterion, Regime, ExplosionPoint, ExplosionSettings } from '../validation/explosion.js';
 export { measureCumulants, leadingOrderRatios, cumulantTheory } from '../validation/cumulants.js';
 export type { CumulantMeasurement, CumulantTheory } from '../validation/cumulants.js';
+export { collapseReport, readCollapseSettings, meanTokenCorrelation, COLLAPSE_OPTIONS, COLLAPSE_SCHEMA } from '../validation/collapse.js';
+export type { CollapseReport, CollapseRow, CollapseCell, CollapseSide, CollapseSettings } from '../validation/collapse.js';
 export { criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings, CRITERION_OPTIONS, CUMULANT_OPTIONS, CUMULANT_ACTIVATIONS, CRITERION_SCHEMA, CUMULANT_SCHEMA } from '../validation/studies.js';
 export type { CriterionReport, CriterionRow, CriterionSettings, CumulantReport, CumulantRow, CumulantSettings, CumulantActivation } from '../validation/studies.js';
 export { readPointSettings, readValidationSettings } from '../validation/settings.js';

@@ -26,9 +26,14 @@ const TITLES: Record<string, string> = {
   pooled: 'kurtosis ratio, pooled estimate',
   direct: 'kurtosis ratio, direct estimate',
   pooled_z: '(pooled - theory) / SE',
+  corr_sde: 'E mean token correlation, SDE',
+  corr_net: 'E mean token correlation, networks',
+  explode_sde: 'P(explode by T), SDE',
+  explode_net: 'P(explode by T), networks',
+  explode_diff: 'P(explode by T): networks - SDE',
 };
 
-const DIVERGING = new Set(['rho_mean_z', 'logVaa_mean_z', 'rho_var_z', 'logVaa_var_z', 'p_diff', 'pooled_z']);
+const DIVERGING = new Set(['rho_mean_z', 'logVaa_mean_z', 'rho_var_z', 'logVaa_var_z', 'p_diff', 'pooled_z', 'explode_diff']);
 const LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9];
 
 function axisValues(result: ScanResult): Array<{ key: string; values: Array<number | string> }> {

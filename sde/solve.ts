@@ -62,6 +62,9 @@ export function buildSdeJob(options: SolveOptions): SdeJob {
     threshold = options.explosion?.threshold ?? DEFAULT_THRESHOLD_FACTOR * scale;
     if (!(threshold > scale)) throw new InputError('explosion.threshold', threshold, `must exceed the largest initial variance ${scale}`);
   }
+  // A solver that cannot run this term (the splitting solver without exact flows) says so here, on the
+  // calling thread, as an InputError; from a worker it would arrive as an internal error.
+  solver.needsCoins(sde.term(1, v0, m, threshold));
   const saves = saveSteps(options.saveAt ?? { kind: 'save-at', t1: true }, t1, steps);
   const out = sde.shape === 'matrix' ? m * m : 1;
   requireMemory('paths', paths, saves.length * paths * out * 8 + paths * 21, saves.length * paths * out, 'the saved values');

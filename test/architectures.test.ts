@@ -21,7 +21,7 @@ describe('the architecture table', () => {
   it('the API takes an architecture value or its text', () => {
     expect(readPointSettings({ architecture: mlp() }).architecture).toBe('mlp');
     expect(readPointSettings({}).architecture).toBe('mlp');
-    expect(() => readPointSettings({ architecture: 'transformer:1' })).toThrow(/^architecture must be mlp/);
+    expect(() => readPointSettings({ architecture: 'nope:1' })).toThrow(/^architecture must be mlp/);
   });
 
   it('sampleNetworks with mlp() is the default sampler bit for bit; an unknown method names the architecture\'s samplers', () => {
@@ -54,10 +54,11 @@ describe('architecture parameters as scan axes', () => {
   it('no parameter leaves the text; a parameter the architecture lacks is refused naming the grid axis', async () => {
     const { architectureWithAxes } = await import('../architectures/index.js');
     expect(architectureWithAxes('mlp', {})).toBe('mlp');
-    expect(() => architectureWithAxes('mlp', { tau: 0.5 })).toThrow(/^--grid tau is not a parameter of mlp/);
-    // gamma is the resnet's: applied to a resnet base, refused on the MLP naming its owner.
+    expect(() => architectureWithAxes('mlp', { nope: 0.5 })).toThrow(/^--grid nope is not a parameter of mlp/);
+    // gamma is owned by the architectures that have it: applied to such a base, refused on the MLP naming its owners.
     expect(architectureWithAxes('resnet:0.5', { gamma: 0.7 })).toBe('resnet:0.7');
-    expect(() => architectureWithAxes('mlp', { gamma: 0.5 })).toThrow(/^--grid gamma applies to the resnet architecture, not to mlp/);
+    expect(() => architectureWithAxes('mlp', { gamma: 0.5 })).toThrow(/^--grid gamma applies to resnet, attention, transformer, not to mlp/);
     expect(() => architectureWithAxes('resnet:0.5', { gamma: 1.5 })).toThrow(/gamma must be a number in \(0, 1\] \(got 1\.5\)/);
+    expect(architectureWithAxes('attention:1,1,2', { tau0: 0.5, heads: 4 })).toBe('attention:1,0.5,4');
   });
 });

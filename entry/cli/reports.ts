@@ -13,6 +13,7 @@ import { criterion } from '../../validation/explosion.js';
 import { OPTION, VALIDATION_OPTIONS } from '../../validation/options.js';
 import { CRITERION_OPTIONS, CUMULANT_OPTIONS, criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings } from '../../validation/studies.js';
 import { readValidationSettings } from '../../validation/settings.js';
+import { COLLAPSE_OPTIONS, collapseReport, readCollapseSettings } from '../../validation/collapse.js';
 import { planValidation, validate } from '../../validation/validate.js';
 import { addCommonOptions, addOptions, flagTexts, jsonText, once, readConfigFile, refuseFlags, threadsFrom } from './common.js';
 
@@ -88,6 +89,21 @@ export function validateCommand(program: Command): void {
     markdown: async (r) => (await reports()).validationMarkdown(r),
     html: async (r) => (await reports()).validationHtml(r),
     summary: (r) => ({ schema: r.schema, settings: r.settings, explosion: r.explosion, theory: r.theory, comparisons: Object.fromEntries(Object.entries(r.comparisons).map(([k, c]) => [k, 'missing' in c ? c : { mean: c.mean, variance: c.variance, ks: c.ks, energyDistance: c.energyDistance }])), rates: r.widths.map((w) => ({ observable: w.observable, rate: w.rate })) }),
+  });
+}
+
+export function collapseCommand(program: Command): void {
+  reportCommand(program, {
+    name: 'collapse',
+    description: 'Rank collapse and explosion of shaped attention / the shaped Transformer: token correlation and P(explode) against T over gamma, tau0, H, SDE against networks',
+    options: COLLAPSE_OPTIONS,
+    defaultOut: 'ncsde-collapse',
+    settings: (values) => readCollapseSettings(values),
+    run: (settings, threads, onStage) => collapseReport(settings, { threads, onRow: onStage }),
+    stem: 'collapse',
+    markdown: async (r) => (await reports()).collapseMarkdown(r),
+    html: async (r) => (await reports()).collapseHtml(r),
+    summary: (r) => ({ schema: r.schema, settings: r.settings, rows: r.rows }),
   });
 }
 

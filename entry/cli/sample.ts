@@ -15,7 +15,7 @@ import { parseArchitecture } from '../../architectures/index.js';
 import { OPTION } from '../../validation/options.js';
 import { networkSummary, sdeSummary } from '../summaries.js';
 import { checkArchiveSize, outputFormat, prepareOutput, valuesArray, writeArrays } from './arrays.js';
-import { addCommonOptions, addForceOption, addOptions, flagTexts, guardWork, jsonText, progressBar, readConfigFile, threadsFrom } from './common.js';
+import { addCommonOptions, addForceOption, addOptions, flagTexts, guardWork, jsonText, note, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 const shared = {
   m: { key: 'm', kind: { type: 'integer', min: 1, max: 64 }, help: 'number of inputs', default: 2 },
@@ -115,6 +115,7 @@ export function sdeCommand(program: Command): void {
     const v0 = initialMatrix(v, sources);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
+    if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
     const scale = Math.max(...v0.map((row, i) => row[i]));
     const options: SolveOptions = {
       sde: architecture.sde(activation),
@@ -179,6 +180,7 @@ export function networkCommand(program: Command): void {
     const v0 = initialMatrix(v, sources);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
+    if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
     const scale = Math.max(...v0.map((row, i) => row[i]));
     const options: NetworkOptions = {
       architecture,

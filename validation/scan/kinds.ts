@@ -2,6 +2,7 @@
 // the runner of its points all come from here. A new kind is one file in kinds/ and one line below.
 import { InputError } from '../../src/errors.js';
 import type { ScanKindSpec } from './kind.js';
+import { collapseKind } from './kinds/collapse.js';
 import { cumulantKind } from './kinds/cumulant.js';
 import { explosionKind } from './kinds/explosion.js';
 import { validationKind } from './kinds/validation.js';
@@ -11,6 +12,7 @@ export const SCAN_KIND_TABLE: Readonly<Record<string, ScanKindSpec>> = {
   validation: validationKind,
   explosion: explosionKind,
   cumulant: cumulantKind,
+  collapse: collapseKind,
 };
 /** The names of SCAN_KIND_TABLE. */
 export const SCAN_KIND_NAMES: readonly string[] = Object.keys(SCAN_KIND_TABLE);

@@ -1,0 +1,159 @@
+// The SDE term of shaped attention / the shaped Transformer over a block of lanes: the per-lane maths of
+// limit.ts (drift b(V) and the diffusion realised with m(m+1)/2 + m^2 normals) on V's packed lower
+// triangle (index a(a+1)/2 + b, as sde/terms/covariance.ts), with the package's one explosion/domain
+// policy. It offers no exact sub-flows: the attention noise directions L e_p e_q^T L^T C V + (.)^T have
+// no closed-form flow that keeps V in the cone, so the splitting solver refuses this term and
+// Euler-Maruyama (weak order 1) integrates it (docs/maths.md, section 14.8).
+import { choleskyPsd, projectPsdInPlace } from '../../src/linalg.js';
+import { packed, type LaneBook, type Term } from '../../sde/index.js';
+import type { CovarianceMaths } from './limit.js';
+
+export interface MatrixTermOptions {
+  readonly maths: CovarianceMaths;
+  /** Flat m x m initial value. */
+  readonly v0: Float64Array;
+  readonly m: number;
+  readonly lanes: number;
+  readonly threshold: number;
+}
+
+/** Relative size of the central-difference perturbation in the Ito-Stratonovich correction. */
+const CORRECTION_STEP = 1e-4;
+
+export function attentionTerm(options: MatrixTermOptions): Term {
+  const { maths, m, lanes: B, threshold, v0 } = options;
+  const E = (m * (m + 1)) / 2;
+  const K = maths.noise(m);
+  const mm = m * m;
+  const full = new Float64Array(mm);
+  const lower = new Float64Array(mm);
+  const out1 = new Float64Array(mm);
+  const out2 = new Float64Array(mm);
+  const gk = new Float64Array(mm);
+  const shifted = new Float64Array(mm);
+  const lshift = new Float64Array(mm);
+  const acc = new Float64Array(mm);
+  const eig = new Float64Array(3 * mm + m);
+  const unit = new Float64Array(K);
+  const lane = new Float64Array(K);
+
+  const gather = (x: Float64Array, j: number, into: Float64Array) => {
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b <= a; b++) {
+        const v = x[packed(a, b) * B + j];
+        into[a * m + b] = v;
+        into[b * m + a] = v;
+      }
+    }
+  };
+  const scatter = (src: Float64Array, x: Float64Array, j: number) => {
+    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x[packed(a, b) * B + j] = src[a * m + b];
+  };
+
+  /** Whether lane j's V is in the cone (a Cholesky factor exists). */
+  const factor = (x: Float64Array, j: number): boolean => {
+    gather(x, j, full);
+    for (let a = 0; a < m; a++) if (!(full[a * m + a] >= 0)) return false;
+    return choleskyPsd(full, m, lower) < 0;
+  };
+
+  /** The one explosion/domain policy for lane j (as the MLP's covariance term): non-finite or over the
+   *  threshold -> explode (frozen at `previous` where non-finite); outside the cone -> projected back,
+   *  repair counted. */
+  const settleLane = (x: Float64Array, previous: Float64Array, j: number, t: number, book: LaneBook) => {
+    let check = 0;
+    let maxDiag = 0;
+    for (let p = 0; p < E; p++) check += x[p * B + j];
+    for (let a = 0; a < m; a++) maxDiag = Math.max(maxDiag, x[packed(a, a) * B + j]);
+    if (!(check - check === 0) || maxDiag > threshold) {
+      if (!(check - check === 0)) for (let p = 0; p < E; p++) x[p * B + j] = previous[p * B + j];
+      book.explode(j, t);
+    } else if (!factor(x, j)) {
+      gather(x, j, full);
+      const worst = projectPsdInPlace(full, m, eig);
+      scatter(full, x, j);
+      factor(x, j);
+      book.repair(j, worst);
+    }
+  };
+
+  return {
+    dimension: E,
+    noise: K,
+    outputSize: mm,
+    initialise(x) {
+      for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x.fill(v0[a * m + b], packed(a, b) * B, (packed(a, b) + 1) * B);
+      for (let j = 0; j < B; j++) factor(x, j);
+    },
+    write(x, j, out, offset) {
+      for (let a = 0; a < m; a++) {
+        for (let b = 0; b <= a; b++) {
+          const v = x[packed(a, b) * B + j];
+          out[offset + a * m + b] = v;
+          out[offset + b * m + a] = v;
+        }
+      }
+    },
+    drift(x, out, book) {
+      for (let j = 0; j < B; j++) {
+        if (!book.alive[j]) {
+          for (let p = 0; p < E; p++) out[p * B + j] = 0;
+          continue;
+        }
+        gather(x, j, full);
+        maths.drift(full, m, out1);
+        scatter(out1, out, j);
+      }
+    },
+    diffusion(x, g, h, out, book) {
+      const root = Math.sqrt(h);
+      for (let j = 0; j < B; j++) {
+        if (!book.alive[j]) {
+          for (let p = 0; p < E; p++) out[p * B + j] = 0;
+          continue;
+        }
+        // The factor of the state given, not a cached one: a solver may ask for G at a state it has not
+        // settled (Heun's predictor), and the O(m^3) factor is small beside the diffusion's products.
+        gather(x, j, full);
+        choleskyPsd(full, m, lower, 1e-12, true);
+        for (let k = 0; k < K; k++) lane[k] = g[k * B + j];
+        maths.diffusion(full, m, lower, lane, root, out1);
+        scatter(out1, out, j);
+      }
+    },
+    correction(x, out, book) {
+      // (1/2) sum_k DG_k[G_k] by central differences along G_k (relative step 1e-4, error ~1e-8): the
+      // attention directions' derivative goes through the Cholesky factor and C V, which has no short form.
+      for (let j = 0; j < B; j++) {
+        if (!book.alive[j]) {
+          for (let p = 0; p < E; p++) out[p * B + j] = 0;
+          continue;
+        }
+        gather(x, j, full);
+        choleskyPsd(full, m, lower, 1e-12, true);
+        let scale = 0;
+        for (let a = 0; a < m; a++) scale = Math.max(scale, full[a * m + a]);
+        acc.fill(0);
+        for (let k = 0; k < K; k++) {
+          unit.fill(0);
+          unit[k] = 1;
+          maths.diffusion(full, m, lower, unit, 1, gk);
+          let size = 0;
+          for (let i = 0; i < mm; i++) size = Math.max(size, Math.abs(gk[i]));
+          if (!(size > 0)) continue;
+          const eps = (CORRECTION_STEP * scale) / size;
+          for (const [sign, into] of [[1, out1], [-1, out2]] as const) {
+            for (let i = 0; i < mm; i++) shifted[i] = full[i] + sign * eps * gk[i];
+            choleskyPsd(shifted, m, lshift, 1e-12, true);
+            maths.diffusion(shifted, m, lshift, unit, 1, into);
+          }
+          for (let i = 0; i < mm; i++) acc[i] += (out1[i] - out2[i]) / (4 * eps);
+        }
+        scatter(acc, out, j);
+      }
+    },
+    settle(x, previous, t, book) {
+      for (let j = 0; j < B; j++) if (book.alive[j]) settleLane(x, previous, j, t, book);
+    },
+  };
+}

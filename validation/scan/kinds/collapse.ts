@@ -1,0 +1,30 @@
+// The collapse scan kind: each point reads, for one architecture (shaped attention, the Transformer, or
+// any other) at one T, E[mean token correlation], P(mean token correlation > level) and P(explode by T)
+// from the SDE and from networks on one threshold (docs/maths.md, 14.9).
+import { SMOOTH_NAMES } from '../../../src/activations/index.js';
+import { COLLAPSE_POINT_OPTIONS, runCollapsePoint } from '../../collapse.js';
+import { isMissing } from '../../point.js';
+import { finiteOr, type ScanKindSpec } from '../kind.js';
+
+export const collapseKind: ScanKindSpec = {
+  name: 'collapse',
+  description: 'token correlation, P(collapse) and P(explode by T) of m tokens: SDE and networks',
+  options: COLLAPSE_POINT_OPTIONS,
+  axes: ['architecture', 'activation', 'cPlus', 'cMinus', 'a', 'T', 'n', 'rho0'],
+  activationNames: ['relu', ...SMOOTH_NAMES],
+  pointActivation: null,
+  report: { defaultStats: ['corr_sde', 'corr_net', 'explode_sde', 'explode_net'] },
+  async run(point, { row, put }, options) {
+    const r = await runCollapsePoint(point.settings, options);
+    row.architecture_label = r.label;
+    put('corr_sde', r.sde.correlation);
+    put('corr_net', r.network.correlation);
+    row.corr_diff_p = isMissing(r.correlationDifference) ? null : finiteOr(r.correlationDifference.pValue);
+    put('collapsed_sde', r.sde.collapsed);
+    put('collapsed_net', r.network.collapsed);
+    put('explode_sde', r.sde.exploded);
+    put('explode_net', r.network.exploded);
+    put('explode_diff', r.explodedDifference);
+    row.explode_diff_p = finiteOr(r.explodedDifference.pValue);
+  },
+};
