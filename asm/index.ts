@@ -3,5 +3,5 @@
 export { setTables, fillNormalsFinished, fillWords } from './normals';
 export { pairLayer } from './chain';
 export { mathMap } from './math';
-export { eulerRelu2x, splitRelu2x } from './sde';
+export { diagonalNoise2x, eulerRelu2x, splitRelu2x } from './sde';
 export { mathMap2 } from './simd';

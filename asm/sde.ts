@@ -191,3 +191,35 @@ export function splitRelu2x(
   }
   return count;
 }
+
+/**
+ * The diagonal SDE's noise flow for lanes [0, B) (sde/terms/scalar.ts, diagonalTerm's noiseBlock):
+ * x <- x exp(root g - hn). Lanes that end above the threshold are listed in `exploded` in increasing
+ * order (their new value kept, as there); returns how many.
+ */
+export function diagonalNoise2x(x: usize, g: usize, alive: usize, B: i32, root: f64, hn: f64, threshold: f64, exploded: usize): i32 {
+  let count: i32 = 0;
+  const vroot = splat(root);
+  const vhn = splat(hn);
+  const vthr = splat(threshold);
+  for (let j: i32 = 0; j < B; j += 2) {
+    const live = aliveMask(alive, j);
+    if (!v128.any_true(live)) continue;
+    const p = x + (<usize>j << 3);
+    const v = v128.load(p);
+    const next = f64x2.mul(v, exp2(f64x2.sub(f64x2.mul(vroot, v128.load(g + (<usize>j << 3))), vhn)));
+    v128.store(p, v128.bitselect(next, v, live));
+    const over = v128.and(live, f64x2.gt(next, vthr));
+    if (v128.any_true(over)) {
+      if (i64x2.extract_lane(over, 0) != 0) {
+        store<i32>(exploded + (<usize>count << 2), j);
+        count++;
+      }
+      if (i64x2.extract_lane(over, 1) != 0) {
+        store<i32>(exploded + (<usize>count << 2), j + 1);
+        count++;
+      }
+    }
+  }
+  return count;
+}

@@ -88,7 +88,7 @@ async function withKernels<T>(name: KernelsName, run: () => T | Promise<T>): Pro
 const targets: Array<{ target: string; measured: string; met: boolean | null }> = [];
 function target(name: string, value: number | null, goal: number, unit = 'x', atMost = false): void {
   const met = value === null ? null : atMost ? value <= goal : value >= goal;
-  targets.push({ target: `${name} ${atMost ? '<=' : '>='} ${unit === 'x' ? `${goal}x` : `${e3(goal)} ${unit}`}`, measured: value === null ? '–' : unit === 'x' ? `${value.toFixed(2)}x` : `${e3(value)} ${unit}`, met });
+  targets.push({ target: `${name} ${atMost ? '<=' : '>='} ${unit === 'x' ? `${goal}x` : `${e3(goal)} ${unit}`}`, measured: value === null ? '–' : unit === 'x' ? `${value.toFixed(atMost ? 3 : 2)}x` : `${e3(value)} ${unit}`, met });
 }
 
 // ---------------------------------------------------------------- time to accuracy

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { shapedRelu, unshaped } from '../src/activations/index.js';
+import { shapedRelu, shapedSmooth, unshaped } from '../src/activations/index.js';
 import { kernelsInUse, openWasmKernels, prepareKernels, WasmNormals, wasmNormalsBytes } from '../src/kernels/index.js';
 import { engineWasm, type WasmApi } from '../src/kernels/engine.js';
 import { acos, exp, log } from '../src/math/index.js';
@@ -12,7 +12,7 @@ import { openStream } from '../src/random/streams.js';
 import { R } from '../src/random/ziggurat.js';
 import { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { sampleNetworksSync, type NetworkOptions } from '../networks/index.js';
-import { covarianceSde } from '../architectures/index.js';
+import { covarianceSde, diagonalSde } from '../architectures/index.js';
 import { brownianSampling, constantSteps, eulerMaruyama, explosionDetection, ninomiyaVictoir, saveAt, solve, solveSync } from '../sde/index.js';
 
 const saved = process.env.NCSDE_KERNELS;
@@ -247,6 +247,13 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
       () => {},
     ]);
   }
+  for (const seed of [1, 2]) {
+    cases.push([
+      `ninomiya-victoir, diagonal SDE (swish, beta = 0.75), exploding lanes, seed ${seed}`,
+      () => ({ sde: diagonalSde(shapedSmooth('swish', { a: 1 })), solver: ninomiyaVictoir(), t1: 1, v0: 1, stepping: constantSteps(16), paths: 640, seed, explosion: explosionDetection({ threshold: 50 }) }),
+      (s) => expect(s.counts.exploded).toBeGreaterThan(0),
+    ]);
+  }
   cases.push([
     'euler-maruyama, repaired lanes (few large steps near rho = 1)',
     () => ({ sde: covarianceSde(steep), solver: eulerMaruyama(), t1: 2, v0: equi(0.98), stepping: constantSteps(3), paths: 512, seed: 6 }),
@@ -269,6 +276,9 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
       });
     expect(marks('wasm')).toEqual(['wasm', 'wasm']);
     expect(marks('js')).toEqual(['js', 'js']);
+    const diagonal = (name: 'js' | 'wasm') =>
+      withKernels(name, () => (diagonalSde(shapedSmooth('swish', { a: 1 })).term(64, [1], 1, Infinity).flows!.noiseBlock as { kernels?: string } | undefined)?.kernels ?? 'js');
+    expect([diagonal('wasm'), diagonal('js')]).toEqual(['wasm', 'js']);
   });
 
   it('two worker threads with wasm give the bytes of one thread with js', async () => {

@@ -5,6 +5,7 @@
 // time when beta > 0. One noise direction each: a splitting solver needs no coins.
 import { UNIT_CLOCKS, type Clocks, type NoiseFlows, type Term, type TermFlows } from '../term.js';
 import { atanh, exp, tanh } from '../../src/math/index.js';
+import { diagonalNoiseBlockWasm } from './diagonalNoise.wasm.js';
 
 const clampUnit = (r: number) => (r > 1 ? 1 : r < -1 ? -1 : r);
 
@@ -107,7 +108,8 @@ export function diagonalTerm(options: { beta: number; x0: number; lanes: number;
     noiseBlock:
       options.fused === false
         ? undefined
-        : (x, g, h, t, book) => {
+        : (diagonalNoiseBlockWasm(B, nc, threshold) ??
+          ((x, g, h, t, book) => {
             const hn = nc * h;
             const root = Math.sqrt(2 * hn);
             for (let j = 0; j < B; j++) {
@@ -115,7 +117,7 @@ export function diagonalTerm(options: { beta: number; x0: number; lanes: number;
               x[j] *= exp(root * g[j] - hn);
               if (x[j] > threshold) book.explode(j, t);
             }
-          },
+          })),
   };
   return scalarTerm(x0, B, flows, {
     drift(x, out, book) {

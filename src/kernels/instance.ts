@@ -15,6 +15,7 @@ export interface KernelExports {
   mathMap(which: number, input: number, out: number, count: number): void;
   mathMap2(which: number, input: number, out: number, count: number): void;
   eulerRelu2x(x: number, chol: number, g: number, alive: number, lanes: number, h: number, root: number, root2: number, beta: number, kOff: number, threshold: number, troubled: number, before: number): number;
+  diagonalNoise2x(x: number, g: number, alive: number, lanes: number, root: number, hn: number, threshold: number, exploded: number): number;
   splitRelu2x(x: number, g: number, coins: number, alive: number, lanes: number, tau: number, kappa: number, e0: number, e1: number, rootHalfH: number, rootH: number, threshold: number, exploded: number): number;
 }
 
