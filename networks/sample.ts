@@ -13,6 +13,7 @@ import { factorWidth, stateSide, type NetworkChunk, type NetworkJob, type Networ
 import type { NetworkArchitecture, SamplerFactory } from './sampler.js';
 import { MLP_NETWORK } from './samplers.js';
 import { NETWORK_BLOCK, sampleRange } from './skeleton.js';
+import { kernelsInUse } from '../src/kernels/index.js';
 
 /** The default explosion threshold, relative to the largest input variance (as on the SDE side). */
 export const NETWORK_THRESHOLD_FACTOR = 1e4;
@@ -236,6 +237,8 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk)
     factors: job.factorMoments ? ndarray(chunk.factors, [samples, factorWidth(job)]) : null,
     counts: countStatus(chunk.status),
     settings: {
+      // Which kernels ran (js or wasm; the same bits either way).
+      kernels: kernelsInUse(),
       architecture: job.architecture,
       activation: options.activation.spec ?? options.activation.name,
       method: job.method,

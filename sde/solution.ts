@@ -5,6 +5,7 @@
 import ndarray from 'ndarray';
 import { countStatus, type CovarianceSamples, type NdArray, type StatusCounts } from '../src/results.js';
 import type { SdeChunk, SdeJob } from './integrate.js';
+import { kernelsInUse } from '../src/kernels/index.js';
 
 export interface Solution extends CovarianceSamples {
   /** The SDE's name ('covariance', ...) and shape. */
@@ -57,6 +58,8 @@ export function assembleSolution(job: SdeJob, paths: number, chunk: SdeChunk, ac
       seed: job.seed,
       streams: job.purpose,
       generator: job.generator,
+      // Which kernels ran (js or wasm): the same bits either way, stated so that a run can be matched.
+      kernels: kernelsInUse(),
     },
   };
 }

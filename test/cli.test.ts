@@ -211,4 +211,18 @@ describe('help and notes', () => {
     expect(out.counts.exploded).toBe(2);
     expect(out.mean[1][0][0].missing).toMatch(/not exploded/);
   });
+
+  it('every JSON output states settings.kernels, as NCSDE_KERNELS chose, with the same values either way', () => {
+    const args = ['--paths', '200', '--steps', '8', '--threads', '1', '--json'];
+    const js = JSON.parse(ncsde(['sde', ...args], workdir(), { NCSDE_KERNELS: 'js' }).stdout);
+    const wasm = JSON.parse(ncsde(['sde', ...args], workdir(), { NCSDE_KERNELS: 'wasm' }).stdout);
+    expect(js.settings.kernels).toBe('js');
+    expect(wasm.settings.kernels).toBe('wasm');
+    expect(wasm.mean).toEqual(js.mean);
+    const net = JSON.parse(ncsde(['network', '--n', '8', '--samples', '20', '--threads', '1', '--json'], workdir(), { NCSDE_KERNELS: 'js' }).stdout);
+    expect(net.settings.kernels).toBe('js');
+    const bad = ncsde(['sde', ...args], workdir(), { NCSDE_KERNELS: 'simd' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('ncsde: NCSDE_KERNELS must be one of js, wasm (got "simd")');
+  });
 });

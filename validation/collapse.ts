@@ -17,6 +17,7 @@ import { pointArchitecture } from './options.js';
 import { OPTION } from './options.js';
 import { isMissing, type Missing } from './point.js';
 import { hypot } from '../src/math/index.js';
+import { kernelsInUse, type KernelsName } from '../src/kernels/index.js';
 
 /** The schema tag of collapse reports. */
 export const COLLAPSE_SCHEMA = 'ncsde.collapse/1';
@@ -93,7 +94,8 @@ export interface CollapseRow {
 export interface CollapseReport {
   readonly schema: typeof COLLAPSE_SCHEMA;
   readonly package: { readonly name: string; readonly version: string };
-  readonly settings: CollapseSettings;
+  /** The settings as read, and which kernels ran (js or wasm; the same bits either way). */
+  readonly settings: CollapseSettings & { readonly kernels: KernelsName };
   readonly rows: readonly CollapseRow[];
 }
 
@@ -225,7 +227,7 @@ export async function collapseReport(settings: Readonly<Record<string, unknown>>
       }
     }
   }
-  return { schema: COLLAPSE_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: s, rows };
+  return { schema: COLLAPSE_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: { ...s, kernels: kernelsInUse() }, rows };
 }
 
 /** The options of one collapse point (`ncsde scan --kind collapse`): any architecture, one T. */

@@ -16,6 +16,7 @@ import { cumulantTheory, measureCumulants, type CumulantMeasurement, type Cumula
 import { criterion, type Criterion } from './explosion.js';
 import { CRITERION_ACTIVATIONS, OPTION, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
+import { kernelsInUse, type KernelsName } from '../src/kernels/index.js';
 
 /** The schema tag of criterion reports. */
 export const CRITERION_SCHEMA = 'ncsde.criterion/2';
@@ -75,7 +76,8 @@ export interface CriterionRow {
 export interface CriterionReport {
   readonly schema: typeof CRITERION_SCHEMA;
   readonly package: { readonly name: string; readonly version: string };
-  readonly settings: CriterionSettings;
+  /** The settings as read, and which kernels ran (js or wasm; the same bits either way). */
+  readonly settings: CriterionSettings & { readonly kernels: KernelsName };
   readonly rows: readonly CriterionRow[];
 }
 
@@ -170,7 +172,7 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
       options.onRow?.(`${f} a=${a}`);
     }
   }
-  return { schema: CRITERION_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: s, rows };
+  return { schema: CRITERION_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: { ...s, kernels: kernelsInUse() }, rows };
 }
 
 /** The cumulant report's activations: unshaped baselines and the default shaped ReLU. */
@@ -212,7 +214,8 @@ export interface CumulantRow extends Omit<CumulantMeasurement, 'exploded'> {
 export interface CumulantReport {
   readonly schema: typeof CUMULANT_SCHEMA;
   readonly package: { readonly name: string; readonly version: string };
-  readonly settings: CumulantSettings;
+  /** The settings as read, and which kernels ran (js or wasm; the same bits either way). */
+  readonly settings: CumulantSettings & { readonly kernels: KernelsName };
   readonly rows: readonly CumulantRow[];
 }
 
@@ -238,5 +241,5 @@ export async function cumulantReport(settings: Readonly<Record<string, unknown>>
       options.onRow?.(`${name} n=${n}`);
     }
   }
-  return { schema: CUMULANT_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: s, rows };
+  return { schema: CUMULANT_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: { ...s, kernels: kernelsInUse() }, rows };
 }

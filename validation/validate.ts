@@ -13,6 +13,7 @@ import { pointActivation, pointArchitecture, type ValidationSettings } from './o
 import { pointV0, runPoint, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
+import { kernelsInUse, type KernelsName } from '../src/kernels/index.js';
 
 /** The schema tag of validation reports. */
 export const VALIDATION_SCHEMA = 'ncsde.validation/2';
@@ -39,7 +40,8 @@ export interface PathBundle {
 export interface ValidationReport {
   readonly schema: typeof VALIDATION_SCHEMA;
   readonly package: { readonly name: string; readonly version: string };
-  readonly settings: ValidationSettings;
+  /** The settings as read, and which kernels ran (js or wasm; the same bits either way). */
+  readonly settings: ValidationSettings & { readonly kernels: KernelsName };
   /** The architecture's label ("mlp", "resnet(gamma=0.7)"). */
   readonly architecture: string;
   readonly activation: { readonly name: string; readonly beta: number };
@@ -139,7 +141,7 @@ export async function validate(settings: Partial<ValidationSettings> = {}, optio
   return {
     schema: VALIDATION_SCHEMA,
     package: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
-    settings: cfg,
+    settings: { ...cfg, kernels: kernelsInUse() },
     architecture: point.architecture,
     activation: point.activation,
     depth: point.depth,
