@@ -80,7 +80,7 @@ describe('--architecture resnet:<gamma>', () => {
     expect(csv.slice(1).map((line) => line.split(',')[1])).toEqual(['0.5', '1']);
     const bad = ncsde(['scan', '--kind', 'explosion', '--grid', 'gamma=0.5', '--out', 'sc2'], dir);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/^ncsde: --grid gamma applies to the resnet architecture, not to mlp \(got 0\.5\)\n$/);
+    expect(bad.stderr).toMatch(/^ncsde: --grid gamma applies to resnet, attention, transformer, not to mlp \(got 0\.5\)\n$/);
     expect(listing(dir).some((p) => p.startsWith('sc2'))).toBe(false);
   });
 });
