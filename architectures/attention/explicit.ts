@@ -3,11 +3,11 @@
 // ground truth that the chain sampler reproduces in law. The state is z = X^T (n x m).
 import { applyFeatures, gramInto } from '../../networks/index.js';
 import type { RandomStream } from '../../src/random/streams.js';
+import { inputStream, residualSkip, residualUpdate } from '../resnet/stream.js';
 import { blockScratch } from './block.js';
-import { skipWeight, type AttentionParams } from './params.js';
+import type { AttentionParams } from './params.js';
 import { shapedAttention } from './softmax.js';
 import { tokenLogits, type FiniteBlocks, type TokenJob, type TokenSampler } from './chain.js';
-import { inputTokens } from './tokens.js';
 
 /** out (rows x m) = gain W^T src, W (cols x rows) i.i.d. N(0, 1) drawn a column at a time; src is cols x m. */
 export function gaussianProject(rng: RandomStream, w: Float64Array, src: Float64Array, cols: number, m: number, rows: number, gain: number, out: Float64Array): void {
@@ -27,7 +27,7 @@ export function gaussianProject(rng: RandomStream, w: Float64Array, src: Float64
 export function attentionExplicitSampler(job: TokenJob, p: AttentionParams, blocks: FiniteBlocks, keyWidth: number = job.n): TokenSampler {
   const { m, n } = job;
   const nk = keyWidth;
-  const lambda = skipWeight(p.gamma);
+  const lambda = residualSkip(p.gamma);
   const scratch = blockScratch(m, nk, true);
   const lv = new Float64Array(m * m);
   const z = new Float64Array(n * m);
@@ -39,7 +39,7 @@ export function attentionExplicitSampler(job: TokenJob, p: AttentionParams, bloc
   const headGain = 1 / Math.sqrt(p.heads);
   return {
     start(rng, v0 = job.v0) {
-      inputTokens(rng, v0, n, m, z, lv);
+      inputStream(rng, v0, n, m, z, lv);
     },
     layer(rng, v) {
       branch.fill(0);
@@ -63,13 +63,13 @@ export function attentionExplicitSampler(job: TokenJob, p: AttentionParams, bloc
           }
         }
       }
-      for (let x = 0; x < n * m; x++) z[x] = lambda * z[x] + p.gamma * branch[x];
+      residualUpdate(z, branch, n * m, lambda, p.gamma);
       if (blocks.kind === 'transformer') {
         // z <- lambda z + gamma sqrt(c/n) W phi(z).
         u.set(z);
         applyFeatures(u, n, m, false, blocks.act);
         gaussianProject(rng, w, u, n, m, n, Math.sqrt(blocks.act.c / n), branch);
-        for (let x = 0; x < n * m; x++) z[x] = lambda * z[x] + p.gamma * branch[x];
+        residualUpdate(z, branch, n * m, lambda, p.gamma);
       }
       return gramInto(z, n, m, 1 / n, v);
     },
