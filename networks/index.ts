@@ -9,5 +9,6 @@ export type { LayerSampler, SamplerFactory, NetworkArchitecture } from './sample
 export { MLP_SAMPLERS, MLP_NETWORK, mlpSampler } from './samplers.js';
 export { correlateRows } from './chain.js';
 export { applyFeatures, gramInto, storeGram2 } from './features.js';
+export { gaussianMatmul } from './explicit.js';
 /** The MLP's sampler names (the default architecture's --method choices). */
 export const NETWORK_METHODS: readonly string[] = ['chain', 'explicit'];

@@ -5,7 +5,9 @@
 export { LaneBook, UNIT_CLOCKS } from './term.js';
 export type { Term, TermFlows, NoiseFlows, Clocks, FusedSteps, FusedEulerStep, FusedSplitStep } from './term.js';
 export type { Sde, SdeInitial } from './sde.js';
-export { covarianceTerm, packed } from './terms/covariance.js';
+export { covarianceTerm } from './terms/covariance.js';
+export { packed, packedLanes, laneSettler } from './terms/lanes.js';
+export type { PackedLanes, SettleLane } from './terms/lanes.js';
 export type { CovarianceDrift, CovarianceTermOptions } from './terms/covariance.js';
 export { correlationTerm, diagonalTerm } from './terms/scalar.js';
 export { constantSteps, saveAt, brownianSampling, explosionDetection, DEFAULT_THRESHOLD_FACTOR } from './controls.js';

@@ -11,8 +11,8 @@ import { attentionDrift, attentionMaths, attentionNoiseCount, diffusionCovarianc
 import { addConditionalCovariance, conditionalMean, valuePartToOrder1OverN } from '../architectures/attention/moments.js';
 import { firstOrderAttention, shapedAttention } from '../architectures/attention/softmax.js';
 import { doublyCentred, sandwich } from '../architectures/attention/dense.js';
-import { skipWeight, type AttentionParams } from '../architectures/attention/params.js';
-import { inputTokens } from '../architectures/attention/tokens.js';
+import type { AttentionParams } from '../architectures/attention/params.js';
+import { inputStream, residualSkip } from '../architectures/resnet/stream.js';
 import { layerMoments } from './helpers/attention.js';
 
 const Z = 4.5;
@@ -90,13 +90,13 @@ describe('given X and A, the value weights integrated out (explicit WV, n = 12)'
   const m = 3;
   const n = 12;
   const gamma = 0.8;
-  const lambda = skipWeight(gamma);
+  const lambda = residualSkip(gamma);
   const heads = 2;
   const rng = openStream(3, 'test/attention-conditional', 0);
   const v0 = Float64Array.from([1.2, 0.3, -0.1, 0.3, 0.9, 0.4, -0.1, 0.4, 1.1]);
   const z = new Float64Array(n * m);
   const l = new Float64Array(m * m);
-  inputTokens(rng, v0, n, m, z, l);
+  inputStream(rng, v0, n, m, z, l);
   const v = new Float64Array(m * m);
   for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) for (let i = 0; i < n; i++) v[a * m + b] += (z[i * m + a] * z[i * m + b]) / n;
   // Two fixed heads from logits of size 0.5 (far from the identity, so A V A^T differs from V at O(1)).

@@ -6,7 +6,6 @@
 // O(m^2 n + H m^3) work per layer (P drawn by Bartlett's decomposition, wishart.ts) and no n x n matrix.
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { correlateRows } from '../../networks/index.js';
 import { multiply, multiplyTransposed, sandwich } from './dense.js';
 import type { AttentionParams } from './params.js';
 import { firstOrderAttention, shapedAttention } from './softmax.js';
@@ -102,21 +101,10 @@ export function drawMixing(rng: RandomStream, v: Float64Array, lv: Float64Array,
 }
 
 /**
- * The residual step given the branch covariance k (m x m): draws y (n x m) with i.i.d. N(0, k) rows into
- * next and writes next = lambda z + gamma y. l is m x m scratch (k's Cholesky factor).
- */
-export function residualGaussianStep(rng: RandomStream, z: Float64Array, n: number, m: number, k: Float64Array, lambda: number, gamma: number, l: Float64Array, next: Float64Array): void {
-  // k is A V A^T (or a Gram matrix): PSD up to rounding, so a pivot below rounding level counts as zero.
-  choleskyPsd(k, m, l, 1e-12, true);
-  rng.fillNormals(next, 0, n * m);
-  correlateRows(next, n, m, l);
-  for (let i = 0; i < n * m; i++) next[i] = lambda * z[i] + gamma * next[i];
-}
-
-/**
- * For m = 4 (the bench's case): residualGaussianStep followed by gramInto(next, n, 4, 1/n, v), fused into
- * one pass with the factor and the ten Gram sums in registers: the same normals, the same operations in
- * the same order, so the same bits (tested), at a third of the time of the generic loops.
+ * For m = 4 (the bench's case): residualGaussianStep (architectures/resnet/stream.ts) followed by
+ * gramInto(next, n, 4, 1/n, v), fused into one pass with the factor and the ten Gram sums in registers:
+ * the same normals, the same operations in the same order, so the same bits (tested), at a third of the
+ * time of the generic loops.
  */
 export function residualGaussianStepGram4(rng: RandomStream, z: Float64Array, n: number, k: Float64Array, lambda: number, gamma: number, l: Float64Array, next: Float64Array, v: Float64Array): number {
   choleskyPsd(k, 4, l, 1e-12, true);

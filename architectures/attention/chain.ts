@@ -5,10 +5,10 @@
 import type { FiniteActivation } from '../../src/activations/index.js';
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { correlateRows, applyFeatures, gramInto } from '../../networks/index.js';
-import { blockScratch, drawMixing, residualGaussianStep, residualGaussianStepGram4 } from './block.js';
-import { skipWeight, type AttentionParams } from './params.js';
-import { inputTokens } from './tokens.js';
+import { correlateRows, gramInto } from '../../networks/index.js';
+import { branchCovariance, inputStream, residualGaussianStep, residualSkip } from '../resnet/stream.js';
+import { blockScratch, drawMixing, residualGaussianStepGram4 } from './block.js';
+import type { AttentionParams } from './params.js';
 
 /** What an attention sampler needs of a network job. */
 export interface TokenJob {
@@ -38,7 +38,7 @@ export function tokenLogits(rng: RandomStream, v: Float64Array, m: number, outpu
 /** The chain sampler; keyWidth nk defaults to n. */
 export function attentionChainSampler(job: TokenJob, p: AttentionParams, blocks: FiniteBlocks, keyWidth: number = job.n): TokenSampler {
   const { m, n } = job;
-  const lambda = skipWeight(p.gamma);
+  const lambda = residualSkip(p.gamma);
   const scratch = blockScratch(m, keyWidth);
   const mbar = new Float64Array(m * m);
   const lv = new Float64Array(m * m);
@@ -47,7 +47,7 @@ export function attentionChainSampler(job: TokenJob, p: AttentionParams, blocks:
   const features = blocks.kind === 'transformer' ? new Float64Array(n * m) : null;
   return {
     start(rng, v0 = job.v0) {
-      inputTokens(rng, v0, n, m, z, lv);
+      inputStream(rng, v0, n, m, z, lv);
     },
     layer(rng, v) {
       // v holds V of the current z (the skeleton's V_{l-1}).
@@ -56,10 +56,9 @@ export function attentionChainSampler(job: TokenJob, p: AttentionParams, blocks:
       let from = z;
       if (features !== null && blocks.kind === 'transformer') {
         residualGaussianStep(rng, z, n, m, mbar, lambda, p.gamma, scratch.l, features);
-        // The MLP block on the post-attention stream: its branch covariance K = (c/n) phi(z)^T phi(z).
-        next.set(features);
-        applyFeatures(next, n, m, false, blocks.act);
-        gramInto(next, n, m, blocks.act.c / n, mbar);
+        // The MLP block on the post-attention stream: its branch covariance K = (c/n) phi(z)^T phi(z)
+        // (next is the features' scratch here).
+        branchCovariance(features, n, m, false, blocks.act, next, mbar);
         from = features;
       }
       // The last residual step and V = z^T z / n; for m = 4 in one fused pass (the same bits).

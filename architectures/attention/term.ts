@@ -1,11 +1,11 @@
 // The SDE term of shaped attention / the shaped Transformer over a block of lanes: the per-lane maths of
 // limit.ts (drift b(V) and the diffusion realised with m(m+1)/2 + m^2 normals) on V's packed lower
-// triangle (index a(a+1)/2 + b, as sde/terms/covariance.ts), with the package's one explosion/domain
-// policy. It offers no exact sub-flows: the attention noise directions L e_p e_q^T L^T C V + (.)^T have
+// triangle (sde/terms/lanes.ts's lanes, as the covariance term), settled by the package's one
+// explosion/domain policy (lanes.ts's laneSettler). It offers no exact sub-flows: the attention noise directions L e_p e_q^T L^T C V + (.)^T have
 // no closed-form flow that keeps V in the cone, so the splitting solver refuses this term and
 // Euler-Maruyama (weak order 1) integrates it (docs/maths.md, section 14.8).
-import { choleskyPsd, projectPsdInPlace } from '../../src/linalg.js';
-import { packed, type LaneBook, type Term } from '../../sde/index.js';
+import { choleskyPsd } from '../../src/linalg.js';
+import { laneSettler, packedLanes, type Term } from '../../sde/index.js';
 import type { CovarianceMaths } from './limit.js';
 
 export interface MatrixTermOptions {
@@ -33,71 +33,26 @@ export function attentionTerm(options: MatrixTermOptions): Term {
   const shifted = new Float64Array(mm);
   const lshift = new Float64Array(mm);
   const acc = new Float64Array(mm);
-  const eig = new Float64Array(3 * mm + m);
   const unit = new Float64Array(K);
   const lane = new Float64Array(K);
 
-  const gather = (x: Float64Array, j: number, into: Float64Array) => {
-    for (let a = 0; a < m; a++) {
-      for (let b = 0; b <= a; b++) {
-        const v = x[packed(a, b) * B + j];
-        into[a * m + b] = v;
-        into[b * m + a] = v;
-      }
-    }
-  };
-  const scatter = (src: Float64Array, x: Float64Array, j: number) => {
-    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x[packed(a, b) * B + j] = src[a * m + b];
-  };
-
-  /** Whether lane j's V is in the cone (a Cholesky factor exists). */
-  const factor = (x: Float64Array, j: number): boolean => {
-    gather(x, j, full);
-    for (let a = 0; a < m; a++) if (!(full[a * m + a] >= 0)) return false;
-    return choleskyPsd(full, m, lower) < 0;
-  };
-
-  /** The one explosion/domain policy for lane j (as the MLP's covariance term): non-finite or over the
-   *  threshold -> explode (frozen at `previous` where non-finite); outside the cone -> projected back,
-   *  repair counted. */
-  const settleLane = (x: Float64Array, previous: Float64Array, j: number, t: number, book: LaneBook) => {
-    let check = 0;
-    let maxDiag = 0;
-    for (let p = 0; p < E; p++) check += x[p * B + j];
-    for (let a = 0; a < m; a++) maxDiag = Math.max(maxDiag, x[packed(a, a) * B + j]);
-    if (!(check - check === 0) || maxDiag > threshold) {
-      if (!(check - check === 0)) for (let p = 0; p < E; p++) x[p * B + j] = previous[p * B + j];
-      book.explode(j, t);
-    } else if (!factor(x, j)) {
-      gather(x, j, full);
-      const worst = projectPsdInPlace(full, m, eig);
-      scatter(full, x, j);
-      factor(x, j);
-      book.repair(j, worst);
-    }
-  };
+  const lanes = packedLanes(m, B);
+  const { gather, scatter } = lanes;
+  // The cone check only: this term keeps no Cholesky cache (diffusion factors the state it is given).
+  const settleLane = laneSettler(lanes, threshold, (x, j) => lanes.inCone(x, j, full, lower));
 
   return {
     dimension: E,
     noise: K,
     outputSize: mm,
     initialise(x) {
-      for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x.fill(v0[a * m + b], packed(a, b) * B, (packed(a, b) + 1) * B);
-      for (let j = 0; j < B; j++) factor(x, j);
+      lanes.fill(x, v0);
     },
-    write(x, j, out, offset) {
-      for (let a = 0; a < m; a++) {
-        for (let b = 0; b <= a; b++) {
-          const v = x[packed(a, b) * B + j];
-          out[offset + a * m + b] = v;
-          out[offset + b * m + a] = v;
-        }
-      }
-    },
+    write: lanes.write,
     drift(x, out, book) {
       for (let j = 0; j < B; j++) {
         if (!book.alive[j]) {
-          for (let p = 0; p < E; p++) out[p * B + j] = 0;
+          lanes.clear(out, j);
           continue;
         }
         gather(x, j, full);
@@ -109,13 +64,12 @@ export function attentionTerm(options: MatrixTermOptions): Term {
       const root = Math.sqrt(h);
       for (let j = 0; j < B; j++) {
         if (!book.alive[j]) {
-          for (let p = 0; p < E; p++) out[p * B + j] = 0;
+          lanes.clear(out, j);
           continue;
         }
         // The factor of the state given, not a cached one: a solver may ask for G at a state it has not
         // settled (Heun's predictor), and the O(m^3) factor is small beside the diffusion's products.
-        gather(x, j, full);
-        choleskyPsd(full, m, lower, 1e-12, true);
+        lanes.factorPsd(x, j, full, lower);
         for (let k = 0; k < K; k++) lane[k] = g[k * B + j];
         maths.diffusion(full, m, lower, lane, root, out1);
         scatter(out1, out, j);
@@ -126,11 +80,10 @@ export function attentionTerm(options: MatrixTermOptions): Term {
       // attention directions' derivative goes through the Cholesky factor and C V, which has no short form.
       for (let j = 0; j < B; j++) {
         if (!book.alive[j]) {
-          for (let p = 0; p < E; p++) out[p * B + j] = 0;
+          lanes.clear(out, j);
           continue;
         }
-        gather(x, j, full);
-        choleskyPsd(full, m, lower, 1e-12, true);
+        lanes.factorPsd(x, j, full, lower);
         let scale = 0;
         for (let a = 0; a < m; a++) scale = Math.max(scale, full[a * m + a]);
         acc.fill(0);

@@ -5,18 +5,14 @@ import type { FiniteActivation } from '../../src/activations/index.js';
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
 import { correlateRows, stateSide, type LayerSampler, type NetworkJob } from '../../networks/index.js';
-import { branchCovariance, inputStream, residualSkip, streamGram } from './stream.js';
+import { branchCovariance, inputStream, residualGaussianStep, residualSkip, streamGram } from './stream.js';
 
 /** One chain layer on the stream z: draws y = G Lk^T, Lk Lk^T = K(z), and writes lambda z + gamma y to next. */
 export function chainLayer(rng: RandomStream, z: Float64Array, n: number, m: number, derivatives: boolean, act: FiniteActivation, gamma: number, scratch: { a: Float64Array; k: Float64Array; l: Float64Array }, next: Float64Array): void {
   const side = derivatives ? 2 * m : m;
   const lambda = residualSkip(gamma);
   branchCovariance(z, n, m, derivatives, act, scratch.a, scratch.k);
-  // K is a Gram matrix, PSD up to rounding: a pivot below rounding level counts as zero.
-  choleskyPsd(scratch.k, side, scratch.l, 1e-12, true);
-  rng.fillNormals(next, 0, n * side);
-  correlateRows(next, n, side, scratch.l);
-  for (let i = 0; i < n * side; i++) next[i] = lambda * z[i] + gamma * next[i];
+  residualGaussianStep(rng, z, n, side, scratch.k, lambda, gamma, scratch.l, next);
 }
 
 export function resnetChainSampler(job: NetworkJob, act: FiniteActivation, gamma: number): LayerSampler {

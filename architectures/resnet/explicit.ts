@@ -3,22 +3,8 @@
 // layer: the ground truth that the stream chain reproduces in law, for small n.
 import type { FiniteActivation } from '../../src/activations/index.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { applyFeatures, stateSide, type LayerSampler, type NetworkJob } from '../../networks/index.js';
+import { applyFeatures, gaussianMatmul, stateSide, type LayerSampler, type NetworkJob } from '../../networks/index.js';
 import { inputStream, residualSkip, streamGram } from './stream.js';
-
-/** out (rows x side) = gain W src, W (rows x cols) of N(0, 1) drawn row by row into w; src is cols x side. */
-function gaussianRows(rng: RandomStream, w: Float64Array, src: Float64Array, cols: number, side: number, rows: number, gain: number, out: Float64Array, acc: Float64Array): void {
-  for (let i = 0; i < rows; i++) {
-    rng.fillNormals(w, 0, cols);
-    acc.fill(0);
-    for (let j = 0; j < cols; j++) {
-      const wj = w[j];
-      const row = j * side;
-      for (let a = 0; a < side; a++) acc[a] += wj * src[row + a];
-    }
-    for (let a = 0; a < side; a++) out[i * side + a] = gain * acc[a];
-  }
-}
 
 /** One explicit layer: next = lambda z + gamma sqrt(c/n) W phi(z) with a fresh W; a is n x side scratch. */
 export function explicitLayer(rng: RandomStream, z: Float64Array, n: number, m: number, derivatives: boolean, act: FiniteActivation, gamma: number, scratch: { a: Float64Array; w: Float64Array; acc: Float64Array }, next: Float64Array): void {
@@ -26,7 +12,7 @@ export function explicitLayer(rng: RandomStream, z: Float64Array, n: number, m: 
   const lambda = residualSkip(gamma);
   scratch.a.set(z.subarray(0, n * side));
   applyFeatures(scratch.a, n, m, derivatives, act);
-  gaussianRows(rng, scratch.w, scratch.a, n, side, n, Math.sqrt(act.c / n), next, scratch.acc);
+  gaussianMatmul(rng, scratch.w, scratch.a, n, side, n, Math.sqrt(act.c / n), next, scratch.acc);
   for (let i = 0; i < n * side; i++) next[i] = lambda * z[i] + gamma * next[i];
 }
 
@@ -49,7 +35,7 @@ export function resnetExplicitSampler(job: NetworkJob, act: FiniteActivation, ga
     },
     logits(rng: RandomStream, _v: Float64Array, out: Float64Array): void {
       // The readout W_out z_d / sqrt(n), W_out drawn: z holds the last finite stream.
-      gaussianRows(rng, scratch.w, z, n, side, job.outputs, 1 / Math.sqrt(n), out, scratch.acc);
+      gaussianMatmul(rng, scratch.w, z, n, side, job.outputs, 1 / Math.sqrt(n), out, scratch.acc);
     },
   };
 }

@@ -1,5 +1,6 @@
-// The residual stream's kernels, shared by both resnet samplers and the per-layer moment tests
-// (docs/maths.md, section 13): the input stream with Gram exactly V0, the branch covariance K, the
+// The residual stream's kernels, shared by both resnet samplers, the attention/Transformer samplers (whose
+// token stream z = X^T is such a stream) and the per-layer moment tests (docs/maths.md, sections 13 and
+// 14): the input stream with Gram exactly V0, the branch covariance K, the Gaussian residual step, the
 // residual update and the stream's Gram matrix V = z^T z / n. Pure functions on caller-owned buffers.
 import type { FiniteActivation } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
@@ -53,6 +54,18 @@ export function branchCovariance(z: Float64Array, n: number, m: number, derivati
   a.set(z.subarray(0, n * side));
   applyFeatures(a, n, m, derivatives, act);
   return gramInto(a, n, side, act.c / n, k);
+}
+
+/**
+ * The residual step given the branch covariance k (side x side): draws y (n x side) with i.i.d. N(0, k)
+ * rows into next and writes next = lambda z + gamma y. l is side x side scratch (k's Cholesky factor).
+ */
+export function residualGaussianStep(rng: RandomStream, z: Float64Array, n: number, side: number, k: Float64Array, lambda: number, gamma: number, l: Float64Array, next: Float64Array): void {
+  // k is a Gram matrix (or A V A^T): PSD up to rounding, so a pivot below rounding level counts as zero.
+  choleskyPsd(k, side, l, 1e-12, true);
+  rng.fillNormals(next, 0, n * side);
+  correlateRows(next, n, side, l);
+  for (let i = 0; i < n * side; i++) next[i] = lambda * z[i] + gamma * next[i];
 }
 
 /** z <- lambda z + gamma y over n x side entries. */

@@ -2,8 +2,7 @@
 // (docs/maths.md, sections 3 and 6), for any drift of the Neural Covariance SDE's form (an architecture
 // supplies b through CovarianceDrift), on drift and noise clocks. The state is V's lower triangle, row by
 // row (index a(a+1)/2 + b), and the step's normals use the same index. The explosion/domain policy is
-// written once (settleLane); the m = 2 fused steps beside the solvers share it and the Cholesky cache.
-import { choleskyPsd, projectPsdInPlace } from '../../src/linalg.js';
+// lanes.ts's laneSettler; the m = 2 fused steps beside the solvers share it and the Cholesky cache.
 import { phi1 } from '../../src/special.js';
 import { eulerMaruyamaM2 } from '../solvers/eulerMaruyama.m2.js';
 import { eulerMaruyamaM2Wasm } from '../solvers/eulerMaruyama.m2.wasm.js';
@@ -12,6 +11,7 @@ import { ninomiyaVictoirM2Wasm } from '../solvers/ninomiyaVictoir.m2.wasm.js';
 import type { CovarianceM2 } from '../solvers/m2.js';
 import { UNIT_CLOCKS, type Clocks, type FusedSteps, type LaneBook, type NoiseFlows, type Term } from '../term.js';
 import { exp } from '../../src/math/index.js';
+import { laneSettler, packed, packedLanes } from './lanes.js';
 
 /**
  * The drift b(V) of a covariance SDE: b^aa = beta (V^aa)^2 and an off-diagonal b^ab that depends on
@@ -38,9 +38,6 @@ export interface CovarianceDrift {
    *  is reluPairFlow(kappa, r, tau): the WebAssembly kernels compute these from the two numbers. */
   readonly reluLike?: { readonly k: number; readonly kappa: number };
 }
-
-/** Packed lower-triangle index of (a, b), b <= a. */
-export const packed = (a: number, b: number) => (a * (a + 1)) / 2 + b;
 
 /** Coefficients of the correlation drift flow over one tau, for a lane pair with gains summing to `gain`. */
 function flowWeights(gain: number, tau: number): { decay: number; weight: number } {
@@ -75,25 +72,14 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const full = new Float64Array(m * m);
   const lower = new Float64Array(m * m);
   const ls = new Float64Array(m * m);
-  const eig = new Float64Array(3 * m * m + m);
   const d = new Float64Array(m);
   const dMid = new Float64Array(m);
   const dEnd = new Float64Array(m);
   const g0 = new Float64Array(m);
   const gm = new Float64Array(m);
 
-  const gather = (x: Float64Array, j: number, out: Float64Array) => {
-    for (let a = 0; a < m; a++) {
-      for (let b = 0; b <= a; b++) {
-        const v = x[packed(a, b) * B + j];
-        out[a * m + b] = v;
-        out[b * m + a] = v;
-      }
-    }
-  };
-  const scatter = (src: Float64Array, x: Float64Array, j: number) => {
-    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x[packed(a, b) * B + j] = src[a * m + b];
-  };
+  const lanes = packedLanes(m, B);
+  const { gather, scatter } = lanes;
 
   /** Cholesky of lane j's V into the cache; false when V is outside the cone (or has a negative diagonal). */
   const factor = (x: Float64Array, j: number): boolean => {
@@ -120,9 +106,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       factored[2 * B + j] = b;
       return true;
     }
-    gather(x, j, full);
-    for (let a = 0; a < m; a++) if (!(full[a * m + a] >= 0)) return false;
-    if (choleskyPsd(full, m, lower) >= 0) return false;
+    if (!lanes.inCone(x, j, full, lower)) return false;
     scatter(lower, chol, j);
     for (let p = 0; p < E; p++) factored[p * B + j] = x[p * B + j];
     return true;
@@ -134,35 +118,14 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     let same = true;
     for (let p = 0; p < E && same; p++) same = factored[p * B + j] === x[p * B + j];
     if (same || factor(x, j)) return;
-    gather(x, j, full);
-    choleskyPsd(full, m, lower, 1e-12, true);
+    lanes.factorPsd(x, j, full, lower);
     scatter(lower, chol, j);
     for (let p = 0; p < E; p++) factored[p * B + j] = NaN;
   };
 
-  /** The one explosion/domain policy for lane j: non-finite or over the threshold -> explode (frozen at
-   *  `previous` where non-finite); outside the cone -> projected back, repair counted; the Cholesky cache
-   *  is refreshed either way for the next step. */
-  const settleLane = (x: Float64Array, previous: Float64Array, j: number, t: number, book: LaneBook) => {
-    let check = 0;
-    let maxDiag = 0;
-    for (let p = 0; p < E; p++) check += x[p * B + j];
-    for (let a = 0; a < m; a++) {
-      const v = x[packed(a, a) * B + j];
-      if (v > maxDiag) maxDiag = v;
-    }
-    if (!(check - check === 0) || maxDiag > threshold) {
-      // Recorded, then frozen: the last finite state is kept, never NaN or Infinity.
-      if (!(check - check === 0)) for (let p = 0; p < E; p++) x[p * B + j] = previous[p * B + j];
-      book.explode(j, t);
-    } else if (!factor(x, j)) {
-      gather(x, j, full);
-      const worst = projectPsdInPlace(full, m, eig);
-      scatter(full, x, j);
-      factor(x, j);
-      book.repair(j, worst);
-    }
-  };
+  /** The one explosion/domain policy for lane j (lanes.ts); the Cholesky cache is refreshed by `factor`
+   *  either way for the next step. */
+  const settleLane = laneSettler(lanes, threshold, factor);
 
   // Noise flows' constants for the last (clocked) h.
   let noiseH = NaN;
@@ -240,9 +203,8 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
         lower[2] = l10;
         lower[3] = rest > 0 ? Math.sqrt(rest) : 0;
       } else {
-        gather(x, j, full);
         // V is in the cone by construction; a pivot below rounding level is taken as zero.
-        choleskyPsd(full, m, lower, 1e-12, true);
+        lanes.factorPsd(x, j, full, lower);
       }
       for (let a = 0; a < m; a++) scaleColumn(a, edge[a]);
     },
@@ -342,18 +304,10 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     fused,
     flows: { directions: E, drift: driftFlow, noise },
     initialise(x) {
-      for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x.fill(v0[a * m + b], packed(a, b) * B, (packed(a, b) + 1) * B);
+      lanes.fill(x, v0);
       for (let j = 0; j < B; j++) factor(x, j);
     },
-    write(x, lane, out, offset) {
-      for (let a = 0; a < m; a++) {
-        for (let b = 0; b <= a; b++) {
-          const v = x[packed(a, b) * B + lane];
-          out[offset + a * m + b] = v;
-          out[offset + b * m + a] = v;
-        }
-      }
-    },
+    write: lanes.write,
 
     drift(x, out, book) {
       const alive = book.alive;
@@ -407,7 +361,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       }
       for (let j = 0; j < B; j++) {
         if (!alive[j]) {
-          for (let p = 0; p < E; p++) out[p * B + j] = 0;
+          lanes.clear(out, j);
           continue;
         }
         ensureFactor(x, j);
@@ -436,11 +390,10 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       // For G_k(V) = L E_k L^T, (1/2) sum_k DG_k[G_k] = L D L^T with D = diag(1, ..., m) (docs/maths.md, 6.4).
       for (let j = 0; j < B; j++) {
         if (!book.alive[j]) {
-          for (let p = 0; p < E; p++) out[p * B + j] = 0;
+          lanes.clear(out, j);
           continue;
         }
-        gather(x, j, full);
-        choleskyPsd(full, m, lower, 1e-12, true);
+        lanes.factorPsd(x, j, full, lower);
         for (let a = 0; a < m; a++) {
           for (let b = 0; b <= a; b++) {
             let acc = 0;
