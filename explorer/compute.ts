@@ -2,7 +2,7 @@
 // the SDE side (its JSON summary, densities, fan chart), the networks (the same, with densities on
 // common bins), the calibrated comparison (runPoint's statistics), and the fourth cumulant against L/n
 // with its theory. Only the package's public API; runs in the compute worker (and in Node for tests).
-import { activationFromSpec, parseActivationSpec, type CovarianceSamples } from '../entry/index.js';
+import { activationFromSpec, InputError, parseActivationSpec, type CovarianceSamples } from '../entry/index.js';
 import {
   comparePoint,
   cumulantTheory,
@@ -141,10 +141,19 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
   }
   await options.post({ stage: 'point', table });
   const layers = cumulantLayers(settings);
-  const measured = await measureCumulants({ activation, n: settings.n, layers, samples: settings.samples, seed: settings.seed, threads: options.threads, streamTag: 'explorer-cumulants' });
-  const theory = cumulantTheory(spec, activation, settings.n, layers);
+  // The page's architecture on both sides: its networks and its own theory (null with a reason where it has
+  // none). An architecture whose networks carry no input directions (attention) has no derivative panel data.
+  let measured: Awaited<ReturnType<typeof measureCumulants>>;
+  try {
+    measured = await measureCumulants({ architecture, activation, n: settings.n, layers, samples: settings.samples, seed: settings.seed, threads: options.threads, streamTag: 'explorer-cumulants' });
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    await options.post({ stage: 'cumulants', kind: `not available for ${architecture.label}: ${e.message}`, rows: [], curve: [] });
+    return;
+  }
+  const theory = cumulantTheory(spec, activation, settings.n, layers, architecture.references);
   const all = Array.from({ length: layers[layers.length - 1] }, (_, i) => i + 1);
-  const curve = cumulantTheory(spec, activation, settings.n, all);
+  const curve = cumulantTheory(spec, activation, settings.n, all, architecture.references);
   await options.post({
     stage: 'cumulants',
     kind: theory.kind,

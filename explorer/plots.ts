@@ -103,7 +103,8 @@ export function cumulantSpec(rows: readonly CumulantRow[], curve: ReadonlyArray<
   const x = { field: 'ratio', type: 'quantitative' as const, title: 'L / n' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Fourth cumulant κ4 / (3 κ2²) of the output against L / n',
+    // With no rows the subtitle says why (an architecture without the measurement).
+    title: rows.length ? 'Fourth cumulant κ4 / (3 κ2²) of the output against L / n' : { text: 'Fourth cumulant κ4 / (3 κ2²) of the output against L / n', subtitle: kind },
     width: WIDTH,
     height: HEIGHT,
     layer: [

@@ -46,4 +46,21 @@ describe('explorer state', () => {
     expect(ts).toContain('"activation": "swish:1"'.replace('"activation"', 'activation'));
     expect(ts).toContain('runPoint(settings, { pathSaves: 16 })');
   });
+
+  it('the page runs any architecture of the table: its own networks, SDE and theory, or a stated reason', async () => {
+    const run = async (architecture: string, solver = DEFAULTS.solver) => {
+      const messages: StageMessage[] = [];
+      await computeStages({ ...DEFAULTS, architecture, solver, paths: '400', samples: '200', n: '32' }, { threads: 1, post: (m) => void messages.push(m) });
+      return messages;
+    };
+    const resnet = await run('resnet:0.7');
+    const sde = resnet.find((m) => m.stage === 'sde');
+    expect(sde?.stage === 'sde' && sde.sde.architecture).toBe('resnet(gamma=0.7)');
+    const cumulants = resnet.find((m) => m.stage === 'cumulants');
+    // The residual stream has no exact product theory: no MLP curve is drawn for it, and no pooled estimate.
+    expect(cumulants?.stage === 'cumulants' && cumulants.rows.every((r) => r.theory === null && r.pooled === null)).toBe(true);
+    const attention = await run('attention:0.7,2', 'euler-maruyama');
+    const none = attention.find((m) => m.stage === 'cumulants');
+    expect(none?.stage === 'cumulants' && none.rows.length === 0 && /^not available for attention/.test(none.kind)).toBe(true);
+  });
 });
