@@ -31,6 +31,9 @@ export interface ArchitectureReferences {
   logDiagonal(activation: Activation, options: { x0: number; T: number }): Reference<{ readonly mean: number; readonly variance: number }>;
   /** P(explode ever) of the diagonal from x0 (closed form). */
   explosionEver(activation: Activation, options: { x0: number }): Reference<number>;
+  /** The constant k of P(explode ever) = 1 - exp(-k beta X0) for beta > 0 (1 for the MLP): what the
+   *  phase diagram's level curves are drawn from. */
+  explosionEverScale(): Reference<number>;
   /** E[V^aa_L] / V_0 at finite width and in the limit (null where unknown). */
   meanDiagonal(spec: ActivationSpec): TheoryValue;
   /** E[(V^aa_L)^2] / V_0^2 and the kurtosis ratio Var(V_L)/E(V_L)^2 at width n and depth L, with their

@@ -111,4 +111,7 @@ export { serveKernels } from '../src/webWorkers.js';
 export { BLOCK_KERNELS } from './kernels.js';
 export { kernelsInUse, prepareKernels, KERNELS_NAMES } from '../src/kernels/index.js';
 export type { KernelsName } from '../src/kernels/index.js';
+/** The package's deterministic elementary functions (exp, expm1, log, log1p, acos, sin, cos, tanh, atanh,
+ *  pow, hypot, hashFloat64): IEEE-exact operations only, within 1 ulp, the same bits on every engine. */
+export * as math from '../src/math/index.js';
 export { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';

@@ -61,7 +61,7 @@ export interface CumulantRow {
 }
 
 export type StageMessage =
-  | { readonly stage: 'sde'; readonly beta: number; readonly sde: ReturnType<typeof sdeSummary>; readonly fan: FanRow[]; readonly density: DensityRow[] }
+  | { readonly stage: 'sde'; readonly beta: number; readonly everScale: { readonly value: number | null; readonly reason?: string }; readonly sde: ReturnType<typeof sdeSummary>; readonly fan: FanRow[]; readonly density: DensityRow[] }
   | { readonly stage: 'network'; readonly network: ReturnType<typeof networkSummary>; readonly fan: FanRow[]; readonly density: DensityRow[] }
   | { readonly stage: 'point'; readonly table: TableRow[] }
   | { readonly stage: 'cumulants'; readonly kind: string; readonly rows: CumulantRow[]; readonly curve: Array<{ ratio: number; theory: number | null; limit: number | null }> };
@@ -121,7 +121,7 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
   // A small SDE run is done inline before kernel workers could even start (the numbers do not depend on it).
   const sdeThreads = settings.paths * settings.steps < SMALL_SDE_WORK ? 1 : options.threads;
   const sde = await runPointSde(settings, activation, { ...run, threads: sdeThreads });
-  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, sde: sdeSummary(sde, { architecture: architecture.label, sde: architecture.sde(activation).description }), fan: fanRows(sde, 'SDE'), density: densities(sde, null) });
+  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, everScale: architecture.references.explosionEverScale(), sde: sdeSummary(sde, { architecture: architecture.label, sde: architecture.sde(activation).description }), fan: fanRows(sde, 'SDE'), density: densities(sde, null) });
   const network = await runPointNetworks(settings, activation, settings.n, { ...run, factorMoments: true });
   await options.post({ stage: 'network', network: networkSummary(network), fan: fanRows(network, 'network'), density: densities(sde, network) });
   const point = comparePoint(settings, sde, network, run);

@@ -226,6 +226,7 @@ function start(texts: StateTexts): void {
   let sdeDensity: DensityRow[] = [];
   const measured: { sde?: number; network?: number } = {};
   let beta = 0;
+  let everScale: { readonly value: number | null; readonly reason?: string } = { value: 1 };
   const drawn: string[] = [];
   worker.onmessage = async ({ data }: MessageEvent<WorkerReply>) => {
     if (id !== job) return;
@@ -245,15 +246,16 @@ function start(texts: StateTexts): void {
         sdeFan = m.fan;
         sdeDensity = m.density;
         beta = m.beta;
+        everScale = m.everScale;
         measured.sde = m.sde.counts.exploded / m.sde.shape[1];
         for (const o of DENSITY_OBSERVABLES) draws.push(draw(`density-${o}`, densitySpec(m.density, o)), draw(`fan-${o}`, fanSpec(m.fan, o)));
-        draws.push(draw('phase', phaseSpec(beta, settings.x0, measured)));
+        draws.push(draw('phase', phaseSpec(beta, settings.x0, measured, everScale)));
         break;
       case 'network':
         window.ncsdeResults.network = m.network;
         measured.network = m.network.counts.exploded / m.network.shape[1];
         for (const o of DENSITY_OBSERVABLES) draws.push(draw(`density-${o}`, densitySpec(m.density.length ? m.density : sdeDensity, o)), draw(`fan-${o}`, fanSpec([...sdeFan, ...m.fan], o)));
-        draws.push(draw('phase', phaseSpec(beta, settings.x0, measured)));
+        draws.push(draw('phase', phaseSpec(beta, settings.x0, measured, everScale)));
         break;
       case 'point':
         window.ncsdeResults.table = m.table;

@@ -3,7 +3,10 @@
 // the closed form P(explode ever) = 1 - exp(-beta X0) as level curves, and the fourth cumulant
 // against L/n with its theory.
 import type { TopLevelSpec } from 'vega-lite';
+import { math } from '../entry/index.js';
 import type { CumulantRow, DensityRow, FanRow } from './compute.js';
+
+const { expm1, log1p } = math;
 
 const WIDTH = 360;
 const HEIGHT = 220;
@@ -45,24 +48,27 @@ export function fanSpec(rows: readonly FanRow[], observable: string): TopLevelSp
 
 const LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9];
 
-/** beta against X0: curves 1 - exp(-beta X0) = p, the vanishing half-plane, and this activation at x0. */
-export function phaseSpec(beta: number, x0: number, measured: { sde?: number; network?: number }): TopLevelSpec {
+/** beta against X0: curves 1 - exp(-k beta X0) = p (k the architecture's scale, 1 for the MLP; no curves
+ *  where it has no closed form, with its reason), the vanishing half-plane, and this activation at x0. */
+export function phaseSpec(beta: number, x0: number, measured: { sde?: number; network?: number }, scale: { readonly value: number | null; readonly reason?: string } = { value: 1 }): TopLevelSpec {
+  const k = scale.value;
   const xMax = Math.max(2, 2 * x0);
   const yMax = Math.max(2, 1.5 * beta + 0.5);
   const yMin = Math.min(-0.5, beta - 0.5);
   const curves: object[] = [];
-  for (const p of LEVELS) {
+  for (const p of k === null ? [] : LEVELS) {
     for (let i = 1; i <= 60; i++) {
       const X0 = (xMax * i) / 60;
-      const b = -Math.log1p(-p) / X0;
+      const b = -log1p(-p) / (k! * X0);
       if (b <= yMax) curves.push({ X0, beta: b, level: `P = ${p}` });
     }
   }
-  const ever = beta > 0 ? -Math.expm1(-beta * x0) : 0;
-  const text = [`P(explode ever) = ${ever.toFixed(3)}`, measured.sde !== undefined ? `SDE by T: ${measured.sde.toFixed(3)}` : '', measured.network !== undefined ? `networks by T: ${measured.network.toFixed(3)}` : ''].filter(Boolean).join(', ');
+  const ever = k === null ? `P(explode ever): no closed form (${scale.reason})` : `P(explode ever) = ${(beta > 0 ? -expm1(-k * beta * x0) : 0).toFixed(3)}`;
+  const form = k === null ? 'no closed form' : k === 1 ? '1 − exp(−β X0)' : `1 − exp(−${+k.toPrecision(4)} β X0)`;
+  const text = [ever, measured.sde !== undefined ? `SDE by T: ${measured.sde.toFixed(3)}` : '', measured.network !== undefined ? `networks by T: ${measured.network.toFixed(3)}` : ''].filter(Boolean).join(', ');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Explosion phase diagram: P(explode ever) = 1 − exp(−β X0)', subtitle: text },
+    title: { text: `Explosion phase diagram: P(explode ever) = ${form}`, subtitle: text },
     width: WIDTH,
     height: HEIGHT,
     layer: [

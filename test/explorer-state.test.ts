@@ -56,10 +56,14 @@ describe('explorer state', () => {
     const resnet = await run('resnet:0.7');
     const sde = resnet.find((m) => m.stage === 'sde');
     expect(sde?.stage === 'sde' && sde.sde.architecture).toBe('resnet(gamma=0.7)');
+    // The phase diagram's level curves: P(explode ever) = 1 - exp(-beta X0 / (2 - gamma^2)) for the resnet.
+    expect(sde?.stage === 'sde' && sde.everScale.value).toBeCloseTo(1 / (2 - 0.49), 14);
     const cumulants = resnet.find((m) => m.stage === 'cumulants');
     // The residual stream has no exact product theory: no MLP curve is drawn for it, and no pooled estimate.
     expect(cumulants?.stage === 'cumulants' && cumulants.rows.every((r) => r.theory === null && r.pooled === null)).toBe(true);
     const attention = await run('attention:0.7,2', 'euler-maruyama');
+    const phase = attention.find((m) => m.stage === 'sde');
+    expect(phase?.stage === 'sde' && phase.everScale.value === null && /no autonomous 1-D reduction/.test(phase.everScale.reason ?? '')).toBe(true);
     const none = attention.find((m) => m.stage === 'cumulants');
     expect(none?.stage === 'cumulants' && none.rows.length === 0 && /^not available for attention/.test(none.kind)).toBe(true);
   });

@@ -36,6 +36,7 @@ function references(kind: AttentionKind): ArchitectureReferences {
     explosionProbability: () => ({ value: null, reason: why }),
     logDiagonal: () => ({ value: null, reason: why }),
     explosionEver: () => ({ value: null, reason: why }),
+    explosionEverScale: () => ({ value: null, reason: why }),
     meanDiagonal: (_spec: ActivationSpec) => none,
     finiteMoments: () => ({ secondMoment: none, kurtosis: none }),
   };

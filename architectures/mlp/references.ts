@@ -31,6 +31,7 @@ export function limitReferences(clocks: Clocks = UNIT_CLOCKS): ArchitectureRefer
       const { beta } = requireFacts(activation);
       return { value: beta > 0 ? -expm1((-dc * beta * x0) / nc) : 0 };
     },
+    explosionEverScale: () => ({ value: dc / nc }),
     // E V^aa_L = V_0 exactly for piecewise-linear layers (E chi = 1), and in the limit (beta = 0).
     meanDiagonal: (spec) => (spec.family === 'relu-like' ? { exact: 1, limit: 1 } : { exact: null, limit: null }),
     finiteMoments: momentTheory,
