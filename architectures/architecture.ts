@@ -87,4 +87,7 @@ export interface ArchitectureEntry {
   readonly axes?: readonly OptionSpec[];
   /** The architecture with some parameters set from axis values (keys of `axes`); errors name `field`. */
   withAxes?(architecture: Architecture, values: Readonly<Record<string, number>>, field: string): Architecture;
+  /** Every function its module references name, by that name: what a bundled Web Worker (which cannot
+   *  import modules by URL) resolves them from (entry/kernels.ts). */
+  readonly builders: Readonly<Record<string, (...args: never[]) => unknown>>;
 }

@@ -4,7 +4,8 @@
 import { InputError } from '../src/errors.js';
 import type { OptionSpec } from '../src/options.js';
 import type { Architecture, ArchitectureEntry, ArchitectureSpec } from './architecture.js';
-import { mlp } from './mlp/index.js';
+import { mlpSampler } from '../networks/index.js';
+import { mlp, sdeFromSpec } from './mlp/index.js';
 import { RESNET_ENTRY } from './resnet/index.js';
 import { ATTENTION_ENTRY, TRANSFORMER_ENTRY } from './attention/index.js';
 
@@ -27,6 +28,7 @@ export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
       return mlp();
     },
     fromSpec: () => mlp(),
+    builders: { mlp, sdeFromSpec, mlpSampler },
   },
   resnet: RESNET_ENTRY,
   attention: ATTENTION_ENTRY,

@@ -6,8 +6,8 @@ import { siblingModule } from '../../src/blocks.js';
 import { InputError } from '../../src/errors.js';
 import type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, TheoryValue } from '../architecture.js';
 import { checkAttentionParams, MAX_HEADS, type AttentionParams } from './params.js';
-import { attentionSamplers } from './samplers.js';
-import { attentionSde, type AttentionKind } from './sdes.js';
+import { attentionSampler, attentionSamplers } from './samplers.js';
+import { attentionSde, attentionSdeFromSpec, type AttentionKind } from './sdes.js';
 
 export { attentionMaths, attentionDrift, diffusionCovariance, attentionNoiseCount } from './limit.js';
 export type { CovarianceMaths, AttentionBlocks } from './limit.js';
@@ -125,6 +125,7 @@ function entry(kind: AttentionKind): ArchitectureEntry {
       const p = checkAttentionParams({ gamma: spec.gamma, tau0: spec.tau0, heads: spec.heads ?? 1 }, { gamma: `${field}.gamma`, tau0: `${field}.tau0`, heads: `${field}.heads` });
       return build(kind, { ...p, keyWidth: (spec.keyWidth as number | null | undefined) ?? null });
     },
+    builders: { attention, transformer, attentionSdeFromSpec, attentionSampler },
   };
 }
 

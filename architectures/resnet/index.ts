@@ -10,7 +10,7 @@ import type { Clocks } from '../../sde/index.js';
 import type { Architecture, ArchitectureEntry, ArchitectureReferences, TheoryValue } from '../architecture.js';
 import { correlationSde, covarianceSde, diagonalSde, limitReferences } from '../mlp/index.js';
 import { noiseClock } from './moments.js';
-import { resnetSamplers } from './samplers.js';
+import { resnetSampler, resnetSamplers } from './samplers.js';
 import { requireGamma } from './stream.js';
 
 export { resnetSamplers, resnetSampler } from './samplers.js';
@@ -89,4 +89,6 @@ export const RESNET_ENTRY: ArchitectureEntry = {
   withAxes(architecture, values, field) {
     return values.gamma === undefined ? architecture : resnet({ gamma: requireGamma(`${field}.gamma`, values.gamma) });
   },
+  // Its SDEs are the MLP's on clocks (the MLP entry lists their builder).
+  builders: { resnet, resnetSampler },
 };
