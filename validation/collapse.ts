@@ -9,7 +9,6 @@ import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, normalInterval, proportionDifference, wilson, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { normalCdf } from '../src/special.js';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import { sampleNetworks } from '../networks/index.js';
 import { constantSteps, eulerMaruyama, explosionDetection, brownianSampling, saveAt, solve } from '../sde/index.js';
 import { architectureFromSpec, type Architecture } from '../architectures/index.js';
@@ -17,7 +16,7 @@ import { pointArchitecture } from './options.js';
 import { OPTION } from './options.js';
 import { isMissing, type Missing } from './point.js';
 import { hypot } from '../src/math/index.js';
-import { kernelsInUse, type KernelsName } from '../src/kernels/index.js';
+import { reportHeader, type ReportHeader } from './header.js';
 
 /** The schema tag of collapse reports. */
 export const COLLAPSE_SCHEMA = 'ncsde.collapse/1';
@@ -91,11 +90,7 @@ export interface CollapseRow {
 }
 
 /** The collapse study: per (gamma, tau0, H) and T, SDE against networks. */
-export interface CollapseReport {
-  readonly schema: typeof COLLAPSE_SCHEMA;
-  readonly package: { readonly name: string; readonly version: string };
-  /** The settings as read, and which kernels ran (js or wasm; the same bits either way). */
-  readonly settings: CollapseSettings & { readonly kernels: KernelsName };
+export interface CollapseReport extends ReportHeader<typeof COLLAPSE_SCHEMA, CollapseSettings> {
   readonly rows: readonly CollapseRow[];
 }
 
@@ -227,7 +222,7 @@ export async function collapseReport(settings: Readonly<Record<string, unknown>>
       }
     }
   }
-  return { schema: COLLAPSE_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: { ...s, kernels: kernelsInUse() }, rows };
+  return { ...reportHeader(COLLAPSE_SCHEMA, s), rows };
 }
 
 /** The options of one collapse point (`ncsde scan --kind collapse`): any architecture, one T. */

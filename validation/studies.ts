@@ -8,7 +8,6 @@ import { readSettings, type OptionSources } from '../src/options.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { median, wilson, type Interval, type Proportion } from '../src/stats/index.js';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import { sampleNetworks } from '../networks/index.js';
 import { brownianSampling, constantSteps, explosionDetection, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
 import type { Architecture, Reference } from '../architectures/index.js';
@@ -16,7 +15,7 @@ import { cumulantTheory, measureCumulants, type CumulantMeasurement, type Cumula
 import { criterion, type Criterion } from './explosion.js';
 import { CRITERION_ACTIVATIONS, OPTION, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
-import { kernelsInUse, type KernelsName } from '../src/kernels/index.js';
+import { reportHeader, type ReportHeader } from './header.js';
 
 /** The schema tag of criterion reports. */
 export const CRITERION_SCHEMA = 'ncsde.criterion/2';
@@ -73,11 +72,7 @@ export interface CriterionRow {
 }
 
 /** The criterion study: per activation and scale, beta, regime and P(explode by T) exactly, from the SDE and from networks. */
-export interface CriterionReport {
-  readonly schema: typeof CRITERION_SCHEMA;
-  readonly package: { readonly name: string; readonly version: string };
-  /** The settings as read, and which kernels ran (js or wasm; the same bits either way). */
-  readonly settings: CriterionSettings & { readonly kernels: KernelsName };
+export interface CriterionReport extends ReportHeader<typeof CRITERION_SCHEMA, CriterionSettings> {
   readonly rows: readonly CriterionRow[];
 }
 
@@ -172,7 +167,7 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
       options.onRow?.(`${f} a=${a}`);
     }
   }
-  return { schema: CRITERION_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: { ...s, kernels: kernelsInUse() }, rows };
+  return { ...reportHeader(CRITERION_SCHEMA, s), rows };
 }
 
 /** The cumulant report's activations: unshaped baselines and the default shaped ReLU. */
@@ -211,11 +206,7 @@ export interface CumulantRow extends Omit<CumulantMeasurement, 'exploded'> {
 }
 
 /** The cumulant study: per activation, width and L/n, measurements beside exact or leading-order theory and the limit. */
-export interface CumulantReport {
-  readonly schema: typeof CUMULANT_SCHEMA;
-  readonly package: { readonly name: string; readonly version: string };
-  /** The settings as read, and which kernels ran (js or wasm; the same bits either way). */
-  readonly settings: CumulantSettings & { readonly kernels: KernelsName };
+export interface CumulantReport extends ReportHeader<typeof CUMULANT_SCHEMA, CumulantSettings> {
   readonly rows: readonly CumulantRow[];
 }
 
@@ -241,5 +232,5 @@ export async function cumulantReport(settings: Readonly<Record<string, unknown>>
       options.onRow?.(`${name} n=${n}`);
     }
   }
-  return { schema: CUMULANT_SCHEMA, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: { ...s, kernels: kernelsInUse() }, rows };
+  return { ...reportHeader(CUMULANT_SCHEMA, s), rows };
 }

@@ -2,7 +2,6 @@
 // convergence study in width, and the data behind every plot, as a versioned JSON-ready object
 // (schema "ncsde.validation/2"). It holds no clock time, so the same settings give the same bytes.
 import { quantileSorted, sorted } from '../src/stats/index.js';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/version.js';
 import { PATH_EXPLODED, type CovarianceSamples, type StatusCounts } from '../src/results.js';
 import { activationFromSpec } from '../src/activations/index.js';
 import { buildNetworkJob } from '../networks/index.js';
@@ -13,7 +12,7 @@ import { pointActivation, pointArchitecture, type ValidationSettings } from './o
 import { pointV0, runPoint, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
-import { kernelsInUse, type KernelsName } from '../src/kernels/index.js';
+import { reportHeader, type ReportHeader } from './header.js';
 
 /** The schema tag of validation reports. */
 export const VALIDATION_SCHEMA = 'ncsde.validation/2';
@@ -37,11 +36,7 @@ export interface PathBundle {
 }
 
 /** The validation report: settings, the point comparison, exact finite-width theory, the width study and path bundles for plots (schema VALIDATION_SCHEMA). */
-export interface ValidationReport {
-  readonly schema: typeof VALIDATION_SCHEMA;
-  readonly package: { readonly name: string; readonly version: string };
-  /** The settings as read, and which kernels ran (js or wasm; the same bits either way). */
-  readonly settings: ValidationSettings & { readonly kernels: KernelsName };
+export interface ValidationReport extends ReportHeader<typeof VALIDATION_SCHEMA, ValidationSettings> {
   /** The architecture's label ("mlp", "resnet(gamma=0.7)"). */
   readonly architecture: string;
   readonly activation: { readonly name: string; readonly beta: number };
@@ -139,9 +134,7 @@ export async function validate(settings: Partial<ValidationSettings> = {}, optio
     histograms[name] = { edges: h.edges, sde: h.a, network: h.b };
   }
   return {
-    schema: VALIDATION_SCHEMA,
-    package: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
-    settings: { ...cfg, kernels: kernelsInUse() },
+    ...reportHeader(VALIDATION_SCHEMA, cfg),
     architecture: point.architecture,
     activation: point.activation,
     depth: point.depth,
