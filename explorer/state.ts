@@ -82,7 +82,7 @@ export function cliCommands(settings: PointSettings): string[] {
   const common = `--architecture ${s.architecture} --activation ${s.activation} --rho0 ${s.rho0} --x0 ${s.x0}`;
   return [
     `ncsde sde ${common} --T ${s.T} --steps ${s.steps} --solver ${s.solver} --paths ${s.paths} --saves ${sdeSaves(s.steps)} --seed ${s.seed} --json`,
-    `ncsde network ${common} --n ${s.n} --ratio ${s.T} --samples ${s.samples} --record ${networkRecords(s)} --seed ${s.seed} --json`,
+    `ncsde network ${common} --n ${s.n} --T ${s.T} --samples ${s.samples} --record ${networkRecords(s)} --seed ${s.seed} --json`,
   ];
 }
 

@@ -120,7 +120,7 @@ export function runPointNetworks(settings: PointSettings, activation: Activation
     v0: pointV0(settings),
     samples: settings.samples,
     seed: settings.seed,
-    method: settings.method,
+    method: settings.sampler,
     record: saves > 0 ? { count: saves } : undefined,
     explosion: { threshold: settings.threshold * settings.x0 },
     factorMoments: options.factorMoments,

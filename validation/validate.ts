@@ -96,7 +96,7 @@ export function planValidation(settings: ValidationSettings): void {
   buildSdeJob({ sde: architecture.sde(activation), solver: solverFromName(settings.solver), t1: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, 50) }), paths: settings.paths, seed: settings.seed, explosion: explosionDetection({ threshold: settings.threshold * settings.x0 }) });
   for (const n of [settings.n, ...settings.widths]) {
     const depth = Math.max(1, Math.round(settings.T * n));
-    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, method: settings.method, record: { count: Math.min(50, depth) }, explosion: { threshold: settings.threshold * settings.x0 } });
+    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, method: settings.sampler, record: { count: Math.min(50, depth) }, explosion: { threshold: settings.threshold * settings.x0 } });
   }
 }
 
