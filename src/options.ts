@@ -17,7 +17,9 @@ export type OptionKind =
   | { readonly type: 'text'; readonly pattern: string }
   | { readonly type: 'integers'; readonly min: number; readonly max: number; readonly minItems: number }
   | { readonly type: 'numbers'; readonly min: number; readonly max: number; readonly exclusiveMin?: boolean; readonly minItems: number }
-  | { readonly type: 'matrix' };
+  | { readonly type: 'matrix' }
+  /** A matrix given as a file (a flag's text is its path: .npy, .csv or .json) or, in a config, as rows or a path. */
+  | { readonly type: 'rows'; readonly square: boolean };
 
 /** One option, stated once: its key (= config key = long flag), kind, help, default and extra check. */
 export interface OptionSpec {
@@ -97,6 +99,8 @@ export function describeKind(kind: OptionKind): string {
       return `a list of at least ${kind.minItems} numbers in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}`;
     case 'matrix':
       return 'a square matrix (array of rows)';
+    case 'rows':
+      return `a .npy, .csv or .json file of ${kind.square ? 'a square matrix' : 'rows'}`;
   }
 }
 
@@ -159,6 +163,10 @@ export function parseOptionText(spec: OptionSpec, text: string, field = `--${fla
     }
     case 'matrix':
       throw new InputError(field, text, 'can only be given in a --config file (a matrix)');
+    case 'rows':
+      if (!/\.(npy|csv|json)$/i.test(text)) throw new InputError(field, text, 'must name a .npy, .csv or .json file');
+      value = { file: text };
+      break;
   }
   spec.check?.(value, field);
   return value;
@@ -205,10 +213,21 @@ export function parseOptionValue(spec: OptionSpec, raw: unknown, field = spec.ke
         throw new InputError(field, raw, 'must be a square matrix of finite numbers (array of rows)');
       }
       break;
+    case 'rows':
+      if (typeof raw === 'string') {
+        if (!/\.(npy|csv|json)$/i.test(raw)) throw new InputError(field, raw, 'must name a .npy, .csv or .json file, or hold the rows');
+        value = { file: raw };
+      } else if (!Array.isArray(raw) || raw.length === 0 || !raw.every((row) => Array.isArray(row) && row.length === (raw[0] as unknown[]).length && (!kind.square || row.length === raw.length) && row.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+        throw new InputError(field, raw, `must be ${kind.square ? 'a square matrix' : 'rows of one length'} of finite numbers (array of rows), or a .npy, .csv or .json file name`);
+      }
+      break;
   }
   spec.check?.(value, field);
   return value;
 }
+
+/** A rows option's value: the rows themselves, or the file that holds them (read by the caller). */
+export type RowsValue = number[][] | { readonly file: string };
 
 /** Where option values come from: a parsed JSON config or an API caller's object (`source` names it in
  *  messages: a file name, or '' for no prefix) and flag texts. */

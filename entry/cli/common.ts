@@ -26,6 +26,8 @@ function placeholder(spec: OptionSpec): string {
       return 'name';
     case 'text':
       return spec.key === 'activation' ? 'spec' : 'text';
+    case 'rows':
+      return 'file';
     default:
       return 'value';
   }

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { parseActivation, parseActivationSpec } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/files.js';
-import { asGiven, givenName, type OptionSources, type OptionSpec } from '../../src/options.js';
+import { asGiven, type OptionSpec } from '../../src/options.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { kernelsInUse } from '../../src/kernels/index.js';
 import { GENERATORS } from '../../src/random/streams.js';
@@ -17,11 +17,11 @@ import { parseArchitecture } from '../../architectures/index.js';
 import { OPTION } from '../../validation/options.js';
 import { networkSummary, sdeSummary } from '../summaries.js';
 import { checkArchiveSize, outputFormat, prepareOutput, valuesArray, writeArrays } from './arrays.js';
+import { initialCovariance, INPUT_OPTIONS } from './inputs.js';
 import { addConfigOption, addOptions, commonOptions, guardWork, jsonText, note, progressBar, readCommand, threadsFrom } from './common.js';
 
 const shared = {
-  m: { key: 'm', kind: { type: 'integer', min: 1, max: 64 }, help: 'number of inputs', default: 2 },
-  v0: { key: 'v0', kind: { type: 'matrix' }, help: 'V0 as a matrix (config only; replaces m, rho0 and x0)', flag: false },
+  m: { key: 'm', kind: { type: 'integer', min: 1, max: 512 }, help: 'number of inputs (equicorrelated V0 from --rho0 and --x0)', default: 2 },
   threshold: { ...OPTION.threshold, help: 'explosion threshold on max V^aa, in units of the largest input variance, the same rule as the other side' },
   generator: { key: 'generator', kind: { type: 'choice', choices: GENERATORS }, help: 'uniform source (xor4096: seedrandom-compatible)', default: 'xoshiro128++' },
   values: { key: 'values', kind: { type: 'boolean' }, help: 'include every path (network) in the output' },
@@ -32,7 +32,8 @@ export const SDE_OPTIONS: readonly OptionSpec[] = [
   shared.m,
   { ...OPTION.rho0, help: 'initial correlation of every pair of inputs' },
   OPTION.x0,
-  shared.v0,
+  INPUT_OPTIONS.v0,
+  INPUT_OPTIONS.inputs,
   OPTION.T,
   { ...OPTION.steps, default: 100 },
   { ...OPTION.solver, help: 'solver: euler-maruyama (the default) or the splitting scheme that stays in the PSD cone', default: 'euler-maruyama' },
@@ -51,7 +52,8 @@ export const NETWORK_OPTIONS: readonly OptionSpec[] = [
   shared.m,
   { ...OPTION.rho0, help: 'input correlation of every pair' },
   OPTION.x0,
-  shared.v0,
+  INPUT_OPTIONS.v0,
+  INPUT_OPTIONS.inputs,
   { key: 'n', kind: { type: 'integer', min: 1, max: 1 << 20 }, help: 'width', default: 128 },
   { key: 'T', kind: { type: 'number', min: 0, max: 1e4, exclusiveMin: true }, help: 'depth-to-width ratio: depth = round(T n) (default 1 unless --depth)', aliases: ['ratio'] },
   { key: 'depth', kind: { type: 'integer', min: 1, max: 1e7 }, help: 'depth (instead of --T)' },
@@ -65,25 +67,6 @@ export const NETWORK_OPTIONS: readonly OptionSpec[] = [
   OPTION.seed,
   shared.values,
 ];
-
-/** V0 from m, rho0, x0 (equicorrelated), or the config's v0; conflicts refused, indefinite V0 named. */
-function initialMatrix(values: Record<string, unknown>, sources: OptionSources): number[][] {
-  const flags = sources.flags ?? {};
-  const config = sources.config?.values;
-  if (values.v0 !== undefined) {
-    for (const key of ['m', 'rho0', 'x0']) {
-      if (flags[key] !== undefined) throw new InputError(givenName(key, sources), flags[key], 'conflicts with the config\'s v0 (which sets V0 whole); give one of them');
-      if (config?.[key] !== undefined) throw new InputError(key, config[key], 'conflicts with v0 in the same config; give one of them');
-    }
-    return values.v0 as number[][];
-  }
-  const m = values.m as number;
-  const rho = values.rho0 as number;
-  const x0 = values.x0 as number;
-  // An equicorrelated matrix is PSD iff rho >= -1/(m-1).
-  if (m > 1 && rho < -1 / (m - 1)) throw new InputError(givenName('rho0', sources), rho, `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when ${givenName('m', sources)} is ${m}`);
-  return Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? x0 : x0 * rho)));
-}
 
 /** The JSON summary to stdout or --out; with --out .npy/.npz the arrays (and the summary only with --json). */
 function emit(values: Record<string, unknown>, summary: Record<string, unknown>, arrays: () => Parameters<typeof writeArrays>[2]): void {
@@ -105,10 +88,10 @@ const NETWORK_COMMAND_OPTIONS = [...NETWORK_OPTIONS, ...commonOptions({ help: `$
 /** What a result records of how it was made: the options that determined its numbers, as a later
  *  `--config` of the output takes them back (V0 whole, the architecture and activation as texts), and
  *  the kernels and package version that ran (the kernels give the same bits either way). */
-function recordedSettings(values: Record<string, unknown>, keys: readonly string[], v0: number[][]): Record<string, unknown> {
+function recordedSettings(values: Record<string, unknown>, keys: readonly string[], initial: { v0: number[][]; inputs?: number[][] }): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
-  for (const key of keys) if (values[key] !== undefined && !['m', 'rho0', 'x0', 'v0'].includes(key)) settings[key] = values[key];
-  return { ...settings, v0, kernels: kernelsInUse(), version: PACKAGE_VERSION };
+  for (const key of keys) if (values[key] !== undefined && !['m', 'rho0', 'x0', 'v0', 'inputs'].includes(key)) settings[key] = values[key];
+  return { ...settings, v0: initial.v0, ...(initial.inputs ? { inputs: initial.inputs } : {}), kernels: kernelsInUse(), version: PACKAGE_VERSION };
 }
 
 /** The keys of a table that determine a result's numbers (not where it goes or how many threads ran it). */
@@ -122,7 +105,7 @@ export function sdeCommand(program: Command): void {
     const { values: v, sources, where } = readCommand(cmd, SDE_COMMAND_OPTIONS);
     const flags = sources.flags ?? {};
     if (v.paths === undefined || (v.paths as number) < 2) throw new InputError(where('paths'), v.paths, 'must be at least 2 (a mean needs two paths)');
-    const v0 = initialMatrix(v, sources);
+    const { v0, inputs } = initialCovariance(v, sources, where);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
@@ -165,7 +148,7 @@ export function sdeCommand(program: Command): void {
     const summary = sdeSummary(sol, { architecture: architecture.label, sde: options.sde.description });
     emit(v, {
       ...summary,
-      settings: recordedSettings({ ...v, architecture: architecture.text }, RESULT_KEYS(SDE_OPTIONS), v0),
+      settings: recordedSettings({ ...v, architecture: architecture.text }, RESULT_KEYS(SDE_OPTIONS), { v0, ...(inputs ? { inputs } : {}) }),
       resolved: summary.settings,
       ...(extrapolated ? { extrapolated } : {}),
       ...(v.values ? { values: sol.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs } : {}),
@@ -188,7 +171,7 @@ export function networkCommand(program: Command): void {
     const flags = sources.flags ?? {};
     if ((v.samples as number) < 2) throw new InputError(where('samples'), v.samples, 'must be at least 2 (a mean needs two networks)');
     if (v.T !== undefined && v.depth !== undefined) throw new InputError(where('depth'), v.depth, `conflicts with ${where('T')} (the depth is round(T n)); give one of them`);
-    const v0 = initialMatrix(v, sources);
+    const { v0, inputs } = initialCovariance(v, sources, where);
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
@@ -199,7 +182,7 @@ export function networkCommand(program: Command): void {
       n: v.n as number,
       depth: v.depth as number | undefined,
       ratio: (v.T as number | undefined) ?? (v.depth === undefined ? 1 : undefined),
-      v0,
+      ...(inputs ? { inputs } : { v0 }),
       samples: v.samples as number,
       seed: v.seed as number,
       method: v.sampler as string,
@@ -226,7 +209,7 @@ export function networkCommand(program: Command): void {
     const summary = networkSummary(sample);
     emit(v, {
       ...summary,
-      settings: recordedSettings({ ...v, architecture: architecture.text, T: v.depth === undefined ? options.ratio : undefined }, RESULT_KEYS(NETWORK_OPTIONS), v0),
+      settings: recordedSettings({ ...v, architecture: architecture.text, T: v.depth === undefined ? options.ratio : undefined }, RESULT_KEYS(NETWORK_OPTIONS), { v0, ...(inputs ? { inputs } : {}) }),
       resolved: summary.settings,
       ...(v.values ? { values: sample.values.data, logits: sample.logits.data, status: sample.status, explosionLayer: sample.explosionLayer } : {}),
     }, () => ({
