@@ -6,13 +6,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../../src/errors.js';
 import { checkRows, gramOfRows, rowsFromFile, type Rows } from '../../src/io/matrix.js';
 import { validateCovariance } from '../../src/linalg.js';
-import type { OptionSources, OptionSpec, RowsValue } from '../../src/options.js';
-
-/** The options that set V0: the three sources, stated once for every command that takes them. */
-export const INPUT_OPTIONS = {
-  inputs: { key: 'inputs', kind: { type: 'rows', square: false }, help: 'input vectors, one per row (P x d, .npy/.csv/.json): networks are fed them, the SDE starts at V0 = X X^T / d; sets --m' },
-  v0: { key: 'v0', kind: { type: 'rows', square: true }, help: 'the initial covariance V0 (m x m, symmetric PSD, .npy/.csv/.json; a config may hold the rows); sets --m' },
-} as const satisfies Record<string, OptionSpec>;
+import type { OptionSources, RowsValue } from '../../src/options.js';
 
 /** Rows of a rows option: read its file (relative to the working directory) or take the config's rows. */
 function loadRows(value: RowsValue, field: string): Rows {

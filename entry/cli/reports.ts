@@ -89,7 +89,7 @@ export function validateCommand(program: Command): void {
     stem: 'validation',
     markdown: async (r) => (await reports()).validationMarkdown(r),
     html: async (r) => (await reports()).validationHtml(r),
-    summary: (r) => ({ schema: r.schema, settings: r.settings, explosion: r.explosion, theory: r.theory, comparisons: Object.fromEntries(Object.entries(r.comparisons).map(([k, c]) => [k, 'missing' in c ? c : { mean: c.mean, variance: c.variance, ks: c.ks, energyDistance: c.energyDistance }])), rates: r.widths.map((w) => ({ observable: w.observable, rate: w.rate })) }),
+    summary: (r) => ({ schema: r.schema, settings: r.settings, solver: r.solver, notes: r.notes, explosion: r.explosion, theory: r.theory, comparisons: Object.fromEntries(Object.entries(r.comparisons).map(([k, c]) => [k, 'missing' in c ? c : { mean: c.mean, variance: c.variance, ks: c.ks, energyDistance: c.energyDistance }])), rates: r.widths.map((w) => ({ observable: w.observable, rate: w.rate })) }),
   });
 }
 

@@ -3,70 +3,19 @@
 // path as NumPy arrays. Both build the same V0 from --m, --rho0 and --x0 (or a config's v0), check the
 // output path and the work estimate before computing.
 import type { Command } from 'commander';
-import { parseActivation, parseActivationSpec } from '../../src/activations/index.js';
+import { parseActivation } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/files.js';
-import { asGiven, type OptionSpec } from '../../src/options.js';
-import { PACKAGE_VERSION } from '../../src/version.js';
-import { kernelsInUse } from '../../src/kernels/index.js';
-import { GENERATORS } from '../../src/random/streams.js';
+import { asGiven } from '../../src/options.js';
 import { PATH_STATUS_NAMES } from '../../src/results.js';
-import { buildNetworkJob, NETWORK_METHODS, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
-import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
+import { buildNetworkJob, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
+import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, solve, solverForSde, weakExpectations, type SolveOptions } from '../../sde/index.js';
 import { parseArchitecture } from '../../architectures/index.js';
-import { OPTION } from '../../validation/options.js';
 import { networkSummary, sdeSummary } from '../summaries.js';
 import { checkArchiveSize, outputFormat, prepareOutput, valuesArray, writeArrays } from './arrays.js';
-import { initialCovariance, INPUT_OPTIONS } from './inputs.js';
+import { initialCovariance } from './inputs.js';
+import { NETWORK_OPTIONS, recordedSettings, RESULT_KEYS, SDE_OPTIONS } from '../options.js';
 import { addConfigOption, addOptions, commonOptions, guardWork, jsonText, note, progressBar, readCommand, threadsFrom } from './common.js';
-
-const shared = {
-  m: { key: 'm', kind: { type: 'integer', min: 1, max: 512 }, help: 'number of inputs (equicorrelated V0 from --rho0 and --x0)', default: 2 },
-  threshold: { ...OPTION.threshold, help: 'explosion threshold on max V^aa, in units of the largest input variance, the same rule as the other side' },
-  generator: { key: 'generator', kind: { type: 'choice', choices: GENERATORS }, help: 'uniform source (xor4096: seedrandom-compatible)', default: 'xoshiro128++' },
-  values: { key: 'values', kind: { type: 'boolean' }, help: 'include every path (network) in the output' },
-} as const satisfies Record<string, OptionSpec>;
-
-export const SDE_OPTIONS: readonly OptionSpec[] = [
-  OPTION.activation,
-  shared.m,
-  { ...OPTION.rho0, help: 'initial correlation of every pair of inputs' },
-  OPTION.x0,
-  INPUT_OPTIONS.v0,
-  INPUT_OPTIONS.inputs,
-  OPTION.T,
-  { ...OPTION.steps, default: 100 },
-  { ...OPTION.solver, help: 'solver: euler-maruyama (the default) or the splitting scheme that stays in the PSD cone', default: 'euler-maruyama' },
-  { key: 'extrapolate', kind: { type: 'boolean' }, help: 'Talay-Tubaro: final-time means from N and 2N steps on one Brownian path' },
-  { key: 'saves', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'equally spaced save times after t = 0 (a divisor of --steps)', default: 1 },
-  { ...OPTION.paths, default: 1000 },
-  shared.threshold,
-  shared.generator,
-  OPTION.architecture,
-  OPTION.seed,
-  shared.values,
-];
-
-export const NETWORK_OPTIONS: readonly OptionSpec[] = [
-  { ...OPTION.activation, kind: { type: 'text', pattern: 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear' }, help: 'activation (shaped, or an unshaped baseline)', check: (v, f) => void parseActivationSpec(v, f) },
-  shared.m,
-  { ...OPTION.rho0, help: 'input correlation of every pair' },
-  OPTION.x0,
-  INPUT_OPTIONS.v0,
-  INPUT_OPTIONS.inputs,
-  { key: 'n', kind: { type: 'integer', min: 1, max: 1 << 20 }, help: 'width', default: 128 },
-  { key: 'T', kind: { type: 'number', min: 0, max: 1e4, exclusiveMin: true }, help: 'depth-to-width ratio: depth = round(T n) (default 1 unless --depth)', aliases: ['ratio'] },
-  { key: 'depth', kind: { type: 'integer', min: 1, max: 1e7 }, help: 'depth (instead of --T)' },
-  { ...OPTION.sampler, kind: { type: 'choice', choices: NETWORK_METHODS } },
-  { ...OPTION.samples, default: 1000 },
-  { key: 'record', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'equally spaced layers to record', default: 1 },
-  { key: 'outputs', kind: { type: 'integer', min: 1, max: 65536 }, help: 'output logits per network', default: 1 },
-  shared.threshold,
-  shared.generator,
-  OPTION.architecture,
-  OPTION.seed,
-  shared.values,
-];
 
 /** The JSON summary to stdout or --out; with --out .npy/.npz the arrays (and the summary only with --json). */
 function emit(values: Record<string, unknown>, summary: Record<string, unknown>, arrays: () => Parameters<typeof writeArrays>[2]): void {
@@ -85,18 +34,6 @@ const OUT_HELP = { help: 'output file: .json (the summary), .npy (the values, fl
 const SDE_COMMAND_OPTIONS = [...SDE_OPTIONS, ...commonOptions({ help: `${OUT_HELP.help} (default: stdout)` }, { force: true })];
 const NETWORK_COMMAND_OPTIONS = [...NETWORK_OPTIONS, ...commonOptions({ help: `${OUT_HELP.help} (default: stdout)` }, { force: true })];
 
-/** What a result records of how it was made: the options that determined its numbers, as a later
- *  `--config` of the output takes them back (V0 whole, the architecture and activation as texts), and
- *  the kernels and package version that ran (the kernels give the same bits either way). */
-function recordedSettings(values: Record<string, unknown>, keys: readonly string[], initial: { v0: number[][]; inputs?: number[][] }): Record<string, unknown> {
-  const settings: Record<string, unknown> = {};
-  for (const key of keys) if (values[key] !== undefined && !['m', 'rho0', 'x0', 'v0', 'inputs'].includes(key)) settings[key] = values[key];
-  return { ...settings, v0: initial.v0, ...(initial.inputs ? { inputs: initial.inputs } : {}), kernels: kernelsInUse(), version: PACKAGE_VERSION };
-}
-
-/** The keys of a table that determine a result's numbers (not where it goes or how many threads ran it). */
-const RESULT_KEYS = (specs: readonly OptionSpec[]) => specs.map((s) => s.key).filter((k) => !['values'].includes(k));
-
 export function sdeCommand(program: Command): void {
   const cmd = program.command('sde').description('Integrate the Neural Covariance SDE over many seeded paths; JSON summary (means with SEs)');
   addOptions(cmd, SDE_COMMAND_OPTIONS);
@@ -110,9 +47,12 @@ export function sdeCommand(program: Command): void {
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
     const scale = Math.max(...v0.map((row, i) => row[i]));
+    const sde = architecture.sde(activation);
+    const chosen = asGiven(sources, () => solverForSde(v.solver, sde, v0));
+    if (chosen.note) note(chosen.note);
     const options: SolveOptions = {
-      sde: architecture.sde(activation),
-      solver: solverFromName(v.solver),
+      sde,
+      solver: chosen.solver,
       t1: v.T as number,
       v0,
       stepping: constantSteps(v.steps as number),
@@ -145,11 +85,9 @@ export function sdeCommand(program: Command): void {
       extrapolated = { method: 'talay-tubaro', steps: [v.steps, 2 * (v.steps as number)], note: 'final-time means over all paths (an exploded path counts with its state at detection)', mean: e };
     }
     bar.stop();
-    const summary = sdeSummary(sol, { architecture: architecture.label, sde: options.sde.description });
+    const record = recordedSettings({ ...v, architecture: architecture.text }, RESULT_KEYS(SDE_OPTIONS), { v0, ...(inputs ? { inputs } : {}) });
     emit(v, {
-      ...summary,
-      settings: recordedSettings({ ...v, architecture: architecture.text }, RESULT_KEYS(SDE_OPTIONS), { v0, ...(inputs ? { inputs } : {}) }),
-      resolved: summary.settings,
+      ...sdeSummary(sol, { architecture: architecture.label, sde: options.sde.description }, record),
       ...(extrapolated ? { extrapolated } : {}),
       ...(v.values ? { values: sol.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs } : {}),
     }, () => ({
@@ -206,11 +144,9 @@ export function networkCommand(program: Command): void {
     const bar = await progressBar('network');
     const sample = await sampleNetworks({ ...options, threads, onProgress: bar.update });
     bar.stop();
-    const summary = networkSummary(sample);
+    const record = recordedSettings({ ...v, architecture: architecture.text, T: v.depth === undefined ? options.ratio : undefined }, RESULT_KEYS(NETWORK_OPTIONS), { v0, ...(inputs ? { inputs } : {}) });
     emit(v, {
-      ...summary,
-      settings: recordedSettings({ ...v, architecture: architecture.text, T: v.depth === undefined ? options.ratio : undefined }, RESULT_KEYS(NETWORK_OPTIONS), { v0, ...(inputs ? { inputs } : {}) }),
-      resolved: summary.settings,
+      ...networkSummary(sample, record),
       ...(v.values ? { values: sample.values.data, logits: sample.logits.data, status: sample.status, explosionLayer: sample.explosionLayer } : {}),
     }, () => ({
       values: valuesArray(sample.values),
