@@ -30,6 +30,7 @@ import {
   type ScanRenderer,
   type ScanResult,
 } from '../../validation/scan.js';
+import { loadInputFiles } from './inputs.js';
 import { addOptions, commonOptions, flagTexts, jsonText, note, once, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 /** Base flags of every kind (their values are checked by the chosen kind's own table). */
@@ -82,7 +83,15 @@ function scanFrom(cmd: Command, runSpecs: readonly OptionSpec[] = RUN_OPTIONS): 
   const allowed = SCAN_KIND_TABLE[kind].options.map((s) => s.key);
   for (const key of Object.keys(base)) if (!allowed.includes(key)) throw new InputError(`--${flagName(key)}`, base[key], `does not apply to ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} scan (its options: ${allowed.filter((k) => k !== 'seed').join(', ')})`);
   const seed = opts.seed === undefined ? undefined : (parseOptionText({ key: 'seed', kind: { type: 'seed' }, help: '' }, opts.seed as string) as number);
-  const scan = resolveScan(config, source, { base, grid: gridFromFlags((opts.grid as string[]) ?? []), kind: opts.kind as string | undefined, seed });
+  const resolved = resolveScan(config, source, { base, grid: gridFromFlags((opts.grid as string[]) ?? []), kind: opts.kind as string | undefined, seed });
+  // A base V0 or input file is read now: the scan (and its hash, and every shard) holds the rows.
+  const loaded = loadInputFiles(resolved.base, (key) => (base[key] !== undefined ? `--${flagName(key)}` : `${source}: ${key}`));
+  // With V0 given whole, m, rho0 and x0 are V0's: their defaults are dropped (values the user gave stay, to be checked against it).
+  if (loaded.v0 !== undefined || loaded.inputs !== undefined) {
+    const userBase = { ...((config.base as Record<string, unknown> | undefined) ?? {}), ...base };
+    for (const key of ['m', 'rho0', 'x0']) if (!(key in userBase)) delete loaded[key];
+  }
+  const scan = { ...resolved, base: loaded };
   const where = (key: string) => (cmd.getOptionValueSource(key) === 'cli' ? `--${flagName(key)}` : key in runValues ? `${source}: ${key}` : key);
   return { scan, run, where };
 }
