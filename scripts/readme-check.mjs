@@ -17,6 +17,8 @@ const SHELL = new Set(['sh', 'bash', 'shell', 'console']);
 const SCRIPT = new Set(['ts', 'typescript', 'js', 'javascript', 'mjs']);
 /** A block runs at most this long; a longer one is marked `reduced` (or, rarely, `skip` with its reason). */
 export const BLOCK_SECONDS = 180;
+/** A checkout block installs and builds (`npm ci`) before its own work. */
+export const CHECKOUT_SECONDS = 420;
 
 /** `<!-- readme-check: mode rest -->` on one line, or null. */
 export function parseMarker(line) {
@@ -197,9 +199,9 @@ export function npzNames(file) {
   return names;
 }
 
-class Checker {
-  constructor({ repo, consumer, tarball, readme }) {
-    Object.assign(this, { repo, consumer, tarball, readme });
+export class Checker {
+  constructor({ repo, consumer, tarball, readme, quiet = false }) {
+    Object.assign(this, { repo, consumer, tarball, readme, quiet });
     this.results = [];
     this.helps = new Map();
     this.clone = null;
@@ -209,6 +211,7 @@ class Checker {
 
   record(line, what, status, detail = '') {
     this.results.push({ line, what, status, detail });
+    if (this.quiet) return;
     const head = `readme-check: line ${line} ${what}: ${status}`;
     console.log(detail && status !== 'ok' ? `${head}\n${detail.replace(/^/gm, '    ')}` : head);
   }
@@ -250,7 +253,7 @@ class Checker {
       code = code.replace(/\bneural-covariance-sde\b/g, this.tarball);
     } else cwd = this.fresh(`block-${block.line}`);
     const started = Date.now();
-    const r = this.bash(code, cwd);
+    const r = this.bash(code, cwd, context === 'checkout' ? CHECKOUT_SECONDS : BLOCK_SECONDS);
     const what = `${block.lang} block (${context}${marker?.mode === 'reduced' ? `, reduced: ${marker.rest}` : ''}, ${((Date.now() - started) / 1000).toFixed(1)} s)`;
     this.record(block.line, what, r.ok ? 'ok' : 'FAILED', r.detail);
   }
@@ -263,13 +266,20 @@ class Checker {
     this.record(block.line, `${block.lang} block (ci: run by .ci/run itself)`, missing.length ? 'FAILED' : 'ok', missing.length ? `.ci/run does not run: ${missing.join('; ')}` : '');
   }
 
-  /** A `serve` block: each command prints a URL first; it must answer 200, then stop on SIGINT with exit 0. */
+  /** A `serve` block: each command prints a URL first; it must answer 200, then stop within 5 s of Ctrl-C. */
   async serveBlock(block) {
     const cwd = this.fresh(`block-${block.line}`);
     const commands = block.code.split('\n').map((c) => c.replace(/#.*$/, '').trim()).filter(Boolean);
     for (const command of commands) {
-      // exec: the signal goes to the command itself, not to a shell around it.
-      const child = spawn('bash', ['-c', `exec ${command}`], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '', BROWSER: 'true' } });
+      // A process group of its own, signalled whole, as a terminal's Ctrl-C does (npx and the CLI under it).
+      const child = spawn('bash', ['-c', `exec ${command}`], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '', BROWSER: 'true' } });
+      const signal = (name) => {
+        try {
+          process.kill(-child.pid, name);
+        } catch {
+          // the group has already gone
+        }
+      };
       let out = '';
       let err = '';
       child.stderr.on('data', (d) => (err += d));
@@ -285,12 +295,15 @@ class Checker {
         const answer = await fetch(url).catch((e) => ({ status: e.message }));
         if (answer.status !== 200) failure = `${url} answered ${answer.status}`;
       }
-      child.kill('SIGINT');
+      signal('SIGINT');
       const end = await Promise.race([exited, new Promise((ok) => setTimeout(() => ok(null), 5000))]);
       if (!end) {
-        child.kill('SIGKILL');
+        signal('SIGKILL');
         failure ??= 'did not stop within 5 s of SIGINT';
-      } else if (end.code !== 0 && !failure) failure = `exit ${end.code ?? end.signal} after SIGINT\n${tail(err, 4)}`;
+      } else if (!(end.code === 0 || end.code === 130 || end.signal === 'SIGINT') && !failure) {
+        // 0 from the CLI itself; 130 or death by SIGINT is how npx, signalled with its child, ends a Ctrl-C.
+        failure = `exit ${end.code ?? end.signal} after SIGINT\n${tail(err, 4)}`;
+      }
       this.record(block.line, `${block.lang} block (serve: ${command})`, failure ? 'FAILED' : 'ok', failure ?? '');
     }
   }
