@@ -59,7 +59,7 @@ export function applySubstitutions(code, substitutions) {
   for (const s of substitutions) {
     const before = code;
     if (s.kind === 'text') code = code.split(s.from).join(s.to);
-    else if (s.kind === 'flag') code = code.replace(new RegExp(`(${escape(s.flag)}[ =])\\S+`, 'g'), (_, head) => head + s.to);
+    else if (s.kind === 'flag') code = code.replace(new RegExp(`(${escapeRegExp(s.flag)}[ =])\\S+`, 'g'), (_, head) => head + s.to);
     else code = code.replace(new RegExp(`(\\b${s.key}:\\s*)[^,}\\n]+`, 'g'), (_, head) => head + s.to);
     if (code === before) throw new Error(`readme-check: the substitution ${JSON.stringify(s)} changes nothing in its block (a stale marker?)`);
   }
@@ -74,7 +74,7 @@ export function parseFields(text) {
   return { runs, names: names.split(/[,\s]+/).filter(Boolean) };
 }
 
-function escape(text) {
+function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -384,7 +384,7 @@ export class Checker {
         const help = this.help(path);
         count++;
         for (const flag of call.flags) {
-          if (!new RegExp(`(^|[\\s,])${escape(flag)}([\\s,=<[]|$)`, 'm').test(help ?? '')) problems.push(`line ${line}: \`ncsde ${path.join(' ')}\` has no ${flag} (not in its --help)`);
+          if (!new RegExp(`(^|[\\s,])${escapeRegExp(flag)}([\\s,=<[]|$)`, 'm').test(help ?? '')) problems.push(`line ${line}: \`ncsde ${path.join(' ')}\` has no ${flag} (not in its --help)`);
         }
       }
     }
