@@ -2,7 +2,7 @@
 // units; a flag given twice is refused), the flag texts read back as typed, config files, thread
 // counts capped at the cores, notes and progress on stderr, and outputs checked before computing.
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command } from 'commander';
 import { InputError, LimitError } from '../../src/errors.js';
 import { capThreads } from '../../src/limits.js';
 import { optionHelp, parseOptionText, type OptionSpec } from '../../src/options.js';
