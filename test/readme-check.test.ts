@@ -1,6 +1,6 @@
 // The README check (scripts/readme-check.mjs) can fail: its markers are refused when they say nothing or
 // change nothing, and a wrong flag, a missing field or a failing block is reported, against the built CLI.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM script without declarations
@@ -67,4 +67,37 @@ describe('readme-check', () => {
     expect(block.status).toBe('FAILED');
     expect(block.detail).toMatch(/^exit 2\n.*--T/);
   });
+
+  it('type-checks every script block against the installed types, runs it unless marked typecheck, and reports a type error', () => {
+    const dir = consumer();
+    symlinkSync(resolve('.'), join(dir, 'node_modules', 'neural-covariance-sde'));
+    const readme = join(dir, 'README.md');
+    writeFileSync(
+      readme,
+      [
+        '```ts',
+        "import { shapedRelu } from 'neural-covariance-sde';",
+        "if (shapedRelu({ cPlus: 0, cMinus: -1 }).name.length === 0) throw new Error('no name');",
+        '```',
+        '<!-- readme-check: typecheck throws when run, on purpose -->',
+        '```ts',
+        "throw new Error('run although marked typecheck');",
+        '```',
+        '```ts',
+        "const wrong: number = 'text';",
+        'export { wrong };',
+        '```',
+        '```js',
+        "process.exit(3);",
+        '```',
+      ].join('\n'),
+    );
+    const checker = new Checker({ repo: resolve('.'), consumer: dir, tarball: '/nonexistent.tgz', readme, quiet: true });
+    const parsed = parseReadme(readFileSync(readme, 'utf8'));
+    checker.scriptBlocks(parsed.blocks);
+    expect(checker.results.map((r: { status: string }) => r.status)).toEqual(['ok', 'ok', 'FAILED', 'FAILED']);
+    expect(checker.results[2].detail).toMatch(/^block-9\.mts\(1,7\): error TS2322/);
+    expect(checker.results[3].detail).toMatch(/^exit 3/);
+  });
 });
+
