@@ -15,6 +15,16 @@ function consumer(): string {
   return dir;
 }
 
+/** A checker over a README of these lines, in a consumer project of its own (with the package when asked). */
+function checkerFor(lines: string[], withPackage = false) {
+  const dir = consumer();
+  if (withPackage) symlinkSync(resolve('.'), join(dir, 'node_modules', 'neural-covariance-sde'));
+  const readme = join(dir, 'README.md');
+  writeFileSync(readme, lines.join('\n'));
+  const checker = new Checker({ repo: resolve('.'), consumer: dir, tarball: '/nonexistent.tgz', readme, quiet: true });
+  return { checker, parsed: parseReadme(readFileSync(readme, 'utf8')) };
+}
+
 describe('readme-check', () => {
   it('reads markers, and refuses an unknown one or a skip that does not say why', () => {
     expect(parseMarker('<!-- readme-check: skip needs a GPU cluster -->')).toEqual({ mode: 'skip', rest: 'needs a GPU cluster' });
@@ -39,23 +49,16 @@ describe('readme-check', () => {
   });
 
   it('reports a flag the command does not have, a field no output has, and a failing block', async () => {
-    const dir = consumer();
-    const readme = join(dir, 'README.md');
-    writeFileSync(
-      readme,
-      [
-        'Run `ncsde sde --paths 10 --no-such-flag 1` or `ncsde scan merge dir --out x`.',
-        '',
-        '<!-- readme-check: fields `ncsde sde --paths 8 --steps 2 --threads 1 --out run.npz` names: finished -->',
-        'The file holds `explosionTime`, `repairs` and `noSuchField`.',
-        '',
-        '```sh',
-        'npx ncsde sde --paths 8 --steps 2 --threads 1 --T -1',
-        '```',
-      ].join('\n'),
-    );
-    const checker = new Checker({ repo: resolve('.'), consumer: dir, tarball: '/nonexistent.tgz', readme, quiet: true });
-    const parsed = parseReadme(readFileSync(readme, 'utf8'));
+    const { checker, parsed } = checkerFor([
+      'Run `ncsde sde --paths 10 --no-such-flag 1` or `ncsde scan merge dir --out x`.',
+      '',
+      '<!-- readme-check: fields `ncsde sde --paths 8 --steps 2 --threads 1 --out run.npz` names: finished -->',
+      'The file holds `explosionTime`, `repairs` and `noSuchField`.',
+      '',
+      '```sh',
+      'npx ncsde sde --paths 8 --steps 2 --threads 1 --T -1',
+      '```',
+    ]);
     checker.flags(parsed);
     checker.fieldsCheck(parsed.fields[0]);
     await checker.shellBlock(parsed.blocks[0]);
@@ -69,11 +72,7 @@ describe('readme-check', () => {
   });
 
   it('type-checks every script block against the installed types, runs it unless marked typecheck, and reports a type error', () => {
-    const dir = consumer();
-    symlinkSync(resolve('.'), join(dir, 'node_modules', 'neural-covariance-sde'));
-    const readme = join(dir, 'README.md');
-    writeFileSync(
-      readme,
+    const { checker, parsed } = checkerFor(
       [
         '```ts',
         "import { shapedRelu } from 'neural-covariance-sde';",
@@ -90,10 +89,9 @@ describe('readme-check', () => {
         '```js',
         "process.exit(3);",
         '```',
-      ].join('\n'),
+      ],
+      true,
     );
-    const checker = new Checker({ repo: resolve('.'), consumer: dir, tarball: '/nonexistent.tgz', readme, quiet: true });
-    const parsed = parseReadme(readFileSync(readme, 'utf8'));
     checker.scriptBlocks(parsed.blocks);
     expect(checker.results.map((r: { status: string }) => r.status)).toEqual(['ok', 'ok', 'FAILED', 'FAILED']);
     expect(checker.results[2].detail).toMatch(/^block-9\.mts\(1,7\): error TS2322/);
