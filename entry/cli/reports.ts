@@ -16,6 +16,7 @@ import { readValidationSettings } from '../../validation/settings.js';
 import { COLLAPSE_OPTIONS, collapseReport, readCollapseSettings } from '../../validation/collapse.js';
 import { planValidation, validate } from '../../validation/validate.js';
 import { addCommonOptions, addOptions, flagTexts, jsonText, once, readConfigFile, refuseFlags, threadsFrom } from './common.js';
+import { startProgress } from './progress.js';
 
 interface ReportCommand<S, R> {
   readonly name: string;
@@ -27,6 +28,8 @@ interface ReportCommand<S, R> {
   /** Checks that need no computing (memory of every run), before the output directory is touched. */
   readonly plan?: (settings: S) => void;
   readonly run: (settings: S, threads: number, onStage: (stage: string) => void) => Promise<R>;
+  /** How many times `run` calls onStage: the length of the progress bar. */
+  readonly stages: (settings: S) => number;
   /** File stem: <stem>.json, <stem>.md, <stem>.html. */
   readonly stem: string;
   readonly markdown: (report: R) => Promise<string>;
@@ -55,7 +58,14 @@ function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend
     const threads = threadsFrom(cmd);
     const started = performance.now();
     const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-    const report = await spec.run(settings, threads, (stage) => process.stderr.write(`[${elapsed()}] ${stage}\n`));
+    const progress = await startProgress(spec.name);
+    const stages = spec.stages(settings);
+    let done = 0;
+    const report = await spec.run(settings, threads, (stage) => {
+      progress.update(Math.min(++done, stages), stages);
+      progress.stage(stage);
+    });
+    progress.stop();
     const markdown = await spec.markdown(report);
     const html = await spec.html(report);
     writeReportDir(
@@ -85,6 +95,7 @@ export function validateCommand(program: Command): void {
     settings: (values) => readValidationSettings(values),
     plan: planValidation,
     run: (settings, threads, onStage) => validate(settings, { threads, onStage }),
+    stages: (settings) => 2 + settings.widths.length,
     stem: 'validation',
     markdown: async (r) => (await reports()).validationMarkdown(r),
     html: async (r) => (await reports()).validationHtml(r),
@@ -100,6 +111,7 @@ export function collapseCommand(program: Command): void {
     defaultOut: 'ncsde-collapse',
     settings: (values) => readCollapseSettings(values),
     run: (settings, threads, onStage) => collapseReport(settings, { threads, onRow: onStage }),
+    stages: (s) => s.gammas.length * s.tau0s.length * s.heads.length,
     stem: 'collapse',
     markdown: async (r) => (await reports()).collapseMarkdown(r),
     html: async (r) => (await reports()).collapseHtml(r),
@@ -115,6 +127,7 @@ export function cumulantsCommand(program: Command): void {
     defaultOut: 'ncsde-cumulants',
     settings: (values) => readCumulantSettings(values),
     run: (settings, threads, onStage) => cumulantReport(settings, { threads, onRow: onStage }),
+    stages: (s) => s.activations.length * s.widths.length,
     stem: 'cumulants',
     markdown: async (r) => (await reports()).cumulantMarkdown(r),
     html: async (r) => (await reports()).cumulantHtml(r),
@@ -133,6 +146,7 @@ export function criterionCommand(program: Command): void {
       defaultOut: 'ncsde-criterion',
       settings: (values) => readCriterionSettings(values),
       run: (settings, threads, onStage) => criterionReport(settings, { threads, onRow: onStage }),
+      stages: (s) => s.activations.length * s.a.length,
       stem: 'criterion',
       markdown: async (r) => (await reports()).criterionMarkdown(r),
       html: async (r) => (await reports()).criterionHtml(r),

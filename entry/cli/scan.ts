@@ -30,7 +30,8 @@ import {
   type ScanRenderer,
   type ScanResult,
 } from '../../validation/scan.js';
-import { addCommonOptions, addOptions, jsonText, note, once, progressBar, readConfigFile, threadsFrom } from './common.js';
+import { addCommonOptions, addOptions, jsonText, note, once, readConfigFile, threadsFrom } from './common.js';
+import { startProgress } from './progress.js';
 
 /** Base flags of every kind (their values are checked by the chosen kind's own table). */
 const KIND_SPECS = SCAN_KIND_NAMES.map((k) => SCAN_KIND_TABLE[k].options);
@@ -90,7 +91,9 @@ export function scanCommands(program: Command): void {
     const out = (opts.out as string | undefined) ?? 'ncsde-scan';
     prepareOutputDir('--out', out);
     const threads = threadsFrom(scan);
-    const bar = await progressBar(shard ? `scan ${shard.index}/${shard.count}` : 'scan');
+    const label = shard ? `scan ${shard.index}/${shard.count}` : 'scan';
+    const bar = await startProgress(label, { leaves: `the finished points stay in ${out}; the same command resumes` });
+    bar.stage(`${label}: ${points.length} points on ${threads} thread${threads > 1 ? 's' : ''}`);
     const result = await runScan(config, { outDir: out, field: '--out', shard, threads, onPoint: bar.update, render: reportRenderer() });
     bar.stop();
     process.stderr.write(`${result.rows.length} of ${points.length} points in ${out}${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count}; merge with ncsde scan merge ${out})` : ''}\n`);
