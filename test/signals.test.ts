@@ -1,13 +1,14 @@
 // Long runs you can watch and stop (issue 26): Ctrl-C and SIGTERM stop the built CLI within 2 s at one
 // thread and at two, with one line, exit 130/143 and no output or temporary file left; off a terminal
 // progress is one line per stage; the pilot's estimate and its words.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { doubledSizes, duration, measureWork, type Pilot } from '../entry/cli/estimate.js';
 import { startProgress } from '../entry/cli/progress.js';
-import { start, workdir } from './helpers/cli.js';
+import { ncsde, start, workdir } from './helpers/cli.js';
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
@@ -52,6 +53,20 @@ describe('Ctrl-C and SIGTERM', () => {
       expect(r.left).toEqual(r.before);
     });
   }
+});
+
+describe('temporaries', () => {
+  it('a temporary file left by a killed process is removed by the next run; a live one stays', () => {
+    const dir = workdir();
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = `.out.json.tmp-${gone}-abc123`;
+    const live = `.out.json.tmp-${process.pid}-abc123`;
+    writeFileSync(join(dir, stale), 'partial');
+    writeFileSync(join(dir, live), 'being written');
+    const run = ncsde(['sde', '--paths', '64', '--steps', '4', '--threads', '1', '--out', 'out.json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([live, 'out.json'].sort());
+  });
 });
 
 describe('progress', () => {

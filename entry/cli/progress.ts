@@ -35,12 +35,21 @@ export async function startProgress(label: string, options: { leaves?: string; s
   if (!stream.isTTY) return { update() {}, stage: line, stop: () => void shown.delete(entry) };
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted} {stage}`, stream, hideCursor: true, etaBuffer: 50, fps: 5 },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted} {stage}`,
+      stream,
+      hideCursor: true,
+      etaBuffer: 50,
+      fps: 5,
+      // Before any unit is done the ETA is unknown ('NULL' or 'INF'), not a number of seconds.
+      formatTime: (t, o, r) => (typeof t === 'number' && Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, o, r) : '?'),
+    },
     cliProgress.Presets.shades_classic,
   );
   let drawn = false;
   let caption = '';
   let last: [number, number] = [0, 1];
+  // The bar appears with the first update, when its length is known.
   const ensure = () => {
     if (!drawn) bar.start(last[1], last[0], { stage: caption });
     drawn = true;
@@ -58,8 +67,7 @@ export async function startProgress(label: string, options: { leaves?: string; s
     },
     stage(text) {
       caption = `| ${text}`;
-      ensure();
-      bar.update(last[0], { stage: caption });
+      if (drawn) bar.update(last[0], { stage: caption });
     },
     stop() {
       entry.clear();

@@ -61,9 +61,10 @@ function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend
     const progress = await startProgress(spec.name);
     const stages = spec.stages(settings);
     let done = 0;
+    progress.update(0, stages);
     const report = await spec.run(settings, threads, (stage) => {
-      progress.update(Math.min(++done, stages), stages);
       progress.stage(stage);
+      progress.update(Math.min(++done, stages), stages);
     });
     progress.stop();
     const markdown = await spec.markdown(report);
