@@ -93,8 +93,14 @@ export function scanCommands(program: Command): void {
     const threads = threadsFrom(scan);
     const label = shard ? `scan ${shard.index}/${shard.count}` : 'scan';
     const bar = await startProgress(label, { leaves: `the finished points stay in ${out}; the same command resumes` });
-    bar.stage(`${label}: ${points.length} points on ${threads} thread${threads > 1 ? 's' : ''}`);
-    const result = await runScan(config, { outDir: out, field: '--out', shard, threads, onPoint: bar.update, render: reportRenderer() });
+    // The first count comes once the scan holds its lock and has read what an earlier run finished.
+    let begun = false;
+    const onPoint = (done: number, total: number) => {
+      if (!begun) bar.stage(`${label}: ${total} points on ${threads} thread${threads > 1 ? 's' : ''}${done > 0 ? `, ${done} done before` : ''}`);
+      begun = true;
+      bar.update(done, total);
+    };
+    const result = await runScan(config, { outDir: out, field: '--out', shard, threads, onPoint, render: reportRenderer() });
     bar.stop();
     process.stderr.write(`${result.rows.length} of ${points.length} points in ${out}${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count}; merge with ncsde scan merge ${out})` : ''}\n`);
     if (opts.json) process.stdout.write(jsonText(summary(result, out, shard)));
