@@ -5,6 +5,7 @@
 // and nothing written (outputs are checked before computing and written whole at the end).
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../src/errors.js';
+import { kernelsInUse } from '../src/kernels/choice.js';
 import { closeSharedPool, nodePlatform, setPlatform } from '../src/platform.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 import { exploreCommand } from './cli/explore.js';
@@ -50,6 +51,8 @@ setPlatform(nodePlatform({ oneThreadOnWorker: true }));
 stopOnSignals();
 
 try {
+  // A bad NCSDE_KERNELS is refused before a command prints its first progress line.
+  if (process.env.NCSDE_KERNELS) kernelsInUse();
   await program.parseAsync(process.argv);
   await closeSharedPool();
 } catch (error) {

@@ -41,11 +41,12 @@ export async function measureWork(pilot: Pilot, modelSeconds: number): Promise<M
   const first = pilot.part(0);
   if (!first || (modelSeconds * first.units) / pilot.units > FIRST_PART_SECONDS) return undefined;
   const timed: Array<Measured & { rate: number }> = [];
+  // Out of parts or time: the fastest part long enough to time, else the last.
+  const best = () => timed.filter((t) => t.took >= TIMED_SECONDS / 4).sort((a, b) => a.rate - b.rate)[0] ?? timed.at(-1);
   let spent = 0;
   for (let k = 0; ; k++) {
     const part = pilot.part(k);
     // Never a tenth of the run or more: past that, the run itself is the better clock.
-    const best = () => [...timed].filter((t) => t.took >= TIMED_SECONDS / 4).sort((a, b) => a.rate - b.rate)[0] ?? timed.at(-1);
     if (!part || (k > 0 && part.units * 10 > pilot.units) || spent > PILOT_SECONDS) return best();
     const t0 = performance.now();
     await part.run();
