@@ -5,7 +5,8 @@
 // and nothing written (outputs are checked before computing and written whole at the end).
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../src/errors.js';
-import { closeSharedPool } from '../src/platform.js';
+import { kernelsInUse } from '../src/kernels/choice.js';
+import { closeSharedPool, nodePlatform, setPlatform } from '../src/platform.js';
 import { onDeprecation } from '../src/options.js';
 import { note } from './cli/common.js';
 import { PACKAGE_VERSION } from '../src/version.js';
@@ -13,6 +14,7 @@ import { exploreCommand } from './cli/explore.js';
 import { collapseCommand, criterionCommand, cumulantsCommand, validateCommand } from './cli/reports.js';
 import { networkCommand, sdeCommand } from './cli/sample.js';
 import { scanCommands } from './cli/scan.js';
+import { stopOnSignals } from './cli/progress.js';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`ncsde: ${message}\n`);
@@ -52,16 +54,14 @@ for (const cmd of program.commands) {
   for (const sub of cmd.commands) sub.exitOverride().configureHelp({ helpWidth: 120 });
 }
 
-// A kill stops work where it is: files are only ever renamed into place, locks are released here,
-// and temporary directories of a killed run are removed by the next one.
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const) {
-  process.on(signal, () => process.exit(code));
-}
+// A kill stops work where it is, at any --threads: block work runs on a worker even at one thread, so
+// this thread is free to take the signal; files are only ever renamed into place at the end.
+setPlatform(nodePlatform({ oneThreadOnWorker: true }));
+stopOnSignals();
 
 try {
+  // A bad NCSDE_KERNELS is refused before a command prints its first progress line.
+  if (process.env.NCSDE_KERNELS) kernelsInUse();
   await program.parseAsync(process.argv);
   await closeSharedPool();
 } catch (error) {

@@ -32,7 +32,8 @@ export interface BlockRun<J, C extends Chunk<C>> {
   readonly total: number;
   readonly blockSize: number;
   readonly layout: { readonly [K in keyof C]: FieldLayout };
-  /** 1 (or absent): inline on this thread; more: the shared pool with that many tasks in flight. */
+  /** 1 (or absent): inline on this thread (on one worker when the platform says oneThreadOnWorker);
+   *  more: the shared pool with that many tasks in flight. */
   readonly threads?: number;
   /** Absent when a worker can rebuild everything the job needs; else what it cannot (e.g. 'a custom
    *  activation (its function cannot be sent to a worker)'), named in the error for threads > 1. */
@@ -59,13 +60,16 @@ export function blockRanges(total: number, blockSize: number, pieces: number): A
   return out;
 }
 
+/** Ranges a watched run is cut into (progress moves once per range). */
+const WATCHED_RANGES = 20;
+
 /** Run a kernel over every block on this thread (the one path for every synchronous call). */
 export function runBlocksSync<J, C extends Chunk<C>>(run: Omit<BlockRun<J, C>, 'threads' | 'notPortable'>): C {
   const { kernel, job, total, blockSize } = run;
   const chunks: Array<{ start: number; count: number; result: C }> = [];
-  // About 20 ranges when someone watches progress, else one (each range rebuilds its kernel's state);
-  // the ranges do not change the numbers.
-  for (const [start, count] of blockRanges(total, blockSize, run.onProgress ? 20 : 1)) {
+  // About WATCHED_RANGES ranges when someone watches progress, else one (each range rebuilds its kernel's
+  // state); the ranges do not change the numbers.
+  for (const [start, count] of blockRanges(total, blockSize, run.onProgress ? WATCHED_RANGES : 1)) {
     chunks.push({ start, count, result: kernel.run(job, start, count) });
     run.onProgress?.(start + count, total);
   }
@@ -78,8 +82,9 @@ export async function runBlocks<J, C extends Chunk<C>>(run: BlockRun<J, C>): Pro
   const threads = run.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new InputError('threads', threads, 'must be an integer >= 1');
   if (threads !== 1 && run.notPortable !== undefined) throw new InputError('threads', threads, `must be 1 for ${run.notPortable}`);
-  if (threads === 1) return runBlocksSync(run);
-  const ranges = blockRanges(total, blockSize, threads * 4);
+  if (threads === 1 && (run.notPortable !== undefined || !platform().oneThreadOnWorker)) return runBlocksSync(run);
+  // Watched work is cut finer (at least the inline path's ranges), so that progress and its ETA move.
+  const ranges = blockRanges(total, blockSize, Math.max(threads * 4, run.onProgress ? WATCHED_RANGES : 1));
   let done = 0;
   const results = await platform().runTasks(
     threads,

@@ -32,6 +32,7 @@ export function prepareOutputDir(field: string, path: string): void {
   } catch (e) {
     throw new OutputError(field, path, `is not writable (${errnoText(e)})`);
   }
+  removeStaleTemporaries(path);
 }
 
 /** A file we may write: its directory must exist or be creatable and writable, and the path must not be a directory. */
@@ -76,16 +77,17 @@ export function prepareReportDir(field: string, dir: string): void {
       throw new OutputError(field, dir, `holds files that are not an ncsde report (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); give a new or empty directory`);
     }
   }
-  const parent = dirname(resolve(dir));
-  prepareOutputDir(field, parent);
-  removeStaleTemporaries(parent);
+  // Also removes the temporaries of a run killed mid-swap beside it.
+  prepareOutputDir(field, dirname(resolve(dir)));
 }
 
-/** Temporary and retired report directories of processes that are gone (killed mid-swap) are removed. */
+/** Temporary files (writeFileAtomic's), temporary and retired report directories of processes that are
+ *  gone are removed: only a SIGKILL or a crash mid-write leaves them (a signal ncsde handles waits for
+ *  the synchronous write to end). */
 function removeStaleTemporaries(parent: string): void {
   for (const name of readdirSync(parent)) {
-    const match = /^\..+\.ncsde-(tmp|old)-(\d+)$/.exec(name);
-    if (match && !processAlive(Number(match[2]))) rmSync(join(parent, name), { recursive: true, force: true });
+    const match = /^\..+\.(?:ncsde-(?:tmp|old)-(\d+)|tmp-(\d+)-[a-z0-9]+)$/.exec(name);
+    if (match && !processAlive(Number(match[1] ?? match[2]))) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 

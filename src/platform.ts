@@ -24,6 +24,9 @@ export interface Platform {
   runTasks(threads: number, tasks: readonly WorkerTask[], onDone?: (index: number) => void): Promise<unknown[]>;
   /** Stop the workers (a later runTasks starts new ones). */
   closeWorkers(): Promise<void>;
+  /** One-thread block work goes to a worker too, so that this thread stays free for signals and progress
+   *  (the CLI sets it; the numbers are the same either way). Absent: one thread runs inline. */
+  readonly oneThreadOnWorker?: boolean;
 }
 
 interface PoolModule {
@@ -33,7 +36,7 @@ interface PoolModule {
 
 /** Node: os for memory and cores, the piscina pool of src/parallel.ts for threads. The pool module is
  *  imported by a computed URL on first use, so that bundlers for the browser never follow it. */
-export function nodePlatform(): Platform {
+export function nodePlatform(options: { oneThreadOnWorker?: boolean } = {}): Platform {
   const os = node.os;
   const poolUrl = new URL(import.meta.url.endsWith('.ts') ? './parallel.ts' : './parallel.js', import.meta.url).href;
   let pool: Promise<PoolModule> | null = null;
@@ -46,6 +49,7 @@ export function nodePlatform(): Platform {
     closeWorkers: async () => {
       if (pool) await (await pool).closeSharedPool();
     },
+    oneThreadOnWorker: options.oneThreadOnWorker ?? false,
   };
 }
 

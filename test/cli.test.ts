@@ -181,7 +181,8 @@ describe('help and notes', () => {
     expect(out.mean[0][0][1]).toEqual({ value: 0.5, se: 0 });
   });
 
-  // Each run is stopped (SIGKILL: one thread computes on the main thread) as soon as its note is out.
+  // Each run is stopped as soon as its note is out. The figure is measured by a pilot on this machine
+  // now, so only its form is fixed here (the fixed-rate model says 47.4 hours and 20 days).
   const noteThenStop = async (args: string[]) => {
     const run = start(args, workdir());
     let seen = '';
@@ -193,13 +194,13 @@ describe('help and notes', () => {
 
   it('between 1 hour and 7 days of work: a note, and the run starts', async () => {
     const r = await noteThenStop(['sde', '--m', '8', '--paths', '100000', '--steps', '100000', '--threads', '1']);
-    expect(r.stderr).toMatch(/^ncsde: note: this asks for about 47\.4 hours of work on 1 thread$/m);
+    expect(r.stderr).toMatch(/^ncsde: note: this asks for about [\d.]+ (minutes?|hours|days) of work on 1 thread, measured now on this machine \(a pilot of 64 paths x \d+ steps took [\d.]+ s\)$/m);
     expect(r.signal).toBe('SIGKILL');
   });
 
   it('--force lets a run past 7 days start, with the note', async () => {
     const r = await noteThenStop(['sde', '--m', '8', '--paths', '100000', '--steps', '1000000', '--threads', '1', '--force']);
-    expect(r.stderr).toMatch(/^ncsde: note: this asks for about 20 days of work on 1 thread$/m);
+    expect(r.stderr).toMatch(/^ncsde: note: this asks for about \d+ days of work on 1 thread, measured now on this machine \(a pilot of 64 paths x \d+ steps took [\d.]+ s\)$/m);
     expect(r.signal).toBe('SIGKILL');
   });
 

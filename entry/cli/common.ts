@@ -1,12 +1,13 @@
 // What every ncsde command shares: flags registered from the option tables (help with defaults and
 // units; a flag given twice is refused), the flag texts read back as typed, config files, thread
-// counts capped at the cores, notes and progress on stderr, and outputs checked before computing.
+// counts capped at the cores, notes on stderr, work estimates, and outputs checked before computing.
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError, LimitError } from '../../src/errors.js';
 import { capThreads } from '../../src/limits.js';
 import { deprecated, flagName, givenName, optionHelp, readOptions, type OptionSources, type OptionSpec } from '../../src/options.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
+import { duration, measureWork, type Pilot } from './estimate.js';
 
 /** Placeholder shown in --help for an option's value. */
 function placeholder(spec: OptionSpec): string {
@@ -150,26 +151,27 @@ export function note(text: string): void {
 /** A run whose own work estimate exceeds this is refused unless --force. */
 export const WORK_LIMIT_SECONDS = 7 * 24 * 3600;
 
-function duration(seconds: number): string {
-  if (seconds > 2 * 86400) return `${Math.round(seconds / 86400)} days`;
-  if (seconds > 3600) return `${(seconds / 3600).toFixed(1)} hours`;
-  return `${Math.round(seconds / 60)} minutes`;
-}
+/** A run whose fixed-rate estimate exceeds this many seconds is timed by a pilot before it starts. */
+const PILOT_FROM_SECONDS = 10;
 
 /**
  * Before a large run starts, say how long it will take (a note past a minute), and refuse one whose
- * estimate exceeds seven days unless --force. `drivers` are the flags (as the user wrote them) and values
- * that set the work, the first named as the field of the one-line error.
+ * estimate exceeds seven days unless --force. The refusal uses the fixed-rate model `seconds`, so a
+ * refused run computes nothing and the same command is refused on any load; the note uses the
+ * `pilot`'s measurement on this machine now where one is cheap. `drivers` are the flags (as the user
+ * wrote them) and values that set the work, the first named as the field of the one-line error.
  */
-export function guardWork(estimate: { seconds: number; threads: number; force: boolean; drivers: ReadonlyArray<readonly [string, unknown]> }): void {
-  const { seconds, threads, drivers, force } = estimate;
+export async function guardWork(estimate: { seconds: number; threads: number; force: boolean; drivers: ReadonlyArray<readonly [string, unknown]>; pilot?: Pilot }): Promise<void> {
+  const { seconds, threads, drivers, force, pilot } = estimate;
   const on = `on ${threads} thread${threads > 1 ? 's' : ''}`;
   if (seconds > WORK_LIMIT_SECONDS && !force) {
     const [[field, value], ...rest] = drivers;
     const others = rest.map(([flag, v]) => `${flag} ${v}`).join(', ');
     throw new LimitError(field, value, `${others ? `with ${others} ` : ''}asks for about ${duration(seconds)} of work ${on}, above the ${WORK_LIMIT_SECONDS / 86400}-day limit; lower them, or give --force to run anyway`);
   }
-  if (seconds > 60) note(`this asks for about ${duration(seconds)} of work ${on}`);
+  const measured = pilot && seconds > PILOT_FROM_SECONDS ? await measureWork(pilot, seconds) : undefined;
+  const expected = measured?.seconds ?? seconds;
+  if (expected > 60) note(`this asks for about ${duration(expected)} of work ${on}${measured ? `, measured now on this machine (${measured.what} took ${measured.took.toFixed(2)} s)` : ''}`);
 }
 
 /** The threads option: at most the core count, with a note when lowered. */
@@ -184,30 +186,6 @@ export function threadsFrom(values: Record<string, unknown>, where: (key: string
 /** Refuse flags that do not apply in this mode, naming the first. */
 export function refuseFlags(cmd: Command, keys: readonly string[], reason: string): void {
   for (const key of keys) if (cmd.getOptionValueSource(key) === 'cli') throw new InputError(`--${flagName(key)}`, cmd.opts()[key], reason);
-}
-
-/** A progress bar with ETA on a terminal (stderr), silent otherwise. */
-export async function progressBar(label: string): Promise<{ update(done: number, total: number): void; stop(): void }> {
-  if (!process.stderr.isTTY) return { update() {}, stop() {} };
-  const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted}`, stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    update(done, total) {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.setTotal(total);
-      bar.update(done);
-    },
-    stop() {
-      if (started) bar.stop();
-    },
-  };
 }
 
 /** JSON text with typed arrays as plain arrays and non-finite numbers refused (they never reach output). */

@@ -17,6 +17,7 @@ import { COLLAPSE_OPTIONS, collapseReport, readCollapseSettings } from '../../va
 import { planValidation, validate } from '../../validation/validate.js';
 import { isGiven, loadInputFiles } from './inputs.js';
 import { addConfigOption, addOptions, commonOptions, jsonText, once, readCommand, refuseFlags, threadsFrom } from './common.js';
+import { startProgress } from './progress.js';
 
 interface ReportCommand<S, R> {
   readonly name: string;
@@ -28,6 +29,8 @@ interface ReportCommand<S, R> {
   /** Checks that need no computing (memory of every run), before the output directory is touched. */
   readonly plan?: (settings: S) => void;
   readonly run: (settings: S, threads: number, onStage: (stage: string) => void) => Promise<R>;
+  /** How many times `run` calls onStage: the length of the progress bar. */
+  readonly stages: (settings: S) => number;
   /** File stem: <stem>.json, <stem>.md, <stem>.html. */
   readonly stem: string;
   readonly markdown: (report: R) => Promise<string>;
@@ -58,7 +61,15 @@ function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend
     const threads = threadsFrom(all, where);
     const started = performance.now();
     const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-    const report = await spec.run(settings, threads, (stage) => process.stderr.write(`[${elapsed()}] ${stage}\n`));
+    const progress = await startProgress(spec.name);
+    const stages = spec.stages(settings);
+    let done = 0;
+    progress.update(0, stages);
+    const report = await spec.run(settings, threads, (stage) => {
+      progress.stage(stage);
+      progress.update(Math.min(++done, stages), stages);
+    });
+    progress.stop();
     const markdown = await spec.markdown(report);
     const html = await spec.html(report);
     writeReportDir(
@@ -88,6 +99,7 @@ export function validateCommand(program: Command): void {
     settings: (values) => readValidationSettings(values),
     plan: planValidation,
     run: (settings, threads, onStage) => validate(settings, { threads, onStage }),
+    stages: (settings) => 2 + settings.widths.length,
     stem: 'validation',
     markdown: async (r) => (await reports()).validationMarkdown(r),
     html: async (r) => (await reports()).validationHtml(r),
@@ -103,6 +115,7 @@ export function collapseCommand(program: Command): void {
     defaultOut: 'ncsde-collapse',
     settings: (values) => readCollapseSettings(values),
     run: (settings, threads, onStage) => collapseReport(settings, { threads, onRow: onStage }),
+    stages: (s) => s.gamma.length * s.tau0.length * s.heads.length,
     stem: 'collapse',
     markdown: async (r) => (await reports()).collapseMarkdown(r),
     html: async (r) => (await reports()).collapseHtml(r),
@@ -118,6 +131,7 @@ export function cumulantsCommand(program: Command): void {
     defaultOut: 'ncsde-cumulants',
     settings: (values) => readCumulantSettings(values),
     run: (settings, threads, onStage) => cumulantReport(settings, { threads, onRow: onStage }),
+    stages: (s) => s.activations.length * s.widths.length,
     stem: 'cumulants',
     markdown: async (r) => (await reports()).cumulantMarkdown(r),
     html: async (r) => (await reports()).cumulantHtml(r),
@@ -136,6 +150,7 @@ export function criterionCommand(program: Command): void {
       defaultOut: 'ncsde-criterion',
       settings: (values) => readCriterionSettings(values),
       run: (settings, threads, onStage) => criterionReport(settings, { threads, onRow: onStage }),
+      stages: (s) => s.activations.length * s.a.length,
       stem: 'criterion',
       markdown: async (r) => (await reports()).criterionMarkdown(r),
       html: async (r) => (await reports()).criterionHtml(r),

@@ -8,14 +8,16 @@ import { InputError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/files.js';
 import { asGiven } from '../../src/options.js';
 import { PATH_STATUS_NAMES } from '../../src/results.js';
-import { buildNetworkJob, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
-import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, solve, solverForSde, weakExpectations, type SolveOptions } from '../../sde/index.js';
+import { buildNetworkJob, NETWORK_BLOCK, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
+import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, SDE_BLOCK, solve, solverForSde, weakExpectations, type SolveOptions } from '../../sde/index.js';
 import { parseArchitecture } from '../../architectures/index.js';
 import { networkSummary, sdeSummary } from '../summaries.js';
 import { checkArchiveSize, outputFormat, prepareOutput, valuesArray, writeArrays } from './arrays.js';
 import { initialCovariance } from './inputs.js';
 import { NETWORK_OPTIONS, recordedSettings, RESULT_KEYS, SDE_OPTIONS } from '../options.js';
-import { addConfigOption, addOptions, commonOptions, guardWork, jsonText, note, progressBar, readCommand, threadsFrom } from './common.js';
+import { addConfigOption, addOptions, commonOptions, guardWork, jsonText, note, readCommand, threadsFrom } from './common.js';
+import { doubledSizes, type Pilot } from './estimate.js';
+import { startProgress } from './progress.js';
 
 /** The JSON summary to stdout or --out; with --out .npy/.npz the arrays (and the summary only with --json). */
 function emit(values: Record<string, unknown>, summary: Record<string, unknown>, arrays: () => Parameters<typeof writeArrays>[2]): void {
@@ -69,16 +71,19 @@ export function sdeCommand(program: Command): void {
     // Measured on one core (Node 20): about 3e7 path-steps x m^3 per second for either solver at m = 2..4;
     // Talay-Tubaro adds N and 2N steps.
     const m = v0.length;
-    guardWork({
+    await guardWork({
       seconds: ((v.paths as number) * (v.steps as number) * (v.extrapolate ? 4 : 1) * m ** 3) / 3e7 / threads,
       threads,
       force: v.force === true,
       drivers: [[where('paths'), v.paths], [where('steps'), v.steps], ...(m > 1 ? [[where('m'), m] as const] : []), ...(v.extrapolate ? [['--extrapolate', 'on'] as const] : [])],
+      pilot: sdePilot(options, v.steps as number, v.extrapolate ? 4 : 1, threads),
     });
-    const bar = await progressBar('sde');
+    const bar = await startProgress('sde');
+    bar.stage(`sde: ${v.paths} paths x ${v.steps} steps on ${threads} thread${threads > 1 ? 's' : ''}`);
     const sol = await solve({ ...options, threads, onProgress: bar.update });
     let extrapolated: unknown;
     if (v.extrapolate) {
+      bar.stage('sde: Talay-Tubaro extrapolation (N and 2N steps)');
       const entries: Record<string, (x: Float64Array) => number> = {};
       for (let i = 0; i < m; i++) for (let j = i; j < m; j++) entries[`${i},${j}`] = (x) => x[i * m + j];
       const e = await weakExpectations({ ...options, threads, extrapolate: true }, entries);
@@ -135,13 +140,15 @@ export function networkCommand(program: Command): void {
     // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s).
     const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : job.n) * job.m;
     const depthFlag: readonly [string, unknown] = v.depth !== undefined ? [where('depth'), job.depth] : [`depth ${job.depth} from ${where('T')}`, options.ratio];
-    guardWork({
+    await guardWork({
       seconds: work / (job.method === 'explicit' ? 4e8 : 1.5e8) / threads,
       threads,
       force: v.force === true,
       drivers: [[where('samples'), v.samples], [where('n'), job.n], depthFlag, [where('sampler'), job.method], ...(job.m > 1 ? [[where('m'), job.m] as const] : [])],
+      pilot: networkPilot(options, job.depth, threads),
     });
-    const bar = await progressBar('network');
+    const bar = await startProgress('network');
+    bar.stage(`network: ${v.samples} samples of width ${job.n} and depth ${job.depth} on ${threads} thread${threads > 1 ? 's' : ''}`);
     const sample = await sampleNetworks({ ...options, threads, onProgress: bar.update });
     bar.stop();
     const record = recordedSettings({ ...v, architecture: architecture.text, T: v.depth === undefined ? options.ratio : undefined }, RESULT_KEYS(NETWORK_OPTIONS), { v0, ...(inputs ? { inputs } : {}) });
@@ -157,4 +164,31 @@ export function networkCommand(program: Command): void {
       logits: valuesArray(sample.logits),
     }));
   });
+}
+
+/** The sde pilot: the first paths (one block per thread, then more) over fewer steps, the same solver.
+ *  `factor` is the run's work per path-step of one solve (Talay-Tubaro: 4). */
+function sdePilot(options: SolveOptions, steps: number, factor: number, threads: number): Pilot {
+  return {
+    units: options.paths * steps * factor,
+    part: (k) => {
+      const sizes = doubledSizes([{ from: 1, to: steps }, { from: threads * SDE_BLOCK, to: options.paths }], k);
+      if (!sizes) return undefined;
+      const [s, paths] = sizes;
+      return { units: paths * s, what: `a pilot of ${paths} paths x ${s} steps`, run: () => solve({ ...options, paths, stepping: constantSteps(s), saveAt: saveAt({ count: 1 }), threads }) };
+    },
+  };
+}
+
+/** The network pilot: the first samples (one per thread, then more) through fewer layers, the same sampler. */
+function networkPilot(options: NetworkOptions, depth: number, threads: number): Pilot {
+  return {
+    units: options.samples * depth,
+    part: (k) => {
+      const sizes = doubledSizes([{ from: 1, to: depth }, { from: threads * NETWORK_BLOCK, to: options.samples }], k);
+      if (!sizes) return undefined;
+      const [layers, samples] = sizes;
+      return { units: samples * layers, what: `a pilot of ${samples} samples x ${layers} layers`, run: () => sampleNetworks({ ...options, samples, depth: layers, ratio: undefined, record: { count: 1 }, threads }) };
+    },
+  };
 }

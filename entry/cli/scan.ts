@@ -31,7 +31,8 @@ import {
   type ScanResult,
 } from '../../validation/scan.js';
 import { loadInputFiles } from './inputs.js';
-import { addOptions, commonOptions, flagTexts, jsonText, note, once, progressBar, readConfigFile, threadsFrom } from './common.js';
+import { addOptions, commonOptions, flagTexts, jsonText, note, once, readConfigFile, threadsFrom } from './common.js';
+import { startProgress } from './progress.js';
 
 /** Base flags of every kind (their values are checked by the chosen kind's own table). */
 const KIND_SPECS = SCAN_KIND_NAMES.map((k) => SCAN_KIND_TABLE[k].options);
@@ -124,8 +125,16 @@ export function scanCommands(program: Command): void {
     const out = opts.out as string;
     prepareOutputDir(where('out'), out);
     const threads = threadsFrom(opts, where);
-    const bar = await progressBar(shard ? `scan ${shard.index}/${shard.count}` : 'scan');
-    const result = await runScan(config, { outDir: out, field: '--out', shard, threads, onPoint: bar.update, render: reportRenderer() });
+    const label = shard ? `scan ${shard.index}/${shard.count}` : 'scan';
+    const bar = await startProgress(label, { leaves: `the finished points stay in ${out}; the same command resumes` });
+    // The first count comes once the scan holds its lock and has read what an earlier run finished.
+    let begun = false;
+    const onPoint = (done: number, total: number) => {
+      if (!begun) bar.stage(`${label}: ${total} points on ${threads} thread${threads > 1 ? 's' : ''}${done > 0 ? `, ${done} done before` : ''}`);
+      begun = true;
+      bar.update(done, total);
+    };
+    const result = await runScan(config, { outDir: out, field: '--out', shard, threads, onPoint, render: reportRenderer() });
     bar.stop();
     process.stderr.write(`${result.rows.length} of ${points.length} points in ${out}${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count}; merge with ncsde scan merge ${out})` : ''}\n`);
     if (opts.json) process.stdout.write(jsonText(summary(result, out, shard)));
