@@ -11,7 +11,7 @@ export { compareSamples } from '../validation/compare.js';
 export type { SampleComparison, TwoSided, CompareOptions } from '../validation/compare.js';
 export { observable, pathObservable, OBSERVABLES, OBSERVABLE_LABELS, HEAVY_TAILED } from '../validation/observables.js';
 export type { ObservableName, ObservableSample } from '../validation/observables.js';
-export { momentTheory, pooledEstimates, fourthMomentConstant, piecewiseSlopes } from '../validation/theory.js';
+export { momentTheory, pooledEstimates, fourthMomentConstant, piecewiseSlopes, finiteWidthCorrelation } from '../validation/theory.js';
 export type { TheoryValue } from '../validation/theory.js';
 export { criterion, runExplosionPoint, readExplosionSettings, EXPLOSION_OPTIONS } from '../validation/explosion.js';
 export type { Criterion, Regime, ExplosionPoint, ExplosionSettings } from '../validation/explosion.js';

@@ -39,7 +39,12 @@ function detectableRows(r: ValidationReport): string[][] {
 
 const THEORY_HEADER = ['quantity', 'exact at width n, depth L', 'limit at T', 'network estimate', '(network - exact) / SE', 'SDE estimate', '(SDE - limit) / SE'];
 function theoryRows(r: ValidationReport): string[][] {
-  return r.theory.map((t) => [t.quantity, fmtOr(t.exact), fmtOr(t.limit), fmtInterval(t.network), fmtOr(t.networkZ, 3), fmtInterval(t.sde), fmtOr(t.sdeZ, 3)]);
+  return r.theory.map((t) => [t.note ? `${t.quantity} *` : t.quantity, fmtOr(t.exact), fmtOr(t.limit), fmtInterval(t.network), fmtOr(t.networkZ, 3), fmtInterval(t.sde), fmtOr(t.sdeZ, 3)]);
+}
+
+/** What a starred theory row's 'exact' column holds. */
+function theoryNotes(r: ValidationReport): string[] {
+  return r.theory.flatMap((t) => (t.note ? [`* ${t.quantity}: ${t.note}.`] : []));
 }
 
 const WIDTH_HEADER = ['observable', 'n', 'depth', 'energy distance ± SE', 'W1', 'KS D (p)'];
@@ -109,6 +114,8 @@ ${markdownTable(DETECTABLE_HEADER, detectableRows(r))}
 
 ${markdownTable(THEORY_HEADER, theoryRows(r))}
 
+${theoryNotes(r).join('\n')}
+
 ## Convergence in width (T fixed)
 
 ${markdownTable(WIDTH_HEADER, widthRows(r))}
@@ -139,7 +146,7 @@ export async function validationHtml(r: ValidationReport): Promise<string> {
   return htmlPage('Neural Covariance SDE validation', describeSetup(r), [
     { heading: 'Network against SDE at T', html: htmlTable(COMPARISON_HEADER, comparisonRows(r)) + para(explosionLine(r)) + para(INTERVAL_LEGEND) + plots(figures) },
     { heading: 'What these sample sizes can detect', html: htmlTable(DETECTABLE_HEADER, detectableRows(r)) },
-    { heading: 'Exact finite-width values beside the limit', html: htmlTable(THEORY_HEADER, theoryRows(r)) },
+    { heading: 'Exact finite-width values beside the limit', html: htmlTable(THEORY_HEADER, theoryRows(r)) + theoryNotes(r).map(para).join('') },
     { heading: 'Quantile-quantile plots', html: plots(qq) },
     { heading: 'Paths in time', html: plots(paths) },
     { heading: 'Convergence in width', html: htmlTable(WIDTH_HEADER, widthRows(r)) + rates(r).map(para).join('') + plots(conv) },

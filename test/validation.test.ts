@@ -94,7 +94,8 @@ describe('a validation point', () => {
   });
 
   it('puts the exact finite-width values next to the limits, with the estimates in SE units', () => {
-    const [mean, second, kurtosis] = point.theory;
+    const [rho, mean, second, kurtosis] = point.theory;
+    expect(rho.quantity).toBe('E[rho^ab]');
     expect(mean.exact).toBe(1);
     // (1 + k/n)^L with k = 6 (1 + s-^4) / (1 + s-^2)^2 - 1, s- = 1 - 1/sqrt(32), L = 32.
     const s = 1 - 1 / Math.sqrt(32);

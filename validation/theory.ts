@@ -4,13 +4,13 @@ import { zFor, type Interval } from '../src/stats/moments.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { pow } from '../src/math/index.js';
 
-export { piecewiseSlopes, fourthMomentConstant, momentTheory } from '../architectures/index.js';
+export { piecewiseSlopes, fourthMomentConstant, momentTheory, finiteWidthCorrelation } from '../architectures/index.js';
 export type { TheoryValue } from '../architectures/index.js';
 
 /**
  * The pooled estimators from per-network factor sums (networks' `factors`): with m1, m2 the pooled means
  * of chi and chi^2 over all layers of the networks that did not explode,
- *   E[V_L^2] / V_0^2  ~  m2^L      and      kurtosis ratio  ~  (m2 / m1^2)^L - 1,
+ *   E[V_L] / V_0  ~  m1^L,   E[V_L^2] / V_0^2  ~  m2^L   and   kurtosis ratio  ~  (m2 / m1^2)^L - 1,
  * with delta-method SEs from the pooled third and fourth moments (chi has light tails, so the delta
  * method holds) and the second-order bias removed. `channel` 'derivative' uses the input derivative's
  * factors psi_l (present when the networks tracked derivatives; i.i.d. by docs/maths.md section 12).
@@ -22,7 +22,7 @@ export function pooledEstimates(
   depth: number,
   level = 0.95,
   channel: 'output' | 'derivative' = 'output',
-): { secondMoment: Interval; kurtosis: Interval } | null {
+): { mean: Interval; secondMoment: Interval; kurtosis: Interval } | null {
   if (!factors) return null;
   // Rows hold 5 sums per channel: the output's, then (with derivatives) the derivative's (section 12).
   const width = factors.shape?.[1] ?? 5;
@@ -46,6 +46,10 @@ export function pooledEstimates(
   const z = zFor(level);
   const interval = (value: number, se: number): Interval => ({ value, se, lower: value - z * se, upper: value + z * se, level, method: 'pooled layer factors (delta method)' });
 
+  // E V / V0 = m1^L (the sample mean of V_L itself is as heavy-tailed as V_L).
+  const g = pow(m1, L);
+  const mean = interval(g - 0.5 * L * (L - 1) * pow(m1, L - 2) * c11, Math.abs(L * pow(m1, L - 1)) * Math.sqrt(c11));
+
   // E V^2 / V0^2 = m2^L.
   const f = pow(m2, L);
   const fPrime = L * pow(m2, L - 1);
@@ -63,5 +67,5 @@ export function pooledEstimates(
   const variance = g1 * g1 * c11 + 2 * g1 * g2 * c12 + g2 * g2 * c22;
   const bias = 0.5 * (h11 * c11 + 2 * h12 * c12 + h22 * c22);
   const kurtosis = interval(qL - 1 - bias, Math.sqrt(Math.max(0, variance)));
-  return { secondMoment: second, kurtosis };
+  return { mean, secondMoment: second, kurtosis };
 }

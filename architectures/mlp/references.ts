@@ -1,9 +1,9 @@
 // The exact references of the MLP's limit, on drift and noise clocks so that architectures whose limit
 // is the MLP's time-changed (the shaped ResNet) reuse them: E rho_T and P(explode by T) by their
 // Kolmogorov backward PDEs, the Gaussian law of log V^aa_T for ReLU-like activations, and P(explode ever).
-import type { Activation } from '../../src/activations/index.js';
+import { activationFromSpec, reluLikeSlopes, type Activation, type ActivationSpec } from '../../src/activations/index.js';
 import { correlationExpectation, explosionProbability, UNIT_CLOCKS, type Clocks } from '../../sde/index.js';
-import type { ArchitectureReferences } from '../architecture.js';
+import type { ArchitectureReferences, Reference } from '../architecture.js';
 import { requireFacts } from './limit.js';
 import { momentTheory } from './theory.js';
 import { expm1, log } from '../../src/math/index.js';
@@ -37,4 +37,22 @@ export function limitReferences(clocks: Clocks = UNIT_CLOCKS): ArchitectureRefer
     finiteMoments: momentTheory,
     layerRecursion: true,
   };
+}
+
+/**
+ * The finite-width reference of E rho_T for a shaped ReLU-like MLP of width n (docs/maths.md, section 5.1):
+ * one layer moves rho by (s+ - s-)^2 / (s+^2 + s-^2) (J(rho) - rho) exactly in mean, so over n layers per
+ * unit time the drift constant is kappa_n = n (s+ - s-)^2 / (s+^2 + s-^2) rather than the limit's
+ * kappa = (c+ - c-)^2 / 2; kappa_n = kappa (1 - (c+ + c-) / sqrt(n) + O(1/n)). The correlation PDE with
+ * kappa_n (the noise and the rest unchanged) predicts what networks of width n show.
+ */
+export function finiteWidthCorrelation(spec: ActivationSpec, n: number, options: { rho0: number; T: number; cells?: number; steps?: number }): Reference<{ readonly value: number; readonly kappa: number; readonly kappaN: number }> {
+  if (spec.family !== 'relu-like') return { value: null, reason: `${spec.family} activations have no autonomous correlation SDE` };
+  const { sPlus, sMinus } = reluLikeSlopes(spec.cPlus, spec.cMinus, n);
+  const kappa = (spec.cPlus - spec.cMinus) ** 2 / 2;
+  const kappaN = (n * (sPlus - sMinus) ** 2) / (sPlus * sPlus + sMinus * sMinus);
+  // kappa = 0 (c+ = c-): no drift at any width, and the clock is immaterial.
+  const driftClock = kappa > 0 ? kappaN / kappa : 1;
+  const value = correlationExpectation({ activation: activationFromSpec(spec), rho0: options.rho0, T: options.T, cells: options.cells, steps: options.steps, clocks: { driftClock, noiseClock: 1 } });
+  return { value: { value, kappa, kappaN } };
 }

@@ -20,6 +20,8 @@ export type IntervalMethod =
   | 'percentile bootstrap'
   | 'jackknife'
   | 'pooled layer factors (delta method)'
+  | 'log-normal fit (delta method)'
+  | 'log-normal fit (chi-square)'
   | 'exact';
 
 /** An estimate with a confidence interval at `level`, and the method that made it (shown in every report). */
