@@ -14,6 +14,7 @@ import { brownianSampling, constantSteps, explosionDetection, saveAt, solve, sol
 import { mlp, type Architecture } from '../architectures/index.js';
 import { OPTION, pointActivation, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
+import { bridgeCrossings } from './crossing.js';
 
 /** What beta implies: finite-time explosion with positive probability (beta > 0), vanishing (beta < 0), or critical. */
 export type Regime = 'explodes' | 'vanishes' | 'critical';
@@ -91,7 +92,10 @@ export interface ExplosionPoint {
   readonly threshold: number;
   /** P(X crosses the threshold by T), exactly (Kolmogorov backward equation). */
   readonly exact: number;
+  /** Split scheme, with the crossings between steps added by the Brownian bridge (validation/crossing.ts). */
   readonly sde: Proportion;
+  /** SDE paths counted as crossed inside a step (they ended every step below the threshold). */
+  readonly sdeBridged: number;
   readonly network: Proportion;
   /** network - SDE. */
   readonly difference: ProportionDifference;
@@ -122,7 +126,8 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     t1: settings.T,
     v0: settings.x0,
     stepping: constantSteps(settings.steps),
-    saveAt: saveAt({ t1: true }),
+    // Every step saved: the bridge correction needs each step's end values.
+    saveAt: saveAt({ count: settings.steps }),
     paths: settings.paths,
     seed: settings.seed,
     brownian: brownianSampling({ purpose: PURPOSES.sde }),
@@ -142,8 +147,9 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     streams: { purpose: PURPOSES.network },
     threads: options.threads,
   });
+  const crossings = bridgeCrossings(sol, threshold, settings.seed, `${PURPOSES.sde}/bridge`);
   const sdeTimes: number[] = [];
-  for (let p = 0; p < sol.paths; p++) if (sol.status[p] === PATH_EXPLODED) sdeTimes.push(sol.explosionTime[p]);
+  for (let p = 0; p < sol.paths; p++) if (crossings.time[p] >= 0) sdeTimes.push(crossings.time[p]);
   const netTimes: number[] = [];
   for (let p = 0; p < net.samples; p++) if (net.status[p] === PATH_EXPLODED) netTimes.push(net.explosionLayer[p] / settings.n);
   const sde = wilson(sdeTimes.length, sol.paths);
@@ -156,6 +162,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     sde,
     network,
     difference: proportionDifference(network, sde),
+    sdeBridged: crossings.bridged,
     sdeTime: meanTime(sdeTimes),
     networkTime: meanTime(netTimes),
   };

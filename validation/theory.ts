@@ -10,7 +10,7 @@ export type { TheoryValue } from '../architectures/index.js';
 /**
  * The pooled estimators from per-network factor sums (networks' `factors`): with m1, m2 the pooled means
  * of chi and chi^2 over all layers of the networks that did not explode,
- *   E[V_L] / V_0  ~  m1^L,   E[V_L^2] / V_0^2  ~  m2^L   and   kurtosis ratio  ~  (m2 / m1^2)^L - 1,
+ *   E[V_L] / V_0 ~ m1^L,  E[V_L^2] / V_0^2 ~ m2^L,  Var V_L / V_0^2 ~ m2^L - m1^2L,  kurtosis ratio ~ (m2 / m1^2)^L - 1,
  * with delta-method SEs from the pooled third and fourth moments (chi has light tails, so the delta
  * method holds) and the second-order bias removed. `channel` 'derivative' uses the input derivative's
  * factors psi_l (present when the networks tracked derivatives; i.i.d. by docs/maths.md section 12).
@@ -22,7 +22,7 @@ export function pooledEstimates(
   depth: number,
   level = 0.95,
   channel: 'output' | 'derivative' = 'output',
-): { mean: Interval; secondMoment: Interval; kurtosis: Interval } | null {
+): { mean: Interval; variance: Interval; secondMoment: Interval; kurtosis: Interval } | null {
   if (!factors) return null;
   // Rows hold 5 sums per channel: the output's, then (with derivatives) the derivative's (section 12).
   const width = factors.shape?.[1] ?? 5;
@@ -56,6 +56,12 @@ export function pooledEstimates(
   const fSecond = L * (L - 1) * pow(m2, L - 2);
   const second = interval(f - 0.5 * fSecond * c22, Math.abs(fPrime) * Math.sqrt(c22));
 
+  // Var V / V0^2 = m2^L - m1^(2L): gradient (-2L m1^(2L-1), L m2^(L-1)), Hessian diagonal.
+  const v1 = -2 * L * pow(m1, 2 * L - 1);
+  const v2 = L * pow(m2, L - 1);
+  const varBias = 0.5 * (-2 * L * (2 * L - 1) * pow(m1, 2 * L - 2) * c11 + L * (L - 1) * pow(m2, L - 2) * c22);
+  const varianceInterval = interval(f - pow(m1, 2 * L) - varBias, Math.sqrt(Math.max(0, v1 * v1 * c11 + 2 * v1 * v2 * c12 + v2 * v2 * c22)));
+
   // Kurtosis g = q^L - 1, q = m2 / m1^2: gradient and Hessian in (m1, m2).
   const q = m2 / (m1 * m1);
   const qL = pow(q, L);
@@ -67,5 +73,5 @@ export function pooledEstimates(
   const variance = g1 * g1 * c11 + 2 * g1 * g2 * c12 + g2 * g2 * c22;
   const bias = 0.5 * (h11 * c11 + 2 * h12 * c12 + h22 * c22);
   const kurtosis = interval(qL - 1 - bias, Math.sqrt(Math.max(0, variance)));
-  return { mean, secondMoment: second, kurtosis };
+  return { mean, variance: varianceInterval, secondMoment: second, kurtosis };
 }

@@ -12,9 +12,9 @@ import { expm1, log } from '../../src/math/index.js';
 export function limitReferences(clocks: Clocks = UNIT_CLOCKS): ArchitectureReferences {
   const { driftClock: dc, noiseClock: nc } = clocks;
   return {
-    correlationExpectation(activation: Activation, { rho0, T }) {
+    correlationExpectation(activation: Activation, { rho0, T, cells, steps }) {
       if (!requireFacts(activation).nu) return { value: null, reason: `${activation.name} is not ReLU-like: its correlation has no autonomous SDE` };
-      return { value: correlationExpectation({ activation, rho0, T, clocks }) };
+      return { value: correlationExpectation({ activation, rho0, T, cells, steps, clocks }) };
     },
     explosionProbability(activation: Activation, { x0, T, threshold, cells, steps }) {
       const { beta } = requireFacts(activation);

@@ -9,6 +9,8 @@ import { mean, variance, zFor, type Interval } from './moments.js';
 /** E V^k / scale^k and the kurtosis ratio Var V / (E V)^2 = exp(sigma^2) - 1 of a log-normal V, from a sample of log V. */
 export interface LogNormalMoments {
   moment(k: number): Interval;
+  /** Var V / scale^2 = exp(2 mu + sigma^2) (exp(sigma^2) - 1). */
+  readonly variance: Interval;
   readonly kurtosis: Interval;
 }
 
@@ -32,9 +34,16 @@ export function logNormalMoments(logs: ArrayLike<number>, options: { scale?: num
     const value = exp(l - v / 2);
     return { value, se: value * sd, lower: exp(l - z * sd), upper: exp(l + z * sd), level, method: 'log-normal fit (delta method)' };
   };
+  // log Var = 2 mu + s2 + log(expm1(s2)): gradient 2 in mu and g = 1 + e^s2 / (e^s2 - 1) in s2.
+  const lv = 2 * mu + s2 + log(expm1(s2));
+  const g = 1 + exp(s2) / expm1(s2);
+  const vv = (4 * s2) / N + (g * g * 2 * s2 * s2) / (N - 1);
+  const sdv = Math.sqrt(vv);
+  const varValue = exp(lv - vv / 2);
+  const varianceInterval: Interval = { value: varValue, se: varValue * sdv, lower: exp(lv - z * sdv), upper: exp(lv + z * sdv), level, method: 'log-normal fit (delta method)' };
   const alpha = (1 - level) / 2;
   const lo = ((N - 1) * s2) / chiSquareQuantile(1 - alpha, N - 1);
   const hi = ((N - 1) * s2) / chiSquareQuantile(alpha, N - 1);
   const kurtosis: Interval = { value: expm1(s2), se: exp(s2) * s2 * Math.sqrt(2 / (N - 1)), lower: expm1(lo), upper: expm1(hi), level, method: 'log-normal fit (chi-square)' };
-  return { moment, kurtosis };
+  return { moment, variance: varianceInterval, kurtosis };
 }
