@@ -302,9 +302,9 @@ function theoryRows(
  * at c+ + c- != 0 networks sit O(n^-1/2) from the limit.
  */
 function correlationRow(settings: PointSettings, architecture: Architecture, spec: ReturnType<typeof pointActivation>, activation: Activation, rho: SampleComparison | Missing): TheoryRow {
-  // 1000 cells and 500 steps: within 1e-6 of the converged PDE (docs/maths.md, section 8), far below any
-  // Monte Carlo SE a report shows, at a sixteenth of the default grids' cost.
-  const grid = { rho0: settings.rho0, T: settings.T, cells: 1000, steps: 500 };
+  // 2000 cells and 1000 steps: within about 1e-5 of the converged PDE (docs/maths.md, section 8; 1.1e-5 at
+  // rho0 = 0.9, T = 0.25 with half these grids), far below any Monte Carlo SE a report shows, at a quarter of the cost.
+  const grid = { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 };
   const limit = architecture.references.correlationExpectation(activation, grid).value;
   const width = architecture.name === 'mlp' ? finiteWidthCorrelation(spec, settings.n, grid) : { value: null, reason: `no finite-width reference for ${architecture.label}` };
   const exact = width.value?.value ?? null;
