@@ -9,7 +9,7 @@ export { widthStudy, MIN_WIDTHS } from '../validation/widths.js';
 export type { WidthStudy, WidthLevel } from '../validation/widths.js';
 export { compareSamples } from '../validation/compare.js';
 export type { SampleComparison, TwoSided, CompareOptions } from '../validation/compare.js';
-export { observable, pathObservable, OBSERVABLES, OBSERVABLE_LABELS, HEAVY_TAILED } from '../validation/observables.js';
+export { observable, pathObservable, OBSERVABLES, OBSERVABLE_LABELS, HEAVY_TAILED, INTERVAL_CAVEATS } from '../validation/observables.js';
 export type { ObservableName, ObservableSample } from '../validation/observables.js';
 export { momentTheory, pooledEstimates, fourthMomentConstant, piecewiseSlopes, finiteWidthCorrelation } from '../validation/theory.js';
 export type { TheoryValue } from '../validation/theory.js';

@@ -5,6 +5,7 @@ import type { CriterionReport } from '../validation/studies.js';
 import { isMissing } from '../validation/point.js';
 import { fmt, fmtInterval, fmtOr, htmlPage, htmlTable, INTERVAL_LEGEND, markdownTable } from './page.js';
 import { renderSvg, seriesSpec } from './plots.js';
+import { finiteSizeWarnings } from '../validation/warnings.js';
 
 function summaryTable(r: CriterionReport): { header: string[]; rows: string[][] } {
   return {
@@ -27,19 +28,14 @@ function networkTable(r: CriterionReport): { header: string[]; rows: string[][] 
   };
 }
 
-/**
- * Finite-size conditions beside the network table: shaping phi(x) = s f(x / s), s = a sqrt(n), holds while
- * V stays well below s^2 = a^2 n, so a threshold that is not (threshold X0 > a^2 n / 10) compares networks
- * outside their shaped regime with the SDE.
- */
+/** Finite-size conditions beside the network table (validation/warnings.ts), once per shaping scale a. */
 export function criterionWarnings(r: CriterionReport): string[] {
   const s = r.settings;
-  const level = s.threshold * s.x0;
-  return [...new Set(r.rows.map((row) => row.a))].flatMap((a) => {
-    const scale = a * a * s.n;
-    return level > scale / 10
-      ? [`Warning (a = ${a}): the threshold ${fmt(level, 4)} is not well below a^2 n = ${fmt(scale, 4)}; networks that reach it have left the shaped regime, so their P(cross) need not match the SDE's. Lower --threshold or raise --n.`]
-      : [];
+  const seen = new Set<number>();
+  return r.rows.flatMap((row) => {
+    if (seen.has(row.a)) return [];
+    seen.add(row.a);
+    return finiteSizeWarnings({ family: 'smooth', f: row.f as never, a: row.a }, s.n, s.x0, s.threshold).map((w) => `(a = ${row.a}) ${w.text}`);
   });
 }
 

@@ -10,7 +10,7 @@ import { bcaBootstraps, logNormalMoments, moverDifference, proportionDifference,
 import { sampleNetworks, type NetworkSample } from '../networks/index.js';
 import { constantSteps, explosionDetection, saveAt, solve, solverFromName, brownianSampling, type Solution } from '../sde/index.js';
 import { compareSamples, type SampleComparison } from './compare.js';
-import { HEAVY_TAILED, observable, OBSERVABLES, type ObservableName } from './observables.js';
+import { HEAVY_TAILED, INTERVAL_CAVEATS, observable, OBSERVABLES, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
 import { finiteWidthCorrelation, pooledEstimates } from './theory.js';
 import type { Architecture } from '../architectures/index.js';
@@ -201,7 +201,8 @@ export function comparePoint(settings: PointSettings, sde: Solution, network: Ne
       comparisons[name] = { missing: `fewer than 3 paths left on a side (network ${a.values.length}, SDE ${b.values.length}) after explosions` };
       continue;
     }
-    comparisons[name] = compareSamples(a.values, b.values, { heavyTailed: HEAVY_TAILED.has(name), seed: settings.seed, label: `${options.streamTag ?? 'point'}/${name}`, resamples: options.resamples });
+    const c = compareSamples(a.values, b.values, { heavyTailed: HEAVY_TAILED.has(name), seed: settings.seed, label: `${options.streamTag ?? 'point'}/${name}`, resamples: options.resamples });
+    comparisons[name] = INTERVAL_CAVEATS[name] ? { ...c, caveat: INTERVAL_CAVEATS[name] } : c;
   }
   const vaa = comparisons.Vaa;
   if (!isMissing(vaa)) comparisons.Vaa = structuredVaa(vaa, settings, architecture, activation, network, sde, depth);

@@ -13,6 +13,7 @@ import { pointV0, runPoint, type ExplosionComparison, type Missing, type TheoryR
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 import { reportHeader, type ReportHeader } from './header.js';
+import { finiteSizeWarnings, repairWarnings, type Warning } from './warnings.js';
 
 /** The schema tag of validation reports. */
 export const VALIDATION_SCHEMA = 'ncsde.validation/2';
@@ -46,6 +47,8 @@ export interface ValidationReport extends ReportHeader<typeof VALIDATION_SCHEMA,
   readonly comparisons: Readonly<Record<ObservableName, SampleComparison | Missing>>;
   readonly theory: readonly TheoryRow[];
   readonly widths: readonly WidthStudy[];
+  /** Finite-size and numerical conditions, each placed in the report beside the numbers it concerns. */
+  readonly warnings: readonly Warning[];
   readonly histograms: Partial<Record<ObservableName, Histogram>>;
   readonly paths: { readonly rho: { sde: PathBundle; network: PathBundle }; readonly logVaa: { sde: PathBundle; network: PathBundle } };
 }
@@ -143,6 +146,7 @@ export async function validate(settings: Partial<ValidationSettings> = {}, optio
     comparisons: point.comparisons,
     theory: point.theory,
     widths,
+    warnings: [...finiteSizeWarnings(pointActivation(cfg), cfg.n, cfg.x0, cfg.threshold), ...repairWarnings(point.sde.counts, point.sde.paths, cfg.solver)],
     histograms,
     paths: {
       rho: { sde: pathBundle(point.sde, 'rho'), network: pathBundle(point.network, 'rho') },

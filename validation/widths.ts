@@ -25,6 +25,17 @@ export interface WidthStudy {
   readonly levels: readonly WidthLevel[];
   /** Energy distance ~ C n^(-exponent); the distance itself (its square root) falls as n^(-exponent/2). */
   readonly rate: PowerLawFit | Missing;
+  /** Set when the rate's interval cannot tell a decay from none (it holds 0, or is wider than the exponent). */
+  readonly uninformative?: string;
+}
+
+/** Why a fitted rate says nothing, or undefined when its interval resolves a decay. */
+export function uninformativeRate(fit: PowerLawFit | Missing): string | undefined {
+  if (isMissing(fit)) return undefined;
+  const half = (fit.upper - fit.lower) / 2;
+  if (fit.lower <= 0) return `uninformative: the ${Math.round(fit.level * 100)}% interval [${fit.lower.toPrecision(3)}, ${fit.upper.toPrecision(3)}] holds 0, so these widths do not resolve a decay; raise samples and paths, or use widths further apart`;
+  if (half > Math.abs(fit.exponent)) return `uninformative: the interval's half-width ${half.toPrecision(3)} exceeds the exponent ${fit.exponent.toPrecision(3)}; raise samples and paths, or use widths further apart`;
+  return undefined;
 }
 
 /** Minimum number of widths for a rate. */
@@ -61,7 +72,11 @@ export async function widthStudy(
     });
     options.onLevel?.(n);
   }
-  return names.map((name, k) => ({ observable: name, levels: levels[k], rate: fitRate(levels[k]) }));
+  return names.map((name, k) => {
+    const rate = fitRate(levels[k]);
+    const uninformative = uninformativeRate(rate);
+    return uninformative ? { observable: name, levels: levels[k], rate, uninformative } : { observable: name, levels: levels[k], rate };
+  });
 }
 
 function fitRate(levels: readonly WidthLevel[]): PowerLawFit | Missing {
