@@ -15,6 +15,7 @@ import { mlp, type Architecture } from '../architectures/index.js';
 import { OPTION, pointActivation, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
 import { bridgeCrossings } from './crossing.js';
+import { finiteSizeWarnings, type Warning } from './warnings.js';
 
 /** What beta implies: finite-time explosion with positive probability (beta > 0), vanishing (beta < 0), or critical. */
 export type Regime = 'explodes' | 'vanishes' | 'critical';
@@ -102,6 +103,8 @@ export interface ExplosionPoint {
   /** Mean crossing time of the paths (networks: layer / n) that crossed by T. */
   readonly sdeTime: Estimate | Missing;
   readonly networkTime: Estimate | Missing;
+  /** Finite-size conditions under which the networks need not match the SDE (validation/warnings.ts). */
+  readonly warnings: readonly Warning[];
 }
 
 function meanTime(times: number[]): Estimate | Missing {
@@ -165,5 +168,6 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     sdeBridged: crossings.bridged,
     sdeTime: meanTime(sdeTimes),
     networkTime: meanTime(netTimes),
+    warnings: finiteSizeWarnings(pointActivation(settings), settings.n, settings.x0, settings.threshold),
   };
 }
