@@ -48,7 +48,7 @@ function theoryNotes(r: ValidationReport): string[] {
   return r.theory.flatMap((t) => (t.note ? [`* ${t.quantity}: ${t.note}.`] : []));
 }
 
-const WIDTH_HEADER = ['observable', 'n', 'depth', 'energy distance ± SE', 'W1', 'KS D (p)'];
+const WIDTH_HEADER = ['observable', 'n', 'depth', 'energy distance ± SE', 'W1', 'KS D (p)', 'network mean', 'SDE mean', 'width-n reference (PDE at kappa_n)'];
 function widthRows(r: ValidationReport): string[][] {
   return r.widths.flatMap((study) =>
     study.levels.map((l) => [
@@ -58,6 +58,9 @@ function widthRows(r: ValidationReport): string[][] {
       isMissing(l.energyDistance) ? `– (${l.energyDistance.missing})` : `${fmt(l.energyDistance.value, 3)} ± ${fmt(l.energyDistance.se, 2)}`,
       fmtOr(l.wasserstein1, 3),
       isMissing(l.ks) ? '–' : `${fmt(l.ks.statistic, 3)} (${fmt(l.ks.pValue, 3)})`,
+      l.mean ? fmtInterval(l.mean.network) : '–',
+      l.mean ? fmtInterval(l.mean.sde) : '–',
+      l.mean ? fmtOr(l.mean.widthReference) : '–',
     ]),
   );
 }

@@ -313,7 +313,7 @@ function correlationRow(settings: PointSettings, architecture: Architecture, spe
   const sdeSide: Interval | Missing = isMissing(rho) ? rho : rho.mean.sde;
   const z = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);
   const note = width.value
-    ? `finite-width reference: the correlation PDE at kappa_n = ${width.value.kappaN.toPrecision(4)} (limit kappa = ${width.value.kappa}); leading order in n^-1/2, not exact`
+    ? `finite-width reference: the correlation PDE at kappa_n = ${width.value.kappaN.toPrecision(4)} (limit kappa = ${width.value.kappa}), which carries the O(n^-1/2) term; the O(1/n) remainder, measured about -0.3/n to -0.5/n at rho0 = 0.5, T = 1 (docs/maths.md, section 5.1), is not in it`
     : width.reason;
   return { quantity: 'E[rho^ab]', exact, limit, network, networkZ: z(network, exact), sde: sdeSide, sdeZ: z(sdeSide, limit), note };
 }

@@ -146,7 +146,7 @@ export async function validate(settings: Partial<ValidationSettings> = {}, optio
     comparisons: point.comparisons,
     theory: point.theory,
     widths,
-    warnings: [...finiteSizeWarnings(pointActivation(cfg), cfg.n, cfg.x0, cfg.threshold), ...repairWarnings(point.sde.counts, point.sde.paths, cfg.solver)],
+    warnings: [...finiteSizeWarnings(pointActivation(cfg), cfg.n, cfg.x0, cfg.threshold, { rho0: cfg.rho0, T: cfg.T }), ...repairWarnings(point.sde.counts, point.sde.paths, cfg.solver)],
     histograms,
     paths: {
       rho: { sde: pathBundle(point.sde, 'rho'), network: pathBundle(point.network, 'rho') },

@@ -4,9 +4,10 @@
 // rate distance ~ C n^(-p) fitted by weighted least squares over at least 4 widths, with a 95% CI.
 import { activationFromSpec } from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
-import { energyDistance, ksTwoSample, powerLawFit, wasserstein1, type Estimate, type PowerLawFit } from '../src/stats/index.js';
+import { energyDistance, ksTwoSample, meanEstimate, normalInterval, powerLawFit, wasserstein1, type Estimate, type Interval, type PowerLawFit } from '../src/stats/index.js';
 import { observable, type ObservableName } from './observables.js';
-import { pointActivation, type PointSettings } from './options.js';
+import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
+import { finiteWidthCorrelation } from './theory.js';
 import { isMissing, runPointNetworks, runPointSde, type Missing } from './point.js';
 
 /** One width of the width study: its depth, sample sizes, energy distance with SE, and comparisons. */
@@ -17,6 +18,9 @@ export interface WidthLevel {
   readonly energyDistance: Estimate | Missing;
   readonly wasserstein1: number | Missing;
   readonly ks: { readonly statistic: number; readonly pValue: number } | Missing;
+  /** The observable's mean on both sides (CLT) and, for E rho of a shaped ReLU-like MLP, what width n
+   *  predicts: the correlation PDE at kappa_n (docs/maths.md, section 5.1), beside the SDE's limit. */
+  readonly mean?: { readonly network: Interval; readonly sde: Interval; readonly widthReference: number | null };
 }
 
 /** The width study: the levels and the fitted rate distance ~ C n^-p. */
@@ -68,7 +72,8 @@ export async function widthStudy(
         return;
       }
       const ks = ksTwoSample(x, y);
-      levels[k].push({ n, depth, energyDistance: energyDistance(x, y), wasserstein1: wasserstein1(x, y), ks: { statistic: ks.statistic, pValue: ks.pValue } });
+      const mean = name === 'rho' || name === 'logVaa' ? { network: normalInterval(meanEstimate(x)), sde: normalInterval(meanEstimate(y)), widthReference: name === 'rho' ? widthReference(settings, n) : null } : undefined;
+      levels[k].push({ n, depth, energyDistance: energyDistance(x, y), wasserstein1: wasserstein1(x, y), ks: { statistic: ks.statistic, pValue: ks.pValue }, ...(mean ? { mean } : {}) });
     });
     options.onLevel?.(n);
   }
@@ -77,6 +82,11 @@ export async function widthStudy(
     const uninformative = uninformativeRate(rate);
     return uninformative ? { observable: name, levels: levels[k], rate, uninformative } : { observable: name, levels: levels[k], rate };
   });
+}
+
+function widthReference(settings: PointSettings, n: number): number | null {
+  if (pointArchitecture(settings).name !== 'mlp') return null;
+  return finiteWidthCorrelation(pointActivation(settings), n, { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 }).value?.value ?? null;
 }
 
 function fitRate(levels: readonly WidthLevel[]): PowerLawFit | Missing {

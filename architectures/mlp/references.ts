@@ -48,9 +48,10 @@ export function limitReferences(clocks: Clocks = UNIT_CLOCKS): ArchitectureRefer
  */
 export function finiteWidthCorrelation(spec: ActivationSpec, n: number, options: { rho0: number; T: number; cells?: number; steps?: number }): Reference<{ readonly value: number; readonly kappa: number; readonly kappaN: number }> {
   if (spec.family !== 'relu-like') return { value: null, reason: `${spec.family} activations have no autonomous correlation SDE` };
-  const { sPlus, sMinus } = reluLikeSlopes(spec.cPlus, spec.cMinus, n);
   const kappa = (spec.cPlus - spec.cMinus) ** 2 / 2;
-  const kappaN = (n * (sPlus - sMinus) ** 2) / (sPlus * sPlus + sMinus * sMinus);
+  // n = Infinity: the limit itself.
+  const { sPlus, sMinus } = Number.isFinite(n) ? reluLikeSlopes(spec.cPlus, spec.cMinus, n) : { sPlus: 1, sMinus: 1 };
+  const kappaN = Number.isFinite(n) ? (n * (sPlus - sMinus) ** 2) / (sPlus * sPlus + sMinus * sMinus) : kappa;
   // kappa = 0 (c+ = c-): no drift at any width, and the clock is immaterial.
   const driftClock = kappa > 0 ? kappaN / kappa : 1;
   const value = correlationExpectation({ activation: activationFromSpec(spec), rho0: options.rho0, T: options.T, cells: options.cells, steps: options.steps, clocks: { driftClock, noiseClock: 1 } });
