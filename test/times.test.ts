@@ -106,6 +106,19 @@ describe('the explosion point, its scan kind and the criterion report honour T a
     });
   });
 
+  it('the cumulant scan kind reads T as L = T n: the pooled ratio follows the exact (1 + 5/n)^L - 1 at two T', async () => {
+    const points = expandGrid(resolveScan({ kind: 'cumulant', base: { activation: 'relu', n: 16, samples: 400 }, grid: { T: [0.25, 1] }, seed: 4 }));
+    const rows = [];
+    for (const p of points) rows.push(await runScanPoint('cumulant', p));
+    const exact = [0.25, 1].map((T) => (1 + 5 / 16) ** Math.round(T * 16) - 1);
+    rows.forEach((row, i) => {
+      expect(row.L).toBe(Math.round([0.25, 1][i] * 16));
+      expect(row.theory).toBeCloseTo(exact[i], 8);
+      within(row.pooled as number, row.pooled_se as number, exact[i]);
+    });
+    tracks({ value: rows[1].pooled as number, se: rows[1].pooled_se as number }, { value: rows[0].pooled as number, se: rows[0].pooled_se as number }, exact[1], exact[0]);
+  });
+
   it('criterionReport: the SDE at the threshold against the exact value at each network T', async () => {
     const r = await criterionReport({ activations: ['swish'], a: [1], ts: [0.5, 2], paths: 4000, n: 64, samples: 100, networkTs: [0.5, 2], threshold: 10, seed: 3 });
     const row = r.rows[0];
