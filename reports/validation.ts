@@ -48,7 +48,7 @@ function theoryNotes(r: ValidationReport): string[] {
   return r.theory.flatMap((t) => (t.note ? [`* ${t.quantity}: ${t.note}.`] : []));
 }
 
-const WIDTH_HEADER = ['observable', 'n', 'depth', 'energy distance ± SE', 'W1', 'KS D (p)', 'network mean', 'SDE mean', 'width-n reference (PDE at kappa_n)'];
+const WIDTH_HEADER = ['observable', 'n', 'depth', 'energy distance ± SE', 'W1', 'KS D (p)', 'network mean', 'SDE mean', 'E rho at width n (kappa_n PDE where it moves E rho by more than 1.5/n, else the limit)'];
 function widthRows(r: ValidationReport): string[][] {
   return r.widths.flatMap((study) =>
     study.levels.map((l) => [

@@ -12,7 +12,7 @@ import { constantSteps, explosionDetection, saveAt, solve, solverFromName, brown
 import { compareSamples, type SampleComparison } from './compare.js';
 import { HEAVY_TAILED, INTERVAL_CAVEATS, observable, OBSERVABLES, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
-import { finiteWidthCorrelation, pooledEstimates } from './theory.js';
+import { pooledEstimates, widthCorrelationReference } from './theory.js';
 import type { Architecture } from '../architectures/index.js';
 
 /** A row that could not be computed says why instead of holding NaN. */
@@ -298,22 +298,23 @@ function theoryRows(
 }
 
 /**
- * E rho^ab_T: the limit from the correlation PDE, and for the shaped ReLU-like MLP the finite-width
- * reference, the same PDE at kappa_n (docs/maths.md, section 5.1), which the networks are compared with:
- * at c+ + c- != 0 networks sit O(n^-1/2) from the limit.
+ * E rho^ab_T: the limit from the correlation PDE, and for the shaped ReLU-like MLP what width n predicts
+ * (docs/maths.md, section 5.1), which the networks are compared with: at c+ + c- != 0 networks sit
+ * O(n^-1/2) from the limit.
  */
 function correlationRow(settings: PointSettings, architecture: Architecture, spec: ReturnType<typeof pointActivation>, activation: Activation, rho: SampleComparison | Missing): TheoryRow {
   // 2000 cells and 1000 steps: within about 1e-5 of the converged PDE (docs/maths.md, section 8; 1.1e-5 at
-  // rho0 = 0.9, T = 0.25 with half these grids), far below any Monte Carlo SE a report shows, at a quarter of the cost.
-  const grid = { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 };
-  const limit = architecture.references.correlationExpectation(activation, grid).value;
-  const width = architecture.name === 'mlp' ? finiteWidthCorrelation(spec, settings.n, grid) : { value: null, reason: `no finite-width reference for ${architecture.label}` };
-  const exact = width.value?.value ?? null;
+  // rho0 = 0.9, T = 0.25 with half these grids), far below any Monte Carlo SE a report shows.
+  const limit = architecture.references.correlationExpectation(activation, { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 }).value;
+  const width = architecture.name === 'mlp' ? widthCorrelationReference(spec, settings.n, settings.rho0, settings.T) : null;
+  const exact = width?.value ?? null;
   const network: Interval | Missing = isMissing(rho) ? rho : rho.mean.network;
   const sdeSide: Interval | Missing = isMissing(rho) ? rho : rho.mean.sde;
   const z = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);
-  const note = width.value
-    ? `finite-width reference: the correlation PDE at kappa_n = ${width.value.kappaN.toPrecision(4)} (limit kappa = ${width.value.kappa}), which carries the O(n^-1/2) term; the O(1/n) remainder, measured about -0.3/n to -0.5/n at rho0 = 0.5, T = 1 (docs/maths.md, section 5.1), is not in it`
-    : width.reason;
+  const note = !width
+    ? `no finite-width reference for ${spec.family === 'relu-like' ? architecture.label : `${spec.family} activations`}`
+    : width.basis === 'kappa_n'
+      ? `width-n reference: the correlation PDE at kappa_n = ${width.kappaN.toPrecision(4)} (limit kappa = ${width.kappa}), which carries the O(n^-1/2) term; the O(1/n) remainder, measured -0.3/n to -0.5/n at rho0 = 0.5, T = 1 (docs/maths.md, section 5.1), is not in it`
+      : `width-n reference: the limit, since kappa_n = ${width.kappaN.toPrecision(4)} (limit kappa = ${width.kappa}) would move E rho by less than the O(1/n) remainder 1.5/n (docs/maths.md, section 5.1)`;
   return { quantity: 'E[rho^ab]', exact, limit, network, networkZ: z(network, exact), sde: sdeSide, sdeZ: z(sdeSide, limit), note };
 }

@@ -3,6 +3,8 @@
 import { zFor, type Interval } from '../src/stats/moments.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { pow } from '../src/math/index.js';
+import type { ActivationSpec } from '../src/activations/index.js';
+import { finiteWidthCorrelation as widthPde } from '../architectures/index.js';
 
 export { piecewiseSlopes, fourthMomentConstant, momentTheory, finiteWidthCorrelation } from '../architectures/index.js';
 export type { TheoryValue } from '../architectures/index.js';
@@ -74,4 +76,28 @@ export function pooledEstimates(
   const bias = 0.5 * (h11 * c11 + 2 * h12 * c12 + h22 * c22);
   const kurtosis = interval(qL - 1 - bias, Math.sqrt(Math.max(0, variance)));
   return { mean, variance: varianceInterval, secondMoment: second, kurtosis };
+}
+
+/** What width n predicts for E rho_T, and on what basis. */
+export interface WidthReference {
+  readonly value: number;
+  readonly limit: number;
+  readonly kappa: number;
+  readonly kappaN: number;
+  /** 'kappa_n': the PDE at kappa_n; 'limit': the O(n^-1/2) shift is below the O(1/n) remainder, so the limit. */
+  readonly basis: 'kappa_n' | 'limit';
+}
+
+/**
+ * E rho_T at width n for a shaped ReLU-like MLP (docs/maths.md, section 5.1): the correlation PDE at
+ * kappa_n where the shift it makes from the limit exceeds 1.5 / n, the size of the O(1/n) remainder
+ * measured (-0.3/n to -0.5/n), and the limit otherwise; null for other activations.
+ */
+export function widthCorrelationReference(spec: ActivationSpec, n: number, rho0: number, T: number): WidthReference | null {
+  const grid = { rho0, T, cells: 2000, steps: 1000 };
+  const width = widthPde(spec, n, grid).value;
+  const limit = widthPde(spec, Infinity, grid).value;
+  if (!width || !limit) return null;
+  const informative = Math.abs(width.value - limit.value) > 1.5 / n;
+  return { value: informative ? width.value : limit.value, limit: limit.value, kappa: width.kappa, kappaN: width.kappaN, basis: informative ? 'kappa_n' : 'limit' };
 }

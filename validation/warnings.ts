@@ -3,7 +3,7 @@
 // and at the threshold (smooth activations), the O(n^-1/2) drift of a shaped ReLU-like MLP (kappa_n against
 // kappa, docs/maths.md section 5.1), and Euler-Maruyama repairs.
 import type { ActivationSpec } from '../src/activations/index.js';
-import { finiteWidthCorrelation } from './theory.js';
+import { widthCorrelationReference } from './theory.js';
 
 /** One warning and the part of a report it belongs beside. */
 export interface Warning {
@@ -28,14 +28,9 @@ export function finiteSizeWarnings(spec: ActivationSpec, n: number, x0: number, 
     if ((threshold * x0) / scale > 0.1)
       out.push({ concerns: 'explosion', text: `Warning: the threshold ${(threshold * x0).toPrecision(4)} is not well below a^2 n = ${scale.toPrecision(4)}: networks that reach it have left the shaped regime, so their P(cross) need not match the SDE's. Lower --threshold or raise --n.` });
   }
-  if (spec.family === 'relu-like' && spec.cPlus !== spec.cMinus && options) {
-    const width = finiteWidthCorrelation(spec, n, { rho0: options.rho0, T: options.T, cells: 2000, steps: 1000 }).value;
-    const limit = finiteWidthCorrelation(spec, Infinity, { rho0: options.rho0, T: options.T, cells: 2000, steps: 1000 }).value;
-    // The remainder after kappa_n is O(1/n), measured -0.3/n to -0.5/n (docs/maths.md, section 5.1): the
-    // shift is worth a warning where it is well above that.
-    if (width && limit && Math.abs(width.value - limit.value) > 1.5 / n)
-      out.push({ concerns: 'comparison', text: `Warning: at width ${n} the correlation drift constant is kappa_n = ${width.kappaN.toPrecision(4)} against the limit's kappa = ${width.kappa} (c+ + c- = ${spec.cPlus + spec.cMinus} != 0: an O(n^-1/2) bias), which moves E rho_T from ${limit.value.toPrecision(4)} to ${width.value.toPrecision(4)}: networks and SDE differ in E rho by design here. The theory table's E[rho^ab] row compares the networks with this width-n reference.` });
-  }
+  const width = spec.family === 'relu-like' && options ? widthCorrelationReference(spec, n, options.rho0, options.T) : null;
+  if (width && width.basis === 'kappa_n')
+    out.push({ concerns: 'comparison', text: `Warning: at width ${n} the correlation drift constant is kappa_n = ${width.kappaN.toPrecision(4)} against the limit's kappa = ${width.kappa} (c+ + c- != 0: an O(n^-1/2) bias), which moves E rho_T from ${width.limit.toPrecision(4)} to ${width.value.toPrecision(4)}: networks and SDE differ in E rho by design here. The theory table's E[rho^ab] row compares the networks with this width-n reference.` });
   return out;
 }
 

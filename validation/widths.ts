@@ -7,7 +7,7 @@ import { InputError } from '../src/errors.js';
 import { energyDistance, ksTwoSample, meanEstimate, normalInterval, powerLawFit, wasserstein1, type Estimate, type Interval, type PowerLawFit } from '../src/stats/index.js';
 import { observable, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
-import { finiteWidthCorrelation } from './theory.js';
+import { widthCorrelationReference } from './theory.js';
 import { isMissing, runPointNetworks, runPointSde, type Missing } from './point.js';
 
 /** One width of the width study: its depth, sample sizes, energy distance with SE, and comparisons. */
@@ -19,7 +19,7 @@ export interface WidthLevel {
   readonly wasserstein1: number | Missing;
   readonly ks: { readonly statistic: number; readonly pValue: number } | Missing;
   /** The observable's mean on both sides (CLT) and, for E rho of a shaped ReLU-like MLP, what width n
-   *  predicts: the correlation PDE at kappa_n (docs/maths.md, section 5.1), beside the SDE's limit. */
+   *  predicts (widthCorrelationReference: the PDE at kappa_n where its shift exceeds 1.5/n, else the limit). */
   readonly mean?: { readonly network: Interval; readonly sde: Interval; readonly widthReference: number | null };
 }
 
@@ -86,7 +86,7 @@ export async function widthStudy(
 
 function widthReference(settings: PointSettings, n: number): number | null {
   if (pointArchitecture(settings).name !== 'mlp') return null;
-  return finiteWidthCorrelation(pointActivation(settings), n, { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 }).value?.value ?? null;
+  return widthCorrelationReference(pointActivation(settings), n, settings.rho0, settings.T)?.value ?? null;
 }
 
 function fitRate(levels: readonly WidthLevel[]): PowerLawFit | Missing {
