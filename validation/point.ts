@@ -220,6 +220,8 @@ export function comparePoint(settings: PointSettings, sde: Solution, network: Ne
 }
 
 const scaled = (e: Interval, by: number): Interval => ({ ...e, value: e.value * by, se: e.se * by, lower: e.lower * by, upper: e.upper * by });
+/** (estimate - target) / SE, or null where either is missing. */
+const zOf = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);
 
 /**
  * The mean and variance of V^aa from the structure where it exists: the networks' pooled i.i.d. layer
@@ -258,8 +260,8 @@ function theoryRows(
   const activation = activationFromSpec(spec);
   const pooled = pooledEstimates(network.factors, network.status, depth);
   const vaa = comparisons.Vaa;
-  const z = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);
-  const scale = (e: Interval, by: number): Interval => ({ ...e, value: e.value / by, se: e.se / by, lower: e.lower / by, upper: e.upper / by });
+  const z = zOf;
+  const scale = (e: Interval, by: number): Interval => scaled(e, 1 / by);
   const noClosedForm = { missing: 'no finite-width closed form for this activation' };
   const rows: TheoryRow[] = [correlationRow(settings, architecture, spec, activation, comparisons.rho)];
   // The SDE side: where log V^aa_T is exactly Gaussian (ReLU-like shaping) the moments of V come from
@@ -310,7 +312,7 @@ function correlationRow(settings: PointSettings, architecture: Architecture, spe
   const exact = width?.value ?? null;
   const network: Interval | Missing = isMissing(rho) ? rho : rho.mean.network;
   const sdeSide: Interval | Missing = isMissing(rho) ? rho : rho.mean.sde;
-  const z = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);
+  const z = zOf;
   const note = !width
     ? `no finite-width reference for ${spec.family === 'relu-like' ? architecture.label : `${spec.family} activations`}`
     : width.basis === 'kappa_n'
