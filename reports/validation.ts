@@ -72,7 +72,7 @@ function rates(r: ValidationReport): string[] {
     return (
       `${OBSERVABLE_LABELS[w.observable]}: energy distance ~ n^-${fmt(f.exponent, 3)}, 95% CI [${fmt(f.lower, 3)}, ${fmt(f.upper, 3)}] ` +
       `(weighted least squares on the distances over ${w.levels.length} widths, chi^2 = ${fmt(f.chi2, 3)} on ${f.dof} dof); the distance itself falls as n^-${fmt(f.exponent / 2, 3)}.` +
-      (w.uninformative ? ` **This rate is ${w.uninformative}.**` : '')
+      (w.uninformative ? ` This rate is ${w.uninformative}.` : '')
     );
   });
 }
