@@ -2,7 +2,7 @@
 // print, over replicate seeds at small sizes. Truths are exact where the maths gives them (the Kolmogorov
 // value, the product theory) and otherwise a reference run 40-100 times larger on its own streams.
 import { describe, expect, it } from 'vitest';
-import { shapedRelu } from '../src/activations/index.js';
+import { shapedRelu, shapedSmooth } from '../src/activations/index.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { sampleNetworks } from '../networks/index.js';
 import { runCollapsePoint } from '../validation/collapse.js';
@@ -25,7 +25,7 @@ describe('coverage of the criterion, cumulant and collapse intervals over replic
   it('explosion point (criterion network table): SDE with the bridge against the exact value, networks against a reference run', async () => {
     const base = { activation: 'swish:1', T: 1, threshold: 10, n: 64, paths: 400, samples: 400, steps: 64 };
     // The networks' reference: 40,000 one-input networks on their own stream family.
-    const ref = await sampleNetworks({ activation: (await import('../src/activations/index.js')).shapedSmooth('swish', { a: 1 }), n: 64, depth: 64, v0: [[1]], samples: 40_000, seed: 424_242, explosion: { threshold: 10 }, streams: { purpose: 'network/reference' } });
+    const ref = await sampleNetworks({ activation: shapedSmooth('swish', { a: 1 }), n: 64, depth: 64, v0: [[1]], samples: 40_000, seed: 424_242, explosion: { threshold: 10 }, streams: { purpose: 'network/reference' } });
     let k = 0;
     for (const s of ref.status) if (s === PATH_EXPLODED) k++;
     const network = proportion(k, ref.samples, 'reference run of 40000');
