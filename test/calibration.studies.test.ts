@@ -24,11 +24,11 @@ function check(title: string, rows: readonly RowCoverage[], unreliable: Readonly
 describe('coverage of the criterion, cumulant and collapse intervals over replicate seeds', () => {
   it('explosion point (criterion network table): SDE with the bridge against the exact value, networks against a reference run', async () => {
     const base = { activation: 'swish:1', T: 1, threshold: 10, n: 64, paths: 400, samples: 400, steps: 64 };
-    // The networks' reference: 40,000 one-input networks on their own stream family.
-    const ref = await sampleNetworks({ activation: shapedSmooth('swish', { a: 1 }), n: 64, depth: 64, v0: [[1]], samples: 40_000, seed: 424_242, explosion: { threshold: 10 }, streams: { purpose: 'network/reference' } });
+    // The networks' reference: 40,000 one-input networks (8,000 in the test suite) on their own stream family.
+    const ref = await sampleNetworks({ activation: shapedSmooth('swish', { a: 1 }), n: 64, depth: 64, v0: [[1]], samples: SCALE > 1 ? 40_000 : 8_000, seed: 424_242, explosion: { threshold: 10 }, streams: { purpose: 'network/reference' } });
     let k = 0;
     for (const s of ref.status) if (s === PATH_EXPLODED) k++;
-    const network = proportion(k, ref.samples, 'reference run of 40000');
+    const network = proportion(k, ref.samples, `reference run of ${ref.samples}`);
     const first = await runExplosionPoint(readExplosionSettings({ ...base, paths: 2, samples: 2 }));
     const sde: Truth = { value: first.exact, se: 0, basis: 'exact (Kolmogorov)' };
     const truths = { 'P(cross by T): SDE': sde, 'P(cross by T): networks': network, 'P(cross by T): difference': difference(network, sde) };
@@ -57,7 +57,8 @@ describe('coverage of the criterion, cumulant and collapse intervals over replic
   it('collapse: token correlation (CLT), P(collapsed) and P(exploded) (Wilson) on both sides and their differences', async () => {
     const base = { architecture: 'attention:1,1', m: 4, rho0: 0.3, T: 1, stepsPerUnit: 64, n: 16, samples: 200, paths: 200, threshold: 100, level: 0.9 };
     // The truths: one run 50 times larger of each side, on a seed no replicate uses.
-    const ref = await runCollapsePoint({ ...base, paths: 10_000, samples: 10_000, seed: 999_999 });
+    const size = SCALE > 1 ? 10_000 : 4_000;
+    const ref = await runCollapsePoint({ ...base, paths: size, samples: size, seed: 999_999 });
     const truthOf = (side: 'sde' | 'network', basis: string) => {
       const s = ref[side];
       if (isMissing(s.correlation) || isMissing(s.collapsed)) throw new Error('reference run: every path exploded');
@@ -67,8 +68,8 @@ describe('coverage of the criterion, cumulant and collapse intervals over replic
         exploded: proportion(s.exploded.k, s.exploded.total, basis),
       };
     };
-    const sde = truthOf('sde', 'reference run of 10000');
-    const net = truthOf('network', 'reference run of 10000');
+    const sde = truthOf('sde', `reference run of ${size}`);
+    const net = truthOf('network', `reference run of ${size}`);
     const truths: Record<string, Truth> = {};
     for (const stat of ['correlation', 'collapsed', 'exploded'] as const) {
       truths[`${stat}: SDE`] = sde[stat];
