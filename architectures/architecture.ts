@@ -24,7 +24,7 @@ export interface TheoryValue {
 /** The exact references of an architecture's limit, each null-with-reason where it does not exist. */
 export interface ArchitectureReferences {
   /** E rho_T of the correlation SDE (Kolmogorov backward PDE), ReLU-like activations. */
-  correlationExpectation(activation: Activation, options: { rho0: number; T: number }): Reference<number>;
+  correlationExpectation(activation: Activation, options: { rho0: number; T: number; cells?: number; steps?: number }): Reference<number>;
   /** P(V^aa reaches threshold by T) of the diagonal SDE from x0 (threshold Infinity: explosion). */
   explosionProbability(activation: Activation, options: { x0: number; T: number; threshold?: number; cells?: number; steps?: number }): Reference<number>;
   /** The law of log V^aa_T (Gaussian for ReLU-like activations): mean and variance. */

@@ -11,7 +11,7 @@ import { ATTENTION_ENTRY, TRANSFORMER_ENTRY } from './attention/index.js';
 
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, TheoryValue } from './architecture.js';
 export { momentTheory, piecewiseSlopes, fourthMomentConstant } from './mlp/theory.js';
-export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde, sdeFromSpec, limitReferences, SDE_KINDS } from './mlp/index.js';
+export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde, sdeFromSpec, limitReferences, finiteWidthCorrelation, SDE_KINDS } from './mlp/index.js';
 export type { MlpLimit, SdeKind } from './mlp/index.js';
 export { resnet, resnetClocks } from './resnet/index.js';
 export { attention, transformer } from './attention/index.js';

@@ -143,7 +143,7 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
     table.push({ quantity: `mean ${name}`, network: c.mean.network, sde: c.mean.sde, reference: `difference [${fmt(c.mean.difference.lower)}, ${fmt(c.mean.difference.upper)}]; KS p = ${fmt(c.ks.pValue)}` });
   }
   for (const r of point.theory) {
-    const ref = [r.exact !== null ? `exact ${fmt(r.exact)}` : '', r.limit !== null ? `limit ${fmt(r.limit)}` : ''].filter(Boolean).join('; ');
+    const ref = [r.exact !== null ? `${r.note ? 'width-n reference' : 'exact'} ${fmt(r.exact)}` : '', r.limit !== null ? `limit ${fmt(r.limit)}` : ''].filter(Boolean).join('; ');
     table.push({ quantity: r.quantity, network: r.network, sde: r.sde, reference: ref || 'no closed form' });
   }
   await options.post({ stage: 'point', table });

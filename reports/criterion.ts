@@ -5,6 +5,7 @@ import type { CriterionReport } from '../validation/studies.js';
 import { isMissing } from '../validation/point.js';
 import { fmt, fmtInterval, fmtOr, htmlPage, htmlTable, INTERVAL_LEGEND, markdownTable } from './page.js';
 import { renderSvg, seriesSpec } from './plots.js';
+import { finiteSizeWarnings } from '../validation/warnings.js';
 
 function summaryTable(r: CriterionReport): { header: string[]; rows: string[][] } {
   return {
@@ -27,6 +28,17 @@ function networkTable(r: CriterionReport): { header: string[]; rows: string[][] 
   };
 }
 
+/** Finite-size conditions beside the network table (validation/warnings.ts), once per shaping scale a. */
+export function criterionWarnings(r: CriterionReport): string[] {
+  const s = r.settings;
+  const seen = new Set<number>();
+  return r.rows.flatMap((row) => {
+    if (seen.has(row.a)) return [];
+    seen.add(row.a);
+    return finiteSizeWarnings({ family: 'smooth', f: row.f as never, a: row.a }, s.n, s.x0, s.threshold).map((w) => `(a = ${row.a}) ${w.text}`);
+  });
+}
+
 function vanishingTable(r: CriterionReport): { header: string[]; rows: string[][] } {
   return {
     header: ['f', 'a', 'beta', ...r.settings.T.map((t) => `median X at T=${t}`)],
@@ -39,7 +51,7 @@ function intro(r: CriterionReport): string {
   return (
     `Architecture ${s.architecture}; for the MLP each diagonal solves dX = beta X^2 dt + sqrt(2) X dB; X0 = ${s.x0}. Exact: the Kolmogorov backward equation of P(explode by T), solved by Crank-Nicolson. ` +
     `SDE: the split scheme (Ninomiya-Victoir), ${s.stepsPerUnit} steps per unit time, ${s.paths} paths; its explosions are blow-ups inside a step. ` +
-    `Networks: the chain at width ${s.n}, ${s.samples} samples, against the SDE on one threshold ${s.threshold} X0. Seed ${s.seed}. ${INTERVAL_LEGEND}`
+    `Networks: the chain at width ${s.n}, ${s.samples} samples, against the SDE on one threshold ${s.threshold} X0; the SDE's crossings of it between steps are added by the Brownian bridge of log X (without it the split scheme is biased low by O(sqrt(dt))). Seed ${s.seed}. ${INTERVAL_LEGEND}`
   );
 }
 
@@ -59,6 +71,9 @@ ${markdownTable(s.header, s.rows)}
 ## Finite networks against the SDE
 
 ${markdownTable(n.header, n.rows)}
+${criterionWarnings(r)
+  .map((w) => `\n${w}`)
+  .join('')}
 
 ## Median of X_T (vanishing for beta < 0)
 
@@ -99,7 +114,7 @@ export async function criterionHtml(r: CriterionReport): Promise<string> {
   );
   return htmlPage('Norm explosion and vanishing: the beta criterion', intro(r), [
     { heading: 'P(explosion by T): exact / split SDE', html: htmlTable(s.header, s.rows) + `<div class="plots">${probability}</div>` },
-    { heading: 'Finite networks against the SDE', html: htmlTable(n.header, n.rows) },
+    { heading: 'Finite networks against the SDE', html: htmlTable(n.header, n.rows) + criterionWarnings(r).map((w) => `<p>${w}</p>`).join('') },
     { heading: 'Median of X_T (vanishing for beta < 0)', html: htmlTable(v.header, v.rows) + `<div class="plots">${medians}</div>` },
   ]);
 }

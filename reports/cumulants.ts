@@ -45,7 +45,7 @@ function table(r: CumulantReport): { header: string[]; rows: string[][] } {
 const INTRO = (r: CumulantReport) =>
   `Normalised fourth cumulant kappa_4 / (3 kappa_2^2) = Var(V)/(E V)^2 of an output z and of its input derivative dz (V: their conditional variances given the last layer), ` +
   `from the ${r.settings.architecture} covariance chain with derivative tracking, ${r.settings.samples} networks per width, one input x and an orthogonal direction u. Seed ${r.settings.seed}. ` +
-  `The direct estimator is heavy-tailed once L/n is not small (its BCa interval then undercovers); the pooled estimator uses every layer's factor and is calibrated at any L/n, for the output and, with the same exact theory, for the derivative (its layer factors are i.i.d. with the output factors' law for piecewise-linear activations). ${INTERVAL_LEGEND}`;
+  `The direct estimator is heavy-tailed once L/n is not small, and its BCa interval is then unreliable: it covered the exact value in 58.5% of 200 replicate seeds for relu:0,-1 at n = 32, L/n = 1 with 400 networks, output and derivative alike (npm run calibrate); the pooled estimator uses every layer's factor and is calibrated at any L/n, for the output and, with the same exact theory, for the derivative (its layer factors are i.i.d. with the output factors' law for piecewise-linear activations). ${INTERVAL_LEGEND}`;
 
 /** The cumulant report as Markdown. */
 export function cumulantMarkdown(r: CumulantReport): string {

@@ -37,13 +37,16 @@ const METHOD_TAGS: Record<string, string> = {
   'percentile bootstrap': '(pct boot)',
   jackknife: '(jackknife)',
   'pooled layer factors (delta method)': '(pooled)',
+  'log-normal fit (delta method)': '(log-normal)',
+  'log-normal fit (chi-square)': '(log-normal)',
+  MOVER: '(MOVER)',
   exact: '(exact)',
 };
 
 /** The legend of the tags fmtInterval prints. */
 export const INTERVAL_LEGEND =
   'Intervals are 95%. (CLT): mean +- 1.96 SE; (BCa): bias-corrected and accelerated bootstrap, resamples drawn from their own stream; ' +
-  '(pooled): pooled layer factors of the networks, delta method (valid: the factors are i.i.d. with light tails); (Wilson)/(Newcombe): score intervals for proportions and their difference.';
+  '(pooled): pooled layer factors of the networks, delta method (valid: the factors are i.i.d. with light tails); (log-normal): moments of V from the mean and variance of log V, which is exactly Gaussian for ReLU-like shaping (delta method on the log scale; the kurtosis from the exact chi-square law of the sample variance); (MOVER): the difference of two such intervals by the method of variance estimates recovery; (Wilson)/(Newcombe): score intervals for proportions and their difference.';
 
 /** A Markdown table. */
 export function markdownTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>): string {

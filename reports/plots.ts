@@ -108,7 +108,7 @@ export function convergenceSpec(study: WidthStudy, label: string): TopLevelSpec 
   const y = { type: 'quantitative' as const, scale: { type: 'symlog' as const, constant } };
   return {
     $schema: SCHEMA,
-    title: `Energy distance of ${label}, network at width n against the SDE${rate ? `: ~ n^-${rate.exponent.toFixed(2)} [${rate.lower.toFixed(2)}, ${rate.upper.toFixed(2)}]` : ''}`,
+    title: `Energy distance of ${label}, network at width n against the SDE${rate ? `: ~ n^-${rate.exponent.toFixed(2)} [${rate.lower.toFixed(2)}, ${rate.upper.toFixed(2)}]${study.uninformative ? ' (uninformative)' : ''}` : ''}`,
     width: 360,
     height: 220,
     layer: [

@@ -6,6 +6,7 @@ import { OBSERVABLE_LABELS, OBSERVABLES, type ObservableName } from '../validati
 import { isMissing, type Missing } from '../validation/point.js';
 import type { ValidationReport } from '../validation/validate.js';
 import type { BatchFamily } from '../validation/batch.js';
+import type { Warning } from '../validation/warnings.js';
 import { fmt, fmtInterval, fmtOr, htmlPage, htmlTable, INTERVAL_LEGEND, markdownTable } from './page.js';
 import { convergenceSpec, histogramSpec, pathsSpec, qqSpec, renderSvg } from './plots.js';
 
@@ -16,7 +17,7 @@ function comparisonRows(r: ValidationReport): string[][] {
     const c = r.comparisons[name] as SampleComparison | Missing;
     if (isMissing(c)) return [OBSERVABLE_LABELS[name], `– (${c.missing})`, '', '', '', '', '', '', '', ''];
     return [
-      OBSERVABLE_LABELS[name],
+      c.caveat ? `${OBSERVABLE_LABELS[name]} †` : OBSERVABLE_LABELS[name],
       fmtInterval(c.mean.network),
       fmtInterval(c.mean.sde),
       fmt(c.mean.z, 3),
@@ -40,10 +41,15 @@ function detectableRows(r: ValidationReport): string[][] {
 
 const THEORY_HEADER = ['quantity', 'exact at width n, depth L', 'limit at T', 'network estimate', '(network - exact) / SE', 'SDE estimate', '(SDE - limit) / SE'];
 function theoryRows(r: ValidationReport): string[][] {
-  return r.theory.map((t) => [t.quantity, fmtOr(t.exact), fmtOr(t.limit), fmtInterval(t.network), fmtOr(t.networkZ, 3), fmtInterval(t.sde), fmtOr(t.sdeZ, 3)]);
+  return r.theory.map((t) => [t.note ? `${t.quantity} *` : t.quantity, fmtOr(t.exact), fmtOr(t.limit), fmtInterval(t.network), fmtOr(t.networkZ, 3), fmtInterval(t.sde), fmtOr(t.sdeZ, 3)]);
 }
 
-const WIDTH_HEADER = ['observable', 'n', 'depth', 'energy distance ± SE', 'W1', 'KS D (p)'];
+/** What a starred theory row's 'exact' column holds. */
+function theoryNotes(r: ValidationReport): string[] {
+  return r.theory.flatMap((t) => (t.note ? [`* ${t.quantity}: ${t.note}.`] : []));
+}
+
+const WIDTH_HEADER = ['observable', 'n', 'depth', 'energy distance ± SE', 'W1', 'KS D (p)', 'network mean', 'SDE mean', 'E rho at width n (kappa_n PDE where it moves E rho by more than 1.5/n, else the limit)'];
 function widthRows(r: ValidationReport): string[][] {
   return r.widths.flatMap((study) =>
     study.levels.map((l) => [
@@ -53,6 +59,9 @@ function widthRows(r: ValidationReport): string[][] {
       isMissing(l.energyDistance) ? `– (${l.energyDistance.missing})` : `${fmt(l.energyDistance.value, 3)} ± ${fmt(l.energyDistance.se, 2)}`,
       fmtOr(l.wasserstein1, 3),
       isMissing(l.ks) ? '–' : `${fmt(l.ks.statistic, 3)} (${fmt(l.ks.pValue, 3)})`,
+      l.mean ? fmtInterval(l.mean.network) : '–',
+      l.mean ? fmtInterval(l.mean.sde) : '–',
+      l.mean ? fmtOr(l.mean.widthReference) : '–',
     ]),
   );
 }
@@ -63,7 +72,8 @@ function rates(r: ValidationReport): string[] {
     const f = w.rate;
     return (
       `${OBSERVABLE_LABELS[w.observable]}: energy distance ~ n^-${fmt(f.exponent, 3)}, 95% CI [${fmt(f.lower, 3)}, ${fmt(f.upper, 3)}] ` +
-      `(weighted least squares on the distances over ${w.levels.length} widths, chi^2 = ${fmt(f.chi2, 3)} on ${f.dof} dof); the distance itself falls as n^-${fmt(f.exponent / 2, 3)}.`
+      `(weighted least squares on the distances over ${w.levels.length} widths, chi^2 = ${fmt(f.chi2, 3)} on ${f.dof} dof); the distance itself falls as n^-${fmt(f.exponent / 2, 3)}.` +
+      (w.uninformative ? ` This rate is ${w.uninformative}.` : '')
     );
   });
 }
@@ -83,12 +93,31 @@ function describeSetup(r: ValidationReport): string {
   );
 }
 
+/** The caveats of the comparison table's marked rows. */
+function caveats(r: ValidationReport): string[] {
+  return OBSERVABLES.flatMap((name) => {
+    const c = r.comparisons[name];
+    return isMissing(c) || !c.caveat ? [] : [`† ${OBSERVABLE_LABELS[name]}: ${c.caveat}`];
+  });
+}
+
 function explosionLine(r: ValidationReport): string {
   const e = r.explosion;
   return (
     `Explosion, one event on both sides (${e.event}): networks ${fmtInterval(e.network)}, SDE ${fmtInterval(e.sde)}, difference ${fmtInterval(e.difference)} (p = ${fmt(e.difference.pValue, 3)}). ` +
+    'Both sides look at the threshold only at their layers and steps, so both miss crossings in between: against continuous time they are biased low by ' +
+    `about a barrier shift of 0.5826 sqrt(2 dt) in log V (Broadie-Glasserman-Kou; docs/maths.md, section 7.1), ${fmt(0.5826 * Math.sqrt((2 * r.settings.T) / r.settings.steps), 2)} for the SDE's steps and ${fmt(0.5826 * Math.sqrt(2 / r.settings.n), 2)} for the networks' layers. ` +
     'Every other statistic compares the two sides on the complementary event: not exploded by T.'
   );
+}
+
+function pathsLine(r: ValidationReport): string {
+  return `Paths: SDE ${r.status.sde.finished} finished, ${r.status.sde.exploded} exploded, ${r.status.sde.repaired} repaired (${r.status.sde.repairedSteps} steps); networks ${r.status.network.finished} finished, ${r.status.network.exploded} exploded.`;
+}
+
+/** The warnings that belong beside one part of the report. */
+function warningsOf(r: ValidationReport, concerns: Warning['concerns']): string[] {
+  return (r.warnings ?? []).filter((w) => w.concerns === concerns).map((w) => w.text);
 }
 
 /** The validation report as Markdown (what `ncsde validate` prints). */
@@ -129,9 +158,11 @@ Generated by ${r.package.name} ${r.package.version} (schema \`${r.schema}\`).
 
 ${markdownTable(COMPARISON_HEADER, comparisonRows(r))}
 ${batchSection(r)}
-${explosionLine(r)}
+${[...caveats(r), ...warningsOf(r, 'comparison')].join('\n\n')}
 
-Paths: SDE ${r.status.sde.finished} finished, ${r.status.sde.exploded} exploded, ${r.status.sde.repaired} repaired (${r.status.sde.repairedSteps} steps); networks ${r.status.network.finished} finished, ${r.status.network.exploded} exploded.
+${[explosionLine(r), ...warningsOf(r, 'explosion')].join('\n\n')}
+
+${[pathsLine(r), ...warningsOf(r, 'paths')].join('\n\n')}
 
 ${INTERVAL_LEGEND}
 
@@ -142,6 +173,8 @@ ${markdownTable(DETECTABLE_HEADER, detectableRows(r))}
 ## Exact finite-width values beside the limit
 
 ${markdownTable(THEORY_HEADER, theoryRows(r))}
+
+${theoryNotes(r).join('\n')}
 
 ## Convergence in width (T fixed)
 
@@ -171,9 +204,9 @@ export async function validationHtml(r: ValidationReport): Promise<string> {
   const plots = (svgs: string[]) => `<div class="plots">${svgs.join('\n')}</div>`;
   const para = (text: string) => `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`;
   return htmlPage('Neural Covariance SDE validation', describeSetup(r), [
-    { heading: 'Network against SDE at T', html: htmlTable(COMPARISON_HEADER, comparisonRows(r)) + para(explosionLine(r)) + para(INTERVAL_LEGEND) + plots(figures) },
+    { heading: 'Network against SDE at T', html: htmlTable(COMPARISON_HEADER, comparisonRows(r)) + [...caveats(r), ...warningsOf(r, 'comparison'), explosionLine(r), ...warningsOf(r, 'explosion'), pathsLine(r), ...warningsOf(r, 'paths')].map(para).join('') + para(INTERVAL_LEGEND) + plots(figures) },
     { heading: 'What these sample sizes can detect', html: htmlTable(DETECTABLE_HEADER, detectableRows(r)) },
-    { heading: 'Exact finite-width values beside the limit', html: htmlTable(THEORY_HEADER, theoryRows(r)) },
+    { heading: 'Exact finite-width values beside the limit', html: htmlTable(THEORY_HEADER, theoryRows(r)) + theoryNotes(r).map(para).join('') },
     { heading: 'Quantile-quantile plots', html: plots(qq) },
     { heading: 'Paths in time', html: plots(paths) },
     { heading: 'Convergence in width', html: htmlTable(WIDTH_HEADER, widthRows(r)) + rates(r).map(para).join('') + plots(conv) },

@@ -83,8 +83,9 @@ describe('a validation point', () => {
       const c = point.comparisons[name];
       if (isMissing(c)) throw new Error(c.missing);
       expect(c.n).toEqual({ network: 600, sde: 600 });
-      expect(c.mean.network.method).toBe(name === 'Vaa' || name === 'Vab' ? 'BCa bootstrap' : 'normal (CLT)');
-      expect(c.variance.difference.method).toMatch(/bootstrap/);
+      expect(c.mean.network.method).toBe(name === 'Vab' ? 'BCa bootstrap' : name === 'Vaa' ? 'pooled layer factors (delta method)' : 'normal (CLT)');
+      expect(c.mean.sde.method).toBe(name === 'Vab' ? 'BCa bootstrap' : name === 'Vaa' ? 'log-normal fit (delta method)' : 'normal (CLT)');
+      expect(c.variance.difference.method).toMatch(name === 'Vaa' ? /MOVER/ : /bootstrap/);
       expect(c.ks.method).toBe('exact');
       expect(c.detectable.meanDifference).toBeCloseTo(2.8016 * c.mean.difference.se, 3);
       expect(c.detectable.ksDistance).toBeGreaterThan(0);
@@ -94,7 +95,8 @@ describe('a validation point', () => {
   });
 
   it('puts the exact finite-width values next to the limits, with the estimates in SE units', () => {
-    const [mean, second, kurtosis] = point.theory;
+    const [rho, mean, second, kurtosis] = point.theory;
+    expect(rho.quantity).toBe('E[rho^ab]');
     expect(mean.exact).toBe(1);
     // (1 + k/n)^L with k = 6 (1 + s-^4) / (1 + s-^2)^2 - 1, s- = 1 - 1/sqrt(32), L = 32.
     const s = 1 - 1 / Math.sqrt(32);

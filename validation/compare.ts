@@ -27,6 +27,8 @@ export interface SampleComparison {
   readonly qq: ReadonlyArray<{ p: number; network: number; sde: number }>;
   /** The smallest true differences this comparison detects with 80% power at the 5% level. */
   readonly detectable: { readonly meanDifference: number; readonly ksDistance: number };
+  /** Why the intervals of this observable are not to be trusted at face value (measured coverage), where so. */
+  readonly caveat?: string;
 }
 
 /** How `compareSamples` builds intervals: CLT or BCa for means, the bootstrap stream (seed and label) and resamples. */

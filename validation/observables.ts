@@ -21,6 +21,16 @@ export const OBSERVABLE_LABELS: Record<ObservableName, string> = {
 /** Observables whose tails are heavy (log-normal-like V): their intervals come from the bootstrap. */
 export const HEAVY_TAILED: ReadonlySet<ObservableName> = new Set(['Vaa', 'Vab']);
 
+/**
+ * Intervals that replicate seeds showed not to hold (npm run calibrate, 200 seeds, 400 paths and networks,
+ * n = 32): said beside them in every report. V^aa has structure to use (docs/maths.md, section 9); V^ab does not.
+ */
+export const INTERVAL_CAVEATS: Partial<Record<ObservableName, string>> = {
+  Vab:
+    'unreliable: V^ab has log-normal-like tails and no structure to use; its BCa intervals covered 93% (mean) and 67-70% (variance) ' +
+    'of 200 replicate seeds at T = 1, and 86-88% and 45-57% at T = 2 (npm run calibrate, 400 samples per side). Read them as indicative.',
+};
+
 /** One path's observable at one save. */
 export function pathObservable(v: NdArray<Float64Array>, name: ObservableName, save: number, p: number, a = 0, b = 1): number {
   const vaa = v.get(save, p, a, a);

@@ -3,17 +3,18 @@
 // compare observables on the same event (not exploded by T), with the exact finite-width values next
 // to the limits. validate and every point of a validation scan run this.
 import { activationFromSpec, type Activation } from '../src/activations/index.js';
+import { InputError } from '../src/errors.js';
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
-import { bcaBootstraps, proportionDifference, wilson, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
+import { bcaBootstraps, logNormalMoments, moverDifference, proportionDifference, wilson, zFor, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks, type NetworkSample } from '../networks/index.js';
 import { constantSteps, explosionDetection, saveAt, solve, solverForSde, brownianSampling, type Sde, type Solution } from '../sde/index.js';
 import { compareSamples, type SampleComparison } from './compare.js';
-import { HEAVY_TAILED, observable, OBSERVABLES, type ObservableName } from './observables.js';
+import { HEAVY_TAILED, INTERVAL_CAVEATS, observable, OBSERVABLES, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
 import { gramOfRows } from '../src/io/matrix.js';
 import { compareBatch, type BatchComparison } from './batch.js';
-import { pooledEstimates } from './theory.js';
+import { pooledEstimates, widthCorrelationReference } from './theory.js';
 import type { Architecture } from '../architectures/index.js';
 
 /** A row that could not be computed says why instead of holding NaN. */
@@ -25,7 +26,9 @@ export interface Missing {
 export interface ExplosionComparison {
   /** The event both sides are compared on. */
   readonly event: string;
+  /** On max_a V^aa, absolute. */
   readonly threshold: number;
+  readonly T: number;
   readonly network: Proportion;
   readonly sde: Proportion;
   readonly difference: ProportionDifference;
@@ -44,6 +47,8 @@ export interface TheoryRow {
   readonly sde: Interval | Missing;
   /** (sde - limit) / sde SE. */
   readonly sdeZ: number | null;
+  /** What the 'exact' column is where it is not an exact value (E rho: the PDE at the finite-width kappa_n). */
+  readonly note?: string;
 }
 
 /** One SDE-versus-network comparison: explosion proportions, observable comparisons and theory rows, with the settings that made them. */
@@ -147,14 +152,37 @@ export function runPointNetworks(settings: PointSettings, activation: Activation
   });
 }
 
-/** P(not exploded) events of both sides, compared. */
+/** The absolute explosion threshold a run applied (Infinity: none), as its settings record it. */
+function recordedThreshold(samples: { settings: Readonly<Record<string, unknown>> }): number {
+  const t = samples.settings.explosionThreshold;
+  return typeof t === 'number' ? t : Infinity;
+}
+
+/**
+ * P(exploded by T) on both sides: the fraction of SDE paths whose crossing time is at most T and of
+ * networks whose crossing layer is at most round(T n), with Wilson intervals and the Newcombe interval of
+ * the difference. `threshold` (absolute, on max_a V^aa) must be the one both runs applied: a run stops a
+ * path at its own threshold, so crossings of another one were never observed. T must not pass either
+ * run's final time.
+ */
 export function compareExplosions(network: NetworkSample, sde: Solution, threshold: number, T: number): ExplosionComparison {
-  const count = (status: Uint8Array) => status.reduce((k, s) => k + (s === PATH_EXPLODED ? 1 : 0), 0);
-  const net = wilson(count(network.status), network.samples);
-  const s = wilson(count(sde.status), sde.paths);
+  const sdeEnd = sde.ts.length ? sde.ts[sde.ts.length - 1] : 0;
+  const netEnd = network.depth / network.n;
+  if (!(T > 0) || T > Math.min(sdeEnd, netEnd) * (1 + 1e-12)) throw new InputError('T', T, `must be in (0, ${Math.min(sdeEnd, netEnd)}], the final time both runs reached (SDE ${sdeEnd}, networks ${netEnd})`);
+  for (const [side, run] of [['SDE', recordedThreshold(sde)], ['networks', recordedThreshold(network)]] as const) {
+    if (!(Math.abs(threshold - run) <= 1e-12 * run) && threshold !== run) throw new InputError('threshold', threshold, `must be the threshold the ${side} run applied (${run}): a run stops each path at its own threshold, so crossings of another were not observed; rerun with this threshold`);
+  }
+  const layer = Math.round(T * network.n);
+  let kNet = 0;
+  for (let p = 0; p < network.samples; p++) if (network.status[p] === PATH_EXPLODED && network.explosionLayer[p] <= layer) kNet++;
+  let kSde = 0;
+  for (let p = 0; p < sde.paths; p++) if (sde.status[p] === PATH_EXPLODED && sde.explosionTime[p] <= T * (1 + 1e-12)) kSde++;
+  const net = wilson(kNet, network.samples);
+  const s = wilson(kSde, sde.paths);
   return {
-    event: `max over inputs of V^aa crossed ${threshold} at some layer (network) or step (SDE) by T = ${T}`,
+    event: `max over inputs of V^aa crossed ${threshold} by T = ${T} (networks: at a layer up to ${layer} = T n; SDE: within a step, monitored at the steps' ends between the drift's exact flows)`,
     threshold,
+    T,
     network: net,
     sde: s,
     difference: proportionDifference(net, s),
@@ -191,8 +219,11 @@ export function comparePoint(settings: PointSettings, sde: Solution, network: Ne
       comparisons[name] = { missing: `fewer than 3 paths left on a side (network ${a.values.length}, SDE ${b.values.length}) after explosions` };
       continue;
     }
-    comparisons[name] = compareSamples(a.values, b.values, { heavyTailed: HEAVY_TAILED.has(name), seed: settings.seed, label: `${options.streamTag ?? 'point'}/${name}`, resamples: options.resamples });
+    const c = compareSamples(a.values, b.values, { heavyTailed: HEAVY_TAILED.has(name), seed: settings.seed, label: `${options.streamTag ?? 'point'}/${name}`, resamples: options.resamples });
+    comparisons[name] = INTERVAL_CAVEATS[name] ? { ...c, caveat: INTERVAL_CAVEATS[name] } : c;
   }
+  const vaa = comparisons.Vaa;
+  if (!isMissing(vaa)) comparisons.Vaa = structuredVaa(vaa, settings, architecture, activation, network, sde, depth);
   return {
     settings,
     architecture: architecture.label,
@@ -205,6 +236,32 @@ export function comparePoint(settings: PointSettings, sde: Solution, network: Ne
     theory: theoryRows(settings, architecture, spec, depth, network, sde, comparisons, options),
     ...(sde.values.shape[2] > 2 ? { batch: compareBatch(network, sde) } : {}),
   };
+}
+
+const scaled = (e: Interval, by: number): Interval => ({ ...e, value: e.value * by, se: e.se * by, lower: e.lower * by, upper: e.upper * by });
+/** (estimate - target) / SE, or null where either is missing. */
+const zOf = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);
+
+/**
+ * The mean and variance of V^aa from the structure where it exists: the networks' pooled i.i.d. layer
+ * factors (piecewise-linear layers), the SDE's Gaussian log V^aa (ReLU-like shaping). The sample moments
+ * of V^aa are dominated by rare paths, and their bootstrap intervals covered 60-90% of replicate seeds
+ * (npm run calibrate); these cover 95%. The difference of the two sides is the MOVER interval.
+ */
+function structuredVaa(c: SampleComparison, settings: PointSettings, architecture: Architecture, activation: Activation, network: NetworkSample, sde: Solution, depth: number): SampleComparison {
+  const x0 = settings.x0;
+  const pooled = pooledEstimates(network.factors, network.status, depth);
+  const logs = observable(sde, 'logVaa').values;
+  const fit = architecture.references.logDiagonal(activation, { x0, T: settings.T }).value !== null && logs.length >= 3 ? logNormalMoments(logs, { scale: x0 }) : null;
+  if (!pooled && !fit) return c;
+  const side = (stat: 'mean' | 'variance') => {
+    const network = pooled ? scaled(pooled[stat], stat === 'mean' ? x0 : x0 * x0) : c[stat].network;
+    const sdeSide = fit ? scaled(stat === 'mean' ? fit.moment(1) : fit.variance, stat === 'mean' ? x0 : x0 * x0) : c[stat].sde;
+    const difference = moverDifference(network, sdeSide);
+    return { network, sde: sdeSide, difference, z: difference.value / difference.se };
+  };
+  const mean = side('mean');
+  return { ...c, mean, variance: side('variance'), detectable: { ...c.detectable, meanDifference: (zFor(0.95) + zFor(0.6)) * mean.difference.se } };
 }
 
 function theoryRows(
@@ -220,25 +277,33 @@ function theoryRows(
   const theory = architecture.references.finiteMoments(spec, settings.n, depth, settings.T);
   // The theory rows are of the first input: its variance is their unit.
   const x0 = pointV0(settings)[0][0];
+  const activation = activationFromSpec(spec);
   const pooled = pooledEstimates(network.factors, network.status, depth);
   const vaa = comparisons.Vaa;
-  const z = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);
-  const scale = (e: Interval, by: number): Interval => ({ ...e, value: e.value / by, se: e.se / by, lower: e.lower / by, upper: e.upper / by });
+  const z = zOf;
+  const scale = (e: Interval, by: number): Interval => scaled(e, 1 / by);
   const noClosedForm = { missing: 'no finite-width closed form for this activation' };
-  // The SDE side: BCa intervals of E V^2 and the kurtosis ratio straight from the paths (heavy tails).
+  const rows: TheoryRow[] = [correlationRow(settings, architecture, spec, activation, comparisons.rho)];
+  // The SDE side: where log V^aa_T is exactly Gaussian (ReLU-like shaping) the moments of V come from
+  // the mean and variance of log V (the sample moments of V are dominated by rare paths and their
+  // bootstrap intervals under-cover); otherwise BCa intervals straight from the paths.
+  const logNormal = architecture.references.logDiagonal(activation, { x0, T: settings.T }).value !== null;
+  const logs = observable(sde, 'logVaa').values;
+  const fit = logNormal && logs.length >= 3 ? logNormalMoments(logs, { scale: x0 }) : null;
   const sdeMoments = (() => {
+    if (fit) return { mean: fit.moment(1), second: fit.moment(2), kurtosis: fit.kurtosis };
     const v = observable(sde, 'Vaa').values;
     if (v.length < 3) return null;
-    return bcaBootstraps([[v, v.map((x) => x * x)]], { second: (m) => m[0][1] / (x0 * x0), kurtosis: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 }, {
+    const boot = bcaBootstraps([[v, v.map((x) => x * x)]], { second: (m) => m[0][1] / (x0 * x0), kurtosis: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 }, {
       rng: openStream(settings.seed, `${PURPOSES.bootstrap}/${options.streamTag ?? 'point'}/sde-moments`, 0),
       resamples: options.resamples,
     });
+    return { mean: isMissing(vaa) ? null : scale(vaa.mean.sde, x0), second: boot.second, kurtosis: boot.kurtosis };
   })();
-  const rows: TheoryRow[] = [];
   const mean = architecture.references.meanDiagonal(spec);
   const meanExact = mean.exact;
-  const networkMean = isMissing(vaa) ? vaa : scale(vaa.mean.network, x0);
-  const sdeMean = isMissing(vaa) ? vaa : scale(vaa.mean.sde, x0);
+  const networkMean: Interval | Missing = pooled ? pooled.mean : isMissing(vaa) ? vaa : scale(vaa.mean.network, x0);
+  const sdeMean: Interval | Missing = sdeMoments?.mean ?? (isMissing(vaa) ? vaa : { missing: 'fewer than 3 SDE paths left after explosions' });
   rows.push({ quantity: 'E[V^aa] / x0', exact: meanExact, limit: mean.limit, network: networkMean, networkZ: z(networkMean, meanExact), sde: sdeMean, sdeZ: z(sdeMean, mean.limit) });
   if (theory.secondMoment.exact === null && theory.secondMoment.limit === null) {
     rows.push({ quantity: 'E[(V^aa)^2] / x0^2', exact: null, limit: null, network: noClosedForm, networkZ: null, sde: noClosedForm, sdeZ: null });
@@ -252,4 +317,26 @@ function theoryRows(
   rows.push({ quantity: 'E[(V^aa)^2] / x0^2', exact: theory.secondMoment.exact, limit: theory.secondMoment.limit, network: netSecond, networkZ: z(netSecond, theory.secondMoment.exact), sde: sdeSecond, sdeZ: z(sdeSecond, theory.secondMoment.limit) });
   rows.push({ quantity: 'Var(V^aa) / E[V^aa]^2 (logit kurtosis)', exact: theory.kurtosis.exact, limit: theory.kurtosis.limit, network: netKurtosis, networkZ: z(netKurtosis, theory.kurtosis.exact), sde: sdeKurt, sdeZ: z(sdeKurt, theory.kurtosis.limit) });
   return rows;
+}
+
+/**
+ * E rho^ab_T: the limit from the correlation PDE, and for the shaped ReLU-like MLP what width n predicts
+ * (docs/maths.md, section 5.1), which the networks are compared with: at c+ + c- != 0 networks sit
+ * O(n^-1/2) from the limit.
+ */
+function correlationRow(settings: PointSettings, architecture: Architecture, spec: ReturnType<typeof pointActivation>, activation: Activation, rho: SampleComparison | Missing): TheoryRow {
+  // 2000 cells and 1000 steps: within about 1e-5 of the converged PDE (docs/maths.md, section 8; 1.1e-5 at
+  // rho0 = 0.9, T = 0.25 with half these grids), far below any Monte Carlo SE a report shows.
+  const limit = architecture.references.correlationExpectation(activation, { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 }).value;
+  const width = architecture.name === 'mlp' ? widthCorrelationReference(spec, settings.n, settings.rho0, settings.T) : null;
+  const exact = width?.value ?? null;
+  const network: Interval | Missing = isMissing(rho) ? rho : rho.mean.network;
+  const sdeSide: Interval | Missing = isMissing(rho) ? rho : rho.mean.sde;
+  const z = zOf;
+  const note = !width
+    ? `no finite-width reference for ${spec.family === 'relu-like' ? architecture.label : `${spec.family} activations`}`
+    : width.basis === 'kappa_n'
+      ? `width-n reference: the correlation PDE at kappa_n = ${width.kappaN.toPrecision(4)} (limit kappa = ${width.kappa}), which carries the O(n^-1/2) term; the O(1/n) remainder, measured -0.3/n to -0.5/n at rho0 = 0.5, T = 1 (docs/maths.md, section 5.1), is not in it`
+      : `width-n reference: the limit, since kappa_n = ${width.kappaN.toPrecision(4)} (limit kappa = ${width.kappa}) would move E rho by less than the O(1/n) remainder 1.5/n (docs/maths.md, section 5.1)`;
+  return { quantity: 'E[rho^ab]', exact, limit, network, networkZ: z(network, exact), sde: sdeSide, sdeZ: z(sdeSide, limit), note };
 }

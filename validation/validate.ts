@@ -14,6 +14,7 @@ import { pointScale, pointSolver, pointV0, runPoint, type ExplosionComparison, t
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 import { reportHeader, type ReportHeader } from './header.js';
+import { finiteSizeWarnings, repairWarnings, type Warning } from './warnings.js';
 
 /** The schema tag of validation reports. */
 export const VALIDATION_SCHEMA = 'ncsde.validation/2';
@@ -51,6 +52,8 @@ export interface ValidationReport extends ReportHeader<typeof VALIDATION_SCHEMA,
   readonly comparisons: Readonly<Record<ObservableName, SampleComparison | Missing>>;
   readonly theory: readonly TheoryRow[];
   readonly widths: readonly WidthStudy[];
+  /** Finite-size and numerical conditions, each placed in the report beside the numbers it concerns. */
+  readonly warnings: readonly Warning[];
   readonly histograms: Partial<Record<ObservableName, Histogram>>;
   readonly paths: { readonly rho: { sde: PathBundle; network: PathBundle }; readonly logVaa: { sde: PathBundle; network: PathBundle } };
   /** With m > 2 inputs: the whole batch, entry by entry (validation/batch.ts). */
@@ -163,6 +166,7 @@ export async function validate(settings: Partial<ValidationSettings> = {}, optio
     comparisons: point.comparisons,
     theory: point.theory,
     widths,
+    warnings: [...finiteSizeWarnings(pointActivation(cfg), cfg.n, cfg.x0, cfg.threshold, { rho0: cfg.rho0, T: cfg.T }), ...repairWarnings(point.sde.counts, point.sde.paths, cfg.solver)],
     histograms,
     paths: {
       rho: { sde: pathBundle(point.sde, 'rho'), network: pathBundle(point.network, 'rho') },

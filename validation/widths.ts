@@ -4,9 +4,10 @@
 // rate distance ~ C n^(-p) fitted by weighted least squares over at least 4 widths, with a 95% CI.
 import { activationFromSpec } from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
-import { energyDistance, ksTwoSample, powerLawFit, wasserstein1, type Estimate, type PowerLawFit } from '../src/stats/index.js';
+import { energyDistance, ksTwoSample, meanEstimate, normalInterval, powerLawFit, wasserstein1, type Estimate, type Interval, type PowerLawFit } from '../src/stats/index.js';
 import { observable, type ObservableName } from './observables.js';
-import { pointActivation, type PointSettings } from './options.js';
+import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
+import { widthCorrelationReference } from './theory.js';
 import { isMissing, runPointNetworks, runPointSde, type Missing } from './point.js';
 
 /** One width of the width study: its depth, sample sizes, energy distance with SE, and comparisons. */
@@ -17,6 +18,9 @@ export interface WidthLevel {
   readonly energyDistance: Estimate | Missing;
   readonly wasserstein1: number | Missing;
   readonly ks: { readonly statistic: number; readonly pValue: number } | Missing;
+  /** The observable's mean on both sides (CLT) and, for E rho of a shaped ReLU-like MLP, what width n
+   *  predicts (widthCorrelationReference: the PDE at kappa_n where its shift exceeds 1.5/n, else the limit). */
+  readonly mean?: { readonly network: Interval; readonly sde: Interval; readonly widthReference: number | null };
 }
 
 /** The width study: the levels and the fitted rate distance ~ C n^-p. */
@@ -25,6 +29,17 @@ export interface WidthStudy {
   readonly levels: readonly WidthLevel[];
   /** Energy distance ~ C n^(-exponent); the distance itself (its square root) falls as n^(-exponent/2). */
   readonly rate: PowerLawFit | Missing;
+  /** Set when the rate's interval cannot tell a decay from none (it holds 0, or is wider than the exponent). */
+  readonly uninformative?: string;
+}
+
+/** Why a fitted rate says nothing, or undefined when its interval resolves a decay. */
+export function uninformativeRate(fit: PowerLawFit | Missing): string | undefined {
+  if (isMissing(fit)) return undefined;
+  const half = (fit.upper - fit.lower) / 2;
+  if (fit.lower <= 0) return `uninformative: the ${Math.round(fit.level * 100)}% interval [${fit.lower.toPrecision(3)}, ${fit.upper.toPrecision(3)}] holds 0, so these widths do not resolve a decay; raise samples and paths, or use widths further apart`;
+  if (half > Math.abs(fit.exponent)) return `uninformative: the interval's half-width ${half.toPrecision(3)} exceeds the exponent ${fit.exponent.toPrecision(3)}; raise samples and paths, or use widths further apart`;
+  return undefined;
 }
 
 /** Minimum number of widths for a rate. */
@@ -57,11 +72,21 @@ export async function widthStudy(
         return;
       }
       const ks = ksTwoSample(x, y);
-      levels[k].push({ n, depth, energyDistance: energyDistance(x, y), wasserstein1: wasserstein1(x, y), ks: { statistic: ks.statistic, pValue: ks.pValue } });
+      const mean = name === 'rho' || name === 'logVaa' ? { network: normalInterval(meanEstimate(x)), sde: normalInterval(meanEstimate(y)), widthReference: name === 'rho' ? widthReference(settings, n) : null } : undefined;
+      levels[k].push({ n, depth, energyDistance: energyDistance(x, y), wasserstein1: wasserstein1(x, y), ks: { statistic: ks.statistic, pValue: ks.pValue }, ...(mean ? { mean } : {}) });
     });
     options.onLevel?.(n);
   }
-  return names.map((name, k) => ({ observable: name, levels: levels[k], rate: fitRate(levels[k]) }));
+  return names.map((name, k) => {
+    const rate = fitRate(levels[k]);
+    const uninformative = uninformativeRate(rate);
+    return uninformative ? { observable: name, levels: levels[k], rate, uninformative } : { observable: name, levels: levels[k], rate };
+  });
+}
+
+function widthReference(settings: PointSettings, n: number): number | null {
+  if (pointArchitecture(settings).name !== 'mlp') return null;
+  return widthCorrelationReference(pointActivation(settings), n, settings.rho0, settings.T)?.value ?? null;
 }
 
 function fitRate(levels: readonly WidthLevel[]): PowerLawFit | Missing {

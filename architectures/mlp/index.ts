@@ -11,7 +11,7 @@ export { mlpLimit, requireFacts } from './limit.js';
 export type { MlpLimit } from './limit.js';
 export { covarianceSde, correlationSde, diagonalSde, sdeFromSpec, SDE_KINDS } from './sdes.js';
 export type { SdeKind } from './sdes.js';
-export { limitReferences } from './references.js';
+export { limitReferences, finiteWidthCorrelation } from './references.js';
 
 const REF = { module: siblingModule(import.meta.url, 'index'), name: 'mlp', args: [] };
 

@@ -1,9 +1,9 @@
 // The exact references of the MLP's limit, on drift and noise clocks so that architectures whose limit
 // is the MLP's time-changed (the shaped ResNet) reuse them: E rho_T and P(explode by T) by their
 // Kolmogorov backward PDEs, the Gaussian law of log V^aa_T for ReLU-like activations, and P(explode ever).
-import type { Activation } from '../../src/activations/index.js';
+import { activationFromSpec, reluLikeSlopes, type Activation, type ActivationSpec } from '../../src/activations/index.js';
 import { correlationExpectation, explosionProbability, UNIT_CLOCKS, type Clocks } from '../../sde/index.js';
-import type { ArchitectureReferences } from '../architecture.js';
+import type { ArchitectureReferences, Reference } from '../architecture.js';
 import { requireFacts } from './limit.js';
 import { momentTheory } from './theory.js';
 import { expm1, log } from '../../src/math/index.js';
@@ -12,9 +12,9 @@ import { expm1, log } from '../../src/math/index.js';
 export function limitReferences(clocks: Clocks = UNIT_CLOCKS): ArchitectureReferences {
   const { driftClock: dc, noiseClock: nc } = clocks;
   return {
-    correlationExpectation(activation: Activation, { rho0, T }) {
+    correlationExpectation(activation: Activation, { rho0, T, cells, steps }) {
       if (!requireFacts(activation).nu) return { value: null, reason: `${activation.name} is not ReLU-like: its correlation has no autonomous SDE` };
-      return { value: correlationExpectation({ activation, rho0, T, clocks }) };
+      return { value: correlationExpectation({ activation, rho0, T, cells, steps, clocks }) };
     },
     explosionProbability(activation: Activation, { x0, T, threshold, cells, steps }) {
       const { beta } = requireFacts(activation);
@@ -37,4 +37,23 @@ export function limitReferences(clocks: Clocks = UNIT_CLOCKS): ArchitectureRefer
     finiteMoments: momentTheory,
     layerRecursion: true,
   };
+}
+
+/**
+ * The finite-width reference of E rho_T for a shaped ReLU-like MLP of width n (docs/maths.md, section 5.1):
+ * one layer moves rho by (s+ - s-)^2 / (s+^2 + s-^2) (J(rho) - rho) exactly in mean, so over n layers per
+ * unit time the drift constant is kappa_n = n (s+ - s-)^2 / (s+^2 + s-^2) rather than the limit's
+ * kappa = (c+ - c-)^2 / 2; kappa_n = kappa (1 - (c+ + c-) / sqrt(n) + O(1/n)). The correlation PDE with
+ * kappa_n (the noise and the rest unchanged) predicts what networks of width n show.
+ */
+export function finiteWidthCorrelation(spec: ActivationSpec, n: number, options: { rho0: number; T: number; cells?: number; steps?: number }): Reference<{ readonly value: number; readonly kappa: number; readonly kappaN: number }> {
+  if (spec.family !== 'relu-like') return { value: null, reason: `${spec.family} activations have no autonomous correlation SDE` };
+  const kappa = (spec.cPlus - spec.cMinus) ** 2 / 2;
+  // n = Infinity: the limit itself.
+  const { sPlus, sMinus } = Number.isFinite(n) ? reluLikeSlopes(spec.cPlus, spec.cMinus, n) : { sPlus: 1, sMinus: 1 };
+  const kappaN = Number.isFinite(n) ? (n * (sPlus - sMinus) ** 2) / (sPlus * sPlus + sMinus * sMinus) : kappa;
+  // kappa = 0 (c+ = c-): no drift at any width, and the clock is immaterial.
+  const driftClock = kappa > 0 ? kappaN / kappa : 1;
+  const value = correlationExpectation({ activation: activationFromSpec(spec), rho0: options.rho0, T: options.T, cells: options.cells, steps: options.steps, clocks: { driftClock, noiseClock: 1 } });
+  return { value: { value, kappa, kappaN } };
 }

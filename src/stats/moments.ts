@@ -20,6 +20,9 @@ export type IntervalMethod =
   | 'percentile bootstrap'
   | 'jackknife'
   | 'pooled layer factors (delta method)'
+  | 'log-normal fit (delta method)'
+  | 'log-normal fit (chi-square)'
+  | 'MOVER'
   | 'exact';
 
 /** An estimate with a confidence interval at `level`, and the method that made it (shown in every report). */
@@ -109,4 +112,21 @@ export function qqPairs(a: ArrayLike<number>, b: ArrayLike<number>, points = 99)
     const p = (k + 1) / (points + 1);
     return { p, a: quantileSorted(x, p), b: quantileSorted(y, p) };
   });
+}
+
+/**
+ * a - b for independent estimates with (possibly asymmetric) intervals at one level, by the method of
+ * variance estimates recovery (Zou & Donner 2008; Newcombe's hybrid score interval is its proportions case):
+ * lower = d - sqrt((a - a.lower)^2 + (b.upper - b)^2), upper = d + sqrt((a.upper - a)^2 + (b - b.lower)^2).
+ */
+export function moverDifference(a: Interval, b: Interval): Interval {
+  const value = a.value - b.value;
+  return {
+    value,
+    se: hypot(a.se, b.se),
+    lower: value - hypot(a.value - a.lower, b.upper - b.value),
+    upper: value + hypot(a.upper - a.value, b.value - b.lower),
+    level: a.level,
+    method: 'MOVER',
+  };
 }

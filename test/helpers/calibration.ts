@@ -4,6 +4,7 @@
 // NCSDE_CALIBRATION_SCALE (1 in the test suite, more under `npm run calibrate`).
 import { chiSquareQuantile, logGamma } from '../../src/special.js';
 import type { Interval } from '../../src/stats/moments.js';
+import { wilson, type Proportion } from '../../src/stats/proportions.js';
 
 export const SCALE = Number(process.env.NCSDE_CALIBRATION_SCALE ?? 1);
 
@@ -68,4 +69,63 @@ export async function calibrate(replicates: number, truth: number, estimate: (re
 /** One line for a failing assertion's message. */
 export function describeCalibration(c: Calibration): string {
   return `covered ${c.covered}/${c.replicates} (range ${c.coverageRange.join('-')}), spread/SE ${c.ratio.toFixed(3)} (range ${c.ratioRange.map((x) => x.toFixed(3)).join('-')}), bias ${c.biasZ.toFixed(2)} SE of the mean`;
+}
+
+/** The value an interval should cover: exact (se 0) or from a reference run with its own SE. */
+export interface Truth {
+  readonly value: number;
+  readonly se: number;
+  /** Where the value comes from ('exact', 'PDE', 'reference run of 40000'). */
+  readonly basis: string;
+}
+
+/** One row of the coverage table. */
+export interface RowCoverage {
+  readonly row: string;
+  readonly method: string;
+  readonly truth: Truth;
+  readonly replicates: number;
+  readonly covered: number;
+  /** The coverage with its Wilson interval. */
+  readonly coverage: Proportion;
+  /** The central 99.8% range of Binomial(replicates, 0.95): a count outside it is not 95% coverage. */
+  readonly range: [number, number];
+  readonly calibrated: boolean;
+}
+
+type Cell = Interval | { readonly missing: string } | undefined;
+
+/**
+ * Run `estimate(r)` for R = round(replicates * SCALE) seeds and count, per row, how often its interval
+ * covers the row's truth. A row absent from a replicate (missing, or no truth) does not count there.
+ */
+export async function coverageRows(replicates: number, truths: Readonly<Record<string, Truth>>, estimate: (replicate: number) => Promise<Readonly<Record<string, Cell>>>, level = 0.95): Promise<RowCoverage[]> {
+  const R = Math.round(replicates * SCALE);
+  const counts = new Map<string, { n: number; k: number; method: string }>();
+  for (let r = 0; r < R; r++) {
+    const cells = await estimate(r);
+    for (const [row, cell] of Object.entries(cells)) {
+      const truth = truths[row];
+      if (!truth || !cell || 'missing' in cell || !Number.isFinite(cell.lower) || !Number.isFinite(cell.upper)) continue;
+      const c = counts.get(row) ?? { n: 0, k: 0, method: cell.method };
+      c.n++;
+      if (cell.lower <= truth.value && truth.value <= cell.upper) c.k++;
+      counts.set(row, c);
+    }
+  }
+  return [...counts.entries()].map(([row, c]) => {
+    const range = binomialRange(c.n, level);
+    return { row, method: c.method, truth: truths[row], replicates: c.n, covered: c.k, coverage: wilson(c.k, c.n), range, calibrated: c.k >= range[0] && c.k <= range[1] };
+  });
+}
+
+/** The coverage table as Markdown (what `npm run calibrate` prints and the README quotes). */
+export function coverageTable(title: string, rows: readonly RowCoverage[], unreliable: Readonly<Record<string, string>> = {}): string {
+  const f = (x: number) => (100 * x).toFixed(1);
+  const lines = rows.map((r) => {
+    const verdict = r.calibrated ? 'calibrated' : unreliable[r.row] ? `UNRELIABLE: ${unreliable[r.row]}` : 'NOT CALIBRATED';
+    const truth = r.truth.se > 0 ? `${r.truth.value.toPrecision(5)} ± ${r.truth.se.toPrecision(2)} (${r.truth.basis})` : `${r.truth.value.toPrecision(6)} (${r.truth.basis})`;
+    return `| ${r.row} | ${r.method} | ${truth} | ${r.covered}/${r.replicates} | ${f(r.coverage.value)}% [${f(r.coverage.lower)}, ${f(r.coverage.upper)}] | ${r.range.join('-')} | ${verdict} |`;
+  });
+  return [`### ${title}`, '', '| interval | method | truth | covered | coverage [95% Wilson] | 95% within (0.1% each side) | verdict |', '| --- | --- | --- | --- | --- | --- | --- |', ...lines].join('\n');
 }

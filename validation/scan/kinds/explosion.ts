@@ -12,7 +12,7 @@ export const explosionKind: ScanKindSpec = {
   activationNames: SMOOTH_NAMES,
   pointActivation: null,
   report: { defaultStats: ['p_sde', 'p_net', 'p_diff'], closedFormStats: ['p_sde', 'p_net', 'p_exact'] },
-  async run(point, { row, put }, options) {
+  async run(point, { row, notes, put }, options) {
     const r = await runExplosionPoint(point.settings as unknown as ExplosionSettings, options);
     row.activation_spec = r.settings.activation;
     row.beta ??= r.criterion.beta;
@@ -24,5 +24,6 @@ export const explosionKind: ScanKindSpec = {
     row.p_diff_p = r.difference.pValue;
     put('sde_time', r.sdeTime);
     put('net_time', r.networkTime);
+    for (const w of r.warnings) notes.push(w.text);
   },
 };

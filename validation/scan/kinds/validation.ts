@@ -43,7 +43,7 @@ export const validationKind: ScanKindSpec = {
       // 99.9% two-sided on either z, or KS p below 0.001: a disagreement at the stated level.
       disagree ||= Math.abs(c.mean.z) > 3.29 || Math.abs(c.variance.z) > 3.29 || c.ks.pValue < 1e-3;
     }
-    const kurt = r.theory[2];
+    const kurt = r.theory.find((t) => t.quantity.startsWith('Var(V^aa)'))!;
     row.kurtosis_exact = finiteOr(kurt.exact);
     row.kurtosis_limit = finiteOr(kurt.limit);
     put('kurtosis_net', kurt.network);
