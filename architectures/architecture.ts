@@ -6,6 +6,7 @@ import type { ModuleRef } from '../src/modules.js';
 import type { OptionSpec } from '../src/options.js';
 import type { NetworkArchitecture, SamplerFactory } from '../networks/index.js';
 import type { Sde } from '../sde/index.js';
+import type { Block } from './blocks/block.js';
 
 /** JSON that rebuilds an architecture: { kind: 'mlp' }, { kind: 'resnet', gamma: 0.7 }. */
 export type ArchitectureSpec = { readonly kind: string } & Readonly<Record<string, unknown>>;
@@ -71,6 +72,8 @@ export interface Architecture extends NetworkArchitecture {
   readonly references: ArchitectureReferences;
   /** Rebuilds this architecture in a worker. */
   readonly ref: ModuleRef;
+  /** The block it composes (architectures/blocks/): every architecture is one. */
+  readonly block: Block;
 }
 
 /** An entry of ARCHITECTURES: the grammar of `--architecture name[:args]`, and the parse into a value. */
