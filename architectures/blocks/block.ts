@@ -61,8 +61,15 @@ export interface FiniteLayer {
   /** One step with every weight drawn (the ground truth). */
   explicit(rng: RandomStream, z: Float64Array, next: Float64Array): void;
   /** Fresh blocks only: draw the block's randomness other than its last weights and write M (side x
-   *  side), the covariance of its output's rows given z and those draws (section 17). */
-  readonly rowCovariance?: (rng: RandomStream, z: Float64Array, v: Float64Array | null, out: Float64Array) => void;
+   *  side), the covariance of its output's rows given z and those draws (section 17). With `control`, also
+   *  a control variate for M from the same draws with E[control | z] = 0 exactly (zeros where it has none),
+   *  which checkBlock subtracts from its drift estimate. */
+  readonly rowCovariance?: (rng: RandomStream, z: Float64Array, v: Float64Array | null, out: Float64Array, control?: Float64Array) => void;
+  /** Optional capability (checkBlock, the per-layer tests): draw the layer's randomness but its last
+   *  Gaussian weights and write E[dV | those draws] (side x side) and n Cov[dV | those draws] (side^4, at
+   *  ((a s + b) s + c) s + e), with a control variate for the mean (zero mean given z); v is z's Gram
+   *  matrix. With `next`, then also draw the last weights: the chain step's output from the same draws. */
+  readonly conditional?: (rng: RandomStream, z: Float64Array, v: Float64Array, mean: Float64Array, cov: Float64Array, control: Float64Array, next: Float64Array | null) => void;
   /** Optional capability: chain, then vOut = next^T next / n, in one pass with the same bits; returns
    *  max_a vOut^aa, NaN when not finite. */
   readonly chainGram?: (rng: RandomStream, z: Float64Array, v: Float64Array | null, next: Float64Array, vOut: Float64Array) => number;

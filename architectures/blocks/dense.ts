@@ -36,8 +36,9 @@ function denseLayer(act: FiniteActivation, shape: StreamShape) {
   const l = new Float64Array(side * side);
   const w = new Float64Array(n);
   const acc = new Float64Array(side);
-  const rowCovariance = (_rng: unknown, z: Float64Array, _v: Float64Array | null, out: Float64Array) => {
+  const rowCovariance = (_rng: unknown, z: Float64Array, _v: Float64Array | null, out: Float64Array, control?: Float64Array) => {
     branchCovariance(z, n, m, derivatives, act, a, out);
+    control?.fill(0, 0, side * side);
   };
   return {
     rowCovariance,

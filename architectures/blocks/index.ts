@@ -20,6 +20,8 @@ export { parallel, parallelLimit } from './parallel.js';
 export { WISHART, limitMaths, limitDrift, limitCovariance, mergeParts, scaleParts, wishartClock } from './limit.js';
 export { limitSde, mlpForm } from './sde.js';
 export { composition } from './compose.js';
+export { checkBlock } from './check.js';
+export type { BlockCheck, MomentCheck, CheckOptions } from './check.js';
 
 /** Every block kind by the name that opens its text and its spec's `block`. */
 export const BLOCKS: Readonly<Record<string, BlockEntry>> = {

@@ -61,12 +61,15 @@ export function parallel(blocks: readonly Block[], options: { readonly weights?:
       const k = new Float64Array(side * side);
       const l = new Float64Array(side * side);
       const y = new Float64Array(n * side);
-      const rowCovariance = (rng: RandomStream, z: Float64Array, v: Float64Array | null, out: Float64Array) => {
+      const partControl = new Float64Array(side * side);
+      const rowCovariance = (rng: RandomStream, z: Float64Array, v: Float64Array | null, out: Float64Array, control?: Float64Array) => {
         out.fill(0, 0, side * side);
+        control?.fill(0, 0, side * side);
         layers.forEach((layer, i) => {
-          layer.rowCovariance!(rng, z, v, part);
+          layer.rowCovariance!(rng, z, v, part, control ? partControl : undefined);
           const w2 = weights[i] * weights[i];
           for (let x = 0; x < side * side; x++) out[x] += w2 * part[x];
+          if (control) for (let x = 0; x < side * side; x++) control[x] += w2 * partControl[x];
         });
       };
       return {

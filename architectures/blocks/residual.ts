@@ -9,6 +9,7 @@ import { requireGamma, residualGaussianStep, residualGaussianStepGram4, residual
 import { numberArg, type BlockEntry } from './entry.js';
 import type { Block, BlockLimit, StreamShape } from './block.js';
 import { mergeParts, WISHART, wishartClock } from './limit.js';
+import { addConditionalCovariance, conditionalMean } from './moments.js';
 
 /** s^2 = gamma^2 (2 - gamma^2): the clock of a residual block's Wishart noise for a branch with one. */
 export function residualNoiseClock(gamma: number): number {
@@ -68,6 +69,14 @@ export function residual(branch: Block, options: { readonly gamma: number }): Bl
                 return residualGaussianStepGram4(rng, z, n, k, lambda, gamma, l, next, vOut);
               }
             : undefined,
+        conditional(rng: RandomStream, z: Float64Array, v: Float64Array, mean: Float64Array, cov: Float64Array, control: Float64Array, next: Float64Array | null) {
+          rowCovariance(rng, z, v, k, control);
+          for (let x = 0; x < side * side; x++) control[x] *= gamma * gamma;
+          conditionalMean(v, k, side, gamma, mean);
+          cov.fill(0);
+          addConditionalCovariance(v, k, side, gamma, cov);
+          if (next !== null) residualGaussianStep(rng, z, n, side, k, lambda, gamma, l, next);
+        },
         explicit(rng: RandomStream, z: Float64Array, next: Float64Array) {
           inner.explicit(rng, z, y);
           for (let i = 0; i < n * side; i++) next[i] = lambda * z[i] + gamma * y[i];

@@ -4,6 +4,7 @@
 import type { FiniteActivation } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import type { RandomStream } from '../../src/random/streams.js';
+import { gramInto } from '../../networks/index.js';
 import type { BlockEntry } from './entry.js';
 import type { Block, BlockLimit, FiniteLayer, StreamShape } from './block.js';
 import { mergeParts } from './limit.js';
@@ -31,7 +32,41 @@ function serialLayer(layers: readonly FiniteLayer[], shape: StreamShape): Finite
   const last = layers[layers.length - 1];
   const lastRow = last.rowCovariance;
   const lastGram = last.chainGram;
+  const lastConditional = last.conditional;
+  const ss = shape.side * shape.side;
+  const grams = [new Float64Array(ss), new Float64Array(ss)];
+  const [partMean, partControl, innerControl] = [new Float64Array(ss), new Float64Array(ss), new Float64Array(ss)];
+  const partCov = new Float64Array(ss * ss);
   return {
+    // Every block but the last drawn in full, the last one's conditional moments on top (dV adds up). A
+    // block before the last that offers its conditional moments adds its realised-minus-conditional
+    // fluctuation (mean zero) to the control variate, so the drift estimate keeps only what is O(1).
+    conditional: lastConditional
+      ? (rng, z, v, mean, cov, control, next) => {
+          let from = z;
+          let gramFrom = v;
+          partControl.fill(0);
+          for (let i = 0; i < layers.length - 1; i++) {
+            const to = buffers[i % 2];
+            const step = layers[i].conditional;
+            if (step) {
+              step(rng, from, gramFrom, partMean, partCov, innerControl, to);
+              gramInto(to, shape.n, shape.side, 1 / shape.n, grams[i % 2]);
+              for (let k = 0; k < partControl.length; k++) partControl[k] += grams[i % 2][k] - gramFrom[k] - partMean[k] + innerControl[k];
+            } else {
+              layers[i].chain(rng, from, gramFrom, to);
+              gramInto(to, shape.n, shape.side, 1 / shape.n, grams[i % 2]);
+            }
+            from = to;
+            gramFrom = grams[i % 2];
+          }
+          lastConditional(rng, from, gramFrom, mean, cov, control, next);
+          for (let k = 0; k < mean.length; k++) {
+            mean[k] += gramFrom[k] - v[k];
+            control[k] += partControl[k];
+          }
+        }
+      : undefined,
     chain(rng, z, v, next) {
       const { from, gram } = head(rng, z, v, (l, a, g, b) => l.chain(rng, a, g, b));
       last.chain(rng, from, gram, next);
@@ -43,9 +78,9 @@ function serialLayer(layers: readonly FiniteLayer[], shape: StreamShape): Finite
         }
       : undefined,
     rowCovariance: lastRow
-      ? (rng, z, v, out) => {
+      ? (rng, z, v, out, control) => {
           const { from, gram } = head(rng, z, v, (l, a, g, b) => l.chain(rng, a, g, b));
-          lastRow(rng, from, gram, out);
+          lastRow(rng, from, gram, out, control);
         }
       : undefined,
     explicit(rng, z, next) {

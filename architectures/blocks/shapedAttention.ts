@@ -56,11 +56,12 @@ function attentionLayer(shape: StreamShape, tau0: number, heads: number, keyWidt
   const w = new Float64Array(Math.max(n, nk));
   const acc = new Float64Array(m);
   const headGain = 1 / Math.sqrt(heads);
-  const rowCovariance = (rng: RandomStream, z: Float64Array, v: Float64Array | null, out: Float64Array) => {
+  // The control variate is the softmax's first-order term H^{-1} sum_h (D_h V + V D_h^T), mean zero given V.
+  const rowCovariance = (rng: RandomStream, z: Float64Array, v: Float64Array | null, out: Float64Array, control?: Float64Array) => {
     // The logits depend on z only through V: the caller's V where it has it (the same bits as computing it).
     const vz = v ?? (gramInto(z, n, m, 1 / n, gram), gram);
     choleskyPsd(vz, m, lv, 1e-12, true);
-    drawMixing(rng, vz, lv, n, p, scratch, out);
+    drawMixing(rng, vz, lv, n, p, scratch, out, control ?? null);
   };
   return {
     rowCovariance,
