@@ -82,8 +82,11 @@ export interface ArchitectureEntry {
   /** e.g. 'resnet:<gamma>' */
   readonly grammar: string;
   readonly description: string;
-  /** Parse the text after 'name:' ('' when absent); InputError naming `field` on bad input. */
+  /** Parse the text after 'name:' ('' when absent), or the whole text for an entry with `matches`;
+   *  InputError naming `field` on bad input. */
   parse(args: string, field: string): Architecture;
+  /** Present on an entry that owns texts of its own shape (a block expression): whether it owns `text`. */
+  matches?(text: string): boolean;
   /** Rebuild from a spec (configs, workers). */
   fromSpec(spec: ArchitectureSpec, field: string): Architecture;
   /** Its parameters as scan axes (resnet: gamma), each a number option; absent: none. */

@@ -42,6 +42,11 @@ export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
     name: 'blocks',
     grammar: '<block>',
     description: `a composition of blocks, <block> = ${BLOCK_GRAMMAR()} (e.g. residual(parallel(shapedAttention(1),dense),0.7))`,
+    // Its texts open with a block's name: dense, residual(...), ...
+    matches(text) {
+      const head = /^[A-Za-z]+/.exec(text)?.[0] ?? '';
+      return Object.hasOwn(BLOCKS, head) && (text.length === head.length || text[head.length] === '(');
+    },
     parse: (text, field) => composition(parseBlock(text, field)),
     fromSpec: (spec, field) => composition(blockFromSpec(spec.block, `${field}.block`)),
     builders: { architectureFromSpec, architectureSampler, architectureSde },
@@ -64,12 +69,11 @@ export function architectureHelp(): string {
 /** Parse `name[:args]` (the CLI, configs and scan axes); errors name `field` as the user wrote it. */
 export function parseArchitecture(text: unknown, field = 'architecture'): Architecture {
   if (typeof text !== 'string' || text.length === 0) throw new InputError(field, text, `must be ${architectureGrammar()}`);
-  // A block expression opens with a block's name: dense, residual(...), ...
-  const head = /^[A-Za-z]+/.exec(text)?.[0] ?? '';
-  if (Object.hasOwn(BLOCKS, head) && (text.length === head.length || text[head.length] === '(')) return ARCHITECTURES.blocks.parse(text, field);
+  const owner = Object.values(ARCHITECTURES).find((e) => e.matches?.(text));
+  if (owner) return owner.parse(text, field);
   const colon = text.indexOf(':');
   const name = colon < 0 ? text : text.slice(0, colon);
-  const entry = Object.hasOwn(ARCHITECTURES, name) && name !== 'blocks' ? ARCHITECTURES[name] : undefined;
+  const entry = Object.hasOwn(ARCHITECTURES, name) && !ARCHITECTURES[name].matches ? ARCHITECTURES[name] : undefined;
   if (!entry) throw new InputError(field, text, `must be ${architectureGrammar()}`);
   return entry.parse(colon < 0 ? '' : text.slice(colon + 1), field);
 }
