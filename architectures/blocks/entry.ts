@@ -50,6 +50,7 @@ export function parseBlockText(table: Readonly<Record<string, BlockEntry>>, text
     const s = t.trim();
     const match = /^([A-Za-z]+)(?:\((.*)\))?$/s.exec(s);
     const entry = match && Object.hasOwn(table, match[1]) ? table[match[1]] : undefined;
+    if (!match && splitTopLevel(s) === null) throw new InputError(field, text, `${usage} (unbalanced parentheses)`);
     if (!match || !entry) throw new InputError(field, text, usage);
     const args = match[2] === undefined ? null : splitTopLevel(match[2]);
     if (match[2] !== undefined && args === null) throw new InputError(field, text, `${usage} (unbalanced parentheses)`);
@@ -57,7 +58,7 @@ export function parseBlockText(table: Readonly<Record<string, BlockEntry>>, text
       return entry.parse(args, field, parse);
     } catch (e) {
       // A sub-block's own message already quotes the whole text; a parameter's names the block.
-      if (e instanceof InputError && !(e.field === field && e.value === text)) throw new InputError(field, text, `${entry.grammar}: ${e.message}`);
+      if (e instanceof InputError && !(e.field === field && e.value === text)) throw new InputError(field, text, `${entry.grammar} needs ${e.field} ${e.requirement}`);
       throw e;
     }
   };
