@@ -7,6 +7,10 @@ import type { LaneBook } from '../term.js';
 export interface CovarianceM2 {
   readonly lanes: number;
   readonly threshold: number;
+  /** The term's clocks (docs/maths.md, section 11): beta and offDiagonal carry the drift clock already;
+   *  the pair flow runs over driftClock tau and the noise over noiseClock h (noiseConstants applies it). */
+  readonly driftClock: number;
+  readonly noiseClock: number;
   readonly beta: number;
   readonly offDiagonal: (vaa: number, vbb: number, vab: number) => number;
   readonly pair: ((r: number, tau: number) => number) | null;
@@ -18,7 +22,7 @@ export interface CovarianceM2 {
   readonly chol: Float64Array;
   /** The one settle policy for lane j, `previous` laid out like x. */
   settleLane(x: Float64Array, previous: Float64Array, j: number, t: number, book: LaneBook): void;
-  /** The noise flows' constants for a step of h: exp(-h/4), exp(-h/2), sqrt(h/2), sqrt(h). */
+  /** The noise flows' constants for a step of h on the noise clock (u = noiseClock h): exp(-u/4), exp(-u/2), sqrt(u/2), sqrt(u). */
   noiseConstants(h: number): { readonly e0: number; readonly e1: number; readonly rootHalfH: number; readonly rootH: number };
 }
 

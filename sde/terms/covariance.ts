@@ -52,7 +52,7 @@ export interface CovarianceTermOptions {
   readonly lanes: number;
   readonly threshold: number;
   readonly clocks?: Clocks;
-  /** Install the m = 2 fused steps (default true; only at unit clocks). */
+  /** Install the m = 2 fused steps (default true). */
   readonly fused?: boolean;
 }
 
@@ -275,6 +275,8 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const m2: CovarianceM2 = {
     lanes: B,
     threshold,
+    driftClock: dc,
+    noiseClock: nc,
     beta,
     offDiagonal,
     pair: base.beta === 0 ? pairFlow : null,
@@ -283,13 +285,13 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     chol,
     settleLane,
     noiseConstants(h) {
-      prepareNoise(h);
+      prepareNoise(nc * h);
       return { e0: edge[0], e1: edge[1], rootHalfH, rootH };
     },
   };
-  const unitClocks = dc === 1 && nc === 1;
+  // On any clocks (the resnet's, a composition's): the fused steps scale exactly as the generic ones do.
   const fused: FusedSteps | undefined =
-    (options.fused ?? true) && m === 2 && unitClocks
+    (options.fused ?? true) && m === 2
       ? {
           // The WebAssembly twins where the kernels in use are wasm and the drift is ReLU-like (same bits).
           'euler-maruyama': eulerMaruyamaM2Wasm(m2) ?? eulerMaruyamaM2(m2),
