@@ -49,7 +49,7 @@ function attentionDriftInto(v: Float64Array, m: number, scale: number, s: Scratc
 
 /** s_att (Z + Z^T), Z = L N L^T C V, N the m x m normals g[offset...]: the attention noise's realisation
  *  with coefficient `coefficient` (section 14.5: gamma^2 / (m tau0 sqrt(H)) sqrt(h)). */
-function attentionNoiseInto(v: Float64Array, m: number, l: Float64Array, g: Float64Array, offset: number, coefficient: number, s: Scratch, out: Float64Array): void {
+function attentionNoiseInto(v: Float64Array, m: number, l: Float64Array, g: Float64Array, offset: number, coefficient: number, s: Scratch, out: Float64Array, add: boolean): void {
   const { b, c } = s;
   for (let k = 0; k < m * m; k++) c[k] = g[offset + k];
   multiply(l, c, m, b);
@@ -62,7 +62,8 @@ function attentionNoiseInto(v: Float64Array, m: number, l: Float64Array, g: Floa
   }
   multiply(c, b, m, s.centred); // Z
   const z = s.centred;
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = coefficient * (z[i * m + j] + z[j * m + i]);
+  if (add) for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] += coefficient * (z[i * m + j] + z[j * m + i]);
+  else for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = coefficient * (z[i * m + j] + z[j * m + i]);
 }
 
 /**
@@ -72,16 +73,16 @@ function attentionNoiseInto(v: Float64Array, m: number, l: Float64Array, g: Floa
  */
 export function attentionTerms(tau0: number, heads: number): {
   drift(v: Float64Array, m: number, clock: number, out: Float64Array): void;
-  noise(v: Float64Array, m: number, l: Float64Array, g: Float64Array, offset: number, clock: number, rootH: number, out: Float64Array): void;
+  noise(v: Float64Array, m: number, l: Float64Array, g: Float64Array, offset: number, clock: number, rootH: number, out: Float64Array, add: boolean): void;
 } {
   let scratch: Scratch | null = null;
   return {
     drift(v, m, clock, out) {
       attentionDriftInto(v, m, clock / (tau0 * tau0), (scratch = scratchFor(scratch, m)), out);
     },
-    noise(v, m, l, g, offset, clock, rootH, out) {
+    noise(v, m, l, g, offset, clock, rootH, out, add) {
       // sqrt(clock) is gamma^2 exactly for clock = gamma^4 (sqrt of a rounded square is exact in binary).
-      attentionNoiseInto(v, m, l, g, offset, (Math.sqrt(clock) / (m * tau0 * Math.sqrt(heads))) * rootH, (scratch = scratchFor(scratch, m)), out);
+      attentionNoiseInto(v, m, l, g, offset, (Math.sqrt(clock) / (m * tau0 * Math.sqrt(heads))) * rootH, (scratch = scratchFor(scratch, m)), out, add);
     },
   };
 }

@@ -28,8 +28,8 @@ export interface NoisePart {
   /** Standard normals it draws per step at side m. */
   count(m: number): number;
   /** sqrt(clock) sqrt(h) G_j(V) g into out (m x m, symmetric), from g[offset, offset + count(m)); l is
-   *  V's Cholesky factor, rootH = sqrt(h). */
-  draw(v: Float64Array, m: number, l: Float64Array, g: Float64Array, offset: number, clock: number, rootH: number, out: Float64Array): void;
+   *  V's Cholesky factor, rootH = sqrt(h). With `add`, added to out (out[k] += x, one rounding) instead. */
+  draw(v: Float64Array, m: number, l: Float64Array, g: Float64Array, offset: number, clock: number, rootH: number, out: Float64Array, add: boolean): void;
   /** Adds clock * N_j(V) into out, the m^4 array Cov(dV_ab, dV_ce) / dt at ((a m + b) m + c) m + e. */
   covariance(v: Float64Array, m: number, clock: number, out: Float64Array): void;
 }

@@ -8,7 +8,7 @@ import type { BlockLimit, Clocked, DriftPart, NoisePart } from './block.js';
 
 /** L S L^T with S the package's symmetric noise from g[offset...] (sqrt(2) g on the diagonal), times
  *  coefficient, into out: the Wishart noise's realisation (section 3). */
-export function wishartNoiseInto(m: number, l: Float64Array, g: Float64Array, offset: number, coefficient: number, a: Float64Array, b: Float64Array, out: Float64Array): void {
+export function wishartNoiseInto(m: number, l: Float64Array, g: Float64Array, offset: number, coefficient: number, a: Float64Array, b: Float64Array, out: Float64Array, add = false): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j <= i; j++) {
       const x = g[offset + (i * (i + 1)) / 2 + j];
@@ -18,7 +18,8 @@ export function wishartNoiseInto(m: number, l: Float64Array, g: Float64Array, of
   }
   multiply(l, a, m, b);
   multiplyTransposed(b, l, m, a); // a = L S L^T
-  for (let k = 0; k < m * m; k++) out[k] = coefficient * a[k];
+  if (add) for (let k = 0; k < m * m; k++) out[k] += coefficient * a[k];
+  else for (let k = 0; k < m * m; k++) out[k] = coefficient * a[k];
 }
 
 /** Adds clock (V_ac V_be + V_ae V_bc) into out (m^4): the Wishart noise Sigma(V) on its clock (section 3). */
@@ -40,9 +41,9 @@ export const WISHART: NoisePart = (() => {
   return {
     name: 'the Wishart noise Sigma(V)',
     count: (m: number) => (m * (m + 1)) / 2,
-    draw(_v, m, l, g, offset, clock, rootH, out) {
+    draw(_v, m, l, g, offset, clock, rootH, out, add) {
       if (a.length !== m * m) [a, b] = [new Float64Array(m * m), new Float64Array(m * m)];
-      wishartNoiseInto(m, l, g, offset, Math.sqrt(clock) * rootH, a, b, out);
+      wishartNoiseInto(m, l, g, offset, Math.sqrt(clock) * rootH, a, b, out, add);
     },
     covariance: (v, m, clock, out) => addWishartCovariance(v, m, clock, out),
   };
@@ -68,33 +69,41 @@ export function wishartClock(limit: BlockLimit): number {
 /** The generic matrix term's maths of a limit: b = sum clock_i b_i, G dB = sum_j sqrt(clock_j) G_j dB_j
  *  with each part's normals in turn. Fresh scratch per call (one per term). */
 export function limitMaths(limit: BlockLimit): CovarianceMaths {
-  const { drifts, noises } = limit;
+  const drifts = limit.drifts.map((d) => d.part);
+  const driftClocks = limit.drifts.map((d) => d.clock);
+  const noises = limit.noises.map((p) => p.part);
+  const noiseClocks = limit.noises.map((p) => p.clock);
   let tmp = new Float64Array(0);
-  const scratch = (m: number) => (tmp.length === m * m ? tmp : (tmp = new Float64Array(m * m)));
+  // Plain loops, no closures: these run per lane and step.
   return {
-    noise: (m) => noises.reduce((k, p) => k + p.part.count(m), 0),
+    noise(m) {
+      let k = 0;
+      for (const p of noises) k += p.count(m);
+      return k;
+    },
     drift(v, m, out) {
-      if (drifts.length === 0) out.fill(0, 0, m * m);
-      drifts.forEach(({ clock, part }, i) => {
+      const mm = m * m;
+      if (drifts.length === 0) out.fill(0, 0, mm);
+      if (tmp.length !== mm) tmp = new Float64Array(mm);
+      for (let i = 0; i < drifts.length; i++) {
         // The first part writes out; the others are added (the order of the parts is the composition's).
-        if (i === 0) return part.into(v, m, clock, out);
-        const t = scratch(m);
-        part.into(v, m, clock, t);
-        for (let k = 0; k < m * m; k++) out[k] += t[k];
-      });
+        if (i === 0) drifts[0].into(v, m, driftClocks[0], out);
+        else {
+          drifts[i].into(v, m, driftClocks[i], tmp);
+          for (let k = 0; k < mm; k++) out[k] += tmp[k];
+        }
+      }
     },
     diffusion(v, m, l, g, rootH, out) {
-      if (noises.length === 0) out.fill(0, 0, m * m);
+      const mm = m * m;
+      if (noises.length === 0) out.fill(0, 0, mm);
+      if (tmp.length !== mm) tmp = new Float64Array(mm);
       let offset = 0;
-      noises.forEach(({ clock, part }, i) => {
-        if (i === 0) part.draw(v, m, l, g, offset, clock, rootH, out);
-        else {
-          const t = scratch(m);
-          part.draw(v, m, l, g, offset, clock, rootH, t);
-          for (let k = 0; k < m * m; k++) out[k] += t[k];
-        }
-        offset += part.count(m);
-      });
+      // The first part writes out, the others add to it: out = x_1 + x_2 + ... in order.
+      for (let i = 0; i < noises.length; i++) {
+        noises[i].draw(v, m, l, g, offset, noiseClocks[i], rootH, out, i > 0);
+        offset += noises[i].count(m);
+      }
     },
   };
 }
