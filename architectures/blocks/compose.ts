@@ -2,7 +2,7 @@
 // samplers (the block's own network samplers where it offers them, else the stream chain and explicit
 // weights over its finite layer), its references (the MLP's on clocks where the limit has that form, else
 // null with the reason) and the references that rebuild it in a worker from its spec tree.
-import { shapedRelu, type Activation, type ActivationSpec } from '../../src/activations/index.js';
+import { activationFromSpec, shapedRelu, type Activation, type ActivationSpec } from '../../src/activations/index.js';
 import { siblingModule } from '../../src/blocks.js';
 import { InputError } from '../../src/errors.js';
 import { choleskyPsd } from '../../src/linalg.js';
@@ -127,7 +127,8 @@ function compositionReferences(block: Block, why: (activation: Activation) => st
     explosionEver: lift((r) => r.explosionEver),
     // The scale dc / nc of the phase diagram, where it does not depend on the activation.
     explosionEverScale: () => (probe?.activation && block.usesActivation ? limitReferences(probe.clocks).explosionEverScale() : { value: null, reason: why(shapedRelu({ cPlus: 0, cMinus: -1 })) }),
-    meanDiagonal: mlp ? full.meanDiagonal : (spec: ActivationSpec) => ({ exact: null, limit: probe && spec.family === 'relu-like' ? 1 : null }),
+    // E V^aa_T = V^aa_0 in the limit where the MLP form's drift is ReLU-like (beta = 0: a driftless GBM).
+    meanDiagonal: mlp ? full.meanDiagonal : (spec: ActivationSpec) => ({ exact: null, limit: spec.family !== 'unshaped' && form(activationFromSpec(spec))?.activation.limit?.family === 'relu-like' ? 1 : null }),
     finiteMoments: mlp ? full.finiteMoments : () => ({ secondMoment: NONE, kurtosis: NONE }),
     layerRecursion: mlp,
   };
