@@ -10,12 +10,13 @@ import type { RandomStream } from '../src/random/streams.js';
 import { meanEstimate, type Estimate } from '../src/stats/index.js';
 import { normalCdf } from '../src/special.js';
 import { PATH_EXPLODED } from '../src/results.js';
-import { gaussianMatmul, gaussianRows, gramInto, sampleNetworks } from '../networks/index.js';
+import { gaussianMatmul, gramInto, sampleNetworks } from '../networks/index.js';
 import { constantSteps, eulerMaruyama, solve, type Sde } from '../sde/index.js';
 import {
   checkBlock,
   composition,
   dense,
+  freshLayer,
   parallel,
   residual,
   serial,
@@ -141,8 +142,6 @@ function leakyAbs(s: number, k = (2 * s * s) / Math.PI): Block {
     layer(_act: FiniteActivation, shape: StreamShape) {
       const { n, m } = shape;
       const a = new Float64Array(n * m);
-      const kk = new Float64Array(m * m);
-      const l = new Float64Array(m * m);
       const w = new Float64Array(n);
       const acc = new Float64Array(m);
       const gain = 1 / (1 + (s * s) / n);
@@ -154,17 +153,11 @@ function leakyAbs(s: number, k = (2 * s * s) / Math.PI): Block {
         gramInto(a, n, m, gain / n, out);
         control?.fill(0);
       };
-      return {
-        rowCovariance,
-        chain(rng: RandomStream, z: Float64Array, v: Float64Array | null, next: Float64Array) {
-          rowCovariance(rng, z, v, kk);
-          gaussianRows(rng, n, m, kk, l, next);
-        },
-        explicit(rng: RandomStream, z: Float64Array, next: Float64Array) {
-          features(z);
-          gaussianMatmul(rng, w, a, n, m, n, Math.sqrt(gain / n), next, acc);
-        },
-      };
+      // Its explicit weights; the chain step (Gaussian rows of K) comes with freshLayer.
+      return freshLayer(shape, rowCovariance, (rng, z, next) => {
+        features(z);
+        gaussianMatmul(rng, w, a, n, m, n, Math.sqrt(gain / n), next, acc);
+      });
     },
   };
 }

@@ -4,10 +4,12 @@
 // offers as its network samplers. Without an activation of its own it takes the one given at use.
 import { activationFromSpec, activationLabel, parseActivation, type Activation, type ActivationSpec, type FiniteActivation } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
-import { applyFeatures, branchCovariance, gaussianMatmul, gaussianRows, MLP_SAMPLERS } from '../../networks/index.js';
+import type { RandomStream } from '../../src/random/streams.js';
+import { applyFeatures, branchCovariance, gaussianMatmul, MLP_SAMPLERS } from '../../networks/index.js';
+import { freshLayer } from './fresh.js';
 import { mlpLimit } from '../mlp/limit.js';
 import type { BlockEntry } from './entry.js';
-import type { Block, BlockLimit, DriftPart, StreamShape } from './block.js';
+import type { Block, BlockLimit, DriftPart, FiniteLayer, StreamShape } from './block.js';
 import { WISHART } from './limit.js';
 
 /** The MLP drift of an activation as a drift part (keyed by the activation, so that equal ones merge). */
@@ -29,30 +31,21 @@ function denseLimit(activation: Activation): BlockLimit {
   return { drifts: [{ clock: 1, part: mlpDriftPart(activation) }], noises: [{ clock: 1, part: WISHART }] };
 }
 
-function denseLayer(act: FiniteActivation, shape: StreamShape) {
+function denseLayer(act: FiniteActivation, shape: StreamShape): FiniteLayer {
   const { n, m, side, derivatives } = shape;
   const a = new Float64Array(n * side);
-  const k = new Float64Array(side * side);
-  const l = new Float64Array(side * side);
   const w = new Float64Array(n);
   const acc = new Float64Array(side);
-  const rowCovariance = (_rng: unknown, z: Float64Array, _v: Float64Array | null, out: Float64Array, control?: Float64Array) => {
+  const rowCovariance = (_rng: RandomStream, z: Float64Array, _v: Float64Array | null, out: Float64Array, control?: Float64Array) => {
     branchCovariance(z, n, m, derivatives, act, a, out);
     control?.fill(0, 0, side * side);
   };
-  return {
-    rowCovariance,
-    chain(rng: Parameters<typeof gaussianRows>[0], z: Float64Array, v: Float64Array | null, next: Float64Array) {
-      rowCovariance(rng, z, v, k);
-      gaussianRows(rng, n, side, k, l, next);
-    },
-    explicit(rng: Parameters<typeof gaussianRows>[0], z: Float64Array, next: Float64Array) {
-      // W drawn row by row and never stored: next = sqrt(c/n) W phi(z).
-      a.set(z.subarray(0, n * side));
-      applyFeatures(a, n, m, derivatives, act);
-      gaussianMatmul(rng, w, a, n, side, n, Math.sqrt(act.c / n), next, acc);
-    },
-  };
+  return freshLayer(shape, rowCovariance, (rng, z, next) => {
+    // W drawn row by row and never stored: next = sqrt(c/n) W phi(z).
+    a.set(z.subarray(0, n * side));
+    applyFeatures(a, n, m, derivatives, act);
+    gaussianMatmul(rng, w, a, n, side, n, Math.sqrt(act.c / n), next, acc);
+  });
 }
 
 /**

@@ -20,6 +20,7 @@ export { parallel, parallelLimit } from './parallel.js';
 export { WISHART, limitMaths, limitDrift, limitCovariance, mergeParts, scaleParts, wishartClock } from './limit.js';
 export { limitSde, mlpForm } from './sde.js';
 export { composition } from './compose.js';
+export { freshLayer } from './fresh.js';
 export { checkBlock } from './check.js';
 export type { BlockCheck, MomentCheck, CheckOptions } from './check.js';
 

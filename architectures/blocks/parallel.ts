@@ -5,7 +5,7 @@
 import type { FiniteActivation } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { gaussianRows } from '../../networks/index.js';
+import { freshLayer } from './fresh.js';
 import { numberArg, type BlockEntry } from './entry.js';
 import type { Block, BlockLimit, StreamShape } from './block.js';
 import { mergeParts, WISHART, wishartClock } from './limit.js';
@@ -58,8 +58,6 @@ export function parallel(blocks: readonly Block[], options: { readonly weights?:
       const { n, side } = shape;
       const layers = blocks.map((b) => b.layer(act, shape));
       const part = new Float64Array(side * side);
-      const k = new Float64Array(side * side);
-      const l = new Float64Array(side * side);
       const y = new Float64Array(n * side);
       const partControl = new Float64Array(side * side);
       const rowCovariance = (rng: RandomStream, z: Float64Array, v: Float64Array | null, out: Float64Array, control?: Float64Array) => {
@@ -72,20 +70,13 @@ export function parallel(blocks: readonly Block[], options: { readonly weights?:
           if (control) for (let x = 0; x < side * side; x++) control[x] += w2 * partControl[x];
         });
       };
-      return {
-        rowCovariance,
-        chain(rng: RandomStream, z: Float64Array, v: Float64Array | null, next: Float64Array) {
-          rowCovariance(rng, z, v, k);
-          gaussianRows(rng, n, side, k, l, next);
-        },
-        explicit(rng: RandomStream, z: Float64Array, next: Float64Array) {
-          next.fill(0, 0, n * side);
-          layers.forEach((layer, i) => {
-            layer.explicit(rng, z, y);
-            for (let x = 0; x < n * side; x++) next[x] += weights[i] * y[x];
-          });
-        },
-      };
+      return freshLayer(shape, rowCovariance, (rng, z, next) => {
+        next.fill(0, 0, n * side);
+        layers.forEach((layer, i) => {
+          layer.explicit(rng, z, y);
+          for (let x = 0; x < n * side; x++) next[x] += weights[i] * y[x];
+        });
+      });
     },
   };
 }

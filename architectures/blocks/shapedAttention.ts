@@ -6,13 +6,14 @@ import type { FiniteActivation } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
-import { gaussianMatmul, gaussianRows, gramInto } from '../../networks/index.js';
+import { gaussianMatmul, gramInto } from '../../networks/index.js';
+import { freshLayer } from './fresh.js';
 import { blockScratch, drawMixing } from '../attention/block.js';
 import { addAttentionCovariance, attentionTerms } from '../attention/limit.js';
 import { checkAttentionParams, MAX_HEADS } from '../attention/params.js';
 import { shapedAttention as softmaxAttention } from '../attention/softmax.js';
 import { numberArg, type BlockEntry } from './entry.js';
-import type { Block, BlockLimit, StreamShape } from './block.js';
+import type { Block, BlockLimit, FiniteLayer, StreamShape } from './block.js';
 import { WISHART } from './limit.js';
 
 /** Options of shapedAttention: the temperature tau0, heads H (default 1), key width nk (default n). */
@@ -43,15 +44,13 @@ function attentionLimit(tau0: number, heads: number): BlockLimit {
   };
 }
 
-function attentionLayer(shape: StreamShape, tau0: number, heads: number, keyWidth: number | null) {
+function attentionLayer(shape: StreamShape, tau0: number, heads: number, keyWidth: number | null): FiniteLayer {
   const { n, m } = shape;
   const nk = keyWidth ?? n;
   const p = { gamma: 1, tau0, heads };
   const scratch = blockScratch(m, nk, true);
   const lv = new Float64Array(m * m);
   const gram = new Float64Array(m * m);
-  const k = new Float64Array(m * m);
-  const l = new Float64Array(m * m);
   const u = new Float64Array(n * m);
   const w = new Float64Array(Math.max(n, nk));
   const acc = new Float64Array(m);
@@ -63,38 +62,31 @@ function attentionLayer(shape: StreamShape, tau0: number, heads: number, keyWidt
     choleskyPsd(vz, m, lv, 1e-12, true);
     drawMixing(rng, vz, lv, n, p, scratch, out, control ?? null);
   };
-  return {
-    rowCovariance,
-    chain(rng: RandomStream, z: Float64Array, v: Float64Array | null, next: Float64Array) {
-      rowCovariance(rng, z, v, k);
-      gaussianRows(rng, n, m, k, l, next);
-    },
-    explicit(rng: RandomStream, z: Float64Array, next: Float64Array) {
-      const q = scratch.g;
-      const kk = scratch.gk;
-      next.fill(0, 0, n * m);
-      for (let h = 0; h < heads; h++) {
-        // Q^T = WQ^T z / sqrt(n) and K^T likewise (nk x m); S = Q K^T / (tau0 sqrt(n nk)).
-        gaussianMatmul(rng, w, z, n, m, nk, 1 / Math.sqrt(n), q, acc);
-        gaussianMatmul(rng, w, z, n, m, nk, 1 / Math.sqrt(n), kk, acc);
-        const s = scratch.s;
-        s.fill(0);
-        for (let c = 0; c < nk; c++) for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) s[a * m + b] += q[c * m + a] * kk[c * m + b];
-        const scale = 1 / (tau0 * Math.sqrt(n * nk));
-        for (let x = 0; x < m * m; x++) s[x] *= scale;
-        softmaxAttention(s, m, scratch.a);
-        // (A X WV / sqrt(n))^T = (WV^T z / sqrt(n)) A^T.
-        gaussianMatmul(rng, w, z, n, m, n, 1 / Math.sqrt(n), u, acc);
-        for (let i = 0; i < n; i++) {
-          for (let a = 0; a < m; a++) {
-            let sum = 0;
-            for (let b = 0; b < m; b++) sum += u[i * m + b] * scratch.a[a * m + b];
-            next[i * m + a] += headGain * sum;
-          }
+  return freshLayer(shape, rowCovariance, (rng, z, next) => {
+    const q = scratch.g;
+    const kk = scratch.gk;
+    next.fill(0, 0, n * m);
+    for (let h = 0; h < heads; h++) {
+      // Q^T = WQ^T z / sqrt(n) and K^T likewise (nk x m); S = Q K^T / (tau0 sqrt(n nk)).
+      gaussianMatmul(rng, w, z, n, m, nk, 1 / Math.sqrt(n), q, acc);
+      gaussianMatmul(rng, w, z, n, m, nk, 1 / Math.sqrt(n), kk, acc);
+      const s = scratch.s;
+      s.fill(0);
+      for (let c = 0; c < nk; c++) for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) s[a * m + b] += q[c * m + a] * kk[c * m + b];
+      const scale = 1 / (tau0 * Math.sqrt(n * nk));
+      for (let x = 0; x < m * m; x++) s[x] *= scale;
+      softmaxAttention(s, m, scratch.a);
+      // (A X WV / sqrt(n))^T = (WV^T z / sqrt(n)) A^T.
+      gaussianMatmul(rng, w, z, n, m, n, 1 / Math.sqrt(n), u, acc);
+      for (let i = 0; i < n; i++) {
+        for (let a = 0; a < m; a++) {
+          let sum = 0;
+          for (let b = 0; b < m; b++) sum += u[i * m + b] * scratch.a[a * m + b];
+          next[i * m + a] += headGain * sum;
         }
       }
-    },
-  };
+    }
+  });
 }
 
 /**
