@@ -27,8 +27,3 @@ export function checkAttentionParams(p: { gamma: unknown; tau0: unknown; heads?:
   }
   return { gamma, tau0, heads };
 }
-
-/** s^2 = gamma^2 (2 - gamma^2): the clock of one residual block's value (linear) noise. */
-export function valueNoiseClock(gamma: number): number {
-  return gamma * gamma * (2 - gamma * gamma);
-}
