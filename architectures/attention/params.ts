@@ -2,7 +2,7 @@
 // the logit temperature tau0 (logits = Q K^T / (tau0 sqrt(n nk))) and the number of heads H. One check
 // shared by the API and the command line, so both refuse the same values with the same words.
 import { InputError } from '../../src/errors.js';
-import { requireGamma } from '../../networks/stream.js';
+import { requireGamma } from '../../networks/index.js';
 
 export interface AttentionParams {
   /** Branch weight in (0, 1]; the skip weight is lambda = sqrt(1 - gamma^2). */
