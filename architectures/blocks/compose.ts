@@ -103,6 +103,17 @@ function streamSamplers(block: Block, spec: ArchitectureSpec | null): Readonly<R
 
 const NONE: TheoryValue = { exact: null, limit: null };
 
+/** The MLP form of a block's limit for a ReLU-like activation of use: whether the composition can have the
+ *  MLP's limit on clocks at all (null also where a block's own activation has no limit, e.g. unshaped). */
+function probeForm(block: Block): MlpForm | null {
+  try {
+    return mlpForm(block.limit(shapedRelu({ cPlus: 0, cMinus: -1 })));
+  } catch (e) {
+    if (e instanceof InputError) return null;
+    throw e;
+  }
+}
+
 /** The references of a composition: where its limit is the MLP's on clocks for the activation of use (one
  *  activation, or ReLU-like ones), the MLP's exact references on those clocks; else null with the reason.
  *  The finite-width theory ((1 + k/n)^L, the layer recursion) holds for the MLP's layer map only. */
@@ -119,7 +130,7 @@ function compositionReferences(block: Block, why: (activation: Activation) => st
       const f = form(activation);
       return f ? pick(limitReferences(f.clocks))(f.activation, options) : { value: null, reason: why(activation) };
     };
-  const probe = mlpForm(block.limit(shapedRelu({ cPlus: 0, cMinus: -1 })));
+  const probe = probeForm(block);
   return {
     correlationExpectation: lift((r) => r.correlationExpectation),
     explosionProbability: lift((r) => r.explosionProbability),
@@ -148,7 +159,7 @@ export function composition(block: Block, names?: Partial<CompositionNames>): Ar
   const why = (activation: Activation) =>
     `the limit of ${label} for ${activation.name} is not the MLP's on clocks with one activation (section 17): it has no autonomous 1-D reduction and no closed-form reference`;
   const sdeRef = (activation: Activation): ModuleRef | null => (spec !== null && activation.spec ? { module: INDEX_MODULE, name: 'architectureSde', args: [spec, activation.spec] } : null);
-  const probe = mlpForm(block.limit(shapedRelu({ cPlus: 0, cMinus: -1 })));
+  const probe = probeForm(block);
   const reduced = (activation: Activation) => {
     const f = mlpForm(block.limit(activation));
     if (!f?.activation) throw new InputError('architecture', text, `has no 1-D reduction for ${activation.name}: ${why(activation)}`);
