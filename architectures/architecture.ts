@@ -6,6 +6,7 @@ import type { ModuleRef } from '../src/modules.js';
 import type { OptionSpec } from '../src/options.js';
 import type { NetworkArchitecture, SamplerFactory } from '../networks/index.js';
 import type { Sde } from '../sde/index.js';
+import type { Block } from './blocks/block.js';
 
 /** JSON that rebuilds an architecture: { kind: 'mlp' }, { kind: 'resnet', gamma: 0.7 }. */
 export type ArchitectureSpec = { readonly kind: string } & Readonly<Record<string, unknown>>;
@@ -71,6 +72,8 @@ export interface Architecture extends NetworkArchitecture {
   readonly references: ArchitectureReferences;
   /** Rebuilds this architecture in a worker. */
   readonly ref: ModuleRef;
+  /** The block it composes (architectures/blocks/): every architecture is one. */
+  readonly block: Block;
 }
 
 /** An entry of ARCHITECTURES: the grammar of `--architecture name[:args]`, and the parse into a value. */
@@ -79,8 +82,11 @@ export interface ArchitectureEntry {
   /** e.g. 'resnet:<gamma>' */
   readonly grammar: string;
   readonly description: string;
-  /** Parse the text after 'name:' ('' when absent); InputError naming `field` on bad input. */
+  /** Parse the text after 'name:' ('' when absent), or the whole text for an entry with `matches`;
+   *  InputError naming `field` on bad input. */
   parse(args: string, field: string): Architecture;
+  /** Present on an entry that owns texts of its own shape (a block expression): whether it owns `text`. */
+  matches?(text: string): boolean;
   /** Rebuild from a spec (configs, workers). */
   fromSpec(spec: ArchitectureSpec, field: string): Architecture;
   /** Its parameters as scan axes (resnet: gamma), each a number option; absent: none. */

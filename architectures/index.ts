@@ -4,10 +4,13 @@
 import { InputError } from '../src/errors.js';
 import type { OptionSpec } from '../src/options.js';
 import type { Architecture, ArchitectureEntry, ArchitectureSpec } from './architecture.js';
-import { mlpSampler } from '../networks/index.js';
+import { activationFromSpec, type ActivationSpec } from '../src/activations/index.js';
+import { mlpSampler, type SamplerFactory } from '../networks/index.js';
+import type { Sde } from '../sde/index.js';
 import { mlp, sdeFromSpec } from './mlp/index.js';
 import { RESNET_ENTRY } from './resnet/index.js';
 import { ATTENTION_ENTRY, TRANSFORMER_ENTRY } from './attention/index.js';
+import { BLOCKS, BLOCK_GRAMMAR, blockFromSpec, composition, parseBlock } from './blocks/index.js';
 
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, TheoryValue } from './architecture.js';
 export { momentTheory, piecewiseSlopes, fourthMomentConstant } from './mlp/theory.js';
@@ -16,6 +19,7 @@ export type { MlpLimit, SdeKind } from './mlp/index.js';
 export { resnet, resnetClocks } from './resnet/index.js';
 export { attention, transformer } from './attention/index.js';
 export type { AttentionOptions } from './attention/index.js';
+export * from './blocks/index.js';
 
 /** Every architecture by name; the first is the default. */
 export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
@@ -33,6 +37,20 @@ export const ARCHITECTURES: Readonly<Record<string, ArchitectureEntry>> = {
   resnet: RESNET_ENTRY,
   attention: ATTENTION_ENTRY,
   transformer: TRANSFORMER_ENTRY,
+  // Any composition of blocks, by its text (docs/maths.md, section 17); configs' { kind: 'blocks', block }.
+  blocks: {
+    name: 'blocks',
+    grammar: '<block>',
+    description: `a composition of blocks, <block> = ${BLOCK_GRAMMAR()} (e.g. residual(parallel(shapedAttention(1),dense),0.7))`,
+    // Its texts open with a block's name: dense, residual(...), ...
+    matches(text) {
+      const head = /^[A-Za-z]+/.exec(text)?.[0] ?? '';
+      return Object.hasOwn(BLOCKS, head) && (text.length === head.length || text[head.length] === '(');
+    },
+    parse: (text, field) => composition(parseBlock(text, field)),
+    fromSpec: (spec, field) => composition(blockFromSpec(spec.block, `${field}.block`)),
+    builders: { architectureFromSpec, architectureSampler, architectureSde },
+  },
 };
 
 /** The names of ARCHITECTURES. */
@@ -51,9 +69,11 @@ export function architectureHelp(): string {
 /** Parse `name[:args]` (the CLI, configs and scan axes); errors name `field` as the user wrote it. */
 export function parseArchitecture(text: unknown, field = 'architecture'): Architecture {
   if (typeof text !== 'string' || text.length === 0) throw new InputError(field, text, `must be ${architectureGrammar()}`);
+  const owner = Object.values(ARCHITECTURES).find((e) => e.matches?.(text));
+  if (owner) return owner.parse(text, field);
   const colon = text.indexOf(':');
   const name = colon < 0 ? text : text.slice(0, colon);
-  const entry = Object.hasOwn(ARCHITECTURES, name) ? ARCHITECTURES[name] : undefined;
+  const entry = Object.hasOwn(ARCHITECTURES, name) && !ARCHITECTURES[name].matches ? ARCHITECTURES[name] : undefined;
   if (!entry) throw new InputError(field, text, `must be ${architectureGrammar()}`);
   return entry.parse(colon < 0 ? '' : text.slice(colon + 1), field);
 }
@@ -63,6 +83,18 @@ export function architectureFromSpec(spec: ArchitectureSpec, field = 'architectu
   const entry = spec && typeof spec === 'object' && Object.hasOwn(ARCHITECTURES, spec.kind) ? ARCHITECTURES[spec.kind] : undefined;
   if (!entry) throw new InputError(field, spec, `must be the spec of one of ${ARCHITECTURE_NAMES.join(', ')}`);
   return entry.fromSpec(spec, field);
+}
+
+/** A sampler of the architecture a spec rebuilds (a worker's reference: one for every composition). */
+export function architectureSampler(spec: ArchitectureSpec, name: string): SamplerFactory {
+  const samplers = architectureFromSpec(spec).samplers;
+  if (!Object.hasOwn(samplers, name)) throw new InputError('sampler', name, `must be one of ${Object.keys(samplers).join(', ')}`);
+  return samplers[name];
+}
+
+/** The covariance SDE of the architecture a spec rebuilds, for an activation spec (a worker's reference). */
+export function architectureSde(spec: ArchitectureSpec, activation: ActivationSpec): Sde {
+  return architectureFromSpec(spec).sde(activationFromSpec(activation));
 }
 
 /** The scan axes the architectures' parameters add (each owned by one entry), in table order. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `ncsde` command line: sde, network, validate, scan (merge, report, slurm), criterion, cumulants, collapse, explore.
+// The `ncsde` command line: sde, network, validate, scan (merge, report, slurm), criterion, cumulants, collapse, explore, check.
 // One error rule for every command: bad input ends with exit code 2 and one line on stderr naming the
 // flag as typed (or the config key) and the value, with the allowed range; no usage text, no trace,
 // and nothing written (outputs are checked before computing and written whole at the end).
@@ -10,6 +10,7 @@ import { closeSharedPool, nodePlatform, setPlatform } from '../src/platform.js';
 import { onDeprecation } from '../src/options.js';
 import { note } from './cli/common.js';
 import { PACKAGE_VERSION } from '../src/version.js';
+import { checkCommand } from './cli/check.js';
 import { exploreCommand } from './cli/explore.js';
 import { collapseCommand, criterionCommand, cumulantsCommand, validateCommand } from './cli/reports.js';
 import { networkCommand, sdeCommand } from './cli/sample.js';
@@ -49,6 +50,7 @@ criterionCommand(program);
 cumulantsCommand(program);
 collapseCommand(program);
 exploreCommand(program);
+checkCommand(program);
 for (const cmd of program.commands) {
   cmd.exitOverride().configureHelp({ helpWidth: 120 });
   for (const sub of cmd.commands) sub.exitOverride().configureHelp({ helpWidth: 120 });

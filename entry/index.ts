@@ -40,7 +40,22 @@ export {
   toArchitecture,
   attention,
   transformer,
+  dense,
+  shapedAttention,
+  residual,
+  serial,
+  parallel,
+  composition,
+  parseBlock,
+  blockFromSpec,
+  checkBlock,
+  limitMaths,
+  limitDrift,
+  limitCovariance,
+  WISHART,
+  BLOCKS,
 } from '../architectures/index.js';
+export type { Block, BlockLimit, BlockSpec, BlockEntry, Clocked, DriftPart, NoisePart, FiniteLayer, StreamShape, ShapedAttentionOptions, BlockCheck, MomentCheck, CheckOptions } from '../architectures/index.js';
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, MlpLimit, SdeKind, AttentionOptions } from '../architectures/index.js';
 export {
   LaneBook,

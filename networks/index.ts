@@ -10,5 +10,6 @@ export { MLP_SAMPLERS, MLP_NETWORK, mlpSampler } from './samplers.js';
 export { correlateRows } from './chain.js';
 export { applyFeatures, gramInto, storeGram2 } from './features.js';
 export { gaussianMatmul } from './explicit.js';
+export { inputStream, branchCovariance, gaussianRows, residualGaussianStep, residualGaussianStepGram4, residualSkip, residualUpdate, streamGram, requireGamma } from './stream.js';
 /** The MLP's sampler names (the default architecture's --method choices). */
 export const NETWORK_METHODS: readonly string[] = ['chain', 'explicit'];

@@ -10,6 +10,8 @@ export { packed, packedLanes, laneSettler } from './terms/lanes.js';
 export type { PackedLanes, SettleLane } from './terms/lanes.js';
 export type { CovarianceDrift, CovarianceTermOptions } from './terms/covariance.js';
 export { correlationTerm, diagonalTerm } from './terms/scalar.js';
+export { matrixTerm } from './terms/matrix.js';
+export type { CovarianceMaths, MatrixTermOptions } from './terms/matrix.js';
 export { constantSteps, saveAt, brownianSampling, explosionDetection, DEFAULT_THRESHOLD_FACTOR } from './controls.js';
 export type { ConstantSteps, SaveAt, BrownianSampling, ExplosionDetection } from './controls.js';
 export { eulerMaruyama, ninomiyaVictoir, EulerMaruyama, NinomiyaVictoir, SOLVERS, SOLVER_NAMES, solverFromName, solverHelp, solverForSde, AUTO_SOLVER, SOLVER_PREFERENCE } from './solvers/index.js';

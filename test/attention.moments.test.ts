@@ -7,13 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { choleskyPsd } from '../src/linalg.js';
 import { openStream } from '../src/random/streams.js';
-import { attentionDrift, attentionMaths, attentionNoiseCount, diffusionCovariance } from '../architectures/attention/limit.js';
+import { attentionDrift } from '../architectures/attention/limit.js';
+import { limitMaths } from '../architectures/index.js';
 import { addConditionalCovariance, conditionalMean, valuePartToOrder1OverN } from '../architectures/attention/moments.js';
 import { firstOrderAttention, shapedAttention } from '../architectures/attention/softmax.js';
-import { doublyCentred, sandwich } from '../architectures/attention/dense.js';
+import { doublyCentred, sandwich } from '../src/matrix.js';
 import type { AttentionParams } from '../architectures/attention/params.js';
-import { inputStream, residualSkip } from '../architectures/resnet/stream.js';
-import { layerMoments } from './helpers/attention.js';
+import { inputStream, residualSkip } from '../networks/index.js';
+import { diffusionCovariance, layerMoments, presetLimit } from './helpers/attention.js';
 
 const Z = 4.5;
 
@@ -66,8 +67,8 @@ describe('the limit diffusion realises its closed-form covariance exactly', () =
     for (const heads of [1, 3]) {
       const p: AttentionParams = { gamma: 0.8, tau0: 0.6, heads };
       for (const kind of ['attention', 'transformer'] as const) {
-        const maths = attentionMaths(p, kind === 'attention' ? { kind } : { kind, mlpDrift: () => {} });
-        const noise = attentionNoiseCount(m);
+        const maths = limitMaths(presetLimit(kind, p));
+        const noise = (m * (m + 1)) / 2 + m * m;
         expect(maths.noise(m)).toBe(noise);
         const cov = new Float64Array(m ** 4);
         const g = new Float64Array(noise);

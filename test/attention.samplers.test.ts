@@ -8,11 +8,8 @@ import { openStream } from '../src/random/streams.js';
 import { ksOneSample, ksTwoSample } from '../src/stats/index.js';
 import { chiSquareCdf } from '../src/special.js';
 import { chiSquare, crossGramBartlett } from '../architectures/attention/wishart.js';
-import { residualGaussianStepGram4 } from '../architectures/attention/block.js';
-import { residualGaussianStep } from '../architectures/resnet/stream.js';
-import { gramInto } from '../networks/index.js';
-import { attentionChainSampler, type FiniteBlocks } from '../architectures/attention/chain.js';
-import { attentionExplicitSampler } from '../architectures/attention/explicit.js';
+import { gramInto, residualGaussianStep, residualGaussianStepGram4, type NetworkJob } from '../networks/index.js';
+import { attention, transformer, type Architecture } from '../architectures/index.js';
 import type { AttentionParams } from '../architectures/attention/params.js';
 
 const m = 3;
@@ -24,15 +21,19 @@ const v0 = [1, 0.3, 0.1, 0.3, 1, 0.5, 0.1, 0.5, 1];
 
 type Observables = Record<'v00' | 'v01' | 'rho', Float64Array>;
 
-function run(kind: 'chain' | 'explicit', p: AttentionParams, blocks: FiniteBlocks, purpose: string): Observables {
-  const job = { m, n, v0, outputs: 1 };
-  const sampler = kind === 'chain' ? attentionChainSampler(job, p, blocks, nk) : attentionExplicitSampler(job, p, blocks, nk);
+const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
+/** A preset's sampler of a name, on a minimal job (m tokens, no input directions). */
+const samplerOf = (arch: Architecture, name: string, width = n, outputs = 1) =>
+  arch.samplers[name].build({ m, n: width, v0, outputs, derivatives: false } as unknown as NetworkJob, relu.atWidth(width));
+
+function run(kind: 'chain' | 'explicit', p: AttentionParams, preset: typeof attention, purpose: string): Observables {
+  const sampler = samplerOf(preset({ ...p, keyWidth: nk }), kind);
   const out = { v00: new Float64Array(N), v01: new Float64Array(N), rho: new Float64Array(N) };
   const v = new Float64Array(m * m);
   for (let q = 0; q < N; q++) {
     const rng = openStream(5, purpose, q);
     v.set(v0);
-    sampler.start(rng);
+    sampler.start(rng, Float64Array.from(v0));
     for (let l = 0; l < depth; l++) expect(sampler.layer(rng, v)).toBeLessThan(1e6);
     out.v00[q] = v[0];
     out.v01[q] = v[1];
@@ -45,9 +46,9 @@ const minP = (a: Observables, b: Observables) => Math.min(...(['v00', 'v01', 'rh
 
 describe('attention samplers: chain and explicit weights agree in law', () => {
   const p: AttentionParams = { gamma: 0.8, tau0: 0.3, heads: 2 };
-  const cases: Array<[string, FiniteBlocks]> = [
-    ['attention', { kind: 'attention' }],
-    ['transformer (shaped ReLU c+ = 0, c- = -1)', { kind: 'transformer', act: shapedRelu({ cPlus: 0, cMinus: -1 }).atWidth(n) }],
+  const cases: Array<[string, typeof attention]> = [
+    ['attention', attention],
+    ['transformer (shaped ReLU c+ = 0, c- = -1)', transformer],
   ];
   for (const [name, blocks] of cases) {
     it(`${name}: same law (KS p > 1e-3); a chain with tau0 x 2 is rejected (p < 1e-3)`, () => {
@@ -58,10 +59,10 @@ describe('attention samplers: chain and explicit weights agree in law', () => {
   }
 
   it('the chain keeps X X^T / n = V: the token Gram after a layer is the V it returns', () => {
-    const sampler = attentionChainSampler({ m, n: 64, v0, outputs: 2 }, p, { kind: 'attention' });
+    const sampler = samplerOf(attention(p), 'chain', 64, 2);
     const rng = openStream(6, 'test/gram', 0);
     const v = Float64Array.from(v0);
-    sampler.start(rng);
+    sampler.start(rng, Float64Array.from(v0));
     const max = sampler.layer(rng, v);
     expect(max).toBe(Math.max(v[0], v[4], v[8]));
     const logits = new Float64Array(2 * m);

@@ -10,8 +10,9 @@ import { choleskyPsd } from '../src/linalg.js';
 import { constantSteps, convergenceStudy, eulerMaruyama, LaneBook, ninomiyaVictoir, packed, solveSync } from '../sde/index.js';
 import { architectureFromSpec, parseArchitecture } from '../architectures/index.js';
 import { attention, transformer } from '../architectures/attention/index.js';
-import { attentionMaths } from '../architectures/attention/limit.js';
-import { attentionTerm } from '../architectures/attention/term.js';
+import { limitMaths } from '../architectures/index.js';
+import { matrixTerm } from '../sde/index.js';
+import { presetLimit } from './helpers/attention.js';
 
 const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
 const V0 = [
@@ -58,7 +59,7 @@ describe('the term', () => {
     const s2 = gamma * gamma * (2 - gamma * gamma);
     const m = 3;
     const v = Float64Array.from(V0.flat());
-    const term = attentionTerm({ maths: attentionMaths({ gamma, tau0: 1e9, heads: 1 }, { kind: 'attention' }), v0: v, m, lanes: 1, threshold: 1e6 });
+    const term = matrixTerm({ maths: limitMaths(presetLimit('attention', { gamma, tau0: 1e9, heads: 1 })), v0: v, m, lanes: 1, threshold: 1e6 });
     const x = new Float64Array(term.dimension);
     term.initialise(x);
     const out = new Float64Array(term.dimension);
@@ -79,9 +80,9 @@ describe('the term at a state it did not settle', () => {
   it('diffusion uses the factor of the state it is given (a Stratonovich predictor), not the last settled one', () => {
     const m = 3;
     const p = { gamma: 0.8, tau0: 0.7, heads: 2 };
-    const maths = attentionMaths(p, { kind: 'attention' });
+    const maths = limitMaths(presetLimit('attention', p));
     const v = Float64Array.from(V0.flat());
-    const term = attentionTerm({ maths, v0: v, m, lanes: 2, threshold: 1e6 });
+    const term = matrixTerm({ maths, v0: v, m, lanes: 2, threshold: 1e6 });
     const x = new Float64Array(term.dimension * 2);
     term.initialise(x);
     // Move lane 1 elsewhere without settling it.

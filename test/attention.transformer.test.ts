@@ -11,10 +11,9 @@ import { meanEstimate, type Estimate } from '../src/stats/index.js';
 import { normalCdf } from '../src/special.js';
 import { sampleNetworks } from '../networks/index.js';
 import { brownianSampling, constantSteps, eulerMaruyama, explosionDetection, solve, type Sde } from '../sde/index.js';
-import { mlpLimit } from '../architectures/index.js';
+import { limitMaths } from '../architectures/index.js';
 import { attention, transformer } from '../architectures/attention/index.js';
-import { attentionMaths } from '../architectures/attention/limit.js';
-import { attentionTerm } from '../architectures/attention/term.js';
+import { matrixTerm } from '../sde/index.js';
 import { meanTokenCorrelation } from '../validation/collapse.js';
 
 const activation = shapedRelu({ cPlus: 0, cMinus: -2 });
@@ -45,15 +44,15 @@ describe('the shaped Transformer: SDE against networks at n = 128', () => {
     const attentionOnly = await sdeCorrelation(attention(p).sde(activation), 'sde/attention');
     expect(pValue(network, attentionOnly)).toBeLessThan(1e-3);
     // The MLP block's drift on clock 1 (b) instead of gamma^2 (gamma^2 b); no module reference, so one thread.
-    const mlp = mlpLimit(activation).drift;
-    const g2 = p.gamma * p.gamma;
+    const limit = arch.block.limit(activation);
+    const wrong = { drifts: limit.drifts.map((d) => (d.part.mlp ? { clock: 1, part: d.part } : d)), noises: limit.noises };
     const base = arch.sde(activation);
     const wrongClock: Sde = {
       ...base,
       ref: null,
       term: (lanes, init, side, th) =>
-        attentionTerm({
-          maths: attentionMaths(p, { kind: 'transformer', mlpDrift: (v, mm, out) => (mlp(v, mm, out), out.forEach((x, k) => (out[k] = x / g2))) }),
+        matrixTerm({
+          maths: limitMaths(wrong),
           v0: Float64Array.from(init),
           m: side,
           lanes,

@@ -6,10 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { shapedRelu, shapedSmooth, type Activation } from '../src/activations/index.js';
 import { openStream } from '../src/random/streams.js';
 import { mlpLimit } from '../architectures/index.js';
-import { chainLayer } from '../architectures/resnet/chain.js';
-import { explicitLayer } from '../architectures/resnet/explicit.js';
+import { dense, residual } from '../architectures/index.js';
 import { conditionalCovariance, conditionalDrift, limitCovariance, noiseClock, packedPairs } from '../architectures/resnet/moments.js';
-import { branchCovariance, inputStream, streamGram } from '../architectures/resnet/stream.js';
+import { branchCovariance, inputStream, streamGram } from '../networks/index.js';
 
 const GAMMA = Math.sqrt(0.5);
 const M = 2;
@@ -71,10 +70,9 @@ describe('exact conditional moments given z, against simulated layers (n = 16)',
         conditionalDrift(v, k, M, GAMMA, drift);
         const second = new Float64Array(P * P);
         exactSecondMoment(v, k, n, second);
-        const chainScratch = { a: new Float64Array(n * side), k: new Float64Array(4), l: new Float64Array(4) };
-        const explicitScratch = { a: new Float64Array(n * side), w: new Float64Array(n), acc: new Float64Array(side) };
-        const draws = method === 'chain' ? 40_000 : 20_000;
+                const draws = method === 'chain' ? 40_000 : 20_000;
         const rng = openStream(8, `test/resnet-fixed-z/${method}/${name}`, 0);
+        const layer = residual(dense(), { gamma: GAMMA }).layer(act, { n, m: M, side, derivatives: false });
         const s1 = new Float64Array(P);
         const s2 = new Float64Array(P);
         const q1 = new Float64Array(P * P);
@@ -82,8 +80,8 @@ describe('exact conditional moments given z, against simulated layers (n = 16)',
         const vNext = new Float64Array(4);
         const dv = new Float64Array(P);
         for (let t = 0; t < draws; t++) {
-          if (method === 'chain') chainLayer(rng, z, n, M, false, act, GAMMA, chainScratch, next);
-          else explicitLayer(rng, z, n, M, false, act, GAMMA, explicitScratch, next);
+          if (method === 'chain') layer.chain(rng, z, null, next);
+          else layer.explicit(rng, z, next);
           streamGram(next, n, side, vNext);
           PAIRS.forEach(([a, b], p) => {
             dv[p] = vNext[a * M + b] - v[a * M + b];

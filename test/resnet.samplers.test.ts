@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { shapedRelu, shapedSmooth, type FiniteActivation } from '../src/activations/index.js';
 import { openStream } from '../src/random/streams.js';
 import { ksTwoSample, meanEstimate } from '../src/stats/index.js';
-import { chainLayer } from '../architectures/resnet/chain.js';
-import { explicitLayer } from '../architectures/resnet/explicit.js';
-import { inputStream, streamGram } from '../architectures/resnet/stream.js';
+import { dense, residual } from '../architectures/index.js';
+import { inputStream, streamGram } from '../networks/index.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { sampleNetworks, sampleNetworksSync, type NetworkOptions, type NetworkSample } from '../networks/index.js';
 import { architectureFromSpec, parseArchitecture, resnet } from '../architectures/index.js';
@@ -36,11 +35,10 @@ describe('one layer from a fixed stream: the chain is the whole-layer definition
     inputStream(openStream(3, 'test/resnet-one-layer/z', 0), [1, 0.2, 0.2, 1.5], n, 2, z, new Float64Array(4));
     const next = new Float64Array(n * 2);
     const rng = openStream(seed, `test/resnet-one-layer/${method}`, 0);
-    const chainScratch = { a: new Float64Array(n * 2), k: new Float64Array(4), l: new Float64Array(4) };
-    const explicitScratch = { a: new Float64Array(n * 2), w: new Float64Array(n), acc: new Float64Array(2) };
-    return Array.from({ length: 4000 }, () => {
-      if (method === 'chain') chainLayer(rng, z, n, 2, false, act, gamma, chainScratch, next);
-      else explicitLayer(rng, z, n, 2, false, act, gamma, explicitScratch, next);
+    const layer = residual(dense(), { gamma }).layer(act, { n, m: 2, side: 2, derivatives: false });
+        return Array.from({ length: 4000 }, () => {
+      if (method === 'chain') layer.chain(rng, z, null, next);
+      else layer.explicit(rng, z, next);
       const v = new Float64Array(4);
       streamGram(next, n, 2, v);
       return v;

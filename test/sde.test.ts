@@ -19,7 +19,8 @@ import {
   weakExpectations,
   type Solution,
 } from '../sde/index.js';
-import { correlationSde, covarianceSde, diagonalSde } from '../architectures/index.js';
+import { correlationSde, covarianceSde, diagonalSde, resnetClocks } from '../architectures/index.js';
+import { UNIT_CLOCKS, type Clocks } from '../sde/term.js';
 import { buildSdeJob } from '../sde/solve.js';
 import { integrateRange, SDE_BLOCK } from '../sde/integrate.js';
 import { covarianceTerm } from '../sde/terms/covariance.js';
@@ -268,6 +269,9 @@ describe('fused m = 2 steps equal the composed forms bit for bit', () => {
     { label: 'EM, swish with explosions', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), solver: eulerMaruyama(), t1: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(100), paths: 256, seed: 3, explosion: explosionDetection({ threshold: 1e5 }) },
     { label: 'EM, rho = 1 and Brownian sub-steps', sde: covarianceSde(relu), solver: eulerMaruyama(), t1: 1, v0: [[1, 1], [1, 1]], stepping: constantSteps(10), brownian: brownianSampling({ resolution: 40 }), paths: 128, seed: 4 },
     { label: 'NV, relu, saves', sde: covarianceSde(shapedRelu({ cPlus: 0.5, cMinus: -1 })), solver: ninomiyaVictoir(), t1: 1, v0: V0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 5 },
+    { label: 'EM, relu on the resnet clocks (gamma = 0.7)', sde: covarianceSde(relu, resnetClocks(0.7)), solver: eulerMaruyama(), t1: 1, v0: V0, stepping: constantSteps(20), paths: 256, seed: 7 },
+    { label: 'NV, relu on the resnet clocks (gamma = 0.7)', sde: covarianceSde(relu, resnetClocks(0.7)), solver: ninomiyaVictoir(), t1: 1, v0: V0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 8 },
+    { label: 'NV, swish with explosions on the resnet clocks (gamma = 0.5)', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 }), resnetClocks(0.5)), solver: ninomiyaVictoir(), t1: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(20), paths: 256, seed: 9, explosion: explosionDetection({ threshold: 1e5 }) },
     { label: 'NV, swish with explosions (drift flow, then the unrolled noise)', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), solver: ninomiyaVictoir(), t1: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 6, explosion: explosionDetection({ threshold: 1e5 }) },
   ];
   for (const { label, ...options } of cases) {
@@ -276,9 +280,10 @@ describe('fused m = 2 steps equal the composed forms bit for bit', () => {
       const fused = integrateRange(job, 0, options.paths, options.sde, options.solver);
       // The same job through a term built without its fused steps, via the solver's generic composition.
       const drift = mlpLimit(options.sde.activation);
-      const composedTerm = covarianceTerm({ drift, v0: Float64Array.from(job.v0), m: 2, lanes: SDE_BLOCK, threshold: job.threshold, fused: false });
-      expect(composedTerm.fused).toBeUndefined();
-      expect(options.sde.term(SDE_BLOCK, job.v0, 2, job.threshold).fused?.[options.solver.name as 'euler-maruyama']).toBeDefined();
+      const clocks = (options.sde.ref?.args[2] as Clocks | undefined) ?? UNIT_CLOCKS;
+      const composedTerm = covarianceTerm({ drift, v0: Float64Array.from(job.v0), m: 2, lanes: SDE_BLOCK, threshold: job.threshold, fused: false, clocks });
+      expect(composedTerm.m2).toBeUndefined();
+      expect(options.solver.fusedStep(options.sde.term(SDE_BLOCK, job.v0, 2, job.threshold))).not.toBeNull();
       const composed = integrateRange(job, 0, options.paths, options.sde, options.solver, composedTerm);
       expect(Array.from(fused.values)).toEqual(Array.from(composed.values));
       expect(Array.from(fused.status)).toEqual(Array.from(composed.status));

@@ -271,8 +271,8 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
   it('a ReLU-like m = 2 term installs the wasm steps under wasm, the TypeScript ones under js (the cases above are not vacuous)', () => {
     const marks = (name: 'js' | 'wasm') =>
       withKernels(name, () => {
-        const fused = covarianceSde(relu).term(64, [1, 0.5, 0.5, 1], 2, Infinity).fused!;
-        return [fused['euler-maruyama'], fused['ninomiya-victoir']].map((f) => (f as { kernels?: string } | undefined)?.kernels ?? 'js');
+        const term = covarianceSde(relu).term(64, [1, 0.5, 0.5, 1], 2, Infinity);
+        return [eulerMaruyama().fusedStep(term), ninomiyaVictoir().fusedStep(term)].map((f) => (f as { kernels?: string } | null)?.kernels ?? 'js');
       });
     expect(marks('wasm')).toEqual(['wasm', 'wasm']);
     expect(marks('js')).toEqual(['js', 'js']);

@@ -6,29 +6,7 @@
 //                              + lambda^2 gamma^2 (V_ac M_be + V_ae M_bc + V_bc M_ae + V_be M_ac).
 // The per-layer tests average these over draws of Q and K only.
 
-/** E[dV | X, A] = gamma^2 (Mbar - V) into out. */
-export function conditionalMean(v: Float64Array, mbar: Float64Array, m: number, gamma: number, out: Float64Array): void {
-  const g2 = gamma * gamma;
-  for (let k = 0; k < m * m; k++) out[k] = g2 * (mbar[k] - v[k]);
-}
-
-/** n Cov(dV_ab, dV_ce | X, A) as a flat m^4 array (index ((a m + b) m + c) m + e), added into out. */
-export function addConditionalCovariance(v: Float64Array, mbar: Float64Array, m: number, gamma: number, out: Float64Array): void {
-  const g2 = gamma * gamma;
-  const l2 = 1 - g2;
-  const M = (i: number, j: number) => mbar[i * m + j];
-  const V = (i: number, j: number) => v[i * m + j];
-  for (let a = 0; a < m; a++) {
-    for (let b = 0; b < m; b++) {
-      for (let c = 0; c < m; c++) {
-        for (let e = 0; e < m; e++) {
-          out[((a * m + b) * m + c) * m + e] +=
-            g2 * g2 * (M(a, c) * M(b, e) + M(a, e) * M(b, c)) + l2 * g2 * (V(a, c) * M(b, e) + V(a, e) * M(b, c) + V(b, c) * M(a, e) + V(b, e) * M(a, c));
-        }
-      }
-    }
-  }
-}
+export { conditionalMean, addConditionalCovariance } from '../blocks/moments.js';
 
 /**
  * E[n Cov(dV | X, A) | V] to order 1/n: s^2 (V_ac V_be + V_ae V_bc) plus (1/n) times

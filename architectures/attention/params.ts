@@ -2,7 +2,7 @@
 // the logit temperature tau0 (logits = Q K^T / (tau0 sqrt(n nk))) and the number of heads H. One check
 // shared by the API and the command line, so both refuse the same values with the same words.
 import { InputError } from '../../src/errors.js';
-import { requireGamma } from '../resnet/stream.js';
+import { requireGamma } from '../../networks/index.js';
 
 export interface AttentionParams {
   /** Branch weight in (0, 1]; the skip weight is lambda = sqrt(1 - gamma^2). */
@@ -26,9 +26,4 @@ export function checkAttentionParams(p: { gamma: unknown; tau0: unknown; heads?:
     throw new InputError(fields.heads, heads, `must be an integer in [1, ${MAX_HEADS}]`);
   }
   return { gamma, tau0, heads };
-}
-
-/** s^2 = gamma^2 (2 - gamma^2): the clock of one residual block's value (linear) noise. */
-export function valueNoiseClock(gamma: number): number {
-  return gamma * gamma * (2 - gamma * gamma);
 }

@@ -28,8 +28,8 @@ function refFor(kind: SdeKind, activation: Activation, clocks: Clocks): ModuleRe
 
 const clockText = (c: Clocks) => (c.driftClock === 1 && c.noiseClock === 1 ? '' : ` (drift on clock ${c.driftClock}, noise on clock ${c.noiseClock})`);
 
-/** V0: an m x m covariance matrix (PSD, positive diagonal), m <= 64. */
-function checkMatrix(v0: unknown, field: string): SdeInitial {
+/** V0: an m x m covariance matrix (PSD, positive diagonal), m <= 64: every matrix SDE's check. */
+export function checkMatrix(v0: unknown, field: string): SdeInitial {
   if (typeof v0 === 'number') throw new InputError(field, v0, 'must be an m x m covariance matrix for the covariance SDE');
   const flat = toFlatMatrix(field, v0 as never);
   if (flat.m > 64) throw new InputError(field, `${flat.m}x${flat.m} matrix`, 'must have m <= 64 inputs (the step costs O(m^3) per path)');

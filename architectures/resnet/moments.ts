@@ -3,10 +3,8 @@
 // lambda^2 gamma^2 (V^ac K^be + V^ae K^bc + V^bc K^ae + V^be K^ac) + gamma^4 (K^ac K^be + K^ae K^bc),
 // and their limits gamma^2 b(V), s^2 Sigma(V). The per-layer moment tests average these over z.
 
-/** s^2 = gamma^2 (2 - gamma^2): the clock of the limit's noise (the drift's is gamma^2). */
-export function noiseClock(gamma: number): number {
-  return gamma * gamma * (2 - gamma * gamma);
-}
+/** s^2 = gamma^2 (2 - gamma^2): the clock of the limit's noise (the drift's is gamma^2); the residual rule's. */
+export { residualNoiseClock as noiseClock } from '../blocks/residual.js';
 
 /** Packed index pairs (a <= b) of an m x m symmetric matrix, in the order the tests and formulas use. */
 export function packedPairs(m: number): Array<[number, number]> {

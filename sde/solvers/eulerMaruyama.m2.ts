@@ -6,14 +6,15 @@ import type { CovarianceM2 } from './m2.js';
 import type { FusedEulerStep, LaneBook } from '../term.js';
 
 export function eulerMaruyamaM2(term: CovarianceM2): FusedEulerStep {
-  const { lanes: B, threshold, beta, offDiagonal, chol, settleLane } = term;
+  const { lanes: B, threshold, beta, offDiagonal, chol, settleLane, noiseClock } = term;
   // Lanes that met trouble (explosion, a step outside the cone), handled after the pass so that the rare
   // code stays out of the hot loop (where inlining it would crowd out the drift).
   const troubled = new Int32Array(B);
   const before = new Float64Array(3 * B);
   return (x: Float64Array, g: Float64Array, h: number, t: number, book: LaneBook) => {
     const alive = book.alive;
-    const root = Math.sqrt(h);
+    // The noise on its clock, as the term's diffusion (sqrt(1 h) is sqrt(h) to the bit).
+    const root = Math.sqrt(noiseClock * h);
     const root2 = Math.SQRT2 * root;
     let count = 0;
     for (let j = 0; j < B; j++) {

@@ -8,14 +8,15 @@ import { openM2Block } from './m2.wasm.js';
 /** The step, or null where the kernels in use are js or the drift is not ReLU-like. */
 export function eulerMaruyamaM2Wasm(term: CovarianceM2): FusedEulerStep | null {
   const relu = term.reluLike;
-  if (relu === null) return null;
+  // The kernel takes k and scales the drift by h alone: its bits are the generic step's at drift clock 1 only.
+  if (relu === null || term.driftClock !== 1) return null;
   const block = openM2Block(term.lanes);
   if (block === null) return null;
   const { kernels, xView, cholView, gView, aliveView, listView, beforeView } = block;
   const { lanes: B, threshold, beta, chol } = term;
   const size = 3 * B;
   const step = (x: Float64Array, g: Float64Array, h: number, t: number, book: LaneBook) => {
-    const root = Math.sqrt(h);
+    const root = Math.sqrt(term.noiseClock * h);
     const root2 = Math.SQRT2 * root;
     xView.set(x);
     cholView.set(chol);

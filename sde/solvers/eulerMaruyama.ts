@@ -4,13 +4,16 @@
 // step for this solver (sde/solvers/eulerMaruyama.m2.ts), bit-identical to the composition here.
 import { siblingModule } from '../../src/blocks.js';
 import type { ModuleRef } from '../../src/modules.js';
-import type { LaneBook, Term } from '../term.js';
+import type { FusedEulerStep, LaneBook, Term } from '../term.js';
+import { eulerMaruyamaM2 } from './eulerMaruyama.m2.js';
+import { eulerMaruyamaM2Wasm } from './eulerMaruyama.m2.wasm.js';
 import type { Solver, SolverState } from './solver.js';
 
 interface EulerState extends SolverState {
   readonly previous: Float64Array;
   readonly drift: Float64Array;
   readonly noise: Float64Array;
+  readonly fused: FusedEulerStep | null;
 }
 
 /**
@@ -24,21 +27,34 @@ export class EulerMaruyama implements Solver<EulerState> {
   readonly description = 'Euler-Maruyama on the matrix (weak order 1; steps that leave the PSD cone are projected back and counted)';
   readonly ref: ModuleRef = { module: siblingModule(import.meta.url, 'eulerMaruyama'), name: 'eulerMaruyama', args: [] };
 
+  // One fused step per term (built once, reused by every block of lanes the term serves).
+  private readonly fusedSteps = new WeakMap<Term, FusedEulerStep | null>();
+
   needsCoins(): boolean {
     return false;
+  }
+
+  /** The term's own fused step, else this solver's from the term's m = 2 capability (the WebAssembly twin
+   *  where the kernels in use are wasm and the drift is ReLU-like: the same bits), else null. */
+  fusedStep(term: Term): FusedEulerStep | null {
+    let step = this.fusedSteps.get(term);
+    if (step === undefined) {
+      step = term.fused?.['euler-maruyama'] ?? (term.m2 ? (eulerMaruyamaM2Wasm(term.m2) ?? eulerMaruyamaM2(term.m2)) : null);
+      this.fusedSteps.set(term, step);
+    }
+    return step;
   }
 
   init(term: Term, book: LaneBook): EulerState {
     const size = term.dimension * book.lanes;
     const x = new Float64Array(size);
     term.initialise(x);
-    return { x, previous: new Float64Array(size), drift: new Float64Array(size), noise: new Float64Array(size) };
+    return { x, previous: new Float64Array(size), drift: new Float64Array(size), noise: new Float64Array(size), fused: this.fusedStep(term) };
   }
 
   step(term: Term, s: EulerState, g: Float64Array, _coins: Int32Array | null, t: number, h: number, book: LaneBook): void {
     const { x, drift, noise } = s;
-    const fused = term.fused?.['euler-maruyama'];
-    if (fused) return fused(x, g, h, t + h, book);
+    if (s.fused) return s.fused(x, g, h, t + h, book);
     // Both increments from the state at t; frozen lanes get zero increments from the term.
     term.drift(x, drift, book);
     term.diffusion(x, g, h, noise, book);

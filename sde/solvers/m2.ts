@@ -1,24 +1,3 @@
-// What the fused m = 2 steps beside the solvers (eulerMaruyama.m2.ts, ninomiyaVictoir.m2.ts) share with
-// the 2 x 2 covariance term (sde/terms/covariance.ts): its maths, its Cholesky cache and its one settle
-// policy, so that the fused passes and the generic composition cannot drift apart.
-import type { LaneBook } from '../term.js';
-
-/** What the m = 2 fused steps share with the term: its maths, its cache and its settle policy. */
-export interface CovarianceM2 {
-  readonly lanes: number;
-  readonly threshold: number;
-  readonly beta: number;
-  readonly offDiagonal: (vaa: number, vbb: number, vab: number) => number;
-  readonly pair: ((r: number, tau: number) => number) | null;
-  /** The ReLU-like drift's constants (CovarianceDrift.reluLike), for the WebAssembly steps; null otherwise. */
-  readonly reluLike: { readonly k: number; readonly kappa: number } | null;
-  /** The term's drift flow (for the fused step where there is no pair flow). */
-  driftFlow(x: Float64Array, tau: number, t: number, book: LaneBook): void;
-  /** Cholesky factors (l00, l10, l11 per lane, structure of arrays) kept from each settle for the next step. */
-  readonly chol: Float64Array;
-  /** The one settle policy for lane j, `previous` laid out like x. */
-  settleLane(x: Float64Array, previous: Float64Array, j: number, t: number, book: LaneBook): void;
-  /** The noise flows' constants for a step of h: exp(-h/4), exp(-h/2), sqrt(h/2), sqrt(h). */
-  noiseConstants(h: number): { readonly e0: number; readonly e1: number; readonly rootHalfH: number; readonly rootH: number };
-}
-
+// What the fused m = 2 steps beside the solvers (eulerMaruyama.m2.ts, ninomiyaVictoir.m2.ts) read of the
+// 2 x 2 covariance term: the term's m2 capability, whose contract is the term's (sde/term.ts).
+export type { CovarianceM2 } from '../term.js';

@@ -73,12 +73,14 @@ function pairStep(term: CovarianceM2, flow: (r: number, tau: number) => number):
   return (x: Float64Array, tau: number, _t0: number, g: Float64Array, coins: Int32Array | null, h: number, t1: number, book: LaneBook) => {
     if (h !== lastH) ({ e0, e1, rootHalfH, rootH } = term.noiseConstants((lastH = h)));
     const alive = book.alive;
+    // The pair flow on the drift clock, as the term's drift flow runs it (1 tau is tau to the bit).
+    const tauD = term.driftClock * tau;
     for (let j = 0; j < B; j++) {
       if (!alive[j]) continue;
       const a = x[j];
       const b = x[2 * B + j];
       const scale = Math.sqrt(a * b);
-      const c = flow(scale > 0 ? x[B + j] / scale : 0, tau) * scale;
+      const c = flow(scale > 0 ? x[B + j] / scale : 0, tauD) * scale;
       let l00 = Math.sqrt(a);
       let l10 = l00 > 0 ? c / l00 : 0;
       const rest = b - l10 * l10;

@@ -21,7 +21,7 @@ export function ninomiyaVictoirM2Wasm(term: CovarianceM2): FusedSplitStep | null
     gView.set(g.length === size ? g : g.subarray(0, size));
     coinsView.set(coins!);
     aliveView.set(book.alive);
-    const count = kernels.exports.splitRelu2x(block.x, block.g, block.coins, block.alive, B, tau, relu.kappa, e0, e1, rootHalfH, rootH, threshold, block.list);
+    const count = kernels.exports.splitRelu2x(block.x, block.g, block.coins, block.alive, B, term.driftClock * tau, relu.kappa, e0, e1, rootHalfH, rootH, threshold, block.list);
     x.set(xView);
     for (let i = 0; i < count; i++) book.explode(listView[i], t1);
   };

@@ -7,13 +7,16 @@
 import { siblingModule } from '../../src/blocks.js';
 import { InputError } from '../../src/errors.js';
 import type { ModuleRef } from '../../src/modules.js';
-import { LaneBook, type Term, type TermFlows } from '../term.js';
+import { LaneBook, type FusedSplitStep, type Term, type TermFlows } from '../term.js';
+import { ninomiyaVictoirM2 } from './ninomiyaVictoir.m2.js';
+import { ninomiyaVictoirM2Wasm } from './ninomiyaVictoir.m2.wasm.js';
 import type { Solver, SolverState } from './solver.js';
 
 interface SplitState extends SolverState {
   /** Whether x still owes the second half of the last step's drift flow. */
   pending: boolean;
   readonly scratchBook: LaneBook;
+  readonly fused: FusedSplitStep | null;
 }
 
 function flowsOf(term: Term): TermFlows {
@@ -48,14 +51,28 @@ export class NinomiyaVictoir implements Solver<SplitState> {
   readonly description = 'Strang splitting of the drift flow with a Ninomiya-Victoir noise step (weak order 2; stays in the PSD cone, never repairs)';
   readonly ref: ModuleRef = { module: siblingModule(import.meta.url, 'ninomiyaVictoir'), name: 'ninomiyaVictoir', args: [] };
 
+  // One fused step per term (built once, reused by every block of lanes the term serves).
+  private readonly fusedSteps = new WeakMap<Term, FusedSplitStep | null>();
+
   needsCoins(term: Term): boolean {
     return flowsOf(term).directions > 1;
+  }
+
+  /** The term's own fused step, else this solver's from the term's m = 2 capability (the WebAssembly twin
+   *  where the kernels in use are wasm and the drift has the ReLU-like pair flow: the same bits), else null. */
+  fusedStep(term: Term): FusedSplitStep | null {
+    let step = this.fusedSteps.get(term);
+    if (step === undefined) {
+      step = term.fused?.['ninomiya-victoir'] ?? (term.m2 ? (ninomiyaVictoirM2Wasm(term.m2) ?? ninomiyaVictoirM2(term.m2)) : null);
+      this.fusedSteps.set(term, step);
+    }
+    return step;
   }
 
   init(term: Term, book: LaneBook): SplitState {
     const x = new Float64Array(term.dimension * book.lanes);
     term.initialise(x);
-    return { x, pending: false, scratchBook: new LaneBook(book.lanes) };
+    return { x, pending: false, scratchBook: new LaneBook(book.lanes), fused: this.fusedStep(term) };
   }
 
   step(term: Term, s: SplitState, g: Float64Array, coins: Int32Array | null, t: number, h: number, book: LaneBook): void {
@@ -64,8 +81,7 @@ export class NinomiyaVictoir implements Solver<SplitState> {
     const tau = s.pending ? h : h / 2;
     const t0 = s.pending ? t - h / 2 : t;
     s.pending = true;
-    const fused = term.fused?.['ninomiya-victoir'];
-    if (fused) return fused(s.x, tau, t0, g, coins, h, t + h / 2, book);
+    if (s.fused) return s.fused(s.x, tau, t0, g, coins, h, t + h / 2, book);
     const flows = flowsOf(term);
     flows.drift(s.x, tau, t0, book);
     noiseStep(flows, s.x, g, coins, h, t + h / 2, book);

@@ -2,14 +2,9 @@
 // (docs/maths.md, sections 3 and 6), for any drift of the Neural Covariance SDE's form (an architecture
 // supplies b through CovarianceDrift), on drift and noise clocks. The state is V's lower triangle, row by
 // row (index a(a+1)/2 + b), and the step's normals use the same index. The explosion/domain policy is
-// lanes.ts's laneSettler; the m = 2 fused steps beside the solvers share it and the Cholesky cache.
+// lanes.ts's laneSettler; the solvers' m = 2 fused steps share it and the Cholesky cache through the m2 capability.
 import { phi1 } from '../../src/special.js';
-import { eulerMaruyamaM2 } from '../solvers/eulerMaruyama.m2.js';
-import { eulerMaruyamaM2Wasm } from '../solvers/eulerMaruyama.m2.wasm.js';
-import { ninomiyaVictoirM2 } from '../solvers/ninomiyaVictoir.m2.js';
-import { ninomiyaVictoirM2Wasm } from '../solvers/ninomiyaVictoir.m2.wasm.js';
-import type { CovarianceM2 } from '../solvers/m2.js';
-import { UNIT_CLOCKS, type Clocks, type FusedSteps, type LaneBook, type NoiseFlows, type Term } from '../term.js';
+import { UNIT_CLOCKS, type Clocks, type CovarianceM2, type LaneBook, type NoiseFlows, type Term } from '../term.js';
 import { exp } from '../../src/math/index.js';
 import { laneSettler, packed, packedLanes } from './lanes.js';
 
@@ -52,7 +47,7 @@ export interface CovarianceTermOptions {
   readonly lanes: number;
   readonly threshold: number;
   readonly clocks?: Clocks;
-  /** Install the m = 2 fused steps (default true; only at unit clocks). */
+  /** Offer the m = 2 capability the solvers' fused steps use (default true). */
   readonly fused?: boolean;
 }
 
@@ -275,6 +270,8 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const m2: CovarianceM2 = {
     lanes: B,
     threshold,
+    driftClock: dc,
+    noiseClock: nc,
     beta,
     offDiagonal,
     pair: base.beta === 0 ? pairFlow : null,
@@ -283,25 +280,19 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     chol,
     settleLane,
     noiseConstants(h) {
-      prepareNoise(h);
+      prepareNoise(nc * h);
       return { e0: edge[0], e1: edge[1], rootHalfH, rootH };
     },
   };
-  const unitClocks = dc === 1 && nc === 1;
-  const fused: FusedSteps | undefined =
-    (options.fused ?? true) && m === 2 && unitClocks
-      ? {
-          // The WebAssembly twins where the kernels in use are wasm and the drift is ReLU-like (same bits).
-          'euler-maruyama': eulerMaruyamaM2Wasm(m2) ?? eulerMaruyamaM2(m2),
-          'ninomiya-victoir': ninomiyaVictoirM2Wasm(m2) ?? ninomiyaVictoirM2(m2),
-        }
-      : undefined;
+  // On any clocks (the resnet's, a composition's): the solvers' fused steps scale exactly as the generic
+  // ones do. Offered as a capability; the solvers build their steps from it (this term imports none).
+  const offered = (options.fused ?? true) && m === 2 ? m2 : undefined;
 
   return {
     dimension: E,
     noise: E,
     outputSize: m * m,
-    fused,
+    m2: offered,
     flows: { directions: E, drift: driftFlow, noise },
     initialise(x) {
       lanes.fill(x, v0);

@@ -7,6 +7,8 @@ import { openStream } from '../../src/random/streams.js';
 import { blockScratch, drawMixing } from '../../architectures/attention/block.js';
 import { addConditionalCovariance } from '../../architectures/attention/moments.js';
 import type { AttentionParams } from '../../architectures/attention/params.js';
+import { shapedRelu, type Activation } from '../../src/activations/index.js';
+import { attention, limitCovariance, transformer, WISHART, type BlockLimit } from '../../architectures/index.js';
 
 export interface LayerMoments {
   /** n E[dV | V] (m x m) and its standard error. */
@@ -89,4 +91,15 @@ export function layerMoments(v: Float64Array, m: number, n: number, nk: number, 
     }
   }
   return { drift, driftSe, valuePart, valueSe, attentionPart, attentionSe };
+}
+
+/** The limit of the attention or transformer preset at p (through its composition of blocks). */
+export function presetLimit(kind: 'attention' | 'transformer', p: AttentionParams, activation: Activation = shapedRelu({ cPlus: 0, cMinus: -1 })): BlockLimit {
+  return (kind === 'attention' ? attention(p) : transformer(p)).block.limit(activation);
+}
+
+/** The preset's noise covariance Cov(dV_ab, dV_ce)/dt (m^4); heads = Infinity: its Wishart (value) part alone. */
+export function diffusionCovariance(v: Float64Array, m: number, p: AttentionParams, kind: 'attention' | 'transformer'): Float64Array {
+  const limit = presetLimit(kind, { ...p, heads: Number.isFinite(p.heads) ? p.heads : 1 });
+  return limitCovariance(Number.isFinite(p.heads) ? limit : { drifts: limit.drifts, noises: limit.noises.filter((q) => q.part === WISHART) }, v, m);
 }

@@ -1,12 +1,22 @@
-// The SDE term of shaped attention / the shaped Transformer over a block of lanes: the per-lane maths of
-// limit.ts (drift b(V) and the diffusion realised with m(m+1)/2 + m^2 normals) on V's packed lower
-// triangle (sde/terms/lanes.ts's lanes, as the covariance term), settled by the package's one
-// explosion/domain policy (lanes.ts's laneSettler). It offers no exact sub-flows: the attention noise directions L e_p e_q^T L^T C V + (.)^T have
-// no closed-form flow that keeps V in the cone, so the splitting solver refuses this term and
-// Euler-Maruyama (weak order 1) integrates it (docs/maths.md, section 14.8).
+// The generic m x m matrix term over a block of lanes: any per-lane maths (a drift b(V) and a diffusion
+// realised with its own normals, e.g. a composition of blocks' limits, docs/maths.md section 17) on V's
+// packed lower triangle (lanes.ts's lanes, as the covariance term), settled by the package's one
+// explosion/domain policy (lanes.ts's laneSettler). It offers no exact sub-flows (general noise
+// directions, such as attention's L e_p e_q^T L^T C V + (.)^T, have no closed-form flow that keeps V in
+// the cone), so the splitting solver refuses it and Euler-Maruyama integrates it (section 14.8).
 import { choleskyPsd } from '../../src/linalg.js';
-import { laneSettler, packedLanes, type Term } from '../../sde/index.js';
-import type { CovarianceMaths } from './limit.js';
+import type { Term } from '../term.js';
+import { laneSettler, packedLanes } from './lanes.js';
+
+/** The per-lane maths of a covariance SDE over one m x m V, ready for the generic matrix term. */
+export interface CovarianceMaths {
+  /** Standard normals per step for side m. */
+  noise(m: number): number;
+  /** b(V) into out (m x m). */
+  drift(v: Float64Array, m: number, out: Float64Array): void;
+  /** G(V) sqrt(h) g into out (m x m, symmetric); l is V's Cholesky factor, g holds noise(m) normals. */
+  diffusion(v: Float64Array, m: number, l: Float64Array, g: Float64Array, rootH: number, out: Float64Array): void;
+}
 
 export interface MatrixTermOptions {
   readonly maths: CovarianceMaths;
@@ -20,7 +30,7 @@ export interface MatrixTermOptions {
 /** Relative size of the central-difference perturbation in the Ito-Stratonovich correction. */
 const CORRECTION_STEP = 1e-4;
 
-export function attentionTerm(options: MatrixTermOptions): Term {
+export function matrixTerm(options: MatrixTermOptions): Term {
   const { maths, m, lanes: B, threshold, v0 } = options;
   const E = (m * (m + 1)) / 2;
   const K = maths.noise(m);
@@ -77,7 +87,7 @@ export function attentionTerm(options: MatrixTermOptions): Term {
     },
     correction(x, out, book) {
       // (1/2) sum_k DG_k[G_k] by central differences along G_k (relative step 1e-4, error ~1e-8): the
-      // attention directions' derivative goes through the Cholesky factor and C V, which has no short form.
+      // general directions' derivative (attention's goes through the Cholesky factor and C V) has no short form.
       for (let j = 0; j < B; j++) {
         if (!book.alive[j]) {
           lanes.clear(out, j);
