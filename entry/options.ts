@@ -6,7 +6,6 @@ import type { OptionSpec } from '../src/options.js';
 import { kernelsInUse } from '../src/kernels/index.js';
 import { GENERATORS } from '../src/random/streams.js';
 import { PACKAGE_VERSION } from '../src/version.js';
-import { NETWORK_METHODS } from '../networks/index.js';
 import { OPTION } from '../validation/options.js';
 
 const shared = {
@@ -46,7 +45,7 @@ export const NETWORK_OPTIONS: readonly OptionSpec[] = [
   { key: 'n', kind: { type: 'integer', min: 1, max: 1 << 20 }, help: 'width', default: 128 },
   { key: 'T', kind: { type: 'number', min: 0, max: 1e4, exclusiveMin: true }, help: 'depth-to-width ratio: depth = round(T n) (default 1 unless --depth)', aliases: ['ratio'] },
   { key: 'depth', kind: { type: 'integer', min: 1, max: 1e7 }, help: 'depth (instead of --T)' },
-  { ...OPTION.sampler, kind: { type: 'choice', choices: NETWORK_METHODS } },
+  OPTION.sampler,
   { ...OPTION.samples, default: 1000 },
   { key: 'record', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'equally spaced layers to record', default: 1 },
   { key: 'outputs', kind: { type: 'integer', min: 1, max: 65536 }, help: 'output logits per network', default: 1 },

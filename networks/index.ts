@@ -12,4 +12,5 @@ export { applyFeatures, gramInto, storeGram2 } from './features.js';
 export { gaussianMatmul } from './explicit.js';
 export { inputStream, branchCovariance, gaussianRows, residualGaussianStep, residualGaussianStepGram4, residualSkip, residualUpdate, streamGram, requireGamma } from './stream.js';
 /** The MLP's sampler names (the default architecture's --method choices). */
+/** @deprecated The package's presets' sampler names; an architecture's own table (`architecture.samplers`) is what `sampler` is checked against. */
 export const NETWORK_METHODS: readonly string[] = ['chain', 'explicit'];

@@ -4,7 +4,7 @@
 import { parseActivationSpec, SMOOTH_NAMES, type ActivationSpec } from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
 import type { OptionSpec, RowsValue } from '../src/options.js';
-import { NETWORK_METHODS, type NetworkMethod } from '../networks/index.js';
+import type { NetworkMethod } from '../networks/index.js';
 import { AUTO_SOLVER, SOLVER_NAMES, solverHelp, type SolverName } from '../sde/index.js';
 import { architectureGrammar, architectureHelp, parseArchitecture, type Architecture } from '../architectures/index.js';
 
@@ -34,7 +34,8 @@ export const OPTION = {
   steps: { key: 'steps', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'SDE steps over [0, T]', default: 32 },
   solver: { key: 'solver', kind: { type: 'choice', choices: [AUTO_SOLVER, ...SOLVER_NAMES] }, help: `SDE solver (${solverHelp()}; auto: ninomiya-victoir where the SDE has exact sub-flows, which keeps its bias below the Monte Carlo resolution at 32 steps, else euler-maruyama)`, default: AUTO_SOLVER },
   samples: { key: 'samples', kind: { type: 'integer', min: 2, max: 1e8 }, help: 'networks sampled', default: 4000 },
-  sampler: { key: 'sampler', kind: { type: 'choice', choices: NETWORK_METHODS }, help: 'network sampler: the exact covariance chain or explicit weights', default: 'chain', aliases: ['method'] },
+  // The samplers are the architecture's own (its table, checked when the networks are built), not a global list.
+  sampler: { key: 'sampler', kind: { type: 'text', pattern: 'a sampler of the architecture: chain (exact in law) or explicit (every weight drawn)' }, help: 'network sampler, from the architecture\'s own table: chain (exact in law, the default) or explicit (every weight drawn)', default: 'chain', aliases: ['method'] },
   stepsPerUnit: { key: 'stepsPerUnit', kind: { type: 'integer', min: 1, max: 1e5 }, help: 'solver steps per unit time', aliases: ['stepsPerUnit'] },
   threshold: { key: 'threshold', kind: { type: 'number', min: 1, max: 1e300, exclusiveMin: true }, help: 'explosion threshold on max V^aa, in units of x0, the same on both sides', default: 1e4 },
   seed: { key: 'seed', kind: { type: 'seed' }, help: 'seed of every stream', default: 1 },

@@ -55,7 +55,7 @@ function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend
     const values = loadInputFiles(Object.fromEntries(Object.entries(all).filter(([k]) => isGiven(k, sources) && !common.some((c) => c.key === k))), where);
     // Cross-option and memory checks speak in option names: say them as the user gave them.
     const settings = asGiven(sources, () => spec.settings(values));
-    asGiven(sources, () => spec.plan?.(settings));
+    asGiven(sources, () => spec.plan?.(settings), { method: 'sampler' });
     const out = all.out as string;
     prepareReportDir(where('out'), out);
     const threads = threadsFrom(all, where);
