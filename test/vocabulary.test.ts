@@ -114,5 +114,13 @@ describe('a result reruns from itself', () => {
     expect(a.settings.v0).toHaveLength(3);
     expect(ncsde(['network', '--config', 'a.json', '--out', 'b.json'], dir).status).toBe(0);
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
+    // The .npz output keeps the same settings: rerun from it, byte for byte.
+    expect(ncsde(['network', '--config', 'a.json', '--out', 'a.npz'], dir).status).toBe(0);
+    expect(ncsde(['network', '--config', 'a.npz', '--out', 'b.npz'], dir).status).toBe(0);
+    expect(readFileSync(join(dir, 'b.npz')).equals(readFileSync(join(dir, 'a.npz')))).toBe(true);
+    const sde = ['sde', '--m', '3', '--rho0', '0.2', '--paths', '40', '--steps', '8', '--seed', '3'];
+    expect(ncsde([...sde, '--out', 's.npz'], dir).status).toBe(0);
+    expect(ncsde(['sde', '--config', 's.npz', '--out', 's2.npz'], dir).status).toBe(0);
+    expect(readFileSync(join(dir, 's2.npz')).equals(readFileSync(join(dir, 's.npz')))).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { InputError, LimitError } from '../../src/errors.js';
 import { capThreads } from '../../src/limits.js';
 import { deprecated, flagName, givenName, optionHelp, readOptions, type OptionSources, type OptionSpec } from '../../src/options.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
+import { npyTextValue, npzMember } from '../../src/io/npz.js';
 import { duration, measureWork, type Pilot } from './estimate.js';
 
 /** Placeholder shown in --help for an option's value. */
@@ -123,8 +124,9 @@ export function readConfigFile(path: string | undefined): { values: Record<strin
   if (path === undefined) return undefined;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = /\.npz$/i.test(path) ? npzSettingsText(readFileSync(path), path) : readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError('--config', path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   let parsed: unknown;
@@ -141,6 +143,17 @@ export function readConfigFile(path: string | undefined): { values: Record<strin
     return { values: settings, source: `${path} (settings)` };
   }
   return { values: object, source: path };
+}
+
+/** The JSON that a .npz output keeps in its settings member (schema, settings, shape, counts). */
+function npzSettingsText(bytes: Uint8Array, path: string): string {
+  try {
+    const member = npzMember(bytes, 'settings.npy');
+    if (!member) throw new Error('it has no settings member (it was not written by ncsde)');
+    return npyTextValue(member);
+  } catch (e) {
+    throw new InputError('--config', path, `is not an ncsde .npz output: ${(e as Error).message}`);
+  }
 }
 
 /** A note on stderr (never on stdout, which may carry JSON). */

@@ -104,3 +104,57 @@ export function npzChunks(arrays: Readonly<Record<string, NpyArray>>): Uint8Arra
   });
   return [...out, ...central, end];
 }
+
+/**
+ * One member of a stored (uncompressed) .npz, by name (`settings.npy`), read through the central directory:
+ * what the package writes and np.savez writes. A compressed member (np.savez_compressed) is refused by the
+ * caller's message; undefined when there is no such member.
+ */
+export function npzMember(bytes: Uint8Array, name: string): Uint8Array | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // The end-of-central-directory record is in the last 22 bytes (plus a comment of at most 65535).
+  let end = -1;
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
+    if (view.getUint32(at, true) === 0x06054b50) {
+      end = at;
+      break;
+    }
+  }
+  if (end < 0) throw new Error('not a zip archive (no end-of-central-directory record)');
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const decoder = new TextDecoder();
+  for (let k = 0; k < count; k++) {
+    if (view.getUint32(at, true) !== 0x02014b50) throw new Error('a damaged zip central directory');
+    const method = view.getUint16(at + 10, true);
+    const size = view.getUint32(at + 20, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const extra = view.getUint16(at + 30, true);
+    const comment = view.getUint16(at + 32, true);
+    const local = view.getUint32(at + 42, true);
+    const member = decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    if (member === name) {
+      if (method !== 0) throw new Error(`member ${name} is compressed (method ${method}); only stored members are read`);
+      const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+      return bytes.subarray(start, start + size);
+    }
+    at += 46 + nameLength + extra + comment;
+  }
+  return undefined;
+}
+
+/** The text of a 0-d unicode .npy (np.array(text)), as npyText writes it: UCS-4 code points. */
+export function npyTextValue(bytes: Uint8Array): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = bytes[6] === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = (bytes[6] === 1 ? 10 : 12) + headerLength;
+  const header = new TextDecoder('latin1').decode(bytes.subarray(0, start));
+  if (!/'descr':\s*'<U\d+'/.test(header) || !/'shape':\s*\(\)/.test(header)) throw new Error('not a 0-d unicode array');
+  let text = '';
+  for (let at = start; at + 4 <= bytes.length; at += 4) {
+    const code = view.getUint32(at, true);
+    if (code === 0) break;
+    text += String.fromCodePoint(code);
+  }
+  return text;
+}
