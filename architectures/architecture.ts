@@ -23,26 +23,45 @@ export interface TheoryValue {
 }
 
 /** The exact references of an architecture's limit, each null-with-reason where it does not exist. */
+/** What an architecture knows exactly, each member optional: a reader asks through referencesOf, which
+ *  says for a member that is absent that the architecture declares none. */
 export interface ArchitectureReferences {
   /** E rho_T of the correlation SDE (Kolmogorov backward PDE), ReLU-like activations. */
-  correlationExpectation(activation: Activation, options: { rho0: number; T: number; cells?: number; steps?: number }): Reference<number>;
+  correlationExpectation?(activation: Activation, options: { rho0: number; T: number; cells?: number; steps?: number }): Reference<number>;
   /** P(V^aa reaches threshold by T) of the diagonal SDE from x0 (threshold Infinity: explosion). */
-  explosionProbability(activation: Activation, options: { x0: number; T: number; threshold?: number; cells?: number; steps?: number }): Reference<number>;
+  explosionProbability?(activation: Activation, options: { x0: number; T: number; threshold?: number; cells?: number; steps?: number }): Reference<number>;
   /** The law of log V^aa_T (Gaussian for ReLU-like activations): mean and variance. */
-  logDiagonal(activation: Activation, options: { x0: number; T: number }): Reference<{ readonly mean: number; readonly variance: number }>;
+  logDiagonal?(activation: Activation, options: { x0: number; T: number }): Reference<{ readonly mean: number; readonly variance: number }>;
   /** P(explode ever) of the diagonal from x0 (closed form). */
-  explosionEver(activation: Activation, options: { x0: number }): Reference<number>;
+  explosionEver?(activation: Activation, options: { x0: number }): Reference<number>;
   /** The constant k of P(explode ever) = 1 - exp(-k beta X0) for beta > 0 (1 for the MLP): what the
    *  phase diagram's level curves are drawn from. */
-  explosionEverScale(): Reference<number>;
+  explosionEverScale?(): Reference<number>;
   /** E[V^aa_L] / V_0 at finite width and in the limit (null where unknown). */
-  meanDiagonal(spec: ActivationSpec): TheoryValue;
+  meanDiagonal?(spec: ActivationSpec): TheoryValue;
   /** E[(V^aa_L)^2] / V_0^2 and the kurtosis ratio Var(V_L)/E(V_L)^2 at width n and depth L, with their
    *  limits at T = L/n; null entries where no closed form exists. */
-  finiteMoments(spec: ActivationSpec, n: number, depth: number, T: number): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
+  finiteMoments?(spec: ActivationSpec, n: number, depth: number, T: number): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
   /** Whether V_{l+1} given V_l is the MLP's layer map, so that the kurtosis ratio follows its leading-order
    *  recursion in 1/n (docs/maths.md, section 5) where finiteMoments has no exact value. */
-  readonly layerRecursion: boolean;
+  readonly layerRecursion?: boolean;
+}
+
+/** Every reference of an architecture, the absent ones answering null with the reason (no stubs to write). */
+export function referencesOf(architecture: { readonly label: string; readonly references?: ArchitectureReferences }): Required<ArchitectureReferences> {
+  const r = architecture.references ?? {};
+  const none = (what: string) => ({ value: null, reason: `${architecture.label} declares no ${what}` });
+  const unknown: TheoryValue = { exact: null, limit: null };
+  return {
+    correlationExpectation: r.correlationExpectation?.bind(r) ?? (() => none('E rho_T reference')),
+    explosionProbability: r.explosionProbability?.bind(r) ?? (() => none('P(explode by T) reference')),
+    logDiagonal: r.logDiagonal?.bind(r) ?? (() => none('law of log V^aa')),
+    explosionEver: r.explosionEver?.bind(r) ?? (() => none('P(explode ever)')),
+    explosionEverScale: r.explosionEverScale?.bind(r) ?? (() => none('P(explode ever) scale')),
+    meanDiagonal: r.meanDiagonal?.bind(r) ?? (() => unknown),
+    finiteMoments: r.finiteMoments?.bind(r) ?? (() => ({ secondMoment: unknown, kurtosis: unknown })),
+    layerRecursion: r.layerRecursion ?? false,
+  };
 }
 
 /** One architecture, as a value. */

@@ -13,6 +13,7 @@ import { ATTENTION_ENTRY, TRANSFORMER_ENTRY } from './attention/index.js';
 import { BLOCKS, BLOCK_GRAMMAR, blockFromSpec, composition, parseBlock } from './blocks/index.js';
 
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, TheoryValue } from './architecture.js';
+export { referencesOf } from './architecture.js';
 export { momentTheory, piecewiseSlopes, fourthMomentConstant } from './mlp/theory.js';
 export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde, sdeFromSpec, limitReferences, finiteWidthCorrelation, SDE_KINDS } from './mlp/index.js';
 export type { MlpLimit, SdeKind } from './mlp/index.js';

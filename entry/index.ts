@@ -54,6 +54,7 @@ export {
   limitCovariance,
   WISHART,
   BLOCKS,
+  referencesOf,
 } from '../architectures/index.js';
 export type { Block, BlockLimit, BlockSpec, BlockEntry, Clocked, DriftPart, NoisePart, FiniteLayer, StreamShape, ShapedAttentionOptions, BlockCheck, MomentCheck, CheckOptions } from '../architectures/index.js';
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, MlpLimit, SdeKind, AttentionOptions } from '../architectures/index.js';

@@ -24,6 +24,7 @@ import { networkSummary, sdeSummary } from '../entry/summaries.js';
 import { cliFlags, PATH_SAVES, readState, type StateTexts } from './state.js';
 import { NETWORK_OPTIONS, recordedSettings, RESULT_KEYS, SDE_OPTIONS } from '../entry/options.js';
 import { readOptions } from '../src/options.js';
+import { referencesOf } from '../entry/index.js';
 
 export type Side = 'SDE' | 'network';
 export const DENSITY_OBSERVABLES: readonly ObservableName[] = ['rho', 'logVaa'];
@@ -128,7 +129,7 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
   // A small SDE run is done inline before kernel workers could even start (the numbers do not depend on it).
   const sdeThreads = settings.paths * settings.steps < SMALL_SDE_WORK ? 1 : options.threads;
   const sde = await runPointSde(settings, activation, { ...run, threads: sdeThreads });
-  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, everScale: architecture.references.explosionEverScale(), sde: sdeSummary(sde, { architecture: architecture.label, sde: architecture.sde(activation).description }, records.sde), fan: fanRows(sde, 'SDE'), density: densities(sde, null) });
+  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, everScale: referencesOf(architecture).explosionEverScale(), sde: sdeSummary(sde, { architecture: architecture.label, sde: architecture.sde(activation).description }, records.sde), fan: fanRows(sde, 'SDE'), density: densities(sde, null) });
   const network = await runPointNetworks(settings, activation, settings.n, { ...run, factorMoments: true });
   await options.post({ stage: 'network', network: networkSummary(network, records.network), fan: fanRows(network, 'network'), density: densities(sde, network) });
   const point = comparePoint(settings, sde, network, run);
@@ -158,9 +159,9 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
     await options.post({ stage: 'cumulants', kind: `not available for ${architecture.label}: ${e.message}`, rows: [], curve: [] });
     return;
   }
-  const theory = cumulantTheory(spec, activation, settings.n, layers, architecture.references);
+  const theory = cumulantTheory(spec, activation, settings.n, layers, referencesOf(architecture));
   const all = Array.from({ length: layers[layers.length - 1] }, (_, i) => i + 1);
-  const curve = cumulantTheory(spec, activation, settings.n, all, architecture.references);
+  const curve = cumulantTheory(spec, activation, settings.n, all, referencesOf(architecture));
   await options.post({
     stage: 'cumulants',
     kind: theory.kind,

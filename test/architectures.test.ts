@@ -6,6 +6,7 @@ import { architectureFromSpec, ARCHITECTURE_NAMES, architectureHelp, mlp, parseA
 import { covarianceChain, sampleNetworksSync } from '../networks/index.js';
 import { criterion } from '../validation/explosion.js';
 import { readPointSettings } from '../validation/settings.js';
+import { referencesOf } from '../architectures/index.js';
 
 describe('the architecture table', () => {
   it('parses the text, rebuilds from a spec, and gives help from the descriptions', () => {
@@ -35,7 +36,7 @@ describe('the architecture table', () => {
 });
 
 describe('the MLP references', () => {
-  const refs = mlp().references;
+  const refs = referencesOf(mlp());
   it('exist where the maths gives them and say why not elsewhere', () => {
     const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
     const swish = shapedSmooth('swish', { a: 1 });
@@ -60,5 +61,19 @@ describe('architecture parameters as scan axes', () => {
     expect(() => architectureWithAxes('mlp', { gamma: 0.5 })).toThrow(/^--grid gamma applies to resnet, attention, transformer, not to mlp/);
     expect(() => architectureWithAxes('resnet:0.5', { gamma: 1.5 })).toThrow(/gamma must be a number in \(0, 1\] \(got 1\.5\)/);
     expect(architectureWithAxes('attention:1,1,2', { tau0: 0.5, heads: 4 })).toBe('attention:1,0.5,4');
+  });
+});
+
+describe('references are optional members', () => {
+  it('an architecture that declares none answers null with the reason, and its validate rows say so', () => {
+    const bare = { ...mlp(), label: 'bare', references: {} };
+    const r = referencesOf(bare);
+    const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
+    expect(r.correlationExpectation(relu, { rho0: 0.5, T: 1 })).toEqual({ value: null, reason: 'bare declares no E rho_T reference' });
+    expect(r.explosionProbability(relu, { x0: 1, T: 1 })).toEqual({ value: null, reason: 'bare declares no P(explode by T) reference' });
+    expect(r.finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, 64, 64, 1)).toEqual({ secondMoment: { exact: null, limit: null }, kurtosis: { exact: null, limit: null } });
+    expect(r.layerRecursion).toBe(false);
+    // A declared member is used as it is.
+    expect(referencesOf(mlp()).correlationExpectation(relu, { rho0: 0.5, T: 1 }).value).toBeCloseTo(0.4805462, 6);
   });
 });

@@ -30,6 +30,7 @@ import {
   WISHART,
 } from '../architectures/index.js';
 import { attentionDrift } from '../architectures/attention/limit.js';
+import { referencesOf } from '../architectures/index.js';
 
 const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
 const tanh = shapedSmooth('tanh', { a: 1 });
@@ -162,12 +163,12 @@ describe('compositions run everywhere an architecture does', () => {
     const arch = composition(residual(parallel([dense(relu), dense(shapedRelu({ cPlus: 1, cMinus: -1 }))], { weights: [0.6, 0.8] }), { gamma: 0.7 }));
     const sol = solveSync({ sde: arch.sde(relu), solver: ninomiyaVictoir(), t1: 0.5, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 32, seed: 1 });
     expect(sol.values.data.every(Number.isFinite)).toBe(true);
-    expect(arch.references.correlationExpectation(relu, { rho0: 0.5, T: 0.5 }).value).toBeGreaterThan(0.4);
-    expect(arch.references.logDiagonal(relu, { x0: 1, T: 1 }).value?.variance).toBeCloseTo(2 * 0.49 * (2 - 0.49), 12);
+    expect(referencesOf(arch).correlationExpectation(relu, { rho0: 0.5, T: 0.5 }).value).toBeGreaterThan(0.4);
+    expect(referencesOf(arch).logDiagonal(relu, { x0: 1, T: 1 }).value?.variance).toBeCloseTo(2 * 0.49 * (2 - 0.49), 12);
     expect(arch.diagonalSde).toBeDefined();
     const att = parseArchitecture('residual(shapedAttention(1),0.7)');
     expect(att.diagonalSde).toBeUndefined();
-    expect(att.references.explosionEver(relu, { x0: 1 }).reason).toMatch(/not the MLP's on clocks/);
+    expect(referencesOf(att).explosionEver(relu, { x0: 1 }).reason).toMatch(/not the MLP's on clocks/);
   });
 });
 

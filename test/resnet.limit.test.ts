@@ -13,6 +13,7 @@ import { isMissing, runPointNetworks, runPointSde } from '../validation/point.js
 import { observable } from '../validation/observables.js';
 import { readValidationSettings } from '../validation/settings.js';
 import { widthStudy } from '../validation/widths.js';
+import { referencesOf } from '../architectures/index.js';
 
 const GAMMA = Math.SQRT1_2; // gamma^2 = 0.5, s^2 = 0.75
 const S2 = 0.75;
@@ -29,28 +30,28 @@ function scaledNu(activation: Activation, k: number): Activation {
 describe('references on the resnet clocks', () => {
   const net = resnet({ gamma: GAMMA });
   it('E rho_T (c+ = 0, c- = -1, rho0 = 0.5, T = 1) = 0.4580086: the MLP PDE at drift nu/(2 - gamma^2) and time s^2 T; the MLP is 0.4805462', () => {
-    const value = net.references.correlationExpectation(RELU, { rho0: 0.5, T: 1 }).value!;
+    const value = referencesOf(net).correlationExpectation(RELU, { rho0: 0.5, T: 1 }).value!;
     expect(value).toBeCloseTo(E_RHO, 6);
     expect(correlationExpectation({ activation: scaledNu(RELU, 1 / (2 - GAMMA ** 2)), rho0: 0.5, T: S2 })).toBeCloseTo(value, 9);
-    expect(mlp().references.correlationExpectation(RELU, { rho0: 0.5, T: 1 }).value!).toBeCloseTo(E_RHO_MLP, 6);
+    expect(referencesOf(mlp()).correlationExpectation(RELU, { rho0: 0.5, T: 1 }).value!).toBeCloseTo(E_RHO_MLP, 6);
   });
 
   it('P(explode): by T equals the MLP at beta / (2 - gamma^2) and time s^2 T, tends to 1 - exp(-beta x0 / (2 - gamma^2))', () => {
     const swish = shapedSmooth('swish', { a: Math.sqrt(0.75) }); // beta = 1
-    const byT = net.references.explosionProbability(swish, { x0: 0.8, T: 1.5 }).value!;
+    const byT = referencesOf(net).explosionProbability(swish, { x0: 0.8, T: 1.5 }).value!;
     expect(byT).toBeCloseTo(explosionProbability({ beta: 1 / (2 - GAMMA ** 2), x0: 0.8, T: 1.5 * S2 }), 9);
-    const ever = net.references.explosionEver(swish, { x0: 0.8 }).value!;
+    const ever = referencesOf(net).explosionEver(swish, { x0: 0.8 }).value!;
     expect(ever).toBeCloseTo(1 - Math.exp(-0.8 / 1.5), 12);
-    expect(net.references.explosionProbability(swish, { x0: 0.8, T: 60 }).value!).toBeCloseTo(ever, 3);
-    expect(net.references.explosionEver(shapedSmooth('tanh', { a: 1 }), { x0: 0.8 }).value).toBe(0);
+    expect(referencesOf(net).explosionProbability(swish, { x0: 0.8, T: 60 }).value!).toBeCloseTo(ever, 3);
+    expect(referencesOf(net).explosionEver(shapedSmooth('tanh', { a: 1 }), { x0: 0.8 }).value).toBe(0);
   });
 
   it('log V^aa_T ~ N(log x0 - s^2 T, 2 s^2 T) for ReLU-like; none for smooth; no MLP finite-width closed forms', () => {
-    const law = net.references.logDiagonal(RELU, { x0: 2, T: 1 }).value!;
+    const law = referencesOf(net).logDiagonal(RELU, { x0: 2, T: 1 }).value!;
     expect(law.mean).toBeCloseTo(Math.log(2) - S2, 12);
     expect(law.variance).toBeCloseTo(2 * S2, 12);
-    expect(net.references.logDiagonal(shapedSmooth('tanh', { a: 1 }), { x0: 1, T: 1 }).value).toBeNull();
-    const m = net.references.finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, 64, 64, 1);
+    expect(referencesOf(net).logDiagonal(shapedSmooth('tanh', { a: 1 }), { x0: 1, T: 1 }).value).toBeNull();
+    const m = referencesOf(net).finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, 64, 64, 1);
     expect(m.secondMoment).toEqual({ exact: null, limit: null });
   });
 });
@@ -101,8 +102,8 @@ describe('the solvers integrate the time-changed SDE (E rho_T, log V law, P(expl
 
   it('diagonal SDE (beta = 1, x0 = 0.8, T = 1.5), splitting: P(explode by T) within 4 SE + 1e-3 of the clocked PDE; the MLP value rejected', () => {
     const swish = shapedSmooth('swish', { a: Math.sqrt(0.75) });
-    const exact = net.references.explosionProbability(swish, { x0: 0.8, T: 1.5, threshold: 1e12 }).value!;
-    const mlpExact = mlp().references.explosionProbability(swish, { x0: 0.8, T: 1.5, threshold: 1e12 }).value!;
+    const exact = referencesOf(net).explosionProbability(swish, { x0: 0.8, T: 1.5, threshold: 1e12 }).value!;
+    const mlpExact = referencesOf(mlp()).explosionProbability(swish, { x0: 0.8, T: 1.5, threshold: 1e12 }).value!;
     const s = solveSync({ sde: net.diagonalSde!(swish), solver: ninomiyaVictoir(), t1: 1.5, v0: 0.8, stepping: constantSteps(16), paths: 200_000, seed: 23, explosion: explosionDetection({ threshold: 1e12 }) });
     const p = s.counts.exploded / s.paths;
     const se = Math.sqrt((p * (1 - p)) / s.paths);

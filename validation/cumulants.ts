@@ -14,6 +14,7 @@ import { bcaBootstraps, type Interval } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
 import { mlp, type Architecture, type ArchitectureReferences } from '../architectures/index.js';
 import { pooledEstimates } from './theory.js';
+import { referencesOf } from '../architectures/index.js';
 
 /** Theory for the cumulant ratio at the requested layers, and which kind it is. */
 export interface CumulantTheory {
@@ -60,7 +61,7 @@ export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: 
  * Theory beside measurements at layers L of width n, for one input of unit variance: the architecture's
  * exact finite-width value where it has one, else its leading-order recursion, else none (default: the MLP).
  */
-export function cumulantTheory(spec: ActivationSpec, activation: Activation, n: number, layers: readonly number[], references: ArchitectureReferences = mlp().references): CumulantTheory {
+export function cumulantTheory(spec: ActivationSpec, activation: Activation, n: number, layers: readonly number[], references: Required<ArchitectureReferences> = referencesOf(mlp())): CumulantTheory {
   const kurtosis = layers.map((l) => references.finiteMoments(spec, n, l, l / n).kurtosis);
   const limits = kurtosis.map((k) => k.limit);
   const exact = kurtosis.map((k) => k.exact);
@@ -135,7 +136,7 @@ export async function measureCumulants(options: {
     bcaBootstraps([[x, x.map((v) => v * v)]], { r: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 }, { rng: openStream(options.seed, `${PURPOSES.bootstrap}${tag}/${label}`, 0), resamples: options.resamples }).r;
   const spec = options.activation.spec;
   // The pooled estimator needs i.i.d. layer factors: exactly where the architecture has the exact product theory.
-  const references = (options.architecture ?? mlp()).references;
+  const references = referencesOf(options.architecture ?? mlp());
   const structured = spec !== null && references.finiteMoments(spec, options.n, 1, 1 / options.n).kurtosis.exact !== null;
   return {
     n: options.n,

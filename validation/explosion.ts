@@ -16,6 +16,7 @@ import { OPTION, pointActivation, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
 import { bridgeCrossings } from './crossing.js';
 import { finiteSizeWarnings, type Warning } from './warnings.js';
+import { referencesOf } from '../architectures/index.js';
 
 /** What beta implies: finite-time explosion with positive probability (beta > 0), vanishing (beta < 0), or critical. */
 export type Regime = 'explodes' | 'vanishes' | 'critical';
@@ -40,7 +41,7 @@ export function criterion(activation: Activation, x0 = 1, architecture: Architec
   if (!activation.limit) throw new InputError('activation', activation.name, 'has no SDE limit (unshaped); the criterion applies to shaped activations');
   requirePositive('x0', x0);
   const beta = activation.limit.beta;
-  const ever = architecture.references.explosionEver(activation, { x0 });
+  const ever = referencesOf(architecture).explosionEver(activation, { x0 });
   return {
     activation: activation.name,
     beta,
@@ -163,7 +164,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     threshold,
     // 2000 cells and 1000 steps: within 4e-7 of a grid 8 times finer at five (T, threshold, x0, beta)
     // points, at a quarter of the 4000 x 2000 grid's cost (the criterion report's grid).
-    exact: exactOrThrow(architecture.references.explosionProbability(activation, { x0: settings.x0, T: settings.T, threshold, cells: 2000, steps: 1000 }), settings.architecture),
+    exact: exactOrThrow(referencesOf(architecture).explosionProbability(activation, { x0: settings.x0, T: settings.T, threshold, cells: 2000, steps: 1000 }), settings.architecture),
     sde,
     network,
     difference: proportionDifference(network, sde),

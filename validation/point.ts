@@ -16,6 +16,7 @@ import { gramOfRows } from '../src/io/matrix.js';
 import { compareBatch, type BatchComparison } from './batch.js';
 import { pooledEstimates, widthCorrelationReference } from './theory.js';
 import type { Architecture } from '../architectures/index.js';
+import { referencesOf } from '../architectures/index.js';
 
 /** A row that could not be computed says why instead of holding NaN. */
 export interface Missing {
@@ -252,7 +253,7 @@ function structuredVaa(c: SampleComparison, settings: PointSettings, architectur
   const x0 = settings.x0;
   const pooled = pooledEstimates(network.factors, network.status, depth);
   const logs = observable(sde, 'logVaa').values;
-  const fit = architecture.references.logDiagonal(activation, { x0, T: settings.T }).value !== null && logs.length >= 3 ? logNormalMoments(logs, { scale: x0 }) : null;
+  const fit = referencesOf(architecture).logDiagonal(activation, { x0, T: settings.T }).value !== null && logs.length >= 3 ? logNormalMoments(logs, { scale: x0 }) : null;
   if (!pooled && !fit) return c;
   const side = (stat: 'mean' | 'variance') => {
     const network = pooled ? scaled(pooled[stat], stat === 'mean' ? x0 : x0 * x0) : c[stat].network;
@@ -274,7 +275,7 @@ function theoryRows(
   comparisons: Record<ObservableName, SampleComparison | Missing>,
   options: PointRunOptions,
 ): TheoryRow[] {
-  const theory = architecture.references.finiteMoments(spec, settings.n, depth, settings.T);
+  const theory = referencesOf(architecture).finiteMoments(spec, settings.n, depth, settings.T);
   // The theory rows are of the first input: its variance is their unit.
   const x0 = pointV0(settings)[0][0];
   const activation = activationFromSpec(spec);
@@ -287,7 +288,7 @@ function theoryRows(
   // The SDE side: where log V^aa_T is exactly Gaussian (ReLU-like shaping) the moments of V come from
   // the mean and variance of log V (the sample moments of V are dominated by rare paths and their
   // bootstrap intervals under-cover); otherwise BCa intervals straight from the paths.
-  const logNormal = architecture.references.logDiagonal(activation, { x0, T: settings.T }).value !== null;
+  const logNormal = referencesOf(architecture).logDiagonal(activation, { x0, T: settings.T }).value !== null;
   const logs = observable(sde, 'logVaa').values;
   const fit = logNormal && logs.length >= 3 ? logNormalMoments(logs, { scale: x0 }) : null;
   const sdeMoments = (() => {
@@ -300,7 +301,7 @@ function theoryRows(
     });
     return { mean: isMissing(vaa) ? null : scale(vaa.mean.sde, x0), second: boot.second, kurtosis: boot.kurtosis };
   })();
-  const mean = architecture.references.meanDiagonal(spec);
+  const mean = referencesOf(architecture).meanDiagonal(spec);
   const meanExact = mean.exact;
   const networkMean: Interval | Missing = pooled ? pooled.mean : isMissing(vaa) ? vaa : scale(vaa.mean.network, x0);
   const sdeMean: Interval | Missing = sdeMoments?.mean ?? (isMissing(vaa) ? vaa : { missing: 'fewer than 3 SDE paths left after explosions' });
@@ -327,7 +328,7 @@ function theoryRows(
 function correlationRow(settings: PointSettings, architecture: Architecture, spec: ReturnType<typeof pointActivation>, activation: Activation, rho: SampleComparison | Missing): TheoryRow {
   // 2000 cells and 1000 steps: within about 1e-5 of the converged PDE (docs/maths.md, section 8; 1.1e-5 at
   // rho0 = 0.9, T = 0.25 with half these grids), far below any Monte Carlo SE a report shows.
-  const limit = architecture.references.correlationExpectation(activation, { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 }).value;
+  const limit = referencesOf(architecture).correlationExpectation(activation, { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 }).value;
   const width = architecture.name === 'mlp' ? widthCorrelationReference(spec, settings.n, settings.rho0, settings.T) : null;
   const exact = width?.value ?? null;
   const network: Interval | Missing = isMissing(rho) ? rho : rho.mean.network;

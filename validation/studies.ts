@@ -17,6 +17,7 @@ import { CRITERION_ACTIVATIONS, OPTION, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
 import { reportHeader, type ReportHeader } from './header.js';
 import { bridgeCrossings } from './crossing.js';
+import { referencesOf } from '../architectures/index.js';
 
 /** The schema tag of criterion reports. */
 export const CRITERION_SCHEMA = 'ncsde.criterion/2';
@@ -167,12 +168,12 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
         f,
         a,
         criterion: c,
-        exact: s.T.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, cells: 2000, steps: 1000 }))),
+        exact: s.T.map((t) => exactly(referencesOf(architecture).explosionProbability(activation, { x0: s.x0, T: t, cells: 2000, steps: 1000 }))),
         sde: blowUp.probabilities,
         medians: blowUp.medians,
         network,
         sdeAtThreshold: atThreshold.probabilities,
-        exactAtThreshold: s.networkT.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, threshold, cells: 2000, steps: 1000 }))),
+        exactAtThreshold: s.networkT.map((t) => exactly(referencesOf(architecture).explosionProbability(activation, { x0: s.x0, T: t, threshold, cells: 2000, steps: 1000 }))),
       });
       options.onRow?.(`${f} a=${a}`);
     }
@@ -238,7 +239,7 @@ export async function cumulantReport(settings: Readonly<Record<string, unknown>>
     for (const n of s.widths) {
       const layers = [...new Set(s.T.map((r) => Math.max(1, Math.round(r * n))))].sort((a, b) => a - b);
       const m = await measureCumulants({ architecture, activation, n, layers, samples: s.samples, seed: s.seed, streamTag: `${name}/n=${n}`, threads: options.threads });
-      rows.push({ activation: name, n, layers, T: m.T, output: m.output, pooled: m.pooled, derivative: m.derivative, derivativePooled: m.derivativePooled, theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers, architecture.references) });
+      rows.push({ activation: name, n, layers, T: m.T, output: m.output, pooled: m.pooled, derivative: m.derivative, derivativePooled: m.derivativePooled, theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers, referencesOf(architecture)) });
       options.onRow?.(`${name} n=${n}`);
     }
   }

@@ -125,7 +125,7 @@ function compositionReferences(block: Block, why: (activation: Activation) => st
     return f?.activation ? (f as MlpForm & { activation: Activation }) : null;
   };
   const lift =
-    <O, T>(pick: (r: ArchitectureReferences) => (a: Activation, o: O) => Reference<T>) =>
+    <O, T>(pick: (r: Required<ArchitectureReferences>) => (a: Activation, o: O) => Reference<T>) =>
     (activation: Activation, options: O): Reference<T> => {
       const f = form(activation);
       return f ? pick(limitReferences(f.clocks))(f.activation, options) : { value: null, reason: why(activation) };

@@ -9,7 +9,7 @@ import { momentTheory } from './theory.js';
 import { expm1, log } from '../../src/math/index.js';
 
 /** The references of dV = dc b(V) dt + sqrt(nc) Sigma(V)^{1/2} dB, b and Sigma the MLP's. */
-export function limitReferences(clocks: Clocks = UNIT_CLOCKS): ArchitectureReferences {
+export function limitReferences(clocks: Clocks = UNIT_CLOCKS): Required<ArchitectureReferences> {
   const { driftClock: dc, noiseClock: nc } = clocks;
   return {
     correlationExpectation(activation: Activation, { rho0, T, cells, steps }) {

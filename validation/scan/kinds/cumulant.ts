@@ -5,6 +5,7 @@ import { cumulantTheory, measureCumulants } from '../../cumulants.js';
 import { OPTION, pointArchitecture } from '../../options.js';
 import { CUMULANT_ACTIVATIONS, cumulantActivation, type CumulantActivation } from '../../studies.js';
 import { finiteOr, type ScanKindSpec } from '../kind.js';
+import { referencesOf } from '../../../architectures/index.js';
 
 /** The base options of a cumulant point: an activation at width n and L = round(T n). */
 export const CUMULANT_POINT_OPTIONS: readonly OptionSpec[] = [
@@ -30,7 +31,7 @@ export const cumulantKind: ScanKindSpec = {
     const L = Math.max(1, Math.round(s.T * s.n));
     const architecture = pointArchitecture(s);
     const m = await measureCumulants({ architecture, activation, n: s.n, layers: [L], samples: s.samples, seed: s.seed, threads: options.threads, resamples: 1000, streamTag: `point=${point.index}` });
-    const theory = cumulantTheory(activation.spec!, activation, s.n, [L], architecture.references);
+    const theory = cumulantTheory(activation.spec!, activation, s.n, [L], referencesOf(architecture));
     row.L = L;
     row.theory = finiteOr(theory.values[0]);
     row.theory_kind = theory.kind;
