@@ -8,10 +8,12 @@ import { eulerMaruyamaM2 } from '../solvers/eulerMaruyama.m2.js';
 import { eulerMaruyamaM2Wasm } from '../solvers/eulerMaruyama.m2.wasm.js';
 import { ninomiyaVictoirM2 } from '../solvers/ninomiyaVictoir.m2.js';
 import { ninomiyaVictoirM2Wasm } from '../solvers/ninomiyaVictoir.m2.wasm.js';
+import { ninomiyaVictoirMk } from '../solvers/ninomiyaVictoir.mk.js';
 import type { CovarianceM2 } from '../solvers/m2.js';
 import { UNIT_CLOCKS, type Clocks, type FusedSteps, type LaneBook, type NoiseFlows, type Term } from '../term.js';
 import { exp } from '../../src/math/index.js';
 import { laneSettler, packed, packedLanes } from './lanes.js';
+import { covarianceMk } from './covariance.mk.js';
 
 /**
  * The drift b(V) of a covariance SDE: b^aa = beta (V^aa)^2 and an off-diagonal b^ab that depends on
@@ -71,7 +73,6 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   // Per-lane scratch for the general-m paths.
   const full = new Float64Array(m * m);
   const lower = new Float64Array(m * m);
-  const ls = new Float64Array(m * m);
   const d = new Float64Array(m);
   const dMid = new Float64Array(m);
   const dEnd = new Float64Array(m);
@@ -272,6 +273,18 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     }
   };
 
+  // m != 2: the hot methods over the whole block at once (covariance.mk.ts), the same bits as lane by lane.
+  const mk =
+    m !== 2
+      ? covarianceMk({
+          m, lanes: B, threshold, beta, offDiagonal, chol, factored, settleLane, ensureFactor,
+          noiseConstants(h) {
+            prepareNoise(nc * h);
+            return { edge, rootHalfH, rootH };
+          },
+        })
+      : null;
+
   const m2: CovarianceM2 = {
     lanes: B,
     threshold,
@@ -295,7 +308,9 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
           'euler-maruyama': eulerMaruyamaM2Wasm(m2) ?? eulerMaruyamaM2(m2),
           'ninomiya-victoir': ninomiyaVictoirM2Wasm(m2) ?? ninomiyaVictoirM2(m2),
         }
-      : undefined;
+      : (options.fused ?? true) && mk !== null
+        ? { 'ninomiya-victoir': ninomiyaVictoirMk(driftFlow, mk.noiseStep) }
+        : undefined;
 
   return {
     dimension: E,
@@ -325,13 +340,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
         }
         return;
       }
-      for (let j = 0; j < B; j++) {
-        for (let a = 0; a < m; a++) {
-          const vaa = x[packed(a, a) * B + j];
-          for (let b = 0; b < a; b++) out[packed(a, b) * B + j] = alive[j] ? offDiagonal(vaa, x[packed(b, b) * B + j], x[packed(a, b) * B + j]) : 0;
-          out[packed(a, a) * B + j] = alive[j] ? beta * vaa * vaa : 0;
-        }
-      }
+      mk!.drift(x, out, book);
     },
 
     diffusion(x, g, h, out, book) {
@@ -359,31 +368,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
         }
         return;
       }
-      for (let j = 0; j < B; j++) {
-        if (!alive[j]) {
-          lanes.clear(out, j);
-          continue;
-        }
-        ensureFactor(x, j);
-        // ls = L S (L lower, S symmetric from the packed normals), then the lower triangle of ls L^T.
-        for (let a = 0; a < m; a++) {
-          for (let c = 0; c < m; c++) {
-            let acc = 0;
-            for (let r = 0; r <= a; r++) {
-              const s = r === c ? Math.SQRT2 * g[packed(r, r) * B + j] : g[packed(r > c ? r : c, r > c ? c : r) * B + j];
-              acc += chol[packed(a, r) * B + j] * s;
-            }
-            ls[a * m + c] = acc * root;
-          }
-        }
-        for (let a = 0; a < m; a++) {
-          for (let b = 0; b <= a; b++) {
-            let acc = 0;
-            for (let r = 0; r <= b; r++) acc += ls[a * m + r] * chol[packed(b, r) * B + j];
-            out[packed(a, b) * B + j] = acc;
-          }
-        }
-      }
+      mk!.diffusion(x, g, root, out, book);
     },
 
     correction(x, out, book) {
@@ -405,6 +390,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     },
 
     settle(x, previous, t, book) {
+      if (mk !== null) return mk.settle(x, previous, t, book);
       for (let j = 0; j < B; j++) if (book.alive[j]) settleLane(x, previous, j, t, book);
     },
   };

@@ -17,6 +17,10 @@ export interface KernelExports {
   eulerRelu2x(x: number, chol: number, g: number, alive: number, lanes: number, h: number, root: number, root2: number, beta: number, kOff: number, threshold: number, troubled: number, before: number): number;
   diagonalNoise2x(x: number, g: number, alive: number, lanes: number, root: number, hn: number, threshold: number, exploded: number): number;
   splitRelu2x(x: number, g: number, coins: number, alive: number, lanes: number, tau: number, kappa: number, e0: number, e1: number, rootHalfH: number, rootH: number, threshold: number, exploded: number): number;
+  choleskyColumnSums8(v: number, l: number, m: number, w: number, c: number): void;
+  noiseTile8(l: number, g: number, m: number, w: number, root: number, ls: number, out: number): void;
+  gramTile8(l: number, m: number, w: number, out: number): void;
+  flowsTile2(l: number, f: number, m: number, w: number, u0: number, u1: number, descending: number): void;
 }
 
 const PAGE = 65536;

@@ -1,0 +1,171 @@
+// The WebAssembly SIMD twins of src/batched.ts's tile sums: packed m x m matrices of a tile of lanes,
+// entry p of lane u at byte (p * w + u) * 8, two lanes per f64x2 and eight lanes (four accumulators) per
+// pass. Every lane gets the reference's multiplications and additions in the reference's order (no fused
+// multiply-add), so the same bits. w is a multiple of 8; every lane of the tile is computed.
+
+// @ts-ignore: decorator
+@inline function at(base: usize, index: i32): usize {
+  return base + (<usize>index << 3);
+}
+
+// @ts-ignore: decorator
+@inline function row(a: i32): i32 {
+  return (a * (a + 1)) >> 1;
+}
+
+/** choleskyColumnSums: for i >= c, l(i, c) = v(i, c) - sum_{k < c} l(i, k) l(c, k), k ascending. */
+export function choleskyColumnSums8(v: usize, l: usize, m: i32, w: i32, c: i32): void {
+  const rc = row(c) * w;
+  for (let i = c; i < m; i++) {
+    const ri = row(i) * w;
+    const p = ri + c * w;
+    for (let u = 0; u < w; u += 8) {
+      let a0 = v128.load(at(v, p + u));
+      let a1 = v128.load(at(v, p + u + 2));
+      let a2 = v128.load(at(v, p + u + 4));
+      let a3 = v128.load(at(v, p + u + 6));
+      for (let k = 0; k < c; k++) {
+        const qi = at(l, ri + k * w + u);
+        const qc = at(l, rc + k * w + u);
+        a0 = f64x2.sub(a0, f64x2.mul(v128.load(qi), v128.load(qc)));
+        a1 = f64x2.sub(a1, f64x2.mul(v128.load(qi, 16), v128.load(qc, 16)));
+        a2 = f64x2.sub(a2, f64x2.mul(v128.load(qi, 32), v128.load(qc, 32)));
+        a3 = f64x2.sub(a3, f64x2.mul(v128.load(qi, 48), v128.load(qc, 48)));
+      }
+      const o = at(l, p + u);
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+      v128.store(o, a2, 32);
+      v128.store(o, a3, 48);
+    }
+  }
+}
+
+/** noiseTile: ls = (L S) root (lower triangle), then out's lower triangle = ls L^T. */
+export function noiseTile8(l: usize, g: usize, m: i32, w: i32, root: f64, ls: usize, out: usize): void {
+  const sqrt2 = f64x2.splat(1.4142135623730951);
+  const vroot = f64x2.splat(root);
+  for (let a = 0; a < m; a++) {
+    const ra = row(a);
+    for (let c = 0; c <= a; c++) {
+      const o = (a * m + c) * w;
+      for (let u = 0; u < w; u += 8) {
+        let a0 = f64x2.splat(0);
+        let a1 = f64x2.splat(0);
+        let a2 = f64x2.splat(0);
+        let a3 = f64x2.splat(0);
+        for (let r = 0; r <= a; r++) {
+          const q = at(l, (ra + r) * w + u);
+          if (r === c) {
+            const s = at(g, (row(r) + r) * w + u);
+            a0 = f64x2.add(a0, f64x2.mul(v128.load(q), f64x2.mul(sqrt2, v128.load(s))));
+            a1 = f64x2.add(a1, f64x2.mul(v128.load(q, 16), f64x2.mul(sqrt2, v128.load(s, 16))));
+            a2 = f64x2.add(a2, f64x2.mul(v128.load(q, 32), f64x2.mul(sqrt2, v128.load(s, 32))));
+            a3 = f64x2.add(a3, f64x2.mul(v128.load(q, 48), f64x2.mul(sqrt2, v128.load(s, 48))));
+          } else {
+            const s = at(g, (r > c ? row(r) + c : row(c) + r) * w + u);
+            a0 = f64x2.add(a0, f64x2.mul(v128.load(q), v128.load(s)));
+            a1 = f64x2.add(a1, f64x2.mul(v128.load(q, 16), v128.load(s, 16)));
+            a2 = f64x2.add(a2, f64x2.mul(v128.load(q, 32), v128.load(s, 32)));
+            a3 = f64x2.add(a3, f64x2.mul(v128.load(q, 48), v128.load(s, 48)));
+          }
+        }
+        const d = at(ls, o + u);
+        v128.store(d, f64x2.mul(a0, vroot));
+        v128.store(d, f64x2.mul(a1, vroot), 16);
+        v128.store(d, f64x2.mul(a2, vroot), 32);
+        v128.store(d, f64x2.mul(a3, vroot), 48);
+      }
+    }
+  }
+  for (let a = 0; a < m; a++) {
+    for (let b = 0; b <= a; b++) {
+      const p = (row(a) + b) * w;
+      const rb = row(b);
+      for (let u = 0; u < w; u += 8) {
+        let a0 = f64x2.splat(0);
+        let a1 = f64x2.splat(0);
+        let a2 = f64x2.splat(0);
+        let a3 = f64x2.splat(0);
+        for (let r = 0; r <= b; r++) {
+          const x = at(ls, (a * m + r) * w + u);
+          const y = at(l, (rb + r) * w + u);
+          a0 = f64x2.add(a0, f64x2.mul(v128.load(x), v128.load(y)));
+          a1 = f64x2.add(a1, f64x2.mul(v128.load(x, 16), v128.load(y, 16)));
+          a2 = f64x2.add(a2, f64x2.mul(v128.load(x, 32), v128.load(y, 32)));
+          a3 = f64x2.add(a3, f64x2.mul(v128.load(x, 48), v128.load(y, 48)));
+        }
+        const d = at(out, p + u);
+        v128.store(d, a0);
+        v128.store(d, a1, 16);
+        v128.store(d, a2, 32);
+        v128.store(d, a3, 48);
+      }
+    }
+  }
+}
+
+/** gramTile: out's lower triangle = L L^T. */
+export function gramTile8(l: usize, m: i32, w: i32, out: usize): void {
+  for (let a = 0; a < m; a++) {
+    const ra = row(a);
+    for (let b = 0; b <= a; b++) {
+      const p = (ra + b) * w;
+      const rb = row(b);
+      for (let u = 0; u < w; u += 8) {
+        let a0 = f64x2.splat(0);
+        let a1 = f64x2.splat(0);
+        let a2 = f64x2.splat(0);
+        let a3 = f64x2.splat(0);
+        for (let r = 0; r <= b; r++) {
+          const x = at(l, (ra + r) * w + u);
+          const y = at(l, (rb + r) * w + u);
+          a0 = f64x2.add(a0, f64x2.mul(v128.load(x), v128.load(y)));
+          a1 = f64x2.add(a1, f64x2.mul(v128.load(x, 16), v128.load(y, 16)));
+          a2 = f64x2.add(a2, f64x2.mul(v128.load(x, 32), v128.load(y, 32)));
+          a3 = f64x2.add(a3, f64x2.mul(v128.load(x, 48), v128.load(y, 48)));
+        }
+        const d = at(out, p + u);
+        v128.store(d, a0);
+        v128.store(d, a1, 16);
+        v128.store(d, a2, 32);
+        v128.store(d, a3, 48);
+      }
+    }
+  }
+}
+
+/** flowsTile over lanes [u0, u1): the noise directions in packed order, or descending. Lanes go in pairs;
+ *  an odd lane at either end goes alone, with the same scalar operations. */
+export function flowsTile2(l: usize, f: usize, m: i32, w: i32, u0: i32, u1: i32, descending: i32): void {
+  const E = row(m);
+  const first = u0 + (u0 & 1);
+  const last = first + ((u1 - first) & ~1);
+  for (let step = 0; step < E; step++) {
+    const k = descending ? E - 1 - step : step;
+    let a = <i32>Math.floor((Math.sqrt(<f64>(8 * k + 1)) - 1) / 2);
+    if (row(a) > k) a--;
+    else if (row(a + 1) <= k) a++;
+    const b = k - row(a);
+    const fk = k * w;
+    for (let i = a; i < m; i++) {
+      const pa = (row(i) + a) * w;
+      const pb = (row(i) + b) * w;
+      if (a === b) {
+        if (first > u0 && u0 < u1) store<f64>(at(l, pa + u0), load<f64>(at(l, pa + u0)) * load<f64>(at(f, fk + u0)));
+        for (let u = first; u < last; u += 2) {
+          const da = at(l, pa + u);
+          v128.store(da, f64x2.mul(v128.load(da), v128.load(at(f, fk + u))));
+        }
+        if (last < u1 && last >= first) store<f64>(at(l, pa + last), load<f64>(at(l, pa + last)) * load<f64>(at(f, fk + last)));
+      } else {
+        if (first > u0 && u0 < u1) store<f64>(at(l, pb + u0), load<f64>(at(l, pb + u0)) + load<f64>(at(f, fk + u0)) * load<f64>(at(l, pa + u0)));
+        for (let u = first; u < last; u += 2) {
+          const db = at(l, pb + u);
+          v128.store(db, f64x2.add(v128.load(db), f64x2.mul(v128.load(at(f, fk + u)), v128.load(at(l, pa + u)))));
+        }
+        if (last < u1 && last >= first) store<f64>(at(l, pb + last), load<f64>(at(l, pb + last)) + load<f64>(at(f, fk + last)) * load<f64>(at(l, pa + last)));
+      }
+    }
+  }
+}

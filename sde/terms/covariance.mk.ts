@@ -1,0 +1,175 @@
+// The m != 2 covariance term's hot methods over a whole block of lanes at once, tile by tile, from the
+// kernels of src/batched.ts (their sums in WebAssembly SIMD where the kernels in use are wasm): the drift,
+// the Euler-Maruyama noise, the settle's cone check and the splitting noise flows. Each lane gets the
+// per-lane reference's operations in its order (the same bits, test/batched.test.ts); the lanes that need
+// the rare per-lane code (a repair) are handed to it.
+import { choleskyTile, scaleColumnTile, tileLanes } from '../../src/batched.js';
+import { openDenseTile } from '../../src/kernels/dense.js';
+import { PSD_PIVOT_TOLERANCE } from '../../src/linalg.js';
+import { exp } from '../../src/math/index.js';
+import type { LaneBook } from '../term.js';
+import type { SettleLane } from './lanes.js';
+
+/** What the block kernels share with the term (sde/terms/covariance.ts): its maths, cache and policy. */
+export interface CovarianceMk {
+  readonly m: number;
+  readonly lanes: number;
+  readonly threshold: number;
+  /** Drift coefficients on the drift clock. */
+  readonly beta: number;
+  readonly offDiagonal: (vaa: number, vbb: number, vab: number) => number;
+  /** Cholesky factors kept from each settle (packed, structure of arrays) and the states they factor. */
+  readonly chol: Float64Array;
+  readonly factored: Float64Array;
+  /** The one settle policy for lane j (lanes.ts), for the lanes outside the cone. */
+  readonly settleLane: SettleLane;
+  /** Lane j's factor in the cache, recomputed when x is not the state last factored. */
+  ensureFactor(x: Float64Array, j: number): void;
+  /** The noise flows' constants for a step of h (real time; the term applies its noise clock). */
+  noiseConstants(h: number): { readonly edge: Float64Array; readonly rootHalfH: number; readonly rootH: number };
+}
+
+export interface CovarianceMkMethods {
+  drift(x: Float64Array, out: Float64Array, book: LaneBook): void;
+  /** L S L^T sqrt(h) with `root` = sqrt(h) on the noise clock. */
+  diffusion(x: Float64Array, g: Float64Array, root: number, out: Float64Array, book: LaneBook): void;
+  settle(x: Float64Array, previous: Float64Array, t: number, book: LaneBook): void;
+  /** The splitting solver's noise step N_h over every alive lane: the directions' flows ascending where the
+   *  lane's coin is 1 (or there are no coins), descending otherwise (sde/solvers/ninomiyaVictoir.ts). */
+  noiseStep(x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook): void;
+}
+
+export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
+  const { m, lanes: B, threshold, chol, factored } = term;
+  const E = (m * (m + 1)) / 2;
+  const diag = Int32Array.from({ length: m }, (_, a) => (a * (a + 3)) / 2);
+  const check = new Float64Array(B);
+  const maxDiag = new Float64Array(B);
+  // One tile of lanes gathered from the block: the factor, the normals (or the flows' factors), a matrix in
+  // and out, and the noise's m x m scratch, within about 1 MiB.
+  const tile = openDenseTile(m, tileLanes((3 * E + m * m) * 8, B), true);
+  const { w, v: tv, l: tl, g: tg } = tile;
+  const scratch = { fail: new Int32Array(w), inv: new Float64Array(w), unit: new Float64Array(w) };
+  const order = new Int32Array(w);
+
+  /** Lanes j0 + [0, n) of the block array src (or the lanes listed in `order`) into the tile array dst. */
+  const gather = (src: Float64Array, dst: Float64Array, j0: number, n: number, listed: boolean) => {
+    for (let p = 0; p < E; p++) {
+      const s = p * B;
+      const d = p * w;
+      if (listed) for (let u = 0; u < n; u++) dst[d + u] = src[s + order[u]];
+      else for (let u = 0; u < n; u++) dst[d + u] = src[s + j0 + u];
+    }
+  };
+  /** Tile lane u of src into block lane j of dst. */
+  const scatterLane = (src: Float64Array, u: number, dst: Float64Array, j: number) => {
+    for (let p = 0; p < E; p++) dst[p * B + j] = src[p * w + u];
+  };
+  const factorTile = (n: number, clamp: boolean) =>
+    choleskyTile(tv, tl, m, w, n, PSD_PIVOT_TOLERANCE, clamp, !clamp, scratch, (c) => tile.choleskySums(c, n));
+
+  return {
+    drift(x, out, book) {
+      const alive = book.alive;
+      const { beta, offDiagonal } = term;
+      for (let a = 0; a < m; a++) {
+        const pa = diag[a] * B;
+        for (let b = 0; b < a; b++) {
+          const p = ((a * (a + 1)) / 2 + b) * B;
+          const pb = diag[b] * B;
+          for (let j = 0; j < B; j++) out[p + j] = alive[j] ? offDiagonal(x[pa + j], x[pb + j], x[p + j]) : 0;
+        }
+        for (let j = 0; j < B; j++) out[pa + j] = alive[j] ? beta * x[pa + j] * x[pa + j] : 0;
+      }
+    },
+
+    diffusion(x, g, root, out, book) {
+      const alive = book.alive;
+      for (let j0 = 0; j0 < B; j0 += w) {
+        const n = Math.min(w, B - j0);
+        for (let j = j0; j < j0 + n; j++) if (alive[j]) term.ensureFactor(x, j);
+        gather(chol, tl, j0, n, false);
+        gather(g, tg, j0, n, false);
+        tile.noise(n, root);
+        for (let u = 0; u < n; u++) {
+          if (alive[j0 + u]) scatterLane(tv, u, out, j0 + u);
+          else for (let p = 0; p < E; p++) out[p * B + j0 + u] = 0;
+        }
+      }
+    },
+
+    settle(x, previous, t, book) {
+      const alive = book.alive;
+      // The policy of lanes.ts's laneSettler with its checks lane-vectorised: not finite or over the
+      // threshold -> explode; else the cone check (the strict factorisation, kept in the cache); a lane
+      // outside the cone goes to the per-lane policy, which repairs it.
+      check.fill(0);
+      maxDiag.fill(0);
+      for (let p = 0; p < E; p++) for (let j = 0; j < B; j++) check[j] += x[p * B + j];
+      for (let a = 0; a < m; a++) {
+        const pa = diag[a] * B;
+        for (let j = 0; j < B; j++) if (x[pa + j] > maxDiag[j]) maxDiag[j] = x[pa + j];
+      }
+      for (let j = 0; j < B; j++) {
+        if (!alive[j]) continue;
+        const c = check[j];
+        if (!(c - c === 0) || maxDiag[j] > threshold) {
+          if (!(c - c === 0)) for (let p = 0; p < E; p++) x[p * B + j] = previous[p * B + j];
+          book.explode(j, t);
+        }
+      }
+      for (let j0 = 0; j0 < B; j0 += w) {
+        const n = Math.min(w, B - j0);
+        gather(x, tv, j0, n, false);
+        factorTile(n, false);
+        for (let u = 0; u < n; u++) {
+          const j = j0 + u;
+          if (!alive[j]) continue;
+          if (scratch.fail[u] >= 0) term.settleLane(x, previous, j, t, book);
+          else {
+            scatterLane(tl, u, chol, j);
+            for (let p = 0; p < E; p++) factored[p * B + j] = x[p * B + j];
+          }
+        }
+      }
+    },
+
+    noiseStep(x, g, coins, h, t, book) {
+      const alive = book.alive;
+      const { edge, rootHalfH, rootH } = term.noiseConstants(h);
+      for (let j0 = 0; j0 < B; j0 += w) {
+        const j1 = Math.min(B, j0 + w);
+        // The tile's alive lanes, those whose directions run ascending first.
+        let n = 0;
+        for (let j = j0; j < j1; j++) if (alive[j] && (coins === null || (coins[j >> 5] >>> (j & 31)) & 1)) order[n++] = j;
+        const ascending = n;
+        for (let j = j0; j < j1; j++) if (alive[j] && !(coins === null || (coins[j >> 5] >>> (j & 31)) & 1)) order[n++] = j;
+        if (n === 0) continue;
+        gather(x, tv, j0, n, true);
+        gather(g, tg, j0, n, true);
+        // V is in the cone by construction; a pivot below rounding level is taken as zero.
+        factorTile(n, true);
+        for (let a = 0; a < m; a++) scaleColumnTile(tl, m, w, n, a, edge[a]);
+        // Each direction's factor per lane: exp(sqrt(h/2) z) on the diagonal, sqrt(h) z off it.
+        for (let a = 0; a < m; a++) {
+          for (let b = 0; b <= a; b++) {
+            const q = ((a * (a + 1)) / 2 + b) * w;
+            if (a === b) for (let u = 0; u < n; u++) tg[q + u] = exp(rootHalfH * tg[q + u]);
+            else for (let u = 0; u < n; u++) tg[q + u] = rootH * tg[q + u];
+          }
+        }
+        tile.flows(0, ascending, false);
+        tile.flows(ascending, n, true);
+        for (let a = 0; a < m; a++) scaleColumnTile(tl, m, w, n, a, edge[a]);
+        tile.gram(n);
+        for (let u = 0; u < n; u++) {
+          const j = order[u];
+          let top = 0;
+          for (let p = 0; p < E; p++) x[p * B + j] = tv[p * w + u];
+          for (let a = 0; a < m; a++) top = Math.max(top, tv[diag[a] * w + u]);
+          if (top > threshold) book.explode(j, t);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// A tile of lanes for the m x m kernels of src/batched.ts, laid out once, with its pure-arithmetic sums run
+// by the TypeScript reference or, where the kernels in use are wasm, by their SIMD twins (asm/dense.ts) on
+// buffers in the instance's memory: the same bits either way. The owner fills v / l / g through the views.
+import { choleskyColumnSums, flowsTile, gramTile, noiseTile, row } from '../batched.js';
+import { openWasmKernels } from './instance.js';
+
+export interface DenseTile {
+  readonly m: number;
+  /** Lanes per tile (the stride of every buffer; a multiple of 8). */
+  readonly w: number;
+  /** Packed m x m matrices (m(m+1)/2 * w entries each): input / output, factors, normals or factors of flows. */
+  readonly v: Float64Array;
+  readonly l: Float64Array;
+  readonly g: Float64Array;
+  readonly kernels: 'js' | 'wasm';
+  /** Column c's Cholesky sums from v into l (lanes [0, n) at least). */
+  choleskySums(c: number, n: number): void;
+  /** The Euler-Maruyama noise of l and g into v (lanes [0, n) at least). */
+  noise(n: number, root: number): void;
+  /** The lower triangle of l l^T into v. */
+  gram(n: number): void;
+  /** The noise directions' flows of lanes [u0, u1), factors in g. */
+  flows(u0: number, u1: number, descending: boolean): void;
+}
+
+/** A tile of `w` lanes (a multiple of 8) of m x m matrices; `noise`: with the Euler-Maruyama scratch. */
+export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
+  const E = row(m);
+  const lsSize = noise ? m * m * w : 0;
+  const kernels = openWasmKernels((3 * E * w + lsSize) * 8 + 64);
+  if (kernels === null) {
+    const v = new Float64Array(E * w);
+    const l = new Float64Array(E * w);
+    const g = new Float64Array(E * w);
+    const ls = new Float64Array(lsSize);
+    return {
+      m, w, v, l, g, kernels: 'js',
+      choleskySums: (c, n) => choleskyColumnSums(v, l, m, w, n, c),
+      noise: (n, root) => noiseTile(l, g, m, w, n, root, ls, v),
+      gram: (n) => gramTile(l, m, w, n, v),
+      flows: (u0, u1, descending) => flowsTile(l, g, m, w, u0, u1, descending),
+    };
+  }
+  const pv = kernels.alloc(E * w * 8);
+  const pl = kernels.alloc(E * w * 8);
+  const pg = kernels.alloc(E * w * 8);
+  const pls = kernels.alloc(Math.max(8, lsSize * 8));
+  const x = kernels.exports;
+  return {
+    m, w, v: kernels.f64(pv, E * w), l: kernels.f64(pl, E * w), g: kernels.f64(pg, E * w), kernels: 'wasm',
+    choleskySums: (c) => x.choleskyColumnSums8(pv, pl, m, w, c),
+    noise: (_n, root) => x.noiseTile8(pl, pg, m, w, root, pls, pv),
+    gram: () => x.gramTile8(pl, m, w, pv),
+    flows: (u0, u1, descending) => x.flowsTile2(pl, pg, m, w, u0, u1, descending ? 1 : 0),
+  };
+}
