@@ -3,6 +3,8 @@
 // pass. Every lane gets the reference's multiplications and additions in the reference's order (no fused
 // multiply-add), so the same bits. w is a multiple of 8; every lane of the tile is computed.
 
+import { acos2, cf, F_MINUS_ONE, F_ONE, F_PI, F_ZERO } from './simd';
+
 // @ts-ignore: decorator
 @inline function at(base: usize, index: i32): usize {
   return base + (<usize>index << 3);
@@ -165,6 +167,77 @@ export function flowsTile2(l: usize, f: usize, m: i32, w: i32, u0: i32, u1: i32,
           v128.store(db, f64x2.add(v128.load(db), f64x2.mul(v128.load(at(f, fk + u)), v128.load(at(l, pa + u)))));
         }
         if (last < u1 && last >= first) store<f64>(at(l, pb + last), load<f64>(at(l, pb + last)) + load<f64>(at(f, fk + last)) * load<f64>(at(l, pa + last)));
+      }
+    }
+  }
+}
+
+/**
+ * The ReLU-like drift of a tile (sde/terms/covariance.mk.ts, drift; architectures/mlp/limit.ts): off the
+ * diagonal clock * (k (sqrt(1 - rho^2) - rho acos rho) sqrt(V^aa V^bb)), rho = V^ab / sqrt(V^aa V^bb) in
+ * [-1, 1] (0 where the scale is 0), on it beta (V^aa)^2; every lane of the tile.
+ */
+export function driftRelu2x(x: usize, out: usize, m: i32, w: i32, k: f64, beta: f64, clock: f64): void {
+  const vk = f64x2.splat(k);
+  const vbeta = f64x2.splat(beta);
+  const vclock = f64x2.splat(clock);
+  for (let a = 0; a < m; a++) {
+    const pa = (row(a) + a) * w;
+    for (let b = 0; b < a; b++) {
+      const pb = (row(b) + b) * w;
+      const p = (row(a) + b) * w;
+      for (let u = 0; u < w; u += 2) {
+        const scale = f64x2.sqrt(f64x2.mul(v128.load(at(x, pa + u)), v128.load(at(x, pb + u))));
+        let rho = v128.bitselect(f64x2.div(v128.load(at(x, p + u)), scale), cf(F_ZERO), f64x2.gt(scale, cf(F_ZERO)));
+        rho = v128.bitselect(cf(F_ONE), v128.bitselect(cf(F_MINUS_ONE), rho, f64x2.lt(rho, cf(F_MINUS_ONE))), f64x2.gt(rho, cf(F_ONE)));
+        const root = f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(rho, rho)));
+        const d = f64x2.mul(f64x2.mul(vk, f64x2.sub(root, f64x2.mul(rho, acos2(rho)))), scale);
+        v128.store(at(out, p + u), f64x2.mul(vclock, d));
+      }
+    }
+    for (let u = 0; u < w; u += 2) {
+      const v = v128.load(at(x, pa + u));
+      v128.store(at(out, pa + u), f64x2.mul(f64x2.mul(vbeta, v), v));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function clamp1(r: v128): v128 {
+  return v128.bitselect(cf(F_ONE), v128.bitselect(cf(F_MINUS_ONE), r, f64x2.lt(r, cf(F_MINUS_ONE))), f64x2.gt(r, cf(F_ONE)));
+}
+
+/** kappa J(r), J the arc-cosine kernel (sqrt(1 - c^2) + (pi - acos c) c) / pi, c = r clamped (src/activations/reluLike.ts). */
+// @ts-ignore: decorator
+@inline function source2(kappa: v128, r: v128): v128 {
+  const c = clamp1(r);
+  const j = f64x2.div(f64x2.add(f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(c, c))), f64x2.mul(f64x2.sub(cf(F_PI), acos2(c)), c)), cf(F_PI));
+  return f64x2.mul(kappa, j);
+}
+
+/**
+ * The ReLU-like drift flow of a tile over tau (sde/terms/covariance.ts, driftFlow, where beta = 0 and the
+ * gain is constant): the diagonal stays, each correlation r = V^ab / sqrt(V^aa V^bb) goes through the
+ * exponential midpoint mid = d0 r + w0 kappa J(r), next = d1 r + w1 kappa J(mid), each clamped to [-1, 1],
+ * and V^ab = next sqrt(V^aa V^bb); every lane of the tile, in place.
+ */
+export function flowRelu2x(x: usize, m: i32, w: i32, kappa: f64, d0: f64, w0: f64, d1: f64, w1: f64): void {
+  const vk = f64x2.splat(kappa);
+  const vd0 = f64x2.splat(d0);
+  const vw0 = f64x2.splat(w0);
+  const vd1 = f64x2.splat(d1);
+  const vw1 = f64x2.splat(w1);
+  for (let a = 1; a < m; a++) {
+    const pa = (row(a) + a) * w;
+    for (let b = 0; b < a; b++) {
+      const pb = (row(b) + b) * w;
+      const p = (row(a) + b) * w;
+      for (let u = 0; u < w; u += 2) {
+        const scale = f64x2.sqrt(f64x2.mul(v128.load(at(x, pa + u)), v128.load(at(x, pb + u))));
+        const r = clamp1(v128.bitselect(f64x2.div(v128.load(at(x, p + u)), scale), cf(F_ZERO), f64x2.gt(scale, cf(F_ZERO))));
+        const mid = clamp1(f64x2.add(f64x2.mul(vd0, r), f64x2.mul(vw0, source2(vk, r))));
+        const next = clamp1(f64x2.add(f64x2.mul(vd1, r), f64x2.mul(vw1, source2(vk, mid))));
+        v128.store(at(x, p + u), f64x2.mul(next, scale));
       }
     }
   }

@@ -18,6 +18,10 @@ export interface CovarianceMk {
   /** Drift coefficients on the drift clock. */
   readonly beta: number;
   readonly offDiagonal: (vaa: number, vbb: number, vab: number) => number;
+  /** offDiagonal is driftClock times the ReLU-like k (sqrt(1 - rho^2) - rho acos rho) sqrt(V^aa V^bb)
+   *  (CovarianceDrift.reluLike): the WebAssembly kernels compute it from k. */
+  readonly reluLike: { readonly k: number; readonly kappa: number } | null;
+  readonly driftClock: number;
   /** Cholesky factors kept from each settle (packed, structure of arrays) and the states they factor. */
   readonly chol: Float64Array;
   readonly factored: Float64Array;
@@ -25,11 +29,22 @@ export interface CovarianceMk {
   readonly settleLane: SettleLane;
   /** Lane j's factor in the cache, recomputed when x is not the state last factored. */
   ensureFactor(x: Float64Array, j: number): void;
+  /** The drift flow's exponential-midpoint weights over tau / 2 and tau (tau on the drift clock), where
+   *  the gain is constant; null otherwise. */
+  flowWeights(tau: number): { readonly half: FlowWeights; readonly full: FlowWeights } | null;
   /** The noise flows' constants for a step of h (real time; the term applies its noise clock). */
   noiseConstants(h: number): { readonly edge: Float64Array; readonly rootHalfH: number; readonly rootH: number };
 }
 
+export interface FlowWeights {
+  readonly decay: number;
+  readonly weight: number;
+}
+
 export interface CovarianceMkMethods {
+  /** The ReLU-like drift flow over tauReal in WebAssembly (the bits of the term's driftFlow, where beta = 0);
+   *  false where it does not apply (js kernels, another drift), and the term's own flow runs. */
+  driftFlow(x: Float64Array, tauReal: number, book: LaneBook): boolean;
   drift(x: Float64Array, out: Float64Array, book: LaneBook): void;
   /** L S L^T sqrt(h) with `root` = sqrt(h) on the noise clock. */
   diffusion(x: Float64Array, g: Float64Array, root: number, out: Float64Array, book: LaneBook): void;
@@ -61,9 +76,22 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       else for (let u = 0; u < n; u++) dst[d + u] = src[s + j0 + u];
     }
   };
-  /** Tile lane u of src into block lane j of dst. */
-  const scatterLane = (src: Float64Array, u: number, dst: Float64Array, j: number) => {
-    for (let p = 0; p < E; p++) dst[p * B + j] = src[p * w + u];
+  /** Tile lanes [0, n) of src into block lanes j0 + [0, n) of dst where keep[u] (else 0 when `zero`, else
+   *  left as they are): one pass over the entries, contiguous in both. */
+  const keep = new Uint8Array(w);
+  const scatter = (src: Float64Array, dst: Float64Array, j0: number, n: number, zero: boolean) => {
+    for (let p = 0; p < E; p++) {
+      const s = p * w;
+      const d = p * B + j0;
+      for (let u = 0; u < n; u++) {
+        if (keep[u]) dst[d + u] = src[s + u];
+        else if (zero) dst[d + u] = 0;
+      }
+    }
+  };
+  /** keep[u] = whether block lane j0 + u is alive. */
+  const keepAlive = (alive: Uint8Array, j0: number, n: number) => {
+    for (let u = 0; u < n; u++) keep[u] = alive[j0 + u];
   };
   const factorTile = (n: number, clamp: boolean) =>
     choleskyTile(tv, tl, m, w, n, PSD_PIVOT_TOLERANCE, clamp, !clamp, scratch, (c) => tile.choleskySums(c, n));
@@ -71,7 +99,17 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
   return {
     drift(x, out, book) {
       const alive = book.alive;
-      const { beta, offDiagonal } = term;
+      const { beta, offDiagonal, reluLike } = term;
+      if (reluLike !== null && tile.driftRelu !== null) {
+        for (let j0 = 0; j0 < B; j0 += w) {
+          const n = Math.min(w, B - j0);
+          gather(x, tv, j0, n, false);
+          tile.driftRelu(reluLike.k, beta, term.driftClock);
+          keepAlive(alive, j0, n);
+          scatter(tg, out, j0, n, true);
+        }
+        return;
+      }
       for (let a = 0; a < m; a++) {
         const pa = diag[a] * B;
         for (let b = 0; b < a; b++) {
@@ -83,18 +121,41 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       }
     },
 
+    driftFlow(x, tauReal, book) {
+      const reluLike = term.reluLike;
+      if (reluLike === null || tile.flowRelu === null) return false;
+      const weights = term.flowWeights(term.driftClock * tauReal);
+      if (weights === null) return false;
+      const { half, full } = weights;
+      const alive = book.alive;
+      for (let j0 = 0; j0 < B; j0 += w) {
+        const n = Math.min(w, B - j0);
+        gather(x, tv, j0, n, false);
+        tile.flowRelu(reluLike.kappa, half.decay, half.weight, full.decay, full.weight);
+        keepAlive(alive, j0, n);
+        scatter(tv, x, j0, n, false);
+      }
+      return true;
+    },
+
     diffusion(x, g, root, out, book) {
       const alive = book.alive;
       for (let j0 = 0; j0 < B; j0 += w) {
         const n = Math.min(w, B - j0);
-        for (let j = j0; j < j0 + n; j++) if (alive[j]) term.ensureFactor(x, j);
+        // The cache holds each alive lane's factor unless x is not the state it factors (then refactored).
+        keepAlive(alive, j0, n);
+        for (let p = 0; p < E; p++) {
+          const q = p * B + j0;
+          for (let u = 0; u < n; u++) if (keep[u] && factored[q + u] !== x[q + u]) keep[u] = 2;
+        }
+        for (let u = 0; u < n; u++) {
+          if (keep[u] === 2) term.ensureFactor(x, j0 + u);
+          keep[u] = alive[j0 + u];
+        }
         gather(chol, tl, j0, n, false);
         gather(g, tg, j0, n, false);
         tile.noise(n, root);
-        for (let u = 0; u < n; u++) {
-          if (alive[j0 + u]) scatterLane(tv, u, out, j0 + u);
-          else for (let p = 0; p < E; p++) out[p * B + j0 + u] = 0;
-        }
+        scatter(tv, out, j0, n, true);
       }
     },
 
@@ -122,15 +183,10 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
         const n = Math.min(w, B - j0);
         gather(x, tv, j0, n, false);
         factorTile(n, false);
-        for (let u = 0; u < n; u++) {
-          const j = j0 + u;
-          if (!alive[j]) continue;
-          if (scratch.fail[u] >= 0) term.settleLane(x, previous, j, t, book);
-          else {
-            scatterLane(tl, u, chol, j);
-            for (let p = 0; p < E; p++) factored[p * B + j] = x[p * B + j];
-          }
-        }
+        for (let u = 0; u < n; u++) keep[u] = alive[j0 + u] && scratch.fail[u] < 0 ? 1 : 0;
+        scatter(tl, chol, j0, n, false);
+        scatter(tv, factored, j0, n, false);
+        for (let u = 0; u < n; u++) if (alive[j0 + u] && scratch.fail[u] >= 0) term.settleLane(x, previous, j0 + u, t, book);
       }
     },
 
@@ -162,12 +218,15 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
         tile.flows(ascending, n, true);
         for (let a = 0; a < m; a++) scaleColumnTile(tl, m, w, n, a, edge[a]);
         tile.gram(n);
+        for (let p = 0; p < E; p++) {
+          const s = p * w;
+          const d = p * B;
+          for (let u = 0; u < n; u++) x[d + order[u]] = tv[s + u];
+        }
         for (let u = 0; u < n; u++) {
-          const j = order[u];
           let top = 0;
-          for (let p = 0; p < E; p++) x[p * B + j] = tv[p * w + u];
           for (let a = 0; a < m; a++) top = Math.max(top, tv[diag[a] * w + u]);
-          if (top > threshold) book.explode(j, t);
+          if (top > threshold) book.explode(order[u], t);
         }
       }
     },

@@ -242,6 +242,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       }
       return;
     }
+    if (base.beta === 0 && mk !== null && mk.driftFlow(x, tauReal, book)) return;
     prepareFlow(tau);
     for (let j = 0; j < B; j++) {
       if (!alive[j]) continue;
@@ -278,6 +279,13 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     m !== 2
       ? covarianceMk({
           m, lanes: B, threshold, beta, offDiagonal, chol, factored, settleLane, ensureFactor,
+          reluLike: base.reluLike ?? null,
+          driftClock: dc,
+          flowWeights(tau) {
+            if (constantGain === null) return null;
+            prepareFlow(tau);
+            return { half: halfWeights, full: fullWeights };
+          },
           noiseConstants(h) {
             prepareNoise(nc * h);
             return { edge, rootHalfH, rootH };

@@ -21,6 +21,12 @@ export interface DenseTile {
   gram(n: number): void;
   /** The noise directions' flows of lanes [u0, u1), factors in g. */
   flows(u0: number, u1: number, descending: boolean): void;
+  /** WebAssembly only (null for js, where the term's own drift runs): the ReLU-like drift of v into g,
+   *  clock * k (sqrt(1 - rho^2) - rho acos rho) sqrt(V^aa V^bb) off the diagonal, beta (V^aa)^2 on it. */
+  readonly driftRelu: ((k: number, beta: number, clock: number) => void) | null;
+  /** WebAssembly only: the ReLU-like drift flow of v in place (asm/dense.ts, flowRelu2x), the exponential
+   *  midpoint's weights (decay, weight) over tau / 2 and tau. */
+  readonly flowRelu: ((kappa: number, d0: number, w0: number, d1: number, w1: number) => void) | null;
 }
 
 /** A tile of `w` lanes (a multiple of 8) of m x m matrices; `noise`: with the Euler-Maruyama scratch. */
@@ -39,6 +45,8 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
       noise: (n, root) => noiseTile(l, g, m, w, n, root, ls, v),
       gram: (n) => gramTile(l, m, w, n, v),
       flows: (u0, u1, descending) => flowsTile(l, g, m, w, u0, u1, descending),
+      driftRelu: null,
+      flowRelu: null,
     };
   }
   const pv = kernels.alloc(E * w * 8);
@@ -52,5 +60,7 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
     noise: (_n, root) => x.noiseTile8(pl, pg, m, w, root, pls, pv),
     gram: () => x.gramTile8(pl, m, w, pv),
     flows: (u0, u1, descending) => x.flowsTile2(pl, pg, m, w, u0, u1, descending ? 1 : 0),
+    driftRelu: (k, beta, clock) => x.driftRelu2x(pv, pg, m, w, k, beta, clock),
+    flowRelu: (kappa, d0, w0, d1, w1) => x.flowRelu2x(pv, m, w, kappa, d0, w0, d1, w1),
   };
 }

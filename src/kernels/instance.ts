@@ -21,6 +21,8 @@ export interface KernelExports {
   noiseTile8(l: number, g: number, m: number, w: number, root: number, ls: number, out: number): void;
   gramTile8(l: number, m: number, w: number, out: number): void;
   flowsTile2(l: number, f: number, m: number, w: number, u0: number, u1: number, descending: number): void;
+  driftRelu2x(x: number, out: number, m: number, w: number, k: number, beta: number, clock: number): void;
+  flowRelu2x(x: number, m: number, w: number, kappa: number, d0: number, w0: number, d1: number, w1: number): void;
 }
 
 const PAGE = 65536;
