@@ -12,13 +12,14 @@ import { PATH_STATUS_NAMES } from '../../src/results.js';
 import { buildNetworkJob, NETWORK_METHODS, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
 import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
 import { parseArchitecture } from '../../architectures/index.js';
+import { MAX_INPUTS } from '../../src/limits.js';
 import { OPTION } from '../../validation/options.js';
 import { networkSummary, sdeSummary } from '../summaries.js';
 import { checkArchiveSize, outputFormat, prepareOutput, valuesArray, writeArrays } from './arrays.js';
 import { addCommonOptions, addForceOption, addOptions, flagTexts, guardWork, jsonText, note, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 const shared = {
-  m: { key: 'm', kind: { type: 'integer', min: 1, max: 64 }, help: 'number of inputs', default: 2 },
+  m: { key: 'm', kind: { type: 'integer', min: 1, max: MAX_INPUTS }, help: 'number of inputs', default: 2 },
   v0: { key: 'v0', kind: { type: 'matrix' }, help: 'V0 as a matrix (config only; replaces m, rho0 and x0)', flag: false },
   threshold: { ...OPTION.threshold, help: 'explosion threshold on max V^aa, in units of the largest input variance, the same rule as the other side' },
   generator: { key: 'generator', kind: { type: 'choice', choices: GENERATORS }, help: 'uniform source (xor4096: seedrandom-compatible)', default: 'xoshiro128++' },
@@ -133,11 +134,11 @@ export function sdeCommand(program: Command): void {
     asGiven(sources, () => buildSdeJob(options), { 'explosion.threshold': 'threshold', 'saveAt.count': 'saves', 'stepping.steps': 'steps', t1: 'T' });
     checkArchiveSize(checkOut(cmd), ((v.saves as number) + 1) * (v.paths as number) * v0.length ** 2, where('paths'), v.paths);
     const threads = threadsFrom(cmd);
-    // Measured on one core (Node 20): about 3e7 path-steps x m^3 per second for either solver at m = 2..4;
-    // Talay-Tubaro adds N and 2N steps.
+    // Measured on one shared core (bench/results.md, issue 28): a path-step costs about 4e-7 s + 1e-9 m^3 s
+    // for either solver (docs/maths.md, section 16); Talay-Tubaro adds N and 2N steps.
     const m = v0.length;
     guardWork(cmd, {
-      seconds: ((v.paths as number) * (v.steps as number) * (v.extrapolate ? 4 : 1) * m ** 3) / 3e7 / threads,
+      seconds: ((v.paths as number) * (v.steps as number) * (v.extrapolate ? 4 : 1) * (4e-7 + 1e-9 * m ** 3)) / threads,
       threads,
       drivers: [[where('paths'), v.paths], [where('steps'), v.steps], ...(m > 1 ? [[where('m'), m] as const] : []), ...(v.extrapolate ? [['--extrapolate', 'on'] as const] : [])],
     });
@@ -200,8 +201,9 @@ export function networkCommand(program: Command): void {
     const job = asGiven(sources, () => buildNetworkJob(options), { 'explosion.threshold': 'threshold', 'record.count': 'record' });
     checkArchiveSize(checkOut(cmd), job.recordLayers.length * job.m * job.m * (v.samples as number), where('samples'), v.samples);
     const threads = threadsFrom(cmd);
-    // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s).
-    const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : job.n) * job.m;
+    // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s
+    // at m = 2, and a layer costs O(n m^2); explicit weights O(n^2 m)).
+    const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : job.n * job.m / 2) * job.m;
     const depthFlag: readonly [string, unknown] = v.depth !== undefined ? [where('depth'), job.depth] : [`depth ${job.depth} from ${where('ratio')}`, options.ratio];
     guardWork(cmd, {
       seconds: work / (job.method === 'explicit' ? 4e8 : 1.5e8) / threads,
