@@ -242,3 +242,82 @@ export function flowRelu2x(x: usize, m: i32, w: i32, kappa: f64, d0: f64, w0: f6
     }
   }
 }
+
+/**
+ * Euler-Maruyama's whole step for a tile with the ReLU-like drift (sde/solvers/eulerMaruyama.mk.ts): the
+ * drift into d and the noise L S L^T root into nz (both 0 on lanes not alive), x += h d + nz, then the
+ * settle's checks: the sum of the entries finite, max V^aa <= threshold, and the strict Cholesky factor
+ * (src/batched.ts, choleskyTile, pivots below tol * max V^aa zero) into l. flags[u] = 1 where the lane
+ * needs the term's per-lane policy (not finite, over the threshold, outside the cone), else 0; l holds
+ * the new factor of every lane flagged 0. alive: one byte per lane.
+ */
+export function eulerTile8(
+  x: usize, l: usize, g: usize, ls: usize, d: usize, nz: usize, alive: usize, flags: usize,
+  m: i32, w: i32, h: f64, root: f64, k: f64, beta: f64, clock: f64, threshold: f64, tol: f64,
+): void {
+  driftRelu2x(x, d, m, w, k, beta, clock);
+  noiseTile8(l, g, m, w, root, ls, nz);
+  const E = row(m);
+  const vh = f64x2.splat(h);
+  const zero = f64x2.splat(0);
+  const vthr = f64x2.splat(threshold);
+  const vtol = f64x2.splat(tol);
+  const vroot = f64x2.splat(Math.sqrt(tol));
+  for (let u = 0; u < w; u += 2) {
+    const bytes = <i64>load<u16>(alive + <usize>u);
+    const live = i64x2.ne(i64x2(bytes & 0xff, bytes >> 8), i64x2.splat(0));
+    let check = zero;
+    for (let p = 0; p < E; p++) {
+      const q = at(x, p * w + u);
+      const dv = v128.bitselect(v128.load(at(d, p * w + u)), zero, live);
+      const nv = v128.bitselect(v128.load(at(nz, p * w + u)), zero, live);
+      const nx = f64x2.add(v128.load(q), f64x2.add(f64x2.mul(vh, dv), nv));
+      v128.store(q, nx);
+      check = f64x2.add(check, nx);
+    }
+    let top = zero;
+    let scale = zero;
+    let negative = zero;
+    for (let a = 0; a < m; a++) {
+      const v = v128.load(at(x, (row(a) + a) * w + u));
+      top = v128.bitselect(v, top, f64x2.gt(v, top));
+      scale = f64x2.max(scale, v);
+      negative = v128.or(negative, v128.not(f64x2.ge(v, zero)));
+    }
+    const finite = f64x2.eq(f64x2.sub(check, check), zero);
+    let bad = v128.or(v128.not(finite), f64x2.gt(top, vthr));
+    bad = v128.or(bad, negative);
+    // unit = scale > 0 ? scale : 1, kept in d's first entry of the lane pair for the factorisation below.
+    v128.store(at(d, u), v128.bitselect(scale, cf(F_ONE), f64x2.gt(scale, zero)));
+    v128.store(at(nz, u), bad);
+  }
+  for (let c = 0; c < m; c++) {
+    choleskyColumnSums8(x, l, m, w, c);
+    const pc = (row(c) + c) * w;
+    for (let u = 0; u < w; u += 2) {
+      const unit = v128.load(at(d, u));
+      let bad = v128.load(at(nz, u));
+      const z = f64x2.mul(vtol, unit);
+      const piv = v128.load(at(l, pc + u));
+      const pos = f64x2.gt(piv, z);
+      const nan = f64x2.ne(piv, piv);
+      bad = v128.or(bad, v128.andnot(v128.or(f64x2.lt(piv, f64x2.neg(z)), nan), pos));
+      const r = f64x2.sqrt(piv);
+      const inv = f64x2.div(cf(F_ONE), r);
+      v128.store(at(l, pc + u), v128.bitselect(r, zero, pos));
+      const offZero = f64x2.mul(vroot, unit);
+      for (let i = c + 1; i < m; i++) {
+        const q = at(l, (row(i) + c) * w + u);
+        const s = v128.load(q);
+        bad = v128.or(bad, v128.andnot(v128.not(f64x2.le(f64x2.abs(s), offZero)), pos));
+        v128.store(q, v128.bitselect(f64x2.mul(s, inv), zero, pos));
+      }
+      v128.store(at(nz, u), bad);
+    }
+  }
+  for (let u = 0; u < w; u += 2) {
+    const bad = v128.load(at(nz, u));
+    store<u8>(flags + <usize>u, <u8>(i64x2.extract_lane(bad, 0) != 0));
+    store<u8>(flags + <usize>u + 1, <u8>(i64x2.extract_lane(bad, 1) != 0));
+  }
+}

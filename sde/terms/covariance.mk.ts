@@ -7,7 +7,7 @@ import { choleskyTile, scaleColumnTile, tileLanes } from '../../src/batched.js';
 import { openDenseTile } from '../../src/kernels/dense.js';
 import { PSD_PIVOT_TOLERANCE } from '../../src/linalg.js';
 import { exp } from '../../src/math/index.js';
-import type { LaneBook } from '../term.js';
+import type { FusedEulerStep, LaneBook } from '../term.js';
 import type { SettleLane } from './lanes.js';
 
 /** What the block kernels share with the term (sde/terms/covariance.ts): its maths, cache and policy. */
@@ -22,6 +22,7 @@ export interface CovarianceMk {
    *  (CovarianceDrift.reluLike): the WebAssembly kernels compute it from k. */
   readonly reluLike: { readonly k: number; readonly kappa: number } | null;
   readonly driftClock: number;
+  readonly noiseClock: number;
   /** Cholesky factors kept from each settle (packed, structure of arrays) and the states they factor. */
   readonly chol: Float64Array;
   readonly factored: Float64Array;
@@ -52,6 +53,9 @@ export interface CovarianceMkMethods {
   /** The splitting solver's noise step N_h over every alive lane: the directions' flows ascending where the
    *  lane's coin is 1 (or there are no coins), descending otherwise (sde/solvers/ninomiyaVictoir.ts). */
   noiseStep(x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook): void;
+  /** Euler-Maruyama's whole step in WebAssembly for a ReLU-like drift (null otherwise): the bits of the
+   *  generic step (drift, diffusion, update, settle), the lanes in trouble handed to the per-lane policy. */
+  readonly eulerStep: FusedEulerStep | null;
 }
 
 export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
@@ -93,10 +97,50 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
   const keepAlive = (alive: Uint8Array, j0: number, n: number) => {
     for (let u = 0; u < n; u++) keep[u] = alive[j0 + u];
   };
+  /** Every alive lane of the tile with its factor in the cache (refactored where x is not the state it
+   *  factors), as the diffusion needs; keep[u] = alive after. */
+  const ensureTile = (x: Float64Array, alive: Uint8Array, j0: number, n: number) => {
+    keepAlive(alive, j0, n);
+    for (let p = 0; p < E; p++) {
+      const q = p * B + j0;
+      for (let u = 0; u < n; u++) if (keep[u] && factored[q + u] !== x[q + u]) keep[u] = 2;
+    }
+    for (let u = 0; u < n; u++) {
+      if (keep[u] === 2) term.ensureFactor(x, j0 + u);
+      keep[u] = alive[j0 + u];
+    }
+  };
+  const previous = tile.euler !== null && term.reluLike !== null ? new Float64Array(E * B) : null;
+  const eulerStep = (x: Float64Array, g: Float64Array, h: number, t: number, book: LaneBook) => {
+    const euler = tile.euler!;
+    const k = term.reluLike!.k;
+    const root = Math.sqrt(term.noiseClock * h);
+    const alive = book.alive;
+    previous!.set(x);
+    for (let j0 = 0; j0 < B; j0 += w) {
+      const n = Math.min(w, B - j0);
+      ensureTile(x, alive, j0, n);
+      gather(x, tv, j0, n, false);
+      gather(chol, tl, j0, n, false);
+      gather(g, tg, j0, n, false);
+      for (let u = 0; u < w; u++) euler.alive[u] = u < n ? alive[j0 + u] : 0;
+      euler.step(h, root, k, term.beta, term.driftClock, threshold, PSD_PIVOT_TOLERANCE);
+      // Every lane moves (a frozen one by h 0 + 0, as in the generic step); the factors of the settled ones.
+      keep.fill(1);
+      scatter(tv, x, j0, n, false);
+      for (let u = 0; u < n; u++) keep[u] = alive[j0 + u] && !euler.flags[u] ? 1 : 0;
+      scatter(tl, chol, j0, n, false);
+      scatter(tv, factored, j0, n, false);
+      for (let u = 0; u < n; u++) if (alive[j0 + u] && euler.flags[u]) term.settleLane(x, previous!, j0 + u, t, book);
+    }
+  };
+
   const factorTile = (n: number, clamp: boolean) =>
     choleskyTile(tv, tl, m, w, n, PSD_PIVOT_TOLERANCE, clamp, !clamp, scratch, (c) => tile.choleskySums(c, n));
 
   return {
+    eulerStep: previous !== null ? eulerStep : null,
+
     drift(x, out, book) {
       const alive = book.alive;
       const { beta, offDiagonal, reluLike } = term;
@@ -142,16 +186,7 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       const alive = book.alive;
       for (let j0 = 0; j0 < B; j0 += w) {
         const n = Math.min(w, B - j0);
-        // The cache holds each alive lane's factor unless x is not the state it factors (then refactored).
-        keepAlive(alive, j0, n);
-        for (let p = 0; p < E; p++) {
-          const q = p * B + j0;
-          for (let u = 0; u < n; u++) if (keep[u] && factored[q + u] !== x[q + u]) keep[u] = 2;
-        }
-        for (let u = 0; u < n; u++) {
-          if (keep[u] === 2) term.ensureFactor(x, j0 + u);
-          keep[u] = alive[j0 + u];
-        }
+        ensureTile(x, alive, j0, n);
         gather(chol, tl, j0, n, false);
         gather(g, tg, j0, n, false);
         tile.noise(n, root);

@@ -281,6 +281,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
           m, lanes: B, threshold, beta, offDiagonal, chol, factored, settleLane, ensureFactor,
           reluLike: base.reluLike ?? null,
           driftClock: dc,
+          noiseClock: nc,
           flowWeights(tau) {
             if (constantGain === null) return null;
             prepareFlow(tau);
@@ -317,7 +318,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
           'ninomiya-victoir': ninomiyaVictoirM2Wasm(m2) ?? ninomiyaVictoirM2(m2),
         }
       : (options.fused ?? true) && mk !== null
-        ? { 'ninomiya-victoir': ninomiyaVictoirMk(driftFlow, mk.noiseStep) }
+        ? { 'ninomiya-victoir': ninomiyaVictoirMk(driftFlow, mk.noiseStep), ...(mk.eulerStep ? { 'euler-maruyama': mk.eulerStep } : {}) }
         : undefined;
 
   return {

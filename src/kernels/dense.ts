@@ -27,13 +27,22 @@ export interface DenseTile {
   /** WebAssembly only: the ReLU-like drift flow of v in place (asm/dense.ts, flowRelu2x), the exponential
    *  midpoint's weights (decay, weight) over tau / 2 and tau. */
   readonly flowRelu: ((kappa: number, d0: number, w0: number, d1: number, w1: number) => void) | null;
+  /** WebAssembly only, on a tile opened with the noise scratch: Euler-Maruyama's whole step with the
+   *  ReLU-like drift (asm/dense.ts, eulerTile8) on x = v, the cached factor l and the normals g; the lanes'
+   *  alive bytes in `alive`; `flags` (1: needs the term's per-lane policy) and the new factors come back. */
+  readonly euler: {
+    readonly alive: Uint8Array;
+    readonly flags: Uint8Array;
+    step(h: number, root: number, k: number, beta: number, clock: number, threshold: number, tol: number): void;
+  } | null;
 }
 
 /** A tile of `w` lanes (a multiple of 8) of m x m matrices; `noise`: with the Euler-Maruyama scratch. */
 export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
   const E = row(m);
   const lsSize = noise ? m * m * w : 0;
-  const kernels = openWasmKernels((3 * E * w + lsSize) * 8 + 64);
+  const eulerSize = noise ? 2 * E * w * 8 + 2 * w : 0;
+  const kernels = openWasmKernels((3 * E * w + lsSize) * 8 + eulerSize + 128);
   if (kernels === null) {
     const v = new Float64Array(E * w);
     const l = new Float64Array(E * w);
@@ -47,6 +56,7 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
       flows: (u0, u1, descending) => flowsTile(l, g, m, w, u0, u1, descending),
       driftRelu: null,
       flowRelu: null,
+      euler: null,
     };
   }
   const pv = kernels.alloc(E * w * 8);
@@ -54,6 +64,20 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
   const pg = kernels.alloc(E * w * 8);
   const pls = kernels.alloc(Math.max(8, lsSize * 8));
   const x = kernels.exports;
+  const euler = noise
+    ? (() => {
+        const pd = kernels.alloc(E * w * 8);
+        const pn = kernels.alloc(E * w * 8);
+        const pa = kernels.alloc(w);
+        const pf = kernels.alloc(w);
+        return {
+          alive: kernels.u8(pa, w),
+          flags: kernels.u8(pf, w),
+          step: (h: number, root: number, k: number, beta: number, clock: number, threshold: number, tol: number) =>
+            x.eulerTile8(pv, pl, pg, pls, pd, pn, pa, pf, m, w, h, root, k, beta, clock, threshold, tol),
+        };
+      })()
+    : null;
   return {
     m, w, v: kernels.f64(pv, E * w), l: kernels.f64(pl, E * w), g: kernels.f64(pg, E * w), kernels: 'wasm',
     choleskySums: (c) => x.choleskyColumnSums8(pv, pl, m, w, c),
@@ -62,5 +86,6 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
     flows: (u0, u1, descending) => x.flowsTile2(pl, pg, m, w, u0, u1, descending ? 1 : 0),
     driftRelu: (k, beta, clock) => x.driftRelu2x(pv, pg, m, w, k, beta, clock),
     flowRelu: (kappa, d0, w0, d1, w1) => x.flowRelu2x(pv, m, w, kappa, d0, w0, d1, w1),
+    euler,
   };
 }
