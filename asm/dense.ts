@@ -3,7 +3,7 @@
 // pass. Every lane gets the reference's multiplications and additions in the reference's order (no fused
 // multiply-add), so the same bits. w is a multiple of 8; every lane of the tile is computed.
 
-import { acos2, cf, F_MINUS_ONE, F_ONE, F_PI, F_ZERO } from './simd';
+import { acos2, cf, exp2, F_MINUS_ONE, F_ONE, F_PI, F_ZERO } from './simd';
 
 // @ts-ignore: decorator
 @inline function at(base: usize, index: i32): usize {
@@ -320,4 +320,67 @@ export function eulerTile8(
     store<u8>(flags + <usize>u, <u8>(i64x2.extract_lane(bad, 0) != 0));
     store<u8>(flags + <usize>u + 1, <u8>(i64x2.extract_lane(bad, 1) != 0));
   }
+}
+
+/**
+ * The splitting scheme's noise step N_h for a tile (sde/terms/covariance.mk.ts, noiseStep): the factor of
+ * v with pivots below tol * max V^aa taken as zero into l, columns scaled by edge[a] = exp(-(a + 1) h / 4),
+ * the directions' factors from the normals in g (exp(sqrt(h/2) z) on the diagonal, sqrt(h) z off it), the
+ * directions ascending over lanes [0, ascending) and descending over [ascending, n), the edge scaling again,
+ * and the lower triangle of l l^T into v.
+ */
+export function splitNoiseTile8(v: usize, l: usize, g: usize, edge: usize, m: i32, w: i32, ascending: i32, n: i32, rootHalfH: f64, rootH: f64, tol: f64): void {
+  const zero = f64x2.splat(0);
+  const vtol = f64x2.splat(tol);
+  // Each lane's unit (max V^aa, or 1 where that is not > 0), in the module's own data (w <= 512 lanes).
+  const units = memory.data(8 * 512);
+  for (let u = 0; u < w; u += 2) {
+    let scale = zero;
+    for (let a = 0; a < m; a++) scale = f64x2.max(scale, v128.load(at(v, (row(a) + a) * w + u)));
+    v128.store(units + (<usize>u << 3), v128.bitselect(scale, cf(F_ONE), f64x2.gt(scale, zero)));
+  }
+  for (let c = 0; c < m; c++) {
+    choleskyColumnSums8(v, l, m, w, c);
+    const pc = (row(c) + c) * w;
+    for (let u = 0; u < w; u += 2) {
+      const z = f64x2.mul(vtol, v128.load(units + (<usize>u << 3)));
+      const piv = v128.load(at(l, pc + u));
+      const pos = f64x2.gt(piv, z);
+      const r = f64x2.sqrt(piv);
+      const inv = f64x2.div(cf(F_ONE), r);
+      v128.store(at(l, pc + u), v128.bitselect(r, zero, pos));
+      for (let i = c + 1; i < m; i++) {
+        const q = at(l, (row(i) + c) * w + u);
+        v128.store(q, v128.bitselect(f64x2.mul(v128.load(q), inv), zero, pos));
+      }
+    }
+  }
+  for (let a = 0; a < m; a++) {
+    const e = f64x2.splat(load<f64>(at(edge, a)));
+    for (let i = a; i < m; i++) {
+      const q = (row(i) + a) * w;
+      for (let u = 0; u < w; u += 2) v128.store(at(l, q + u), f64x2.mul(v128.load(at(l, q + u)), e));
+    }
+  }
+  const vhalf = f64x2.splat(rootHalfH);
+  const vroot = f64x2.splat(rootH);
+  for (let a = 0; a < m; a++) {
+    for (let b = 0; b <= a; b++) {
+      const q = (row(a) + b) * w;
+      for (let u = 0; u < w; u += 2) {
+        const z = v128.load(at(g, q + u));
+        v128.store(at(g, q + u), a === b ? exp2(f64x2.mul(vhalf, z)) : f64x2.mul(vroot, z));
+      }
+    }
+  }
+  flowsTile2(l, g, m, w, 0, ascending, 0);
+  flowsTile2(l, g, m, w, ascending, n, 1);
+  for (let a = 0; a < m; a++) {
+    const e = f64x2.splat(load<f64>(at(edge, a)));
+    for (let i = a; i < m; i++) {
+      const q = (row(i) + a) * w;
+      for (let u = 0; u < w; u += 2) v128.store(at(l, q + u), f64x2.mul(v128.load(at(l, q + u)), e));
+    }
+  }
+  gramTile8(l, m, w, v);
 }

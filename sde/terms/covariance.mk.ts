@@ -138,6 +138,26 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
   const factorTile = (n: number, clamp: boolean) =>
     choleskyTile(tv, tl, m, w, n, PSD_PIVOT_TOLERANCE, clamp, !clamp, scratch, (c) => tile.choleskySums(c, n));
 
+  /** The splitting noise step of tile lanes [0, n) (V in tv, normals in tg; the new V into tv) from the
+   *  TypeScript kernels: the reference of asm/dense.ts, splitNoiseTile8. */
+  const noiseTileJs = (n: number, ascending: number, edge: Float64Array, rootHalfH: number, rootH: number) => {
+    // V is in the cone by construction; a pivot below rounding level is taken as zero.
+    factorTile(n, true);
+    for (let a = 0; a < m; a++) scaleColumnTile(tl, m, w, n, a, edge[a]);
+    // Each direction's factor per lane: exp(sqrt(h/2) z) on the diagonal, sqrt(h) z off it.
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b <= a; b++) {
+        const q = ((a * (a + 1)) / 2 + b) * w;
+        if (a === b) for (let u = 0; u < n; u++) tg[q + u] = exp(rootHalfH * tg[q + u]);
+        else for (let u = 0; u < n; u++) tg[q + u] = rootH * tg[q + u];
+      }
+    }
+    tile.flows(0, ascending, false);
+    tile.flows(ascending, n, true);
+    for (let a = 0; a < m; a++) scaleColumnTile(tl, m, w, n, a, edge[a]);
+    tile.gram(n);
+  };
+
   return {
     eulerStep: previous !== null ? eulerStep : null,
 
@@ -238,21 +258,10 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
         if (n === 0) continue;
         gather(x, tv, j0, n, true);
         gather(g, tg, j0, n, true);
-        // V is in the cone by construction; a pivot below rounding level is taken as zero.
-        factorTile(n, true);
-        for (let a = 0; a < m; a++) scaleColumnTile(tl, m, w, n, a, edge[a]);
-        // Each direction's factor per lane: exp(sqrt(h/2) z) on the diagonal, sqrt(h) z off it.
-        for (let a = 0; a < m; a++) {
-          for (let b = 0; b <= a; b++) {
-            const q = ((a * (a + 1)) / 2 + b) * w;
-            if (a === b) for (let u = 0; u < n; u++) tg[q + u] = exp(rootHalfH * tg[q + u]);
-            else for (let u = 0; u < n; u++) tg[q + u] = rootH * tg[q + u];
-          }
-        }
-        tile.flows(0, ascending, false);
-        tile.flows(ascending, n, true);
-        for (let a = 0; a < m; a++) scaleColumnTile(tl, m, w, n, a, edge[a]);
-        tile.gram(n);
+        if (tile.split !== null) {
+          tile.split.edge.set(edge);
+          tile.split.step(ascending, n, rootHalfH, rootH, PSD_PIVOT_TOLERANCE);
+        } else noiseTileJs(n, ascending, edge, rootHalfH, rootH);
         for (let p = 0; p < E; p++) {
           const s = p * w;
           const d = p * B;

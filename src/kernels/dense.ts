@@ -27,6 +27,13 @@ export interface DenseTile {
   /** WebAssembly only: the ReLU-like drift flow of v in place (asm/dense.ts, flowRelu2x), the exponential
    *  midpoint's weights (decay, weight) over tau / 2 and tau. */
   readonly flowRelu: ((kappa: number, d0: number, w0: number, d1: number, w1: number) => void) | null;
+  /** WebAssembly only: the splitting noise step of the tile (asm/dense.ts, splitNoiseTile8) from V in v and
+   *  the normals in g, lanes [0, ascending) ascending and [ascending, n) descending, edge[a] set by the
+   *  owner; the new V in v. */
+  readonly split: {
+    readonly edge: Float64Array;
+    step(ascending: number, n: number, rootHalfH: number, rootH: number, tol: number): void;
+  } | null;
   /** WebAssembly only, on a tile opened with the noise scratch: Euler-Maruyama's whole step with the
    *  ReLU-like drift (asm/dense.ts, eulerTile8) on x = v, the cached factor l and the normals g; the lanes'
    *  alive bytes in `alive`; `flags` (1: needs the term's per-lane policy) and the new factors come back. */
@@ -42,7 +49,7 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
   const E = row(m);
   const lsSize = noise ? m * m * w : 0;
   const eulerSize = noise ? 2 * E * w * 8 + 2 * w : 0;
-  const kernels = openWasmKernels((3 * E * w + lsSize) * 8 + eulerSize + 128);
+  const kernels = openWasmKernels((3 * E * w + lsSize + m) * 8 + eulerSize + 160);
   if (kernels === null) {
     const v = new Float64Array(E * w);
     const l = new Float64Array(E * w);
@@ -57,6 +64,7 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
       driftRelu: null,
       flowRelu: null,
       euler: null,
+      split: null,
     };
   }
   const pv = kernels.alloc(E * w * 8);
@@ -78,6 +86,11 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
         };
       })()
     : null;
+  const pe = kernels.alloc(m * 8);
+  const split = {
+    edge: kernels.f64(pe, m),
+    step: (ascending: number, n: number, rootHalfH: number, rootH: number, tol: number) => x.splitNoiseTile8(pv, pl, pg, pe, m, w, ascending, n, rootHalfH, rootH, tol),
+  };
   return {
     m, w, v: kernels.f64(pv, E * w), l: kernels.f64(pl, E * w), g: kernels.f64(pg, E * w), kernels: 'wasm',
     choleskySums: (c) => x.choleskyColumnSums8(pv, pl, m, w, c),
@@ -87,5 +100,6 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
     driftRelu: (k, beta, clock) => x.driftRelu2x(pv, pg, m, w, k, beta, clock),
     flowRelu: (kappa, d0, w0, d1, w1) => x.flowRelu2x(pv, m, w, kappa, d0, w0, d1, w1),
     euler,
+    split,
   };
 }
