@@ -384,3 +384,46 @@ export function splitNoiseTile8(v: usize, l: usize, g: usize, edge: usize, m: i3
   }
   gramTile8(l, m, w, v);
 }
+
+/**
+ * One layer of the covariance chain for m >= 3 and a piecewise-linear phi = a x + b |x| (networks/chain.ts):
+ * for each of `rows` rows g of the normals at z (row-major, m per row), y = L g (y_a = sum_{k <= a} L_ak g_k,
+ * k ascending), phi applied, and the Gram sums out[p m + q] += phi(y_p) phi(y_q) for q >= p, rows in order
+ * (networks/features.ts, gramInto). lt holds L transposed (lt[k m + a] = L_ak, 0 for k > a); y is scratch
+ * of m + 2 entries; out is zeroed first. Output entries go two at a time, each with the reference's sums.
+ */
+export function chainRows2x(z: usize, rows: i32, m: i32, lt: usize, a: f64, b: f64, y: usize, out: usize): void {
+  for (let i = 0; i < m * m; i++) store<f64>(at(out, i), 0);
+  const va = f64x2.splat(a);
+  const vb = f64x2.splat(b);
+  for (let r = 0; r < rows; r++) {
+    const g = at(z, r * m);
+    let c = 0;
+    for (; c + 1 < m; c += 2) {
+      let acc = f64x2.splat(0);
+      for (let k = 0; k <= c; k++) acc = f64x2.add(acc, f64x2.mul(v128.load(at(lt, k * m + c)), f64x2.splat(load<f64>(at(g, k)))));
+      store<f64>(at(y, c), f64x2.extract_lane(acc, 0));
+      store<f64>(at(y, c + 1), f64x2.extract_lane(acc, 1) + load<f64>(at(lt, (c + 1) * m + c + 1)) * load<f64>(at(g, c + 1)));
+    }
+    if (c < m) {
+      let s: f64 = 0;
+      for (let k = 0; k <= c; k++) s += load<f64>(at(lt, k * m + c)) * load<f64>(at(g, k));
+      store<f64>(at(y, c), s);
+    }
+    for (let p = 0; p < m; p += 2) {
+      const v = v128.load(at(y, p));
+      v128.store(at(y, p), f64x2.add(f64x2.mul(va, v), f64x2.mul(vb, f64x2.abs(v))));
+    }
+    for (let p = 0; p < m; p++) {
+      const xs = load<f64>(at(y, p));
+      const xp = f64x2.splat(xs);
+      const o = p * m;
+      let q = p;
+      for (; q + 1 < m; q += 2) {
+        const d = at(out, o + q);
+        v128.store(d, f64x2.add(v128.load(d), f64x2.mul(xp, v128.load(at(y, q)))));
+      }
+      if (q < m) store<f64>(at(out, o + q), load<f64>(at(out, o + q)) + xs * load<f64>(at(y, q)));
+    }
+  }
+}

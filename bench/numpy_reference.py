@@ -192,7 +192,8 @@ def em_mk(paths, steps, m, t1=0.02, c_plus=0.0, c_minus=-1.0, rho0=0.3, seed=1, 
     repaired = 0
     for start in range(0, paths, chunk):
         P = min(chunk, paths - start)
-        V = np.ascontiguousarray(np.broadcast_to(v0, (P, m, m)))
+        V = np.empty((P, m, m))
+        V[:] = v0
         Z, S, M, N, D, R, T = (np.empty((P, m, m)) for _ in range(7))
         d = np.empty((P, m))
         with np.errstate(invalid='ignore', divide='ignore'):
@@ -238,7 +239,8 @@ def chain_mk(samples, n, m, depth, c_plus=0.0, c_minus=-1.0, rho0=0.3, seed=1, c
     np.fill_diagonal(v0, 1.0)
     for s0 in range(0, samples, chunk):
         S = min(chunk, samples - s0)
-        V = np.ascontiguousarray(np.broadcast_to(v0, (S, m, m)))
+        V = np.empty((S, m, m))
+        V[:] = v0
         G = np.empty((S, n, m))
         Y = np.empty((S, n, m))
         T = np.empty((S, n, m))

@@ -7,6 +7,7 @@ import { choleskyPsd, symmetricEigen } from '../src/linalg.js';
 import { hashFloat64 } from '../src/math/index.js';
 import { openStream } from '../src/random/streams.js';
 import { covarianceSde } from '../architectures/index.js';
+import { sampleNetworksSync } from '../networks/index.js';
 import { constantSteps, eulerMaruyama, ninomiyaVictoir, solveSync, type Solver } from '../sde/index.js';
 
 // The m >= 3 kernels over many paths at once (src/batched.ts, sde/terms/covariance.mk.ts). Each lane must
@@ -60,6 +61,22 @@ for (const [name, solver] of SOLVERS) {
 }
 
 // Recorded from the per-lane term of 0.2.0 (before the lane kernels), Node 20, x86-64.
+// The covariance chain beyond two inputs (the WebAssembly rows pass for a piecewise-linear phi).
+for (const [label, act, m] of [
+  ['relu', relu, 3],
+  ['relu', relu, 8],
+  ['relu', shapedRelu({ cPlus: 0.5, cMinus: -0.7 }), 33],
+  ['tanh', tanh, 8],
+] as Array<[string, Activation, number]>) {
+  CASES.push([
+    `chain ${label} m=${m}`,
+    () => {
+      const s = sampleNetworksSync({ activation: act, n: 40, depth: 6, v0: equi(m, 0.3), samples: 9, seed: 4, record: { count: 2 } });
+      return digest(s.values.data, s.status, new Uint32Array(0)) + ':' + hashFloat64(s.logits.data);
+    },
+  ]);
+}
+
 const GOLDEN: Record<string, string> = {
   'relu m=8 em': 'f58304c2f50f0f6d repairs 585',
   'tanh m=33 em': 'c1e7c269fbc055a1 repairs 201',
@@ -67,9 +84,13 @@ const GOLDEN: Record<string, string> = {
   'relu m=8 nv': '3fa67518cd3a53cc repairs 0',
   'tanh m=33 nv': '892bc43c9a8661c1 repairs 0',
   'relu rank 4 m=16 nv': '4b75bd76e9793150 repairs 0',
+  'chain relu m=3': '53c064393ce703a8:4761e6737e840771',
+  'chain relu m=8': 'a351e0ece16a96a5:854a487618e9c48b',
+  'chain relu m=33': '45c6a8b19c3622d0:13f97ec87c49e4ea',
+  'chain tanh m=8': '8a556935ab2550c7:49314545c5e7c413',
 };
 
-describe('full solves at m >= 3 keep the per-lane bits', () => {
+describe('full solves and chains at m >= 3 keep the per-lane bits', () => {
   if (process.env.GOLDEN_PRINT) {
     it('prints the table', () => {
       console.log(JSON.stringify(Object.fromEntries(CASES.map(([n, run]) => [n, run()])), null, 2));

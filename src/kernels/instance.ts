@@ -24,6 +24,7 @@ export interface KernelExports {
   driftRelu2x(x: number, out: number, m: number, w: number, k: number, beta: number, clock: number): void;
   flowRelu2x(x: number, m: number, w: number, kappa: number, d0: number, w0: number, d1: number, w1: number): void;
   splitNoiseTile8(v: number, l: number, g: number, edge: number, m: number, w: number, ascending: number, n: number, rootHalfH: number, rootH: number, tol: number): void;
+  chainRows2x(z: number, rows: number, m: number, lt: number, a: number, b: number, y: number, out: number): void;
   eulerTile8(x: number, l: number, g: number, ls: number, d: number, nz: number, alive: number, flags: number, m: number, w: number, h: number, root: number, k: number, beta: number, clock: number, threshold: number, tol: number): void;
 }
 
