@@ -43,40 +43,76 @@ export function choleskyColumnSums8(v: usize, l: usize, m: i32, w: i32, c: i32):
   }
 }
 
-/** noiseTile: ls = (L S) root (lower triangle), then out's lower triangle = ls L^T. */
-export function noiseTile8(l: usize, g: usize, m: i32, w: i32, root: f64, ls: usize, out: usize): void {
+/** Two output columns' sums of L S, rows r = 0..a: row a of L against rows c and c + 1 of the full S. */
+// @ts-ignore: decorator
+@inline function pairSums(q0: usize, s0: usize, s1: usize, a: i32, w: i32, vroot: v128, d0: usize, d1: usize): void {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let a2 = f64x2.splat(0);
+  let a3 = f64x2.splat(0);
+  let b0 = f64x2.splat(0);
+  let b1 = f64x2.splat(0);
+  let b2 = f64x2.splat(0);
+  let b3 = f64x2.splat(0);
+  const step = <usize>w << 3;
+  let q = q0;
+  let x = s0;
+  let y = s1;
+  for (let r = 0; r <= a; r++) {
+    const l0 = v128.load(q);
+    const l1 = v128.load(q, 16);
+    const l2 = v128.load(q, 32);
+    const l3 = v128.load(q, 48);
+    a0 = f64x2.add(a0, f64x2.mul(l0, v128.load(x)));
+    a1 = f64x2.add(a1, f64x2.mul(l1, v128.load(x, 16)));
+    a2 = f64x2.add(a2, f64x2.mul(l2, v128.load(x, 32)));
+    a3 = f64x2.add(a3, f64x2.mul(l3, v128.load(x, 48)));
+    b0 = f64x2.add(b0, f64x2.mul(l0, v128.load(y)));
+    b1 = f64x2.add(b1, f64x2.mul(l1, v128.load(y, 16)));
+    b2 = f64x2.add(b2, f64x2.mul(l2, v128.load(y, 32)));
+    b3 = f64x2.add(b3, f64x2.mul(l3, v128.load(y, 48)));
+    q += step;
+    x += step;
+    y += step;
+  }
+  v128.store(d0, f64x2.mul(a0, vroot));
+  v128.store(d0, f64x2.mul(a1, vroot), 16);
+  v128.store(d0, f64x2.mul(a2, vroot), 32);
+  v128.store(d0, f64x2.mul(a3, vroot), 48);
+  if (d1 != 0) {
+    v128.store(d1, f64x2.mul(b0, vroot));
+    v128.store(d1, f64x2.mul(b1, vroot), 16);
+    v128.store(d1, f64x2.mul(b2, vroot), 32);
+    v128.store(d1, f64x2.mul(b3, vroot), 48);
+  }
+}
+
+/**
+ * noiseTile: ls = (L S) root (lower triangle), then out's lower triangle = ls L^T. S is unpacked first into
+ * sf (m * m * w) as full rows, sf(c, r) = S_rc (sqrt(2) g_rr on the diagonal: the reference's factor), so
+ * each sum reads two contiguous rows; two columns c, c + 1 share the loads of L's row a.
+ */
+export function noiseTile8(l: usize, g: usize, m: i32, w: i32, root: f64, ls: usize, out: usize, sf: usize): void {
   const sqrt2 = f64x2.splat(1.4142135623730951);
   const vroot = f64x2.splat(root);
-  for (let a = 0; a < m; a++) {
-    const ra = row(a);
-    for (let c = 0; c <= a; c++) {
-      const o = (a * m + c) * w;
+  for (let c = 0; c < m; c++) {
+    for (let r = 0; r < m; r++) {
+      const src = at(g, (r > c ? row(r) + c : row(c) + r) * w);
+      const dst = at(sf, (c * m + r) * w);
+      for (let u = 0; u < w; u += 2) {
+        const v = v128.load(src + (<usize>u << 3));
+        v128.store(dst + (<usize>u << 3), r === c ? f64x2.mul(sqrt2, v) : v);
+      }
+    }
+  }
+  // Column pairs outermost: S's two rows stay in L1 while L's rows stream past them once per pair.
+  for (let c = 0; c < m; c += 2) {
+    for (let a = c; a < m; a++) {
+      const ra = row(a);
       for (let u = 0; u < w; u += 8) {
-        let a0 = f64x2.splat(0);
-        let a1 = f64x2.splat(0);
-        let a2 = f64x2.splat(0);
-        let a3 = f64x2.splat(0);
-        for (let r = 0; r <= a; r++) {
-          const q = at(l, (ra + r) * w + u);
-          if (r === c) {
-            const s = at(g, (row(r) + r) * w + u);
-            a0 = f64x2.add(a0, f64x2.mul(v128.load(q), f64x2.mul(sqrt2, v128.load(s))));
-            a1 = f64x2.add(a1, f64x2.mul(v128.load(q, 16), f64x2.mul(sqrt2, v128.load(s, 16))));
-            a2 = f64x2.add(a2, f64x2.mul(v128.load(q, 32), f64x2.mul(sqrt2, v128.load(s, 32))));
-            a3 = f64x2.add(a3, f64x2.mul(v128.load(q, 48), f64x2.mul(sqrt2, v128.load(s, 48))));
-          } else {
-            const s = at(g, (r > c ? row(r) + c : row(c) + r) * w + u);
-            a0 = f64x2.add(a0, f64x2.mul(v128.load(q), v128.load(s)));
-            a1 = f64x2.add(a1, f64x2.mul(v128.load(q, 16), v128.load(s, 16)));
-            a2 = f64x2.add(a2, f64x2.mul(v128.load(q, 32), v128.load(s, 32)));
-            a3 = f64x2.add(a3, f64x2.mul(v128.load(q, 48), v128.load(s, 48)));
-          }
-        }
-        const d = at(ls, o + u);
-        v128.store(d, f64x2.mul(a0, vroot));
-        v128.store(d, f64x2.mul(a1, vroot), 16);
-        v128.store(d, f64x2.mul(a2, vroot), 32);
-        v128.store(d, f64x2.mul(a3, vroot), 48);
+        const q0 = at(l, ra * w + u);
+        if (c + 1 <= a) pairSums(q0, at(sf, c * m * w + u), at(sf, (c + 1) * m * w + u), a, w, vroot, at(ls, (a * m + c) * w + u), at(ls, (a * m + c + 1) * w + u));
+        else pairSums(q0, at(sf, c * m * w + u), at(sf, c * m * w + u), a, w, vroot, at(ls, (a * m + c) * w + u), 0);
       }
     }
   }
@@ -252,11 +288,11 @@ export function flowRelu2x(x: usize, m: i32, w: i32, kappa: f64, d0: f64, w0: f6
  * the new factor of every lane flagged 0. alive: one byte per lane.
  */
 export function eulerTile8(
-  x: usize, l: usize, g: usize, ls: usize, d: usize, nz: usize, alive: usize, flags: usize,
+  x: usize, l: usize, g: usize, ls: usize, sf: usize, d: usize, nz: usize, alive: usize, flags: usize,
   m: i32, w: i32, h: f64, root: f64, k: f64, beta: f64, clock: f64, threshold: f64, tol: f64,
 ): void {
   driftRelu2x(x, d, m, w, k, beta, clock);
-  noiseTile8(l, g, m, w, root, ls, nz);
+  noiseTile8(l, g, m, w, root, ls, nz, sf);
   const E = row(m);
   const vh = f64x2.splat(h);
   const zero = f64x2.splat(0);

@@ -49,7 +49,7 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
   const E = row(m);
   const lsSize = noise ? m * m * w : 0;
   const eulerSize = noise ? 2 * E * w * 8 + 2 * w : 0;
-  const kernels = openWasmKernels((3 * E * w + lsSize + m) * 8 + eulerSize + 160);
+  const kernels = openWasmKernels((3 * E * w + 2 * lsSize + m) * 8 + eulerSize + 192);
   if (kernels === null) {
     const v = new Float64Array(E * w);
     const l = new Float64Array(E * w);
@@ -71,6 +71,8 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
   const pl = kernels.alloc(E * w * 8);
   const pg = kernels.alloc(E * w * 8);
   const pls = kernels.alloc(Math.max(8, lsSize * 8));
+  // The full S of the noise (asm/dense.ts, noiseTile8), beside ls.
+  const psf = kernels.alloc(Math.max(8, lsSize * 8));
   const x = kernels.exports;
   const euler = noise
     ? (() => {
@@ -82,7 +84,7 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
           alive: kernels.u8(pa, w),
           flags: kernels.u8(pf, w),
           step: (h: number, root: number, k: number, beta: number, clock: number, threshold: number, tol: number) =>
-            x.eulerTile8(pv, pl, pg, pls, pd, pn, pa, pf, m, w, h, root, k, beta, clock, threshold, tol),
+            x.eulerTile8(pv, pl, pg, pls, psf, pd, pn, pa, pf, m, w, h, root, k, beta, clock, threshold, tol),
         };
       })()
     : null;
@@ -94,7 +96,7 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
   return {
     m, w, v: kernels.f64(pv, E * w), l: kernels.f64(pl, E * w), g: kernels.f64(pg, E * w), kernels: 'wasm',
     choleskySums: (c) => x.choleskyColumnSums8(pv, pl, m, w, c),
-    noise: (_n, root) => x.noiseTile8(pl, pg, m, w, root, pls, pv),
+    noise: (_n, root) => x.noiseTile8(pl, pg, m, w, root, pls, pv, psf),
     gram: () => x.gramTile8(pl, m, w, pv),
     flows: (u0, u1, descending) => x.flowsTile2(pl, pg, m, w, u0, u1, descending ? 1 : 0),
     driftRelu: (k, beta, clock) => x.driftRelu2x(pv, pg, m, w, k, beta, clock),
