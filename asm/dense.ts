@@ -15,6 +15,27 @@ import { acos2, cf, exp2, F_MINUS_ONE, F_ONE, F_PI, F_ZERO } from './simd';
   return (a * (a + 1)) >> 1;
 }
 
+/** Eight lanes' sums over r < count of x_r y_r (x and y advancing by `step` bytes), r ascending from 0, into d. */
+// @ts-ignore: decorator
+@inline function dots8(x: usize, y: usize, count: i32, step: usize, d: usize): void {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let a2 = f64x2.splat(0);
+  let a3 = f64x2.splat(0);
+  for (let r = 0; r < count; r++) {
+    a0 = f64x2.add(a0, f64x2.mul(v128.load(x), v128.load(y)));
+    a1 = f64x2.add(a1, f64x2.mul(v128.load(x, 16), v128.load(y, 16)));
+    a2 = f64x2.add(a2, f64x2.mul(v128.load(x, 32), v128.load(y, 32)));
+    a3 = f64x2.add(a3, f64x2.mul(v128.load(x, 48), v128.load(y, 48)));
+    x += step;
+    y += step;
+  }
+  v128.store(d, a0);
+  v128.store(d, a1, 16);
+  v128.store(d, a2, 32);
+  v128.store(d, a3, 48);
+}
+
 /** choleskyColumnSums: for i >= c, l(i, c) = v(i, c) - sum_{k < c} l(i, k) l(c, k), k ascending. */
 export function choleskyColumnSums8(v: usize, l: usize, m: i32, w: i32, c: i32): void {
   const rc = row(c) * w;
@@ -116,59 +137,24 @@ export function noiseTile8(l: usize, g: usize, m: i32, w: i32, root: f64, ls: us
       }
     }
   }
+  const step = <usize>w << 3;
   for (let a = 0; a < m; a++) {
     for (let b = 0; b <= a; b++) {
       const p = (row(a) + b) * w;
       const rb = row(b);
-      for (let u = 0; u < w; u += 8) {
-        let a0 = f64x2.splat(0);
-        let a1 = f64x2.splat(0);
-        let a2 = f64x2.splat(0);
-        let a3 = f64x2.splat(0);
-        for (let r = 0; r <= b; r++) {
-          const x = at(ls, (a * m + r) * w + u);
-          const y = at(l, (rb + r) * w + u);
-          a0 = f64x2.add(a0, f64x2.mul(v128.load(x), v128.load(y)));
-          a1 = f64x2.add(a1, f64x2.mul(v128.load(x, 16), v128.load(y, 16)));
-          a2 = f64x2.add(a2, f64x2.mul(v128.load(x, 32), v128.load(y, 32)));
-          a3 = f64x2.add(a3, f64x2.mul(v128.load(x, 48), v128.load(y, 48)));
-        }
-        const d = at(out, p + u);
-        v128.store(d, a0);
-        v128.store(d, a1, 16);
-        v128.store(d, a2, 32);
-        v128.store(d, a3, 48);
-      }
+      for (let u = 0; u < w; u += 8) dots8(at(ls, a * m * w + u), at(l, rb * w + u), b + 1, step, at(out, p + u));
     }
   }
 }
 
 /** gramTile: out's lower triangle = L L^T. */
 export function gramTile8(l: usize, m: i32, w: i32, out: usize): void {
+  const step = <usize>w << 3;
   for (let a = 0; a < m; a++) {
     const ra = row(a);
     for (let b = 0; b <= a; b++) {
-      const p = (ra + b) * w;
       const rb = row(b);
-      for (let u = 0; u < w; u += 8) {
-        let a0 = f64x2.splat(0);
-        let a1 = f64x2.splat(0);
-        let a2 = f64x2.splat(0);
-        let a3 = f64x2.splat(0);
-        for (let r = 0; r <= b; r++) {
-          const x = at(l, (ra + r) * w + u);
-          const y = at(l, (rb + r) * w + u);
-          a0 = f64x2.add(a0, f64x2.mul(v128.load(x), v128.load(y)));
-          a1 = f64x2.add(a1, f64x2.mul(v128.load(x, 16), v128.load(y, 16)));
-          a2 = f64x2.add(a2, f64x2.mul(v128.load(x, 32), v128.load(y, 32)));
-          a3 = f64x2.add(a3, f64x2.mul(v128.load(x, 48), v128.load(y, 48)));
-        }
-        const d = at(out, p + u);
-        v128.store(d, a0);
-        v128.store(d, a1, 16);
-        v128.store(d, a2, 32);
-        v128.store(d, a3, 48);
-      }
+      for (let u = 0; u < w; u += 8) dots8(at(l, ra * w + u), at(l, rb * w + u), b + 1, step, at(out, (ra + b) * w + u));
     }
   }
 }

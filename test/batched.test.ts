@@ -8,6 +8,7 @@ import { hashFloat64 } from '../src/math/index.js';
 import { openStream } from '../src/random/streams.js';
 import { covarianceSde } from '../architectures/index.js';
 import { sampleNetworksSync } from '../networks/index.js';
+import { withKernels } from './helpers/kernels.js';
 import { constantSteps, eulerMaruyama, ninomiyaVictoir, solveSync, type Solver } from '../sde/index.js';
 
 // The m >= 3 kernels over many paths at once (src/batched.ts, sde/terms/covariance.mk.ts). Each lane must
@@ -100,30 +101,11 @@ describe('full solves and chains at m >= 3 keep the per-lane bits', () => {
   for (const kernels of ['js', 'wasm']) {
     for (const [name, run] of CASES) {
       it(`${name} (${kernels})`, () => {
-        const saved = process.env.NCSDE_KERNELS;
-        process.env.NCSDE_KERNELS = kernels;
-        try {
-          expect(run()).toBe(GOLDEN[name]);
-        } finally {
-          if (saved === undefined) delete process.env.NCSDE_KERNELS;
-          else process.env.NCSDE_KERNELS = saved;
-        }
+        expect(withKernels(kernels, run)).toBe(GOLDEN[name]);
       });
     }
   }
 });
-
-/** Run under NCSDE_KERNELS=name, restoring it after. */
-function withKernels<T>(name: string, run: () => T): T {
-  const saved = process.env.NCSDE_KERNELS;
-  process.env.NCSDE_KERNELS = name;
-  try {
-    return run();
-  } finally {
-    if (saved === undefined) delete process.env.NCSDE_KERNELS;
-    else process.env.NCSDE_KERNELS = saved;
-  }
-}
 
 /** n lanes of packed m x m matrices in a tile of stride w: lane u = V of rank `rank` from its own normals. */
 function tileOf(m: number, w: number, n: number, rank: number, seed: number): Float64Array {

@@ -4,6 +4,7 @@ import { hashFloat64 } from '../src/math/index.js';
 import { sampleNetworksSync } from '../networks/index.js';
 import { correlationSde, covarianceSde, diagonalSde } from '../architectures/index.js';
 import { constantSteps, eulerMaruyama, explosionDetection, ninomiyaVictoir, solveSync, type Solver } from '../sde/index.js';
+import { withKernels } from './helpers/kernels.js';
 
 // Golden hashes of full fixed-seed runs: the SDE solvers (m = 2 and 3, the scalar forms) and the chain and
 // explicit network samplers, with ReLU-like and smooth activations, so every kernel's elementary functions
@@ -106,18 +107,6 @@ const GOLDEN: Record<string, string> = {
   'network explicit gelu': '78903a6a14ff49e2:2b2ec46671cfce8c',
   'network explicit sin': '191ea216a8cdb464:45c016e9e1da9ef6',
 };
-
-/** Run under NCSDE_KERNELS=name (js: the TypeScript reference; wasm: the SIMD twins), restoring it after. */
-function withKernels<T>(name: string, run: () => T): T {
-  const saved = process.env.NCSDE_KERNELS;
-  process.env.NCSDE_KERNELS = name;
-  try {
-    return run();
-  } finally {
-    if (saved === undefined) delete process.env.NCSDE_KERNELS;
-    else process.env.NCSDE_KERNELS = saved;
-  }
-}
 
 describe('golden hashes of fixed-seed runs', () => {
   if (process.env.GOLDEN_PRINT) {
