@@ -183,10 +183,10 @@ export function scaleColumnTile(l: Float64Array, m: number, w: number, n: number
   }
 }
 
-/** Lanes per tile for an m x m kernel: as many as keep about `bytesPerLane` per lane within ~1 MiB (a share
+/** Lanes per tile for an m x m kernel: as many as keep about `bytesPerLane` per lane within `budget` (a share
  *  of L2), a multiple of 8 (one cache line of doubles), at most `lanes` rounded up to 8. */
-export function tileLanes(bytesPerLane: number, lanes: number): number {
+export function tileLanes(bytesPerLane: number, lanes: number, budget = 1 << 20): number {
   let w = 8;
-  while (w * 2 <= lanes && bytesPerLane * w * 2 <= 1 << 20) w *= 2;
+  while (w * 2 <= lanes && bytesPerLane * w * 2 <= budget) w *= 2;
   return Math.min(w, Math.ceil(lanes / 8) * 8);
 }
