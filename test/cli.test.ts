@@ -96,7 +96,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['network: unknown activation', ['network', '--activation', 'relux'], /^ncsde: --activation must be relu/],
   ['network: activation toString', ['network', '--activation', 'toString:1'], /^ncsde: --activation must be relu/],
   ['network: work beyond 7 days', ['network', '--n', '1000000', '--method', 'explicit', '--samples', '10'], /^ncsde: --samples with --n 1000000, depth 1000000 from ratio 1, --method explicit, m 2 asks for about \d+ days of work on \d+ threads?, above the 7-day limit; lower them, or give --force to run anyway \(got 10\)$/],
-  ['sde: work beyond 7 days', ['sde', '--m', '8', '--paths', '100000', '--steps', '1000000', '--threads', '1'], /^ncsde: --paths with --steps 1000000, --m 8 asks for about 20 days of work on 1 thread, above the 7-day limit; lower them, or give --force to run anyway \(got 100000\)$/],
+  ['sde: work beyond 7 days', ['sde', '--m', '32', '--paths', '100000', '--steps', '1000000', '--threads', '1'], /^ncsde: --paths with --steps 1000000, --m 32 asks for about 38 days of work on 1 thread, above the 7-day limit; lower them, or give --force to run anyway \(got 100000\)$/],
   ['network: --m 600', ['network', '--m', '600'], /^ncsde: --m must be an integer in \[1, 512\]/],
   ['validate: --n 1', ['validate', '--n', '1'], /^ncsde: --n must be an integer in \[2, 100000\]/],
   ['validate: three widths', ['validate', '--widths', '4,8,16'], /^ncsde: --widths must be a list of at least 4 integers/],
