@@ -193,13 +193,13 @@ describe('help and notes', () => {
 
   it('between 1 hour and 7 days of work: a note, and the run starts', async () => {
     const r = await noteThenStop(['sde', '--m', '8', '--paths', '100000', '--steps', '100000', '--threads', '1']);
-    expect(r.stderr).toMatch(/^ncsde: note: this asks for about 47\.4 hours of work on 1 thread$/m);
+    expect(r.stderr).toMatch(/^ncsde: note: this asks for about 2\.5 hours of work on 1 thread$/m);
     expect(r.signal).toBe('SIGKILL');
   });
 
   it('--force lets a run past 7 days start, with the note', async () => {
-    const r = await noteThenStop(['sde', '--m', '8', '--paths', '100000', '--steps', '1000000', '--threads', '1', '--force']);
-    expect(r.stderr).toMatch(/^ncsde: note: this asks for about 20 days of work on 1 thread$/m);
+    const r = await noteThenStop(['sde', '--m', '32', '--paths', '100000', '--steps', '1000000', '--threads', '1', '--force']);
+    expect(r.stderr).toMatch(/^ncsde: note: this asks for about 38 days of work on 1 thread$/m);
     expect(r.signal).toBe('SIGKILL');
   });
 
