@@ -194,6 +194,23 @@ export function flowsTile2(l: usize, f: usize, m: i32, w: i32, u0: i32, u1: i32,
   }
 }
 
+// @ts-ignore: decorator
+@inline function clamp1(r: v128): v128 {
+  return v128.bitselect(cf(F_ONE), v128.bitselect(cf(F_MINUS_ONE), r, f64x2.lt(r, cf(F_MINUS_ONE))), f64x2.gt(r, cf(F_ONE)));
+}
+
+/** sqrt(V^aa V^bb) of a lane pair from the diagonal entries at element offsets pa, pb. */
+// @ts-ignore: decorator
+@inline function pairScale(x: usize, pa: i32, pb: i32): v128 {
+  return f64x2.sqrt(f64x2.mul(v128.load(at(x, pa)), v128.load(at(x, pb))));
+}
+
+/** V^ab / scale in [-1, 1], 0 where the scale is not > 0 (the reference's rho). */
+// @ts-ignore: decorator
+@inline function pairCorrelation(x: usize, p: i32, scale: v128): v128 {
+  return clamp1(v128.bitselect(f64x2.div(v128.load(at(x, p)), scale), cf(F_ZERO), f64x2.gt(scale, cf(F_ZERO))));
+}
+
 /**
  * The ReLU-like drift of a tile (sde/terms/covariance.mk.ts, drift; architectures/mlp/limit.ts): off the
  * diagonal clock * (k (sqrt(1 - rho^2) - rho acos rho) sqrt(V^aa V^bb)), rho = V^ab / sqrt(V^aa V^bb) in
@@ -209,9 +226,8 @@ export function driftRelu2x(x: usize, out: usize, m: i32, w: i32, k: f64, beta: 
       const pb = (row(b) + b) * w;
       const p = (row(a) + b) * w;
       for (let u = 0; u < w; u += 2) {
-        const scale = f64x2.sqrt(f64x2.mul(v128.load(at(x, pa + u)), v128.load(at(x, pb + u))));
-        let rho = v128.bitselect(f64x2.div(v128.load(at(x, p + u)), scale), cf(F_ZERO), f64x2.gt(scale, cf(F_ZERO)));
-        rho = v128.bitselect(cf(F_ONE), v128.bitselect(cf(F_MINUS_ONE), rho, f64x2.lt(rho, cf(F_MINUS_ONE))), f64x2.gt(rho, cf(F_ONE)));
+        const scale = pairScale(x, pa + u, pb + u);
+        const rho = pairCorrelation(x, p + u, scale);
         const root = f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(rho, rho)));
         const d = f64x2.mul(f64x2.mul(vk, f64x2.sub(root, f64x2.mul(rho, acos2(rho)))), scale);
         v128.store(at(out, p + u), f64x2.mul(vclock, d));
@@ -224,10 +240,6 @@ export function driftRelu2x(x: usize, out: usize, m: i32, w: i32, k: f64, beta: 
   }
 }
 
-// @ts-ignore: decorator
-@inline function clamp1(r: v128): v128 {
-  return v128.bitselect(cf(F_ONE), v128.bitselect(cf(F_MINUS_ONE), r, f64x2.lt(r, cf(F_MINUS_ONE))), f64x2.gt(r, cf(F_ONE)));
-}
 
 /** kappa J(r), J the arc-cosine kernel (sqrt(1 - c^2) + (pi - acos c) c) / pi, c = r clamped (src/activations/reluLike.ts). */
 // @ts-ignore: decorator
@@ -255,8 +267,8 @@ export function flowRelu2x(x: usize, m: i32, w: i32, kappa: f64, d0: f64, w0: f6
       const pb = (row(b) + b) * w;
       const p = (row(a) + b) * w;
       for (let u = 0; u < w; u += 2) {
-        const scale = f64x2.sqrt(f64x2.mul(v128.load(at(x, pa + u)), v128.load(at(x, pb + u))));
-        const r = clamp1(v128.bitselect(f64x2.div(v128.load(at(x, p + u)), scale), cf(F_ZERO), f64x2.gt(scale, cf(F_ZERO))));
+        const scale = pairScale(x, pa + u, pb + u);
+        const r = pairCorrelation(x, p + u, scale);
         const mid = clamp1(f64x2.add(f64x2.mul(vd0, r), f64x2.mul(vw0, source2(vk, r))));
         const next = clamp1(f64x2.add(f64x2.mul(vd1, r), f64x2.mul(vw1, source2(vk, mid))));
         v128.store(at(x, p + u), f64x2.mul(next, scale));
