@@ -36,30 +36,58 @@ import { acos2, cf, exp2, F_MINUS_ONE, F_ONE, F_PI, F_ZERO } from './simd';
   v128.store(d, a3, 48);
 }
 
-/** choleskyColumnSums: for i >= c, l(i, c) = v(i, c) - sum_{k < c} l(i, k) l(c, k), k ascending. */
+/** choleskyColumnSums: for i >= c, l(i, c) = v(i, c) - sum_{k < c} l(i, k) l(c, k), k ascending. Rows go
+ *  in pairs (i, i + 1) that share the loads of row c. */
 export function choleskyColumnSums8(v: usize, l: usize, m: i32, w: i32, c: i32): void {
   const rc = row(c) * w;
-  for (let i = c; i < m; i++) {
+  const step = <usize>w << 3;
+  for (let i = c; i < m; i += 2) {
+    const two = i + 1 < m;
     const ri = row(i) * w;
+    const rj = two ? row(i + 1) * w : ri;
     const p = ri + c * w;
+    const q = rj + c * w;
     for (let u = 0; u < w; u += 8) {
       let a0 = v128.load(at(v, p + u));
       let a1 = v128.load(at(v, p + u + 2));
       let a2 = v128.load(at(v, p + u + 4));
       let a3 = v128.load(at(v, p + u + 6));
+      let b0 = v128.load(at(v, q + u));
+      let b1 = v128.load(at(v, q + u + 2));
+      let b2 = v128.load(at(v, q + u + 4));
+      let b3 = v128.load(at(v, q + u + 6));
+      let xi = at(l, ri + u);
+      let xj = at(l, rj + u);
+      let xc = at(l, rc + u);
       for (let k = 0; k < c; k++) {
-        const qi = at(l, ri + k * w + u);
-        const qc = at(l, rc + k * w + u);
-        a0 = f64x2.sub(a0, f64x2.mul(v128.load(qi), v128.load(qc)));
-        a1 = f64x2.sub(a1, f64x2.mul(v128.load(qi, 16), v128.load(qc, 16)));
-        a2 = f64x2.sub(a2, f64x2.mul(v128.load(qi, 32), v128.load(qc, 32)));
-        a3 = f64x2.sub(a3, f64x2.mul(v128.load(qi, 48), v128.load(qc, 48)));
+        const c0 = v128.load(xc);
+        const c1 = v128.load(xc, 16);
+        const c2 = v128.load(xc, 32);
+        const c3 = v128.load(xc, 48);
+        a0 = f64x2.sub(a0, f64x2.mul(v128.load(xi), c0));
+        a1 = f64x2.sub(a1, f64x2.mul(v128.load(xi, 16), c1));
+        a2 = f64x2.sub(a2, f64x2.mul(v128.load(xi, 32), c2));
+        a3 = f64x2.sub(a3, f64x2.mul(v128.load(xi, 48), c3));
+        b0 = f64x2.sub(b0, f64x2.mul(v128.load(xj), c0));
+        b1 = f64x2.sub(b1, f64x2.mul(v128.load(xj, 16), c1));
+        b2 = f64x2.sub(b2, f64x2.mul(v128.load(xj, 32), c2));
+        b3 = f64x2.sub(b3, f64x2.mul(v128.load(xj, 48), c3));
+        xi += step;
+        xj += step;
+        xc += step;
       }
       const o = at(l, p + u);
       v128.store(o, a0);
       v128.store(o, a1, 16);
       v128.store(o, a2, 32);
       v128.store(o, a3, 48);
+      if (two) {
+        const d = at(l, q + u);
+        v128.store(d, b0);
+        v128.store(d, b1, 16);
+        v128.store(d, b2, 32);
+        v128.store(d, b3, 48);
+      }
     }
   }
 }
