@@ -5,3 +5,4 @@ export { pairLayer } from './chain';
 export { mathMap } from './math';
 export { diagonalNoise2x, eulerRelu2x, splitRelu2x } from './sde';
 export { mathMap2 } from './simd';
+export { chainRows2x, choleskyColumnSums8, driftRelu2x, eulerTile8, flowRelu2x, flowsTile2, gramTile8, noiseTile8, splitNoiseTile8 } from './dense';

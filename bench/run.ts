@@ -3,7 +3,8 @@
 // noted. Tables: throughput (normals/s, path-steps/s, layer-samples/s), threads, start-up costs, and time
 // to accuracy: the bias of E rho, E V^12 and E (V^11)^2 against the step count for every solver, on a
 // Brownian path shared with a 256-step reference, with fitted weak orders, repaired fractions, and the
-// wall time to |bias| < 1e-3 on E rho and E V^12 with 1e5 paths. `--quick` uses fewer paths.
+// wall time to |bias| < 1e-3 on E rho and E V^12 with 1e5 paths; then many inputs (bench/many.ts: m = 3 to
+// 256 and the chain at m = 32). `--quick` uses fewer paths; `--many` runs only the many-inputs tables.
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -17,8 +18,10 @@ import { weightedLine } from '../src/stats/fit.js';
 import { sampleNetworks, sampleNetworksSync } from '../networks/index.js';
 import { brownianSampling, constantSteps, correlationExpectation, eulerMaruyama, explosionDetection, explosionProbability, ninomiyaVictoir, solve, solveSync, type Solver } from '../sde/index.js';
 import { attention, covarianceSde, diagonalSde } from '../architectures/index.js';
+import { manyInputs } from './many.js';
 
 const QUICK = process.argv.includes('--quick');
+const MANY_ONLY = process.argv.includes('--many');
 const THREADS = availableParallelism();
 const rows: string[] = [];
 const print = (line = '') => {
@@ -31,6 +34,8 @@ const equi = (m: number, rho: number) => Array.from({ length: m }, (_, i) => Arr
 // ---------------------------------------------------------------- NumPy, served warm
 interface NumpyReply {
   seconds: number;
+  /** CPU seconds of the Python process (time.process_time). */
+  cpu: number;
   [key: string]: unknown;
 }
 async function startNumpy(): Promise<{ version: string; run(task: object): Promise<NumpyReply>; close(): void } | null> {
@@ -344,6 +349,12 @@ async function main(): Promise<void> {
   const load = loadavg();
   print(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${THREADS} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} (${process.platform}-${process.arch}); ${numpy?.version ?? 'NumPy not available: baselines skipped'}.`);
   print(`Load average at start: ${load.map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min); kernels by default: ${kernelsInUse()}.`);
+  if (MANY_ONLY) {
+    await manyInputs({ numpy, quick: QUICK, print, target });
+    numpy?.close();
+    printTargets();
+    return;
+  }
   print('Each figure is the best of 3 runs after a warm-up; ours and NumPy\'s alternate run by run in two processes (NumPy single-threaded).');
   print('Rows marked js and wasm run the TypeScript reference kernels and their WebAssembly twins (NCSDE_KERNELS), which give the same bits.');
   print();
@@ -470,10 +481,14 @@ async function main(): Promise<void> {
   target('time to |bias| < 1e-3 on E rho and E V^12 (m = 2), NumPy Euler-Maruyama / best method', accuracy, 20);
   const explosion = await explosionAccuracy(numpy, QUICK ? 200_000 : 1_000_000);
   target('time to |bias| < 1e-3 on P(explode by T), NumPy Euler-Maruyama / splitting', explosion, 200);
+  await manyInputs({ numpy, quick: QUICK, print, target });
   numpy?.close();
+  printTargets();
+}
 
+function printTargets(): void {
   print();
-  print('### Targets (issue 18)');
+  print('### Targets (issues 18 and 28)');
   print();
   print('| target | measured | met |');
   print('| --- | --- | --- |');

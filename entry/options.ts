@@ -7,9 +7,10 @@ import { kernelsInUse } from '../src/kernels/index.js';
 import { GENERATORS } from '../src/random/streams.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 import { OPTION } from '../validation/options.js';
+import { MAX_INPUTS } from '../src/limits.js';
 
 const shared = {
-  m: { key: 'm', kind: { type: 'integer', min: 1, max: 512 }, help: 'number of inputs (equicorrelated V0 from --rho0 and --x0)', default: 2 },
+  m: { key: 'm', kind: { type: 'integer', min: 1, max: MAX_INPUTS }, help: 'number of inputs (equicorrelated V0 from --rho0 and --x0)', default: 2 },
   threshold: { ...OPTION.threshold, help: 'explosion threshold on max V^aa, in units of the largest input variance, the same rule as the other side' },
   generator: { key: 'generator', kind: { type: 'choice', choices: GENERATORS }, help: 'uniform source (xor4096: seedrandom-compatible)', default: 'xoshiro128++' },
   values: { key: 'values', kind: { type: 'boolean' }, help: 'include every path (network) in the output' },

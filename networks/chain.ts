@@ -6,7 +6,7 @@ import { choleskyPsd } from '../src/linalg.js';
 import { openWasmKernels, WasmNormals, wasmNormalsBytes, type WasmKernels } from '../src/kernels/index.js';
 import { Xoshiro128pp } from '../src/random/xoshiro.js';
 import type { RandomStream } from '../src/random/streams.js';
-import { applyFeatures, gramInto, storeGram2 } from './features.js';
+import { applyFeatures, finishGram, gramInto, storeGram2 } from './features.js';
 import type { LayerSampler } from './sampler.js';
 import { stateSide, type NetworkJob } from './job.js';
 
@@ -62,33 +62,41 @@ function pairLayer(z: Float64Array, rows: number, l: Float64Array, a: number, b:
   return storeGram2(s00, s01, s11, scale, v);
 }
 
-/** The wasm twin of a layer's normals and pair pass: normals drawn into the instance's memory. */
+/** The wasm twin of a layer's normals and pair pass (side 2) or rows pass (side >= 3, chainRows2x):
+ *  normals drawn into the instance's memory, L transposed, the Gram sums and a row's scratch. */
 interface WasmLayer {
   readonly kernels: WasmKernels;
   readonly normals: WasmNormals;
-  /** Byte offset of the three Gram sums. */
+  /** Byte offsets of the Gram sums (3 for side 2, side x side beyond), L transposed and the row scratch. */
   readonly sums: number;
   readonly sumsView: Float64Array;
+  readonly lt: number;
+  readonly ltView: Float64Array;
+  readonly y: number;
 }
 
-function openWasmLayer(count: number): WasmLayer | null {
-  const kernels = openWasmKernels(wasmNormalsBytes(count) + 32);
+function openWasmLayer(count: number, side: number): WasmLayer | null {
+  const kernels = openWasmKernels(wasmNormalsBytes(count) + (2 * side * side + side + 8) * 8 + 64);
   if (kernels === null) return null;
   const normals = new WasmNormals(kernels, count);
-  const sums = kernels.alloc(24);
-  return { kernels, normals, sums, sumsView: kernels.f64(sums, 3) };
+  const sums = kernels.alloc(Math.max(3, side * side) * 8);
+  const lt = kernels.alloc(side * side * 8);
+  const y = kernels.alloc((side + 2) * 8);
+  return { kernels, normals, sums, sumsView: kernels.f64(sums, Math.max(3, side * side)), lt, ltView: kernels.f64(lt, side * side), y };
 }
 
 export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampler {
   const side = stateSide(job);
   const n = job.n;
-  const wasm = job.generator === 'xoshiro128++' ? openWasmLayer(n * side) : null;
+  const wasm = job.generator === 'xoshiro128++' ? openWasmLayer(n * side, side) : null;
   // With wasm kernels the normals live in the instance's memory and z is a view on them.
   const z = wasm !== null ? wasm.normals.values.subarray(0, n * side) : new Float64Array(n * side);
   const l = new Float64Array(side * side);
   const scale = act.c / n;
   // One pair of inputs through a piecewise-linear phi, the common case, runs as one fused pass.
   const pair = side === 2 && !job.derivatives ? act.piecewise : null;
+  // Beyond two inputs, a piecewise-linear phi runs as one WebAssembly pass over the rows (the same sums).
+  const rowsPass = side >= 3 && !job.derivatives && wasm !== null ? act.piecewise : null;
   return {
     start() {},
     layer(rng: RandomStream, v: Float64Array): number {
@@ -100,6 +108,13 @@ export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampl
           wasm.kernels.exports.pairLayer(wasm.normals.ptr, n, l[0], l[2], l[3], pair.a, pair.b, wasm.sums);
           const s = wasm.sumsView;
           return storeGram2(s[0], s[1], s[2], scale, v);
+        }
+        if (rowsPass !== null) {
+          const lt = wasm.ltView;
+          for (let k = 0; k < side; k++) for (let a = 0; a < side; a++) lt[k * side + a] = a >= k ? l[a * side + k] : 0;
+          wasm.kernels.exports.chainRows2x(wasm.normals.ptr, n, side, wasm.lt, rowsPass.a, rowsPass.b, wasm.y, wasm.sums);
+          v.set(wasm.sumsView.subarray(0, side * side));
+          return finishGram(v, side, scale);
         }
       } else rng.fillNormals(z);
       if (pair !== null) return pairLayer(z, n, l, pair.a, pair.b, scale, v);

@@ -50,6 +50,12 @@ export function gramInto(a: Float64Array, rows: number, side: number, scale: num
       for (let q = p; q < side; q++) out[p * side + q] += x * a[row + q];
     }
   }
+  return finishGram(out, side, scale);
+}
+
+/** gramInto's last pass: out's upper-triangle sums scaled into both triangles; the max diagonal, NaN if
+ *  any entry is not finite. The WebAssembly chain layer (networks/chain.ts) ends with it too. */
+export function finishGram(out: Float64Array, side: number, scale: number): number {
   let maxDiag = 0;
   let check = 0;
   for (let p = 0; p < side; p++) {

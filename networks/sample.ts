@@ -5,7 +5,7 @@ import ndarray from 'ndarray';
 import type { Activation } from '../src/activations/index.js';
 import { runBlocks, runBlocksSync, siblingModule, type FieldLayout } from '../src/blocks.js';
 import { InputError, requireChoice, requireInteger, requirePositive } from '../src/errors.js';
-import { requireMemory } from '../src/limits.js';
+import { MAX_INPUTS, requireMemory } from '../src/limits.js';
 import { choleskyPsd, toFlatMatrix, validateCovariance, type MatrixInput } from '../src/linalg.js';
 import { GENERATORS, PURPOSES, requireSeed, type GeneratorName } from '../src/random/streams.js';
 import { countStatus, type CovarianceSamples, type NdArray, type StatusCounts } from '../src/results.js';
@@ -155,7 +155,7 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
   } else {
     throw new InputError('v0', undefined, 'or inputs must be given');
   }
-  if (side > 64) throw new InputError('v0', `${side}x${side} matrix`, 'must have at most 64 rows (the layer costs O(n m^2))');
+  if (side > MAX_INPUTS) throw new InputError('v0', `${side}x${side} matrix`, `must have at most ${MAX_INPUTS} rows (the layer costs O(n m^2))`);
   validateCovariance('v0', v0, side);
   const m = derivatives ? side / 2 : side;
   if (factory.needsInputs && inputs === null) {

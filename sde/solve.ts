@@ -67,7 +67,10 @@ export function buildSdeJob(options: SolveOptions): SdeJob {
   solver.needsCoins(sde.term(1, v0, m, threshold));
   const saves = saveSteps(options.saveAt ?? { kind: 'save-at', t1: true }, t1, steps);
   const out = sde.shape === 'matrix' ? m * m : 1;
-  requireMemory('paths', paths, saves.length * paths * out * 8 + paths * 21, saves.length * paths * out, 'the saved values');
+  // The saved values, plus each thread's working state of one block (about 10 arrays of a block's packed
+  // matrices: README, "Many inputs").
+  const working = sde.shape === 'matrix' ? 10 * SDE_BLOCK * ((m * (m + 1)) / 2) * 8 * Math.max(1, options.threads ?? 1) : 0;
+  requireMemory('paths', paths, saves.length * paths * out * 8 + paths * 21 + working, saves.length * paths * out, 'the saved values');
   return {
     kind: sde.kind,
     shape: sde.shape,

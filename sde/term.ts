@@ -93,6 +93,13 @@ export interface FusedSteps {
   readonly 'ninomiya-victoir'?: FusedSplitStep;
 }
 
+/** What the m >= 3 covariance term offers the solvers for their block-at-a-time steps. */
+export interface CovarianceMkSteps {
+  readonly driftFlow: (x: Float64Array, tau: number, t: number, book: LaneBook) => void;
+  readonly noiseStep: (x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook) => void;
+  readonly eulerStep: FusedEulerStep | null;
+}
+
 /** What the m = 2 fused steps share with the 2 x 2 covariance term: its maths, its cache and its settle policy. */
 export interface CovarianceM2 {
   readonly lanes: number;
@@ -145,4 +152,7 @@ export interface Term {
   /** Capability of the 2 x 2 covariance term: its maths, Cholesky cache and settle policy, from which a
    *  solver builds its own fused m = 2 step (sde/solvers/<solver>.m2.ts), bit-identical to its generic one. */
   readonly m2?: CovarianceM2;
+  /** m >= 3: the tiled kernels' drift flow, noise step and (where fused) Euler-Maruyama step, from which
+   *  the solvers build their steps (sde/solvers/ninomiyaVictoir.mk.ts); the same bits as the generic ones. */
+  readonly mk?: CovarianceMkSteps;
 }

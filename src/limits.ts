@@ -7,6 +7,9 @@ import { platform } from './platform.js';
 
 /** The share of free memory one request may plan to use. */
 export const MEMORY_SHARE = 0.5;
+/** The most inputs m of an m x m covariance (SDE and MLP networks): the step costs O(m^3) per path and the
+ *  work guard and memory checks size it; 512 covers the batches of kernel-method users (issue 28). */
+export const MAX_INPUTS = 512;
 /** The largest typed array the package allocates (elements); V8's own limit is near 2^32. */
 export const MAX_ARRAY_ELEMENTS = 2 ** 31;
 

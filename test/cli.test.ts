@@ -24,9 +24,9 @@ const FIXTURES: Record<string, string> = {
 
 /** [label, args, the one line stderr must match]. Each case: exit code 2, one line, nothing written. */
 const CASES: Array<[string, string[], RegExp]> = [
-  ['sde: --m not an integer', ['sde', '--m', '1.5'], /^ncsde: --m must be an integer in \[1, 64\], written in digits \(got "1.5"\)$/],
-  ['sde: --m zero', ['sde', '--m', '0'], /^ncsde: --m must be an integer in \[1, 64\]/],
-  ['sde: --m huge', ['sde', '--m', '100000'], /^ncsde: --m must be an integer in \[1, 64\]/],
+  ['sde: --m not an integer', ['sde', '--m', '1.5'], /^ncsde: --m must be an integer in \[1, 512\], written in digits \(got "1.5"\)$/],
+  ['sde: --m zero', ['sde', '--m', '0'], /^ncsde: --m must be an integer in \[1, 512\]/],
+  ['sde: --m huge', ['sde', '--m', '100000'], /^ncsde: --m must be an integer in \[1, 512\]/],
   ['sde: --steps text', ['sde', '--steps', 'abc'], /^ncsde: --steps must be an integer/],
   ['sde: --steps zero', ['sde', '--steps', '0'], /^ncsde: --steps must be an integer in \[1, 1000000\]/],
   ['sde: --T NaN', ['sde', '--T', 'NaN'], /^ncsde: --T must be a number in \(0, 100\], written as a plain decimal \(got "NaN"\)$/],
@@ -96,8 +96,8 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['network: unknown activation', ['network', '--activation', 'relux'], /^ncsde: --activation must be relu/],
   ['network: activation toString', ['network', '--activation', 'toString:1'], /^ncsde: --activation must be relu/],
   ['network: work beyond 7 days', ['network', '--n', '1000000', '--sampler', 'explicit', '--samples', '10'], /^ncsde: --samples with --n 1000000, depth 1000000 from T 1, --sampler explicit, m 2 asks for about \d+ days of work on \d+ threads?, above the 7-day limit; lower them, or give --force to run anyway \(got 10\)$/],
-  ['sde: work beyond 7 days', ['sde', '--m', '8', '--paths', '100000', '--steps', '1000000', '--threads', '1'], /^ncsde: --paths with --steps 1000000, --m 8 asks for about 20 days of work on 1 thread, above the 7-day limit; lower them, or give --force to run anyway \(got 100000\)$/],
-  ['network: --m 70', ['network', '--m', '70'], /^ncsde: --m must be an integer in \[1, 64\]/],
+  ['sde: work beyond 7 days', ['sde', '--m', '32', '--paths', '100000', '--steps', '1000000', '--threads', '1'], /^ncsde: --paths with --steps 1000000, --m 32 asks for about 38 days of work on 1 thread, above the 7-day limit; lower them, or give --force to run anyway \(got 100000\)$/],
+  ['network: --m 600', ['network', '--m', '600'], /^ncsde: --m must be an integer in \[1, 512\]/],
   ['validate: --n 1', ['validate', '--n', '1'], /^ncsde: --n must be an integer in \[2, 100000\]/],
   ['validate: three widths', ['validate', '--widths', '4,8,16'], /^ncsde: --widths must be a list of at least 4 integers/],
   ['validate: repeated width', ['validate', '--widths', '4,8,8,16'], /^ncsde: --widths must not repeat a width/],
@@ -199,7 +199,7 @@ describe('help and notes', () => {
   });
 
   it('--force lets a run past 7 days start, with the note', async () => {
-    const r = await noteThenStop(['sde', '--m', '8', '--paths', '100000', '--steps', '1000000', '--threads', '1', '--force']);
+    const r = await noteThenStop(['sde', '--m', '32', '--paths', '100000', '--steps', '1000000', '--threads', '1', '--force']);
     expect(r.stderr).toMatch(/^ncsde: note: this asks for about \d+ days of work on 1 thread, measured now on this machine \(a pilot of 64 paths x \d+ steps took [\d.]+ s\)$/m);
     expect(r.signal).toBe('SIGKILL');
   });

@@ -6,6 +6,7 @@ import { activationFromSpec, type Activation, type ActivationSpec } from '../../
 import { siblingModule } from '../../src/blocks.js';
 import { InputError, requireChoice, requireFinite, requirePositive } from '../../src/errors.js';
 import { toFlatMatrix, validateCovariance } from '../../src/linalg.js';
+import { MAX_INPUTS } from '../../src/limits.js';
 import type { ModuleRef } from '../../src/modules.js';
 import { correlationTerm, covarianceTerm, diagonalTerm, UNIT_CLOCKS, type Clocks, type Sde, type SdeInitial } from '../../sde/index.js';
 import { mlpLimit, requireFacts } from './limit.js';
@@ -28,11 +29,11 @@ function refFor(kind: SdeKind, activation: Activation, clocks: Clocks): ModuleRe
 
 const clockText = (c: Clocks) => (c.driftClock === 1 && c.noiseClock === 1 ? '' : ` (drift on clock ${c.driftClock}, noise on clock ${c.noiseClock})`);
 
-/** V0: an m x m covariance matrix (PSD, positive diagonal), m <= 64: every matrix SDE's check. */
+/** V0: an m x m covariance matrix (PSD, positive diagonal), m <= MAX_INPUTS: every matrix SDE's check. */
 export function checkMatrix(v0: unknown, field: string): SdeInitial {
   if (typeof v0 === 'number') throw new InputError(field, v0, 'must be an m x m covariance matrix for the covariance SDE');
   const flat = toFlatMatrix(field, v0 as never);
-  if (flat.m > 64) throw new InputError(field, `${flat.m}x${flat.m} matrix`, 'must have m <= 64 inputs (the step costs O(m^3) per path)');
+  if (flat.m > MAX_INPUTS) throw new InputError(field, `${flat.m}x${flat.m} matrix`, `must have m <= ${MAX_INPUTS} inputs (the step costs O(m^3) per path)`);
   validateCovariance(field, flat.data, flat.m);
   const m = flat.m;
   const v = Array.from(flat.data);

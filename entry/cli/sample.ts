@@ -68,11 +68,11 @@ export function sdeCommand(program: Command): void {
     asGiven(sources, () => buildSdeJob(options), { 'explosion.threshold': 'threshold', 'saveAt.count': 'saves', 'stepping.steps': 'steps', t1: 'T' });
     checkArchiveSize(prepareOutput(v.out as string | undefined), ((v.saves as number) + 1) * (v.paths as number) * v0.length ** 2, where('paths'), v.paths);
     const threads = threadsFrom(v, where);
-    // Measured on one core (Node 20): about 3e7 path-steps x m^3 per second for either solver at m = 2..4;
-    // Talay-Tubaro adds N and 2N steps.
+    // Measured on one shared core (bench/results.md, issue 28): a path-step costs about 4e-7 s + 1e-9 m^3 s
+    // for either solver (docs/maths.md, section 18); Talay-Tubaro adds N and 2N steps.
     const m = v0.length;
     await guardWork({
-      seconds: ((v.paths as number) * (v.steps as number) * (v.extrapolate ? 4 : 1) * m ** 3) / 3e7 / threads,
+      seconds: ((v.paths as number) * (v.steps as number) * (v.extrapolate ? 4 : 1) * (4e-7 + 1e-9 * m ** 3)) / threads,
       threads,
       force: v.force === true,
       drivers: [[where('paths'), v.paths], [where('steps'), v.steps], ...(m > 1 ? [[where('m'), m] as const] : []), ...(v.extrapolate ? [['--extrapolate', 'on'] as const] : [])],
@@ -138,7 +138,8 @@ export function networkCommand(program: Command): void {
     checkArchiveSize(prepareOutput(v.out as string | undefined), job.recordLayers.length * job.m * job.m * (v.samples as number), where('samples'), v.samples);
     const threads = threadsFrom(v, where);
     // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s).
-    const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : job.n) * job.m;
+    // (a layer costs O(n m^2) in the chain, O(n^2 m) with explicit weights)
+    const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : (job.n * job.m) / 2) * job.m;
     const depthFlag: readonly [string, unknown] = v.depth !== undefined ? [where('depth'), job.depth] : [`depth ${job.depth} from ${where('T')}`, options.ratio];
     await guardWork({
       seconds: work / (job.method === 'explicit' ? 4e8 : 1.5e8) / threads,

@@ -39,7 +39,7 @@ export class EulerMaruyama implements Solver<EulerState> {
   fusedStep(term: Term): FusedEulerStep | null {
     let step = this.fusedSteps.get(term);
     if (step === undefined) {
-      step = term.fused?.['euler-maruyama'] ?? (term.m2 ? (eulerMaruyamaM2Wasm(term.m2) ?? eulerMaruyamaM2(term.m2)) : null);
+      step = term.fused?.['euler-maruyama'] ?? (term.m2 ? (eulerMaruyamaM2Wasm(term.m2) ?? eulerMaruyamaM2(term.m2)) : (term.mk?.eulerStep ?? null));
       this.fusedSteps.set(term, step);
     }
     return step;

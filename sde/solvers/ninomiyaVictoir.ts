@@ -10,6 +10,7 @@ import type { ModuleRef } from '../../src/modules.js';
 import { LaneBook, type FusedSplitStep, type Term, type TermFlows } from '../term.js';
 import { ninomiyaVictoirM2 } from './ninomiyaVictoir.m2.js';
 import { ninomiyaVictoirM2Wasm } from './ninomiyaVictoir.m2.wasm.js';
+import { ninomiyaVictoirMk } from './ninomiyaVictoir.mk.js';
 import type { Solver, SolverState } from './solver.js';
 
 interface SplitState extends SolverState {
@@ -63,7 +64,7 @@ export class NinomiyaVictoir implements Solver<SplitState> {
   fusedStep(term: Term): FusedSplitStep | null {
     let step = this.fusedSteps.get(term);
     if (step === undefined) {
-      step = term.fused?.['ninomiya-victoir'] ?? (term.m2 ? (ninomiyaVictoirM2Wasm(term.m2) ?? ninomiyaVictoirM2(term.m2)) : null);
+      step = term.fused?.['ninomiya-victoir'] ?? (term.m2 ? (ninomiyaVictoirM2Wasm(term.m2) ?? ninomiyaVictoirM2(term.m2)) : term.mk ? ninomiyaVictoirMk(term.mk.driftFlow, term.mk.noiseStep) : null);
       this.fusedSteps.set(term, step);
     }
     return step;

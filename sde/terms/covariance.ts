@@ -4,9 +4,10 @@
 // row (index a(a+1)/2 + b), and the step's normals use the same index. The explosion/domain policy is
 // lanes.ts's laneSettler; the solvers' m = 2 fused steps share it and the Cholesky cache through the m2 capability.
 import { phi1 } from '../../src/special.js';
-import { UNIT_CLOCKS, type Clocks, type CovarianceM2, type LaneBook, type NoiseFlows, type Term } from '../term.js';
+import { UNIT_CLOCKS, type Clocks, type CovarianceM2, type CovarianceMkSteps, type LaneBook, type NoiseFlows, type Term } from '../term.js';
 import { exp } from '../../src/math/index.js';
 import { laneSettler, packed, packedLanes } from './lanes.js';
+import { covarianceMk } from './covariance.mk.js';
 
 /**
  * The drift b(V) of a covariance SDE: b^aa = beta (V^aa)^2 and an off-diagonal b^ab that depends on
@@ -66,7 +67,6 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   // Per-lane scratch for the general-m paths.
   const full = new Float64Array(m * m);
   const lower = new Float64Array(m * m);
-  const ls = new Float64Array(m * m);
   const d = new Float64Array(m);
   const dMid = new Float64Array(m);
   const dEnd = new Float64Array(m);
@@ -236,6 +236,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       }
       return;
     }
+    if (base.beta === 0 && mk !== null && mk.driftFlow(x, tauReal, book)) return;
     prepareFlow(tau);
     for (let j = 0; j < B; j++) {
       if (!alive[j]) continue;
@@ -267,6 +268,26 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     }
   };
 
+  // m != 2: the hot methods over the whole block at once (covariance.mk.ts), the same bits as lane by lane.
+  const mk =
+    m !== 2
+      ? covarianceMk({
+          m, lanes: B, threshold, beta, offDiagonal, chol, factored, settleLane, ensureFactor,
+          reluLike: base.reluLike ?? null,
+          driftClock: dc,
+          noiseClock: nc,
+          flowWeights(tau) {
+            if (constantGain === null) return null;
+            prepareFlow(tau);
+            return { half: halfWeights, full: fullWeights };
+          },
+          noiseConstants(h) {
+            prepareNoise(nc * h);
+            return { edge, rootHalfH, rootH };
+          },
+        })
+      : null;
+
   const m2: CovarianceM2 = {
     lanes: B,
     threshold,
@@ -287,12 +308,15 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   // On any clocks (the resnet's, a composition's): the solvers' fused steps scale exactly as the generic
   // ones do. Offered as a capability; the solvers build their steps from it (this term imports none).
   const offered = (options.fused ?? true) && m === 2 ? m2 : undefined;
+  // m >= 3: the tiled kernels' steps (covariance.mk.ts), offered the same way; the solvers build theirs from it.
+  const offeredMk: CovarianceMkSteps | undefined = (options.fused ?? true) && mk !== null ? { driftFlow, noiseStep: mk.noiseStep, eulerStep: mk.eulerStep } : undefined;
 
   return {
     dimension: E,
     noise: E,
     outputSize: m * m,
     m2: offered,
+    mk: offeredMk,
     flows: { directions: E, drift: driftFlow, noise },
     initialise(x) {
       lanes.fill(x, v0);
@@ -316,13 +340,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
         }
         return;
       }
-      for (let j = 0; j < B; j++) {
-        for (let a = 0; a < m; a++) {
-          const vaa = x[packed(a, a) * B + j];
-          for (let b = 0; b < a; b++) out[packed(a, b) * B + j] = alive[j] ? offDiagonal(vaa, x[packed(b, b) * B + j], x[packed(a, b) * B + j]) : 0;
-          out[packed(a, a) * B + j] = alive[j] ? beta * vaa * vaa : 0;
-        }
-      }
+      mk!.drift(x, out, book);
     },
 
     diffusion(x, g, h, out, book) {
@@ -350,31 +368,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
         }
         return;
       }
-      for (let j = 0; j < B; j++) {
-        if (!alive[j]) {
-          lanes.clear(out, j);
-          continue;
-        }
-        ensureFactor(x, j);
-        // ls = L S (L lower, S symmetric from the packed normals), then the lower triangle of ls L^T.
-        for (let a = 0; a < m; a++) {
-          for (let c = 0; c < m; c++) {
-            let acc = 0;
-            for (let r = 0; r <= a; r++) {
-              const s = r === c ? Math.SQRT2 * g[packed(r, r) * B + j] : g[packed(r > c ? r : c, r > c ? c : r) * B + j];
-              acc += chol[packed(a, r) * B + j] * s;
-            }
-            ls[a * m + c] = acc * root;
-          }
-        }
-        for (let a = 0; a < m; a++) {
-          for (let b = 0; b <= a; b++) {
-            let acc = 0;
-            for (let r = 0; r <= b; r++) acc += ls[a * m + r] * chol[packed(b, r) * B + j];
-            out[packed(a, b) * B + j] = acc;
-          }
-        }
-      }
+      mk!.diffusion(x, g, root, out, book);
     },
 
     correction(x, out, book) {
@@ -396,6 +390,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     },
 
     settle(x, previous, t, book) {
+      if (mk !== null) return mk.settle(x, previous, t, book);
       for (let j = 0; j < B; j++) if (book.alive[j]) settleLane(x, previous, j, t, book);
     },
   };
