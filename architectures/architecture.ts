@@ -59,11 +59,11 @@ export interface Architecture extends NetworkArchitecture {
   /** The --architecture text that parses back to this value: "mlp", "resnet:0.7". */
   readonly text: string;
   /** The m x m covariance SDE of the limit (InputError when the activation has none). */
-  sde(activation: Activation): Sde;
+  sde(activation: Activation): Sde<'matrix'>;
   /** The autonomous correlation SDE (ReLU-like activations), if the architecture has one. */
-  correlationSde?(activation: Activation): Sde;
+  correlationSde?(activation: Activation): Sde<'scalar'>;
   /** The SDE of one diagonal entry, if the architecture has one. */
-  diagonalSde?(activation: Activation): Sde;
+  diagonalSde?(activation: Activation): Sde<'scalar'>;
   readonly samplers: Readonly<Record<string, SamplerFactory>>;
   readonly defaultSampler: string;
   /** Network outputs: logits of shape [outputs, side] per network. */

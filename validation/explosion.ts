@@ -10,7 +10,7 @@ import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, proportionDifference, wilson, type Estimate, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
-import { brownianSampling, constantSteps, explosionDetection, saveAt, solve, solverFromName, type SolverName } from '../sde/index.js';
+import { brownianSampling, constantSteps, saveAt, solve, solverFromName, type SolverName } from '../sde/index.js';
 import { mlp, type Architecture } from '../architectures/index.js';
 import { OPTION, pointActivation, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
@@ -58,7 +58,7 @@ export const EXPLOSION_OPTIONS = [
   { ...OPTION.steps, default: 64, help: 'SDE steps over [0, T] (the split scheme is within 1e-3 of the exact probability from 16)' },
   OPTION.solver,
   { ...OPTION.samples, default: 2000 },
-  { ...OPTION.threshold, default: 100, help: 'explosion threshold on V^aa, in units of x0, the same for SDE and networks' },
+  { ...OPTION.threshold, help: 'explosion threshold on V^aa, in units of x0 (the input variance), the same for SDE and networks' },
   OPTION.architecture,
   OPTION.seed,
 ] as const;
@@ -119,14 +119,14 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
   const sol = await solve({
     sde: architecture.diagonalSde(activation),
     solver: solverFromName(settings.solver),
-    t1: settings.T,
+    T: settings.T,
     v0: settings.x0,
     stepping: constantSteps(settings.steps),
     saveAt: saveAt({ t1: true }),
     paths: settings.paths,
     seed: settings.seed,
     brownian: brownianSampling({ purpose: PURPOSES.sde }),
-    explosion: explosionDetection({ threshold }),
+    threshold: settings.threshold,
     threads: options.threads,
   });
   const depth = Math.max(1, Math.round(settings.T * settings.n));
@@ -138,7 +138,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     v0: [[settings.x0]],
     samples: settings.samples,
     seed: settings.seed,
-    explosion: { threshold },
+    threshold: settings.threshold,
     streams: { purpose: PURPOSES.network },
     threads: options.threads,
   });

@@ -7,10 +7,12 @@ import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { bcaBootstraps, proportionDifference, wilson, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks, type NetworkSample } from '../networks/index.js';
-import { constantSteps, explosionDetection, saveAt, solve, solverFromName, brownianSampling, type Solution } from '../sde/index.js';
+import { constantSteps, saveAt, solve, solverFromName, brownianSampling, type Solution } from '../sde/index.js';
 import { compareSamples, type SampleComparison } from './compare.js';
 import { HEAVY_TAILED, observable, OBSERVABLES, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
+import { readPointSettings } from './settings.js';
+import { requireKnownKeys } from '../src/apiOptions.js';
 import { pooledEstimates } from './theory.js';
 import type { Architecture } from '../architectures/index.js';
 
@@ -74,13 +76,13 @@ export function pointV0(settings: Pick<PointSettings, 'x0' | 'rho0'>): number[][
 
 /** Thread count, bootstrap resamples and the stream tag of a comparison point. */
 export interface PointRunOptions {
-  threads?: number;
+  threads?: number | undefined;
   /** Intermediate saves for path plots (0: final time only). Saves never change the final values. */
-  pathSaves?: number;
+  pathSaves?: number | undefined;
   /** Qualifies the stream families, so that several runs at one seed stay independent ('width=64'). */
-  streamTag?: string;
+  streamTag?: string | undefined;
   /** Bootstrap resamples per interval (default 2000). */
-  resamples?: number;
+  resamples?: number | undefined;
 }
 
 function tagged(purpose: string, tag?: string): string {
@@ -96,14 +98,14 @@ export function runPointSde(settings: PointSettings, activation: Activation, opt
   return solve({
     sde: architecture.sde(activation),
     solver: solverFromName(settings.solver),
-    t1: settings.T,
+    T: settings.T,
     v0: pointV0(settings),
     stepping: constantSteps(steps),
-    saveAt: saves > 0 ? saveAt({ count: saves }) : undefined,
+    saveAt: saves > 0 ? saveAt({ count: saves }) : saveAt({ t1: true }),
     paths: settings.paths,
     seed: settings.seed,
     brownian: brownianSampling({ purpose: tagged(PURPOSES.sde, options.streamTag) }),
-    explosion: explosionDetection({ threshold: settings.threshold * settings.x0 }),
+    threshold: settings.threshold,
     threads: options.threads,
   });
 }
@@ -120,9 +122,9 @@ export function runPointNetworks(settings: PointSettings, activation: Activation
     v0: pointV0(settings),
     samples: settings.samples,
     seed: settings.seed,
-    method: settings.method,
+    sampler: pointSampler(settings),
     record: saves > 0 ? { count: saves } : undefined,
-    explosion: { threshold: settings.threshold * settings.x0 },
+    threshold: settings.threshold,
     factorMoments: options.factorMoments,
     streams: { purpose: tagged(PURPOSES.network, options.streamTag) },
     threads: options.threads,
@@ -143,14 +145,33 @@ export function compareExplosions(network: NetworkSample, sde: Solution, thresho
   };
 }
 
+/** The network sampler a point's settings name (`sampler`, or the table's older key `method`). */
+export function pointSampler(settings: PointSettings): string {
+  const s = settings as unknown as { sampler?: string; method?: string };
+  return (s.sampler ?? s.method)!;
+}
+
+/** The options of a point as an API caller may give them: any of POINT_OPTIONS, the activation and the
+ *  architecture as values or texts (readPointSettings reads them). */
+export type PointInput = Partial<Omit<PointSettings, 'activation' | 'architecture'>> & { activation?: string | Activation; architecture?: string | Architecture; [key: string]: unknown };
+
+const RUN_KEYS = ['threads', 'pathSaves', 'streamTag', 'resamples'];
+
 /**
  * Compare the SDE and finite networks at one point: independent streams per side, one explosion
- * threshold for both, comparisons on the event 'not exploded by T'.
+ * threshold for both, comparisons on the event 'not exploded by T'. `settings` is any of POINT_OPTIONS
+ * ({} means the defaults), read by readPointSettings: unknown keys are refused.
  * @example
- * const r = await runPoint(readPointSettings({ activation: 'relu:0,-1', T: 1, n: 64 }));
+ * const r = await runPoint({ architecture: 'resnet:0.5', activation: 'relu:0,-1', T: 1, n: 64 });
  * r.comparisons.rho; // means, variances, KS, distances
  */
-export async function runPoint(settings: PointSettings, options: PointRunOptions = {}): Promise<PointResult> {
+export async function runPoint(settings: PointInput | PointSettings = {}, options: PointRunOptions = {}): Promise<PointResult> {
+  requireKnownKeys('runPoint (its second argument)', options, RUN_KEYS);
+  return runPointWith(readPointSettings(settings as Readonly<Record<string, unknown>>), options);
+}
+
+/** runPoint on settings already read (validate's, a scan point's). */
+export async function runPointWith(settings: PointSettings, options: PointRunOptions = {}): Promise<PointResult> {
   const activation = activationFromSpec(pointActivation(settings));
   const sde = await runPointSde(settings, activation, options);
   const network = await runPointNetworks(settings, activation, settings.n, { ...options, factorMoments: true });

@@ -9,7 +9,7 @@ import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { median, wilson, type Interval, type Proportion } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
-import { brownianSampling, constantSteps, explosionDetection, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
+import { brownianSampling, constantSteps, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
 import type { Architecture, Reference } from '../architectures/index.js';
 import { cumulantTheory, measureCumulants, type CumulantMeasurement, type CumulantTheory } from './cumulants.js';
 import { criterion, type Criterion } from './explosion.js';
@@ -82,21 +82,22 @@ export function readCriterionSettings(values: Readonly<Record<string, unknown>> 
 }
 
 /** P(cross threshold by each t) from one split-scheme run saved at the last t. */
-async function sdeCrossing(architecture: Architecture, activation: Activation, s: CriterionSettings, ts: readonly number[], threshold: number, threads?: number) {
+async function sdeCrossing(architecture: Architecture, activation: Activation, s: CriterionSettings, ts: readonly number[], relative: number, threads?: number) {
+  const threshold = relative * s.x0;
   const tMax = Math.max(...ts);
   const steps = Math.ceil(tMax * s.stepsPerUnit);
   if (!architecture.diagonalSde) throw new InputError('architecture', s.architecture, 'has no diagonal SDE: the criterion study needs one');
   const sol = await solve({
     sde: architecture.diagonalSde(activation),
     solver: ninomiyaVictoir(),
-    t1: tMax,
+    T: tMax,
     v0: s.x0,
     stepping: constantSteps(steps),
     saveAt: saveAt({ ts: ts.map((t) => (Math.round((t / tMax) * steps) * tMax) / steps) }),
     paths: s.paths,
     seed: s.seed,
     brownian: brownianSampling({ purpose: `${PURPOSES.sde}/${activation.name}/${threshold}` }),
-    explosion: explosionDetection({ threshold }),
+    threshold: relative,
     threads,
   });
   const probabilities = ts.map((t) => {
@@ -131,9 +132,9 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
       const activation = shapedSmooth(f, { a });
       const c = criterion(activation, s.x0, architecture);
       // "Explosion" on the SDE side is blow-up itself: far above any value a finite run reaches.
-      const blowUp = await sdeCrossing(architecture, activation, s, s.ts, 1e12 * s.x0, options.threads);
+      const blowUp = await sdeCrossing(architecture, activation, s, s.ts, 1e12, options.threads);
       const threshold = s.threshold * s.x0;
-      const atThreshold = await sdeCrossing(architecture, activation, s, s.networkTs, threshold, options.threads);
+      const atThreshold = await sdeCrossing(architecture, activation, s, s.networkTs, s.threshold, options.threads);
       const n = s.n;
       const net = await sampleNetworks({
         architecture,
@@ -143,7 +144,7 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
         v0: [[s.x0]],
         samples: s.samples,
         seed: s.seed,
-        explosion: { threshold },
+        threshold: s.threshold,
         streams: { purpose: `${PURPOSES.network}/${activation.name}` },
         threads: options.threads,
       });

@@ -5,11 +5,11 @@ import { quantileSorted, sorted } from '../src/stats/index.js';
 import { PATH_EXPLODED, type CovarianceSamples, type StatusCounts } from '../src/results.js';
 import { activationFromSpec } from '../src/activations/index.js';
 import { buildNetworkJob } from '../networks/index.js';
-import { buildSdeJob, constantSteps, explosionDetection, saveAt, solverFromName } from '../sde/index.js';
+import { buildSdeJob, constantSteps, saveAt, solverFromName } from '../sde/index.js';
 import type { SampleComparison } from './compare.js';
 import { observable, OBSERVABLES, pathObservable, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type ValidationSettings } from './options.js';
-import { pointV0, runPoint, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
+import { pointSampler, pointV0, runPointWith, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 import { reportHeader, type ReportHeader } from './header.js';
@@ -93,10 +93,10 @@ export function planValidation(settings: ValidationSettings): void {
   const activation = activationFromSpec(pointActivation(settings));
   const architecture = pointArchitecture(settings);
   const v0 = pointV0(settings);
-  buildSdeJob({ sde: architecture.sde(activation), solver: solverFromName(settings.solver), t1: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, 50) }), paths: settings.paths, seed: settings.seed, explosion: explosionDetection({ threshold: settings.threshold * settings.x0 }) });
+  buildSdeJob({ sde: architecture.sde(activation), solver: solverFromName(settings.solver), T: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, 50) }), paths: settings.paths, seed: settings.seed, threshold: settings.threshold });
   for (const n of [settings.n, ...settings.widths]) {
     const depth = Math.max(1, Math.round(settings.T * n));
-    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, method: settings.method, record: { count: Math.min(50, depth) }, explosion: { threshold: settings.threshold * settings.x0 } });
+    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, sampler: pointSampler(settings), record: { count: Math.min(50, depth) }, threshold: settings.threshold });
   }
 }
 
@@ -122,7 +122,7 @@ export async function validate(settings: Partial<ValidationSettings> = {}, optio
   const cfg = readValidationSettings(settings as Readonly<Record<string, unknown>>);
   planValidation(cfg);
   options.onStage?.('SDE and networks at T');
-  const point = await runPoint(cfg, { threads: options.threads, pathSaves: 50 });
+  const point = await runPointWith(cfg, { threads: options.threads, pathSaves: 50 });
   options.onStage?.('convergence in width');
   const widths = await widthStudy(cfg, cfg.widths, { threads: options.threads, onLevel: (n) => options.onStage?.(`width ${n}`) });
   const histograms: Partial<Record<ObservableName, Histogram>> = {};

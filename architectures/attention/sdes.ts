@@ -31,7 +31,7 @@ function checkMatrix(v0: unknown, field: string): SdeInitial {
 const paramText = (p: AttentionParams) => `gamma = ${p.gamma}, tau0 = ${p.tau0}, H = ${p.heads}`;
 
 /** The covariance SDE of `kind` at parameters p; the transformer needs a shaped activation. */
-export function attentionSde(kind: AttentionKind, p: AttentionParams, activation: Activation): Sde {
+export function attentionSde(kind: AttentionKind, p: AttentionParams, activation: Activation): Sde<'matrix'> {
   const params = checkAttentionParams(p);
   const blocks: AttentionBlocks = kind === 'attention' ? { kind } : { kind, mlpDrift: mlpLimit(activation).drift };
   const description =
@@ -51,6 +51,6 @@ export function attentionSde(kind: AttentionKind, p: AttentionParams, activation
 }
 
 /** Rebuild from plain data (a worker's ModuleRef). */
-export function attentionSdeFromSpec(kind: AttentionKind, p: AttentionParams, spec: ActivationSpec): Sde {
+export function attentionSdeFromSpec(kind: AttentionKind, p: AttentionParams, spec: ActivationSpec): Sde<'matrix'> {
   return attentionSde(kind, p, activationFromSpec(spec));
 }

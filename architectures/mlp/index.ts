@@ -18,7 +18,7 @@ const REF = { module: siblingModule(import.meta.url, 'index'), name: 'mlp', args
 /**
  * The shaped MLP (the default architecture).
  * @example
- * const sol = await solve({ sde: mlp().sde(shapedRelu({ cPlus: 0, cMinus: -1 })), t1: 1, v0: [[1, 0.5], [0.5, 1]], paths: 1000, seed: 1 });
+ * const sol = await solve({ sde: mlp().sde(shapedRelu({ cPlus: 0, cMinus: -1 })), T: 1, v0: [[1, 0.5], [0.5, 1]], paths: 1000, seed: 1 });
  */
 export function mlp(): Architecture {
   return {

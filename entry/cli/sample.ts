@@ -10,7 +10,7 @@ import { asGiven, givenName, readOptions, type OptionSources, type OptionSpec } 
 import { GENERATORS } from '../../src/random/streams.js';
 import { PATH_STATUS_NAMES } from '../../src/results.js';
 import { buildNetworkJob, NETWORK_METHODS, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
-import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
+import { brownianSampling, buildSdeJob, constantSteps, saveAt, solve, solverFromName, weakExpectations, type SolveOptions } from '../../sde/index.js';
 import { parseArchitecture } from '../../architectures/index.js';
 import { OPTION } from '../../validation/options.js';
 import { networkSummary, sdeSummary } from '../summaries.js';
@@ -83,6 +83,22 @@ function initialMatrix(values: Record<string, unknown>, sources: OptionSources):
   return Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? x0 : x0 * rho)));
 }
 
+/** The --extrapolate block: Talay-Tubaro final-time E V^ab per pair in the summary's layout and rule
+ *  (cells { estimate, se, lo, hi, n } over the paths that did not explode in either solve). */
+async function extrapolatedMeans(options: SolveOptions, m: number) {
+  const entries: Record<string, (x: number[][] | number) => number> = {};
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) entries[`${i},${j}`] = (x) => (x as number[][])[i][j];
+  const e = await weakExpectations({ ...options, saveAt: saveAt({ t1: true }), extrapolate: true, over: 'finished' }, entries);
+  const first = e['0,0'];
+  return {
+    method: first.method,
+    steps: first.steps,
+    t: first.ts[first.ts.length - 1],
+    averagedOver: { over: first.over, leftOut: first.leftOut, note: 'means over the paths that did not explode by the final time in either solve (N and 2N steps), the rule of the plain means' },
+    mean: Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => e[`${i},${j}`].saves[0])),
+  };
+}
+
 /** The JSON summary to stdout or --out; with --out .npy/.npz the arrays (and the summary only with --json). */
 function emit(cmd: Command, summary: Record<string, unknown>, arrays: () => Parameters<typeof writeArrays>[2]): void {
   const out = cmd.opts().out as string | undefined;
@@ -116,21 +132,20 @@ export function sdeCommand(program: Command): void {
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
-    const scale = Math.max(...v0.map((row, i) => row[i]));
     const options: SolveOptions = {
       sde: architecture.sde(activation),
       solver: solverFromName(v.solver),
-      t1: v.T as number,
+      T: v.T as number,
       v0,
       stepping: constantSteps(v.steps as number),
       saveAt: saveAt({ count: v.saves as number }),
       paths: v.paths as number,
       seed: v.seed as number,
       brownian: brownianSampling({ generator: v.generator as 'xoshiro128++' }),
-      explosion: explosionDetection({ threshold: (v.threshold as number) * scale }),
+      threshold: v.threshold as number,
     };
     // The API is the one validator; its errors come back in the names the user wrote.
-    asGiven(sources, () => buildSdeJob(options), { 'explosion.threshold': 'threshold', 'saveAt.count': 'saves', 'stepping.steps': 'steps', t1: 'T' });
+    asGiven(sources, () => buildSdeJob(options), { 'saveAt.count': 'saves', 'stepping.steps': 'steps' });
     checkArchiveSize(checkOut(cmd), ((v.saves as number) + 1) * (v.paths as number) * v0.length ** 2, where('paths'), v.paths);
     const threads = threadsFrom(cmd);
     // Measured on one core (Node 20): about 3e7 path-steps x m^3 per second for either solver at m = 2..4;
@@ -145,10 +160,7 @@ export function sdeCommand(program: Command): void {
     const sol = await solve({ ...options, threads, onProgress: bar.update });
     let extrapolated: unknown;
     if (v.extrapolate) {
-      const entries: Record<string, (x: Float64Array) => number> = {};
-      for (let i = 0; i < m; i++) for (let j = i; j < m; j++) entries[`${i},${j}`] = (x) => x[i * m + j];
-      const e = await weakExpectations({ ...options, threads, extrapolate: true }, entries);
-      extrapolated = { method: 'talay-tubaro', steps: [v.steps, 2 * (v.steps as number)], note: 'final-time means over all paths (an exploded path counts with its state at detection)', mean: e };
+      extrapolated = await extrapolatedMeans({ ...options, threads }, m);
     }
     bar.stop();
     emit(cmd, {
@@ -181,28 +193,27 @@ export function networkCommand(program: Command): void {
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
-    const scale = Math.max(...v0.map((row, i) => row[i]));
     const options: NetworkOptions = {
       architecture,
       activation,
       n: v.n as number,
       depth: v.depth as number | undefined,
-      ratio: (v.ratio as number | undefined) ?? (v.depth === undefined ? 1 : undefined),
+      T: (v.ratio as number | undefined) ?? (v.depth === undefined ? 1 : undefined),
       v0,
       samples: v.samples as number,
       seed: v.seed as number,
-      method: v.method as string,
+      sampler: v.method as string,
       record: { count: v.record as number },
       outputs: v.outputs as number,
-      explosion: { threshold: (v.threshold as number) * scale },
+      threshold: v.threshold as number,
       streams: { generator: v.generator as 'xoshiro128++' },
     };
-    const job = asGiven(sources, () => buildNetworkJob(options), { 'explosion.threshold': 'threshold', 'record.count': 'record' });
+    const job = asGiven(sources, () => buildNetworkJob(options), { 'record.count': 'record', T: 'ratio', sampler: 'method' });
     checkArchiveSize(checkOut(cmd), job.recordLayers.length * job.m * job.m * (v.samples as number), where('samples'), v.samples);
     const threads = threadsFrom(cmd);
     // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s).
     const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : job.n) * job.m;
-    const depthFlag: readonly [string, unknown] = v.depth !== undefined ? [where('depth'), job.depth] : [`depth ${job.depth} from ${where('ratio')}`, options.ratio];
+    const depthFlag: readonly [string, unknown] = v.depth !== undefined ? [where('depth'), job.depth] : [`depth ${job.depth} from ${where('ratio')}`, options.T];
     guardWork(cmd, {
       seconds: work / (job.method === 'explicit' ? 4e8 : 1.5e8) / threads,
       threads,

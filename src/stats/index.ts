@@ -6,3 +6,4 @@ export * from './distances.js';
 export * from './proportions.js';
 export * from './resampling.js';
 export * from './fit.js';
+export * from './cells.js';
