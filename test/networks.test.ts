@@ -71,7 +71,7 @@ describe('exact finite-width fourth moments E[(V_l)^2] = V_0^2 (1 + k/n)^l (docs
 describe('explosion and bookkeeping', () => {
   it('records the layer at which V^aa crosses the threshold and keeps values finite', () => {
     const swish = shapedSmooth('swish', { a: 0.4 });
-    const s = sampleNetworksSync({ activation: swish, n: 64, ratio: 2, v0: [[1]], samples: 300, seed: 4, explosion: { threshold: 1e4 }, record: { count: 4 } });
+    const s = sampleNetworksSync({ activation: swish, n: 64, T: 2, v0: [[1]], samples: 300, seed: 4, explosion: { threshold: 1e4 }, record: { count: 4 } });
     expect(s.counts.exploded).toBeGreaterThan(30);
     expect(s.values.data.every(Number.isFinite)).toBe(true);
     for (let p = 0; p < s.samples; p++) {
@@ -83,7 +83,7 @@ describe('explosion and bookkeeping', () => {
   });
 
   it('shapes, layer times and recorded layers', () => {
-    const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 10, ratio: 1, v0: V0, samples: 5, seed: 5, record: { layers: [0, 5, 10] }, outputs: 3 });
+    const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 10, T: 1, v0: V0, samples: 5, seed: 5, record: { layers: [0, 5, 10] }, outputs: 3 });
     expect(s.values.shape).toEqual([3, 5, 2, 2]);
     expect(s.logits.shape).toEqual([5, 3, 2]);
     expect(Array.from(s.ts)).toEqual([0, 0.5, 1]);
@@ -129,9 +129,9 @@ describe('explosion and bookkeeping', () => {
     expect(() => sampleNetworksSync({ ...base, n: -3 })).toThrow(/^n must be an integer in \[1, 1048576\] \(got -3\)$/);
     expect(() => sampleNetworksSync({ ...base, depth: undefined })).toThrow(/depth/);
     expect(() => sampleNetworksSync({ ...base, v0: [[1, 3], [3, 1]] })).toThrow(/v0 must be positive semi-definite/);
-    expect(() => sampleNetworksSync({ ...base, method: 'magic' as 'chain' })).toThrow(/method must be/);
-    expect(() => sampleNetworksSync({ ...base, depth: 5, ratio: 2 })).toThrow(/^ratio conflicts with depth \(5\)/);
-    expect(() => sampleNetworksSync({ ...base, depth: undefined, ratio: 1e-6 })).toThrow(/^ratio gives depth round/);
+    expect(() => sampleNetworksSync({ ...base, sampler: 'magic' as 'chain' })).toThrow(/^sampler must be one of chain, explicit/);
+    expect(() => sampleNetworksSync({ ...base, depth: 5, T: 2 })).toThrow(/^T conflicts with depth \(5\)/);
+    expect(() => sampleNetworksSync({ ...base, depth: undefined, T: 1e-6 })).toThrow(/^T gives depth round/);
     expect(() => sampleNetworksSync({ ...base, explosion: { threshold: 0.5 } })).toThrow(/explosion.threshold must exceed the largest input variance 1/);
     expect(() => sampleNetworksSync({ ...base, record: { layers: [5] } })).toThrow(/record.layers\[0\]/);
     expect(() => sampleNetworksSync({ ...base, v0: undefined, inputs: [[1, 2], [1]] })).toThrow(/inputs\[1\] must have length 2/);

@@ -234,29 +234,29 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
     ['ninomiya-victoir', ninomiyaVictoir],
   ] as const) {
     for (const seed of [1, 2, 3]) {
-      cases.push([`${solverName}, shaped relu, seed ${seed}, 4 saves`, () => ({ sde: covarianceSde(relu), solver: solver(), t1: 1, v0: equi(0.5), stepping: constantSteps(40), saveAt: saveAt({ count: 4 }), paths: 300, seed }), () => {}]);
+      cases.push([`${solverName}, shaped relu, seed ${seed}, 4 saves`, () => ({ sde: covarianceSde(relu), solver: solver(), T: 1, v0: equi(0.5), stepping: constantSteps(40), saveAt: saveAt({ count: 4 }), paths: 300, seed }), () => {}]);
     }
     cases.push([
       `${solverName}, exploding lanes (threshold 2)`,
-      () => ({ sde: covarianceSde(steep), solver: solver(), t1: 2, v0: equi(0.3), stepping: constantSteps(30), paths: 256, seed: 4, explosion: explosionDetection({ threshold: 2 }) }),
+      () => ({ sde: covarianceSde(steep), solver: solver(), T: 2, saveAt: saveAt({ t1: true }), v0: equi(0.3), stepping: constantSteps(30), paths: 256, seed: 4, explosion: explosionDetection({ threshold: 2 }) }),
       (s) => expect(s.counts.exploded).toBeGreaterThan(0),
     ]);
     cases.push([
       `${solverName}, Brownian path finer than the steps (summed increments)`,
-      () => ({ sde: covarianceSde(steep), solver: solver(), t1: 1, v0: equi(-0.4), stepping: constantSteps(8), brownian: brownianSampling({ resolution: 32 }), paths: 200, seed: 5 }),
+      () => ({ sde: covarianceSde(steep), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(-0.4), stepping: constantSteps(8), brownian: brownianSampling({ resolution: 32 }), paths: 200, seed: 5 }),
       () => {},
     ]);
   }
   for (const seed of [1, 2]) {
     cases.push([
       `ninomiya-victoir, diagonal SDE (swish, beta = 0.75), exploding lanes, seed ${seed}`,
-      () => ({ sde: diagonalSde(shapedSmooth('swish', { a: 1 })), solver: ninomiyaVictoir(), t1: 1, v0: 1, stepping: constantSteps(16), paths: 640, seed, explosion: explosionDetection({ threshold: 50 }) }),
+      () => ({ sde: diagonalSde(shapedSmooth('swish', { a: 1 })), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: 1, stepping: constantSteps(16), paths: 640, seed, explosion: explosionDetection({ threshold: 50 }) }),
       (s) => expect(s.counts.exploded).toBeGreaterThan(0),
     ]);
   }
   cases.push([
     'euler-maruyama, repaired lanes (few large steps near rho = 1)',
-    () => ({ sde: covarianceSde(steep), solver: eulerMaruyama(), t1: 2, v0: equi(0.98), stepping: constantSteps(3), paths: 512, seed: 6 }),
+    () => ({ sde: covarianceSde(steep), solver: eulerMaruyama(), T: 2, saveAt: saveAt({ t1: true }), v0: equi(0.98), stepping: constantSteps(3), paths: 512, seed: 6 }),
     (s) => expect(s.counts.repaired).toBeGreaterThan(0),
   ]);
   for (const [name, options, check] of cases) {
@@ -282,7 +282,7 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
   });
 
   it('two worker threads with wasm give the bytes of one thread with js', async () => {
-    const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), t1: 1, v0: equi(0.5), stepping: constantSteps(20), paths: 1000, seed: 7 };
+    const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(0.5), stepping: constantSteps(20), paths: 1000, seed: 7 };
     const js = withKernels('js', () => solveSync(options));
     const wasm = await withKernels('wasm', () => solve({ ...options, threads: 2 }));
     expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));
