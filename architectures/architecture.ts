@@ -25,8 +25,9 @@ export interface TheoryValue {
 export interface ArchitectureReferences {
   /** E rho_T of the correlation SDE (Kolmogorov backward PDE), ReLU-like activations. */
   correlationExpectation(activation: Activation, options: { rho0: number; T: number }): Reference<number>;
-  /** P(V^aa reaches threshold by T) of the diagonal SDE from x0 (threshold Infinity: explosion). */
-  explosionProbability(activation: Activation, options: { x0: number; T: number; threshold?: number; cells?: number; steps?: number }): Reference<number>;
+  /** P(V^aa reaches threshold x0 by T) of the diagonal SDE from x0 (the threshold in units of x0, as
+   *  everywhere; undefined: explosion itself). */
+  explosionProbability(activation: Activation, options: { x0: number; T: number; threshold?: number | undefined; cells?: number | undefined; steps?: number | undefined }): Reference<number>;
   /** The law of log V^aa_T (Gaussian for ReLU-like activations): mean and variance. */
   logDiagonal(activation: Activation, options: { x0: number; T: number }): Reference<{ readonly mean: number; readonly variance: number }>;
   /** P(explode ever) of the diagonal from x0 (closed form). */
@@ -38,7 +39,7 @@ export interface ArchitectureReferences {
   meanDiagonal(spec: ActivationSpec): TheoryValue;
   /** E[(V^aa_L)^2] / V_0^2 and the kurtosis ratio Var(V_L)/E(V_L)^2 at width n and depth L, with their
    *  limits at T = L/n; null entries where no closed form exists. */
-  finiteMoments(spec: ActivationSpec, n: number, depth: number, T: number): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
+  finiteMoments(spec: ActivationSpec, options: { readonly n: number; readonly depth: number; readonly T: number }): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
   /** Whether V_{l+1} given V_l is the MLP's layer map, so that the kurtosis ratio follows its leading-order
    *  recursion in 1/n (docs/maths.md, section 5) where finiteMoments has no exact value. */
   readonly layerRecursion: boolean;

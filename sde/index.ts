@@ -23,4 +23,5 @@ export { weakExpectations, pathValues } from './expectation.js';
 export type { WeakExpectation, PathFunction, PathState, PathInfo, ExpectationOptions } from './expectation.js';
 export { convergenceStudy } from './convergence.js';
 export type { ConvergenceStudy, ConvergenceLevel, ConvergenceOptions } from './convergence.js';
-export { correlationExpectation, explosionProbability } from './reference.js';
+export { correlationExpectation, explosionProbability, correlationReference, diagonalCrossing } from './reference.js';
+export type { CorrelationReferenceOptions, ExplosionReferenceOptions } from './reference.js';

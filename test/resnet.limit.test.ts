@@ -50,7 +50,7 @@ describe('references on the resnet clocks', () => {
     expect(law.mean).toBeCloseTo(Math.log(2) - S2, 12);
     expect(law.variance).toBeCloseTo(2 * S2, 12);
     expect(net.references.logDiagonal(shapedSmooth('tanh', { a: 1 }), { x0: 1, T: 1 }).value).toBeNull();
-    const m = net.references.finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, 64, 64, 1);
+    const m = net.references.finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, { n: 64, depth: 64, T: 1 });
     expect(m.secondMoment).toEqual({ exact: null, limit: null });
   });
 });

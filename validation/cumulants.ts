@@ -61,7 +61,7 @@ export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: 
  * exact finite-width value where it has one, else its leading-order recursion, else none (default: the MLP).
  */
 export function cumulantTheory(spec: ActivationSpec, activation: Activation, n: number, layers: readonly number[], references: ArchitectureReferences = mlp().references): CumulantTheory {
-  const kurtosis = layers.map((l) => references.finiteMoments(spec, n, l, l / n).kurtosis);
+  const kurtosis = layers.map((l) => references.finiteMoments(spec, { n, depth: l, T: l / n }).kurtosis);
   const limits = kurtosis.map((k) => k.limit);
   const exact = kurtosis.map((k) => k.exact);
   if (exact.every((x) => x !== null)) return { kind: 'exact (1 + k/n)^L - 1', values: exact, limits };
@@ -135,7 +135,7 @@ export async function measureCumulants(options: {
   const spec = options.activation.spec;
   // The pooled estimator needs i.i.d. layer factors: exactly where the architecture has the exact product theory.
   const references = (options.architecture ?? mlp()).references;
-  const structured = spec !== null && references.finiteMoments(spec, options.n, 1, 1 / options.n).kurtosis.exact !== null;
+  const structured = spec !== null && references.finiteMoments(spec, { n: options.n, depth: 1, T: 1 / options.n }).kurtosis.exact !== null;
   return {
     n: options.n,
     layers,

@@ -152,7 +152,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     settings,
     criterion: crit,
     threshold,
-    exact: exactOrThrow(architecture.references.explosionProbability(activation, { x0: settings.x0, T: settings.T, threshold, cells: 4000, steps: 2000 }), settings.architecture),
+    exact: exactOrThrow(architecture.references.explosionProbability(activation, { x0: settings.x0, T: settings.T, threshold: settings.threshold, cells: 4000, steps: 2000 }), settings.architecture),
     sde,
     network,
     difference: proportionDifference(network, sde),

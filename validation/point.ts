@@ -219,7 +219,7 @@ function theoryRows(
   comparisons: Record<ObservableName, SampleComparison | Missing>,
   options: PointRunOptions,
 ): TheoryRow[] {
-  const theory = architecture.references.finiteMoments(spec, settings.n, depth, settings.T);
+  const theory = architecture.references.finiteMoments(spec, { n: settings.n, depth, T: settings.T });
   const x0 = settings.x0;
   const pooled = pooledEstimates(network.factors, network.status, depth);
   const vaa = comparisons.Vaa;

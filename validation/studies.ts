@@ -163,7 +163,7 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
         medians: blowUp.medians,
         network,
         sdeAtThreshold: atThreshold.probabilities,
-        exactAtThreshold: s.networkTs.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, threshold, cells: 2000, steps: 1000 }))),
+        exactAtThreshold: s.networkTs.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, threshold: s.threshold, cells: 2000, steps: 1000 }))),
       });
       options.onRow?.(`${f} a=${a}`);
     }
