@@ -6,6 +6,7 @@
 // the output and (docs/maths.md section 12) for the derivative alike.
 // Theory: the exact (1 + k/n)^L - 1, the leading-order recursion otherwise, and the SDE's e^{2T} - 1.
 import type { Activation, ActivationSpec } from '../src/activations/index.js';
+import { requireKnownKeys, withRenamedKeys } from '../src/apiOptions.js';
 import { requireInteger } from '../src/errors.js';
 import { gaussHermite, gaussianExpectation, type GaussRule } from '../src/quadrature.js';
 import { openStream, PURPOSES } from '../src/random/streams.js';
@@ -100,12 +101,17 @@ export async function measureCumulants(options: {
   layers: readonly number[];
   samples: number;
   seed: number;
-  method?: string;
-  threads?: number;
-  resamples?: number;
+  /** The network sampler (default the architecture's). */
+  sampler?: string | undefined;
+  /** @deprecated Use sampler. */
+  method?: string | undefined;
+  threads?: number | undefined;
+  resamples?: number | undefined;
   /** Qualifies the stream families (several measurements at one seed stay independent). */
-  streamTag?: string;
+  streamTag?: string | undefined;
 }): Promise<CumulantMeasurement> {
+  requireKnownKeys('measureCumulants', options, ['architecture', 'activation', 'n', 'layers', 'samples', 'seed', 'sampler', 'method', 'threads', 'resamples', 'streamTag']);
+  options = withRenamedKeys('measureCumulants', options, { method: 'sampler' });
   const layers = [...options.layers].sort((a, b) => a - b);
   layers.forEach((l, i) => requireInteger(`layers[${i}]`, l, 1));
   const depth = layers[layers.length - 1];
@@ -122,7 +128,7 @@ export async function measureCumulants(options: {
     derivatives: true,
     samples: options.samples,
     seed: options.seed,
-    method: options.method,
+    sampler: options.sampler,
     record: { layers },
     factorMoments: true,
     streams: { purpose: `${PURPOSES.network}${tag}` },

@@ -5,7 +5,9 @@
 // and the closed form for T -> infinity, with mean explosion times.
 import { activationFromSpec, type Activation } from '../src/activations/index.js';
 import { InputError, requirePositive } from '../src/errors.js';
-import { readSettings, type OptionSources } from '../src/options.js';
+import type { OptionSources } from '../src/options.js';
+import { requireKnownKeys } from '../src/apiOptions.js';
+import { readApiSettings } from './settings.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, proportionDifference, wilson, type Estimate, type Proportion, type ProportionDifference } from '../src/stats/index.js';
@@ -80,7 +82,7 @@ export interface ExplosionSettings {
 
 /** Explosion-point settings from plain values (or CLI sources), checked and with defaults. */
 export function readExplosionSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): ExplosionSettings {
-  return readSettings<ExplosionSettings>(EXPLOSION_OPTIONS, values, sources);
+  return readApiSettings<ExplosionSettings>('readExplosionSettings', EXPLOSION_OPTIONS, values, sources);
 }
 
 /** One explosion point: P(cross the threshold by T) exactly, from the SDE and from networks, with mean crossing times. */
@@ -110,7 +112,13 @@ function exactOrThrow(ref: { value: number | null; reason?: string }, architectu
 }
 
 /** One explosion point: the diagonal SDE and one-input networks crossing threshold * x0 by T. */
-export async function runExplosionPoint(settings: ExplosionSettings, options: { threads?: number } = {}): Promise<ExplosionPoint> {
+export async function runExplosionPoint(given: ExplosionSettings | Readonly<Record<string, unknown>> = {}, options: { threads?: number | undefined } = {}): Promise<ExplosionPoint> {
+  requireKnownKeys('runExplosionPoint (its second argument)', options, ['threads']);
+  return runExplosionPointWith(readExplosionSettings(given as Readonly<Record<string, unknown>>), options);
+}
+
+/** runExplosionPoint on settings already read (a scan point's). */
+export async function runExplosionPointWith(settings: ExplosionSettings, options: { threads?: number | undefined } = {}): Promise<ExplosionPoint> {
   const activation = activationFromSpec(pointActivation(settings));
   const architecture = pointArchitecture(settings);
   const crit = criterion(activation, settings.x0, architecture);

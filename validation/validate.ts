@@ -13,6 +13,7 @@ import { pointSampler, pointV0, runPointWith, type ExplosionComparison, type Mis
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 import { reportHeader, type ReportHeader } from './header.js';
+import { requireKnownKeys } from '../src/apiOptions.js';
 
 /** The schema tag of validation reports. */
 export const VALIDATION_SCHEMA = 'ncsde.validation/2';
@@ -108,8 +109,8 @@ function largestDivisor(steps: number, most: number): number {
 
 /** Threads, progress callback and bootstrap resamples of a validation run. */
 export interface ValidateOptions {
-  threads?: number;
-  onStage?: (stage: string) => void;
+  threads?: number | undefined;
+  onStage?: ((stage: string) => void) | undefined;
 }
 
 /**
@@ -118,7 +119,8 @@ export interface ValidateOptions {
  * const report = await validate({ n: 64, samples: 2000, widths: [8, 16, 32, 64] });
  * report.comparisons.rho; // means, variances, KS, distances, network against SDE
  */
-export async function validate(settings: Partial<ValidationSettings> = {}, options: ValidateOptions = {}): Promise<ValidationReport> {
+export async function validate(settings: Partial<ValidationSettings> | Readonly<Record<string, unknown>> = {}, options: ValidateOptions = {}): Promise<ValidationReport> {
+  requireKnownKeys('validate (its second argument)', options, ['threads', 'onStage']);
   const cfg = readValidationSettings(settings as Readonly<Record<string, unknown>>);
   planValidation(cfg);
   options.onStage?.('SDE and networks at T');
