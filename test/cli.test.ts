@@ -178,7 +178,8 @@ describe('help and notes', () => {
     expect(run.stderr).toMatch(/^ncsde: note: --threads 1000 lowered to \d+, the cores of this machine$/m);
     const out = JSON.parse(run.stdout);
     expect(out.shape).toEqual([2, 64, 2, 2]);
-    expect(out.mean[0][0][1]).toEqual({ value: 0.5, se: 0 });
+    expect(out.saves[0].mean[0][1]).toEqual({ estimate: 0.5, se: 0, lo: 0.5, hi: 0.5, n: 64 });
+    expect(out.saves[1].averagedOver).toMatchObject({ over: 'finished', leftOut: 0 });
   });
 
   // Each run is stopped (SIGKILL: one thread computes on the main thread) as soon as its note is out.
@@ -207,9 +208,10 @@ describe('help and notes', () => {
     const run = ncsde(['sde', '--activation', 'swish:0.3', '--paths', '2', '--steps', '50', '--T', '4', '--threads', '1']);
     expect(run.status).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(JSON.stringify(out.mean)).not.toMatch(/null/);
+    expect(JSON.stringify(out.saves)).not.toMatch(/null/);
     expect(out.counts.exploded).toBe(2);
-    expect(out.mean[1][0][0].missing).toMatch(/not exploded/);
+    expect(out.saves[1].mean[0][0].missing).toMatch(/^only 0 paths left to average/);
+    expect(out.saves[1].explosion.any).toMatchObject({ estimate: 1, k: 2, n: 2 });
   });
 
   it('every JSON output states settings.kernels, as NCSDE_KERNELS chose, with the same values either way', () => {
@@ -218,7 +220,7 @@ describe('help and notes', () => {
     const wasm = JSON.parse(ncsde(['sde', ...args], workdir(), { NCSDE_KERNELS: 'wasm' }).stdout);
     expect(js.settings.kernels).toBe('js');
     expect(wasm.settings.kernels).toBe('wasm');
-    expect(wasm.mean).toEqual(js.mean);
+    expect(wasm.saves).toEqual(js.saves);
     const net = JSON.parse(ncsde(['network', '--n', '8', '--samples', '20', '--threads', '1', '--json'], workdir(), { NCSDE_KERNELS: 'js' }).stdout);
     expect(net.settings.kernels).toBe('js');
     const bad = ncsde(['sde', ...args], workdir(), { NCSDE_KERNELS: 'simd' });

@@ -29,7 +29,7 @@ const Z95 = zFor(0.95);
 /** The mean of xs with its CLT interval; fewer than two items: missing, saying how many there were. */
 export function meanCell(xs: ArrayLike<number>): EstimateCell | MissingCell {
   const n = xs.length;
-  if (n < 2) return { missing: `${n} path${n === 1 ? '' : 's'} to average` };
+  if (n < 2) return { missing: `only ${n} path${n === 1 ? '' : 's'} left to average (a mean with an SE needs 2)` };
   const { value, se } = meanEstimate(xs);
   return { estimate: value, se, lo: value - Z95 * se, hi: value + Z95 * se, n };
 }
