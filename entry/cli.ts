@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../src/errors.js';
 import { closeSharedPool } from '../src/platform.js';
+import { onDeprecation } from '../src/options.js';
+import { note } from './cli/common.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 import { exploreCommand } from './cli/explore.js';
 import { collapseCommand, criterionCommand, cumulantsCommand, validateCommand } from './cli/reports.js';
@@ -16,6 +18,13 @@ function fail(message: string, code: number): never {
   process.stderr.write(`ncsde: ${message}\n`);
   process.exit(code);
 }
+
+// An old spelling of a flag or config key is said once, as a note on stderr.
+const said = new Set<string>();
+onDeprecation((text) => {
+  if (!said.has(text)) note(text);
+  said.add(text);
+});
 
 const program = new Command()
   .name('ncsde')

@@ -24,13 +24,15 @@ export function plainData<T>(data: T): Plain<T> {
 export type Plain<T> = T extends ArrayBufferView ? number[] : T extends (infer U)[] ? Plain<U>[] : T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
 
 /** What `ncsde sde --json` prints (without --extrapolate and --values, which add their fields after);
- *  `about` names the architecture (its label) and the SDE (its description). */
-export function sdeSummary(sol: Solution, about: { readonly architecture: string; readonly sde: string }) {
+ *  `about` names the architecture (its label) and the SDE (its description); `settings` is the record of
+ *  the options that made it (entry/options.ts recordedSettings), and `resolved` what the solver made of them. */
+export function sdeSummary(sol: Solution, about: { readonly architecture: string; readonly sde: string }, settings: Readonly<Record<string, unknown>>) {
   return plainData({
     schema: SDE_SUMMARY_SCHEMA,
     architecture: about.architecture,
     sde: about.sde,
-    settings: sol.settings,
+    settings,
+    resolved: sol.settings,
     shape: sol.values.shape,
     ts: sol.ts,
     counts: sol.counts,
@@ -39,12 +41,13 @@ export function sdeSummary(sol: Solution, about: { readonly architecture: string
   });
 }
 
-/** What `ncsde network --json` prints (without --values). */
-export function networkSummary(sample: NetworkSample) {
+/** What `ncsde network --json` prints (without --values); `settings` as for sdeSummary. */
+export function networkSummary(sample: NetworkSample, settings: Readonly<Record<string, unknown>>) {
   return plainData({
     schema: NETWORK_SUMMARY_SCHEMA,
     architecture: sample.architecture,
-    settings: sample.settings,
+    settings,
+    resolved: sample.settings,
     shape: sample.values.shape,
     layers: sample.layers,
     ts: sample.ts,

@@ -3,7 +3,7 @@
 // cumulants against L/n, parameter scans, and the statistics they rest on. No plotting code.
 export { validate, histogram, VALIDATION_SCHEMA } from '../validation/validate.js';
 export type { ValidationReport, Histogram, PathBundle, ValidateOptions } from '../validation/validate.js';
-export { runPoint, runPointWith, pointSampler, comparePoint, runPointSde, runPointNetworks, pointV0, compareExplosions, isMissing } from '../validation/point.js';
+export { runPoint, runPointWith, comparePoint, runPointSde, runPointNetworks, pointV0, compareExplosions, isMissing } from '../validation/point.js';
 export type { PointResult, PointInput, PointRunOptions, ExplosionComparison, TheoryRow, Missing } from '../validation/point.js';
 export { widthStudy, MIN_WIDTHS } from '../validation/widths.js';
 export type { WidthStudy, WidthLevel } from '../validation/widths.js';

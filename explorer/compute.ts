@@ -15,13 +15,16 @@ import {
   runPointNetworks,
   runPointSde,
   pointArchitecture,
+  pointV0,
   type Interval,
   type Missing,
   type ObservableName,
   type PointSettings,
 } from '../entry/validation.js';
 import { networkSummary, sdeSummary } from '../entry/summaries.js';
-import { PATH_SAVES, readState, type StateTexts } from './state.js';
+import { cliFlags, PATH_SAVES, readState, type StateTexts } from './state.js';
+import { NETWORK_OPTIONS, recordedSettings, RESULT_KEYS, SDE_OPTIONS } from '../entry/options.js';
+import { readOptions } from '../src/options.js';
 
 export type Side = 'SDE' | 'network';
 export const DENSITY_OBSERVABLES: readonly ObservableName[] = ['rho', 'logVaa'];
@@ -118,12 +121,17 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
   const activation = activationFromSpec(spec);
   const architecture = pointArchitecture(settings);
   const run = { threads: options.threads, pathSaves: PATH_SAVES };
+  // The results' settings, read from the copied commands' flags through the CLI's tables (so they are what those commands print).
+  const flags = cliFlags(settings);
+  const v0 = pointV0(settings);
+  const record = (specs: typeof SDE_OPTIONS, f: Record<string, string>) => recordedSettings({ ...readOptions(specs, { flags: f }), architecture: architecture.text }, RESULT_KEYS(specs), { v0 });
+  const records = { sde: record(SDE_OPTIONS, flags.sde), network: record(NETWORK_OPTIONS, flags.network) };
   // A small SDE run is done inline before kernel workers could even start (the numbers do not depend on it).
   const sdeThreads = settings.paths * settings.steps < SMALL_SDE_WORK ? 1 : options.threads;
   const sde = await runPointSde(settings, activation, { ...run, threads: sdeThreads });
-  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, everScale: architecture.references.explosionEverScale(), sde: sdeSummary(sde, { architecture: architecture.label, sde: architecture.sde(activation).description }), fan: fanRows(sde, 'SDE'), density: densities(sde, null) });
+  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, everScale: architecture.references.explosionEverScale(), sde: sdeSummary(sde, { architecture: architecture.label, sde: architecture.sde(activation).description }, records.sde), fan: fanRows(sde, 'SDE'), density: densities(sde, null) });
   const network = await runPointNetworks(settings, activation, settings.n, { ...run, factorMoments: true });
-  await options.post({ stage: 'network', network: networkSummary(network), fan: fanRows(network, 'network'), density: densities(sde, network) });
+  await options.post({ stage: 'network', network: networkSummary(network, records.network), fan: fanRows(network, 'network'), density: densities(sde, network) });
   const point = comparePoint(settings, sde, network, run);
   const table: TableRow[] = [];
   const e = point.explosion;

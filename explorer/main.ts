@@ -3,7 +3,7 @@
 // each stage lands, the numbers table, and the hooks tests and users share: <html data-status> and
 // window.ncsdeResults (the `sde` and `network` summaries in the CLI's JSON schema).
 import type { TopLevelSpec } from 'vega-lite';
-import { parseActivationSpec, SMOOTH_NAMES, SOLVER_NAMES } from '../entry/index.js';
+import { parseActivationSpec, SMOOTH_NAMES, SOLVER_NAMES, AUTO_SOLVER } from '../entry/index.js';
 import { isMissing, type Interval, type Missing, type PointSettings } from '../entry/validation.js';
 import { DENSITY_OBSERVABLES, STAGES, type DensityRow, type FanRow, type StageMessage, type TableRow } from './compute.js';
 import { cumulantSpec, densitySpec, fanSpec, phaseSpec } from './plots.js';
@@ -62,7 +62,7 @@ const FIELDS: readonly Field[] = [
   { id: 'paths', label: 'SDE paths', help: 'number of SDE paths', step: '1' },
   { id: 'samples', label: 'networks', help: 'number of sampled networks', step: '1' },
   { id: 'steps', label: 'steps', help: 'SDE steps over [0, T]', step: '1' },
-  { id: 'solver', label: 'solver', help: 'SDE solver', choices: SOLVER_NAMES },
+  { id: 'solver', label: 'solver', help: 'SDE solver (auto: the splitting scheme where the SDE has exact sub-flows)', choices: [AUTO_SOLVER, ...SOLVER_NAMES] },
   { id: 'seed', label: 'seed', help: 'seed of every stream', step: '1' },
 ];
 

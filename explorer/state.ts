@@ -3,6 +3,7 @@
 // a CLI command and as TypeScript that reproduce the view. Pure; shared by the page, its worker and tests.
 import { ARCHITECTURES, InputError } from '../entry/index.js';
 import { OPTION, readPointSettings, type PointSettings } from '../entry/validation.js';
+import { flagName } from '../src/options.js';
 
 /** What the architecture field accepts: the package's own table (`--architecture`'s grammar). */
 export const ARCHITECTURE_GRAMMAR = Object.values(ARCHITECTURES)
@@ -76,14 +77,22 @@ export function networkRecords(settings: PointSettings): number {
   return Math.min(PATH_SAVES, Math.max(1, Math.round(settings.T * settings.n)));
 }
 
+/** The flags of the two `ncsde` commands that print the page's `sde` and `network` results, by option key:
+ *  the page records its results' settings from these through the CLI's own tables, so they agree. */
+export function cliFlags(settings: PointSettings): { sde: Record<string, string>; network: Record<string, string> } {
+  const s = settings;
+  const common = { architecture: s.architecture, activation: s.activation, rho0: String(s.rho0), x0: String(s.x0) };
+  return {
+    sde: { ...common, T: String(s.T), steps: String(s.steps), solver: s.solver, paths: String(s.paths), saves: String(sdeSaves(s.steps)), seed: String(s.seed) },
+    network: { ...common, n: String(s.n), T: String(s.T), samples: String(s.samples), record: String(networkRecords(s)), seed: String(s.seed) },
+  };
+}
+
 /** Two `ncsde` commands that print the page's `sde` and `network` results (window.ncsdeResults). */
 export function cliCommands(settings: PointSettings): string[] {
-  const s = settings;
-  const common = `--architecture ${s.architecture} --activation ${s.activation} --rho0 ${s.rho0} --x0 ${s.x0}`;
-  return [
-    `ncsde sde ${common} --T ${s.T} --steps ${s.steps} --solver ${s.solver} --paths ${s.paths} --saves ${sdeSaves(s.steps)} --seed ${s.seed} --json`,
-    `ncsde network ${common} --n ${s.n} --ratio ${s.T} --samples ${s.samples} --record ${networkRecords(s)} --seed ${s.seed} --json`,
-  ];
+  const flags = cliFlags(settings);
+  const text = (command: string, f: Record<string, string>) => `ncsde ${command} ${Object.entries(f).map(([k, v]) => `--${flagName(k)} ${v}`).join(' ')} --json`;
+  return [text('sde', flags.sde), text('network', flags.network)];
 }
 
 /** TypeScript that computes the page's comparison with the package. */

@@ -8,7 +8,7 @@ import { renderSvg, seriesSpec } from './plots.js';
 
 function summaryTable(r: CriterionReport): { header: string[]; rows: string[][] } {
   return {
-    header: ['f', 'a', 'beta', 'regime', 'P(explode ever) = 1 - exp(-beta X0)', ...r.settings.ts.map((t) => `P by T=${t}: exact / SDE`)],
+    header: ['f', 'a', 'beta', 'regime', 'P(explode ever) = 1 - exp(-beta X0)', ...r.settings.T.map((t) => `P by T=${t}: exact / SDE`)],
     rows: r.rows.map((row) => [
       row.f,
       String(row.a),
@@ -22,14 +22,14 @@ function summaryTable(r: CriterionReport): { header: string[]; rows: string[][] 
 
 function networkTable(r: CriterionReport): { header: string[]; rows: string[][] } {
   return {
-    header: ['f', 'a', ...r.settings.networkTs.map((t) => `crossing ${r.settings.threshold} X0 by T=${t}: exact / SDE / networks`)],
+    header: ['f', 'a', ...r.settings.networkT.map((t) => `crossing ${r.settings.threshold} X0 by T=${t}: exact / SDE / networks`)],
     rows: r.rows.map((row) => [row.f, String(row.a), ...row.network.map((p, i) => `${fmt(row.exactAtThreshold[i], 3)} / ${fmtInterval(row.sdeAtThreshold[i], 3)} / ${fmtInterval(p, 3)}`)]),
   };
 }
 
 function vanishingTable(r: CriterionReport): { header: string[]; rows: string[][] } {
   return {
-    header: ['f', 'a', 'beta', ...r.settings.ts.map((t) => `median X at T=${t}`)],
+    header: ['f', 'a', 'beta', ...r.settings.T.map((t) => `median X at T=${t}`)],
     rows: r.rows.map((row) => [row.f, String(row.a), fmt(row.criterion.beta), ...row.medians.map((m) => fmtOr(m))]),
   };
 }
@@ -71,7 +71,7 @@ export async function criterionHtml(r: CriterionReport): Promise<string> {
   const s = summaryTable(r);
   const n = networkTable(r);
   const v = vanishingTable(r);
-  const ts = r.settings.ts;
+  const ts = r.settings.T;
   const exploding = r.rows.filter((row) => row.criterion.beta > 0);
   const probability = await renderSvg(
     seriesSpec({

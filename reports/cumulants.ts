@@ -27,7 +27,7 @@ function table(r: CumulantReport): { header: string[]; rows: string[][] } {
           row.activation,
           String(row.n),
           String(l),
-          fmt(row.ratios[i], 3),
+          fmt(row.T[i], 3),
           pooled ? fmtInterval(pooled) : '– (no product structure)',
           fmtInterval(row.output[i]),
           fmtOr(theory),
@@ -74,9 +74,9 @@ export async function cumulantHtml(r: CumulantReport): Promise<string> {
         points: r.rows.flatMap((row) => [
           ...row.layers.map((_, i) => {
             const e = pick(row, i);
-            return { x: row.ratios[i], y: e.value, lo: e.lower, hi: e.upper, series: `${row.activation} n=${row.n}` };
+            return { x: row.T[i], y: e.value, lo: e.lower, hi: e.upper, series: `${row.activation} n=${row.n}` };
           }),
-          ...(withTheory(row) && row.n === largest ? row.theory.values.flatMap((y, i) => (y === null ? [] : [{ x: row.ratios[i], y, series: `${row.activation}: ${row.theory.kind}` }])) : []),
+          ...(withTheory(row) && row.n === largest ? row.theory.values.flatMap((y, i) => (y === null ? [] : [{ x: row.T[i], y, series: `${row.activation}: ${row.theory.kind}` }])) : []),
         ]),
       }),
     );

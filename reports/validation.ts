@@ -70,8 +70,9 @@ function rates(r: ValidationReport): string[] {
 function describeSetup(r: ValidationReport): string {
   const s = r.settings;
   return (
-    `${r.architecture}, ${r.activation.name}, V0 = ${s.x0} [[1, ${s.rho0}], [${s.rho0}, 1]], T = ${s.T}. SDE: ${s.paths} paths, ${s.solver}, ${s.steps} steps. ` +
-    `Networks: ${s.samples} samples (${s.method}) at width ${s.n}, depth ${r.depth}. Seed ${s.seed}; the SDE and the networks draw from independent streams.`
+    `${r.architecture}, ${r.activation.name}, V0 = ${s.x0} [[1, ${s.rho0}], [${s.rho0}, 1]], T = ${s.T}. SDE: ${s.paths} paths, ${r.solver}, ${s.steps} steps. ` +
+    `Networks: ${s.samples} samples (${s.sampler}) at width ${s.n}, depth ${r.depth}. Seed ${s.seed}; the SDE and the networks draw from independent streams.` +
+    r.notes.map((note) => ` Note: ${note}.`).join('')
   );
 }
 

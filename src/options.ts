@@ -17,7 +17,9 @@ export type OptionKind =
   | { readonly type: 'text'; readonly pattern: string }
   | { readonly type: 'integers'; readonly min: number; readonly max: number; readonly minItems: number }
   | { readonly type: 'numbers'; readonly min: number; readonly max: number; readonly exclusiveMin?: boolean; readonly minItems: number }
-  | { readonly type: 'matrix' };
+  | { readonly type: 'matrix' }
+  /** A matrix given as a file (a flag's text is its path: .npy, .csv or .json) or, in a config, as rows or a path. */
+  | { readonly type: 'rows'; readonly square: boolean };
 
 /** One option, stated once: its key (= config key = long flag), kind, help, default and extra check. */
 export interface OptionSpec {
@@ -35,6 +37,36 @@ export interface OptionSpec {
   /** A value an API caller may give instead of the option's text (an architecture value), turned into
    *  that text before it is parsed like any config value. */
   readonly fromValue?: (value: unknown) => unknown;
+  /** Old spellings of the key (config keys; their flags are `--<alias>` as written), accepted for one
+   *  release with a one-line deprecation note. */
+  readonly aliases?: readonly string[];
+}
+
+/**
+ * The long flag of an option: the key in kebab-case (`stepsPerUnit` -> `steps-per-unit`). A capital that
+ * stands for a symbol of the maths (T, the depth-to-width ratio) keeps its case: `T` -> `T`,
+ * `networkT` -> `network-T`. Commander's attribute for that flag is the key again.
+ */
+export function flagName(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, (_, a: string, b: string) => `${a}-${b}`).replace(/-([A-Z])(?=[a-z])/g, (_, b: string) => `-${b.toLowerCase()}`);
+}
+
+/** Notes of deprecated spellings go through one hook (the CLI prints them on stderr; the API warns once). */
+let deprecationHook: (text: string) => void = (text) => {
+  if (warned.has(text)) return;
+  warned.add(text);
+  (globalThis as { process?: { emitWarning?: (m: string, o: { type: string; code: string }) => void } }).process?.emitWarning?.(text, { type: 'DeprecationWarning', code: 'NCSDE_DEPRECATED' });
+};
+const warned = new Set<string>();
+
+/** Route deprecation notes (the CLI sends them to its one-line notes on stderr). */
+export function onDeprecation(hook: (text: string) => void): void {
+  deprecationHook = hook;
+}
+
+/** Say once that an old spelling was used. */
+export function deprecated(old: string, now: string): void {
+  deprecationHook(`${old} is deprecated and will be removed in the next release; use ${now}`);
 }
 
 const INTEGER = /^-?[0-9]+$/;
@@ -67,6 +99,8 @@ export function describeKind(kind: OptionKind): string {
       return `a list of at least ${kind.minItems} numbers in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}`;
     case 'matrix':
       return 'a square matrix (array of rows)';
+    case 'rows':
+      return `a .npy, .csv or .json file of ${kind.square ? 'a square matrix' : 'rows'}`;
   }
 }
 
@@ -79,7 +113,7 @@ function checkNumber(kind: { min: number; max: number; exclusiveMin?: boolean },
 }
 
 /** Parse command-line text for an option; `field` is the flag as typed (`--paths`). */
-export function parseOptionText(spec: OptionSpec, text: string, field = `--${spec.key}`): unknown {
+export function parseOptionText(spec: OptionSpec, text: string, field = `--${flagName(spec.key)}`): unknown {
   const kind = spec.kind;
   let value: unknown;
   switch (kind.type) {
@@ -129,6 +163,10 @@ export function parseOptionText(spec: OptionSpec, text: string, field = `--${spe
     }
     case 'matrix':
       throw new InputError(field, text, 'can only be given in a --config file (a matrix)');
+    case 'rows':
+      if (!/\.(npy|csv|json)$/i.test(text)) throw new InputError(field, text, 'must name a .npy, .csv or .json file');
+      value = { file: text };
+      break;
   }
   spec.check?.(value, field);
   return value;
@@ -175,10 +213,21 @@ export function parseOptionValue(spec: OptionSpec, raw: unknown, field = spec.ke
         throw new InputError(field, raw, 'must be a square matrix of finite numbers (array of rows)');
       }
       break;
+    case 'rows':
+      if (typeof raw === 'string') {
+        if (!/\.(npy|csv|json)$/i.test(raw)) throw new InputError(field, raw, 'must name a .npy, .csv or .json file, or hold the rows');
+        value = { file: raw };
+      } else if (!Array.isArray(raw) || raw.length === 0 || !raw.every((row) => Array.isArray(row) && row.length === (raw[0] as unknown[]).length && (!kind.square || row.length === raw.length) && row.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+        throw new InputError(field, raw, `must be ${kind.square ? 'a square matrix' : 'rows of one length'} of finite numbers (array of rows), or a .npy, .csv or .json file name`);
+      }
+      break;
   }
   spec.check?.(value, field);
   return value;
 }
+
+/** A rows option's value: the rows themselves, or the file that holds them (read by the caller). */
+export type RowsValue = number[][] | { readonly file: string };
 
 /** Where option values come from: a parsed JSON config or an API caller's object (`source` names it in
  *  messages: a file name, or '' for no prefix) and flag texts. */
@@ -202,20 +251,32 @@ export function readSettings<T>(specs: readonly OptionSpec[], values: Readonly<R
  */
 export function readOptions(specs: readonly OptionSpec[], sources: OptionSources, prefix = ''): Record<string, unknown> {
   const byKey = new Map(specs.map((s) => [s.key, s]));
+  const byAlias = new Map(specs.flatMap((s) => (s.aliases ?? []).map((a) => [a, s] as const)));
   const out: Record<string, unknown> = Object.create(null);
   for (const spec of specs) if (spec.default !== undefined) out[spec.key] = spec.default;
+  const flags = sources.flags ?? {};
   const config = sources.config;
   if (config) {
     const values = config.values;
     if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new InputError(config.source || 'settings', values, 'must be an object of options');
     const where = config.source ? `${config.source}: ` : '';
-    for (const key of Object.keys(values)) {
-      const spec = byKey.get(key);
-      if (!spec) throw new InputError(`${where}${prefix}${key}`, values[key], `is not an option here (options: ${specs.map((s) => s.key).join(', ')})`);
-      out[key] = parseOptionValue(spec, spec.fromValue ? spec.fromValue(values[key]) : values[key], `${where}${prefix}${key}`);
+    const seen = new Map<string, string>();
+    for (const written of Object.keys(values)) {
+      let spec = byKey.get(written);
+      if (!spec && byAlias.has(written)) {
+        spec = byAlias.get(written)!;
+        deprecated(`${where}${prefix}${written}`, `${prefix}${spec.key}`);
+      }
+      if (!spec) throw new InputError(`${where}${prefix}${written}`, values[written], `is not an option here (options: ${specs.map((s) => s.key).join(', ')})`);
+      const twice = seen.get(spec.key);
+      if (twice !== undefined) throw new InputError(`${where}${prefix}${written}`, values[written], `sets ${spec.key}, which ${twice} sets too; give it once`);
+      seen.set(spec.key, written);
+      // A flag given on the command line overrides the config value before anything is checked.
+      if (flags[spec.key] !== undefined) continue;
+      out[spec.key] = parseOptionValue(spec, spec.fromValue ? spec.fromValue(values[written]) : values[written], `${where}${prefix}${written}`);
     }
   }
-  for (const [key, text] of Object.entries(sources.flags ?? {})) {
+  for (const [key, text] of Object.entries(flags)) {
     const spec = byKey.get(key);
     if (!spec || text === undefined) continue;
     out[key] = typeof text === 'boolean' ? text : parseOptionText(spec, text);
@@ -226,7 +287,7 @@ export function readOptions(specs: readonly OptionSpec[], sources: OptionSources
 /** The name the user wrote for option `key`: `--key` when a flag set it, `<source>: key` when a config
  *  file set it, else `key` (its default, or an API caller's plain object). */
 export function givenName(key: string, sources: OptionSources): string {
-  if (sources.flags?.[key] !== undefined) return `--${key}`;
+  if (sources.flags?.[key] !== undefined) return `--${flagName(key)}`;
   const config = sources.config;
   return config?.source && Object.hasOwn(config.values, key) ? `${config.source}: ${key}` : key;
 }

@@ -8,11 +8,11 @@ import { listing, ncsde, workdir } from './helpers/cli.js';
 
 describe('ncsde with --architecture attention/transformer', () => {
   it('network: the architecture is in the settings; --activation to attention alone gets a note', () => {
-    const run = ncsde(['network', '--architecture', 'attention:0.7,1,2', '--activation', 'tanh:1', '--m', '3', '--n', '16', '--ratio', '0.25', '--samples', '20', '--threads', '1']);
+    const run = ncsde(['network', '--architecture', 'attention:0.7,1,2', '--activation', 'tanh:1', '--m', '3', '--n', '16', '--T', '0.25', '--samples', '20', '--threads', '1']);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout).settings.architecture).toEqual({ kind: 'attention', gamma: 0.7, tau0: 1, heads: 2 });
+    expect(JSON.parse(run.stdout).settings.architecture).toBe('attention:0.7,1,2');
     expect(run.stderr).toContain('--activation is ignored');
-    const t = ncsde(['network', '--architecture', 'transformer:0.7,1', '--m', '3', '--n', '16', '--ratio', '0.25', '--samples', '20', '--threads', '1']);
+    const t = ncsde(['network', '--architecture', 'transformer:0.7,1', '--m', '3', '--n', '16', '--T', '0.25', '--samples', '20', '--threads', '1']);
     expect(t.status).toBe(0);
     expect(t.stderr).not.toContain('ignored');
   });
@@ -42,12 +42,12 @@ describe('ncsde with --architecture attention/transformer', () => {
 
   it('collapse writes json, md and html; a bad list is refused before anything is written', () => {
     const dir = workdir();
-    const run = ncsde(['collapse', '--gammas', '1', '--tau0s', '1', '--heads', '1', '--ts', '0.25', '--paths', '50', '--samples', '10', '--n', '16', '--m', '3', '--threads', '1', '--out', 'c'], dir);
+    const run = ncsde(['collapse', '--gamma', '1', '--tau0', '1', '--heads', '1', '--T', '0.25', '--paths', '50', '--samples', '10', '--n', '16', '--m', '3', '--threads', '1', '--out', 'c'], dir);
     expect(run.status).toBe(0);
     expect(listing(join(dir, 'c'))).toEqual(['collapse.html', 'collapse.json', 'collapse.md', 'manifest.json']);
-    const bad = ncsde(['collapse', '--tau0s', '0', '--out', 'd'], dir);
+    const bad = ncsde(['collapse', '--tau0', '0', '--out', 'd'], dir);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('--tau0s');
+    expect(bad.stderr).toContain('--tau0');
     expect(existsSync(join(dir, 'd'))).toBe(false);
   });
 

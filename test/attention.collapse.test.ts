@@ -13,7 +13,7 @@ describe('the collapse study', () => {
   });
 
   it('grid shape, ranges, and the same report on 1 and 2 threads', async () => {
-    const settings = { gammas: [1], tau0s: [0.7], heads: [1, 2], ts: [0.25, 0.5], paths: 300, samples: 40, n: 16, m: 3 };
+    const settings = { gamma: [1], tau0: [0.7], heads: [1, 2], T: [0.25, 0.5], paths: 300, samples: 40, n: 16, m: 3 };
     const one = await collapseReport(settings, { threads: 1 });
     const two = await collapseReport(settings, { threads: 2 });
     expect(JSON.stringify(two.rows)).toBe(JSON.stringify(one.rows));
@@ -34,8 +34,8 @@ describe('the collapse study', () => {
   });
 
   it('the transformer runs with its activation; bad settings are refused naming the option', async () => {
-    const r = await collapseReport({ blocks: 'transformer', activation: 'relu:0,-1', gammas: [0.7], tau0s: [1], heads: [1], ts: [0.25], paths: 100, samples: 20, n: 16, m: 2 }, { threads: 1 });
+    const r = await collapseReport({ blocks: 'transformer', activation: 'relu:0,-1', gamma: [0.7], tau0: [1], heads: [1], T: [0.25], paths: 100, samples: 20, n: 16, m: 2 }, { threads: 1 });
     expect(r.rows[0].label).toBe('transformer(gamma=0.7, tau0=1, H=1)');
-    await expect(collapseReport({ tau0s: [0] })).rejects.toThrow(/tau0s/);
+    await expect(collapseReport({ tau0: [0] })).rejects.toThrow(/tau0/);
   });
 });

@@ -97,7 +97,7 @@ describe('derivative tracking', () => {
 
 describe('L/n report', () => {
   it('pooled ratios at equal L/n across widths differ by the exact finite-n difference, within 4 SE', async () => {
-    const report = await cumulantReport({ activations: ['relu', 'shaped-relu'], widths: [32, 64], ratios: [0.25, 1], samples: 3000 });
+    const report = await cumulantReport({ activations: ['relu', 'shaped-relu'], widths: [32, 64], T: [0.25, 1], samples: 3000 });
     for (const name of ['relu', 'shaped-relu']) {
       const [a, b] = report.rows.filter((r) => r.activation === name);
       a.pooled!.forEach((e, i) => {
@@ -107,6 +107,6 @@ describe('L/n report', () => {
       });
     }
     expect(() => readCumulantSettings({ activations: ['relu', 'relu'] })).toThrow(/^activations must not repeat an entry/);
-    expect(() => readCumulantSettings({ ratios: [0] })).toThrow(/^ratios\[0\] must be a number in \(0, 4\]/);
+    expect(() => readCumulantSettings({ T: [0] })).toThrow(/^T\[0\] must be a number in \(0, 4\]/);
   });
 });

@@ -9,7 +9,7 @@ import { ncsde } from './helpers/cli.js';
 describe('explorer state', () => {
   it('defaults are the package option defaults and write an empty query; changed keys round-trip in a fixed order', () => {
     expect(queryFromTexts(DEFAULTS)).toBe('');
-    expect(readState(DEFAULTS).settings).toMatchObject({ activation: 'relu:0,-1', rho0: 0.5, x0: 1, T: 1, n: 128, solver: 'ninomiya-victoir', seed: 1 });
+    expect(readState(DEFAULTS).settings).toMatchObject({ activation: 'relu:0,-1', rho0: 0.5, x0: 1, T: 1, n: 128, solver: 'auto', seed: 1 });
     const texts = { ...DEFAULTS, seed: '7', activation: 'tanh:1.5', rho0: '-0.25' };
     const query = queryFromTexts(texts);
     expect(query).toBe('?activation=tanh%3A1.5&rho0=-0.25&seed=7');

@@ -36,7 +36,7 @@ describe('explosion points: SDE, networks and the exact value on one threshold',
 
 describe('criterion report', () => {
   it('puts exact, SDE and network side by side, and the vanishing medians', async () => {
-    const report = await criterionReport({ activations: ['tanh', 'swish'], a: [1], ts: [1, 2], paths: 400, stepsPerUnit: 16, n: 32, samples: 100, networkTs: [0.5] });
+    const report = await criterionReport({ activations: ['tanh', 'swish'], a: [1], T: [1, 2], paths: 400, stepsPerUnit: 16, n: 32, samples: 100, networkT: [0.5] });
     expect(report.rows.map((r) => [r.f, r.criterion.regime])).toEqual([
       ['tanh', 'vanishes'],
       ['swish', 'explodes'],

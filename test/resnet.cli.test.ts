@@ -42,11 +42,11 @@ describe('--architecture resnet:<gamma>', () => {
     expect(s.architecture).toBe('resnet(gamma=0.5)');
     expect(s.sde).toMatch(/drift on clock 0\.25, noise on clock 0\.4375/);
     for (const method of ['chain', 'explicit']) {
-      const net = ncsde(['network', '--architecture', 'resnet:0.5', '--n', '8', '--samples', '8', '--method', method, '--threads', '1', '--json', '--out', '-']);
+      const net = ncsde(['network', '--architecture', 'resnet:0.5', '--n', '8', '--samples', '8', '--sampler', method, '--threads', '1', '--json', '--out', '-']);
       expect(net.status).toBe(0);
       const out = JSON.parse(net.stdout);
       expect(out.architecture).toBe('resnet(gamma=0.5)');
-      expect(out.settings.method).toBe(method);
+      expect(out.settings.sampler).toBe(method);
     }
     const help = ncsde(['network', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/resnet:<gamma>/);
@@ -62,7 +62,7 @@ describe('--architecture resnet:<gamma>', () => {
 
   it('cumulants: direct estimates only (no pooled estimator, no finite-width theory for a residual stream)', () => {
     const dir = workdir();
-    const run = ncsde(['cumulants', '--architecture', 'resnet:0.5', '--activations', 'shaped-relu', '--widths', '16', '--ratios', '0.5', '--samples', '100', '--threads', '1', '--json'], dir);
+    const run = ncsde(['cumulants', '--architecture', 'resnet:0.5', '--activations', 'shaped-relu', '--widths', '16', '--T', '0.5', '--samples', '100', '--threads', '1', '--json'], dir);
     expect(run.status).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out.settings.architecture).toBe('resnet:0.5');

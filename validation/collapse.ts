@@ -24,15 +24,15 @@ export const COLLAPSE_SCHEMA = 'ncsde.collapse/1';
 /** The options of the collapse study (`ncsde collapse`), each with its range and default. */
 export const COLLAPSE_OPTIONS: readonly OptionSpec[] = [
   { key: 'blocks', kind: { type: 'choice', choices: ['attention', 'transformer'] }, help: 'layers: shaped attention alone, or attention then the shaped residual MLP block', default: 'attention' },
-  { key: 'gammas', kind: { type: 'numbers', min: 0, max: 1, exclusiveMin: true, minItems: 1 }, help: 'residual branch weights gamma in (0, 1]', default: [0.5, 1] },
-  { key: 'tau0s', kind: { type: 'numbers', min: 0, max: 1e6, exclusiveMin: true, minItems: 1 }, help: 'temperatures tau0 (logits Q K^T / (tau0 sqrt(n nk)))', default: [0.5, 1, 2] },
+  { key: 'gamma', kind: { type: 'numbers', min: 0, max: 1, exclusiveMin: true, minItems: 1 }, help: 'residual branch weights gamma in (0, 1]', default: [0.5, 1], aliases: ['gammas'] },
+  { key: 'tau0', kind: { type: 'numbers', min: 0, max: 1e6, exclusiveMin: true, minItems: 1 }, help: 'temperatures tau0 (logits Q K^T / (tau0 sqrt(n nk)))', default: [0.5, 1, 2], aliases: ['tau0s'] },
   { key: 'heads', kind: { type: 'integers', min: 1, max: 4096, minItems: 1 }, help: 'numbers of heads H', default: [1, 4] },
   { ...OPTION.activation, help: 'shaped activation of the transformer MLP block (ignored for attention alone)' },
   { key: 'm', kind: { type: 'integer', min: 2, max: 16 }, help: 'number of tokens', default: 4 },
   { ...OPTION.rho0, help: 'initial correlation of every token pair (unit variances)', default: 0.3 },
-  { key: 'ts', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'times T = depth / n at which the observables are read', default: [0.25, 0.5, 1, 2] },
+  { key: 'T', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios T = depth / n at which the observables are read', default: [0.25, 0.5, 1, 2], aliases: ['ts'] },
   { ...OPTION.paths, default: 2000 },
-  { key: 'stepsPerUnit', kind: { type: 'integer', min: 1, max: 1e5 }, help: 'Euler-Maruyama steps per unit time (P(explode) carries a step bias: +20% at 64, +13% at 256 against 1024 in one measured case)', default: 256 },
+  { ...OPTION.stepsPerUnit, help: 'Euler-Maruyama steps per unit time (P(explode) carries a step bias: +20% at 64, +13% at 256 against 1024 in one measured case)', default: 256 },
   { ...OPTION.n, default: 64, help: 'network width (nk = n)' },
   { ...OPTION.samples, default: 400 },
   { ...OPTION.threshold, default: 100, help: 'explosion threshold on max V^aa (the input variances are 1), the same on both sides' },
@@ -43,13 +43,13 @@ export const COLLAPSE_OPTIONS: readonly OptionSpec[] = [
 /** The settings of the collapse study, as read from its options. */
 export interface CollapseSettings {
   readonly blocks: 'attention' | 'transformer';
-  readonly gammas: readonly number[];
-  readonly tau0s: readonly number[];
+  readonly gamma: readonly number[];
+  readonly tau0: readonly number[];
   readonly heads: readonly number[];
   readonly activation: string;
   readonly m: number;
   readonly rho0: number;
-  readonly ts: readonly number[];
+  readonly T: readonly number[];
   readonly paths: number;
   readonly stepsPerUnit: number;
   readonly n: number;
@@ -205,15 +205,15 @@ async function collapseCells(architecture: Architecture, activation: Activation,
  * The collapse study: per (gamma, tau0, H), the token correlation and explosion against T from the SDE and
  * from networks of width n.
  * @example
- * const report = await collapseReport({ gammas: [1], tau0s: [1], heads: [1], ts: [0.5, 1], paths: 1000, samples: 200 });
+ * const report = await collapseReport({ gamma: [1], tau0: [1], heads: [1], T: [0.5, 1], paths: 1000, samples: 200 });
  */
 export async function collapseReport(settings: Readonly<Record<string, unknown>> | CollapseSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CollapseReport> {
   const s = readCollapseSettings(settings as Readonly<Record<string, unknown>>);
   const activation = parseActivation(s.activation, 'activation');
-  const ts = [...s.ts].sort((x, y) => x - y);
+  const ts = [...s.T].sort((x, y) => x - y);
   const rows: CollapseRow[] = [];
-  for (const gamma of s.gammas) {
-    for (const tau0 of s.tau0s) {
+  for (const gamma of s.gamma) {
+    for (const tau0 of s.tau0) {
       for (const heads of s.heads) {
         const architecture = architectureFromSpec({ kind: s.blocks, gamma, tau0, heads }, 'blocks');
         const cells = await collapseCells(architecture, activation, s, ts, options.threads);

@@ -77,7 +77,8 @@ export interface CumulantMeasurement {
   readonly n: number;
   readonly layers: readonly number[];
   /** L / n at each recorded layer. */
-  readonly ratios: readonly number[];
+  /** The depth-to-width ratios T = L/n of the recorded layers. */
+  readonly T: readonly number[];
   /** Var(V)/(E V)^2 of the output by the direct estimator (BCa bootstrap). */
   readonly output: readonly Interval[];
   /** The same by pooled layer factors; null without the product structure. */
@@ -145,7 +146,7 @@ export async function measureCumulants(options: {
   return {
     n: options.n,
     layers,
-    ratios: layers.map((l) => l / options.n),
+    T: layers.map((l) => l / options.n),
     output: layers.map((l, r) => ratio(diagonal(r, 0), `output-L${l}`)),
     pooled: structured ? layers.map((l) => pooledEstimates(sample.factors, sample.status, l)?.kurtosis ?? missingInterval()) : null,
     derivative: layers.map((l, r) => ratio(diagonal(r, 1), `derivative-L${l}`)),

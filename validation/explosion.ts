@@ -12,7 +12,7 @@ import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, proportionDifference, wilson, type Estimate, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
-import { brownianSampling, constantSteps, saveAt, solve, solverFromName, type SolverName } from '../sde/index.js';
+import { brownianSampling, constantSteps, saveAt, solve, solverForSde, type SolverName } from '../sde/index.js';
 import { mlp, type Architecture } from '../architectures/index.js';
 import { OPTION, pointActivation, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
@@ -126,7 +126,7 @@ export async function runExplosionPointWith(settings: ExplosionSettings, options
   if (!architecture.diagonalSde) throw new InputError('architecture', settings.architecture, 'has no diagonal SDE: an explosion point needs one');
   const sol = await solve({
     sde: architecture.diagonalSde(activation),
-    solver: solverFromName(settings.solver),
+    solver: solverForSde(settings.solver, architecture.diagonalSde(activation), settings.x0).solver,
     T: settings.T,
     v0: settings.x0,
     stepping: constantSteps(settings.steps),

@@ -7,7 +7,7 @@ import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { bcaBootstraps, proportionDifference, wilson, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks, type NetworkSample } from '../networks/index.js';
-import { constantSteps, saveAt, solve, solverFromName, brownianSampling, type Solution } from '../sde/index.js';
+import { constantSteps, saveAt, solve, solverForSde, brownianSampling, type Sde, type Solution } from '../sde/index.js';
 import { compareSamples, type SampleComparison } from './compare.js';
 import { HEAVY_TAILED, observable, OBSERVABLES, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
@@ -89,15 +89,21 @@ function tagged(purpose: string, tag?: string): string {
   return tag ? `${purpose}/${tag}` : purpose;
 }
 
+/** The solver of a point: its settings' name, or auto's choice for the point's SDE (with the note of why). */
+export function pointSolver(settings: PointSettings, sde: Sde): ReturnType<typeof solverForSde> {
+  return solverForSde(settings.solver, sde, pointV0(settings));
+}
+
 /** The SDE side of a point (also the reference of each width level). */
 export function runPointSde(settings: PointSettings, activation: Activation, options: PointRunOptions = {}): Promise<Solution> {
   const architecture = pointArchitecture(settings);
   const steps = settings.steps;
   let saves = Math.min(options.pathSaves ?? 0, steps);
   while (saves > 0 && steps % saves !== 0) saves--;
+  const sde = architecture.sde(activation);
   return solve({
-    sde: architecture.sde(activation),
-    solver: solverFromName(settings.solver),
+    sde,
+    solver: pointSolver(settings, sde).solver,
     T: settings.T,
     v0: pointV0(settings),
     stepping: constantSteps(steps),
@@ -122,7 +128,7 @@ export function runPointNetworks(settings: PointSettings, activation: Activation
     v0: pointV0(settings),
     samples: settings.samples,
     seed: settings.seed,
-    sampler: pointSampler(settings),
+    sampler: settings.sampler,
     record: saves > 0 ? { count: saves } : undefined,
     threshold: settings.threshold,
     factorMoments: options.factorMoments,
@@ -143,12 +149,6 @@ export function compareExplosions(network: NetworkSample, sde: Solution, thresho
     sde: s,
     difference: proportionDifference(net, s),
   };
-}
-
-/** The network sampler a point's settings name (`sampler`, or the table's older key `method`). */
-export function pointSampler(settings: PointSettings): string {
-  const s = settings as unknown as { sampler?: string; method?: string };
-  return (s.sampler ?? s.method)!;
 }
 
 /** The options of a point as an API caller may give them: any of POINT_OPTIONS, the activation and the

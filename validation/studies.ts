@@ -27,12 +27,12 @@ export const CRITERION_OPTIONS: readonly OptionSpec[] = [
   { key: 'activations', kind: { type: 'choices', choices: CRITERION_ACTIVATIONS, minItems: 1 }, help: 'smooth activations', default: [...CRITERION_ACTIVATIONS] },
   { key: 'a', kind: { type: 'numbers', min: 0, max: 1e3, exclusiveMin: true, minItems: 1 }, help: 'shaping scales a', default: [0.75, 1, 1.5] },
   OPTION.x0,
-  { key: 'ts', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'times T at which P(explode by T) is read', default: [0.5, 1, 2, 4, 8] },
+  { key: 'T', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios T at which P(explode by T) is read', default: [0.5, 1, 2, 4, 8], aliases: ['ts'] },
   { ...OPTION.paths, default: 4000 },
-  { key: 'stepsPerUnit', kind: { type: 'integer', min: 1, max: 1e5 }, help: 'split-scheme steps per unit time', default: 64 },
+  { ...OPTION.stepsPerUnit, help: 'split-scheme steps per unit time', default: 64 },
   { ...OPTION.n, default: 256, help: 'network width of the network comparison' },
   { ...OPTION.samples, default: 1000 },
-  { key: 'networkTs', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'times of the network comparison', default: [0.5, 1] },
+  { key: 'networkT', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios T of the network comparison', default: [0.5, 1], aliases: ['networkTs'] },
   { ...OPTION.threshold, default: 10, help: 'threshold of the network comparison, in units of x0 (well above 1/beta, well below a^2 n)' },
   OPTION.architecture,
   OPTION.seed,
@@ -44,12 +44,12 @@ export interface CriterionSettings {
   readonly activations: readonly (typeof CRITERION_ACTIVATIONS)[number][];
   readonly a: readonly number[];
   readonly x0: number;
-  readonly ts: readonly number[];
+  readonly T: readonly number[];
   readonly paths: number;
   readonly stepsPerUnit: number;
   readonly n: number;
   readonly samples: number;
-  readonly networkTs: readonly number[];
+  readonly networkT: readonly number[];
   readonly threshold: number;
   readonly seed: number;
 }
@@ -59,7 +59,7 @@ export interface CriterionRow {
   readonly f: string;
   readonly a: number;
   readonly criterion: Criterion;
-  /** P(explode by t) exactly (Kolmogorov backward equation), for each t of ts. */
+  /** P(explode by t) exactly (Kolmogorov backward equation), for each t of T. */
   readonly exact: readonly number[];
   /** P(explode by t) from the split SDE (true blow-up, no threshold). */
   readonly sde: readonly Proportion[];
@@ -117,7 +117,7 @@ async function sdeCrossing(architecture: Architecture, activation: Activation, s
  * The explosion criterion over the smooth catalogue: beta, the regime, and P(explode by T) from the SDE,
  * from finite networks and exactly, with Wilson/Newcombe intervals.
  * @example
- * const report = await criterionReport({ activations: ['tanh', 'swish'], ts: [1, 2], paths: 20_000 });
+ * const report = await criterionReport({ activations: ['tanh', 'swish'], T: [1, 2], paths: 20_000 });
  */
 export async function criterionReport(settings: Readonly<Record<string, unknown>> | CriterionSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CriterionReport> {
   const s = readCriterionSettings(settings as Readonly<Record<string, unknown>>);
@@ -132,15 +132,14 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
       const activation = shapedSmooth(f, { a });
       const c = criterion(activation, s.x0, architecture);
       // "Explosion" on the SDE side is blow-up itself: far above any value a finite run reaches.
-      const blowUp = await sdeCrossing(architecture, activation, s, s.ts, 1e12, options.threads);
-      const threshold = s.threshold * s.x0;
-      const atThreshold = await sdeCrossing(architecture, activation, s, s.networkTs, s.threshold, options.threads);
+      const blowUp = await sdeCrossing(architecture, activation, s, s.T, 1e12, options.threads);
+      const atThreshold = await sdeCrossing(architecture, activation, s, s.networkT, s.threshold, options.threads);
       const n = s.n;
       const net = await sampleNetworks({
         architecture,
         activation,
         n,
-        depth: Math.max(1, Math.round(Math.max(...s.networkTs) * n)),
+        depth: Math.max(1, Math.round(Math.max(...s.networkT) * n)),
         v0: [[s.x0]],
         samples: s.samples,
         seed: s.seed,
@@ -148,7 +147,7 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
         streams: { purpose: `${PURPOSES.network}/${activation.name}` },
         threads: options.threads,
       });
-      const network = s.networkTs.map((t) => {
+      const network = s.networkT.map((t) => {
         const layer = Math.round(t * n);
         let k = 0;
         for (let p = 0; p < net.samples; p++) if (net.status[p] === PATH_EXPLODED && net.explosionLayer[p] <= layer) k++;
@@ -158,12 +157,12 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
         f,
         a,
         criterion: c,
-        exact: s.ts.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, cells: 2000, steps: 1000 }))),
+        exact: s.T.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, cells: 2000, steps: 1000 }))),
         sde: blowUp.probabilities,
         medians: blowUp.medians,
         network,
         sdeAtThreshold: atThreshold.probabilities,
-        exactAtThreshold: s.networkTs.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, threshold: s.threshold, cells: 2000, steps: 1000 }))),
+        exactAtThreshold: s.networkT.map((t) => exactly(architecture.references.explosionProbability(activation, { x0: s.x0, T: t, threshold: s.threshold, cells: 2000, steps: 1000 }))),
       });
       options.onRow?.(`${f} a=${a}`);
     }
@@ -184,7 +183,7 @@ export function cumulantActivation(name: CumulantActivation): Activation {
 export const CUMULANT_OPTIONS: readonly OptionSpec[] = [
   { key: 'activations', kind: { type: 'choices', choices: CUMULANT_ACTIVATIONS, minItems: 1 }, help: 'activations (shaped-relu is relu:0,-1)', default: [...CUMULANT_ACTIVATIONS] },
   { key: 'widths', kind: { type: 'integers', min: 4, max: 100_000, minItems: 1 }, help: 'widths n', default: [32, 64, 128] },
-  { key: 'ratios', kind: { type: 'numbers', min: 0, max: 4, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios L/n', default: [0.0625, 0.125, 0.25, 0.5, 1] },
+  { key: 'T', kind: { type: 'numbers', min: 0, max: 4, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios T = L/n', default: [0.0625, 0.125, 0.25, 0.5, 1], aliases: ['ratios'] },
   { ...OPTION.samples, default: 4000 },
   OPTION.architecture,
   OPTION.seed,
@@ -195,7 +194,7 @@ export interface CumulantSettings {
   readonly architecture: string;
   readonly activations: readonly CumulantActivation[];
   readonly widths: readonly number[];
-  readonly ratios: readonly number[];
+  readonly T: readonly number[];
   readonly samples: number;
   readonly seed: number;
 }
@@ -227,9 +226,9 @@ export async function cumulantReport(settings: Readonly<Record<string, unknown>>
   for (const name of s.activations) {
     const activation = cumulantActivation(name);
     for (const n of s.widths) {
-      const layers = [...new Set(s.ratios.map((r) => Math.max(1, Math.round(r * n))))].sort((a, b) => a - b);
+      const layers = [...new Set(s.T.map((r) => Math.max(1, Math.round(r * n))))].sort((a, b) => a - b);
       const m = await measureCumulants({ architecture, activation, n, layers, samples: s.samples, seed: s.seed, streamTag: `${name}/n=${n}`, threads: options.threads });
-      rows.push({ activation: name, n, layers, ratios: m.ratios, output: m.output, pooled: m.pooled, derivative: m.derivative, derivativePooled: m.derivativePooled, theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers, architecture.references) });
+      rows.push({ activation: name, n, layers, T: m.T, output: m.output, pooled: m.pooled, derivative: m.derivative, derivativePooled: m.derivativePooled, theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers, architecture.references) });
       options.onRow?.(`${name} n=${n}`);
     }
   }

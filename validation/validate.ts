@@ -5,11 +5,11 @@ import { quantileSorted, sorted } from '../src/stats/index.js';
 import { PATH_EXPLODED, type CovarianceSamples, type StatusCounts } from '../src/results.js';
 import { activationFromSpec } from '../src/activations/index.js';
 import { buildNetworkJob } from '../networks/index.js';
-import { buildSdeJob, constantSteps, saveAt, solverFromName } from '../sde/index.js';
+import { buildSdeJob, constantSteps, saveAt } from '../sde/index.js';
 import type { SampleComparison } from './compare.js';
 import { observable, OBSERVABLES, pathObservable, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type ValidationSettings } from './options.js';
-import { pointSampler, pointV0, runPointWith, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
+import { pointSolver, pointV0, runPointWith, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 import { reportHeader, type ReportHeader } from './header.js';
@@ -38,6 +38,10 @@ export interface PathBundle {
 
 /** The validation report: settings, the point comparison, exact finite-width theory, the width study and path bundles for plots (schema VALIDATION_SCHEMA). */
 export interface ValidationReport extends ReportHeader<typeof VALIDATION_SCHEMA, ValidationSettings> {
+  /** The solver that ran (settings.solver may be auto). */
+  readonly solver: string;
+  /** What the report's reader must know before its numbers: choices made for the user, and why. */
+  readonly notes: readonly string[];
   /** The architecture's label ("mlp", "resnet(gamma=0.7)"). */
   readonly architecture: string;
   readonly activation: { readonly name: string; readonly beta: number };
@@ -94,10 +98,11 @@ export function planValidation(settings: ValidationSettings): void {
   const activation = activationFromSpec(pointActivation(settings));
   const architecture = pointArchitecture(settings);
   const v0 = pointV0(settings);
-  buildSdeJob({ sde: architecture.sde(activation), solver: solverFromName(settings.solver), T: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, 50) }), paths: settings.paths, seed: settings.seed, threshold: settings.threshold });
+  const sde = architecture.sde(activation);
+  buildSdeJob({ sde, solver: pointSolver(settings, sde).solver, T: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, 50) }), paths: settings.paths, seed: settings.seed, threshold: settings.threshold });
   for (const n of [settings.n, ...settings.widths]) {
     const depth = Math.max(1, Math.round(settings.T * n));
-    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, sampler: pointSampler(settings), record: { count: Math.min(50, depth) }, threshold: settings.threshold });
+    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, sampler: settings.sampler, record: { count: Math.min(50, depth) }, threshold: settings.threshold });
   }
 }
 
@@ -135,8 +140,11 @@ export async function validate(settings: Partial<ValidationSettings> | Readonly<
     const h = histogram(a, b);
     histograms[name] = { edges: h.edges, sde: h.a, network: h.b };
   }
+  const solver = pointSolver(cfg, pointArchitecture(cfg).sde(activationFromSpec(pointActivation(cfg))));
   return {
     ...reportHeader(VALIDATION_SCHEMA, cfg),
+    solver: solver.name,
+    notes: solver.note ? [solver.note] : [],
     architecture: point.architecture,
     activation: point.activation,
     depth: point.depth,

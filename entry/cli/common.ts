@@ -2,10 +2,11 @@
 // units; a flag given twice is refused), the flag texts read back as typed, config files, thread
 // counts capped at the cores, notes and progress on stderr, and outputs checked before computing.
 import { readFileSync } from 'node:fs';
-import { type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError, LimitError } from '../../src/errors.js';
 import { capThreads } from '../../src/limits.js';
-import { optionHelp, parseOptionText, type OptionSpec } from '../../src/options.js';
+import { deprecated, flagName, givenName, optionHelp, readOptions, type OptionSources, type OptionSpec } from '../../src/options.js';
+import { PACKAGE_VERSION } from '../../src/version.js';
 
 /** Placeholder shown in --help for an option's value. */
 function placeholder(spec: OptionSpec): string {
@@ -25,6 +26,8 @@ function placeholder(spec: OptionSpec): string {
       return 'name';
     case 'text':
       return spec.key === 'activation' ? 'spec' : 'text';
+    case 'rows':
+      return 'file';
     default:
       return 'value';
   }
@@ -38,37 +41,83 @@ export function once(flag: string) {
   };
 }
 
-/** Register the flags of a command's option table (config-only options have no flag). */
+/** Register the flags of a command's option table (config-only options have no flag): `--<flagName(key)>`,
+ *  and each old spelling as a hidden flag that says it is deprecated. */
 export function addOptions(cmd: Command, specs: readonly OptionSpec[]): Command {
   for (const spec of specs) {
     if (spec.flag === false || spec.kind.type === 'matrix') continue;
-    if (spec.kind.type === 'boolean') cmd.option(`--${spec.key}`, optionHelp(spec));
-    else cmd.option(`--${spec.key} <${placeholder(spec)}>`, optionHelp(spec), once(`--${spec.key}`));
+    const flag = `--${flagName(spec.key)}`;
+    if (spec.kind.type === 'boolean') cmd.option(flag, optionHelp(spec));
+    else cmd.option(`${flag} <${placeholder(spec)}>`, optionHelp(spec), once(flag));
+    for (const alias of spec.aliases ?? []) {
+      const option = new Option(spec.kind.type === 'boolean' ? `--${alias}` : `--${alias} <${placeholder(spec)}>`).hideHelp();
+      if (spec.kind.type !== 'boolean') option.argParser(once(`--${alias}`));
+      cmd.addOption(option);
+      // An alias may share the key's attribute (--stepsPerUnit and --steps-per-unit): the event tells them apart.
+      cmd.on(`option:${alias}`, () => {
+        usedAliases(cmd).add(alias);
+        deprecated(`--${alias}`, flag);
+      });
+    }
   }
   return cmd;
 }
 
-/** The CLI-only flags most commands take. */
-export function addCommonOptions(cmd: Command, out: { help: string; default?: string }, extra: { config?: boolean; json?: boolean; threads?: boolean } = {}): Command {
-  if (extra.config !== false) cmd.option('--config <file>', 'JSON config whose keys are the long flag names (flags given on the command line win)', once('--config'));
-  cmd.option('--out <path>', `${out.help}${out.default ? ` (default: ${out.default})` : ''}`, once('--out'));
-  if (extra.threads !== false) cmd.option('--threads <int>', 'worker threads, at most the cores of this machine (default: all cores); results do not depend on it', once('--threads'));
-  if (extra.json !== false) cmd.option('--json', 'print a JSON summary on stdout');
-  return cmd;
+const aliasesUsed = new WeakMap<Command, Set<string>>();
+function usedAliases(cmd: Command): Set<string> {
+  let set = aliasesUsed.get(cmd);
+  if (!set) aliasesUsed.set(cmd, (set = new Set()));
+  return set;
 }
 
-/** The flag texts the user typed for the keys of a table (commander keeps them by attribute name). */
+/** Options every computing command takes, each also a config key: where to write, threads, JSON, force. */
+export function commonOptions(out: { help: string; default?: string }, extra: { json?: boolean; threads?: boolean; force?: boolean } = {}): OptionSpec[] {
+  return [
+    { key: 'out', kind: { type: 'text', pattern: 'a path' }, help: out.help, ...(out.default !== undefined ? { default: out.default } : {}) },
+    ...(extra.threads !== false ? [{ key: 'threads', kind: { type: 'integer', min: 1, max: 1_000_000 }, help: 'worker threads, at most the cores of this machine (default: all cores); results do not depend on it' } as const] : []),
+    ...(extra.json !== false ? [{ key: 'json', kind: { type: 'boolean' }, help: 'print a JSON summary on stdout' } as const] : []),
+    ...(extra.force ? [{ key: 'force', kind: { type: 'boolean' }, help: `run even when the work estimate exceeds ${WORK_LIMIT_SECONDS / 86400} days on the chosen threads` } as const] : []),
+  ];
+}
+
+/** Register --config (a JSON object whose keys are the option names of the table, or a previous output). */
+export function addConfigOption(cmd: Command): Command {
+  return cmd.option('--config <file>', 'JSON config whose keys are the option names (the flags in camelCase: steps-per-unit -> stepsPerUnit), or a previous JSON output of this command (its settings); flags given on the command line win', once('--config'));
+}
+
+/** A command's option values, read once: defaults, then --config, then the flags (a flag wins before anything is checked). */
+export function readCommand(cmd: Command, specs: readonly OptionSpec[]): { values: Record<string, unknown>; sources: OptionSources; where: (key: string) => string } {
+  const config = readConfigFile(cmd.opts().config as string | undefined);
+  const flags = flagTexts(cmd, specs);
+  const sources: OptionSources = { config, flags };
+  const values = readOptions(specs, sources);
+  return { values, sources, where: (key: string) => givenName(key, sources) };
+}
+
+/** The flag texts the user typed for the keys of a table (commander keeps them by attribute name);
+ *  an old spelling counts as its key. */
 export function flagTexts(cmd: Command, specs: readonly OptionSpec[]): Record<string, string | boolean> {
   const opts = cmd.opts() as Record<string, unknown>;
   const out: Record<string, string | boolean> = {};
+  const used = usedAliases(cmd);
   for (const spec of specs) {
     const v = opts[spec.key];
     if (v !== undefined && cmd.getOptionValueSource(spec.key) === 'cli') out[spec.key] = v as string | boolean;
+    for (const alias of spec.aliases ?? []) {
+      if (!used.has(alias) || alias === spec.key) continue;
+      const attribute = alias.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+      if (attribute === spec.key) continue; // same attribute: already read above
+      if (out[spec.key] !== undefined) throw new InputError(`--${alias}`, opts[attribute], `sets the same option as --${flagName(spec.key)}; give one of them`);
+      out[spec.key] = opts[attribute] as string | boolean;
+    }
   }
   return out;
 }
 
-/** Read a JSON config file: one line naming --config when it cannot be read or is not a JSON object. */
+/** Read a JSON config file: one line naming --config when it cannot be read or is not a JSON object. A
+ *  previous output of a command (an object with `schema` and `settings`) stands for its settings: what is
+ *  recorded only for the record (the kernels that ran, which give the same bits; the package version) is
+ *  set aside, with a note when the version differs from this one. */
 export function readConfigFile(path: string | undefined): { values: Record<string, unknown>; source: string } | undefined {
   if (path === undefined) return undefined;
   let text: string;
@@ -84,7 +133,13 @@ export function readConfigFile(path: string | undefined): { values: Record<strin
     throw new InputError('--config', path, `is not JSON (${(e as Error).message.split('\n')[0]})`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('--config', path, 'must hold a JSON object whose keys are option names');
-  return { values: parsed as Record<string, unknown>, source: path };
+  const object = parsed as Record<string, unknown>;
+  if (typeof object.schema === 'string' && object.settings !== null && typeof object.settings === 'object' && !Array.isArray(object.settings)) {
+    const { kernels: _kernels, version, ...settings } = object.settings as Record<string, unknown>;
+    if (version !== undefined && version !== PACKAGE_VERSION) note(`${path} was written by version ${String(version)}; this is ${PACKAGE_VERSION}, and its numbers may differ`);
+    return { values: settings, source: `${path} (settings)` };
+  }
+  return { values: object, source: path };
 }
 
 /** A note on stderr (never on stdout, which may carry JSON). */
@@ -94,11 +149,6 @@ export function note(text: string): void {
 
 /** A run whose own work estimate exceeds this is refused unless --force. */
 export const WORK_LIMIT_SECONDS = 7 * 24 * 3600;
-
-/** Register --force, which lets a run past the work limit start. */
-export function addForceOption(cmd: Command): Command {
-  return cmd.option('--force', `run even when the work estimate exceeds ${WORK_LIMIT_SECONDS / 86400} days on the chosen threads`);
-}
 
 function duration(seconds: number): string {
   if (seconds > 2 * 86400) return `${Math.round(seconds / 86400)} days`;
@@ -111,10 +161,10 @@ function duration(seconds: number): string {
  * estimate exceeds seven days unless --force. `drivers` are the flags (as the user wrote them) and values
  * that set the work, the first named as the field of the one-line error.
  */
-export function guardWork(cmd: Command, estimate: { seconds: number; threads: number; drivers: ReadonlyArray<readonly [string, unknown]> }): void {
-  const { seconds, threads, drivers } = estimate;
+export function guardWork(estimate: { seconds: number; threads: number; force: boolean; drivers: ReadonlyArray<readonly [string, unknown]> }): void {
+  const { seconds, threads, drivers, force } = estimate;
   const on = `on ${threads} thread${threads > 1 ? 's' : ''}`;
-  if (seconds > WORK_LIMIT_SECONDS && !cmd.opts().force) {
+  if (seconds > WORK_LIMIT_SECONDS && !force) {
     const [[field, value], ...rest] = drivers;
     const others = rest.map(([flag, v]) => `${flag} ${v}`).join(', ');
     throw new LimitError(field, value, `${others ? `with ${others} ` : ''}asks for about ${duration(seconds)} of work ${on}, above the ${WORK_LIMIT_SECONDS / 86400}-day limit; lower them, or give --force to run anyway`);
@@ -122,19 +172,18 @@ export function guardWork(cmd: Command, estimate: { seconds: number; threads: nu
   if (seconds > 60) note(`this asks for about ${duration(seconds)} of work ${on}`);
 }
 
-/** --threads: at most the core count, with a note when lowered. */
-export function threadsFrom(cmd: Command): number {
-  const text = cmd.opts().threads as string | undefined;
-  if (text === undefined) return capThreads(undefined).threads;
-  const requested = parseOptionText({ key: 'threads', kind: { type: 'integer', min: 1, max: 1_000_000 }, help: '' }, text) as number;
+/** The threads option: at most the core count, with a note when lowered. */
+export function threadsFrom(values: Record<string, unknown>, where: (key: string) => string): number {
+  const requested = values.threads as number | undefined;
+  if (requested === undefined) return capThreads(undefined).threads;
   const { threads, capped, cores } = capThreads(requested);
-  if (capped) note(`--threads ${requested} lowered to ${cores}, the cores of this machine`);
+  if (capped) note(`${where('threads')} ${requested} lowered to ${cores}, the cores of this machine`);
   return threads;
 }
 
 /** Refuse flags that do not apply in this mode, naming the first. */
 export function refuseFlags(cmd: Command, keys: readonly string[], reason: string): void {
-  for (const key of keys) if (cmd.getOptionValueSource(key) === 'cli') throw new InputError(`--${key}`, cmd.opts()[key], reason);
+  for (const key of keys) if (cmd.getOptionValueSource(key) === 'cli') throw new InputError(`--${flagName(key)}`, cmd.opts()[key], reason);
 }
 
 /** A progress bar with ETA on a terminal (stderr), silent otherwise. */

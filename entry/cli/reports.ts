@@ -15,7 +15,7 @@ import { CRITERION_OPTIONS, CUMULANT_OPTIONS, criterionReport, cumulantReport, r
 import { readValidationSettings } from '../../validation/settings.js';
 import { COLLAPSE_OPTIONS, collapseReport, readCollapseSettings } from '../../validation/collapse.js';
 import { planValidation, validate } from '../../validation/validate.js';
-import { addCommonOptions, addOptions, flagTexts, jsonText, once, readConfigFile, refuseFlags, threadsFrom } from './common.js';
+import { addConfigOption, addOptions, commonOptions, jsonText, once, readCommand, refuseFlags, threadsFrom } from './common.js';
 
 interface ReportCommand<S, R> {
   readonly name: string;
@@ -39,20 +39,21 @@ interface ReportCommand<S, R> {
 function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend?: (cmd: Command) => Command, before?: (cmd: Command) => Promise<boolean>): Command {
   const cmd = program.command(spec.name).description(spec.description);
   extend?.(cmd);
-  addOptions(cmd, spec.options);
-  addCommonOptions(cmd, { help: 'output directory: the report replaces it whole (it must be new, empty, or an earlier ncsde report)', default: spec.defaultOut });
+  const common = commonOptions({ help: 'output directory: the report replaces it whole (it must be new, empty, or an earlier ncsde report)', default: spec.defaultOut });
+  const options = [...spec.options, ...common];
+  addOptions(cmd, options);
+  addConfigOption(cmd);
   cmd.action(async () => {
     if (before && (await before(cmd))) return;
-    const config = readConfigFile(cmd.opts().config);
-    const flags = flagTexts(cmd, spec.options);
-    const values = readOptions(spec.options, { config, flags });
+    const { values: all, sources, where } = readCommand(cmd, options);
+    // The report's settings are its own options; where it goes and on how many threads are not.
+    const values = Object.fromEntries(Object.entries(all).filter(([k]) => !common.some((c) => c.key === k)));
     // Cross-option and memory checks speak in option names: say them as the user gave them.
-    const sources = { config, flags };
     const settings = asGiven(sources, () => spec.settings(values));
     asGiven(sources, () => spec.plan?.(settings));
-    const out = (cmd.opts().out as string | undefined) ?? spec.defaultOut;
-    prepareReportDir('--out', out);
-    const threads = threadsFrom(cmd);
+    const out = all.out as string;
+    prepareReportDir(where('out'), out);
+    const threads = threadsFrom(all, where);
     const started = performance.now();
     const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
     const report = await spec.run(settings, threads, (stage) => process.stderr.write(`[${elapsed()}] ${stage}\n`));
@@ -67,7 +68,7 @@ function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend
       ],
       { schema: 'ncsde.report-manifest/1', package: PACKAGE_NAME, version: PACKAGE_VERSION, command: spec.name },
     );
-    process.stdout.write(cmd.opts().json ? jsonText(spec.summary(report)) : markdown);
+    process.stdout.write(all.json ? jsonText(spec.summary(report)) : markdown);
     process.stderr.write(`wrote ${out}/${spec.stem}.{json,md,html} in ${elapsed()}\n`);
   });
   return cmd;
@@ -88,7 +89,7 @@ export function validateCommand(program: Command): void {
     stem: 'validation',
     markdown: async (r) => (await reports()).validationMarkdown(r),
     html: async (r) => (await reports()).validationHtml(r),
-    summary: (r) => ({ schema: r.schema, settings: r.settings, explosion: r.explosion, theory: r.theory, comparisons: Object.fromEntries(Object.entries(r.comparisons).map(([k, c]) => [k, 'missing' in c ? c : { mean: c.mean, variance: c.variance, ks: c.ks, energyDistance: c.energyDistance }])), rates: r.widths.map((w) => ({ observable: w.observable, rate: w.rate })) }),
+    summary: (r) => ({ schema: r.schema, settings: r.settings, solver: r.solver, notes: r.notes, explosion: r.explosion, theory: r.theory, comparisons: Object.fromEntries(Object.entries(r.comparisons).map(([k, c]) => [k, 'missing' in c ? c : { mean: c.mean, variance: c.variance, ks: c.ks, energyDistance: c.energyDistance }])), rates: r.widths.map((w) => ({ observable: w.observable, rate: w.rate })) }),
   });
 }
 
@@ -154,7 +155,8 @@ export function criterionCommand(program: Command): void {
       if (opts.activation === undefined) throw new InputError('--activation', undefined, 'is required unless --report is given (e.g. --activation swish:1)');
       const values = readOptions(single, { flags: { activation: opts.activation, ...(opts.x0 !== undefined ? { x0: opts.x0 } : {}) } });
       const architecture = parseArchitecture(opts.architecture ?? 'mlp', '--architecture');
-      process.stdout.write(jsonText({ schema: 'ncsde.criterion-point/1', architecture: architecture.label, ...criterion(parseActivation(values.activation, '--activation'), (values.x0 as number | undefined) ?? 1, architecture) }));
+      const x0 = (values.x0 as number | undefined) ?? 1;
+      process.stdout.write(jsonText({ schema: 'ncsde.criterion-point/1', settings: { activation: values.activation, x0, architecture: architecture.text, version: PACKAGE_VERSION }, architecture: architecture.label, ...criterion(parseActivation(values.activation, '--activation'), x0, architecture) }));
       return true;
     },
   );

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import { prepareOutputDir, prepareOutputFile, writeFileAtomic } from '../../src/files.js';
-import { parseOptionText, type OptionSpec } from '../../src/options.js';
+import { flagName, parseOptionText, readOptions, type OptionSpec } from '../../src/options.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { POINT_OPTIONS } from '../../validation/options.js';
 import {
@@ -30,7 +30,7 @@ import {
   type ScanRenderer,
   type ScanResult,
 } from '../../validation/scan.js';
-import { addCommonOptions, addOptions, jsonText, note, once, progressBar, readConfigFile, threadsFrom } from './common.js';
+import { addOptions, commonOptions, flagTexts, jsonText, note, once, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 /** Base flags of every kind (their values are checked by the chosen kind's own table). */
 const KIND_SPECS = SCAN_KIND_NAMES.map((k) => SCAN_KIND_TABLE[k].options);
@@ -47,18 +47,44 @@ function reportRenderer(options: { stats?: string[]; x?: string; y?: string } = 
   };
 }
 
-/** The scan described by --config, --kind, base flags, --grid and --seed. */
-function scanFrom(cmd: Command): ScanConfig {
+/** What a scan run takes besides its points: the CLI-side options, each also a key of a scan config. */
+const RUN_OPTIONS: readonly OptionSpec[] = [
+  { key: 'shard', kind: { type: 'text', pattern: 'i/k' }, help: 'run the points with index % k == i (default: the array task of Slurm or Kubernetes, else all)' },
+  ...commonOptions({ help: 'output directory (a rerun resumes)', default: 'ncsde-scan' }),
+];
+
+/**
+ * The scan described by --config, --kind, base flags, --grid and --seed, and the run options (out,
+ * threads, json, shard). A scan config follows the rule of every config: its keys are the option names
+ * (kind, grid, seed, the base options of the kind, out, threads, json, shard), flags win; the older form
+ * with the base options under `base` is read too.
+ */
+function scanFrom(cmd: Command, runSpecs: readonly OptionSpec[] = RUN_OPTIONS): { scan: ScanConfig; run: Record<string, unknown>; where: (key: string) => string } {
   const opts = cmd.opts();
-  const config = readConfigFile(opts.config);
-  const base: Record<string, string> = {};
-  for (const key of BASE_KEYS) if (cmd.getOptionValueSource(key) === 'cli') base[key] = opts[key] as string;
-  const kind = scanKind((opts.kind as string | undefined) ?? (config?.values.kind as string | undefined) ?? SCAN_KIND_NAMES[0], opts.kind !== undefined ? '--kind' : `${config?.source}: kind`).name;
+  const file = readConfigFile(opts.config);
+  const source = file?.source ?? '';
+  const given = { ...(file?.values ?? {}) };
+  // Split a flat config: the run options and the scan's own keys; every other key is a base option.
+  const runValues: Record<string, unknown> = {};
+  for (const spec of runSpecs) if (spec.key in given) {
+    runValues[spec.key] = given[spec.key];
+    delete given[spec.key];
+  }
+  const scanKeys = ['kind', 'grid', 'seed', 'base'];
+  const flatBase = Object.fromEntries(Object.entries(given).filter(([k]) => !scanKeys.includes(k)));
+  if (Object.keys(flatBase).length > 0 && given.base !== undefined) throw new InputError(`${source}: base`, given.base, 'conflicts with base options given at the top level of the same config; give them one way');
+  const config: Record<string, unknown> = Object.fromEntries(Object.entries(given).filter(([k]) => scanKeys.includes(k)));
+  if (Object.keys(flatBase).length > 0) config.base = flatBase;
+  const run = readOptions(runSpecs, { config: { values: runValues, source }, flags: flagTexts(cmd, runSpecs) });
+  // Old spellings (--method) count as their keys.
+  const base = flagTexts(cmd, BASE_FLAGS) as Record<string, string>;
+  const kind = scanKind((opts.kind as string | undefined) ?? (config.kind as string | undefined) ?? SCAN_KIND_NAMES[0], opts.kind !== undefined ? '--kind' : `${source}: kind`).name;
   const allowed = SCAN_KIND_TABLE[kind].options.map((s) => s.key);
-  for (const key of Object.keys(base)) if (!allowed.includes(key)) throw new InputError(`--${key}`, base[key], `does not apply to a ${kind} scan (its options: ${allowed.filter((k) => k !== 'seed').join(', ')})`);
+  for (const key of Object.keys(base)) if (!allowed.includes(key)) throw new InputError(`--${flagName(key)}`, base[key], `does not apply to ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} scan (its options: ${allowed.filter((k) => k !== 'seed').join(', ')})`);
   const seed = opts.seed === undefined ? undefined : (parseOptionText({ key: 'seed', kind: { type: 'seed' }, help: '' }, opts.seed as string) as number);
-  const scan = resolveScan(config?.values ?? {}, config?.source ?? '', { base, grid: gridFromFlags((opts.grid as string[]) ?? []), kind: opts.kind as string | undefined, seed });
-  return scan;
+  const scan = resolveScan(config, source, { base, grid: gridFromFlags((opts.grid as string[]) ?? []), kind: opts.kind as string | undefined, seed });
+  const where = (key: string) => (cmd.getOptionValueSource(key) === 'cli' ? `--${flagName(key)}` : key in runValues ? `${source}: ${key}` : key);
+  return { scan, run, where };
 }
 
 function addScanOptions(cmd: Command): Command {
@@ -80,16 +106,15 @@ export function scanCommands(program: Command): void {
     .enablePositionalOptions()
     .passThroughOptions();
   addScanOptions(scan);
-  scan.option('--shard <i/k>', 'run the points with index % k == i (default: the array task of Slurm or Kubernetes, else all)', once('--shard'));
-  addCommonOptions(scan, { help: 'output directory (a rerun resumes)', default: 'ncsde-scan' });
+  addOptions(scan, RUN_OPTIONS);
+  scan.option('--config <file>', 'JSON scan config: its keys are the option names (kind, grid as { axis: [values] }, seed, the base options, out, threads, json, shard), flags win', once('--config'));
   scan.action(async () => {
-    const opts = scan.opts();
-    const config = scanFrom(scan);
+    const { scan: config, run: opts, where } = scanFrom(scan);
     const points = expandGrid(config);
     const shard = opts.shard !== undefined ? parseShard(opts.shard as string) : (shardFromEnvironment() ?? undefined);
-    const out = (opts.out as string | undefined) ?? 'ncsde-scan';
-    prepareOutputDir('--out', out);
-    const threads = threadsFrom(scan);
+    const out = opts.out as string;
+    prepareOutputDir(where('out'), out);
+    const threads = threadsFrom(opts, where);
     const bar = await progressBar(shard ? `scan ${shard.index}/${shard.count}` : 'scan');
     const result = await runScan(config, { outDir: out, field: '--out', shard, threads, onPoint: bar.update, render: reportRenderer() });
     bar.stop();
@@ -156,7 +181,7 @@ export function scanCommands(program: Command): void {
     ] as const) {
       if (value !== undefined && !pattern.test(value as string)) throw new InputError(flag, value, `must match ${pattern.source}`);
     }
-    const config = scanFrom(slurm);
+    const { scan: config } = scanFrom(slurm, []);
     const points = expandGrid(config).length;
     if (tasks > points) throw new InputError('--tasks', tasks, `must not exceed the scan's ${points} points`);
     const dir = resolve((opts.out as string | undefined) ?? 'ncsde-scan');

@@ -38,6 +38,10 @@ function noiseStep(flows: TermFlows, x: Float64Array, g: Float64Array, coins: In
 }
 
 export class NinomiyaVictoir implements Solver<SplitState> {
+  cannot(term: Term): string | null {
+    return term.flows ? null : 'it composes exact sub-flows of the noise directions, and this SDE has none';
+  }
+
   readonly name = 'ninomiya-victoir';
   readonly weakOrder = 2;
   readonly strongOrder = 0.5;

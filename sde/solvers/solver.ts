@@ -25,6 +25,9 @@ export interface Solver<S extends SolverState = SolverState> {
   readonly description: string;
   /** Rebuilds this solver in a worker thread; absent or null: one thread only. */
   readonly ref?: ModuleRef | null;
+  /** Why this solver cannot integrate a term (a scheme that needs exact sub-flows, say), or null when it
+   *  can; absent: it integrates every term. Read before a run, so a choice that cannot work is refused. */
+  cannot?(term: Term): string | null;
   /** Whether a step draws one fair coin per lane. */
   needsCoins(term: Term): boolean;
   /** State for one block, every lane at the initial value. */
