@@ -221,6 +221,18 @@ function activationOf(value: unknown): Activation {
   return value as Activation;
 }
 
+/** The two call forms of a reference: (activation or its text, { options }), or the deprecated single
+ *  object recognised by `legacyKey` (one note per function). */
+function referenceCall<O extends object>(name: string, first: unknown, second: O | undefined, legacyKey: string, keys: readonly string[], usage: string): { legacy: object } | { activation: Activation; options: O } {
+  if (!isActivationLike(first) && first !== null && typeof first === 'object' && legacyKey in first) {
+    deprecationNote(`${name}({ ${legacyKey} })`, `${name}({ ${legacyKey}, ... }) is deprecated: call ${name}(activation, ${usage})`);
+    return { legacy: first };
+  }
+  if (second === null || typeof second !== 'object') throw new InputError('options', second, `must be ${usage} after the activation`);
+  requireKnownKeys(name, second, keys);
+  return { activation: activationOf(first), options: second };
+}
+
 function isActivationLike(value: unknown): boolean {
   return typeof value === 'string' || (value !== null && typeof value === 'object' && typeof (value as Activation).atWidth === 'function');
 }
@@ -238,13 +250,9 @@ export function correlationExpectation(activation: Activation | string, options:
 /** @deprecated The single-object form: give the activation first, `correlationExpectation(activation, { rho0, T })`. */
 export function correlationExpectation(options: CorrelationReferenceOptions & { activation: Activation }): number;
 export function correlationExpectation(first: unknown, second?: CorrelationReferenceOptions): number {
-  if (!isActivationLike(first) && first !== null && typeof first === 'object' && 'activation' in first) {
-    deprecationNote('correlationExpectation({ activation })', 'correlationExpectation({ activation, ... }) is deprecated: call correlationExpectation(activation, { rho0, T, ... })');
-    return correlationExpectationOf(first as CorrelationReferenceOptions & { activation: Activation });
-  }
-  if (second === null || typeof second !== 'object') throw new InputError('options', second, 'must be { rho0, T } after the activation');
-  requireKnownKeys('correlationExpectation', second, ['rho0', 'T', 'f', 'cells', 'steps', 'clocks']);
-  return correlationExpectationOf({ ...second, activation: activationOf(first) });
+  const call = referenceCall('correlationExpectation', first, second, 'activation', ['rho0', 'T', 'f', 'cells', 'steps', 'clocks'], '{ rho0, T, ... }');
+  if ('legacy' in call) return correlationExpectationOf(call.legacy as CorrelationReferenceOptions & { activation: Activation });
+  return correlationExpectationOf({ ...call.options, activation: call.activation });
 }
 
 /**
@@ -258,19 +266,15 @@ export function explosionProbability(activation: Activation | string, options: E
 /** @deprecated The single-object form with beta and an absolute threshold: give the activation first, `explosionProbability(activation, { x0, T, threshold })` (threshold in units of x0). */
 export function explosionProbability(options: ExplosionReferenceOptions & { beta: number }): number;
 export function explosionProbability(first: unknown, second?: ExplosionReferenceOptions): number {
-  if (!isActivationLike(first) && first !== null && typeof first === 'object' && 'beta' in first) {
-    deprecationNote('explosionProbability({ beta })', 'explosionProbability({ beta, x0, T, threshold }) is deprecated: call explosionProbability(activation, { x0, T, threshold }) with threshold in units of x0');
-    return explosionProbabilityOf(first as ExplosionReferenceOptions & { beta: number });
-  }
-  if (second === null || typeof second !== 'object') throw new InputError('options', second, 'must be { x0, T } after the activation');
-  requireKnownKeys('explosionProbability', second, ['x0', 'T', 'threshold', 'cells', 'steps', 'clocks']);
-  const activation = activationOf(first);
+  const call = referenceCall('explosionProbability', first, second, 'beta', ['x0', 'T', 'threshold', 'cells', 'steps', 'clocks'], '{ x0, T, threshold } (threshold in units of x0)');
+  if ('legacy' in call) return explosionProbabilityOf(call.legacy as ExplosionReferenceOptions & { beta: number });
+  const { activation, options } = call;
   const beta = activation.limit?.beta;
   if (beta === undefined) throw new InputError('activation', activation.name, 'has no SDE limit (unshaped)');
-  const x0 = requirePositive('x0', second.x0);
-  const threshold = second.threshold === undefined ? Infinity : second.threshold;
+  const x0 = requirePositive('x0', options.x0);
+  const threshold = options.threshold === undefined ? Infinity : options.threshold;
   if (!(typeof threshold === 'number' && threshold > 1)) throw new InputError('threshold', threshold, 'must be a number > 1, in units of x0');
-  return explosionProbabilityOf({ ...second, beta, x0, threshold: threshold === Infinity ? Infinity : threshold * x0 });
+  return explosionProbabilityOf({ ...options, beta, x0, threshold: threshold === Infinity ? Infinity : threshold * x0 });
 }
 
 /** The reference for P(reach an absolute level by T) from beta (the architectures' clocks supply dc, nc). */

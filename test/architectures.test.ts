@@ -24,13 +24,13 @@ describe('the architecture table', () => {
     expect(() => readPointSettings({ architecture: 'nope:1' })).toThrow(/^architecture must be mlp/);
   });
 
-  it('sampleNetworks with mlp() is the default sampler bit for bit; an unknown method names the architecture\'s samplers', () => {
-    const options = { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 16, ratio: 1, v0: [[1, 0.3], [0.3, 1]], samples: 20, seed: 4 };
+  it('sampleNetworks with mlp() is the default sampler bit for bit; an unknown sampler names the architecture\'s samplers', () => {
+    const options = { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 16, T: 1, v0: [[1, 0.3], [0.3, 1]], samples: 20, seed: 4 };
     const a = covarianceChain(options);
     const b = sampleNetworksSync({ ...options, architecture: mlp() });
     expect(Array.from(b.values.data)).toEqual(Array.from(a.values.data));
     expect(b.architecture).toBe('mlp');
-    expect(() => sampleNetworksSync({ ...options, architecture: mlp(), method: 'dense' })).toThrow(/^method must be one of chain, explicit/);
+    expect(() => sampleNetworksSync({ ...options, architecture: mlp(), sampler: 'dense' })).toThrow(/^sampler must be one of chain, explicit/);
   });
 });
 
