@@ -56,7 +56,7 @@ describe('browserPlatform (stand-in Web Workers)', () => {
     expect(log.filter((n) => n === 'integrateRangeByRef').length).toBeGreaterThan(3);
     expect(Buffer.from(threaded.values.data.buffer).equals(Buffer.from(single.values.data.buffer))).toBe(true);
     expect(threaded.status).toEqual(single.status);
-    const net = { activation: relu, n: 16, ratio: 1, v0, samples: 300, seed: 4 };
+    const net = { activation: relu, n: 16, T: 1, v0, samples: 300, seed: 4 };
     const a = await sampleNetworks({ ...net, threads: 3 });
     const b = sampleNetworksSync(net);
     expect(log).toContain('sampleRangeByRef');

@@ -22,7 +22,7 @@ function sdeRho(activation: ReturnType<typeof shapedRelu>, T: number, paths: num
 }
 
 function chainRho(n: number, T: number, samples: number, seed: number): Float64Array {
-  const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n, ratio: T, v0: V0, samples, seed, streams: { purpose: PURPOSES.network } });
+  const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n, T, v0: V0, samples, seed, streams: { purpose: PURPOSES.network } });
   return observable(s, 'rho').values;
 }
 

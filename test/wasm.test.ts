@@ -95,13 +95,13 @@ describe('kernel choice', () => {
       const { kernelsInUse } = await import('./dist/src/kernels/index.js');
       const { sampleNetworksSync } = await import('./dist/networks/index.js');
       const { shapedRelu } = await import('./dist/src/activations/index.js');
-      const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 50, depth: 20, v0: [[1, 0.3], [0.3, 1]], samples: 40, seed: 5, method: 'chain' });
+      const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 50, depth: 20, v0: [[1, 0.3], [0.3, 1]], samples: 40, seed: 5, sampler: 'chain' });
       process.stdout.write(JSON.stringify({ kernels: kernelsInUse(), values: Buffer.from(s.values.data.buffer).toString('base64') }));`;
     const env = { ...process.env };
     delete env.NCSDE_KERNELS;
     const got = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }));
     expect(got.kernels).toBe('js');
-    const here = withKernels('wasm', () => sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 50, depth: 20, v0: [[1, 0.3], [0.3, 1]], samples: 40, seed: 5, method: 'chain' }));
+    const here = withKernels('wasm', () => sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 50, depth: 20, v0: [[1, 0.3], [0.3, 1]], samples: 40, seed: 5, sampler: 'chain' }));
     expect(got.values).toBe(Buffer.from(here.values.data.buffer).toString('base64'));
   });
 
@@ -161,7 +161,7 @@ describe('covariance chain: wasm and js give the same bytes', () => {
   for (const [name, options] of cases) {
     for (const seedShift of [0, 10]) {
       it(`${name}, seed ${options.seed! + seedShift}`, () => {
-        const o = { ...options, seed: options.seed! + seedShift, method: 'chain' as const, outputs: 3 };
+        const o = { ...options, seed: options.seed! + seedShift, sampler: 'chain' as const, outputs: 3 };
         const js = withKernels('js', () => sampleNetworksSync(o));
         const wasm = withKernels('wasm', () => sampleNetworksSync(o));
         expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));
