@@ -3,7 +3,7 @@
 // iff beta > 0 and vanishes otherwise. An explosion point sets P(X crosses the threshold by T) from the
 // SDE (the split scheme) and from finite networks beside its exact value (Kolmogorov backward equation)
 // and the closed form for T -> infinity, with mean explosion times.
-import { activationFromSpec, type Activation } from '../src/activations/index.js';
+import { activationFromSpec, parseActivation, type Activation } from '../src/activations/index.js';
 import { InputError, requirePositive } from '../src/errors.js';
 import type { OptionSources } from '../src/options.js';
 import { requireKnownKeys } from '../src/apiOptions.js';
@@ -13,7 +13,7 @@ import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, proportionDifference, wilson, type Estimate, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
 import { brownianSampling, constantSteps, saveAt, solve, solverForSde, type SolverName } from '../sde/index.js';
-import { mlp, type Architecture } from '../architectures/index.js';
+import { mlp, toArchitecture, type Architecture } from '../architectures/index.js';
 import { OPTION, pointActivation, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
 
@@ -36,7 +36,9 @@ export interface Criterion {
  * @example
  * criterion(shapedSmooth('swish', { a: 1 }), 1); // { beta: 0.75, regime: 'explodes', explosionProbability: 0.5276... }
  */
-export function criterion(activation: Activation, x0 = 1, architecture: Architecture = mlp()): Criterion {
+export function criterion(given: Activation | string, x0 = 1, architectureGiven: Architecture | string = mlp()): Criterion {
+  const activation = typeof given === 'string' ? parseActivation(given, 'activation') : given;
+  const architecture = toArchitecture(architectureGiven);
   if (!activation.limit) throw new InputError('activation', activation.name, 'has no SDE limit (unshaped); the criterion applies to shaped activations');
   requirePositive('x0', x0);
   const beta = activation.limit.beta;
