@@ -172,6 +172,24 @@ describe('help and notes', () => {
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
 
+  it('--extrapolate gives the summary\'s cells under the summary\'s rule, with what it left out', async () => {
+    const args = ['sde', '--activation', 'swish:1', '--T', '1.5', '--paths', '300', '--steps', '8', '--threshold', '20', '--threads', '1', '--solver', 'euler-maruyama', '--extrapolate', '--json'];
+    const out = JSON.parse(ncsde(args).stdout);
+    const e = out.extrapolated;
+    expect(e).toMatchObject({ method: 'talay-tubaro', steps: [8, 16], t: 1.5, averagedOver: { over: 'finished' } });
+    expect(e.averagedOver.leftOut).toBeGreaterThanOrEqual(out.saves[1].averagedOver.leftOut);
+    expect(e.averagedOver.leftOut).toBeGreaterThan(0);
+    for (const row of e.mean) for (const cell of row) expect(Object.keys(cell).sort()).toEqual(['estimate', 'hi', 'lo', 'n', 'se']);
+    expect(e.mean[0][1].n).toBe(300 - e.averagedOver.leftOut);
+    // The same numbers as the API's weakExpectations with the CLI's options.
+    const { weakExpectations, covarianceSde, shapedSmooth, eulerMaruyama, constantSteps, saveAt } = await import('../entry/index.js');
+    const api = await weakExpectations(
+      { sde: covarianceSde(shapedSmooth('swish', { a: 1 })), solver: eulerMaruyama(), T: 1.5, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), saveAt: saveAt({ t1: true }), paths: 300, seed: 1, threshold: 20, extrapolate: true, over: 'finished' },
+      { v01: (v) => (v as number[][])[0][1] },
+    );
+    expect(api.v01.saves[0]).toEqual(e.mean[0][1]);
+  });
+
   it('caps --threads at the core count with a note, and writes the summary', () => {
     const run = ncsde(['sde', '--paths', '64', '--steps', '4', '--threads', '1000', '--json']);
     expect(run.status).toBe(0);
