@@ -70,7 +70,7 @@ export interface NetworkOptions {
 }
 
 /** Every key sampleNetworks takes (deprecated ones included), for the refusal of unknown keys. */
-export const NETWORK_KEYS: readonly string[] = ['activation', 'n', 'depth', 'T', 'v0', 'inputs', 'directions', 'derivatives', 'samples', 'seed', 'architecture', 'sampler', 'record', 'outputs', 'threshold', 'factorMoments', 'streams', 'threads', 'onProgress', 'ratio', 'method', 'explosion'];
+export const NETWORK_KEYS: readonly string[] = ['activation', 'n', 'depth', 'T', 'v0', 'inputs', 'directions', 'derivatives', 'samples', 'seed', 'architecture', 'sampler', 'record', 'outputs', 'threshold', 'factorMoments', 'streams', 'threads', 'onProgress'];
 
 /** The options under their current names with the activation as a value; unknown keys refused. */
 export function networkOptions(options: NetworkOptions, where = 'sampleNetworks'): NetworkOptions & { activation: Activation } {

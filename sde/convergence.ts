@@ -63,7 +63,7 @@ export interface ConvergenceOptions {
   explosion?: ExplosionDetection;
 }
 
-const CONVERGENCE_KEYS = ['sde', 'solver', 'v0', 'T', 'stepsList', 'referenceSteps', 'paths', 'seed', 'observable', 'exact', 'threshold', 'explosion', 't1'];
+const CONVERGENCE_KEYS = ['sde', 'solver', 'v0', 'T', 'stepsList', 'referenceSteps', 'paths', 'seed', 'observable', 'exact', 'threshold'];
 
 /**
  * Measured orders of a solver: every step count integrates the same Brownian path, strong errors are

@@ -43,7 +43,7 @@ export interface SolveOptions<Shape extends SdeShape = SdeShape> {
 export type DeprecatedSolveOptions<Shape extends SdeShape = SdeShape> = Omit<SolveOptions<Shape>, 'T'> & { t1: number; T?: undefined };
 
 /** Every key solve takes (deprecated ones included), for the refusal of unknown keys. */
-export const SOLVE_KEYS: readonly string[] = ['sde', 'solver', 'T', 'v0', 'stepping', 'saveAt', 'paths', 'seed', 'brownian', 'threshold', 'threads', 'onProgress', 'explosion', 't1'];
+export const SOLVE_KEYS: readonly string[] = ['sde', 'solver', 'T', 'v0', 'stepping', 'saveAt', 'paths', 'seed', 'brownian', 'threshold', 'threads', 'onProgress'];
 
 /** The options under their current names, unknown keys refused (`where` names the calling function). */
 export function solveOptions<Shape extends SdeShape>(options: SolveOptions<Shape> | DeprecatedSolveOptions<Shape>, where = 'solve', keys: readonly string[] = SOLVE_KEYS): SolveOptions<Shape> {

@@ -5,10 +5,12 @@ import { InputError, requireInteger } from './errors.js';
 import { activationLabel } from './activations/parse.js';
 import type { Activation } from './activations/types.js';
 
-/** Refuse any own key of `options` not in `keys`: `steps is not an option of solve (options: sde, ...)`. */
+/** Refuse any own key of `options` not in `keys`: `steps is not an option of solve (options: sde, ...)`.
+ *  The deprecated names of listed keys (RENAMED_KEYS; `explosion` where `threshold` is listed) pass, unlisted. */
 export function requireKnownKeys(where: string, options: object, keys: readonly string[], prefix = ''): void {
   for (const key of Object.keys(options)) {
-    if (!keys.includes(key)) throw new InputError(`${prefix}${key}`, (options as Record<string, unknown>)[key], `is not an option of ${where} (options: ${keys.join(', ')})`);
+    if (keys.includes(key) || keys.includes(DEPRECATED_KEYS[key] ?? '')) continue;
+    throw new InputError(`${prefix}${key}`, (options as Record<string, unknown>)[key], `is not an option of ${where} (options: ${keys.join(', ')})`);
   }
 }
 
@@ -89,6 +91,9 @@ export function explosionLevel(where: string, threshold: unknown, explosion: { r
 
 /** Old API names of the vocabulary (VOCAB.md) and the names that replace them. */
 export const RENAMED_KEYS: Readonly<Record<string, string>> = { t1: 'T', ratio: 'T', method: 'sampler', networkTs: 'networkT' };
+
+/** Every deprecated key and the current one it stands for (the renamed ones, and the absolute `explosion`). */
+const DEPRECATED_KEYS: Readonly<Record<string, string>> = { ...RENAMED_KEYS, explosion: 'threshold' };
 
 /**
  * An API caller's settings object made ready for an option table whose keys are `tableKeys`: an

@@ -112,7 +112,7 @@ export async function measureCumulants(options: {
   /** Qualifies the stream families (several measurements at one seed stay independent). */
   streamTag?: string | undefined;
 }): Promise<CumulantMeasurement> {
-  requireKnownKeys('measureCumulants', options, ['architecture', 'activation', 'n', 'layers', 'samples', 'seed', 'sampler', 'method', 'threads', 'resamples', 'streamTag']);
+  requireKnownKeys('measureCumulants', options, ['architecture', 'activation', 'n', 'layers', 'samples', 'seed', 'sampler', 'threads', 'resamples', 'streamTag']);
   options = withRenamedKeys('measureCumulants', options, { method: 'sampler' });
   const activation = typeof options.activation === 'string' ? parseActivation(options.activation, 'activation') : options.activation;
   const architecture = toArchitecture(options.architecture);
