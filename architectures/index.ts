@@ -10,7 +10,8 @@ import { RESNET_ENTRY } from './resnet/index.js';
 import { ATTENTION_ENTRY, TRANSFORMER_ENTRY } from './attention/index.js';
 
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, TheoryValue } from './architecture.js';
-export { momentTheory, piecewiseSlopes, fourthMomentConstant } from './mlp/theory.js';
+export { momentTheory, piecewiseSlopes, fourthMomentConstant, activationSpecOf } from './mlp/theory.js';
+export type { ActivationInput } from './mlp/theory.js';
 export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde, sdeFromSpec, limitReferences, SDE_KINDS } from './mlp/index.js';
 export type { MlpLimit, SdeKind } from './mlp/index.js';
 export { resnet, resnetClocks } from './resnet/index.js';

@@ -103,6 +103,8 @@ export type {
   PathState,
   PathInfo,
   ExpectationOptions,
+  CorrelationReferenceOptions,
+  ExplosionReferenceOptions,
   ConvergenceStudy,
   ConvergenceLevel,
   ConvergenceOptions,

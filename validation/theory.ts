@@ -5,7 +5,7 @@ import { PATH_EXPLODED } from '../src/results.js';
 import { pow } from '../src/math/index.js';
 
 export { piecewiseSlopes, fourthMomentConstant, momentTheory } from '../architectures/index.js';
-export type { TheoryValue } from '../architectures/index.js';
+export type { TheoryValue, ActivationInput } from '../architectures/index.js';
 
 /**
  * The pooled estimators from per-network factor sums (networks' `factors`): with m1, m2 the pooled means
