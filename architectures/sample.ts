@@ -4,6 +4,7 @@ import type { NetworkArchitecture } from '../networks/index.js';
 import * as networks from '../networks/index.js';
 import type { NetworkOptions, NetworkSample, FixedSamplerOptions } from '../networks/index.js';
 import { parseArchitecture } from './index.js';
+import type { OnThisThread } from '../sde/index.js';
 
 /** sampleNetworks' options with the architecture as a value or its text. */
 export type ArchitectureNetworkOptions = Omit<NetworkOptions, 'architecture'> & { architecture?: NetworkArchitecture | string | undefined };
@@ -25,8 +26,8 @@ export function sampleNetworks(options: ArchitectureNetworkOptions): Promise<Net
 }
 
 /** sampleNetworks on this thread. */
-export function sampleNetworksSync(options: ArchitectureNetworkOptions): NetworkSample {
-  return networks.sampleNetworksSync(resolved(options) as NetworkOptions);
+export function sampleNetworksSync(options: OnThisThread<ArchitectureNetworkOptions>): NetworkSample {
+  return networks.sampleNetworksSync(resolved(options) as OnThisThread<NetworkOptions>);
 }
 
 /** The exact covariance chain (the default sampler), synchronously. */

@@ -15,6 +15,7 @@ import type { NetworkArchitecture, SamplerFactory } from './sampler.js';
 import { MLP_NETWORK } from './samplers.js';
 import { NETWORK_BLOCK, sampleRange } from './skeleton.js';
 import { kernelsInUse } from '../src/kernels/index.js';
+import type { OnThisThread } from '../sde/index.js';
 
 /** The default explosion threshold, relative to the largest input variance (as on the SDE side). */
 export const NETWORK_THRESHOLD_FACTOR = DEFAULT_THRESHOLD;
@@ -297,7 +298,7 @@ function blockRun(options: NetworkOptions & { activation: Activation }, job: Net
 }
 
 /** Sample finite networks on this thread (`threads` other than 1 is refused: use `sampleNetworks`). */
-export function sampleNetworksSync(given: NetworkOptions, where = 'sampleNetworksSync'): NetworkSample {
+export function sampleNetworksSync(given: OnThisThread<NetworkOptions>, where = 'sampleNetworksSync'): NetworkSample {
   const options = networkOptions(given, where);
   refuseThreads(where, options.threads, 'sampleNetworks');
   const job = buildNetworkJob(options, where);
@@ -321,7 +322,7 @@ export async function sampleNetworks(given: NetworkOptions): Promise<NetworkSamp
 }
 
 /** The options of the one-sampler shortcuts: those of sampleNetworks without the sampler. */
-export type FixedSamplerOptions = Omit<NetworkOptions, 'sampler' | 'method'>;
+export type FixedSamplerOptions = OnThisThread<Omit<NetworkOptions, 'sampler' | 'method'>>;
 
 function fixedSampler(options: FixedSamplerOptions, sampler: string, where: string): NetworkSample {
   if (options != null && typeof options === 'object' && ('sampler' in options || 'method' in options)) {

@@ -62,6 +62,8 @@ const spec: PlotSpec = seriesSpec({ title: 't', x: 'x', y: 'y', points: [] });
 solveSync({ sde: covarianceSde(activation), T: 1, v0: 0.5, paths: 8, seed: 1 });
 // @ts-expect-error and a 1-D SDE a number
 solveSync({ sde: diagonalSde(activation), T: 1, v0: [[1]], paths: 8, seed: 1 });
+// @ts-expect-error the synchronous call runs on this thread: threads can only be 1
+solveSync({ sde: covarianceSde(activation), T: 1, v0: [[1]], paths: 8, seed: 1, threads: 2 });
 export { rho, net, resnet, report, point, spec };
 TS
 # No ambient @types (not even node's): what the package's .d.ts files need must come with it; and

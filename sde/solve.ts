@@ -42,6 +42,9 @@ export interface SolveOptions<Shape extends SdeShape = SdeShape> {
 /** @deprecated The options under their old names: `t1` is `T`. Accepted for one release with a note. */
 export type DeprecatedSolveOptions<Shape extends SdeShape = SdeShape> = Omit<SolveOptions<Shape>, 'T'> & { t1: number; T?: undefined };
 
+/** Options of a synchronous call: it runs on the calling thread, so `threads` can only be 1. */
+export type OnThisThread<T> = T extends unknown ? Omit<T, 'threads'> & { threads?: 1 | undefined } : never;
+
 /** Every key solve takes (deprecated ones included), for the refusal of unknown keys. */
 export const SOLVE_KEYS: readonly string[] = ['sde', 'solver', 'T', 'v0', 'stepping', 'saveAt', 'paths', 'seed', 'brownian', 'threshold', 'threads', 'onProgress'];
 
@@ -139,7 +142,7 @@ function notPortable(job: SdeJob): string | undefined {
 }
 
 /** Integrate on this thread (`threads` other than 1 is refused: use `solve`). Without `saveAt` it keeps t = 0 and t = T. */
-export function solveSync<Shape extends SdeShape>(given: SolveOptions<Shape> | DeprecatedSolveOptions<Shape>): Solution {
+export function solveSync<Shape extends SdeShape>(given: OnThisThread<SolveOptions<Shape> | DeprecatedSolveOptions<Shape>>): Solution {
   const options = solveOptions(given, 'solveSync');
   refuseThreads('solveSync', options.threads, 'solve');
   const job = buildSdeJob(options, 'solveSync');

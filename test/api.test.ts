@@ -71,7 +71,7 @@ describe('unknown keys and threads are refused in one line', () => {
   it('solve and solveSync name the key and list the valid ones', async () => {
     expect(refusal(() => solveSync({ ...base, steps: 8 } as never))).toMatch(/^steps is not an option of solveSync \(options: sde, solver, T, v0, stepping, saveAt, paths, seed, brownian, threshold, threads, onProgress\) \(got 8\)$/);
     expect(await asyncRefusal(() => solve({ ...base, paht: 8 } as never))).toMatch(/^paht is not an option of solve \(options: sde, /);
-    expect(refusal(() => solveSync({ ...base, threads: 2 }))).toMatch(/^threads cannot be honoured by solveSync, which runs on the calling thread; use solve for worker threads \(got 2\)$/);
+    expect(refusal(() => solveSync({ ...base, threads: 2 } as never))).toMatch(/^threads cannot be honoured by solveSync, which runs on the calling thread; use solve for worker threads \(got 2\)$/);
     expect(await asyncRefusal(() => solve({ ...base, threads: 0 }))).toMatch(/^threads must be an integer in \[1, 1024\]/);
     // solve honours threads, with the bits of one thread.
     const two = await solve({ ...base, paths: 600, threads: 2 });
@@ -81,7 +81,7 @@ describe('unknown keys and threads are refused in one line', () => {
   it('sampleNetworks, the chain shortcuts and weakExpectations do the same', async () => {
     const net = { activation: relu, n: 8, T: 1, v0: V0, samples: 8, seed: 1 };
     expect(refusal(() => sampleNetworksSync({ ...net, steps: 3 } as never))).toMatch(/^steps is not an option of sampleNetworksSync \(options: activation, n, depth, T, /);
-    expect(refusal(() => sampleNetworksSync({ ...net, threads: 2 }))).toMatch(/^threads cannot be honoured by sampleNetworksSync/);
+    expect(refusal(() => sampleNetworksSync({ ...net, threads: 2 } as never))).toMatch(/^threads cannot be honoured by sampleNetworksSync/);
     expect(refusal(() => sampleNetworksSync({ ...net, record: { count: 2, every: 1 } } as never))).toMatch(/^record\.every is not an option of sampleNetworksSync \(options: layers, count\)/);
     expect(refusal(() => covarianceChain({ ...net, sampler: 'explicit' } as never))).toMatch(/^sampler is fixed by covarianceChain \(chain\)/);
     expect(await asyncRefusal(() => weakExpectations({ ...base, step: 4 } as never, { v: () => 1 }))).toMatch(/^step is not an option of weakExpectations \(options: .*extrapolate, over\)/);

@@ -62,7 +62,7 @@ describe('whole networks through sampleNetworks: chain and explicit weights agre
   // Exact two-sample KS on the last layer's V^00, V^01 and rho (2000 networks per side, independent
   // streams). Power: the chain at gamma = 1 (the MLP's clocks) against explicit weights at gamma^2 = 0.5.
   const last = (s: NetworkSample) => Array.from({ length: s.samples }, (_, p) => Float64Array.from({ length: s.side * s.side }, (_, k) => s.values.get(s.layers.length - 1, p, Math.floor(k / s.side), k % s.side)));
-  const run = (gamma: number, method: 'chain' | 'explicit', options: Omit<NetworkOptions, 'architecture' | 'sampler' | 'samples'> & { samples?: number }) =>
+  const run = (gamma: number, method: 'chain' | 'explicit', options: Omit<NetworkOptions, 'architecture' | 'sampler' | 'samples' | 'threads'> & { samples?: number }) =>
     sampleNetworksSync({ samples: 2000, ...options, architecture: resnet({ gamma }), sampler: method });
   for (const [n, depth] of [
     [8, 16],
