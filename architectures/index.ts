@@ -16,8 +16,6 @@ export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde
 export type { MlpLimit, SdeKind } from './mlp/index.js';
 export { resnet, resnetClocks } from './resnet/index.js';
 export { attention, transformer } from './attention/index.js';
-export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork } from './sample.js';
-export type { ArchitectureNetworkOptions } from './sample.js';
 export type { AttentionOptions } from './attention/index.js';
 
 /** Every architecture by name; the first is the default. */

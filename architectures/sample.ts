@@ -1,10 +1,11 @@
 // The API's network samplers as the root entry exports them: networks/' samplers with the architecture
-// given as a value or as its --architecture text ('resnet:0.5'), which only this layer can parse.
+// given as a value or as its --architecture text ('resnet:0.5'), which only this layer can parse. Not
+// re-exported by architectures/index.ts (it imports that table); the root entry exports it.
 import type { NetworkArchitecture } from '../networks/index.js';
 import * as networks from '../networks/index.js';
 import type { NetworkOptions, NetworkSample, FixedSamplerOptions } from '../networks/index.js';
 import { parseArchitecture } from './index.js';
-import type { OnThisThread } from '../sde/index.js';
+import type { OnThisThread } from '../src/apiOptions.js';
 
 /** sampleNetworks' options with the architecture as a value or its text. */
 export type ArchitectureNetworkOptions = Omit<NetworkOptions, 'architecture'> & { architecture?: NetworkArchitecture | string | undefined };

@@ -40,12 +40,10 @@ export {
   toArchitecture,
   attention,
   transformer,
-  sampleNetworks,
-  sampleNetworksSync,
-  covarianceChain,
-  explicitNetwork,
 } from '../architectures/index.js';
-export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, MlpLimit, SdeKind, AttentionOptions, ArchitectureNetworkOptions } from '../architectures/index.js';
+export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork } from '../architectures/sample.js';
+export type { ArchitectureNetworkOptions } from '../architectures/sample.js';
+export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, MlpLimit, SdeKind, AttentionOptions } from '../architectures/index.js';
 export {
   LaneBook,
   UNIT_CLOCKS,

@@ -3,7 +3,7 @@
 // the solver's, so validation treats both sides alike.
 import ndarray from 'ndarray';
 import { parseActivation, type Activation } from '../src/activations/index.js';
-import { DEFAULT_THRESHOLD, explosionLevel, largestVariance, refuseThreads, requireKnownKeys, requireThreads, withRenamedKeys } from '../src/apiOptions.js';
+import { DEFAULT_THRESHOLD, explosionLevel, largestVariance, refuseThreads, requireKnownKeys, requireThreads, withRenamedKeys, type OnThisThread } from '../src/apiOptions.js';
 import { runBlocks, runBlocksSync, siblingModule, type FieldLayout } from '../src/blocks.js';
 import { InputError, requireChoice, requireInteger, requirePositive } from '../src/errors.js';
 import { requireMemory } from '../src/limits.js';
@@ -15,7 +15,6 @@ import type { NetworkArchitecture, SamplerFactory } from './sampler.js';
 import { MLP_NETWORK } from './samplers.js';
 import { NETWORK_BLOCK, sampleRange } from './skeleton.js';
 import { kernelsInUse } from '../src/kernels/index.js';
-import type { OnThisThread } from '../sde/index.js';
 
 /** The default explosion threshold, relative to the largest input variance (as on the SDE side). */
 export const NETWORK_THRESHOLD_FACTOR = DEFAULT_THRESHOLD;

@@ -15,7 +15,8 @@ export type { ConstantSteps, SaveAt, BrownianSampling, ExplosionDetection } from
 export { eulerMaruyama, ninomiyaVictoir, EulerMaruyama, NinomiyaVictoir, SOLVERS, SOLVER_NAMES, solverFromName, solverHelp, solverForSde, AUTO_SOLVER, SOLVER_PREFERENCE } from './solvers/index.js';
 export type { Solver, SolverName, SolverState } from './solvers/index.js';
 export { solve, solveSync, buildSdeJob, solveOptions, SOLVE_KEYS } from './solve.js';
-export type { SolveOptions, DeprecatedSolveOptions, OnThisThread } from './solve.js';
+export type { SolveOptions, DeprecatedSolveOptions } from './solve.js';
+export type { OnThisThread } from '../src/apiOptions.js';
 export type { Solution } from './solution.js';
 export { SDE_BLOCK, integrateRange } from './integrate.js';
 export type { SdeJob, SdeChunk } from './integrate.js';

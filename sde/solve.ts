@@ -5,7 +5,7 @@ import { InputError, requireInteger, requirePositive } from '../src/errors.js';
 import { requireMemory } from '../src/limits.js';
 import { requireSeed } from '../src/random/streams.js';
 import { runBlocks, runBlocksSync, siblingModule, type FieldLayout } from '../src/blocks.js';
-import { explosionLevel, requireKnownKeys, requireThreads, refuseThreads, withRenamedKeys } from '../src/apiOptions.js';
+import { explosionLevel, requireKnownKeys, requireThreads, refuseThreads, withRenamedKeys, type OnThisThread } from '../src/apiOptions.js';
 import { brownianSampling, constantSteps, saveSteps, type BrownianSampling, type ConstantSteps, type ExplosionDetection, type SaveAt } from './controls.js';
 import { integrateRange, SDE_BLOCK, type SdeChunk, type SdeJob } from './integrate.js';
 import type { InitialValue, Sde, SdeShape } from './sde.js';
@@ -41,9 +41,6 @@ export interface SolveOptions<Shape extends SdeShape = SdeShape> {
 
 /** @deprecated The options under their old names: `t1` is `T`. Accepted for one release with a note. */
 export type DeprecatedSolveOptions<Shape extends SdeShape = SdeShape> = Omit<SolveOptions<Shape>, 'T'> & { t1: number; T?: undefined };
-
-/** Options of a synchronous call: it runs on the calling thread, so `threads` can only be 1. */
-export type OnThisThread<T> = T extends unknown ? Omit<T, 'threads'> & { threads?: 1 | undefined } : never;
 
 /** Every key solve takes (deprecated ones included), for the refusal of unknown keys. */
 export const SOLVE_KEYS: readonly string[] = ['sde', 'solver', 'T', 'v0', 'stepping', 'saveAt', 'paths', 'seed', 'brownian', 'threshold', 'threads', 'onProgress'];

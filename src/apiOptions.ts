@@ -45,6 +45,9 @@ export function withRenamedKeys<T extends object>(where: string, options: T, ali
   return (out ?? options) as T;
 }
 
+/** Options of a synchronous call: it runs on the calling thread, so `threads` can only be 1. */
+export type OnThisThread<T> = T extends unknown ? Omit<T, 'threads'> & { threads?: 1 | undefined } : never;
+
 /** A thread count for a call that can run on worker threads (1, the default: this thread). */
 export function requireThreads(threads: unknown): number {
   return threads === undefined ? 1 : requireInteger('threads', threads, 1, 1024);
