@@ -119,15 +119,7 @@ function interpolate(x: Float64Array, u: Float64Array, x0: number): number {
  * `cells` cells on [-1, 1] and `steps` time steps; the defaults give about 1e-7 for smooth f (checked by
  * halving both).
  */
-function correlationExpectationOf(options: {
-  activation: Activation;
-  rho0: number;
-  T: number;
-  f?: ((rho: number) => number) | undefined;
-  cells?: number | undefined;
-  steps?: number | undefined;
-  clocks?: Clocks | undefined;
-}): number {
+function correlationExpectationOf(options: CorrelationReferenceOptions & { activation: Activation }): number {
   const nu = options.activation.limit?.nu;
   const { driftClock: dc, noiseClock: nc } = checkedClocks(options.clocks);
   if (!nu) throw new InputError('activation', options.activation.name, 'must be ReLU-like (its correlation has an autonomous SDE)');
@@ -283,6 +275,6 @@ export function diagonalCrossing(options: { beta: number; x0: number; T: number;
 }
 
 /** The correlation reference for an activation value (the architectures' clocks supply dc, nc). */
-export function correlationReference(options: { activation: Activation; rho0: number; T: number; clocks?: Clocks | undefined }): number {
+export function correlationReference(options: CorrelationReferenceOptions & { activation: Activation }): number {
   return correlationExpectationOf(options);
 }
