@@ -10,7 +10,6 @@ import {
   isMissing,
   measureCumulants,
   observable,
-  pathObservable,
   quantileSorted,
   runPointNetworks,
   runPointSde,

@@ -89,16 +89,16 @@ function levelCurves(f: (x: number, y: number) => number, xr: [number, number], 
 /** 1 - exp(-beta X0) as a function of the two plotted axes, when it depends on them; else null. */
 function closedForm(result: ScanResult, xKey: string, yKey: string, fixed: Readonly<Record<string, number | string>>): ((x: number, y: number) => number) | null {
   const base = result.scan.base;
-  const valueOf = (key: string, x: number, y: number): number | string | undefined => (key === xKey ? x : key === yKey ? y : (fixed[key] ?? (base[key] as number | undefined)));
+  const valueAt = (key: string, x: number, y: number): number | string | undefined => (key === xKey ? x : key === yKey ? y : (fixed[key] ?? (base[key] as number | undefined)));
   const uses = [xKey, yKey].some((k) => k === 'beta' || k === 'a' || k === 'x0');
   if (!uses) return null;
   return (x, y) => {
-    const name = (valueOf('activation', x, y) as string | undefined) ?? undefined;
+    const name = (valueAt('activation', x, y) as string | undefined) ?? undefined;
     const spec = parseActivationSpec(base.activation as string);
     const f = name && name in SMOOTH_FUNCTIONS ? SMOOTH_FUNCTIONS[name as keyof typeof SMOOTH_FUNCTIONS] : spec.family === 'smooth' ? SMOOTH_FUNCTIONS[spec.f] : null;
     if (!f) return NaN;
-    const beta = xKey === 'beta' || yKey === 'beta' ? (valueOf('beta', x, y) as number) : smoothBeta(f.fpp0, f.fppp0, (valueOf('a', x, y) as number) ?? (spec.family === 'smooth' ? spec.a : 1));
-    const x0 = valueOf('x0', x, y) as number;
+    const beta = xKey === 'beta' || yKey === 'beta' ? (valueAt('beta', x, y) as number) : smoothBeta(f.fpp0, f.fppp0, (valueAt('a', x, y) as number) ?? (spec.family === 'smooth' ? spec.a : 1));
+    const x0 = valueAt('x0', x, y) as number;
     return beta > 0 ? -expm1(-beta * x0) : 0;
   };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI's check that the package a user installs works: pack it (which builds it), look inside the
 # tarball, install it into an empty project, run the CLI and the main job there, import both entry
-# points, and type-check a strict TypeScript consumer that calls the solver and the chain.
+# points, type-check a strict TypeScript consumer that calls the solver and the chain, and run the
+# README's commands and code blocks against the installed tarball (scripts/readme-check.mjs).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -73,3 +74,6 @@ cat > tsconfig.json <<'JSON'
 JSON
 "$repo/node_modules/.bin/tsc" -p tsconfig.json
 echo "check-package: a strict TypeScript consumer type-checks (tsc --strict --exactOptionalPropertyTypes --module nodenext, no extra installs)"
+
+# The README's blocks, commands, fields and links, against this tarball (README's Development section).
+node "$repo/scripts/readme-check.mjs" --repo "$repo" --consumer "$work/consumer" --tarball "$tarball"

@@ -2,7 +2,7 @@
 // threads, shared by every call, and closed when the process is about to exit. Workers run any
 // exported kernel of the package by module URL and name, so this file knows no particular kernel.
 import { InputError } from './errors.js';
-import { kernelsInUse, type KernelsName } from './kernels/choice.js';
+import { kernelsInUse } from './kernels/choice.js';
 
 import type { WorkerTask } from './webWorkers.js';
 

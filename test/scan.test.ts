@@ -1,11 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanHtml } from '../reports/scan.js';
 import { acquireLock } from '../src/files.js';
 import { expandGrid, gridFromFlags, mergeScanShards, readProgress, resolveScan, runScan, runScanPoint, scanCsv, scanHash, shardFromEnvironment, type ScanRenderer } from '../validation/scan.js';
 import { slurmScripts } from '../entry/cli/scan.js';
+import { PACKAGE_VERSION } from '../src/version.js';
 
 const render: ScanRenderer = async (result) => [['report.html', await scanHtml(result)]];
 const tmp = () => mkdtempSync(join(tmpdir(), 'ncsde-scan-'));
@@ -140,6 +142,51 @@ describe('array jobs', () => {
     expect(files['slurm/array.sbatch']).toMatch(/scan --config \/shared\/scan\/scan.config.json --out \/shared\/scan --threads/);
     expect(files['slurm/merge.sbatch']).toMatch(/scan merge \/shared\/scan/);
     expect(files['slurm/submit.sh']).toMatch(/sbatch --parsable --dependency=afterok:\$\{array\} slurm\/merge.sbatch/);
+  });
+
+  // The sbatch scripts run on nodes where Node and the package may live elsewhere than where they were
+  // written: Node comes from the node's PATH, the CLI from the first candidate that reports this version.
+  it('finds node on PATH and the CLI from the install, ncsde on PATH, or refuses in one line naming what is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ncsde-slurm-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const scan = resolveScan({ ...SMALL_VALIDATION, grid: { cMinus: [-1], T: [0.5] } });
+    const runTask = (cli: string, path: string, out: string, env: Record<string, string> = {}) => {
+      const files = Object.fromEntries(slurmScripts(scan, { dir: out, tasks: 1, cpus: 1, cli: { script: cli, nodeArgs: '' } }));
+      mkdirSync(join(out, 'slurm'), { recursive: true });
+      writeFileSync(join(out, 'scan.config.json'), files['scan.config.json']);
+      expect(files['slurm/array.sbatch']).not.toContain(process.execPath);
+      writeFileSync(join(out, 'slurm', 'array.sbatch'), files['slurm/array.sbatch']);
+      // --norc: no start-up file of this machine's user (sbatch runs the script as a file, without one).
+      return spawnSync('/bin/bash', ['--norc', '--noprofile', join(out, 'slurm', 'array.sbatch')], { cwd: out, encoding: 'utf8', env: { PATH: path, SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '1', SLURM_CPUS_PER_TASK: '1', ...env } });
+    };
+    const built = resolve('dist/entry/cli.js');
+    // The install that wrote the script, with node found on PATH.
+    const first = runTask(built, bin, join(dir, 'a'));
+    expect(first.status, first.stderr).toBe(0);
+    expect(existsSync(join(dir, 'a', 'scan.csv'))).toBe(true);
+    // That install gone (another path on this node): `ncsde` on PATH.
+    const other = join(dir, 'other');
+    mkdirSync(other);
+    symlinkSync(built, join(other, 'ncsde'));
+    const second = runTask(join(dir, 'moved', 'cli.js'), `${bin}:${other}`, join(dir, 'b'));
+    expect(second.status, second.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'b', 'scan.csv'), 'utf8')).toBe(readFileSync(join(dir, 'a', 'scan.csv'), 'utf8'));
+    // Neither: the package as Node resolves it from the submit directory (a project that installed it).
+    const project = join(dir, 'project');
+    mkdirSync(join(project, 'node_modules'), { recursive: true });
+    symlinkSync(resolve('.'), join(project, 'node_modules', 'neural-covariance-sde'));
+    const third = runTask(join(dir, 'moved', 'cli.js'), bin, join(dir, 'e'), { SLURM_SUBMIT_DIR: project });
+    expect(third.status, third.stderr).toBe(0);
+    // No node on PATH, and only a CLI of another version: one line each, exit 127.
+    const noNode = runTask(built, other, join(dir, 'c'));
+    expect([noNode.status, noNode.stderr.trim()]).toEqual([127, expect.stringMatching(/^ncsde: no node on PATH on \S+ \(load Node 20.16 or later, or set NCSDE_NODE\)$/)]);
+    const old = join(dir, 'old.js');
+    writeFileSync(old, "console.log('0.0.1');\n");
+    const wrong = runTask(old, bin, join(dir, 'd'));
+    expect(wrong.status).toBe(127);
+    expect(wrong.stderr.trim()).toMatch(new RegExp(`^ncsde: no ncsde ${PACKAGE_VERSION.replace(/\./g, '\\.')} on \\S+ \\(tried .*: ${old.replace(/[.]/g, '\\.')}\\)$`));
   });
 });
 

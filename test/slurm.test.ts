@@ -26,9 +26,14 @@ describe.skipIf(reason !== null)(`a 4-task array scan on a real Slurm${reason ? 
     const submitted = execFileSync('bash', [join(dir, 'cluster', 'slurm', 'submit.sh')], { encoding: 'utf8' });
     const ids = [...submitted.matchAll(/job (\d+)/g)].map((m) => m[1]);
     expect(ids).toHaveLength(2);
-    for (let waited = 0; waited < 240; waited++) {
-      const queue = spawnSync('squeue', ['-h', '-j', ids.join(',')], { encoding: 'utf8' });
+    // Wait for both jobs to leave the queue; still there after 120 s is a failure that says so.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const queue = spawnSync('squeue', ['-h', '-j', ids.join(','), '-o', '%i %T %R'], { encoding: 'utf8' });
+      // A job purged from the controller (MinJobAge) is done too: squeue calls its id invalid.
+      if (queue.status !== 0 && !/Invalid job id/i.test(queue.stderr)) throw new Error(`squeue failed while waiting for jobs ${ids.join(', ')}: ${queue.stderr.trim()}`);
       if (queue.stdout.trim() === '') break;
+      if (Date.now() > deadline) throw new Error(`jobs ${ids.join(', ')} still queued or running after 120 s: ${queue.stdout.trim().replace(/\n/g, '; ')}`);
       await new Promise((ok) => setTimeout(ok, 500));
     }
     expect(readFileSync(join(dir, 'cluster', 'slurm', 'merge.out'), 'utf8')).toMatch(/merged 6 points from 4 shard files/);

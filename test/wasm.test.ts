@@ -10,7 +10,7 @@ import { engineWasm, type WasmApi } from '../src/kernels/engine.js';
 import { acos, exp, log } from '../src/math/index.js';
 import { openStream } from '../src/random/streams.js';
 import { R } from '../src/random/ziggurat.js';
-import { Xoshiro128pp } from '../src/random/xoshiro.js';
+import type { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { sampleNetworksSync, type NetworkOptions } from '../networks/index.js';
 import { covarianceSde, diagonalSde } from '../architectures/index.js';
 import { brownianSampling, constantSteps, eulerMaruyama, explosionDetection, ninomiyaVictoir, saveAt, solve, solveSync } from '../sde/index.js';

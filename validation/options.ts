@@ -3,7 +3,7 @@
 // cumulants draw their options from these tables.
 import { parseActivationSpec, SMOOTH_NAMES, type ActivationSpec } from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
-import type { OptionSpec } from '../src/options.js';
+import type { OptionSpec, RowsValue } from '../src/options.js';
 import { NETWORK_METHODS, type NetworkMethod } from '../networks/index.js';
 import { AUTO_SOLVER, SOLVER_NAMES, solverHelp, type SolverName } from '../sde/index.js';
 import { architectureGrammar, architectureHelp, parseArchitecture, type Architecture } from '../architectures/index.js';
@@ -24,6 +24,7 @@ function architectureText(value: unknown): unknown {
 export const OPTION = {
   architecture: { key: 'architecture', kind: { type: 'text', pattern: architectureGrammar() }, help: `architecture (${architectureHelp()})`, default: 'mlp', check: (value, field) => void parseArchitecture(value, field), fromValue: architectureText },
   activation: { key: 'activation', kind: { type: 'text', pattern: ACTIVATION_GRAMMAR }, help: 'shaped activation', default: 'relu:0,-1', check: shapedActivation },
+  m: { key: 'm', kind: { type: 'integer', min: 2, max: 512 }, help: 'number of inputs (tokens, for attention): V0 equicorrelated from rho0 and x0', default: 2 },
   rho0: { key: 'rho0', kind: { type: 'number', min: -1, max: 1 }, help: 'initial correlation of the two inputs', default: 0.5 },
   x0: { key: 'x0', kind: { type: 'number', min: 0, max: 1e6, exclusiveMin: true }, help: 'input variance: the diagonal of V0', default: 1 },
   T: { key: 'T', kind: { type: 'number', min: 0, max: 100, exclusiveMin: true }, help: 'depth-to-width ratio d/n (the SDE\'s final time)', default: 1 },
@@ -42,7 +43,7 @@ export const OPTION = {
 } as const satisfies Record<string, OptionSpec>;
 
 /** The options of one SDE-versus-network comparison (validate, and every point of a validation scan). */
-export const POINT_OPTIONS: readonly OptionSpec[] = [OPTION.activation, OPTION.rho0, OPTION.x0, OPTION.T, OPTION.n, OPTION.paths, OPTION.steps, OPTION.solver, OPTION.samples, OPTION.sampler, OPTION.threshold, OPTION.architecture, OPTION.seed];
+export const POINT_OPTIONS: readonly OptionSpec[] = [OPTION.activation, OPTION.m, OPTION.rho0, OPTION.x0, OPTION.v0, OPTION.inputs, OPTION.T, OPTION.n, OPTION.paths, OPTION.steps, OPTION.solver, OPTION.samples, OPTION.sampler, OPTION.threshold, OPTION.architecture, OPTION.seed];
 /** validate: a point and the widths of its convergence study. */
 export const VALIDATION_OPTIONS: readonly OptionSpec[] = [...POINT_OPTIONS.slice(0, -1), OPTION.widths, OPTION.seed];
 
@@ -51,6 +52,8 @@ export interface PointSettings {
   /** As the user wrote it ('mlp', 'resnet:0.7'); pointArchitecture gives the value. */
   readonly architecture: string;
   readonly activation: string;
+  /** Number of inputs (the side of V0). */
+  readonly m: number;
   readonly rho0: number;
   readonly x0: number;
   readonly T: number;
@@ -60,9 +63,13 @@ export interface PointSettings {
   readonly solver: SolverName;
   readonly samples: number;
   readonly sampler: NetworkMethod;
-  /** Relative to x0: the absolute threshold is threshold * x0. */
+  /** In units of the largest input variance max_a V0^aa (x0 when V0 is equicorrelated). */
   readonly threshold: number;
   readonly seed: number;
+  /** V0 itself (m x m), instead of x0 and rho0; the API takes rows (the CLI reads --v0 files into rows). */
+  readonly v0?: RowsValue;
+  /** Input vectors (P x d): the networks are fed them and V0 = X X^T / d. */
+  readonly inputs?: RowsValue;
 }
 
 export interface ValidationSettings extends PointSettings {

@@ -13,6 +13,8 @@ import { HEAVY_TAILED, observable, OBSERVABLES, type ObservableName } from './ob
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
 import { readPointSettings } from './settings.js';
 import { requireKnownKeys } from '../src/apiOptions.js';
+import { gramOfRows } from '../src/io/matrix.js';
+import { compareBatch, type BatchComparison } from './batch.js';
 import { pooledEstimates } from './theory.js';
 import type { Architecture } from '../architectures/index.js';
 
@@ -58,6 +60,8 @@ export interface PointResult {
   readonly explosion: ExplosionComparison;
   readonly comparisons: Readonly<Record<ObservableName, SampleComparison | Missing>>;
   readonly theory: readonly TheoryRow[];
+  /** With m > 2 inputs: every pair's E rho^ab and every input's E log V^aa, networks against the SDE (the comparisons above are of inputs 0 and 1). */
+  readonly batch?: BatchComparison;
 }
 
 /** Whether a result cell is a `Missing` (a value that could not be computed, with the reason). */
@@ -65,13 +69,21 @@ export function isMissing(x: unknown): x is Missing {
   return typeof x === 'object' && x !== null && 'missing' in x;
 }
 
-/** V0 = x0 [[1, rho0], [rho0, 1]]. */
-export function pointV0(settings: Pick<PointSettings, 'x0' | 'rho0'>): number[][] {
+/** V0 of a point: X X^T / d of its inputs, its v0, or x0 [[1, rho0], [rho0, 1]]. */
+export function pointV0(settings: Pick<PointSettings, 'x0' | 'rho0' | 'v0' | 'inputs'>): number[][] {
+  if (settings.v0 !== undefined) return settings.v0 as number[][];
+  if (settings.inputs !== undefined) return gramOfRows(settings.inputs as number[][]);
   const { x0, rho0 } = settings;
   return [
     [x0, x0 * rho0],
     [x0 * rho0, x0],
   ];
+}
+
+/** The unit of a point's explosion threshold: the largest input variance max_a V0^aa. */
+export function pointScale(settings: Pick<PointSettings, 'x0' | 'rho0' | 'v0' | 'inputs'>): number {
+  const v0 = pointV0(settings);
+  return Math.max(...v0.map((row, a) => row[a]));
 }
 
 /** Thread count, bootstrap resamples and the stream tag of a comparison point. */
@@ -125,7 +137,7 @@ export function runPointNetworks(settings: PointSettings, activation: Activation
     activation,
     n,
     depth,
-    v0: pointV0(settings),
+    ...(settings.inputs !== undefined ? { inputs: settings.inputs as number[][] } : { v0: pointV0(settings) }),
     samples: settings.samples,
     seed: settings.seed,
     sampler: settings.sampler,
@@ -185,7 +197,7 @@ export function comparePoint(settings: PointSettings, sde: Solution, network: Ne
   const activation = activationFromSpec(spec);
   const architecture = pointArchitecture(settings);
   const depth = Math.max(1, Math.round(settings.T * settings.n));
-  const threshold = settings.threshold * settings.x0;
+  const threshold = settings.threshold * pointScale(settings);
   const comparisons = {} as Record<ObservableName, SampleComparison | Missing>;
   for (const name of OBSERVABLES) {
     const a = observable(network, name);
@@ -206,6 +218,7 @@ export function comparePoint(settings: PointSettings, sde: Solution, network: Ne
     explosion: compareExplosions(network, sde, threshold, settings.T),
     comparisons,
     theory: theoryRows(settings, architecture, spec, depth, network, sde, comparisons, options),
+    ...(sde.values.shape[2] > 2 ? { batch: compareBatch(network, sde) } : {}),
   };
 }
 
@@ -220,7 +233,8 @@ function theoryRows(
   options: PointRunOptions,
 ): TheoryRow[] {
   const theory = architecture.references.finiteMoments(spec, { n: settings.n, depth, T: settings.T });
-  const x0 = settings.x0;
+  // The theory rows are of the first input: its variance is their unit.
+  const x0 = pointV0(settings)[0][0];
   const pooled = pooledEstimates(network.factors, network.status, depth);
   const vaa = comparisons.Vaa;
   const z = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);

@@ -7,7 +7,7 @@ import type { OptionSpec } from '../src/options.js';
 import { readSettings, type OptionSources } from '../src/options.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
-import { median, wilson, type Interval, type Proportion } from '../src/stats/index.js';
+import { median, wilson, type Proportion } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
 import { brownianSampling, constantSteps, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
 import type { Architecture, Reference } from '../architectures/index.js';

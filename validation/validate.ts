@@ -7,6 +7,7 @@ import { activationFromSpec } from '../src/activations/index.js';
 import { buildNetworkJob } from '../networks/index.js';
 import { buildSdeJob, constantSteps, saveAt } from '../sde/index.js';
 import type { SampleComparison } from './compare.js';
+import type { BatchComparison } from './batch.js';
 import { observable, OBSERVABLES, pathObservable, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type ValidationSettings } from './options.js';
 import { pointSolver, pointV0, runPointWith, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
@@ -53,6 +54,8 @@ export interface ValidationReport extends ReportHeader<typeof VALIDATION_SCHEMA,
   readonly widths: readonly WidthStudy[];
   readonly histograms: Partial<Record<ObservableName, Histogram>>;
   readonly paths: { readonly rho: { sde: PathBundle; network: PathBundle }; readonly logVaa: { sde: PathBundle; network: PathBundle } };
+  /** With m > 2 inputs: the whole batch, entry by entry (validation/batch.ts). */
+  readonly batch?: BatchComparison;
 }
 
 /** Densities of both samples on shared bins spanning their pooled 0.5%-99.5% range. */
@@ -99,11 +102,19 @@ export function planValidation(settings: ValidationSettings): void {
   const architecture = pointArchitecture(settings);
   const v0 = pointV0(settings);
   const sde = architecture.sde(activation);
-  buildSdeJob({ sde, solver: pointSolver(settings, sde).solver, T: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, 50) }), paths: settings.paths, seed: settings.seed, threshold: settings.threshold });
+  buildSdeJob({ sde, solver: pointSolver(settings, sde).solver, T: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, pathSaves(settings)) }), paths: settings.paths, seed: settings.seed, threshold: settings.threshold });
   for (const n of [settings.n, ...settings.widths]) {
     const depth = Math.max(1, Math.round(settings.T * n));
-    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, sampler: settings.sampler, record: { count: Math.min(50, depth) }, threshold: settings.threshold });
+    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, sampler: settings.sampler, record: { count: Math.min(pathSaves(settings), depth) }, threshold: settings.threshold });
   }
+}
+
+/** Saves kept for the path plots: 50, fewer where m x m matrices of every path at every save would pass
+ *  2^25 numbers (256 MiB) on a side. */
+function pathSaves(settings: ValidationSettings): number {
+  const m = pointV0(settings).length;
+  const most = Math.floor(2 ** 25 / (Math.max(settings.paths, settings.samples) * m * m));
+  return Math.max(1, Math.min(50, most));
 }
 
 function largestDivisor(steps: number, most: number): number {
@@ -129,7 +140,7 @@ export async function validate(settings: Partial<ValidationSettings> | Readonly<
   const cfg = readValidationSettings(settings as Readonly<Record<string, unknown>>);
   planValidation(cfg);
   options.onStage?.('SDE and networks at T');
-  const point = await runPointWith(cfg, { threads: options.threads, pathSaves: 50 });
+  const point = await runPointWith(cfg, { threads: options.threads, pathSaves: pathSaves(cfg) });
   options.onStage?.('convergence in width');
   const widths = await widthStudy(cfg, cfg.widths, { threads: options.threads, onLevel: (n) => options.onStage?.(`width ${n}`) });
   const histograms: Partial<Record<ObservableName, Histogram>> = {};
@@ -150,6 +161,7 @@ export async function validate(settings: Partial<ValidationSettings> | Readonly<
     depth: point.depth,
     status: { sde: point.sde.counts, network: point.network.counts },
     explosion: point.explosion,
+    ...(point.batch ? { batch: point.batch } : {}),
     comparisons: point.comparisons,
     theory: point.theory,
     widths,

@@ -15,6 +15,7 @@ import { CRITERION_OPTIONS, CUMULANT_OPTIONS, criterionReport, cumulantReport, r
 import { readValidationSettings } from '../../validation/settings.js';
 import { COLLAPSE_OPTIONS, collapseReport, readCollapseSettings } from '../../validation/collapse.js';
 import { planValidation, validate } from '../../validation/validate.js';
+import { isGiven, loadInputFiles } from './inputs.js';
 import { addConfigOption, addOptions, commonOptions, jsonText, once, readCommand, refuseFlags, threadsFrom } from './common.js';
 
 interface ReportCommand<S, R> {
@@ -46,8 +47,9 @@ function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend
   cmd.action(async () => {
     if (before && (await before(cmd))) return;
     const { values: all, sources, where } = readCommand(cmd, options);
-    // The report's settings are its own options; where it goes and on how many threads are not.
-    const values = Object.fromEntries(Object.entries(all).filter(([k]) => !common.some((c) => c.key === k)));
+    // The report's settings are its own options as the user gave them (the readers apply the defaults and
+    // the rule of V0's sources); where it goes and on how many threads are not settings. Files are read here.
+    const values = loadInputFiles(Object.fromEntries(Object.entries(all).filter(([k]) => isGiven(k, sources) && !common.some((c) => c.key === k))), where);
     // Cross-option and memory checks speak in option names: say them as the user gave them.
     const settings = asGiven(sources, () => spec.settings(values));
     asGiven(sources, () => spec.plan?.(settings));

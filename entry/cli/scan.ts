@@ -30,6 +30,7 @@ import {
   type ScanRenderer,
   type ScanResult,
 } from '../../validation/scan.js';
+import { loadInputFiles } from './inputs.js';
 import { addOptions, commonOptions, flagTexts, jsonText, note, once, progressBar, readConfigFile, threadsFrom } from './common.js';
 
 /** Base flags of every kind (their values are checked by the chosen kind's own table). */
@@ -82,7 +83,15 @@ function scanFrom(cmd: Command, runSpecs: readonly OptionSpec[] = RUN_OPTIONS): 
   const allowed = SCAN_KIND_TABLE[kind].options.map((s) => s.key);
   for (const key of Object.keys(base)) if (!allowed.includes(key)) throw new InputError(`--${flagName(key)}`, base[key], `does not apply to ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} scan (its options: ${allowed.filter((k) => k !== 'seed').join(', ')})`);
   const seed = opts.seed === undefined ? undefined : (parseOptionText({ key: 'seed', kind: { type: 'seed' }, help: '' }, opts.seed as string) as number);
-  const scan = resolveScan(config, source, { base, grid: gridFromFlags((opts.grid as string[]) ?? []), kind: opts.kind as string | undefined, seed });
+  const resolved = resolveScan(config, source, { base, grid: gridFromFlags((opts.grid as string[]) ?? []), kind: opts.kind as string | undefined, seed });
+  // A base V0 or input file is read now: the scan (and its hash, and every shard) holds the rows.
+  const loaded = loadInputFiles(resolved.base, (key) => (base[key] !== undefined ? `--${flagName(key)}` : `${source}: ${key}`));
+  // With V0 given whole, m, rho0 and x0 are V0's: their defaults are dropped (values the user gave stay, to be checked against it).
+  if (loaded.v0 !== undefined || loaded.inputs !== undefined) {
+    const userBase = { ...((config.base as Record<string, unknown> | undefined) ?? {}), ...base };
+    for (const key of ['m', 'rho0', 'x0']) if (!(key in userBase)) delete loaded[key];
+  }
+  const scan = { ...resolved, base: loaded };
   const where = (key: string) => (cmd.getOptionValueSource(key) === 'cli' ? `--${flagName(key)}` : key in runValues ? `${source}: ${key}` : key);
   return { scan, run, where };
 }
@@ -195,11 +204,32 @@ export function scanCommands(program: Command): void {
   });
 }
 
-/** The command that runs this CLI again on a node: this Node binary and this script, by absolute path. */
-function selfCommand(): string {
-  const script = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../cli.ts' : '../cli.js', import.meta.url));
-  const loader = import.meta.url.endsWith('.ts') ? ' --import tsx' : '';
-  return `${shellQuote(process.execPath)}${loader} ${shellQuote(script)}`;
+/** This CLI's script and the Node flags it needs (tsx when it runs from the TypeScript sources). */
+function selfCli(): { script: string; nodeArgs: string } {
+  const source = import.meta.url.endsWith('.ts');
+  return { script: fileURLToPath(new URL(source ? '../cli.ts' : '../cli.js', import.meta.url)), nodeArgs: source ? '--import tsx' : '' };
+}
+
+/**
+ * The lines of an sbatch script that find Node and this package's CLI on the node that runs it: Node from
+ * the node's PATH (module load, nvm, ...) or NCSDE_NODE, never the path of the Node that wrote the script;
+ * the CLI from NCSDE_CLI, else the install that wrote the script, else `ncsde` on PATH, else the package as
+ * Node resolves it from the submit directory; the first that reports this version (the one that wrote the
+ * scan) is used, and none is a one-line error naming what was tried.
+ */
+function locateCli(cli: { script: string; nodeArgs: string }): string {
+  const version = PACKAGE_VERSION;
+  const resolveFromSubmitDir = `const p = require.resolve('neural-covariance-sde/package.json', { paths: [process.env.SLURM_SUBMIT_DIR || process.cwd()] }); process.stdout.write(require('path').join(require('path').dirname(p), require(p).bin.ncsde))`;
+  return `# Node from PATH on this node (or NCSDE_NODE); the CLI of ncsde ${version}, the version that wrote this scan.
+node=\${NCSDE_NODE:-$(command -v node || true)}
+if [ -z "$node" ]; then echo "ncsde: no node on PATH on $HOSTNAME (load Node 20.16 or later, or set NCSDE_NODE)" >&2; exit 127; fi
+tried=""
+for candidate in \${NCSDE_CLI:+"$NCSDE_CLI"} ${shellQuote(cli.script)} "$(command -v ncsde || true)" "$("$node" -e ${shellQuote(resolveFromSubmitDir)} 2>/dev/null || true)"; do
+  [ -n "$candidate" ] && [ -f "$candidate" ] || continue
+  tried="$tried $candidate"
+  if [ "$("$node"${cli.nodeArgs ? ` ${cli.nodeArgs}` : ''} "$candidate" --version 2>/dev/null)" = ${shellQuote(version)} ]; then ncsde_cli=$candidate; break; fi
+done
+if [ -z "\${ncsde_cli:-}" ]; then echo "ncsde: no ncsde ${version} on $HOSTNAME (tried NCSDE_CLI, the install that wrote this script, ncsde on PATH, neural-covariance-sde from the submit directory:\${tried:- none found})" >&2; exit 127; fi`;
 }
 
 function shellQuote(text: string): string {
@@ -209,10 +239,13 @@ function shellQuote(text: string): string {
 /**
  * The files of an array scan: scan.config.json (the resolved scan, so every task runs the same hash),
  * slurm/array.sbatch (task i runs shard i of k, read from SLURM_ARRAY_TASK_ID and _COUNT), slurm/merge.sbatch
- * and slurm/submit.sh (submits the array, then the merge with --dependency=afterok on it).
+ * and slurm/submit.sh (submits the array, then the merge with --dependency=afterok on it). `cli` is the script
+ * the sbatch files try first (default: this CLI); they find Node on the node's PATH.
  */
-export function slurmScripts(config: ScanConfig, o: { dir: string; tasks: number; cpus: number; partition?: string; time?: string; mem?: string }): Array<[string, string]> {
-  const ncsde = selfCommand();
+export function slurmScripts(config: ScanConfig, o: { dir: string; tasks: number; cpus: number; partition?: string; time?: string; mem?: string; cli?: { script: string; nodeArgs: string } }): Array<[string, string]> {
+  const cli = o.cli ?? selfCli();
+  const locate = locateCli(cli);
+  const ncsde = `"$node"${cli.nodeArgs ? ` ${cli.nodeArgs}` : ''} "$ncsde_cli"`;
   const d = shellQuote(o.dir);
   const headers = (name: string, extra: string[]) =>
     ['#!/bin/bash', `#SBATCH --job-name=${name}`, ...extra, `#SBATCH --cpus-per-task=${o.cpus}`, ...(o.partition ? [`#SBATCH --partition=${o.partition}`] : []), ...(o.time ? [`#SBATCH --time=${o.time}`] : []), ...(o.mem ? [`#SBATCH --mem=${o.mem}`] : [])].join('\n');
@@ -220,11 +253,13 @@ export function slurmScripts(config: ScanConfig, o: { dir: string; tasks: number
   const array = `${headers(`ncsde-scan-${hash.slice(0, 8)}`, [`#SBATCH --array=0-${o.tasks - 1}`, `#SBATCH --output=${o.dir}/slurm/task-%a.out`])}
 # ncsde ${PACKAGE_VERSION}, scan ${hash}: task i runs shard i of ${o.tasks} (from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT).
 set -euo pipefail
+${locate}
 exec ${ncsde} scan --config ${d}/scan.config.json --out ${d} --threads "\${SLURM_CPUS_PER_TASK:-${o.cpus}}"
 `;
   const merge = `${headers(`ncsde-merge-${hash.slice(0, 8)}`, [`#SBATCH --output=${o.dir}/slurm/merge.out`])}
 # Runs after every array task succeeded (submit.sh sets --dependency=afterok); refuses missing or foreign shards.
 set -euo pipefail
+${locate}
 exec ${ncsde} scan merge ${d}
 `;
   const submit = `#!/bin/bash

@@ -79,7 +79,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const gm = new Float64Array(m);
 
   const lanes = packedLanes(m, B);
-  const { gather, scatter } = lanes;
+  const { scatter } = lanes;
 
   /** Cholesky of lane j's V into the cache; false when V is outside the cone (or has a negative diagonal). */
   const factor = (x: Float64Array, j: number): boolean => {

@@ -111,7 +111,8 @@ function makeSmooth(fn: SmoothFunction, a: number, catalogName: SmoothName | 'cu
   requirePositive('activation.a', a);
   return {
     family: 'smooth',
-    name: `shaped-${fn.name}(a=${a})`,
+    // The catalog's short name (swish, not its formula 2x*sigmoid(x)), as the --activation text says it.
+    name: `shaped-${catalogName === 'custom' ? fn.name : catalogName}(a=${a})`,
     spec: catalogName === 'custom' ? null : { family: 'smooth', f: catalogName, a },
     limit: { family: 'smooth', beta: betaOf(fn.fpp0, fn.fppp0, a), nu: null, fpp0: fn.fpp0, fppp0: fn.fppp0, a },
     atWidth(n) {

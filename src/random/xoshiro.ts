@@ -72,9 +72,9 @@ export class Xoshiro128pp implements WordSource {
     }
     const n = key.length;
     let s0 = fmix32(a ^ n);
-    let s1 = fmix32(b + s0);
-    let s2 = fmix32(c ^ s1);
-    let s3 = fmix32(d + s2);
+    const s1 = fmix32(b + s0);
+    const s2 = fmix32(c ^ s1);
+    const s3 = fmix32(d + s2);
     if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
     const stream = new Xoshiro128pp(s0, s1, s2, s3);
     for (let i = 0; i < 16; i++) stream.nextInt32();

@@ -1,7 +1,7 @@
 // The grid of a scan: its axes (in a fixed order, the last varying fastest), the --grid flag grammar, and
 // the expansion into points whose settings are the base with the axis values applied (the activation
 // built from its name and constants, the architecture from its text).
-import { activationLabel, parseActivationSpec, smoothScaleForBeta, SMOOTH_NAMES, type ActivationSpec } from '../../src/activations/index.js';
+import { activationLabel, parseActivationSpec, smoothScaleForBeta, type SMOOTH_NAMES, type ActivationSpec } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { parseOptionText, type OptionSpec } from '../../src/options.js';
 import { architectureAxes, architectureWithAxes } from '../../architectures/index.js';
