@@ -27,9 +27,10 @@ export interface TheoryValue {
  *  says for a member that is absent that the architecture declares none. */
 export interface ArchitectureReferences {
   /** E rho_T of the correlation SDE (Kolmogorov backward PDE), ReLU-like activations. */
-  correlationExpectation?(activation: Activation, options: { rho0: number; T: number; cells?: number; steps?: number }): Reference<number>;
-  /** P(V^aa reaches threshold by T) of the diagonal SDE from x0 (threshold Infinity: explosion). */
-  explosionProbability?(activation: Activation, options: { x0: number; T: number; threshold?: number; cells?: number; steps?: number }): Reference<number>;
+  correlationExpectation?(activation: Activation, options: { rho0: number; T: number; cells?: number | undefined; steps?: number | undefined }): Reference<number>;
+  /** P(V^aa reaches threshold x0 by T) of the diagonal SDE from x0 (the threshold in units of x0, as
+   *  everywhere; undefined: explosion itself). */
+  explosionProbability?(activation: Activation, options: { x0: number; T: number; threshold?: number | undefined; cells?: number | undefined; steps?: number | undefined }): Reference<number>;
   /** The law of log V^aa_T (Gaussian for ReLU-like activations): mean and variance. */
   logDiagonal?(activation: Activation, options: { x0: number; T: number }): Reference<{ readonly mean: number; readonly variance: number }>;
   /** P(explode ever) of the diagonal from x0 (closed form). */
@@ -41,7 +42,7 @@ export interface ArchitectureReferences {
   meanDiagonal?(spec: ActivationSpec): TheoryValue;
   /** E[(V^aa_L)^2] / V_0^2 and the kurtosis ratio Var(V_L)/E(V_L)^2 at width n and depth L, with their
    *  limits at T = L/n; null entries where no closed form exists. */
-  finiteMoments?(spec: ActivationSpec, n: number, depth: number, T: number): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
+  finiteMoments?(spec: ActivationSpec, options: { readonly n: number; readonly depth: number; readonly T: number }): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
   /** Whether V_{l+1} given V_l is the MLP's layer map, so that the kurtosis ratio follows its leading-order
    *  recursion in 1/n (docs/maths.md, section 5) where finiteMoments has no exact value. */
   readonly layerRecursion?: boolean;
@@ -79,11 +80,11 @@ export interface Architecture extends NetworkArchitecture {
   /** The --architecture text that parses back to this value: "mlp", "resnet:0.7". */
   readonly text: string;
   /** The m x m covariance SDE of the limit (InputError when the activation has none). */
-  sde(activation: Activation): Sde;
+  sde(activation: Activation): Sde<'matrix'>;
   /** The autonomous correlation SDE (ReLU-like activations), if the architecture has one. */
-  correlationSde?(activation: Activation): Sde;
+  correlationSde?(activation: Activation): Sde<'scalar'>;
   /** The SDE of one diagonal entry, if the architecture has one. */
-  diagonalSde?(activation: Activation): Sde;
+  diagonalSde?(activation: Activation): Sde<'scalar'>;
   readonly samplers: Readonly<Record<string, SamplerFactory>>;
   readonly defaultSampler: string;
   /** Network outputs: logits of shape [outputs, side] per network. */

@@ -14,7 +14,8 @@ import { BLOCKS, BLOCK_GRAMMAR, blockFromSpec, composition, parseBlock } from '.
 
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, TheoryValue } from './architecture.js';
 export { referencesOf } from './architecture.js';
-export { momentTheory, piecewiseSlopes, fourthMomentConstant } from './mlp/theory.js';
+export { momentTheory, piecewiseSlopes, fourthMomentConstant, activationSpecOf } from './mlp/theory.js';
+export type { ActivationInput } from './mlp/theory.js';
 export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde, sdeFromSpec, limitReferences, finiteWidthCorrelation, SDE_KINDS } from './mlp/index.js';
 export type { MlpLimit, SdeKind } from './mlp/index.js';
 export { resnet, resnetClocks } from './resnet/index.js';

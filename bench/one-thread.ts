@@ -11,8 +11,8 @@ import { covarianceSde } from '../architectures/index.js';
 
 const onProgress = process.argv.includes('--no-progress') ? undefined : () => {};
 setPlatform(nodePlatform({ oneThreadOnWorker: true }));
-const sde: SolveOptions = { sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), stepping: constantSteps(100), t1: 1, v0: [[1, 0.5], [0.5, 1]], paths: 20_000, seed: 1, threads: 1, onProgress };
-const network: NetworkOptions = { activation: shapedSmooth('tanh', { a: 1 }), n: 64, ratio: 1, v0: [[1, 0.5], [0.5, 1]], samples: 200, seed: 1, method: 'explicit', threads: 1, onProgress };
+const sde: SolveOptions & { threads: 1 } = { sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), stepping: constantSteps(100), T: 1, v0: [[1, 0.5], [0.5, 1]], paths: 20_000, seed: 1, threads: 1, onProgress };
+const network: NetworkOptions & { threads: 1 } = { activation: shapedSmooth('tanh', { a: 1 }), n: 64, T: 1, v0: [[1, 0.5], [0.5, 1]], samples: 200, seed: 1, sampler: 'explicit', threads: 1, onProgress };
 const cases = [
   ['sde, 20000 paths x 100 steps', async () => solveSync(sde), () => solve(sde)],
   ['network, explicit, 200 samples, n 64, depth 64', async () => sampleNetworksSync(network), () => sampleNetworks(network)],

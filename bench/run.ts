@@ -16,7 +16,7 @@ import { openStream } from '../src/random/streams.js';
 import type { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { weightedLine } from '../src/stats/fit.js';
 import { sampleNetworks, sampleNetworksSync } from '../networks/index.js';
-import { brownianSampling, constantSteps, correlationExpectation, eulerMaruyama, explosionDetection, explosionProbability, ninomiyaVictoir, solve, solveSync, type Solver } from '../sde/index.js';
+import { brownianSampling, constantSteps, correlationExpectation, eulerMaruyama, explosionProbability, ninomiyaVictoir, saveAt, solve, solveSync, type Solver } from '../sde/index.js';
 import { attention, covarianceSde, diagonalSde } from '../architectures/index.js';
 import { manyInputs } from './many.js';
 
@@ -129,7 +129,7 @@ function biasLadder(c: Case, solver: Solver, ladder: readonly number[], paths: n
   };
   return ladder.map((steps) => {
     const t0 = performance.now();
-    const sol = solveSync({ sde: covarianceSde(c.activation), solver, t1: c.T, v0: c.v0, stepping: constantSteps(steps), brownian: brownianSampling({ resolution: 256 }), paths, seed: 4242 });
+    const sol = solveSync({ sde: covarianceSde(c.activation), solver, T: c.T, saveAt: saveAt({ t1: true }), v0: c.v0, stepping: constantSteps(steps), brownian: brownianSampling({ resolution: 256 }), paths, seed: 4242 });
     const seconds = (performance.now() - t0) / 1000;
     const s = [0, 0, 0];
     const s2 = [0, 0, 0];
@@ -153,7 +153,7 @@ function biasLadder(c: Case, solver: Solver, ladder: readonly number[], paths: n
 async function timeToAccuracy(c: Case, paths: number, numpy: Awaited<ReturnType<typeof startNumpy>>, solvers: Array<[string, Solver, readonly number[]]>): Promise<number | null> {
   let best: number | null = null;
   const m = c.v0.length;
-  const ref = solveSync({ sde: covarianceSde(c.activation), solver: ninomiyaVictoir(), t1: c.T, v0: c.v0, stepping: constantSteps(256), brownian: brownianSampling({ resolution: 256 }), paths, seed: 4242 });
+  const ref = solveSync({ sde: covarianceSde(c.activation), solver: ninomiyaVictoir(), T: c.T, saveAt: saveAt({ t1: true }), v0: c.v0, stepping: constantSteps(256), brownian: brownianSampling({ resolution: 256 }), paths, seed: 4242 });
   const reference = [0, 1, 2].map(() => new Float64Array(paths));
   for (let p = 0; p < paths; p++) {
     const o = p * m * m;
@@ -175,7 +175,7 @@ async function timeToAccuracy(c: Case, paths: number, numpy: Awaited<ReturnType<
   };
   const [refRho, refRhoSe] = mean(reference[0]);
   const [refV12, refV12Se] = mean(reference[1]);
-  const rhoExact = correlationExpectation({ activation: c.activation, rho0: c.v0[0][1], T: c.T });
+  const rhoExact = correlationExpectation(c.activation, { rho0: c.v0[0][1], T: c.T });
   print();
   print(`#### ${c.label}: ${paths} paths on one Brownian path per step count (256 increments)`);
   print();
@@ -223,7 +223,7 @@ async function timeToAccuracy(c: Case, paths: number, numpy: Awaited<ReturnType<
   for (const [name, solver] of solvers) {
     const steps = needed[name];
     if (steps === null) continue;
-    const t = (await sideBySide(() => solveSync({ sde: covarianceSde(c.activation), solver, t1: c.T, v0: c.v0, stepping: constantSteps(steps), paths: P, seed: 1 }), null, 2))[0];
+    const t = (await sideBySide(() => solveSync({ sde: covarianceSde(c.activation), solver, T: c.T, saveAt: saveAt({ t1: true }), v0: c.v0, stepping: constantSteps(steps), paths: P, seed: 1 }), null, 2))[0];
     print(`| ${name} | ${steps} | ${t.toFixed(3)} | ${numpyTime === null ? '–' : `**${(numpyTime / t).toFixed(1)}x**`} |`);
     if (numpyTime !== null) best = Math.max(best ?? 0, numpyTime / t);
   }
@@ -234,8 +234,8 @@ async function timeToAccuracy(c: Case, paths: number, numpy: Awaited<ReturnType<
     const rhoTT = (4 * coarse[1].rho[0] - coarse[0].rho[0]) / 3;
     const v12TT = (4 * coarse[1].v12[0] - coarse[0].v12[0]) / 3;
     const t = (await sideBySide(() => {
-      solveSync({ sde: covarianceSde(c.activation), solver: tt, t1: c.T, v0: c.v0, stepping: constantSteps(4), brownian: brownianSampling({ resolution: 8 }), paths: P, seed: 1 });
-      solveSync({ sde: covarianceSde(c.activation), solver: tt, t1: c.T, v0: c.v0, stepping: constantSteps(8), brownian: brownianSampling({ resolution: 8 }), paths: P, seed: 1 });
+      solveSync({ sde: covarianceSde(c.activation), solver: tt, T: c.T, saveAt: saveAt({ t1: true }), v0: c.v0, stepping: constantSteps(4), brownian: brownianSampling({ resolution: 8 }), paths: P, seed: 1 });
+      solveSync({ sde: covarianceSde(c.activation), solver: tt, T: c.T, saveAt: saveAt({ t1: true }), v0: c.v0, stepping: constantSteps(8), brownian: brownianSampling({ resolution: 8 }), paths: P, seed: 1 });
     }, null, 2))[0];
     print(`| splitting + Talay-Tubaro (4 and 8 steps; bias E rho ${e3(rhoTT)}, E V^12 ${e3(v12TT)}) | 4 + 8 | ${t.toFixed(3)} | ${numpyTime === null ? '–' : `**${(numpyTime / t).toFixed(1)}x**`} |`);
     // Only where the extrapolated bias itself is below 1e-3 does it count for the target.
@@ -247,14 +247,14 @@ async function timeToAccuracy(c: Case, paths: number, numpy: Awaited<ReturnType<
 /** Returns NumPy EM time / splitting time to |bias| < 1e-3 on P(explode) (null without NumPy). */
 async function explosionAccuracy(numpy: Awaited<ReturnType<typeof startNumpy>>, paths: number): Promise<number | null> {
   const activation = shapedSmooth('swish', { a: 1 });
-  const exact = explosionProbability({ beta: 0.75, x0: 1, T: 1 });
+  const exact = explosionProbability(shapedSmooth('swish', { a: 1 }), { x0: 1, T: 1 });
   print();
   print(`#### P(explode by T = 1), beta = 0.75, X0 = 1: exact ${exact.toFixed(6)} (Kolmogorov backward equation); ${paths} paths`);
   print();
   print('| solver | steps | P | bias | wall s |');
   print('| --- | --- | --- | --- | --- |');
   const p = (solver: Solver, steps: number, n: number) => {
-    const s = solveSync({ sde: diagonalSde(activation), solver, t1: 1, v0: 1, stepping: constantSteps(steps), paths: n, seed: 99, explosion: explosionDetection({ threshold: 1e12 }) });
+    const s = solveSync({ sde: diagonalSde(activation), solver, T: 1, saveAt: saveAt({ t1: true }), v0: 1, stepping: constantSteps(steps), paths: n, seed: 99, threshold: 1e12 });
     return s.counts.exploded / n;
   };
   let nvSteps: number | null = null;
@@ -306,7 +306,7 @@ function startUp(): void {
   const bare = median(Array.from({ length: 5 }, () => time(['-e', '0'])));
   const importRoot = median(Array.from({ length: 5 }, () => time(['--input-type=module', '-e', `await import(${JSON.stringify(index)})`])));
   const cliRun = median(Array.from({ length: 5 }, () => time([cli, 'sde', '--paths', '64', '--steps', '1', '--threads', '1'])));
-  const library = median(Array.from({ length: 5 }, () => time(['--input-type=module', '-e', `const m = await import(${JSON.stringify(index)}); m.solveSync({ sde: m.covarianceSde(m.shapedRelu({ cPlus: 0, cMinus: -1 })), t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: m.constantSteps(1), saveAt: m.saveAt({ count: 1 }), paths: 64, seed: 1 });`])));
+  const library = median(Array.from({ length: 5 }, () => time(['--input-type=module', '-e', `const m = await import(${JSON.stringify(index)}); m.solveSync({ sde: m.covarianceSde(m.shapedRelu({ cPlus: 0, cMinus: -1 })), T: 1, v0: [[1, 0.5], [0.5, 1]], stepping: m.constantSteps(1), saveAt: m.saveAt({ count: 1 }), paths: 64, seed: 1 });`])));
   print();
   print('| start-up (median of 5 fresh processes) | seconds |');
   print('| --- | --- |');
@@ -331,7 +331,7 @@ function cliVersusLibrary(): void {
   const cliRun = median(Array.from({ length: 3 }, () => time([cli, 'sde', '--paths', String(P), '--steps', '100', '--threads', '1'])));
   const library = median(
     Array.from({ length: 3 }, () =>
-      time(['--input-type=module', '-e', `const m = await import(${JSON.stringify(index)}); m.solveSync({ sde: m.covarianceSde(m.shapedRelu({ cPlus: 0, cMinus: -1 })), t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: m.constantSteps(100), saveAt: m.saveAt({ count: 1 }), paths: ${P}, seed: 1 });`]),
+      time(['--input-type=module', '-e', `const m = await import(${JSON.stringify(index)}); m.solveSync({ sde: m.covarianceSde(m.shapedRelu({ cPlus: 0, cMinus: -1 })), T: 1, v0: [[1, 0.5], [0.5, 1]], stepping: m.constantSteps(100), saveAt: m.saveAt({ count: 1 }), paths: ${P}, seed: 1 });`]),
     ),
   );
   print();
@@ -394,7 +394,7 @@ async function main(): Promise<void> {
   }
   const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
   const paths = QUICK ? 40_000 : 100_000;
-  const emOptions = { sde: covarianceSde(relu), t1: 1, v0: equi(2, 0.5), stepping: constantSteps(100), paths, seed: 1 };
+  const emOptions = { sde: covarianceSde(relu), T: 1, saveAt: saveAt({ t1: true }), v0: equi(2, 0.5), stepping: constantSteps(100), paths, seed: 1 };
   let bestChunk = 8192;
   if (numpy) {
     let best = Infinity;
@@ -436,7 +436,7 @@ async function main(): Promise<void> {
   const attOptions = { architecture: attention({ gamma: 0.7, tau0: 2 }), activation: relu, n: 256, depth: 256, v0: equi(4, 0.3), samples: attSamples, seed: 1 };
   const [attOurs, attNp] = await sideBySide(() => sampleNetworksSync(attOptions), numpy ? async () => (await numpy.run({ task: 'attention', samples: attSamples, n: 256, depth: 256 })).seconds : null);
   throughputRow(`shaped attention token chain m = 4, n = 256, ${attSamples} x 256 layers (NumPy: batched matmul, Cholesky, Bartlett)`, 'layer-samples/s', attSamples * 256, attOurs, attNp);
-  const [exOurs] = await sideBySide(() => sampleNetworksSync({ ...chainOptions, n: 256, depth: 32, samples: 8, method: 'explicit' }), null, 2);
+  const [exOurs] = await sideBySide(() => sampleNetworksSync({ ...chainOptions, n: 256, depth: 32, samples: 8, sampler: 'explicit' }), null, 2);
   throughputRow('explicit weights n = 256, m = 2, 8 x 32 layers', 'layer-samples/s', 8 * 32, exOurs, null);
 
   print();

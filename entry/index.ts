@@ -57,6 +57,8 @@ export {
   referencesOf,
 } from '../architectures/index.js';
 export type { Block, BlockLimit, BlockSpec, BlockEntry, Clocked, DriftPart, NoisePart, FiniteLayer, StreamShape, ShapedAttentionOptions, BlockCheck, MomentCheck, CheckOptions } from '../architectures/index.js';
+export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork } from '../architectures/sample.js';
+export type { ArchitectureNetworkOptions } from '../architectures/sample.js';
 export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, MlpLimit, SdeKind, AttentionOptions } from '../architectures/index.js';
 export {
   LaneBook,
@@ -106,20 +108,33 @@ export type {
   BrownianSampling,
   ExplosionDetection,
   SolveOptions,
+  DeprecatedSolveOptions,
+  SdeShape,
+  InitialValue,
   Solution,
   WeakExpectation,
   PathFunction,
+  PathState,
+  PathInfo,
+  ExpectationOptions,
+  CorrelationReferenceOptions,
+  ExplosionReferenceOptions,
   ConvergenceStudy,
   ConvergenceLevel,
   ConvergenceOptions,
 } from '../sde/index.js';
-export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork, NETWORK_METHODS, NETWORK_BLOCK, NETWORK_THRESHOLD_FACTOR } from '../networks/index.js';
+export { NETWORK_METHODS, NETWORK_BLOCK, NETWORK_THRESHOLD_FACTOR } from '../networks/index.js';
 export { MLP_SAMPLERS, MLP_NETWORK } from '../networks/index.js';
-export type { NetworkOptions, NetworkSample, NetworkMethod, LayerSampler, SamplerFactory, NetworkArchitecture, NetworkJob } from '../networks/index.js';
+export type { NetworkOptions, NetworkSample, FixedSamplerOptions, NetworkMethod, LayerSampler, SamplerFactory, NetworkArchitecture, NetworkJob } from '../networks/index.js';
 export type { ModuleRef } from '../src/modules.js';
 export { siblingModule } from '../src/blocks.js';
 export { openStream, nextNormal, streamKey, requireSeed, parseSeed, PURPOSES, GENERATORS, MAX_SEED, Xoshiro128pp, Xor4096 } from '../src/random/streams.js';
 export type { RandomStream, GeneratorName } from '../src/random/streams.js';
+export { summary } from '../src/summary.js';
+export type { Summary, SaveSummary, ExplosionSummary, AveragedOver, Summarizable } from '../src/summary.js';
+export { meanCell, proportionCell } from '../src/stats/cells.js';
+export type { EstimateCell, ProportionCell, MissingCell } from '../src/stats/cells.js';
+export { DEFAULT_THRESHOLD } from '../src/apiOptions.js';
 export { PATH_FINISHED, PATH_EXPLODED, PATH_REPAIRED, PATH_STATUS_NAMES, countStatus } from '../src/results.js';
 export type { PathStatus, StatusCounts, CovarianceSamples, NdArray } from '../src/results.js';
 export type { MatrixInput } from '../src/linalg.js';

@@ -1,37 +1,16 @@
 // The JSON summaries that `ncsde sde --json` and `ncsde network --json` print, built from a solution or
-// a network sample: shape, counts and the mean (value and SE) of every matrix entry at every save over
-// paths that did not explode. The CLI and the explorer page both use these, so the page's
-// window.ncsdeResults has the CLI's schema exactly. Browser-safe (no Node module).
-import { PATH_EXPLODED, PATH_STATUS_NAMES, type NdArray } from '../src/results.js';
-import { meanEstimate } from '../src/stats/moments.js';
+// a network sample by the API's `summary` (src/summary.ts): shape, counts and, at every save, E V^ab and
+// E rho^ab per pair, E log V^aa, and explosion per input and for any input, every cell { estimate, se,
+// lo, hi, n }, with what the means average over. The CLI and the explorer page both use these, so the
+// page's window.ncsdeResults has the CLI's schema exactly. Browser-safe (no Node module).
+import { PATH_STATUS_NAMES } from '../src/results.js';
+import { summary } from '../src/summary.js';
 import type { NetworkSample } from '../networks/index.js';
 import type { Solution } from '../sde/index.js';
 
-/** The schema tags of the two summaries. */
-export const SDE_SUMMARY_SCHEMA = 'ncsde.sde/2';
-export const NETWORK_SUMMARY_SCHEMA = 'ncsde.network/2';
-
-/** Mean and SE of each matrix entry at each save, over paths that did not explode; a cell without two says why. */
-export function entryMeans(values: NdArray<Float64Array>, status: Uint8Array) {
-  const [saves, paths, side] = values.shape;
-  const [perSave, perPath, perRow, perColumn] = values.stride;
-  const data = values.data;
-  let kept = 0;
-  for (let p = 0; p < paths; p++) if (status[p] !== PATH_EXPLODED) kept++;
-  // One buffer, filled by a strided loop (ndarray's get and a growing array cost most of the summary).
-  const xs = new Float64Array(kept);
-  return Array.from({ length: saves }, (_, s) =>
-    Array.from({ length: side }, (_, i) =>
-      Array.from({ length: side }, (_, j) => {
-        if (kept < 2) return { missing: `${kept} path${kept === 1 ? '' : 's'} not exploded` };
-        let n = 0;
-        const base = values.offset + s * perSave + i * perRow + j * perColumn;
-        for (let p = 0; p < paths; p++) if (status[p] !== PATH_EXPLODED) xs[n++] = data[base + p * perPath];
-        return meanEstimate(xs);
-      }),
-    ),
-  );
-}
+/** The schema tags of the two summaries (3: per-save cells { estimate, se, lo, hi, n } under `saves`). */
+export const SDE_SUMMARY_SCHEMA = 'ncsde.sde/3';
+export const NETWORK_SUMMARY_SCHEMA = 'ncsde.network/3';
 
 /** The same data with typed arrays as plain arrays: what JSON carries, so the page's results equal the CLI's parsed output. */
 export function plainData<T>(data: T): Plain<T> {
@@ -58,7 +37,7 @@ export function sdeSummary(sol: Solution, about: { readonly architecture: string
     ts: sol.ts,
     counts: sol.counts,
     statusNames: PATH_STATUS_NAMES,
-    mean: entryMeans(sol.values, sol.status),
+    saves: summary(sol).saves,
   });
 }
 
@@ -73,6 +52,6 @@ export function networkSummary(sample: NetworkSample, settings: Readonly<Record<
     layers: sample.layers,
     ts: sample.ts,
     counts: sample.counts,
-    mean: entryMeans(sample.values, sample.status),
+    saves: summary(sample).saves,
   });
 }

@@ -3,16 +3,16 @@
 // cumulants against L/n, parameter scans, and the statistics they rest on. No plotting code.
 export { validate, histogram, VALIDATION_SCHEMA } from '../validation/validate.js';
 export type { ValidationReport, Histogram, PathBundle, ValidateOptions } from '../validation/validate.js';
-export { runPoint, comparePoint, runPointSde, runPointNetworks, pointV0, compareExplosions, isMissing } from '../validation/point.js';
-export type { PointResult, PointRunOptions, ExplosionComparison, TheoryRow, Missing } from '../validation/point.js';
+export { runPoint, runPointWith, comparePoint, runPointSde, runPointNetworks, pointV0, compareExplosions, isMissing } from '../validation/point.js';
+export type { PointResult, PointInput, PointRunOptions, ExplosionComparison, TheoryRow, Missing } from '../validation/point.js';
 export { widthStudy, uninformativeRate, MIN_WIDTHS } from '../validation/widths.js';
 export type { WidthStudy, WidthLevel } from '../validation/widths.js';
 export { compareSamples } from '../validation/compare.js';
 export type { SampleComparison, TwoSided, CompareOptions } from '../validation/compare.js';
-export { observable, pathObservable, OBSERVABLES, OBSERVABLE_LABELS, HEAVY_TAILED, INTERVAL_CAVEATS } from '../validation/observables.js';
+export { observable, requireObservable, pathObservable, OBSERVABLES, OBSERVABLE_LABELS, HEAVY_TAILED, INTERVAL_CAVEATS } from '../validation/observables.js';
 export type { ObservableName, ObservableSample } from '../validation/observables.js';
 export { momentTheory, pooledEstimates, fourthMomentConstant, piecewiseSlopes, finiteWidthCorrelation, widthCorrelationReference } from '../validation/theory.js';
-export type { TheoryValue, WidthReference } from '../validation/theory.js';
+export type { TheoryValue, WidthReference, ActivationInput } from '../validation/theory.js';
 export { criterion, runExplosionPoint, readExplosionSettings, EXPLOSION_OPTIONS } from '../validation/explosion.js';
 export { finiteSizeWarnings, repairWarnings } from '../validation/warnings.js';
 export type { Warning } from '../validation/warnings.js';

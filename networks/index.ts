@@ -1,7 +1,7 @@
 // networks/: finite shaped networks of width n and depth d = T n: the sampler contract, the one
 // per-network skeleton, and the MLP's samplers (explicit weights and the exact covariance chain).
-export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork, buildNetworkJob, NETWORK_THRESHOLD_FACTOR } from './sample.js';
-export type { NetworkOptions, NetworkSample } from './sample.js';
+export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork, buildNetworkJob, networkOptions, NETWORK_THRESHOLD_FACTOR, NETWORK_KEYS } from './sample.js';
+export type { NetworkOptions, NetworkSample, FixedSamplerOptions } from './sample.js';
 export type { NetworkJob, NetworkMethod, NetworkChunk } from './job.js';
 export { stateSide, FACTOR_FIELDS } from './job.js';
 export { NETWORK_BLOCK, sampleRange } from './skeleton.js';

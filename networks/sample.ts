@@ -2,7 +2,8 @@
 // worker threads, bit-identical either way) and assemble tensors shaped (layers, samples, m, m) like
 // the solver's, so validation treats both sides alike.
 import ndarray from 'ndarray';
-import type { Activation } from '../src/activations/index.js';
+import { parseActivation, type Activation } from '../src/activations/index.js';
+import { DEFAULT_THRESHOLD, explosionLevel, largestVariance, refuseThreads, requireKnownKeys, requireThreads, withRenamedKeys, type OnThisThread } from '../src/apiOptions.js';
 import { runBlocks, runBlocksSync, siblingModule, type FieldLayout } from '../src/blocks.js';
 import { InputError, requireChoice, requireInteger, requirePositive } from '../src/errors.js';
 import { MAX_INPUTS, requireMemory } from '../src/limits.js';
@@ -16,17 +17,20 @@ import { NETWORK_BLOCK, sampleRange } from './skeleton.js';
 import { kernelsInUse } from '../src/kernels/index.js';
 
 /** The default explosion threshold, relative to the largest input variance (as on the SDE side). */
-export const NETWORK_THRESHOLD_FACTOR = 1e4;
+export const NETWORK_THRESHOLD_FACTOR = DEFAULT_THRESHOLD;
 
-/** The options of `sampleNetworks`: activation, width, depth (or ratio), inputs, sampler and what to record. */
+/** The options of `sampleNetworks`: activation, width, depth (or T), inputs, sampler and what to record. */
 export interface NetworkOptions {
-  activation: Activation;
+  /** An activation value, or its text ('relu:0,-1', 'tanh:1', 'relu' unshaped). */
+  activation: Activation | string;
   /** Width n of every hidden layer. */
   n: number;
-  /** Number of hidden layers d; or give `ratio`, not both. */
-  depth?: number;
+  /** Number of hidden layers d; or give `T`, not both. */
+  depth?: number | undefined;
   /** Depth-to-width ratio T: d = round(T n) (at least 1). */
-  ratio?: number;
+  T?: number | undefined;
+  /** @deprecated Use T. */
+  ratio?: number | undefined;
   /** Gram matrix of the inputs, <x^a, x^b>/n_in; with `derivatives`, the joint 2m x 2m Gram of (x, u). */
   v0?: MatrixInput;
   /** The m inputs as vectors of one length n_in (instead of v0). */
@@ -38,29 +42,50 @@ export interface NetworkOptions {
   samples: number;
   /** An integer in [0, 2^53 - 1]. */
   seed: number;
-  /** The architecture whose networks to sample (its samplers; default the MLP's). */
-  architecture?: NetworkArchitecture;
+  /** The architecture whose networks to sample (its samplers; default the MLP's). The root entry's
+   *  sampleNetworks also takes its text ('resnet:0.5'). */
+  architecture?: NetworkArchitecture | undefined;
   /** A key of the architecture's samplers (default its defaultSampler): for the MLP 'chain' (O(n m^2)
    *  per layer) or 'explicit' (every weight drawn, O(n^2 m)). */
-  method?: NetworkMethod;
+  sampler?: NetworkMethod | undefined;
+  /** @deprecated Use sampler. */
+  method?: NetworkMethod | undefined;
   /** Layers to record: explicit list (0 = inputs) or `count` equally spaced; default the last layer. */
-  record?: { layers?: readonly number[]; count?: number };
+  record?: { layers?: readonly number[] | undefined; count?: number | undefined } | undefined;
   /** Output logits per sample (each N(0, V_d) given V_d). Default 1. */
-  outputs?: number;
-  /** A sample explodes when max_a V^aa_l exceeds this (default 1e4 times the largest input variance). */
-  explosion?: { threshold?: number };
+  outputs?: number | undefined;
+  /** A sample explodes when max_a V^aa_l exceeds threshold * max_a V0^aa (default 1e4). */
+  threshold?: number | undefined;
+  /** @deprecated An absolute level; use `threshold` (relative to the largest input variance). */
+  explosion?: { threshold?: number } | undefined;
   /** Also return, per network, sums of the first input's layer factors chi_l = V^00_l / V^00_{l-1}, and with
    *  derivatives of psi_l = V^mm_l / V^mm_{l-1} (each i.i.d. across layers for one-input ReLU-like and linear
    *  networks: docs/maths.md section 12). */
-  factorMoments?: boolean;
+  factorMoments?: boolean | undefined;
   /** The stream family (default 'network'); sample p uses stream p of it. */
-  streams?: { purpose?: string; generator?: GeneratorName };
-  /** Worker threads (1, the default: this thread). Results do not depend on it. */
-  threads?: number;
-  onProgress?: (done: number, total: number) => void;
+  streams?: { purpose?: string | undefined; generator?: GeneratorName | undefined } | undefined;
+  /** Worker threads (1, the default: this thread; the sync calls refuse more). Results do not depend on it. */
+  threads?: number | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+/** Every key sampleNetworks takes (deprecated ones included), for the refusal of unknown keys. */
+export const NETWORK_KEYS: readonly string[] = ['activation', 'n', 'depth', 'T', 'v0', 'inputs', 'directions', 'derivatives', 'samples', 'seed', 'architecture', 'sampler', 'record', 'outputs', 'threshold', 'factorMoments', 'streams', 'threads', 'onProgress'];
+
+/** The options under their current names with the activation as a value; unknown keys refused. */
+export function networkOptions(options: NetworkOptions, where = 'sampleNetworks'): NetworkOptions & { activation: Activation } {
+  if (options == null || typeof options !== 'object') throw new InputError('options', options, 'must be an object');
+  requireKnownKeys(where, options, NETWORK_KEYS);
+  const o = withRenamedKeys(where, options, { ratio: 'T', method: 'sampler' });
+  if (o.record !== undefined && o.record !== null && typeof o.record === 'object') requireKnownKeys(where, o.record, ['layers', 'count'], 'record.');
+  if (o.streams !== undefined && o.streams !== null && typeof o.streams === 'object') requireKnownKeys(where, o.streams, ['purpose', 'generator'], 'streams.');
+  return typeof o.activation === 'string' ? { ...o, activation: parseActivation(o.activation, 'activation') } : (o as NetworkOptions & { activation: Activation });
 }
 
 export interface NetworkSample extends CovarianceSamples {
+  /** The sampler that ran. */
+  readonly sampler: NetworkMethod;
+  /** @deprecated The sampler's old name: use `sampler`. */
   readonly method: NetworkMethod;
   /** The architecture's label ('mlp', 'resnet(gamma=0.7)', ...). */
   readonly architecture: string;
@@ -101,24 +126,25 @@ function gramFromVectors(field: string, vectors: ReadonlyArray<ArrayLike<number>
   return { x, dim };
 }
 
-export function buildNetworkJob(options: NetworkOptions): NetworkJob {
-  if (options == null || typeof options !== 'object') throw new InputError('options', options, 'must be an object');
+export function buildNetworkJob(given: NetworkOptions, where = 'sampleNetworks'): NetworkJob {
+  const options = networkOptions(given, where);
   const act = options.activation;
-  if (!act || typeof act.atWidth !== 'function') throw new InputError('activation', act, 'must be an activation object');
+  if (!act || typeof act.atWidth !== 'function') throw new InputError('activation', act, 'must be an activation value or its text (relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear)');
   const n = requireInteger('n', options.n, 1, 1 << 20);
   let depth: number;
-  if (options.depth !== undefined && options.ratio !== undefined) throw new InputError('ratio', options.ratio, `conflicts with depth (${options.depth}); give one of them`, ['depth']);
+  if (options.depth !== undefined && options.T !== undefined) throw new InputError('T', options.T, `conflicts with depth (${options.depth}); give one of them`, ['depth']);
   if (options.depth !== undefined) depth = requireInteger('depth', options.depth, 1);
-  else if (options.ratio !== undefined) {
-    const ratio = requirePositive('ratio', options.ratio);
+  else if (options.T !== undefined) {
+    const ratio = requirePositive('T', options.T);
     depth = Math.round(ratio * n);
-    if (depth < 1) throw new InputError('ratio', ratio, `gives depth round(${ratio} * ${n}) = 0; it must be at least ${(0.5 / n).toPrecision(3)} at width ${n}`);
-  } else throw new InputError('depth', undefined, 'or ratio must be given');
+    if (depth < 1) throw new InputError('T', ratio, `gives depth round(${ratio} * ${n}) = 0; it must be at least ${(0.5 / n).toPrecision(3)} at width ${n}`);
+  } else throw new InputError('depth', undefined, 'or T must be given');
   const samples = requireInteger('samples', options.samples, 1);
   const seed = requireSeed('seed', options.seed);
+  requireThreads(options.threads);
   const architecture = options.architecture ?? MLP_NETWORK;
-  if (!architecture || typeof architecture.samplers !== 'object') throw new InputError('architecture', architecture, 'must be an architecture value (mlp(), ...)');
-  const method = requireChoice('method', options.method ?? architecture.defaultSampler, Object.keys(architecture.samplers));
+  if (!architecture || typeof architecture !== 'object' || typeof architecture.samplers !== 'object') throw new InputError('architecture', architecture, 'must be an architecture value (mlp(), ...) or its text (the root entry\'s sampleNetworks)');
+  const method = requireChoice('sampler', options.sampler ?? architecture.defaultSampler, Object.keys(architecture.samplers));
   const factory = architecture.samplers[method];
   const derivatives = options.derivatives ?? false;
   const outputs = requireInteger('outputs', options.outputs ?? 1, 1, 1 << 16);
@@ -177,11 +203,7 @@ export function buildNetworkJob(options: NetworkOptions): NetworkJob {
     const k = requireInteger('record.count', options.record.count, 1);
     recordLayers = [...new Set(Array.from({ length: k + 1 }, (_, i) => Math.round((i * depth) / k)))];
   }
-  let scale = 0;
-  for (let a = 0; a < m; a++) scale = Math.max(scale, v0[a * side + a]);
-  const threshold = options.explosion?.threshold ?? NETWORK_THRESHOLD_FACTOR * scale;
-  requirePositive('explosion.threshold', threshold);
-  if (!(threshold > scale)) throw new InputError('explosion.threshold', threshold, `must exceed the largest input variance ${scale}`);
+  const threshold = explosionLevel(where, options.threshold, options.explosion, largestVariance(v0, side, m));
   const ss = side * side;
   requireMemory('samples', samples, (recordLayers.length * ss + outputs * side) * samples * 8 + samples * 5, recordLayers.length * samples * ss, 'the recorded layers');
   return {
@@ -217,10 +239,11 @@ function layout(job: NetworkJob): { [K in keyof NetworkChunk]: FieldLayout } {
   };
 }
 
-function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk): NetworkSample {
+function assemble(job: NetworkJob, options: NetworkOptions & { activation: Activation }, chunk: NetworkChunk): NetworkSample {
   const side = stateSide(job);
   const samples = options.samples;
   return {
+    sampler: job.method,
     method: job.method,
     architecture: (options.architecture ?? MLP_NETWORK).label,
     m: job.m,
@@ -241,10 +264,10 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk)
       kernels: kernelsInUse(),
       architecture: job.architecture,
       activation: options.activation.spec ?? options.activation.name,
-      method: job.method,
+      sampler: job.method,
       n: job.n,
       depth: job.depth,
-      ratio: job.depth / job.n,
+      T: job.depth / job.n,
       derivatives: job.derivatives,
       explosionThreshold: job.threshold,
       seed: job.seed,
@@ -256,11 +279,11 @@ function assemble(job: NetworkJob, options: NetworkOptions, chunk: NetworkChunk)
 
 const KERNEL_MODULE = siblingModule(import.meta.url, 'skeleton');
 
-function factoryOf(options: NetworkOptions, job: NetworkJob): SamplerFactory {
+function factoryOf(options: NetworkOptions & { activation: Activation }, job: NetworkJob): SamplerFactory {
   return (options.architecture ?? MLP_NETWORK).samplers[job.method];
 }
 
-function blockRun(options: NetworkOptions, job: NetworkJob) {
+function blockRun(options: NetworkOptions & { activation: Activation }, job: NetworkJob) {
   const { activation } = options;
   const factory = factoryOf(options, job);
   return {
@@ -273,20 +296,23 @@ function blockRun(options: NetworkOptions, job: NetworkJob) {
   };
 }
 
-/** Sample finite networks on this thread. */
-export function sampleNetworksSync(options: NetworkOptions): NetworkSample {
-  const job = buildNetworkJob(options);
+/** Sample finite networks on this thread (`threads` other than 1 is refused: use `sampleNetworks`). */
+export function sampleNetworksSync(given: OnThisThread<NetworkOptions>, where = 'sampleNetworksSync'): NetworkSample {
+  const options = networkOptions(given, where);
+  refuseThreads(where, options.threads, 'sampleNetworks');
+  const job = buildNetworkJob(options, where);
   return assemble(job, options, runBlocksSync<NetworkJob, NetworkChunk>(blockRun(options, job)));
 }
 
 /**
  * Sample finite networks, on worker threads when `threads` > 1 (bit-identical to the sync call).
  * @example
- * const net = await sampleNetworks({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 256, ratio: 1,
+ * const net = await sampleNetworks({ activation: 'relu:0,-1', n: 256, T: 1,
  *   v0: [[1, 0.5], [0.5, 1]], samples: 2000, seed: 7 });
- * net.values.shape; // [1, 2000, 2, 2]
+ * summary(net).saves.at(-1).rho[0][1]; // E rho^01 at depth T n, with its SE
  */
-export async function sampleNetworks(options: NetworkOptions): Promise<NetworkSample> {
+export async function sampleNetworks(given: NetworkOptions): Promise<NetworkSample> {
+  const options = networkOptions(given);
   const job = buildNetworkJob(options);
   const notPortable =
     job.activation === null ? 'a custom activation (its function cannot be sent to a worker)' : job.sampler === null ? `the sampler ${job.method}, which has no module reference (ref) to rebuild it in a worker` : undefined;
@@ -294,12 +320,23 @@ export async function sampleNetworks(options: NetworkOptions): Promise<NetworkSa
   return assemble(job, options, chunk);
 }
 
+/** The options of the one-sampler shortcuts: those of sampleNetworks without the sampler. */
+export type FixedSamplerOptions = OnThisThread<Omit<NetworkOptions, 'sampler' | 'method'>>;
+
+function fixedSampler(options: FixedSamplerOptions, sampler: string, where: string): NetworkSample {
+  if (options != null && typeof options === 'object' && ('sampler' in options || 'method' in options)) {
+    const key = 'sampler' in options ? 'sampler' : 'method';
+    throw new InputError(key, (options as Record<string, unknown>)[key], `is fixed by ${where} (${sampler}); use sampleNetworks to choose the sampler`);
+  }
+  return sampleNetworksSync({ ...options, sampler }, where);
+}
+
 /** The exact covariance chain (the default sampler), synchronously. */
-export function covarianceChain(options: Omit<NetworkOptions, 'method'>): NetworkSample {
-  return sampleNetworksSync({ ...options, method: 'chain' });
+export function covarianceChain(options: FixedSamplerOptions): NetworkSample {
+  return fixedSampler(options, 'chain', 'covarianceChain');
 }
 
 /** The explicit-weight network, synchronously. */
-export function explicitNetwork(options: Omit<NetworkOptions, 'method'>): NetworkSample {
-  return sampleNetworksSync({ ...options, method: 'explicit' });
+export function explicitNetwork(options: FixedSamplerOptions): NetworkSample {
+  return fixedSampler(options, 'explicit', 'explicitNetwork');
 }

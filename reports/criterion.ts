@@ -99,6 +99,7 @@ export async function criterionHtml(r: CriterionReport): Promise<string> {
         ...row.exact.map((p, i) => ({ x: ts[i], y: p, series: `${row.f} a=${row.a} exact` })),
         { x: Math.max(...ts) * 2, y: row.criterion.explosionProbability, series: `${row.f} a=${row.a} exact` },
       ]),
+      lines: exploding.map((row) => `${row.f} a=${row.a} exact`),
     }),
   );
   const vanishing = r.rows.filter((row) => row.criterion.beta < 0);

@@ -9,6 +9,18 @@ import { isMissing } from '../validation/point.js';
 import { pow } from '../src/math/index.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** A vega-lite (v6) specification as plain JSON. The public type of every plot, so that the package's
+ *  .d.ts never pulls in vega-lite's own types (which fail under exactOptionalPropertyTypes); each spec
+ *  is still checked against vega-lite's types where it is written, through `plot`. */
+export interface PlotSpec {
+  readonly $schema: string;
+  readonly [key: string]: unknown;
+}
+
+function plot(spec: TopLevelSpec): PlotSpec {
+  return spec as unknown as PlotSpec;
+}
+
 const SIDES = { domain: ['SDE', 'network'], range: ['#1f77b4', '#d62728'] };
 
 let engines: Promise<{ vega: typeof import('vega'); vl: typeof import('vega-lite') }> | null = null;
@@ -19,10 +31,10 @@ let engines: Promise<{ vega: typeof import('vega'); vl: typeof import('vega-lite
  * ids are renamed from a hash of the spec instead: the same spec gives the same bytes in any process,
  * and different plots inlined in one page keep distinct ids.
  */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+export async function renderSvg(spec: PlotSpec): Promise<string> {
   engines ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl }));
   const { vega, vl } = await engines;
-  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vl.compile(spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
   try {
     return stableIds(await view.toSVG(), createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 10));
   } finally {
@@ -42,12 +54,12 @@ function stableIds(svg: string, prefix: string): string {
 }
 
 /** A vega-lite spec of a histogram of one observable, network against SDE. */
-export function histogramSpec(h: Histogram, label: string): TopLevelSpec {
+export function histogramSpec(h: Histogram, label: string): PlotSpec {
   const values = h.sde.flatMap((d, k) => [
     { x0: h.edges[k], x1: h.edges[k + 1], density: d, side: 'SDE' },
     { x0: h.edges[k], x1: h.edges[k + 1], density: h.network[k], side: 'network' },
   ]);
-  return {
+  return plot({
     $schema: SCHEMA,
     title: `Distribution of ${label} at T`,
     width: 360,
@@ -60,14 +72,14 @@ export function histogramSpec(h: Histogram, label: string): TopLevelSpec {
       y: { field: 'density', type: 'quantitative', title: 'density', stack: null },
       color: { field: 'side', type: 'nominal', scale: SIDES, title: null },
     },
-  };
+  });
 }
 
 /** A vega-lite QQ plot of network quantiles against SDE quantiles. */
-export function qqSpec(qq: ReadonlyArray<{ p: number; network: number; sde: number }>, label: string): TopLevelSpec {
+export function qqSpec(qq: ReadonlyArray<{ p: number; network: number; sde: number }>, label: string): PlotSpec {
   const lo = Math.min(...qq.map((q) => Math.min(q.network, q.sde)));
   const hi = Math.max(...qq.map((q) => Math.max(q.network, q.sde)));
-  return {
+  return plot({
     $schema: SCHEMA,
     title: `QQ plot of ${label}: network against SDE`,
     width: 260,
@@ -87,7 +99,7 @@ export function qqSpec(qq: ReadonlyArray<{ p: number; network: number; sde: numb
         },
       },
     ],
-  };
+  });
 }
 
 /**
@@ -95,7 +107,7 @@ export function qqSpec(qq: ReadonlyArray<{ p: number; network: number; sde: numb
  * distances that are zero or negative within their noise show, with error bars whole) and the fitted
  * power law drawn over the widths.
  */
-export function convergenceSpec(study: WidthStudy, label: string): TopLevelSpec {
+export function convergenceSpec(study: WidthStudy, label: string): PlotSpec {
   const levels = study.levels.flatMap((l) => (isMissing(l.energyDistance) ? [] : [{ n: l.n, e: l.energyDistance.value, lo: l.energyDistance.value - 2 * l.energyDistance.se, hi: l.energyDistance.value + 2 * l.energyDistance.se }]));
   const ns = levels.map((l) => l.n);
   const lo = Math.min(...ns);
@@ -106,7 +118,7 @@ export function convergenceSpec(study: WidthStudy, label: string): TopLevelSpec 
   const constant = Math.max(1e-12, levels.reduce((s, l) => s + (l.hi - l.lo) / 4, 0) / Math.max(1, levels.length));
   const x = { field: 'n', type: 'quantitative' as const, title: 'width n (depth T n)', scale: { type: 'log' as const, domain: [lo, hi], nice: false } };
   const y = { type: 'quantitative' as const, scale: { type: 'symlog' as const, constant } };
-  return {
+  return plot({
     $schema: SCHEMA,
     title: `Energy distance of ${label}, network at width n against the SDE${rate ? `: ~ n^-${rate.exponent.toFixed(2)} [${rate.lower.toFixed(2)}, ${rate.upper.toFixed(2)}]${study.uninformative ? ' (uninformative)' : ''}` : ''}`,
     width: 360,
@@ -117,15 +129,15 @@ export function convergenceSpec(study: WidthStudy, label: string): TopLevelSpec 
       { data: { values: levels }, mark: { type: 'point', filled: true, color: '#d62728' }, encoding: { x, y: { ...y, field: 'e', title: 'energy distance (bars: +-2 SE; dashed: 0)' } } },
       ...(curve.length ? [{ data: { values: curve }, mark: { type: 'line' as const, color: '#1f77b4' }, encoding: { x, y: { ...y, field: 'e' } } }] : []),
     ],
-  } as TopLevelSpec;
+  });
 }
 
 /** A vega-lite spec of sample paths of an observable against t, SDE and networks side by side. */
-export function pathsSpec(sde: PathBundle, network: PathBundle, label: string): TopLevelSpec {
+export function pathsSpec(sde: PathBundle, network: PathBundle, label: string): PlotSpec {
   const band = (b: PathBundle, side: string) => b.ts.map((t, k) => ({ t, q10: b.q10[k], q50: b.q50[k], q90: b.q90[k], side }));
   const lines = (b: PathBundle, side: string) => b.examples.flatMap((row, i) => row.map((y, k) => ({ t: b.ts[k], y, path: `${side}-${i}`, side })));
   const x = { field: 't', type: 'quantitative' as const, title: 't = l / n' };
-  return {
+  return plot({
     $schema: SCHEMA,
     title: `Paths of ${label}: examples, median and 10-90% band`,
     width: 420,
@@ -147,7 +159,7 @@ export function pathsSpec(sde: PathBundle, network: PathBundle, label: string): 
         encoding: { x, y: { field: 'q50', type: 'quantitative' }, color: { field: 'side', type: 'nominal', scale: SIDES, title: null } },
       },
     ],
-  };
+  });
 }
 
 /**
@@ -161,8 +173,10 @@ export function seriesSpec(options: {
   points: ReadonlyArray<{ x: number; y: number; lo?: number; hi?: number; series: string }>;
   logX?: boolean;
   logY?: boolean;
-  lines?: boolean;
-}): TopLevelSpec {
+  /** Which series are joined by lines: all (true, the default), none (false), or the named ones (the
+   *  others are drawn as points only). */
+  lines?: boolean | readonly string[];
+}): PlotSpec {
   const ys = options.points.flatMap((p) => [p.y, ...(p.lo !== undefined ? [p.lo] : []), ...(p.hi !== undefined ? [p.hi] : [])]);
   const xs = options.points.map((p) => p.x);
   const yLog = options.logY && ys.every((v) => v > 0);
@@ -170,7 +184,12 @@ export function seriesSpec(options: {
   const xScale = options.logX && xs.every((v) => v > 0) ? { type: 'log' as const, domain: [Math.min(...xs), Math.max(...xs)], nice: false } : { type: 'linear' as const, zero: false };
   const yScale = yLog ? { type: 'log' as const, domain: [Math.min(...ys), Math.max(...ys)], nice: false } : options.logY ? { type: 'symlog' as const } : { type: 'linear' as const, zero: false };
   const withBars = options.points.filter((p) => p.lo !== undefined && p.hi !== undefined);
-  return {
+  const { color, shape } = seriesStyle(options.points.map((p) => p.series));
+  const lined = options.lines === false ? [] : options.lines === undefined || options.lines === true ? null : options.lines;
+  const linePoints = lined === null ? options.points : options.points.filter((p) => lined.includes(p.series));
+  const x = { field: 'x', type: 'quantitative' as const, title: options.x, scale: xScale };
+  const y = { field: 'y', type: 'quantitative' as const, title: options.y, scale: yScale };
+  return plot({
     $schema: SCHEMA,
     title: options.title,
     width: 420,
@@ -185,23 +204,30 @@ export function seriesSpec(options: {
                 x: { field: 'x', type: 'quantitative' as const, scale: xScale },
                 y: { field: 'lo', type: 'quantitative' as const, scale: yScale },
                 y2: { field: 'hi' },
-                color: { field: 'series', type: 'nominal' as const, title: null },
+                color,
               },
             },
           ]
         : []),
-      {
-        data: { values: options.points as object[] },
-        mark: { type: options.lines === false ? ('point' as const) : ('line' as const), point: options.lines !== false },
-        encoding: {
-          x: { field: 'x', type: 'quantitative' as const, title: options.x, scale: xScale },
-          y: { field: 'y', type: 'quantitative' as const, title: options.y, scale: yScale },
-          color: { field: 'series', type: 'nominal' as const, title: null },
-        },
-      },
+      ...(linePoints.length ? [{ data: { values: linePoints as object[] }, mark: { type: 'line' as const }, encoding: { x, y, color } }] : []),
+      { data: { values: options.points as object[] }, mark: { type: 'point' as const, filled: true }, encoding: { x, y, color, shape } },
     ],
-  } as TopLevelSpec;
+  });
 }
+
+/** Distinct colours (tableau10 up to 10 series, category20 beyond) and shapes (8, cycling independently
+ *  of the 20 colours, so that up to 40 series differ in colour or shape): series never share a style
+ *  just because there are more than 10 of them. */
+export function seriesStyle(series: readonly string[]) {
+  const domain = [...new Set(series)];
+  const scheme = domain.length > 10 ? 'category20' : 'tableau10';
+  return {
+    color: { field: 'series', type: 'nominal' as const, title: null, scale: { domain, scheme } },
+    shape: { field: 'series', type: 'nominal' as const, title: null, scale: { domain, range: SHAPES } },
+  };
+}
+
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left', 'triangle-right'];
 
 /** One heatmap cell: its centre, its edges, its value (null: not computed) and whether it is flagged. */
 export interface HeatCell {
@@ -225,7 +251,7 @@ export function heatmapSpec(options: {
   color: { title: string; domain?: [number, number]; diverging?: boolean };
   cells: readonly HeatCell[];
   curves?: ReadonlyArray<{ label: string; points: ReadonlyArray<{ x: number; y: number }> }>;
-}): TopLevelSpec {
+}): PlotSpec {
   const xs = options.cells.flatMap((c) => [c.x0, c.x1]);
   const ys = options.cells.flatMap((c) => [c.y0, c.y1]);
   // `zero` only on a linear scale: vega-lite warns (on stderr, once per panel) when a log scale carries it.
@@ -248,7 +274,7 @@ export function heatmapSpec(options: {
       ...extra,
     },
   });
-  return {
+  return plot({
     $schema: SCHEMA,
     title: options.title,
     width: 300,
@@ -278,5 +304,5 @@ export function heatmapSpec(options: {
         encoding: { x: { field: 'x', type: 'quantitative' as const, scale: xScale }, y: { field: 'y', type: 'quantitative' as const, scale: yScale }, text: { field: 'label' } },
       })),
     ],
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }

@@ -42,27 +42,38 @@ import { shapedRelu, covarianceSde, ninomiyaVictoir, constantSteps, solveSync, c
 import { compareSamples } from 'neural-covariance-sde/validation';
 import { fmt } from 'neural-covariance-sde/reports';
 const activation = shapedRelu({ cPlus: 0, cMinus: -1 });
-const sol = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 128, seed: 1 });
-const net = covarianceChain({ activation, n: 16, ratio: 1, v0: [[1, 0.5], [0.5, 1]], samples: 64, seed: 1 });
+const sol = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), T: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 128, seed: 1 });
+const net = covarianceChain({ activation, n: 16, T: 1, v0: [[1, 0.5], [0.5, 1]], samples: 64, seed: 1 });
 if (sol.counts.repaired !== 0 || net.values.shape.join() !== '1,64,2,2' || typeof compareSamples !== 'function' || fmt(0.5) !== '0.5') process.exit(1);
 console.log('check-package: ESM import of all three entry points works');
 "
 cat > consumer.ts <<'TS'
-import { constantSteps, covarianceChain, covarianceSde, ninomiyaVictoir, shapedRelu, solveSync, type NetworkSample, type Solution } from 'neural-covariance-sde';
-import { validate, type ValidationReport } from 'neural-covariance-sde/validation';
+import { constantSteps, covarianceChain, covarianceSde, diagonalSde, ninomiyaVictoir, sampleNetworks, shapedRelu, solveSync, summary, type NetworkSample, type Solution } from 'neural-covariance-sde';
+import { validate, runPoint, type ValidationReport } from 'neural-covariance-sde/validation';
+import { seriesSpec, type PlotSpec } from 'neural-covariance-sde/reports';
 const activation = shapedRelu({ cPlus: 0, cMinus: -1 });
-const sol: Solution = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 128, seed: 1 });
-const rho: number = sol.values.get(0, 3, 0, 1) / Math.sqrt(sol.values.get(0, 3, 0, 0) * sol.values.get(0, 3, 1, 1));
-const net: NetworkSample = covarianceChain({ activation, n: 16, ratio: 1, v0: [[1, 0.5], [0.5, 1]], samples: 64, seed: 1 });
+const sol: Solution = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), T: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 128, seed: 1 });
+const rho = summary(sol).saves[1]?.rho[0]?.[1];
+const net: NetworkSample = covarianceChain({ activation, n: 16, T: 1, v0: [[1, 0.5], [0.5, 1]], samples: 64, seed: 1 });
+const resnet: Promise<NetworkSample> = sampleNetworks({ architecture: 'resnet:0.5', activation: 'tanh:1', n: 16, T: 1, v0: [[1]], samples: 8, seed: 1 });
 const report: Promise<ValidationReport> = validate({ n: 8 });
-export { rho, net, report };
+const point = runPoint({ architecture: 'resnet:0.5', n: 8 });
+const spec: PlotSpec = seriesSpec({ title: 't', x: 'x', y: 'y', points: [] });
+// @ts-expect-error v0 is tied to the SDE's shape: a covariance SDE takes a matrix
+solveSync({ sde: covarianceSde(activation), T: 1, v0: 0.5, paths: 8, seed: 1 });
+// @ts-expect-error and a 1-D SDE a number
+solveSync({ sde: diagonalSde(activation), T: 1, v0: [[1]], paths: 8, seed: 1 });
+// @ts-expect-error the synchronous call runs on this thread: threads can only be 1
+solveSync({ sde: covarianceSde(activation), T: 1, v0: [[1]], paths: 8, seed: 1, threads: 2 });
+export { rho, net, resnet, report, point, spec };
 TS
-# No ambient @types (not even node's): what the package's .d.ts files need must come with it.
+# No ambient @types (not even node's): what the package's .d.ts files need must come with it; and
+# exactOptionalPropertyTypes, so that the three entries' types hold for the strictest consumers.
 cat > tsconfig.json <<'JSON'
-{ "compilerOptions": { "strict": true, "noEmit": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "types": [] }, "files": ["consumer.ts"] }
+{ "compilerOptions": { "strict": true, "exactOptionalPropertyTypes": true, "noEmit": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "types": [] }, "files": ["consumer.ts"] }
 JSON
 "$repo/node_modules/.bin/tsc" -p tsconfig.json
-echo "check-package: a strict TypeScript consumer type-checks (tsc --strict --module nodenext, no extra installs)"
+echo "check-package: a strict TypeScript consumer type-checks (tsc --strict --exactOptionalPropertyTypes --module nodenext, no extra installs)"
 
 # The README's blocks, commands, fields and links, against this tarball (README's Development section).
 node "$repo/scripts/readme-check.mjs" --repo "$repo" --consumer "$work/consumer" --tarball "$tarball"

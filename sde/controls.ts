@@ -2,6 +2,7 @@
 // an SDE and a solver in one `solve` call, in the manner of diffrax.
 import { InputError, requireInteger, requirePositive } from '../src/errors.js';
 import { GENERATORS, PURPOSES, type GeneratorName } from '../src/random/streams.js';
+import { DEFAULT_THRESHOLD, deprecationNote } from '../src/apiOptions.js';
 
 /** Step control: `steps` equal steps over [0, t1]. Made by `constantSteps`. */
 export interface ConstantSteps {
@@ -70,20 +71,22 @@ export function brownianSampling(options: { resolution?: number; purpose?: strin
 }
 
 /** The default explosion threshold, relative to the largest initial variance (the same on the network side). */
-export const DEFAULT_THRESHOLD_FACTOR = 1e4;
+export const DEFAULT_THRESHOLD_FACTOR = DEFAULT_THRESHOLD;
 
-/** Explosion detection: a path whose max_a V^aa exceeds `threshold` is recorded as exploded and frozen at its last finite state. */
+/** @deprecated An absolute explosion level for solve's deprecated `explosion` option; use `threshold`
+ *  (a plain number in units of the largest input variance). */
 export interface ExplosionDetection {
   readonly kind: 'explosion';
   /** A path explodes when max_a V^aa exceeds this (in units of V); default 1e4 times the largest initial variance. */
   readonly threshold?: number;
 }
 /**
- * An explosion threshold on max_a V^aa (default DEFAULT_THRESHOLD_FACTOR = 1e4 times the largest entry of V0's diagonal).
- * @example
- * solveSync({ ...options, explosion: explosionDetection({ threshold: 1e6 }) });
+ * @deprecated An absolute explosion level on max_a V^aa; give solve `threshold` instead, in units of the
+ * largest input variance: `explosion: explosionDetection({ threshold: 1e6 })` with V0's largest diagonal
+ * entry 2 is `threshold: 5e5`.
  */
 export function explosionDetection(options: { threshold?: number } = {}): ExplosionDetection {
+  deprecationNote('explosionDetection', 'explosionDetection({ threshold }) is deprecated: give solve `threshold`, a plain number in units of the largest input variance max_a V0^aa (default 1e4)');
   if (options.threshold !== undefined) requirePositive('explosion.threshold', options.threshold);
   return { kind: 'explosion', ...options };
 }

@@ -7,7 +7,8 @@ import { PATH_EXPLODED } from '../src/results.js';
 import { weightedLine, type SlopeFit } from '../src/stats/fit.js';
 import { meanEstimate, type Estimate } from '../src/stats/moments.js';
 import type { MatrixInput } from '../src/linalg.js';
-import { brownianSampling, constantSteps, type ExplosionDetection } from './controls.js';
+import { brownianSampling, constantSteps, saveAt, type ExplosionDetection } from './controls.js';
+import { requireKnownKeys, withRenamedKeys } from '../src/apiOptions.js';
 import { solveSync } from './solve.js';
 import type { Solver } from './solvers/index.js';
 import type { Sde } from './sde.js';
@@ -43,7 +44,10 @@ export interface ConvergenceOptions {
   sde: Sde;
   solver?: Solver;
   v0: MatrixInput | number;
-  t1: number;
+  /** Final time T. */
+  T: number;
+  /** @deprecated Use T. */
+  t1?: number;
   /** At least 4 step counts, each dividing referenceSteps. */
   stepsList: readonly number[];
   referenceSteps: number;
@@ -53,18 +57,26 @@ export interface ConvergenceOptions {
   observable?: (v: Float64Array) => number;
   /** E f(X_T) exactly, when known. */
   exact?: number;
+  /** Explosion threshold in units of the largest input variance (default 1e4). */
+  threshold?: number;
+  /** @deprecated An absolute level; use `threshold`. */
   explosion?: ExplosionDetection;
 }
+
+const CONVERGENCE_KEYS = ['sde', 'solver', 'v0', 'T', 'stepsList', 'referenceSteps', 'paths', 'seed', 'observable', 'exact', 'threshold'];
 
 /**
  * Measured orders of a solver: every step count integrates the same Brownian path, strong errors are
  * pathwise against the reference, weak errors against `exact` when given.
  * @example
  * const study = convergenceStudy({ sde: correlationSde(shapedRelu({ cPlus: 0, cMinus: -1 })), solver: ninomiyaVictoir(),
- *   v0: 0.5, t1: 1, stepsList: [4, 8, 16, 32], referenceSteps: 256, paths: 100_000, seed: 1 });
+ *   v0: 0.5, T: 1, stepsList: [4, 8, 16, 32], referenceSteps: 256, paths: 100_000, seed: 1 });
  * study.strongOrder.slope; // about 0.5
  */
-export function convergenceStudy(options: ConvergenceOptions): ConvergenceStudy {
+export function convergenceStudy(given: ConvergenceOptions | (Omit<ConvergenceOptions, 'T'> & { t1: number })): ConvergenceStudy {
+  if (given == null || typeof given !== 'object') throw new InputError('options', given, 'must be an object');
+  requireKnownKeys('convergenceStudy', given, CONVERGENCE_KEYS);
+  const options = withRenamedKeys('convergenceStudy', given, { t1: 'T' }) as ConvergenceOptions;
   const ref = requireInteger('referenceSteps', options.referenceSteps, 2);
   if (!Array.isArray(options.stepsList) || options.stepsList.length < 4) throw new InputError('stepsList', options.stepsList, 'must list at least 4 step counts (an order from fewer is not a measurement)');
   options.stepsList.forEach((s, i) => {
@@ -77,12 +89,14 @@ export function convergenceStudy(options: ConvergenceOptions): ConvergenceStudy 
       sde: options.sde,
       solver: options.solver,
       v0: options.v0,
-      t1: options.t1,
+      T: options.T,
       stepping: constantSteps(steps),
+      saveAt: saveAt({ t1: true }),
       brownian: brownianSampling({ resolution: ref }),
       paths: options.paths,
       seed: options.seed,
-      explosion: options.explosion,
+      ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+      ...(options.explosion !== undefined ? { explosion: options.explosion } : {}),
     });
   const reference = run(ref);
   const coarse = options.stepsList.map(run);
@@ -91,7 +105,7 @@ export function convergenceStudy(options: ConvergenceOptions): ConvergenceStudy 
   for (let p = 0; p < options.paths; p++) {
     if (reference.status[p] !== PATH_EXPLODED && coarse.every((c) => c.status[p] !== PATH_EXPLODED)) keep.push(p);
   }
-  if (keep.length < 2) throw new InputError('paths', options.paths, 'leave fewer than 2 non-exploded paths; lower t1 or the step size');
+  if (keep.length < 2) throw new InputError('paths', options.paths, 'leave fewer than 2 non-exploded paths; lower T or the step size');
   const refData = reference.values.data;
   const levels = coarse.map((sol, k) => {
     const data = sol.values.data;
@@ -107,7 +121,7 @@ export function convergenceStudy(options: ConvergenceOptions): ConvergenceStudy 
       if (sol.repairs[p] > 0) repaired++;
     });
     const steps = options.stepsList[k];
-    return { steps, dt: options.t1 / steps, strongError: meanEstimate(strong), weakError: meanEstimate(weak), repairedFraction: repaired / keep.length };
+    return { steps, dt: options.T / steps, strongError: meanEstimate(strong), weakError: meanEstimate(weak), repairedFraction: repaired / keep.length };
   });
   const fit = (pick: (l: ConvergenceLevel) => Estimate): SlopeFit =>
     weightedLine(

@@ -4,7 +4,7 @@
 // activation are an architecture's (architectures/mlp/sdes.ts for the MLP).
 export { LaneBook, UNIT_CLOCKS } from './term.js';
 export type { Term, TermFlows, NoiseFlows, Clocks, FusedSteps, FusedEulerStep, FusedSplitStep } from './term.js';
-export type { Sde, SdeInitial } from './sde.js';
+export type { Sde, SdeInitial, SdeShape, InitialValue } from './sde.js';
 export { covarianceTerm } from './terms/covariance.js';
 export { packed, packedLanes, laneSettler } from './terms/lanes.js';
 export type { PackedLanes, SettleLane } from './terms/lanes.js';
@@ -16,13 +16,15 @@ export { constantSteps, saveAt, brownianSampling, explosionDetection, DEFAULT_TH
 export type { ConstantSteps, SaveAt, BrownianSampling, ExplosionDetection } from './controls.js';
 export { eulerMaruyama, ninomiyaVictoir, EulerMaruyama, NinomiyaVictoir, SOLVERS, SOLVER_NAMES, solverFromName, solverHelp, solverForSde, AUTO_SOLVER, SOLVER_PREFERENCE } from './solvers/index.js';
 export type { Solver, SolverName, SolverState } from './solvers/index.js';
-export { solve, solveSync, buildSdeJob } from './solve.js';
-export type { SolveOptions } from './solve.js';
+export { solve, solveSync, buildSdeJob, solveOptions, SOLVE_KEYS } from './solve.js';
+export type { SolveOptions, DeprecatedSolveOptions } from './solve.js';
+export type { OnThisThread } from '../src/apiOptions.js';
 export type { Solution } from './solution.js';
 export { SDE_BLOCK, integrateRange } from './integrate.js';
 export type { SdeJob, SdeChunk } from './integrate.js';
 export { weakExpectations, pathValues } from './expectation.js';
-export type { WeakExpectation, PathFunction } from './expectation.js';
+export type { WeakExpectation, PathFunction, PathState, PathInfo, ExpectationOptions } from './expectation.js';
 export { convergenceStudy } from './convergence.js';
 export type { ConvergenceStudy, ConvergenceLevel, ConvergenceOptions } from './convergence.js';
-export { correlationExpectation, explosionProbability } from './reference.js';
+export { correlationExpectation, explosionProbability, correlationReference, diagonalCrossing } from './reference.js';
+export type { CorrelationReferenceOptions, ExplosionReferenceOptions } from './reference.js';

@@ -4,7 +4,8 @@
 // sqrt(2) X dB, mapped onto [0, 1] through Y = 1/X. Both take drift and noise clocks (dc, nc; 1 for the
 // MLP). They are independent of the Monte Carlo solvers and serve as the truth in tests, calibration and
 // time-to-accuracy benchmarks.
-import type { Activation } from '../src/activations/index.js';
+import { parseActivation, type Activation } from '../src/activations/index.js';
+import { deprecationNote, requireKnownKeys } from '../src/apiOptions.js';
 import { InputError, requireFinite, requireInRange, requireInteger, requirePositive } from '../src/errors.js';
 import { UNIT_CLOCKS, type Clocks } from './term.js';
 
@@ -118,15 +119,7 @@ function interpolate(x: Float64Array, u: Float64Array, x0: number): number {
  * `cells` cells on [-1, 1] and `steps` time steps; the defaults give about 1e-7 for smooth f (checked by
  * halving both).
  */
-export function correlationExpectation(options: {
-  activation: Activation;
-  rho0: number;
-  T: number;
-  f?: (rho: number) => number;
-  cells?: number;
-  steps?: number;
-  clocks?: Clocks;
-}): number {
+function correlationExpectationOf(options: CorrelationReferenceOptions & { activation: Activation }): number {
   const nu = options.activation.limit?.nu;
   const { driftClock: dc, noiseClock: nc } = checkedClocks(options.clocks);
   if (!nu) throw new InputError('activation', options.activation.name, 'must be ReLU-like (its correlation has an autonomous SDE)');
@@ -156,7 +149,7 @@ export function correlationExpectation(options: {
  * the half-line above it is mapped onto [0, 1] by z = u / (u + c), u = Y - 1/threshold, c = 1/X0 - 1/threshold,
  * where z = 1 (X = 0) is absorbing too, so no truncation is needed.
  */
-export function explosionProbability(options: { beta: number; x0: number; T: number; threshold?: number; cells?: number; steps?: number; clocks?: Clocks }): number {
+function explosionProbabilityOf(options: { beta: number; x0: number; T: number; threshold?: number | undefined; cells?: number | undefined; steps?: number | undefined; clocks?: Clocks | undefined }): number {
   const beta = requireFinite('beta', options.beta);
   const { driftClock: dc, noiseClock: nc } = checkedClocks(options.clocks);
   const x0 = requirePositive('x0', options.x0);
@@ -190,4 +183,98 @@ export function explosionProbability(options: { beta: number; x0: number; T: num
   });
   // A probability: Crank-Nicolson's rounding leaves values like -5e-82 where it is zero.
   return Math.min(1, Math.max(0, interpolate(x, u, 0.5)));
+}
+
+/** The options of correlationExpectation after the activation. */
+export interface CorrelationReferenceOptions {
+  rho0: number;
+  T: number;
+  /** E f(rho_T) (default f(rho) = rho). */
+  f?: ((rho: number) => number) | undefined;
+  cells?: number | undefined;
+  steps?: number | undefined;
+  clocks?: Clocks | undefined;
+}
+
+/** The options of explosionProbability after the activation. */
+export interface ExplosionReferenceOptions {
+  x0: number;
+  T: number;
+  /** In units of x0, as every threshold of the package (default Infinity: explosion itself). */
+  threshold?: number | undefined;
+  cells?: number | undefined;
+  steps?: number | undefined;
+  clocks?: Clocks | undefined;
+}
+
+function activationOf(value: unknown): Activation {
+  if (typeof value === 'string') return parseActivation(value, 'activation');
+  if (value === null || typeof value !== 'object' || typeof (value as Activation).atWidth !== 'function') throw new InputError('activation', value, 'must be an activation value or its text (relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a>)');
+  return value as Activation;
+}
+
+/** The two call forms of a reference: (activation or its text, { options }), or the deprecated single
+ *  object recognised by `legacyKey` (one note per function). */
+function referenceCall<O extends object>(name: string, first: unknown, second: O | undefined, legacyKey: string, keys: readonly string[], usage: string): { legacy: object } | { activation: Activation; options: O } {
+  if (!isActivationLike(first) && first !== null && typeof first === 'object' && legacyKey in first) {
+    deprecationNote(`${name}({ ${legacyKey} })`, `${name}({ ${legacyKey}, ... }) is deprecated: call ${name}(activation, ${usage})`);
+    return { legacy: first };
+  }
+  if (second === null || typeof second !== 'object') throw new InputError('options', second, `must be ${usage} after the activation`);
+  requireKnownKeys(name, second, keys);
+  return { activation: activationOf(first), options: second };
+}
+
+function isActivationLike(value: unknown): boolean {
+  return typeof value === 'string' || (value !== null && typeof value === 'object' && typeof (value as Activation).atWidth === 'function');
+}
+
+/**
+ * E f(rho_T) for the correlation SDE d rho = [dc nu(rho) - nc rho(1 - rho^2)/2] dt + sqrt(nc) (1 - rho^2) dW
+ * of a ReLU-like activation (a value or its text), from rho_0 = rho0, by its Kolmogorov backward PDE
+ * (clocks dc = nc = 1 by default: the MLP). Grid of `cells` cells on [-1, 1] and `steps` time steps; the
+ * defaults give about 1e-7 for smooth f (checked by halving both). Every exact reference of the package
+ * is called this way: the activation, then its named options.
+ * @example
+ * correlationExpectation('relu:0,-1', { rho0: 0.5, T: 1 }); // 0.4805462...
+ */
+export function correlationExpectation(activation: Activation | string, options: CorrelationReferenceOptions): number;
+/** @deprecated The single-object form: give the activation first, `correlationExpectation(activation, { rho0, T })`. */
+export function correlationExpectation(options: CorrelationReferenceOptions & { activation: Activation }): number;
+export function correlationExpectation(first: unknown, second?: CorrelationReferenceOptions): number {
+  const call = referenceCall('correlationExpectation', first, second, 'activation', ['rho0', 'T', 'f', 'cells', 'steps', 'clocks'], '{ rho0, T, ... }');
+  if ('legacy' in call) return correlationExpectationOf(call.legacy as CorrelationReferenceOptions & { activation: Activation });
+  return correlationExpectationOf({ ...call.options, activation: call.activation });
+}
+
+/**
+ * P(X reaches threshold x0 by T) for the diagonal SDE dX = dc beta X^2 dt + sqrt(2 nc) X dB of an
+ * activation (a value or its text) from X0 = x0, the threshold in units of x0 as everywhere in the
+ * package (default Infinity: P(X explodes by T), beta > 0).
+ * @example
+ * explosionProbability('swish:1', { x0: 1, T: 1 }); // 0.2008...
+ */
+export function explosionProbability(activation: Activation | string, options: ExplosionReferenceOptions): number;
+/** @deprecated The single-object form with beta and an absolute threshold: give the activation first, `explosionProbability(activation, { x0, T, threshold })` (threshold in units of x0). */
+export function explosionProbability(options: ExplosionReferenceOptions & { beta: number }): number;
+export function explosionProbability(first: unknown, second?: ExplosionReferenceOptions): number {
+  const call = referenceCall('explosionProbability', first, second, 'beta', ['x0', 'T', 'threshold', 'cells', 'steps', 'clocks'], '{ x0, T, threshold } (threshold in units of x0)');
+  if ('legacy' in call) return explosionProbabilityOf(call.legacy as ExplosionReferenceOptions & { beta: number });
+  const { activation, options } = call;
+  const beta = activation.limit?.beta;
+  if (beta === undefined) throw new InputError('activation', activation.name, 'has no SDE limit (unshaped)');
+  const x0 = requirePositive('x0', options.x0);
+  const threshold = options.threshold === undefined ? Infinity : options.threshold;
+  if (!(typeof threshold === 'number' && threshold > 1)) throw new InputError('threshold', threshold, 'must be a number > 1, in units of x0');
+  return explosionProbabilityOf({ ...options, beta, x0, threshold: threshold === Infinity ? Infinity : threshold * x0 });
+}
+
+/** The reference for P(reach an absolute level by T) from beta (the architectures' clocks supply dc, nc). */
+export function diagonalCrossing(options: { beta: number; x0: number; T: number; threshold?: number | undefined; cells?: number | undefined; steps?: number | undefined; clocks?: Clocks | undefined }): number {
+  return explosionProbabilityOf(options);
+}
+
+/** The correlation reference for an activation value (the architectures' clocks supply dc, nc). */
+export function correlationReference(options: CorrelationReferenceOptions & { activation: Activation }): number {
+  return correlationExpectationOf(options);
 }

@@ -14,8 +14,14 @@ export interface SdeInitial {
   readonly scale: number;
 }
 
-/** An SDE for `solve`: its shape, the check of its initial value and the term builder. */
-export interface Sde {
+/** The initial value an SDE of this shape takes: an m x m matrix, or one number (rho0 or X0). */
+export type InitialValue<Shape extends SdeShape> = Shape extends 'matrix' ? MatrixInput : number;
+/** 'matrix': values saved as m x m; 'scalar': one number per path. */
+export type SdeShape = 'matrix' | 'scalar';
+
+/** An SDE for `solve`: its shape, the check of its initial value and the term builder. The shape
+ *  parameter ties solve's `v0` to it: a matrix for the covariance SDEs, a number for the 1-D ones. */
+export interface Sde<Shape extends SdeShape = SdeShape> {
   /** Short name for reports and settings, e.g. 'covariance', 'correlation', 'diagonal'. */
   readonly kind: string;
   /** One line for reports and --help. */
@@ -23,11 +29,11 @@ export interface Sde {
   /** The activation whose limit this is (names it in reports). */
   readonly activation: Activation;
   /** 'matrix': values saved as m x m; 'scalar': one number per path. */
-  readonly shape: 'matrix' | 'scalar';
+  readonly shape: Shape;
   /** Whether an explosion threshold applies (false for a correlation, which stays in [-1, 1]). */
   readonly explodes: boolean;
   /** Check v0 (an InputError naming `field`) and flatten it. */
-  checkInitial(v0: MatrixInput | number, field: string): SdeInitial;
+  checkInitial(v0: InitialValue<Shape>, field: string): SdeInitial;
   /** The term over `lanes` lanes from the checked initial value. */
   term(lanes: number, v0: readonly number[], m: number, threshold: number): Term;
   /** Rebuilds this SDE in a worker thread; null: it runs on the calling thread only. */

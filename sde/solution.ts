@@ -50,7 +50,7 @@ export function assembleSolution(job: SdeJob, paths: number, chunk: SdeChunk, ac
     settings: {
       activation: job.activation ?? activationName,
       solver: job.solver,
-      t1: job.t1,
+      T: job.t1,
       steps: job.steps,
       dt: job.t1 / job.steps,
       brownianResolution: job.resolution,

@@ -25,13 +25,13 @@ describe('the architecture table', () => {
     expect(() => readPointSettings({ architecture: 'nope:1' })).toThrow(/^architecture must be mlp/);
   });
 
-  it('sampleNetworks with mlp() is the default sampler bit for bit; an unknown method names the architecture\'s samplers', () => {
-    const options = { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 16, ratio: 1, v0: [[1, 0.3], [0.3, 1]], samples: 20, seed: 4 };
+  it('sampleNetworks with mlp() is the default sampler bit for bit; an unknown sampler names the architecture\'s samplers', () => {
+    const options = { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 16, T: 1, v0: [[1, 0.3], [0.3, 1]], samples: 20, seed: 4 };
     const a = covarianceChain(options);
     const b = sampleNetworksSync({ ...options, architecture: mlp() });
     expect(Array.from(b.values.data)).toEqual(Array.from(a.values.data));
     expect(b.architecture).toBe('mlp');
-    expect(() => sampleNetworksSync({ ...options, architecture: mlp(), method: 'dense' })).toThrow(/^method must be one of chain, explicit/);
+    expect(() => sampleNetworksSync({ ...options, architecture: mlp(), sampler: 'dense' })).toThrow(/^sampler must be one of chain, explicit/);
   });
 });
 
@@ -71,7 +71,7 @@ describe('references are optional members', () => {
     const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
     expect(r.correlationExpectation(relu, { rho0: 0.5, T: 1 })).toEqual({ value: null, reason: 'bare declares no E rho_T reference' });
     expect(r.explosionProbability(relu, { x0: 1, T: 1 })).toEqual({ value: null, reason: 'bare declares no P(explode by T) reference' });
-    expect(r.finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, 64, 64, 1)).toEqual({ secondMoment: { exact: null, limit: null }, kurtosis: { exact: null, limit: null } });
+    expect(r.finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, { n: 64, depth: 64, T: 1 })).toEqual({ secondMoment: { exact: null, limit: null }, kurtosis: { exact: null, limit: null } });
     expect(r.layerRecursion).toBe(false);
     // A declared member is used as it is.
     expect(referencesOf(mlp()).correlationExpectation(relu, { rho0: 0.5, T: 1 }).value).toBeCloseTo(0.4805462, 6);

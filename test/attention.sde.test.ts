@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { shapedRelu, unshaped } from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
 import { choleskyPsd } from '../src/linalg.js';
-import { constantSteps, convergenceStudy, eulerMaruyama, LaneBook, ninomiyaVictoir, packed, solveSync } from '../sde/index.js';
+import { constantSteps, saveAt, convergenceStudy, eulerMaruyama, LaneBook, ninomiyaVictoir, packed, solveSync } from '../sde/index.js';
 import { architectureFromSpec, parseArchitecture } from '../architectures/index.js';
 import { attention, transformer } from '../architectures/attention/index.js';
 import { limitMaths } from '../architectures/index.js';
@@ -27,7 +27,7 @@ describe('Euler-Maruyama on the attention covariance SDE', () => {
       sde: attention({ gamma: 0.8, tau0: 1.5 }).sde(relu),
       solver: eulerMaruyama(),
       v0: V0,
-      t1: 0.5,
+      T: 0.5,
       stepsList: [8, 16, 32, 64],
       referenceSteps: 256,
       paths: 8000,
@@ -42,14 +42,14 @@ describe('Euler-Maruyama on the attention covariance SDE', () => {
 
   it('transformer and attention solve with per-path explosion status, never NaN in kept values', () => {
     for (const arch of [attention({ gamma: 0.9, tau0: 0.6, heads: 2 }), transformer({ gamma: 0.8, tau0: 0.8 })]) {
-      const s = solveSync({ sde: arch.sde(relu), solver: eulerMaruyama(), t1: 0.5, v0: V0, stepping: constantSteps(50), paths: 2000, seed: 4 });
+      const s = solveSync({ sde: arch.sde(relu), solver: eulerMaruyama(), T: 0.5, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(50), paths: 2000, seed: 4 });
       expect(s.counts.finished + s.counts.exploded + s.counts.repaired).toBe(2000);
       expect(Array.from(s.values.data as Float64Array).every(Number.isFinite)).toBe(true);
     }
   });
 
   it('the splitting solver refuses the attention SDE with one line naming the solver', () => {
-    expect(() => solveSync({ sde: attention({ gamma: 0.8, tau0: 1 }).sde(relu), solver: ninomiyaVictoir(), t1: 0.1, v0: V0, stepping: constantSteps(4), paths: 10, seed: 1 })).toThrow(InputError);
+    expect(() => solveSync({ sde: attention({ gamma: 0.8, tau0: 1 }).sde(relu), solver: ninomiyaVictoir(), T: 0.1, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(4), paths: 10, seed: 1 })).toThrow(InputError);
   });
 });
 

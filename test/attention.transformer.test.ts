@@ -10,7 +10,7 @@ import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, type Estimate } from '../src/stats/index.js';
 import { normalCdf } from '../src/special.js';
 import { sampleNetworks } from '../networks/index.js';
-import { brownianSampling, constantSteps, eulerMaruyama, explosionDetection, solve, type Sde } from '../sde/index.js';
+import { brownianSampling, constantSteps, saveAt, eulerMaruyama, explosionDetection, solve, type Sde } from '../sde/index.js';
 import { limitMaths } from '../architectures/index.js';
 import { attention, transformer } from '../architectures/attention/index.js';
 import { matrixTerm } from '../sde/index.js';
@@ -23,7 +23,7 @@ const v0 = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) 
 const threshold = 20;
 
 async function sdeCorrelation(sde: Sde, purpose: string, threads = 2): Promise<Estimate> {
-  const s = await solve({ sde, solver: eulerMaruyama(), t1: 1, v0, stepping: constantSteps(128), paths: 4000, seed: 31, explosion: explosionDetection({ threshold }), brownian: brownianSampling({ purpose }), threads });
+  const s = await solve({ sde, solver: eulerMaruyama(), T: 1, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(128), paths: 4000, seed: 31, explosion: explosionDetection({ threshold }), brownian: brownianSampling({ purpose }), threads });
   const xs: number[] = [];
   for (let q = 0; q < s.paths; q++) if (s.status[q] !== PATH_EXPLODED) xs.push(meanTokenCorrelation(s.values.data as Float64Array, m, q * m * m));
   return meanEstimate(xs);

@@ -9,7 +9,7 @@ import { openStream } from '../src/random/streams.js';
 import { covarianceSde } from '../architectures/index.js';
 import { sampleNetworksSync } from '../networks/index.js';
 import { withKernels } from './helpers/kernels.js';
-import { constantSteps, eulerMaruyama, ninomiyaVictoir, solveSync, type Solver } from '../sde/index.js';
+import { constantSteps, eulerMaruyama, ninomiyaVictoir, saveAt, solveSync, type Solver } from '../sde/index.js';
 
 // The m >= 3 kernels over many paths at once (src/batched.ts, sde/terms/covariance.mk.ts). Each lane must
 // see the one-matrix loops' operations in their order, so (1) the kernels equal straightforward loops to
@@ -54,7 +54,7 @@ for (const [name, solver] of SOLVERS) {
     CASES.push([
       `${label} ${name}`,
       () => {
-        const s = solveSync({ sde: covarianceSde(act), solver: solver(), t1: 1, v0, stepping: constantSteps(steps), paths, seed: 5 + m });
+        const s = solveSync({ sde: covarianceSde(act), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(steps), paths, seed: 5 + m });
         return digest(s.values.data, s.status, s.repairs) + ` repairs ${s.counts.repairedSteps}`;
       },
     ]);
@@ -278,7 +278,7 @@ describe('rank-deficient V0 (rank 4 at m = 16)', () => {
     return low;
   };
   it('splitting stays in the cone without a repair; Euler-Maruyama leaves it, is repaired and counts it', () => {
-    const run = (solver: Solver) => solveSync({ sde: covarianceSde(relu), solver, t1: 0.5, v0, stepping: constantSteps(4), paths: 64, seed: 2 });
+    const run = (solver: Solver) => solveSync({ sde: covarianceSde(relu), solver, T: 0.5, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(4), paths: 64, seed: 2 });
     const nv = run(ninomiyaVictoir());
     expect(nv.counts.repairedSteps).toBe(0);
     // PSD to rounding: Jacobi's eigenvalues of a PSD matrix are >= -1e-15 or so of its trace.

@@ -180,11 +180,11 @@ describe('a block written outside the package', () => {
       [1, 0.3],
       [0.3, 1],
     ];
-    const sol = await solve({ sde: arch.sde(relu), solver: eulerMaruyama(), t1: 0.5, v0, stepping: constantSteps(32), paths: 4000, seed: 9 });
+    const sol = await solve({ sde: arch.sde(relu), solver: eulerMaruyama(), T: 0.5, v0, stepping: constantSteps(32), paths: 4000, seed: 9 });
     const last = (x: { values: { shape: number[] } }, count: number) => (x.values.shape[0] - 1) * count;
     const sdeRho = correlation(sol.values.data as Float64Array, sol.status, 2, last(sol, 4000));
-    const nets = async (method: string) =>
-      sampleNetworks({ architecture: arch, activation: relu, n: 64, depth: 32, v0, samples: 1500, seed: 11, method, explosion: { threshold: 1e4 } });
+    const nets = async (sampler: string) =>
+      sampleNetworks({ architecture: arch, activation: relu, n: 64, depth: 32, v0, samples: 1500, seed: 11, sampler, threshold: 1e4 });
     const chain = await nets('chain');
     const explicit = await nets('explicit');
     const netRho = correlation(chain.values.data as Float64Array, chain.status, 2, 0);
@@ -194,7 +194,7 @@ describe('a block written outside the package', () => {
     expect(pValue(netRho, sdeRho)).toBeGreaterThan(1e-3);
     // Power: the same comparison rejects the SDE of the composition without the leaky-abs block's drift.
     const noDrift = composition(serial(residual(shapedAttention({ tau0: 1 }), { gamma: 0.7 }), residual(leakyAbs(1.5, 0), { gamma: 0.7 })));
-    const wrong = await solve({ sde: noDrift.sde(relu) as Sde, solver: eulerMaruyama(), t1: 0.5, v0, stepping: constantSteps(32), paths: 4000, seed: 9 });
+    const wrong = await solve({ sde: noDrift.sde(relu) as Sde, solver: eulerMaruyama(), T: 0.5, v0, stepping: constantSteps(32), paths: 4000, seed: 9 });
     expect(pValue(netRho, correlation(wrong.values.data as Float64Array, wrong.status, 2, last(wrong, 4000)))).toBeLessThan(1e-3);
   });
 });

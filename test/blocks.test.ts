@@ -9,7 +9,7 @@ import { shapedRelu, shapedSmooth } from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
 import { hashFloat64 } from '../src/math/index.js';
 import { sampleNetworks, sampleNetworksSync } from '../networks/index.js';
-import { constantSteps, eulerMaruyama, ninomiyaVictoir, solve, solveSync } from '../sde/index.js';
+import { constantSteps, eulerMaruyama, ninomiyaVictoir, saveAt, solve, solveSync } from '../sde/index.js';
 import {
   architectureFromSpec,
   attention,
@@ -147,7 +147,7 @@ describe('compositions run everywhere an architecture does', () => {
       [1, 0.3],
       [0.3, 1],
     ];
-    const options = { sde: arch.sde(relu), solver: eulerMaruyama(), t1: 0.3, v0, stepping: constantSteps(8), paths: 64, seed: 3 };
+    const options = { sde: arch.sde(relu), solver: eulerMaruyama(), T: 0.3, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(8), paths: 64, seed: 3 };
     const one = solveSync(options);
     const two = await solve({ ...options, threads: 2 });
     expect(hashFloat64(two.values.data)).toBe(hashFloat64(one.values.data));
@@ -156,12 +156,12 @@ describe('compositions run everywhere an architecture does', () => {
     const a = sampleNetworksSync(net);
     const b = await sampleNetworks({ ...net, threads: 2 });
     expect(hashFloat64(b.values.data)).toBe(hashFloat64(a.values.data));
-    expect(hashFloat64(sampleNetworksSync({ ...net, method: 'explicit' }).values.data)).not.toBe(hashFloat64(a.values.data));
+    expect(hashFloat64(sampleNetworksSync({ ...net, sampler: 'explicit' }).values.data)).not.toBe(hashFloat64(a.values.data));
   });
 
   it('a composition whose limit is the MLP\'s on clocks gets the splitting solver and the exact references', () => {
     const arch = composition(residual(parallel([dense(relu), dense(shapedRelu({ cPlus: 1, cMinus: -1 }))], { weights: [0.6, 0.8] }), { gamma: 0.7 }));
-    const sol = solveSync({ sde: arch.sde(relu), solver: ninomiyaVictoir(), t1: 0.5, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 32, seed: 1 });
+    const sol = solveSync({ sde: arch.sde(relu), solver: ninomiyaVictoir(), T: 0.5, saveAt: saveAt({ t1: true }), v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 32, seed: 1 });
     expect(sol.values.data.every(Number.isFinite)).toBe(true);
     expect(referencesOf(arch).correlationExpectation(relu, { rho0: 0.5, T: 0.5 }).value).toBeGreaterThan(0.4);
     expect(referencesOf(arch).logDiagonal(relu, { x0: 1, T: 1 }).value?.variance).toBeCloseTo(2 * 0.49 * (2 - 0.49), 12);

@@ -4,7 +4,7 @@ import { PATH_EXPLODED } from '../src/results.js';
 import { openStream } from '../src/random/streams.js';
 import { bcaBootstraps, wilson } from '../src/stats/index.js';
 import { sampleNetworksSync } from '../networks/index.js';
-import { constantSteps, explosionDetection, explosionProbability, ninomiyaVictoir, solveSync } from '../sde/index.js';
+import { constantSteps, saveAt, explosionDetection, explosionProbability, ninomiyaVictoir, solveSync } from '../sde/index.js';
 import { covarianceSde, diagonalSde } from '../architectures/index.js';
 import { shapedSmooth } from '../src/activations/index.js';
 import { measureCumulants } from '../validation/cumulants.js';
@@ -60,7 +60,7 @@ describe('calibration over replicate seeds (95% intervals; exact binomial and ch
     const exact = explosionProbability({ beta: 0.75, x0: 1, T: 1 });
     expect(exact).toBeCloseTo(0.200858, 5);
     const c = await calibrate(80, exact, (r) => {
-      const s = solveSync({ sde: diagonalSde(activation), solver: ninomiyaVictoir(), t1: 1, v0: 1, stepping: constantSteps(32), paths: 2000, seed: 4000 + r, explosion: explosionDetection({ threshold: 1e12 }) });
+      const s = solveSync({ sde: diagonalSde(activation), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: 1, stepping: constantSteps(32), paths: 2000, seed: 4000 + r, explosion: explosionDetection({ threshold: 1e12 }) });
       let k = 0;
       for (const st of s.status) if (st === PATH_EXPLODED) k++;
       return wilson(k, s.paths);
@@ -70,7 +70,7 @@ describe('calibration over replicate seeds (95% intervals; exact binomial and ch
 
   it('the SDE\'s E[V^aa_T] (log-normal tails, sigma^2 = 2T): BCa intervals cover V0', async () => {
     const c = await calibrate(60, 1, (r) => {
-      const s = solveSync({ sde: covarianceSde(shaped), solver: ninomiyaVictoir(), t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(4), paths: 2000, seed: 5000 + r });
+      const s = solveSync({ sde: covarianceSde(shaped), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(4), paths: 2000, seed: 5000 + r });
       const v = Float64Array.from({ length: s.paths }, (_, p) => s.values.get(0, p, 0, 0));
       return bcaBootstraps([[v]], { mean: (m) => m[0][0] }, { rng: openStream(5000 + r, 'bootstrap/calibration', 0), resamples: 1000 }).mean;
     });

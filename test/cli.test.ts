@@ -172,13 +172,32 @@ describe('help and notes', () => {
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
 
+  it('--extrapolate gives the summary\'s cells under the summary\'s rule, with what it left out', async () => {
+    const args = ['sde', '--activation', 'swish:1', '--T', '1.5', '--paths', '300', '--steps', '8', '--threshold', '20', '--threads', '1', '--solver', 'euler-maruyama', '--extrapolate', '--json'];
+    const out = JSON.parse(ncsde(args).stdout);
+    const e = out.extrapolated;
+    expect(e).toMatchObject({ method: 'talay-tubaro', steps: [8, 16], t: 1.5, averagedOver: { over: 'finished' } });
+    expect(e.averagedOver.leftOut).toBeGreaterThanOrEqual(out.saves[1].averagedOver.leftOut);
+    expect(e.averagedOver.leftOut).toBeGreaterThan(0);
+    for (const row of e.mean) for (const cell of row) expect(Object.keys(cell).sort()).toEqual(['estimate', 'hi', 'lo', 'n', 'se']);
+    expect(e.mean[0][1].n).toBe(300 - e.averagedOver.leftOut);
+    // The same numbers as the API's weakExpectations with the CLI's options.
+    const { weakExpectations, covarianceSde, shapedSmooth, eulerMaruyama, constantSteps, saveAt } = await import('../entry/index.js');
+    const api = await weakExpectations(
+      { sde: covarianceSde(shapedSmooth('swish', { a: 1 })), solver: eulerMaruyama(), T: 1.5, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), saveAt: saveAt({ t1: true }), paths: 300, seed: 1, threshold: 20, extrapolate: true, over: 'finished' },
+      { v01: (v) => (v as number[][])[0][1] },
+    );
+    expect(api.v01.saves[0]).toEqual(e.mean[0][1]);
+  });
+
   it('caps --threads at the core count with a note, and writes the summary', () => {
     const run = ncsde(['sde', '--paths', '64', '--steps', '4', '--threads', '1000', '--json']);
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/^ncsde: note: --threads 1000 lowered to \d+, the cores of this machine$/m);
     const out = JSON.parse(run.stdout);
     expect(out.shape).toEqual([2, 64, 2, 2]);
-    expect(out.mean[0][0][1]).toEqual({ value: 0.5, se: 0 });
+    expect(out.saves[0].mean[0][1]).toEqual({ estimate: 0.5, se: 0, lo: 0.5, hi: 0.5, n: 64 });
+    expect(out.saves[1].averagedOver).toMatchObject({ over: 'finished', leftOut: 0 });
   });
 
   // Each run is stopped as soon as its note is out. The figure is measured by a pilot on this machine
@@ -208,9 +227,10 @@ describe('help and notes', () => {
     const run = ncsde(['sde', '--activation', 'swish:0.3', '--paths', '2', '--steps', '50', '--T', '4', '--threads', '1']);
     expect(run.status).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(JSON.stringify(out.mean)).not.toMatch(/null/);
+    expect(JSON.stringify(out.saves)).not.toMatch(/null/);
     expect(out.counts.exploded).toBe(2);
-    expect(out.mean[1][0][0].missing).toMatch(/not exploded/);
+    expect(out.saves[1].mean[0][0].missing).toMatch(/^only 0 paths left to average/);
+    expect(out.saves[1].explosion.any).toMatchObject({ estimate: 1, k: 2, n: 2 });
   });
 
   it('every JSON output states settings.kernels, as NCSDE_KERNELS chose, with the same values either way', () => {
@@ -219,7 +239,7 @@ describe('help and notes', () => {
     const wasm = JSON.parse(ncsde(['sde', ...args], workdir(), { NCSDE_KERNELS: 'wasm' }).stdout);
     expect(js.settings.kernels).toBe('js');
     expect(wasm.settings.kernels).toBe('wasm');
-    expect(wasm.mean).toEqual(js.mean);
+    expect(wasm.saves).toEqual(js.saves);
     const net = JSON.parse(ncsde(['network', '--n', '8', '--samples', '20', '--threads', '1', '--json'], workdir(), { NCSDE_KERNELS: 'js' }).stdout);
     expect(net.settings.kernels).toBe('js');
     const bad = ncsde(['sde', ...args], workdir(), { NCSDE_KERNELS: 'simd' });

@@ -82,8 +82,8 @@ describe('leading-order recursion for tanh', () => {
 describe('derivative tracking', () => {
   it('explicit weights and the chain agree on the law of the derivative variance (exact KS p > 1e-3)', () => {
     const opts = { activation: unshaped('tanh'), n: 24, depth: 6, v0: [[1, 0.3], [0.3, 1]], derivatives: true, samples: 2000 } as const;
-    const chain = sampleNetworksSync({ ...opts, seed: 1, method: 'chain' });
-    const explicit = sampleNetworksSync({ ...opts, seed: 2, method: 'explicit' });
+    const chain = sampleNetworksSync({ ...opts, seed: 1, sampler: 'chain' });
+    const explicit = sampleNetworksSync({ ...opts, seed: 2, sampler: 'explicit' });
     for (const [i, j] of [
       [1, 1],
       [0, 1],

@@ -94,8 +94,8 @@ describe.skipIf(missing !== null)(`the explorer in Chromium${missing ? ` (skippe
     for (const id of ['density-rho', 'density-logVaa', 'fan-rho', 'fan-logVaa', 'phase', 'cumulants']) expect(await page.locator(`#${id} svg`).count(), id).toBe(1);
     expect(await page.locator('#numbers-body tr').count()).toBeGreaterThanOrEqual(8);
     const r = await results(page);
-    expect((r.sde as { schema: string }).schema).toBe('ncsde.sde/2');
-    expect((r.network as { schema: string }).schema).toBe('ncsde.network/2');
+    expect((r.sde as { schema: string }).schema).toBe('ncsde.sde/3');
+    expect((r.network as { schema: string }).schema).toBe('ncsde.network/3');
     // Node's numbers: the CLI commands the page shows, and the page's own stage code run in Node.
     const commands = (await page.textContent('#cli'))!.split('\n');
     const cli = (line: string) => {
@@ -143,8 +143,8 @@ describe.skipIf(missing !== null)(`the explorer in Chromium${missing ? ` (skippe
     expect(await settled(page)).toBe('done');
     let r = await results(page);
     expect((r.settings as { rho0: number }).rho0).toBe(0.2);
-    const t0 = (r.sde as { mean: Array<Array<Array<{ value: number }>>> }).mean[0];
-    expect(t0[0][1].value).toBeCloseTo(0.2, 12);
+    const t0 = (r.sde as { saves: Array<{ mean: Array<Array<{ estimate: number }>> }> }).saves[0].mean;
+    expect(t0[0][1].estimate).toBeCloseTo(0.2, 12);
 
     // Two changes in quick succession: the page ends at the second, equal to loading its URL directly.
     await page.selectOption('#family', 'tanh');

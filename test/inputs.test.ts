@@ -61,7 +61,7 @@ describe('ncsde with --inputs and --v0', () => {
     expect(ja.shape).toEqual([2, 50, 3, 3]);
     expect(ja.settings.v0).toEqual(gramOfRows(X));
     expect(ja.settings.inputs).toEqual(X);
-    expect(ja.mean).toEqual(JSON.parse(b.stdout).mean);
+    expect(ja.saves).toEqual(JSON.parse(b.stdout).saves);
   });
 
   it('networks are fed the vectors (explicit weights: the first layer W x / sqrt(d)), and the output reruns from itself', () => {
@@ -73,7 +73,7 @@ describe('ncsde with --inputs and --v0', () => {
     // Power: the same V0 without the vectors draws the first layer another way, so the bits differ.
     writeFileSync(join(dir, 'v.json'), JSON.stringify(gramOfRows(X)));
     expect(ncsde(['network', '--v0', 'v.json', '--sampler', 'explicit', '--n', '16', '--T', '0.25', '--samples', '20', '--out', 'c.json'], dir).status).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).mean).not.toEqual(JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')).mean);
+    expect(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).saves).not.toEqual(JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')).saves);
   });
 
   it.each([

@@ -60,8 +60,8 @@ describe('whole networks through sampleNetworks: chain and explicit weights agre
   // Exact two-sample KS on the last layer's V^00, V^01 and rho (2000 networks per side, independent
   // streams). Power: the chain at gamma = 1 (the MLP's clocks) against explicit weights at gamma^2 = 0.5.
   const last = (s: NetworkSample) => Array.from({ length: s.samples }, (_, p) => Float64Array.from({ length: s.side * s.side }, (_, k) => s.values.get(s.layers.length - 1, p, Math.floor(k / s.side), k % s.side)));
-  const run = (gamma: number, method: 'chain' | 'explicit', options: Omit<NetworkOptions, 'architecture' | 'method' | 'samples'> & { samples?: number }) =>
-    sampleNetworksSync({ samples: 2000, ...options, architecture: resnet({ gamma }), method });
+  const run = (gamma: number, method: 'chain' | 'explicit', options: Omit<NetworkOptions, 'architecture' | 'sampler' | 'samples' | 'threads'> & { samples?: number }) =>
+    sampleNetworksSync({ samples: 2000, ...options, architecture: resnet({ gamma }), sampler: method });
   for (const [n, depth] of [
     [8, 16],
     [32, 16],
@@ -131,7 +131,7 @@ describe('whole networks through sampleNetworks: chain and explicit weights agre
 
 describe('explosion: the stream of a smooth activation with beta > 0 crosses the threshold and stays finite', () => {
   it('swish a = 0.4 (beta = 4.7), n = 64, ratio 2, threshold 1e4', () => {
-    const s = sampleNetworksSync({ architecture: resnet({ gamma: GAMMA }), activation: shapedSmooth('swish', { a: 0.4 }), n: 64, ratio: 2, v0: [[1]], samples: 300, seed: 9, explosion: { threshold: 1e4 }, record: { count: 4 } });
+    const s = sampleNetworksSync({ architecture: resnet({ gamma: GAMMA }), activation: shapedSmooth('swish', { a: 0.4 }), n: 64, T: 2, v0: [[1]], samples: 300, seed: 9, explosion: { threshold: 1e4 }, record: { count: 4 } });
     expect(s.counts.exploded).toBeGreaterThan(30);
     expect(s.values.data.every(Number.isFinite)).toBe(true);
     for (let p = 0; p < s.samples; p++) {

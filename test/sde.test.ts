@@ -59,7 +59,7 @@ function worstRelativeEigenvalue(sol: Solution): number {
 describe('Euler-Maruyama on the covariance SDE (ReLU-like)', () => {
   const T = 1;
   const steps = 500;
-  const sol = solveSync({ sde: covarianceSde(relu), t1: T, v0: V0, stepping: constantSteps(steps), paths: 10_000, seed: 1 });
+  const sol = solveSync({ sde: covarianceSde(relu), T: T, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(steps), paths: 10_000, seed: 1 });
 
   it('returns (saves, paths, m, m), every path finished and unrepaired at dt = 0.002', () => {
     expect(sol.values.shape).toEqual([1, 10_000, 2, 2]);
@@ -81,13 +81,13 @@ describe('Euler-Maruyama on the covariance SDE (ReLU-like)', () => {
 
   it('matches the 1-D correlation SDE in law (exact two-sample KS p > 1e-3, means within 4 SE)', () => {
     const rhoMatrix = column(sol, 0, rhoOf);
-    const oneD = solveSync({ sde: correlationSde(relu), t1: T, v0: 0.5, stepping: constantSteps(steps), paths: 10_000, seed: 2 });
+    const oneD = solveSync({ sde: correlationSde(relu), T: T, saveAt: saveAt({ t1: true }), v0: 0.5, stepping: constantSteps(steps), paths: 10_000, seed: 2 });
     expect(ksTwoSample(rhoMatrix, oneD.values.data).pValue).toBeGreaterThan(1e-3);
     expect(Math.abs(zScore(meanEstimate(rhoMatrix), meanEstimate(oneD.values.data)))).toBeLessThan(4);
   });
 
   it('counts steps that leave the PSD cone at coarse steps, and returns PSD matrices', () => {
-    const s = solveSync({ sde: covarianceSde(relu), t1: 1, v0: V0, stepping: constantSteps(4), paths: 4000, seed: 8 });
+    const s = solveSync({ sde: covarianceSde(relu), T: 1, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(4), paths: 4000, seed: 8 });
     // The issue measured 70% of paths repaired at 4 steps; here 4000 paths give that fraction to +-2.3%.
     expect(s.counts.repaired / s.paths).toBeGreaterThan(0.6);
     expect(s.counts.repairedSteps).toBeGreaterThanOrEqual(s.counts.repaired);
@@ -109,7 +109,7 @@ describe('Ninomiya-Victoir splitting keeps V in the PSD cone by construction', (
           const s = solveSync({
             sde: covarianceSde(activation),
             solver: ninomiyaVictoir(),
-            t1: 2,
+            T: 2,
             v0: equi(m, m === 1 ? 1 : 0.6),
             stepping: constantSteps(steps),
             saveAt: saveAt({ count: 1 }),
@@ -127,7 +127,7 @@ describe('Ninomiya-Victoir splitting keeps V in the PSD cone by construction', (
 
   it('rho0 = 1 (two equal inputs) stays singular and rho0 = -1 is legal', () => {
     for (const rho0 of [1, -1]) {
-      const s = solveSync({ sde: covarianceSde(relu), solver: ninomiyaVictoir(), t1: 1, v0: equi(2, rho0), stepping: constantSteps(4), paths: 200, seed: 3 });
+      const s = solveSync({ sde: covarianceSde(relu), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(2, rho0), stepping: constantSteps(4), paths: 200, seed: 3 });
       expect(s.counts.repaired).toBe(0);
       expect(s.values.data.every(Number.isFinite)).toBe(true);
       if (rho0 === 1) for (let p = 0; p < s.paths; p++) expect(rhoOf((i, j) => s.values.get(0, p, i, j))).toBeCloseTo(1, 12);
@@ -138,7 +138,7 @@ describe('Ninomiya-Victoir splitting keeps V in the PSD cone by construction', (
 describe('Ninomiya-Victoir against exact values (Kolmogorov backward equations)', () => {
   it('m = 3, c+ = 0.7, c- = -0.3, rho0 = 0.2, T = 0.8: E rho^12 = 0.2569277, E V^12 = 0.2809064 at 16 steps', () => {
     // Tolerance: 4 SE plus the weak bias the splitting leaves at 16 steps (below 5e-4, measured with 1e6 coupled paths).
-    const s = solveSync({ sde: covarianceSde(shapedRelu({ cPlus: 0.7, cMinus: -0.3 })), solver: ninomiyaVictoir(), t1: 0.8, v0: equi(3, 0.2), stepping: constantSteps(16), paths: 100_000, seed: 12 });
+    const s = solveSync({ sde: covarianceSde(shapedRelu({ cPlus: 0.7, cMinus: -0.3 })), solver: ninomiyaVictoir(), T: 0.8, saveAt: saveAt({ t1: true }), v0: equi(3, 0.2), stepping: constantSteps(16), paths: 100_000, seed: 12 });
     const rho = meanEstimate(column(s, 0, rhoOf));
     const v12 = meanEstimate(column(s, 0, (g) => g(0, 1)));
     expect(Math.abs(rho.value - 0.2569277)).toBeLessThan(4 * rho.se + 5e-4);
@@ -150,7 +150,7 @@ describe('Ninomiya-Victoir against exact values (Kolmogorov backward equations)'
     // 8e5 paths: SE about 4e-4, against Euler-Maruyama's bias of about 2e-2 at 16 steps.
     const activation = shapedRelu({ cPlus: 0.3, cMinus: -0.8 });
     const exact = correlationExpectation({ activation, rho0: 0.2, T: 1 });
-    const s = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), t1: 1, v0: equi(2, 0.2), stepping: constantSteps(16), paths: 800_000, seed: 18 });
+    const s = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(2, 0.2), stepping: constantSteps(16), paths: 800_000, seed: 18 });
     const rho = meanEstimate(column(s, 0, rhoOf));
     expect(Math.abs(rho.value - exact)).toBeLessThan(4 * rho.se + 5e-4);
   });
@@ -160,10 +160,10 @@ describe('Ninomiya-Victoir against exact values (Kolmogorov backward equations)'
     // tolerance (3e-3 + 4 SE) separates it from Euler-Maruyama's 2e-2 at the same step.
     const activation = shapedRelu({ cPlus: 0.3, cMinus: -0.8 });
     const exact = correlationExpectation({ activation, rho0: -0.3, T: 1.5 });
-    const s = solveSync({ sde: correlationSde(activation), solver: ninomiyaVictoir(), t1: 1.5, v0: -0.3, stepping: constantSteps(8), paths: 1_600_000, seed: 13 });
+    const s = solveSync({ sde: correlationSde(activation), solver: ninomiyaVictoir(), T: 1.5, saveAt: saveAt({ t1: true }), v0: -0.3, stepping: constantSteps(8), paths: 1_600_000, seed: 13 });
     const e = meanEstimate(s.values.data);
     expect(Math.abs(e.value - exact)).toBeLessThan(3e-3 + 4 * e.se);
-    const em = meanEstimate(solveSync({ sde: correlationSde(activation), t1: 1.5, v0: -0.3, stepping: constantSteps(8), paths: 100_000, seed: 13 }).values.data);
+    const em = meanEstimate(solveSync({ sde: correlationSde(activation), T: 1.5, saveAt: saveAt({ t1: true }), v0: -0.3, stepping: constantSteps(8), paths: 100_000, seed: 13 }).values.data);
     expect(Math.abs(em.value - exact)).toBeGreaterThan(1e-2);
   });
 
@@ -172,7 +172,7 @@ describe('Ninomiya-Victoir against exact values (Kolmogorov backward equations)'
       sde: correlationSde(shapedRelu({ cPlus: 0.3, cMinus: -0.8 })),
       solver: ninomiyaVictoir(),
       v0: -0.3,
-      t1: 1.5,
+      T: 1.5,
       stepsList: [4, 8, 16, 32],
       referenceSteps: 128,
       paths: 100_000,
@@ -191,7 +191,7 @@ describe('Ninomiya-Victoir against exact values (Kolmogorov backward equations)'
       sde: correlationSde(shapedRelu({ cPlus: 0.3, cMinus: -0.8 })),
       solver: eulerMaruyama(),
       v0: -0.3,
-      t1: 1.5,
+      T: 1.5,
       stepsList: [8, 16, 32, 64],
       referenceSteps: 512,
       paths: 40_000,
@@ -207,7 +207,7 @@ describe('Ninomiya-Victoir against exact values (Kolmogorov backward equations)'
     const activation = shapedSmooth('swish', { a: Math.sqrt(0.75) }); // beta = 1
     expect(activation.limit!.beta).toBeCloseTo(1, 12);
     const exact = explosionProbability({ beta: 1, x0: 0.8, T: 1.5 });
-    const s = solveSync({ sde: diagonalSde(activation), solver: ninomiyaVictoir(), t1: 1.5, v0: 0.8, stepping: constantSteps(16), paths: 200_000, seed: 16, explosion: explosionDetection({ threshold: 1e12 }) });
+    const s = solveSync({ sde: diagonalSde(activation), solver: ninomiyaVictoir(), T: 1.5, saveAt: saveAt({ t1: true }), v0: 0.8, stepping: constantSteps(16), paths: 200_000, seed: 16, explosion: explosionDetection({ threshold: 1e12 }) });
     const p = s.counts.exploded / s.paths;
     expect(Math.abs(p - exact)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / s.paths) + 1e-3);
     // Explosion times lie in (0, T]; exploded paths keep finite values.
@@ -223,11 +223,14 @@ describe('Ninomiya-Victoir against exact values (Kolmogorov backward equations)'
   it('Talay-Tubaro extrapolation cancels Euler-Maruyama\'s first-order bias on E rho', async () => {
     const activation = shapedRelu({ cPlus: 0.3, cMinus: -0.8 });
     const exact = correlationExpectation({ activation, rho0: -0.3, T: 1.5 });
-    const options = { sde: correlationSde(activation), solver: eulerMaruyama(), t1: 1.5, v0: -0.3, stepping: constantSteps(16), paths: 1_000_000, seed: 17 };
-    const f = { rho: (v: Float64Array) => v[0] };
-    const plain = (await weakExpectations({ ...options, extrapolate: false }, f)).rho;
-    const tt = (await weakExpectations({ ...options, extrapolate: true }, f)).rho;
-    expect(tt.method).toBe('talay-tubaro');
+    const options = { sde: correlationSde(activation), solver: eulerMaruyama(), T: 1.5, saveAt: saveAt({ t1: true }), v0: -0.3, stepping: constantSteps(16), paths: 1_000_000, seed: 17 };
+    const f = { rho: (v: number[][] | number) => v as number };
+    const plainE = (await weakExpectations({ ...options, extrapolate: false }, f)).rho;
+    const ttE = (await weakExpectations({ ...options, extrapolate: true }, f)).rho;
+    expect(ttE.method).toBe('talay-tubaro');
+    const cell = (c: (typeof ttE.saves)[number]) => ('missing' in c ? { value: NaN, se: NaN } : { value: c.estimate, se: c.se });
+    const plain = cell(plainE.saves[0]);
+    const tt = cell(ttE.saves[0]);
     // Plain EM at 16 steps is biased by ~1.1e-2 (16 SE). 2 E_32 - E_16 lands within 3 SE + 5e-4 (the h^2
     // term, measured ~1e-3 at these steps). The weight for a weak order-2 solver, (4 E_32 - E_16) / 3,
     // would leave a third of the first-order term (measured 4.2e-3 = 6 SE) and fail.
@@ -242,7 +245,7 @@ describe('explosion', () => {
       const s = solveSync({
         sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), // beta = 3
         solver,
-        t1: 2,
+        T: 2,
         v0: [[1, 0.2], [0.2, 1]],
         stepping: constantSteps(400),
         saveAt: saveAt({ count: 4 }),
@@ -264,15 +267,15 @@ describe('explosion', () => {
 
 describe('fused m = 2 steps equal the composed forms bit for bit', () => {
   const cases = [
-    { label: 'EM, relu, saves', sde: covarianceSde(relu), solver: eulerMaruyama(), t1: 1, v0: V0, stepping: constantSteps(50), saveAt: saveAt({ count: 5 }), paths: 256, seed: 1 },
-    { label: 'EM, coarse steps with repairs', sde: covarianceSde(relu), solver: eulerMaruyama(), t1: 2, v0: V0, stepping: constantSteps(4), paths: 512, seed: 2 },
-    { label: 'EM, swish with explosions', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), solver: eulerMaruyama(), t1: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(100), paths: 256, seed: 3, explosion: explosionDetection({ threshold: 1e5 }) },
-    { label: 'EM, rho = 1 and Brownian sub-steps', sde: covarianceSde(relu), solver: eulerMaruyama(), t1: 1, v0: [[1, 1], [1, 1]], stepping: constantSteps(10), brownian: brownianSampling({ resolution: 40 }), paths: 128, seed: 4 },
-    { label: 'NV, relu, saves', sde: covarianceSde(shapedRelu({ cPlus: 0.5, cMinus: -1 })), solver: ninomiyaVictoir(), t1: 1, v0: V0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 5 },
-    { label: 'EM, relu on the resnet clocks (gamma = 0.7)', sde: covarianceSde(relu, resnetClocks(0.7)), solver: eulerMaruyama(), t1: 1, v0: V0, stepping: constantSteps(20), paths: 256, seed: 7 },
-    { label: 'NV, relu on the resnet clocks (gamma = 0.7)', sde: covarianceSde(relu, resnetClocks(0.7)), solver: ninomiyaVictoir(), t1: 1, v0: V0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 8 },
-    { label: 'NV, swish with explosions on the resnet clocks (gamma = 0.5)', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 }), resnetClocks(0.5)), solver: ninomiyaVictoir(), t1: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(20), paths: 256, seed: 9, explosion: explosionDetection({ threshold: 1e5 }) },
-    { label: 'NV, swish with explosions (drift flow, then the unrolled noise)', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), solver: ninomiyaVictoir(), t1: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 6, explosion: explosionDetection({ threshold: 1e5 }) },
+    { label: 'EM, relu, saves', sde: covarianceSde(relu), solver: eulerMaruyama(), T: 1, v0: V0, stepping: constantSteps(50), saveAt: saveAt({ count: 5 }), paths: 256, seed: 1 },
+    { label: 'EM, coarse steps with repairs', sde: covarianceSde(relu), solver: eulerMaruyama(), T: 2, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(4), paths: 512, seed: 2 },
+    { label: 'EM, swish with explosions', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), solver: eulerMaruyama(), T: 2, saveAt: saveAt({ t1: true }), v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(100), paths: 256, seed: 3, explosion: explosionDetection({ threshold: 1e5 }) },
+    { label: 'EM, rho = 1 and Brownian sub-steps', sde: covarianceSde(relu), solver: eulerMaruyama(), T: 1, saveAt: saveAt({ t1: true }), v0: [[1, 1], [1, 1]], stepping: constantSteps(10), brownian: brownianSampling({ resolution: 40 }), paths: 128, seed: 4 },
+    { label: 'NV, relu, saves', sde: covarianceSde(shapedRelu({ cPlus: 0.5, cMinus: -1 })), solver: ninomiyaVictoir(), T: 1, v0: V0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 5 },
+    { label: 'EM, relu on the resnet clocks (gamma = 0.7)', sde: covarianceSde(relu, resnetClocks(0.7)), solver: eulerMaruyama(), T: 1, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(20), paths: 256, seed: 7 },
+    { label: 'NV, relu on the resnet clocks (gamma = 0.7)', sde: covarianceSde(relu, resnetClocks(0.7)), solver: ninomiyaVictoir(), T: 1, v0: V0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 8 },
+    { label: 'NV, swish with explosions on the resnet clocks (gamma = 0.5)', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 }), resnetClocks(0.5)), solver: ninomiyaVictoir(), T: 2, saveAt: saveAt({ t1: true }), v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(20), paths: 256, seed: 9, explosion: explosionDetection({ threshold: 1e5 }) },
+    { label: 'NV, swish with explosions (drift flow, then the unrolled noise)', sde: covarianceSde(shapedSmooth('swish', { a: 0.5 })), solver: ninomiyaVictoir(), T: 2, v0: [[1, 0.9], [0.9, 1]], stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 6, explosion: explosionDetection({ threshold: 1e5 }) },
   ];
   for (const { label, ...options } of cases) {
     it(label, () => {
@@ -355,7 +358,7 @@ describe('the scalar terms\' one-pass noise equals the lane-by-lane flows bit fo
     ['diagonal, exploding', diagonalSde(shapedSmooth('swish', { a: 0.5 })), 1.5, (job: { v0: readonly number[]; threshold: number }) => diagonalTerm({ beta: shapedSmooth('swish', { a: 0.5 }).limit!.beta, x0: job.v0[0], lanes: SDE_BLOCK, threshold: job.threshold, fused: false })],
   ] as const) {
     it(label, () => {
-      const options = { sde, solver: ninomiyaVictoir(), t1: 2, v0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 7 };
+      const options = { sde, solver: ninomiyaVictoir(), T: 2, v0, stepping: constantSteps(20), saveAt: saveAt({ count: 4 }), paths: 256, seed: 7 };
       const job = buildSdeJob(options);
       const composedTerm = lanesTerm(job);
       expect(composedTerm.flows!.noiseBlock).toBeUndefined();
@@ -370,7 +373,7 @@ describe('the scalar terms\' one-pass noise equals the lane-by-lane flows bit fo
 });
 
 describe('reproducibility', () => {
-  const options = { sde: covarianceSde(relu), t1: 1, v0: V0, stepping: constantSteps(20), saveAt: saveAt({ count: 2 }), seed: 99 } as const;
+  const options = { sde: covarianceSde(relu), T: 1, v0: V0, stepping: constantSteps(20), saveAt: saveAt({ count: 2 }), seed: 99 } as const;
 
   it('is bit-identical across thread counts, for both solvers', async () => {
     for (const solver of [eulerMaruyama(), ninomiyaVictoir()]) {
@@ -408,10 +411,10 @@ describe('reproducibility', () => {
 });
 
 describe('input validation', () => {
-  const base = { sde: covarianceSde(relu), t1: 1, v0: V0, paths: 10, seed: 1 };
+  const base = { sde: covarianceSde(relu), T: 1, saveAt: saveAt({ t1: true }), v0: V0, paths: 10, seed: 1 };
   it('names the field and the value', () => {
-    expect(() => solveSync({ ...base, t1: -1 })).toThrow(/^t1 must be > 0 \(got -1\)$/);
-    expect(() => solveSync({ ...base, t1: NaN })).toThrow(/t1 must be a finite number \(got NaN\)/);
+    expect(() => solveSync({ ...base, T: -1 })).toThrow(/^T must be > 0 \(got -1\)$/);
+    expect(() => solveSync({ ...base, T: NaN })).toThrow(/T must be a finite number \(got NaN\)/);
     expect(() => solveSync({ ...base, paths: 0 })).toThrow(/paths must be an integer >= 1 \(got 0\)/);
     expect(() => solveSync({ ...base, seed: -1 })).toThrow(/^seed must be an integer in \[0, 9007199254740991\]/);
     expect(() => constantSteps(0)).toThrow(/stepping.steps must be an integer >= 1/);
@@ -422,14 +425,16 @@ describe('input validation', () => {
     expect(() => solveSync({ ...base, brownian: brownianSampling({ resolution: 15 }), stepping: constantSteps(10) })).toThrow(/brownian.resolution/);
     expect(() => solveSync({ ...base, sde: correlationSde(relu), v0: 1.5 })).toThrow(/v0 must be a correlation/);
     expect(() => solveSync({ ...base, sde: correlationSde(relu), v0: 0.2, explosion: explosionDetection({ threshold: 10 }) })).toThrow(/explosion.threshold does not apply to the correlation SDE/);
-    expect(() => solveSync({ ...base, explosion: explosionDetection({ threshold: 0.5 }) })).toThrow(/explosion.threshold must exceed the largest initial variance 1/);
+    expect(() => solveSync({ ...base, explosion: explosionDetection({ threshold: 0.5 }) })).toThrow(/explosion.threshold must exceed the largest input variance 1/);
+    expect(() => solveSync({ ...base, threshold: 0.5 })).toThrow(/^threshold must be a number > 1, in units of the largest input variance max_a V0\^aa \(got 0.5\)$/);
+    expect(() => solveSync({ ...base, sde: correlationSde(relu), v0: 0.2, threshold: 10 })).toThrow(/^threshold does not apply to the correlation SDE/);
     expect(() => covarianceSde(unshaped('relu'))).toThrow(/activation has no Neural Covariance SDE limit.*relu\(unshaped/);
     expect(() => correlationSde(shapedSmooth('tanh', { a: 1 }))).toThrow(/correlation SDE/);
     expect(() => solveSync({ ...base, paths: 4e9 })).toThrow(/^paths needs about .* GiB|^paths asks for/);
   });
 
   it('accepts legitimate edges: rho0 = 0 for the correlation SDE, tiny T', () => {
-    const s = solveSync({ sde: correlationSde(relu), solver: ninomiyaVictoir(), t1: 1e-9, v0: 0, stepping: constantSteps(1), paths: 64, seed: 1 });
+    const s = solveSync({ sde: correlationSde(relu), solver: ninomiyaVictoir(), T: 1e-9, saveAt: saveAt({ t1: true }), v0: 0, stepping: constantSteps(1), paths: 64, seed: 1 });
     expect(s.values.data.every((x) => Math.abs(x) < 1e-3)).toBe(true);
   });
 });
@@ -437,7 +442,7 @@ describe('input validation', () => {
 describe('memory', () => {
   it('a 1e5-path solve that saves only t1 holds O(paths m^2), not per-step state for all paths', () => {
     const before = process.memoryUsage().arrayBuffers;
-    const s = solveSync({ sde: covarianceSde(relu), t1: 1, v0: V0, stepping: constantSteps(40), paths: 100_000, seed: 9 });
+    const s = solveSync({ sde: covarianceSde(relu), T: 1, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(40), paths: 100_000, seed: 9 });
     const grown = process.memoryUsage().arrayBuffers - before;
     // The result is 1e5 x 4 doubles (3.2 MB) plus per-path status arrays (~2 MB); per-step state for every
     // path would be 40 times the result (128 MB).

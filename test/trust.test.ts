@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { shapedRelu, shapedSmooth } from '../src/activations/index.js';
 import { openStream } from '../src/random/streams.js';
 import { logNormalMoments, moverDifference, type Interval } from '../src/stats/index.js';
-import { constantSteps, correlationExpectation, explosionDetection, explosionProbability, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
+import { constantSteps, correlationExpectation, explosionProbability, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
 import { diagonalSde, finiteWidthCorrelation } from '../architectures/index.js';
 import { bridgeCrossings } from '../validation/crossing.js';
 import { uninformativeRate } from '../validation/widths.js';
@@ -92,7 +92,7 @@ describe('the finite-width E rho reference (kappa_n)', () => {
 describe('Brownian-bridge crossings between steps', () => {
   it('adds the crossings discrete monitoring misses: 64 steps against the exact P(cross 10 by T = 1) = 0.2486', async () => {
     const activation = shapedSmooth('swish', { a: 1 });
-    const sol = await solve({ sde: diagonalSde(activation), solver: ninomiyaVictoir(), t1: 1, v0: 1, stepping: constantSteps(64), saveAt: saveAt({ count: 64 }), paths: 40_000, seed: 12, explosion: explosionDetection({ threshold: 10 }) });
+    const sol = await solve({ sde: diagonalSde(activation), solver: ninomiyaVictoir(), T: 1, v0: 1, stepping: constantSteps(64), saveAt: saveAt({ count: 64 }), paths: 40_000, seed: 12, threshold: 10 });
     const c = bridgeCrossings(sol, 10, 12, 'sde/bridge');
     let plain = 0;
     for (const s of sol.status) if (s === PATH_EXPLODED) plain++;
@@ -110,7 +110,7 @@ describe('Brownian-bridge crossings between steps', () => {
   });
 
   it('refuses a solution not saved at every step', async () => {
-    const sol = await solve({ sde: diagonalSde(shapedSmooth('swish', { a: 1 })), solver: ninomiyaVictoir(), t1: 1, v0: 1, stepping: constantSteps(8), paths: 10, seed: 1, explosion: explosionDetection({ threshold: 10 }) });
+    const sol = await solve({ sde: diagonalSde(shapedSmooth('swish', { a: 1 })), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: 1, stepping: constantSteps(8), paths: 10, seed: 1, threshold: 10 });
     expect(() => bridgeCrossings(sol, 10, 1, 'x')).toThrow(/^solution .*saved at t = 0 and at every step/);
   });
 });

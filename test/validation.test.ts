@@ -3,7 +3,7 @@ import { shapedRelu } from '../src/activations/index.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { ksCriticalValue, ksTwoSample, meanEstimate } from '../src/stats/index.js';
 import { sampleNetworksSync } from '../networks/index.js';
-import { brownianSampling, constantSteps, ninomiyaVictoir, solveSync } from '../sde/index.js';
+import { brownianSampling, constantSteps, saveAt, ninomiyaVictoir, solveSync } from '../sde/index.js';
 import { covarianceSde } from '../architectures/index.js';
 import { observable } from '../validation/observables.js';
 import { isMissing, runPoint, type PointResult } from '../validation/point.js';
@@ -17,12 +17,12 @@ const V0 = [
 
 /** rho at T from the splitting solver (bias far below the test's resolution at 32 steps). */
 function sdeRho(activation: ReturnType<typeof shapedRelu>, T: number, paths: number, seed: number): Float64Array {
-  const s = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), t1: T, v0: V0, stepping: constantSteps(32), paths, seed, brownian: brownianSampling({ purpose: PURPOSES.sde }) });
+  const s = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), T: T, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(32), paths, seed, brownian: brownianSampling({ purpose: PURPOSES.sde }) });
   return observable(s, 'rho').values;
 }
 
 function chainRho(n: number, T: number, samples: number, seed: number): Float64Array {
-  const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n, ratio: T, v0: V0, samples, seed, streams: { purpose: PURPOSES.network } });
+  const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n, T, v0: V0, samples, seed, streams: { purpose: PURPOSES.network } });
   return observable(s, 'rho').values;
 }
 
@@ -54,7 +54,7 @@ describe('the law: SDE against the covariance chain', () => {
     // Path p of the SDE and network p used to share numbers (Spearman 0.31 for V^22 at n = 2); now the
     // families differ. Under independence Spearman's rho has SE 1/sqrt(N - 1).
     const N2 = 4000;
-    const sde = solveSync({ sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), t1: 1, v0: V0, stepping: constantSteps(2), paths: N2, seed: 5 });
+    const sde = solveSync({ sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), T: 1, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(2), paths: N2, seed: 5 });
     const net = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 2, depth: 2, v0: V0, samples: N2, seed: 5 });
     const ranks = (x: Float64Array) => {
       const order = Array.from(x.keys()).sort((i, j) => x[i] - x[j]);

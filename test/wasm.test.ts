@@ -95,13 +95,13 @@ describe('kernel choice', () => {
       const { kernelsInUse } = await import('./dist/src/kernels/index.js');
       const { sampleNetworksSync } = await import('./dist/networks/index.js');
       const { shapedRelu } = await import('./dist/src/activations/index.js');
-      const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 50, depth: 20, v0: [[1, 0.3], [0.3, 1]], samples: 40, seed: 5, method: 'chain' });
+      const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 50, depth: 20, v0: [[1, 0.3], [0.3, 1]], samples: 40, seed: 5, sampler: 'chain' });
       process.stdout.write(JSON.stringify({ kernels: kernelsInUse(), values: Buffer.from(s.values.data.buffer).toString('base64') }));`;
     const env = { ...process.env };
     delete env.NCSDE_KERNELS;
     const got = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }));
     expect(got.kernels).toBe('js');
-    const here = withKernels('wasm', () => sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 50, depth: 20, v0: [[1, 0.3], [0.3, 1]], samples: 40, seed: 5, method: 'chain' }));
+    const here = withKernels('wasm', () => sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 50, depth: 20, v0: [[1, 0.3], [0.3, 1]], samples: 40, seed: 5, sampler: 'chain' }));
     expect(got.values).toBe(Buffer.from(here.values.data.buffer).toString('base64'));
   });
 
@@ -152,7 +152,7 @@ describe('covariance chain: wasm and js give the same bytes', () => {
     [1, 0.3],
     [0.3, 1],
   ];
-  const cases: Array<[string, NetworkOptions]> = [
+  const cases: Array<[string, Omit<NetworkOptions, 'threads'>]> = [
     ['shaped relu, m = 2 (the fused pair pass)', { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 100, depth: 30, v0: V0, samples: 50, seed: 1 }],
     ['unshaped relu, m = 2, exploding', { activation: unshaped('relu'), n: 4, depth: 200, v0: V0, samples: 40, seed: 2, explosion: { threshold: 50 } }],
     ['shaped relu, m = 2 with derivatives (side 4)', { activation: shapedRelu({ cPlus: 1, cMinus: -1 }), n: 60, depth: 10, v0: V0, samples: 20, seed: 3, derivatives: true }],
@@ -161,7 +161,7 @@ describe('covariance chain: wasm and js give the same bytes', () => {
   for (const [name, options] of cases) {
     for (const seedShift of [0, 10]) {
       it(`${name}, seed ${options.seed! + seedShift}`, () => {
-        const o = { ...options, seed: options.seed! + seedShift, method: 'chain' as const, outputs: 3 };
+        const o = { ...options, seed: options.seed! + seedShift, sampler: 'chain' as const, outputs: 3 };
         const js = withKernels('js', () => sampleNetworksSync(o));
         const wasm = withKernels('wasm', () => sampleNetworksSync(o));
         expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));
@@ -234,29 +234,29 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
     ['ninomiya-victoir', ninomiyaVictoir],
   ] as const) {
     for (const seed of [1, 2, 3]) {
-      cases.push([`${solverName}, shaped relu, seed ${seed}, 4 saves`, () => ({ sde: covarianceSde(relu), solver: solver(), t1: 1, v0: equi(0.5), stepping: constantSteps(40), saveAt: saveAt({ count: 4 }), paths: 300, seed }), () => {}]);
+      cases.push([`${solverName}, shaped relu, seed ${seed}, 4 saves`, () => ({ sde: covarianceSde(relu), solver: solver(), T: 1, v0: equi(0.5), stepping: constantSteps(40), saveAt: saveAt({ count: 4 }), paths: 300, seed }), () => {}]);
     }
     cases.push([
       `${solverName}, exploding lanes (threshold 2)`,
-      () => ({ sde: covarianceSde(steep), solver: solver(), t1: 2, v0: equi(0.3), stepping: constantSteps(30), paths: 256, seed: 4, explosion: explosionDetection({ threshold: 2 }) }),
+      () => ({ sde: covarianceSde(steep), solver: solver(), T: 2, saveAt: saveAt({ t1: true }), v0: equi(0.3), stepping: constantSteps(30), paths: 256, seed: 4, explosion: explosionDetection({ threshold: 2 }) }),
       (s) => expect(s.counts.exploded).toBeGreaterThan(0),
     ]);
     cases.push([
       `${solverName}, Brownian path finer than the steps (summed increments)`,
-      () => ({ sde: covarianceSde(steep), solver: solver(), t1: 1, v0: equi(-0.4), stepping: constantSteps(8), brownian: brownianSampling({ resolution: 32 }), paths: 200, seed: 5 }),
+      () => ({ sde: covarianceSde(steep), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(-0.4), stepping: constantSteps(8), brownian: brownianSampling({ resolution: 32 }), paths: 200, seed: 5 }),
       () => {},
     ]);
   }
   for (const seed of [1, 2]) {
     cases.push([
       `ninomiya-victoir, diagonal SDE (swish, beta = 0.75), exploding lanes, seed ${seed}`,
-      () => ({ sde: diagonalSde(shapedSmooth('swish', { a: 1 })), solver: ninomiyaVictoir(), t1: 1, v0: 1, stepping: constantSteps(16), paths: 640, seed, explosion: explosionDetection({ threshold: 50 }) }),
+      () => ({ sde: diagonalSde(shapedSmooth('swish', { a: 1 })), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: 1, stepping: constantSteps(16), paths: 640, seed, explosion: explosionDetection({ threshold: 50 }) }),
       (s) => expect(s.counts.exploded).toBeGreaterThan(0),
     ]);
   }
   cases.push([
     'euler-maruyama, repaired lanes (few large steps near rho = 1)',
-    () => ({ sde: covarianceSde(steep), solver: eulerMaruyama(), t1: 2, v0: equi(0.98), stepping: constantSteps(3), paths: 512, seed: 6 }),
+    () => ({ sde: covarianceSde(steep), solver: eulerMaruyama(), T: 2, saveAt: saveAt({ t1: true }), v0: equi(0.98), stepping: constantSteps(3), paths: 512, seed: 6 }),
     (s) => expect(s.counts.repaired).toBeGreaterThan(0),
   ]);
   for (const [name, options, check] of cases) {
@@ -282,7 +282,7 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
   });
 
   it('two worker threads with wasm give the bytes of one thread with js', async () => {
-    const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), t1: 1, v0: equi(0.5), stepping: constantSteps(20), paths: 1000, seed: 7 };
+    const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(0.5), stepping: constantSteps(20), paths: 1000, seed: 7 };
     const js = withKernels('js', () => solveSync(options));
     const wasm = await withKernels('wasm', () => solve({ ...options, threads: 2 }));
     expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));

@@ -10,7 +10,7 @@ import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, normalInterval, proportionDifference, wilson, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { normalCdf } from '../src/special.js';
 import { sampleNetworks } from '../networks/index.js';
-import { constantSteps, eulerMaruyama, explosionDetection, brownianSampling, saveAt, solve } from '../sde/index.js';
+import { constantSteps, eulerMaruyama, brownianSampling, saveAt, solve } from '../sde/index.js';
 import { architectureFromSpec, type Architecture } from '../architectures/index.js';
 import { pointArchitecture } from './options.js';
 import { OPTION } from './options.js';
@@ -157,14 +157,14 @@ async function collapseCells(architecture: Architecture, activation: Activation,
   const sol = await solve({
     sde: architecture.sde(activation),
     solver: eulerMaruyama(),
-    t1: tMax,
+    T: tMax,
     v0,
     stepping: constantSteps(steps),
     saveAt: saveAt({ ts: ts.map((t) => (Math.round((t / tMax) * steps) * tMax) / steps) }),
     paths: s.paths,
     seed: s.seed,
     brownian: brownianSampling({ purpose: `${PURPOSES.sde}/collapse/${tag}` }),
-    explosion: explosionDetection({ threshold: s.threshold }),
+    threshold: s.threshold,
     threads: threads,
   });
   const net = await sampleNetworks({
@@ -176,7 +176,7 @@ async function collapseCells(architecture: Architecture, activation: Activation,
     samples: s.samples,
     seed: s.seed,
     record: { layers },
-    explosion: { threshold: s.threshold },
+    threshold: s.threshold,
     streams: { purpose: `${PURPOSES.network}/collapse/${tag}` },
     threads: threads,
   });

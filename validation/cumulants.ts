@@ -5,14 +5,15 @@
 // (piecewise-linear activation, one input) the pooled layer-factor estimator, calibrated at any L/n, for
 // the output and (docs/maths.md section 12) for the derivative alike.
 // Theory: the exact (1 + k/n)^L - 1, the leading-order recursion otherwise, and the SDE's e^{2T} - 1.
-import type { Activation, ActivationSpec } from '../src/activations/index.js';
+import { parseActivation, type Activation, type ActivationSpec } from '../src/activations/index.js';
+import { requireKnownKeys, withRenamedKeys } from '../src/apiOptions.js';
 import { requireInteger } from '../src/errors.js';
 import { gaussHermite, gaussianExpectation, type GaussRule } from '../src/quadrature.js';
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { bcaBootstraps, type Interval } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
-import { mlp, type Architecture, type ArchitectureReferences } from '../architectures/index.js';
+import { mlp, toArchitecture, type Architecture, type ArchitectureReferences } from '../architectures/index.js';
 import { pooledEstimates } from './theory.js';
 import { referencesOf } from '../architectures/index.js';
 
@@ -62,7 +63,7 @@ export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: 
  * exact finite-width value where it has one, else its leading-order recursion, else none (default: the MLP).
  */
 export function cumulantTheory(spec: ActivationSpec, activation: Activation, n: number, layers: readonly number[], references: Required<ArchitectureReferences> = referencesOf(mlp())): CumulantTheory {
-  const kurtosis = layers.map((l) => references.finiteMoments(spec, n, l, l / n).kurtosis);
+  const kurtosis = layers.map((l) => references.finiteMoments(spec, { n, depth: l, T: l / n }).kurtosis);
   const limits = kurtosis.map((k) => k.limit);
   const exact = kurtosis.map((k) => k.exact);
   if (exact.every((x) => x !== null)) return { kind: 'exact (1 + k/n)^L - 1', values: exact, limits };
@@ -96,25 +97,33 @@ export interface CumulantMeasurement {
  */
 export async function measureCumulants(options: {
   /** Default: the MLP. Its references say whether the pooled layer-factor estimator applies. */
-  architecture?: Architecture;
-  activation: Activation;
+  architecture?: Architecture | string | undefined;
+  /** A value or its text. */
+  activation: Activation | string;
   n: number;
   layers: readonly number[];
   samples: number;
   seed: number;
-  method?: string;
-  threads?: number;
-  resamples?: number;
+  /** The network sampler (default the architecture's). */
+  sampler?: string | undefined;
+  /** @deprecated Use sampler. */
+  method?: string | undefined;
+  threads?: number | undefined;
+  resamples?: number | undefined;
   /** Qualifies the stream families (several measurements at one seed stay independent). */
-  streamTag?: string;
+  streamTag?: string | undefined;
 }): Promise<CumulantMeasurement> {
+  requireKnownKeys('measureCumulants', options, ['architecture', 'activation', 'n', 'layers', 'samples', 'seed', 'sampler', 'threads', 'resamples', 'streamTag']);
+  options = withRenamedKeys('measureCumulants', options, { method: 'sampler' });
+  const activation = typeof options.activation === 'string' ? parseActivation(options.activation, 'activation') : options.activation;
+  const architecture = toArchitecture(options.architecture);
   const layers = [...options.layers].sort((a, b) => a - b);
   layers.forEach((l, i) => requireInteger(`layers[${i}]`, l, 1));
   const depth = layers[layers.length - 1];
   const tag = options.streamTag ? `/${options.streamTag}` : '';
   const sample = await sampleNetworks({
-    architecture: options.architecture,
-    activation: options.activation,
+    architecture,
+    activation,
     n: options.n,
     depth,
     v0: [
@@ -124,7 +133,7 @@ export async function measureCumulants(options: {
     derivatives: true,
     samples: options.samples,
     seed: options.seed,
-    method: options.method,
+    sampler: options.sampler,
     record: { layers },
     factorMoments: true,
     streams: { purpose: `${PURPOSES.network}${tag}` },
@@ -134,10 +143,10 @@ export async function measureCumulants(options: {
   const diagonal = (r: number, i: number) => Float64Array.from(alive, (p) => sample.values.get(r, p, i, i));
   const ratio = (x: Float64Array, label: string): Interval =>
     bcaBootstraps([[x, x.map((v) => v * v)]], { r: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 }, { rng: openStream(options.seed, `${PURPOSES.bootstrap}${tag}/${label}`, 0), resamples: options.resamples }).r;
-  const spec = options.activation.spec;
+  const spec = activation.spec;
   // The pooled estimator needs i.i.d. layer factors: exactly where the architecture has the exact product theory.
-  const references = referencesOf(options.architecture ?? mlp());
-  const structured = spec !== null && references.finiteMoments(spec, options.n, 1, 1 / options.n).kurtosis.exact !== null;
+  const references = referencesOf(architecture);
+  const structured = spec !== null && references.finiteMoments(spec, { n: options.n, depth: 1, T: 1 / options.n }).kurtosis.exact !== null;
   return {
     n: options.n,
     layers,

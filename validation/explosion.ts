@@ -3,15 +3,17 @@
 // iff beta > 0 and vanishes otherwise. An explosion point sets P(X crosses the threshold by T) from the
 // SDE (the split scheme) and from finite networks beside its exact value (Kolmogorov backward equation)
 // and the closed form for T -> infinity, with mean explosion times.
-import { activationFromSpec, type Activation } from '../src/activations/index.js';
+import { activationFromSpec, parseActivation, type Activation } from '../src/activations/index.js';
 import { InputError, requirePositive } from '../src/errors.js';
-import { readSettings, type OptionSources } from '../src/options.js';
+import type { OptionSources } from '../src/options.js';
+import { requireKnownKeys } from '../src/apiOptions.js';
+import { readApiSettings } from './settings.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, proportionDifference, wilson, type Estimate, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
-import { brownianSampling, constantSteps, explosionDetection, saveAt, solve, solverForSde, type SolverName } from '../sde/index.js';
-import { mlp, type Architecture } from '../architectures/index.js';
+import { brownianSampling, constantSteps, saveAt, solve, solverForSde, type SolverName } from '../sde/index.js';
+import { mlp, toArchitecture, type Architecture } from '../architectures/index.js';
 import { OPTION, pointActivation, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
 import { bridgeCrossings } from './crossing.js';
@@ -37,7 +39,9 @@ export interface Criterion {
  * @example
  * criterion(shapedSmooth('swish', { a: 1 }), 1); // { beta: 0.75, regime: 'explodes', explosionProbability: 0.5276... }
  */
-export function criterion(activation: Activation, x0 = 1, architecture: Architecture = mlp()): Criterion {
+export function criterion(given: Activation | string, x0 = 1, architectureGiven: Architecture | string = mlp()): Criterion {
+  const activation = typeof given === 'string' ? parseActivation(given, 'activation') : given;
+  const architecture = toArchitecture(architectureGiven);
   if (!activation.limit) throw new InputError('activation', activation.name, 'has no SDE limit (unshaped); the criterion applies to shaped activations');
   requirePositive('x0', x0);
   const beta = activation.limit.beta;
@@ -61,7 +65,7 @@ export const EXPLOSION_OPTIONS = [
   { ...OPTION.steps, default: 64, help: 'SDE steps over [0, T] (the split scheme is within 1e-3 of the exact probability from 16)' },
   OPTION.solver,
   { ...OPTION.samples, default: 2000 },
-  { ...OPTION.threshold, default: 100, help: 'explosion threshold on V^aa, in units of x0, the same for SDE and networks' },
+  { ...OPTION.threshold, help: 'explosion threshold on V^aa, in units of x0 (the input variance), the same for SDE and networks' },
   OPTION.architecture,
   OPTION.seed,
 ] as const;
@@ -83,7 +87,7 @@ export interface ExplosionSettings {
 
 /** Explosion-point settings from plain values (or CLI sources), checked and with defaults. */
 export function readExplosionSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): ExplosionSettings {
-  return readSettings<ExplosionSettings>(EXPLOSION_OPTIONS, values, sources);
+  return readApiSettings<ExplosionSettings>('readExplosionSettings', EXPLOSION_OPTIONS, values, sources);
 }
 
 /** One explosion point: P(cross the threshold by T) exactly, from the SDE and from networks, with mean crossing times. */
@@ -118,7 +122,13 @@ function exactOrThrow(ref: { value: number | null; reason?: string }, architectu
 }
 
 /** One explosion point: the diagonal SDE and one-input networks crossing threshold * x0 by T. */
-export async function runExplosionPoint(settings: ExplosionSettings, options: { threads?: number } = {}): Promise<ExplosionPoint> {
+export async function runExplosionPoint(given: ExplosionSettings | Readonly<Record<string, unknown>> = {}, options: { threads?: number | undefined } = {}): Promise<ExplosionPoint> {
+  requireKnownKeys('runExplosionPoint (its second argument)', options, ['threads']);
+  return runExplosionPointWith(readExplosionSettings(given as Readonly<Record<string, unknown>>), options);
+}
+
+/** runExplosionPoint on settings already read (a scan point's). */
+export async function runExplosionPointWith(settings: ExplosionSettings, options: { threads?: number | undefined } = {}): Promise<ExplosionPoint> {
   const activation = activationFromSpec(pointActivation(settings));
   const architecture = pointArchitecture(settings);
   const crit = criterion(activation, settings.x0, architecture);
@@ -127,7 +137,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
   const sol = await solve({
     sde: architecture.diagonalSde(activation),
     solver: solverForSde(settings.solver, architecture.diagonalSde(activation), settings.x0).solver,
-    t1: settings.T,
+    T: settings.T,
     v0: settings.x0,
     stepping: constantSteps(settings.steps),
     // Every step saved: the bridge correction needs each step's end values.
@@ -135,7 +145,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     paths: settings.paths,
     seed: settings.seed,
     brownian: brownianSampling({ purpose: PURPOSES.sde }),
-    explosion: explosionDetection({ threshold }),
+    threshold: settings.threshold,
     threads: options.threads,
   });
   const depth = Math.max(1, Math.round(settings.T * settings.n));
@@ -147,7 +157,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     v0: [[settings.x0]],
     samples: settings.samples,
     seed: settings.seed,
-    explosion: { threshold },
+    threshold: settings.threshold,
     streams: { purpose: PURPOSES.network },
     threads: options.threads,
   });
@@ -164,7 +174,7 @@ export async function runExplosionPoint(settings: ExplosionSettings, options: { 
     threshold,
     // 2000 cells and 1000 steps: within 4e-7 of a grid 8 times finer at five (T, threshold, x0, beta)
     // points, at a quarter of the 4000 x 2000 grid's cost (the criterion report's grid).
-    exact: exactOrThrow(referencesOf(architecture).explosionProbability(activation, { x0: settings.x0, T: settings.T, threshold, cells: 2000, steps: 1000 }), settings.architecture),
+    exact: exactOrThrow(referencesOf(architecture).explosionProbability(activation, { x0: settings.x0, T: settings.T, threshold: settings.threshold, cells: 2000, steps: 1000 }), settings.architecture),
     sde,
     network,
     difference: proportionDifference(network, sde),

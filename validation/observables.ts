@@ -31,6 +31,12 @@ export const INTERVAL_CAVEATS: Partial<Record<ObservableName, string>> = {
     'of 200 replicate seeds at T = 1, and 86-88% and 45-57% at T = 2 (npm run calibrate, 400 samples per side). Read them as indicative.',
 };
 
+/** A known observable name, or a one-line InputError listing the valid ones. */
+export function requireObservable(name: unknown, field = 'observable'): ObservableName {
+  if (typeof name !== 'string' || !(OBSERVABLES as readonly string[]).includes(name)) throw new InputError(field, name, `must be one of ${OBSERVABLES.join(', ')}`);
+  return name as ObservableName;
+}
+
 /** One path's observable at one save. */
 export function pathObservable(v: NdArray<Float64Array>, name: ObservableName, save: number, p: number, a = 0, b = 1): number {
   const vaa = v.get(save, p, a, a);
@@ -45,6 +51,9 @@ export function pathObservable(v: NdArray<Float64Array>, name: ObservableName, s
       const scale = Math.sqrt(vaa * v.get(save, p, b, b));
       return scale > 0 ? v.get(save, p, a, b) / scale : 0;
     }
+    default:
+      requireObservable(name);
+      return NaN;
   }
 }
 
@@ -57,6 +66,7 @@ export interface ObservableSample {
 
 /** An observable over the paths that did not explode, at save `save`, for the input pair (a, b). */
 export function observable(samples: CovarianceSamples, name: ObservableName, save = samples.ts.length - 1, a = 0, b = 1): ObservableSample {
+  requireObservable(name);
   const [saves, paths, side] = samples.values.shape;
   if (save < 0 || save >= saves) throw new InputError('save', save, `must be in [0, ${saves - 1}]`);
   if ((name === 'Vab' || name === 'rho') && Math.max(a, b) >= side) throw new InputError('pair', [a, b], `needs at least ${Math.max(a, b) + 1} inputs`);

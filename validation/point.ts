@@ -8,10 +8,12 @@ import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { bcaBootstraps, logNormalMoments, moverDifference, proportionDifference, wilson, zFor, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
 import { sampleNetworks, type NetworkSample } from '../networks/index.js';
-import { constantSteps, explosionDetection, saveAt, solve, solverForSde, brownianSampling, type Sde, type Solution } from '../sde/index.js';
+import { constantSteps, saveAt, solve, solverForSde, brownianSampling, type Sde, type Solution } from '../sde/index.js';
 import { compareSamples, type SampleComparison } from './compare.js';
 import { HEAVY_TAILED, INTERVAL_CAVEATS, observable, OBSERVABLES, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
+import { readPointSettings } from './settings.js';
+import { requireKnownKeys } from '../src/apiOptions.js';
 import { gramOfRows } from '../src/io/matrix.js';
 import { compareBatch, type BatchComparison } from './batch.js';
 import { pooledEstimates, widthCorrelationReference } from './theory.js';
@@ -92,13 +94,13 @@ export function pointScale(settings: Pick<PointSettings, 'x0' | 'rho0' | 'v0' | 
 
 /** Thread count, bootstrap resamples and the stream tag of a comparison point. */
 export interface PointRunOptions {
-  threads?: number;
+  threads?: number | undefined;
   /** Intermediate saves for path plots (0: final time only). Saves never change the final values. */
-  pathSaves?: number;
+  pathSaves?: number | undefined;
   /** Qualifies the stream families, so that several runs at one seed stay independent ('width=64'). */
-  streamTag?: string;
+  streamTag?: string | undefined;
   /** Bootstrap resamples per interval (default 2000). */
-  resamples?: number;
+  resamples?: number | undefined;
 }
 
 function tagged(purpose: string, tag?: string): string {
@@ -120,14 +122,14 @@ export function runPointSde(settings: PointSettings, activation: Activation, opt
   return solve({
     sde,
     solver: pointSolver(settings, sde).solver,
-    t1: settings.T,
+    T: settings.T,
     v0: pointV0(settings),
     stepping: constantSteps(steps),
-    saveAt: saves > 0 ? saveAt({ count: saves }) : undefined,
+    saveAt: saves > 0 ? saveAt({ count: saves }) : saveAt({ t1: true }),
     paths: settings.paths,
     seed: settings.seed,
     brownian: brownianSampling({ purpose: tagged(PURPOSES.sde, options.streamTag) }),
-    explosion: explosionDetection({ threshold: settings.threshold * pointScale(settings) }),
+    threshold: settings.threshold,
     threads: options.threads,
   });
 }
@@ -144,9 +146,9 @@ export function runPointNetworks(settings: PointSettings, activation: Activation
     ...(settings.inputs !== undefined ? { inputs: settings.inputs as number[][] } : { v0: pointV0(settings) }),
     samples: settings.samples,
     seed: settings.seed,
-    method: settings.sampler,
+    sampler: settings.sampler,
     record: saves > 0 ? { count: saves } : undefined,
-    explosion: { threshold: settings.threshold * pointScale(settings) },
+    threshold: settings.threshold,
     factorMoments: options.factorMoments,
     streams: { purpose: tagged(PURPOSES.network, options.streamTag) },
     threads: options.threads,
@@ -190,14 +192,27 @@ export function compareExplosions(network: NetworkSample, sde: Solution, thresho
   };
 }
 
+/** The options of a point as an API caller may give them: any of POINT_OPTIONS, the activation and the
+ *  architecture as values or texts (readPointSettings reads them). */
+export type PointInput = Partial<Omit<PointSettings, 'activation' | 'architecture'>> & { activation?: string | Activation; architecture?: string | Architecture; [key: string]: unknown };
+
+const RUN_KEYS = ['threads', 'pathSaves', 'streamTag', 'resamples'];
+
 /**
  * Compare the SDE and finite networks at one point: independent streams per side, one explosion
- * threshold for both, comparisons on the event 'not exploded by T'.
+ * threshold for both, comparisons on the event 'not exploded by T'. `settings` is any of POINT_OPTIONS
+ * ({} means the defaults), read by readPointSettings: unknown keys are refused.
  * @example
- * const r = await runPoint(readPointSettings({ activation: 'relu:0,-1', T: 1, n: 64 }));
+ * const r = await runPoint({ architecture: 'resnet:0.5', activation: 'relu:0,-1', T: 1, n: 64 });
  * r.comparisons.rho; // means, variances, KS, distances
  */
-export async function runPoint(settings: PointSettings, options: PointRunOptions = {}): Promise<PointResult> {
+export async function runPoint(settings: PointInput | PointSettings = {}, options: PointRunOptions = {}): Promise<PointResult> {
+  requireKnownKeys('runPoint (its second argument)', options, RUN_KEYS);
+  return runPointWith(readPointSettings(settings as Readonly<Record<string, unknown>>), options);
+}
+
+/** runPoint on settings already read (validate's, a scan point's). */
+export async function runPointWith(settings: PointSettings, options: PointRunOptions = {}): Promise<PointResult> {
   const activation = activationFromSpec(pointActivation(settings));
   const sde = await runPointSde(settings, activation, options);
   const network = await runPointNetworks(settings, activation, settings.n, { ...options, factorMoments: true });
@@ -275,7 +290,7 @@ function theoryRows(
   comparisons: Record<ObservableName, SampleComparison | Missing>,
   options: PointRunOptions,
 ): TheoryRow[] {
-  const theory = referencesOf(architecture).finiteMoments(spec, settings.n, depth, settings.T);
+  const theory = referencesOf(architecture).finiteMoments(spec, { n: settings.n, depth, T: settings.T });
   // The theory rows are of the first input: its variance is their unit.
   const x0 = pointV0(settings)[0][0];
   const activation = activationFromSpec(spec);

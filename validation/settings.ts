@@ -1,7 +1,9 @@
 // Reading the typed settings of validate and of a comparison point from option values (a JSON config
-// or the API caller's object), with the cross-option checks, naming the options.
+// or the API caller's object), with the cross-option checks, naming the options. An API caller may give
+// the activation and the architecture as values or as their texts, and old option names for one release.
+import { apiSettings } from '../src/apiOptions.js';
 import { InputError } from '../src/errors.js';
-import { givenName, readSettings, type OptionSources } from '../src/options.js';
+import { givenName, readSettings, type OptionSources, type OptionSpec } from '../src/options.js';
 import { resolveInitial, type InitialValues } from '../src/initial.js';
 import { POINT_OPTIONS, VALIDATION_OPTIONS, type PointSettings, type ValidationSettings } from './options.js';
 
@@ -18,14 +20,19 @@ function withInitial<S extends PointSettings>(settings: S, values: Readonly<Reco
   return { ...settings, m: initial.m, x0: initial.x0, rho0: initial.rho0, v0: initial.v0, ...(initial.inputs ? { inputs: initial.inputs } : {}) };
 }
 
+/** Settings read with one table from the CLI's sources, or from an API caller's object made ready by apiSettings. */
+export function readApiSettings<T>(where: string, specs: readonly OptionSpec[], values: Readonly<Record<string, unknown>>, sources?: OptionSources): T {
+  return sources ? readSettings<T>(specs, values, sources) : readSettings<T>(specs, apiSettings(where, values, specs.map((s) => s.key)));
+}
+
 /** Point settings; a plain object is an API caller's options (errors name its keys as written). */
 export function readPointSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): PointSettings {
-  return withInitial(readSettings<PointSettings>(POINT_OPTIONS, values, sources), values, sources);
+  return withInitial(readApiSettings<PointSettings>('readPointSettings', POINT_OPTIONS, values, sources), values, sources);
 }
 
 /** Validation settings from plain values (or CLI sources), checked and with defaults. */
 export function readValidationSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): ValidationSettings {
-  const settings = withInitial(readSettings<ValidationSettings>(VALIDATION_OPTIONS, values, sources), values, sources);
+  const settings = withInitial(readApiSettings<ValidationSettings>('validate', VALIDATION_OPTIONS, values, sources), values, sources);
   const sorted = [...settings.widths].sort((a, b) => a - b);
   if (new Set(sorted).size !== sorted.length) throw new InputError(sources?.flags?.widths !== undefined ? '--widths' : 'widths', settings.widths, 'must not repeat a width');
   return { ...settings, widths: sorted };

@@ -9,7 +9,7 @@ import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { median, wilson, type Proportion } from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
-import { brownianSampling, constantSteps, explosionDetection, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
+import { brownianSampling, constantSteps, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
 import type { Architecture, Reference } from '../architectures/index.js';
 import { cumulantTheory, measureCumulants, type CumulantMeasurement, type CumulantTheory } from './cumulants.js';
 import { criterion, type Criterion } from './explosion.js';
@@ -88,8 +88,10 @@ export function readCriterionSettings(values: Readonly<Record<string, unknown>> 
  * inside a step are added by the Brownian bridge (validation/crossing.ts): without it a threshold the
  * paths can reach is under-counted by O(sqrt(dt)) (0.2457 against the exact 0.2486 at 64 steps per unit,
  * 240,000 paths); blow-up itself (threshold 1e12 X0) is caught by the exact drift flow and needs none.
+ * `relative` is in units of x0, as every threshold of the package.
  */
-async function sdeCrossing(architecture: Architecture, activation: Activation, s: CriterionSettings, ts: readonly number[], threshold: number, bridge: boolean, threads?: number) {
+async function sdeCrossing(architecture: Architecture, activation: Activation, s: CriterionSettings, ts: readonly number[], relative: number, bridge: boolean, threads?: number) {
+  const threshold = relative * s.x0;
   const tMax = Math.max(...ts);
   const steps = Math.ceil(tMax * s.stepsPerUnit);
   if (!architecture.diagonalSde) throw new InputError('architecture', s.architecture, 'has no diagonal SDE: the criterion study needs one');
@@ -97,14 +99,14 @@ async function sdeCrossing(architecture: Architecture, activation: Activation, s
   const sol = await solve({
     sde: architecture.diagonalSde(activation),
     solver: ninomiyaVictoir(),
-    t1: tMax,
+    T: tMax,
     v0: s.x0,
     stepping: constantSteps(steps),
     saveAt: saveAt({ count: steps }),
     paths: s.paths,
     seed: s.seed,
     brownian: brownianSampling({ purpose }),
-    explosion: explosionDetection({ threshold }),
+    threshold: relative,
     threads,
   });
   const time = bridge ? bridgeCrossings(sol, threshold, s.seed, `${purpose}/bridge`).time : Float64Array.from(sol.explosionTime, (t, p) => (sol.status[p] === PATH_EXPLODED ? t : -1));
@@ -142,9 +144,8 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
       const activation = shapedSmooth(f, { a });
       const c = criterion(activation, s.x0, architecture);
       // "Explosion" on the SDE side is blow-up itself: far above any value a finite run reaches.
-      const blowUp = await sdeCrossing(architecture, activation, s, s.T, 1e12 * s.x0, false, options.threads);
-      const threshold = s.threshold * s.x0;
-      const atThreshold = await sdeCrossing(architecture, activation, s, s.networkT, threshold, true, options.threads);
+      const blowUp = await sdeCrossing(architecture, activation, s, s.T, 1e12, false, options.threads);
+      const atThreshold = await sdeCrossing(architecture, activation, s, s.networkT, s.threshold, true, options.threads);
       const n = s.n;
       const net = await sampleNetworks({
         architecture,
@@ -154,7 +155,7 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
         v0: [[s.x0]],
         samples: s.samples,
         seed: s.seed,
-        explosion: { threshold },
+        threshold: s.threshold,
         streams: { purpose: `${PURPOSES.network}/${activation.name}` },
         threads: options.threads,
       });
@@ -173,7 +174,7 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
         medians: blowUp.medians,
         network,
         sdeAtThreshold: atThreshold.probabilities,
-        exactAtThreshold: s.networkT.map((t) => exactly(referencesOf(architecture).explosionProbability(activation, { x0: s.x0, T: t, threshold, cells: 2000, steps: 1000 }))),
+        exactAtThreshold: s.networkT.map((t) => exactly(referencesOf(architecture).explosionProbability(activation, { x0: s.x0, T: t, threshold: s.threshold, cells: 2000, steps: 1000 }))),
       });
       options.onRow?.(`${f} a=${a}`);
     }

@@ -7,7 +7,7 @@ import type { ActivationSpec } from '../src/activations/index.js';
 import { finiteWidthCorrelation as widthPde } from '../architectures/index.js';
 
 export { piecewiseSlopes, fourthMomentConstant, momentTheory, finiteWidthCorrelation } from '../architectures/index.js';
-export type { TheoryValue } from '../architectures/index.js';
+export type { TheoryValue, ActivationInput } from '../architectures/index.js';
 
 /**
  * The pooled estimators from per-network factor sums (networks' `factors`): with m1, m2 the pooled means

@@ -5,16 +5,17 @@ import { quantileSorted, sorted } from '../src/stats/index.js';
 import { PATH_EXPLODED, type CovarianceSamples, type StatusCounts } from '../src/results.js';
 import { activationFromSpec } from '../src/activations/index.js';
 import { buildNetworkJob } from '../networks/index.js';
-import { buildSdeJob, constantSteps, explosionDetection, saveAt } from '../sde/index.js';
+import { buildSdeJob, constantSteps, saveAt } from '../sde/index.js';
 import type { SampleComparison } from './compare.js';
 import type { BatchComparison } from './batch.js';
 import { observable, OBSERVABLES, pathObservable, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type ValidationSettings } from './options.js';
-import { pointScale, pointSolver, pointV0, runPoint, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
+import { pointSolver, pointV0, runPointWith, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 import { reportHeader, type ReportHeader } from './header.js';
 import { finiteSizeWarnings, repairWarnings, type Warning } from './warnings.js';
+import { requireKnownKeys } from '../src/apiOptions.js';
 
 /** The schema tag of validation reports. */
 export const VALIDATION_SCHEMA = 'ncsde.validation/2';
@@ -104,10 +105,10 @@ export function planValidation(settings: ValidationSettings): void {
   const architecture = pointArchitecture(settings);
   const v0 = pointV0(settings);
   const sde = architecture.sde(activation);
-  buildSdeJob({ sde, solver: pointSolver(settings, sde).solver, t1: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, pathSaves(settings)) }), paths: settings.paths, seed: settings.seed, explosion: explosionDetection({ threshold: settings.threshold * pointScale(settings) }) });
+  buildSdeJob({ sde, solver: pointSolver(settings, sde).solver, T: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, pathSaves(settings)) }), paths: settings.paths, seed: settings.seed, threshold: settings.threshold });
   for (const n of [settings.n, ...settings.widths]) {
     const depth = Math.max(1, Math.round(settings.T * n));
-    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, method: settings.sampler, record: { count: Math.min(pathSaves(settings), depth) }, explosion: { threshold: settings.threshold * pointScale(settings) } });
+    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, sampler: settings.sampler, record: { count: Math.min(pathSaves(settings), depth) }, threshold: settings.threshold });
   }
 }
 
@@ -127,8 +128,8 @@ function largestDivisor(steps: number, most: number): number {
 
 /** Threads, progress callback and bootstrap resamples of a validation run. */
 export interface ValidateOptions {
-  threads?: number;
-  onStage?: (stage: string) => void;
+  threads?: number | undefined;
+  onStage?: ((stage: string) => void) | undefined;
 }
 
 /**
@@ -137,11 +138,12 @@ export interface ValidateOptions {
  * const report = await validate({ n: 64, samples: 2000, widths: [8, 16, 32, 64] });
  * report.comparisons.rho; // means, variances, KS, distances, network against SDE
  */
-export async function validate(settings: Partial<ValidationSettings> = {}, options: ValidateOptions = {}): Promise<ValidationReport> {
+export async function validate(settings: Partial<ValidationSettings> | Readonly<Record<string, unknown>> = {}, options: ValidateOptions = {}): Promise<ValidationReport> {
+  requireKnownKeys('validate (its second argument)', options, ['threads', 'onStage']);
   const cfg = readValidationSettings(settings as Readonly<Record<string, unknown>>);
   planValidation(cfg);
   options.onStage?.('SDE and networks at T');
-  const point = await runPoint(cfg, { threads: options.threads, pathSaves: pathSaves(cfg) });
+  const point = await runPointWith(cfg, { threads: options.threads, pathSaves: pathSaves(cfg) });
   options.onStage?.('convergence in width');
   const widths = await widthStudy(cfg, cfg.widths, { threads: options.threads, onLevel: (n) => options.onStage?.(`width ${n}`) });
   const histograms: Partial<Record<ObservableName, Histogram>> = {};

@@ -5,7 +5,8 @@
 import { activationFromSpec } from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
 import { energyDistance, ksTwoSample, meanEstimate, normalInterval, powerLawFit, wasserstein1, type Estimate, type Interval, type PowerLawFit } from '../src/stats/index.js';
-import { observable, type ObservableName } from './observables.js';
+import { requireKnownKeys } from '../src/apiOptions.js';
+import { observable, requireObservable, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
 import { widthCorrelationReference } from './theory.js';
 import { isMissing, runPointNetworks, runPointSde, type Missing } from './point.js';
@@ -52,8 +53,10 @@ export const MIN_WIDTHS = 4;
 export async function widthStudy(
   settings: PointSettings,
   widths: readonly number[],
-  options: { observables?: readonly ObservableName[]; threads?: number; onLevel?: (n: number) => void } = {},
+  options: { observables?: readonly ObservableName[] | undefined; threads?: number | undefined; onLevel?: ((n: number) => void) | undefined } = {},
 ): Promise<WidthStudy[]> {
+  requireKnownKeys('widthStudy (its third argument)', options, ['observables', 'threads', 'onLevel']);
+  (options.observables ?? []).forEach((name, i) => requireObservable(name, `observables[${i}]`));
   if (widths.length < MIN_WIDTHS) throw new InputError('widths', widths, `must list at least ${MIN_WIDTHS} widths (a rate from fewer is not a measurement)`);
   const names = options.observables ?? (['rho', 'logVaa'] as const);
   const activation = activationFromSpec(pointActivation(settings));

@@ -68,7 +68,7 @@ function build(preset: AttentionPreset, options: AttentionOptions): Architecture
  * Shaped attention (docs/maths.md, section 14): m tokens, logits Q K^T / (tau0 sqrt(n nk)), A = I +
  * softmax - 11^T/m, residual branch gamma, H heads. The activation plays no part.
  * @example
- * const sol = solveSync({ sde: attention({ gamma: 0.7, tau0: 1, heads: 2 }).sde(shapedRelu({ cPlus: 0, cMinus: -1 })), t1: 0.5, v0: [[1, 0.5], [0.5, 1]], paths: 1000, seed: 1 });
+ * const sol = solveSync({ sde: attention({ gamma: 0.7, tau0: 1, heads: 2 }).sde(shapedRelu({ cPlus: 0, cMinus: -1 })), T: 0.5, v0: [[1, 0.5], [0.5, 1]], paths: 1000, seed: 1 });
  */
 export function attention(options: AttentionOptions): Architecture {
   return build(ATTENTION, options);

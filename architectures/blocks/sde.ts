@@ -46,7 +46,7 @@ export function mlpForm(limit: BlockLimit): MlpForm | null {
 }
 
 /** The covariance SDE of a limit; `activation` names it, `ref` rebuilds it in a worker (null: none). */
-export function limitSde(limit: BlockLimit, activation: Activation, description: string, ref: ModuleRef | null): Sde {
+export function limitSde(limit: BlockLimit, activation: Activation, description: string, ref: ModuleRef | null): Sde<'matrix'> {
   const form = mlpForm(limit);
   // One MLP drift: the MLP's own SDE on clocks (its reference rebuilds it; the same bits as before blocks).
   if (form?.activation) return covarianceSde(form.activation, form.clocks);

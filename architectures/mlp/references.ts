@@ -2,7 +2,7 @@
 // is the MLP's time-changed (the shaped ResNet) reuse them: E rho_T and P(explode by T) by their
 // Kolmogorov backward PDEs, the Gaussian law of log V^aa_T for ReLU-like activations, and P(explode ever).
 import { activationFromSpec, reluLikeSlopes, type Activation, type ActivationSpec } from '../../src/activations/index.js';
-import { correlationExpectation, explosionProbability, UNIT_CLOCKS, type Clocks } from '../../sde/index.js';
+import { correlationReference, diagonalCrossing, UNIT_CLOCKS, type Clocks } from '../../sde/index.js';
 import type { ArchitectureReferences, Reference } from '../architecture.js';
 import { requireFacts } from './limit.js';
 import { momentTheory } from './theory.js';
@@ -14,11 +14,12 @@ export function limitReferences(clocks: Clocks = UNIT_CLOCKS): Required<Architec
   return {
     correlationExpectation(activation: Activation, { rho0, T, cells, steps }) {
       if (!requireFacts(activation).nu) return { value: null, reason: `${activation.name} is not ReLU-like: its correlation has no autonomous SDE` };
-      return { value: correlationExpectation({ activation, rho0, T, cells, steps, clocks }) };
+      return { value: correlationReference({ activation, rho0, T, cells, steps, clocks }) };
     },
     explosionProbability(activation: Activation, { x0, T, threshold, cells, steps }) {
       const { beta } = requireFacts(activation);
-      return { value: explosionProbability({ beta, x0, T, threshold, cells, steps, clocks }) };
+      // The threshold is in units of x0, as everywhere; the PDE takes the absolute level.
+      return { value: diagonalCrossing({ beta, x0, T, threshold: threshold === undefined ? undefined : threshold * x0, cells, steps, clocks }) };
     },
     logDiagonal(activation: Activation, { x0, T }) {
       // beta = 0: dX = sqrt(2 nc) X dB, so log X_T = log x0 - nc T + sqrt(2 nc) B_T.
@@ -34,7 +35,7 @@ export function limitReferences(clocks: Clocks = UNIT_CLOCKS): Required<Architec
     explosionEverScale: () => ({ value: dc / nc }),
     // E V^aa_L = V_0 exactly for piecewise-linear layers (E chi = 1), and in the limit (beta = 0).
     meanDiagonal: (spec) => (spec.family === 'relu-like' ? { exact: 1, limit: 1 } : { exact: null, limit: null }),
-    finiteMoments: momentTheory,
+    finiteMoments: (spec, { n, depth, T }) => momentTheory(spec, { n, depth, T }),
     layerRecursion: true,
   };
 }
@@ -54,6 +55,6 @@ export function finiteWidthCorrelation(spec: ActivationSpec, n: number, options:
   const kappaN = Number.isFinite(n) ? (n * (sPlus - sMinus) ** 2) / (sPlus * sPlus + sMinus * sMinus) : kappa;
   // kappa = 0 (c+ = c-): no drift at any width, and the clock is immaterial.
   const driftClock = kappa > 0 ? kappaN / kappa : 1;
-  const value = correlationExpectation({ activation: activationFromSpec(spec), rho0: options.rho0, T: options.T, cells: options.cells, steps: options.steps, clocks: { driftClock, noiseClock: 1 } });
+  const value = correlationReference({ activation: activationFromSpec(spec), rho0: options.rho0, T: options.T, cells: options.cells, steps: options.steps, clocks: { driftClock, noiseClock: 1 } });
   return { value: { value, kappa, kappaN } };
 }

@@ -45,7 +45,7 @@ export function checkMatrix(v0: unknown, field: string): SdeInitial {
  * @example
  * const sde = covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 }));
  */
-export function covarianceSde(activation: Activation, clocks: Clocks = UNIT_CLOCKS): Sde {
+export function covarianceSde(activation: Activation, clocks: Clocks = UNIT_CLOCKS): Sde<'matrix'> {
   const drift = mlpLimit(activation);
   checkClocks(clocks);
   return {
@@ -61,7 +61,7 @@ export function covarianceSde(activation: Activation, clocks: Clocks = UNIT_CLOC
 }
 
 /** The autonomous 1-D SDE of one correlation (ReLU-like activations only). */
-export function correlationSde(activation: Activation, clocks: Clocks = UNIT_CLOCKS): Sde {
+export function correlationSde(activation: Activation, clocks: Clocks = UNIT_CLOCKS): Sde<'scalar'> {
   const nu = requireFacts(activation).nu;
   if (!nu) throw new InputError('activation', activation.name, 'has no autonomous correlation SDE: only ReLU-like activations do');
   checkClocks(clocks);
@@ -82,7 +82,7 @@ export function correlationSde(activation: Activation, clocks: Clocks = UNIT_CLO
 }
 
 /** The 1-D SDE of one diagonal entry (the norm of one input's activations). */
-export function diagonalSde(activation: Activation, clocks: Clocks = UNIT_CLOCKS): Sde {
+export function diagonalSde(activation: Activation, clocks: Clocks = UNIT_CLOCKS): Sde<'scalar'> {
   const { beta } = requireFacts(activation);
   checkClocks(clocks);
   return {

@@ -23,7 +23,7 @@ export function resnetClocks(gamma: number): Clocks {
 /**
  * The shaped residual network with branch weight gamma in (0, 1] (gamma = 1: the MLP's limit).
  * @example
- * const net = await sampleNetworks({ architecture: resnet({ gamma: 0.7 }), activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 256, ratio: 1, v0: [[1, 0.5], [0.5, 1]], samples: 1000, seed: 1 });
+ * const net = await sampleNetworks({ architecture: resnet({ gamma: 0.7 }), activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 256, T: 1, v0: [[1, 0.5], [0.5, 1]], samples: 1000, seed: 1 });
  */
 export function resnet(options: { gamma: number }): Architecture {
   if (options == null || typeof options !== 'object') throw new InputError('resnet options', options, 'must be an object { gamma }');

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../src/files.js';
 import { asGiven } from '../../src/options.js';
 import { PATH_STATUS_NAMES } from '../../src/results.js';
 import { buildNetworkJob, NETWORK_BLOCK, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
-import { brownianSampling, buildSdeJob, constantSteps, explosionDetection, saveAt, SDE_BLOCK, solve, solverForSde, weakExpectations, type SolveOptions } from '../../sde/index.js';
+import { brownianSampling, buildSdeJob, constantSteps, saveAt, SDE_BLOCK, solve, solverForSde, weakExpectations, type SolveOptions } from '../../sde/index.js';
 import { parseArchitecture } from '../../architectures/index.js';
 import { networkSummary, sdeSummary } from '../summaries.js';
 import { checkArchiveSize, outputFormat, prepareOutput, valuesArray, writeArrays } from './arrays.js';
@@ -18,6 +18,22 @@ import { NETWORK_OPTIONS, recordedSettings, RESULT_KEYS, SDE_OPTIONS } from '../
 import { addConfigOption, addOptions, commonOptions, guardWork, jsonText, note, readCommand, threadsFrom } from './common.js';
 import { doubledSizes, type Pilot } from './estimate.js';
 import { startProgress } from './progress.js';
+
+/** The --extrapolate block: Talay-Tubaro final-time E V^ab per pair in the summary's layout and rule
+ *  (cells { estimate, se, lo, hi, n } over the paths that did not explode in either solve). */
+async function extrapolatedMeans(options: SolveOptions, m: number) {
+  const entries: Record<string, (x: number[][] | number) => number> = {};
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) entries[`${i},${j}`] = (x) => (x as number[][])[i][j];
+  const e = await weakExpectations({ ...options, saveAt: saveAt({ t1: true }), extrapolate: true, over: 'finished' }, entries);
+  const first = e['0,0'];
+  return {
+    method: first.method,
+    steps: first.steps,
+    t: first.ts[first.ts.length - 1],
+    averagedOver: { over: first.over, leftOut: first.leftOut, note: 'means over the paths that did not explode by the final time in either solve (N and 2N steps), the rule of the plain means' },
+    mean: Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => e[`${i},${j}`].saves[0])),
+  };
+}
 
 /** The JSON summary to stdout or --out; with --out .npy/.npz the arrays (and the summary only with --json). */
 function emit(values: Record<string, unknown>, summary: Record<string, unknown>, arrays: () => Parameters<typeof writeArrays>[2]): void {
@@ -48,24 +64,23 @@ export function sdeCommand(program: Command): void {
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
-    const scale = Math.max(...v0.map((row, i) => row[i]));
     const sde = architecture.sde(activation);
     const chosen = asGiven(sources, () => solverForSde(v.solver, sde, v0));
     if (chosen.note) note(chosen.note);
     const options: SolveOptions = {
       sde,
       solver: chosen.solver,
-      t1: v.T as number,
+      T: v.T as number,
       v0,
       stepping: constantSteps(v.steps as number),
       saveAt: saveAt({ count: v.saves as number }),
       paths: v.paths as number,
       seed: v.seed as number,
       brownian: brownianSampling({ generator: v.generator as 'xoshiro128++' }),
-      explosion: explosionDetection({ threshold: (v.threshold as number) * scale }),
+      threshold: v.threshold as number,
     };
     // The API is the one validator; its errors come back in the names the user wrote.
-    asGiven(sources, () => buildSdeJob(options), { 'explosion.threshold': 'threshold', 'saveAt.count': 'saves', 'stepping.steps': 'steps', t1: 'T' });
+    asGiven(sources, () => buildSdeJob(options), { 'saveAt.count': 'saves', 'stepping.steps': 'steps' });
     checkArchiveSize(prepareOutput(v.out as string | undefined), ((v.saves as number) + 1) * (v.paths as number) * v0.length ** 2, where('paths'), v.paths);
     const threads = threadsFrom(v, where);
     // Measured on one shared core (bench/results.md, issue 28): a path-step costs about 4e-7 s + 1e-9 m^3 s
@@ -84,10 +99,7 @@ export function sdeCommand(program: Command): void {
     let extrapolated: unknown;
     if (v.extrapolate) {
       bar.stage('sde: Talay-Tubaro extrapolation (N and 2N steps)');
-      const entries: Record<string, (x: Float64Array) => number> = {};
-      for (let i = 0; i < m; i++) for (let j = i; j < m; j++) entries[`${i},${j}`] = (x) => x[i * m + j];
-      const e = await weakExpectations({ ...options, threads, extrapolate: true }, entries);
-      extrapolated = { method: 'talay-tubaro', steps: [v.steps, 2 * (v.steps as number)], note: 'final-time means over all paths (an exploded path counts with its state at detection)', mean: e };
+      extrapolated = await extrapolatedMeans({ ...options, threads }, m);
     }
     bar.stop();
     const record = recordedSettings({ ...v, architecture: architecture.text }, RESULT_KEYS(SDE_OPTIONS), { v0, ...(inputs ? { inputs } : {}) });
@@ -118,29 +130,28 @@ export function networkCommand(program: Command): void {
     const activation = parseActivation(v.activation, where('activation'));
     const architecture = parseArchitecture(v.architecture, where('architecture'));
     if (architecture.ignoresActivation && flags.activation !== undefined) note(`${where('activation')} is ignored: ${architecture.label} does not use an activation`);
-    const scale = Math.max(...v0.map((row, i) => row[i]));
     const options: NetworkOptions = {
       architecture,
       activation,
       n: v.n as number,
       depth: v.depth as number | undefined,
-      ratio: (v.T as number | undefined) ?? (v.depth === undefined ? 1 : undefined),
+      T: (v.T as number | undefined) ?? (v.depth === undefined ? 1 : undefined),
       ...(inputs ? { inputs } : { v0 }),
       samples: v.samples as number,
       seed: v.seed as number,
-      method: v.sampler as string,
+      sampler: v.sampler as string,
       record: { count: v.record as number },
       outputs: v.outputs as number,
-      explosion: { threshold: (v.threshold as number) * scale },
+      threshold: v.threshold as number,
       streams: { generator: v.generator as 'xoshiro128++' },
     };
-    const job = asGiven(sources, () => buildNetworkJob(options), { 'explosion.threshold': 'threshold', 'record.count': 'record', ratio: 'T', method: 'sampler' });
+    const job = asGiven(sources, () => buildNetworkJob(options), { 'record.count': 'record' });
     checkArchiveSize(prepareOutput(v.out as string | undefined), job.recordLayers.length * job.m * job.m * (v.samples as number), where('samples'), v.samples);
     const threads = threadsFrom(v, where);
     // A large request runs a long time: say how long before starting (the chain does ~1e5 n=400 layer-samples/s).
     // (a layer costs O(n m^2) in the chain, O(n^2 m) with explicit weights)
     const work = (v.samples as number) * job.depth * (job.method === 'explicit' ? job.n * job.n : (job.n * job.m) / 2) * job.m;
-    const depthFlag: readonly [string, unknown] = v.depth !== undefined ? [where('depth'), job.depth] : [`depth ${job.depth} from ${where('T')}`, options.ratio];
+    const depthFlag: readonly [string, unknown] = v.depth !== undefined ? [where('depth'), job.depth] : [`depth ${job.depth} from ${where('T')}`, options.T];
     await guardWork({
       seconds: work / (job.method === 'explicit' ? 4e8 : 1.5e8) / threads,
       threads,
@@ -152,7 +163,7 @@ export function networkCommand(program: Command): void {
     bar.stage(`network: ${v.samples} samples of width ${job.n} and depth ${job.depth} on ${threads} thread${threads > 1 ? 's' : ''}`);
     const sample = await sampleNetworks({ ...options, threads, onProgress: bar.update });
     bar.stop();
-    const record = recordedSettings({ ...v, architecture: architecture.text, T: v.depth === undefined ? options.ratio : undefined }, RESULT_KEYS(NETWORK_OPTIONS), { v0, ...(inputs ? { inputs } : {}) });
+    const record = recordedSettings({ ...v, architecture: architecture.text, T: v.depth === undefined ? options.T : undefined }, RESULT_KEYS(NETWORK_OPTIONS), { v0, ...(inputs ? { inputs } : {}) });
     emit(v, {
       ...networkSummary(sample, record),
       ...(v.values ? { values: sample.values.data, logits: sample.logits.data, status: sample.status, explosionLayer: sample.explosionLayer } : {}),
@@ -189,7 +200,7 @@ function networkPilot(options: NetworkOptions, depth: number, threads: number): 
       const sizes = doubledSizes([{ from: 1, to: depth }, { from: threads * NETWORK_BLOCK, to: options.samples }], k);
       if (!sizes) return undefined;
       const [layers, samples] = sizes;
-      return { units: samples * layers, what: `a pilot of ${samples} samples x ${layers} layers`, run: () => sampleNetworks({ ...options, samples, depth: layers, ratio: undefined, record: { count: 1 }, threads }) };
+      return { units: samples * layers, what: `a pilot of ${samples} samples x ${layers} layers`, run: () => sampleNetworks({ ...options, samples, depth: layers, T: undefined, record: { count: 1 }, threads }) };
     },
   };
 }

@@ -74,7 +74,7 @@ export class EulerMaruyama implements Solver<EulerState> {
  * The Euler-Maruyama solver (the default of `solve`).
  * @example
  * const sol = solveSync({ sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), solver: eulerMaruyama(),
- *   t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(100), paths: 10_000, seed: 1 });
+ *   T: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(100), paths: 10_000, seed: 1 });
  */
 export function eulerMaruyama(): EulerMaruyama {
   return new EulerMaruyama();

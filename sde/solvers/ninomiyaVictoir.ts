@@ -108,7 +108,7 @@ export class NinomiyaVictoir implements Solver<SplitState> {
  * time (docs/maths.md, sections 6.2 and 7).
  * @example
  * const sol = solveSync({ sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), solver: ninomiyaVictoir(),
- *   t1: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(16), paths: 10_000, seed: 1 });
+ *   T: 1, v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(16), paths: 10_000, seed: 1 });
  */
 export function ninomiyaVictoir(): NinomiyaVictoir {
   return new NinomiyaVictoir();

@@ -41,8 +41,23 @@ export const SMOOTH_FUNCTIONS: Readonly<Record<SmoothName, SmoothFunction>> = {
   },
 };
 
-/** beta = (3/4 f''(0)^2 + f'''(0)) / a^2: the diagonal drift dX = beta X^2 dt + sqrt(2) X dB. */
-export function smoothBeta(fpp0: number, fppp0: number, a: number): number {
+/**
+ * beta = (3/4 f''(0)^2 + f'''(0)) / a^2: the diagonal drift dX = beta X^2 dt + sqrt(2) X dB. Takes a
+ * catalogue name and the scale (`smoothBeta('tanh', 1)` = -2) or the two derivatives and the scale
+ * (`smoothBeta(0, -2, 1)`); anything else is refused in one line.
+ */
+export function smoothBeta(f: SmoothName, a: number): number;
+export function smoothBeta(fpp0: number, fppp0: number, a: number): number;
+export function smoothBeta(first: SmoothName | number, second: number, third?: number): number {
+  if (typeof first === 'string') {
+    const fn = SMOOTH_FUNCTIONS[requireChoice('f', first, SMOOTH_NAMES)];
+    if (third !== undefined) throw new InputError('a', third, `is one argument too many: smoothBeta('${first}', a) takes the name and the scale`);
+    return betaOf(fn.fpp0, fn.fppp0, requirePositive('a', second));
+  }
+  return betaOf(requireFinite('fpp0', first), requireFinite('fppp0', second), requirePositive('a', third));
+}
+
+function betaOf(fpp0: number, fppp0: number, a: number): number {
   return (0.75 * fpp0 * fpp0 + fppp0) / (a * a);
 }
 
@@ -52,7 +67,7 @@ export function smoothBeta(fpp0: number, fppp0: number, a: number): number {
  */
 export function smoothScaleForBeta(f: SmoothName, beta: number, field = 'beta'): number {
   const fn = SMOOTH_FUNCTIONS[requireChoice('activation', f, SMOOTH_NAMES)];
-  const beta1 = smoothBeta(fn.fpp0, fn.fppp0, 1);
+  const beta1 = betaOf(fn.fpp0, fn.fppp0, 1);
   requireFinite(field, beta);
   if (!(beta * beta1 > 0)) throw new InputError(field, beta, `must have the sign of ${f}'s beta at a = 1 (${beta1.toPrecision(4)}): beta = beta_1 / a^2`);
   return Math.sqrt(beta1 / beta);
@@ -99,7 +114,7 @@ function makeSmooth(fn: SmoothFunction, a: number, catalogName: SmoothName | 'cu
     // The catalog's short name (swish, not its formula 2x*sigmoid(x)), as the --activation text says it.
     name: `shaped-${catalogName === 'custom' ? fn.name : catalogName}(a=${a})`,
     spec: catalogName === 'custom' ? null : { family: 'smooth', f: catalogName, a },
-    limit: { family: 'smooth', beta: smoothBeta(fn.fpp0, fn.fppp0, a), nu: null, fpp0: fn.fpp0, fppp0: fn.fppp0, a },
+    limit: { family: 'smooth', beta: betaOf(fn.fpp0, fn.fppp0, a), nu: null, fpp0: fn.fpp0, fppp0: fn.fppp0, a },
     atWidth(n) {
       requireInteger('n', n, 1);
       const s = a * Math.sqrt(n);

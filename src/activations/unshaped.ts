@@ -11,7 +11,7 @@ const DEFAULT_GAIN: Record<UnshapedName, number> = { relu: 2, tanh: 1, linear: 1
  * An unshaped baseline: ReLU (gain c = 2), tanh or linear with no 1/sqrt(n) shaping. Network side only:
  * it has no SDE limit (`limit` is null), and shows the degenerate limit that shaping repairs.
  * @example
- * const net = sampleNetworksSync({ activation: unshaped('relu'), n: 64, ratio: 1, v0: [[1]], samples: 1000, seed: 1 });
+ * const net = sampleNetworksSync({ activation: unshaped('relu'), n: 64, T: 1, v0: [[1]], samples: 1000, seed: 1 });
  */
 export function unshaped(f: UnshapedName, options: { gain?: number } = {}): Activation {
   requireChoice('activation.f', f, UNSHAPED_NAMES);

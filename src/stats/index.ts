@@ -7,3 +7,4 @@ export * from './proportions.js';
 export * from './resampling.js';
 export * from './fit.js';
 export * from './lognormal.js';
+export * from './cells.js';

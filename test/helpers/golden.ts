@@ -4,7 +4,7 @@ import { shapedRelu, shapedSmooth, type Activation } from '../../src/activations
 import { hashFloat64 } from '../../src/math/index.js';
 import { sampleNetworksSync } from '../../networks/index.js';
 import { correlationSde, covarianceSde, diagonalSde } from '../../architectures/index.js';
-import { constantSteps, eulerMaruyama, explosionDetection, ninomiyaVictoir, solveSync, type Solver } from '../../sde/index.js';
+import { constantSteps, eulerMaruyama, ninomiyaVictoir, saveAt, solveSync, type Solver } from '../../sde/index.js';
 
 // Golden hashes of full fixed-seed runs: the SDE solvers (m = 2 and 3, the scalar forms) and the chain and
 // explicit network samplers, with ReLU-like and smooth activations, so every kernel's elementary functions
@@ -41,7 +41,7 @@ for (const [name, solver] of SOLVERS) {
       CASES.push([
         `covariance ${label} m=${m} ${name}`,
         () => {
-          const s = solveSync({ sde: covarianceSde(act), solver: solver(), t1: 1, v0: equi(m, 0.4), stepping: constantSteps(16), paths: 130, seed: 11 + m });
+          const s = solveSync({ sde: covarianceSde(act), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(m, 0.4), stepping: constantSteps(16), paths: 130, seed: 11 + m });
           return digest(s.values.data, s.status);
         },
       ]);
@@ -51,7 +51,7 @@ for (const [name, solver] of SOLVERS) {
       CASES.push([
         `correlation ${label} ${name}`,
         () => {
-          const s = solveSync({ sde: correlationSde(act), solver: solver(), t1: 1, v0: 0.3, stepping: constantSteps(16), paths: 130, seed: 21 });
+          const s = solveSync({ sde: correlationSde(act), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0: 0.3, stepping: constantSteps(16), paths: 130, seed: 21 });
           return digest(s.values.data, s.status);
         },
       ]);
@@ -59,7 +59,7 @@ for (const [name, solver] of SOLVERS) {
     CASES.push([
       `diagonal ${label} ${name}`,
       () => {
-        const s = solveSync({ sde: diagonalSde(act), solver: solver(), t1: 1, v0: 1, stepping: constantSteps(16), paths: 130, seed: 31, explosion: explosionDetection({ threshold: 1e6 }) });
+        const s = solveSync({ sde: diagonalSde(act), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0: 1, stepping: constantSteps(16), paths: 130, seed: 31, threshold: 1e6 });
         return digest(s.values.data, s.status);
       },
     ]);
@@ -75,7 +75,7 @@ for (const method of ['chain', 'explicit'] as const) {
     CASES.push([
       `network ${method} ${label}`,
       () => {
-        const s = sampleNetworksSync({ activation: act, n: 16, depth: 8, v0: equi(2, 0.3), samples: 40, seed: 41, method, record: { count: 3 } });
+        const s = sampleNetworksSync({ activation: act, n: 16, depth: 8, v0: equi(2, 0.3), samples: 40, seed: 41, sampler: method, record: { count: 3 } });
         return digest(s.values.data, s.status) + ':' + hashFloat64(s.logits.data);
       },
     ]);

@@ -1,7 +1,7 @@
 // The explosion scan kind: each point sets P(V^aa crosses the threshold by T) from the diagonal SDE and
 // from one-input networks beside its exact value and the closed form for T -> infinity.
 import { SMOOTH_NAMES } from '../../../src/activations/index.js';
-import { EXPLOSION_OPTIONS, runExplosionPoint, type ExplosionSettings } from '../../explosion.js';
+import { EXPLOSION_OPTIONS, runExplosionPointWith, type ExplosionSettings } from '../../explosion.js';
 import type { ScanKindSpec } from '../kind.js';
 
 export const explosionKind: ScanKindSpec = {
@@ -13,7 +13,7 @@ export const explosionKind: ScanKindSpec = {
   pointActivation: null,
   report: { defaultStats: ['p_sde', 'p_net', 'p_diff'], closedFormStats: ['p_sde', 'p_net', 'p_exact'] },
   async run(point, { row, notes, put }, options) {
-    const r = await runExplosionPoint(point.settings as unknown as ExplosionSettings, options);
+    const r = await runExplosionPointWith(point.settings as unknown as ExplosionSettings, options);
     row.activation_spec = r.settings.activation;
     row.beta ??= r.criterion.beta;
     row.p_limit = r.criterion.explosionProbability;

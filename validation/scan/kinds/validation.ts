@@ -1,7 +1,7 @@
 // The validation scan kind: each point is an SDE-versus-network comparison (runPoint), reduced to
 // explosion proportions, mean/variance z-scores, KS and energy distances of rho and log V^aa, the
 // finite-width kurtosis, and a flag for a disagreement at the 99.9% level.
-import { isMissing, runPoint } from '../../point.js';
+import { isMissing, runPointWith } from '../../point.js';
 import { POINT_OPTIONS, type PointSettings } from '../../options.js';
 import { SMOOTH_NAMES } from '../../../src/activations/index.js';
 import { finiteOr, type ScanKindSpec } from '../kind.js';
@@ -20,7 +20,7 @@ export const validationKind: ScanKindSpec = {
   async run(point, { row, put }, options) {
     const s = point.settings as unknown as PointSettings;
     row.activation_spec = s.activation;
-    const r = await runPoint(s, { threads: options.threads, resamples: 1000 });
+    const r = await runPointWith(s, { threads: options.threads, resamples: 1000 });
     // An axis value is never overwritten (beta recomputed from a would differ in the last bits).
     row.beta ??= r.activation.beta;
     put('sde_exploded', r.explosion.sde);
