@@ -53,3 +53,8 @@ export { gaussHermite, gaussianExpectation } from '../src/quadrature.js';
 export type { GaussRule } from '../src/quadrature.js';
 export { readOptions, readSettings, parseOptionText, parseOptionValue, describeKind, optionHelp } from '../src/options.js';
 export type { OptionSpec, OptionKind, OptionSources } from '../src/options.js';
+
+// The command tables of `ncsde sde` and `ncsde network` and the record of a result's settings: the explorer
+// builds its results' settings from them, so the page and the commands it copies agree.
+export { SDE_OPTIONS, NETWORK_OPTIONS, recordedSettings, RESULT_KEYS } from './options.js';
+export { flagName } from '../src/options.js';

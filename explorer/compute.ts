@@ -19,11 +19,14 @@ import {
   type Missing,
   type ObservableName,
   type PointSettings,
+  NETWORK_OPTIONS,
+  readOptions,
+  recordedSettings,
+  RESULT_KEYS,
+  SDE_OPTIONS,
 } from '../entry/validation.js';
 import { networkSummary, sdeSummary } from '../entry/summaries.js';
 import { cliFlags, PATH_SAVES, readState, type StateTexts } from './state.js';
-import { NETWORK_OPTIONS, recordedSettings, RESULT_KEYS, SDE_OPTIONS } from '../entry/options.js';
-import { readOptions } from '../src/options.js';
 import { referencesOf } from '../entry/index.js';
 
 export type Side = 'SDE' | 'network';

@@ -2,8 +2,7 @@
 // package's own point settings (so a bad value gets the package's one-line error), and written back as
 // a CLI command and as TypeScript that reproduce the view. Pure; shared by the page, its worker and tests.
 import { ARCHITECTURES, InputError } from '../entry/index.js';
-import { OPTION, readPointSettings, type PointSettings } from '../entry/validation.js';
-import { flagName } from '../src/options.js';
+import { flagName, OPTION, readPointSettings, type PointSettings } from '../entry/validation.js';
 
 /** What the architecture field accepts: the package's own table (`--architecture`'s grammar). */
 export const ARCHITECTURE_GRAMMAR = Object.values(ARCHITECTURES)

@@ -8,7 +8,7 @@ describe('ncsde check and block expressions', () => {
     const run = ncsde(['check', '--architecture', 'residual(parallel(0.6*shapedAttention(1),0.8*dense),0.7)', '--n', '32', '--draws', '40', '--m', '2']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('block residual(parallel(0.6*shapedAttention(1,1),0.8*dense),0.7): widths 32, 128, 512');
-    expect(run.stdout).toMatch(/max \|z\|: drift \d+\.\d\d, noise \d+\.\d\d/);
+    expect(run.stdout).toMatch(/drift: max \|z\| \d+\.\d\d over 3 entries, Bonferroni p = [\d.e-]+\nnoise: max \|z\| \d+\.\d\d over 6 entries, Bonferroni p = [\d.e-]+\nverdict: the declared limit agrees/);
   });
 
   for (const [bad, words] of [

@@ -46,7 +46,7 @@ describe('resolving a scan', () => {
       [{ grid: { T: [-1] } }, /^grid\.T\[0\] must be a number in \(0, 100\]/],
       [{ grid: JSON.parse('{"__proto__": [1]}') }, /^grid\.__proto__ is not an axis/],
       [{ grid: { toString: [1] } }, /^grid\.toString is not an axis/],
-      [{ kind: 'explosion', grid: { rho0: [0.1] } }, /^grid\.rho0 is not an axis of a explosion scan/],
+      [{ kind: 'explosion', grid: { rho0: [0.1] } }, /^grid\.rho0 is not an axis of an explosion scan/],
       [{ grid: {} }, /^grid must have at least one axis/],
       [{ grid: { T: [1] }, extra: 1 }, /^extra is not a scan key/],
       [{ base: { paths: 1 }, grid: { T: [1] } }, /^base: paths must be an integer in \[2, /],

@@ -123,4 +123,14 @@ describe('a result reruns from itself', () => {
     expect(ncsde(['sde', '--config', 's.npz', '--out', 's2.npz'], dir).status).toBe(0);
     expect(readFileSync(join(dir, 's2.npz')).equals(readFileSync(join(dir, 's.npz')))).toBe(true);
   });
+
+  it('validate: --config of a previous report gives the same report, byte for byte (V0 recorded beside x0 and rho0)', () => {
+    const dir = workdir();
+    const args = ['--architecture', 'resnet:0.7', '--rho0', '0.3', '--paths', '200', '--samples', '200', '--n', '8', '--widths', '4,6,8,10', '--threads', '1'];
+    expect(ncsde(['validate', ...args, '--out', 'r1'], dir).status).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'r1', 'validation.json'), 'utf8'));
+    expect(report.settings).toMatchObject({ architecture: 'resnet:0.7', rho0: 0.3, v0: [[1, 0.3], [0.3, 1]], solver: 'auto' });
+    expect(ncsde(['validate', '--config', 'r1/validation.json', '--threads', '1', '--out', 'r2'], dir).status).toBe(0);
+    expect(readFileSync(join(dir, 'r2', 'validation.json'), 'utf8')).toBe(readFileSync(join(dir, 'r1', 'validation.json'), 'utf8'));
+  });
 });

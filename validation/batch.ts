@@ -7,7 +7,9 @@ import { normalCdf } from '../src/special.js';
 import { meanEstimate, normalInterval, type Interval } from '../src/stats/index.js';
 import type { CovarianceSamples } from '../src/results.js';
 import { observable, type ObservableName } from './observables.js';
-import type { Missing } from './point.js';
+
+/** A side that could not be computed says why (point.ts's Missing, restated so this file does not import point.ts, which imports it). */
+type Missing = { readonly missing: string };
 
 /** One entry of the batch: both sides' means and the z-score of network - SDE. */
 export interface BatchEntry {

@@ -37,7 +37,7 @@ export const OPTION = {
   // The samplers are the architecture's own (its table, checked when the networks are built), not a global list.
   sampler: { key: 'sampler', kind: { type: 'text', pattern: 'a sampler of the architecture: chain (exact in law) or explicit (every weight drawn)' }, help: 'network sampler, from the architecture\'s own table: chain (exact in law, the default) or explicit (every weight drawn)', default: 'chain', aliases: ['method'] },
   stepsPerUnit: { key: 'stepsPerUnit', kind: { type: 'integer', min: 1, max: 1e5 }, help: 'solver steps per unit time', aliases: ['stepsPerUnit'] },
-  threshold: { key: 'threshold', kind: { type: 'number', min: 1, max: 1e300, exclusiveMin: true }, help: 'explosion threshold on max V^aa, in units of x0, the same on both sides', default: 1e4 },
+  threshold: { key: 'threshold', kind: { type: 'number', min: 1, max: 1e300, exclusiveMin: true }, help: 'explosion threshold on max V^aa, in units of the largest input variance max_a V0^aa (x0 when V0 is equicorrelated), the same on both sides', default: 1e4 },
   seed: { key: 'seed', kind: { type: 'seed' }, help: 'seed of every stream', default: 1 },
   inputs: { key: 'inputs', kind: { type: 'rows', square: false }, help: 'input vectors, one per row (P x d, .npy/.csv/.json): networks are fed them, the SDE starts at V0 = X X^T / d; sets --m' },
   v0: { key: 'v0', kind: { type: 'rows', square: true }, help: 'the initial covariance V0 (m x m, symmetric PSD, .npy/.csv/.json; a config may hold the rows); sets --m' },

@@ -344,7 +344,8 @@ function correlationRow(settings: PointSettings, architecture: Architecture, spe
   // 2000 cells and 1000 steps: within about 1e-5 of the converged PDE (docs/maths.md, section 8; 1.1e-5 at
   // rho0 = 0.9, T = 0.25 with half these grids), far below any Monte Carlo SE a report shows.
   const limit = referencesOf(architecture).correlationExpectation(activation, { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 }).value;
-  const width = architecture.name === 'mlp' ? widthCorrelationReference(spec, settings.n, settings.rho0, settings.T) : null;
+  // kappa_n is derived for the MLP's own layer map (docs/maths.md, section 5.1): where an architecture declares it has that map.
+  const width = referencesOf(architecture).layerRecursion ? widthCorrelationReference(spec, settings.n, settings.rho0, settings.T) : null;
   const exact = width?.value ?? null;
   const network: Interval | Missing = isMissing(rho) ? rho : rho.mean.network;
   const sdeSide: Interval | Missing = isMissing(rho) ? rho : rho.mean.sde;

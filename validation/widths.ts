@@ -10,6 +10,7 @@ import { observable, requireObservable, type ObservableName } from './observable
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
 import { widthCorrelationReference } from './theory.js';
 import { isMissing, runPointNetworks, runPointSde, type Missing } from './point.js';
+import { referencesOf } from '../architectures/index.js';
 
 /** One width of the width study: its depth, sample sizes, energy distance with SE, and comparisons. */
 export interface WidthLevel {
@@ -88,7 +89,8 @@ export async function widthStudy(
 }
 
 function widthReference(settings: PointSettings, n: number): number | null {
-  if (pointArchitecture(settings).name !== 'mlp') return null;
+  // kappa_n is derived for the MLP's own layer map (docs/maths.md, section 5.1): where an architecture declares it has that map.
+  if (!referencesOf(pointArchitecture(settings)).layerRecursion) return null;
   return widthCorrelationReference(pointActivation(settings), n, settings.rho0, settings.T)?.value ?? null;
 }
 

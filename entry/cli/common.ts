@@ -137,6 +137,8 @@ export function readConfigFile(path: string | undefined): { values: Record<strin
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('--config', path, 'must hold a JSON object whose keys are option names');
   const object = parsed as Record<string, unknown>;
+  // A scan's scan.json holds its config under `scan` ({ kind, base, grid, seed }).
+  if (typeof object.schema === 'string' && object.scan !== null && typeof object.scan === 'object' && !Array.isArray(object.scan)) return { values: object.scan as Record<string, unknown>, source: `${path} (scan)` };
   if (typeof object.schema === 'string' && object.settings !== null && typeof object.settings === 'object' && !Array.isArray(object.settings)) {
     const { kernels: _kernels, version, ...settings } = object.settings as Record<string, unknown>;
     if (version !== undefined && version !== PACKAGE_VERSION) note(`${path} was written by version ${String(version)}; this is ${PACKAGE_VERSION}, and its numbers may differ`);

@@ -51,7 +51,7 @@ export function resolveScan(config: Readonly<Record<string, unknown>>, source = 
     if (!(axis.key in rawGrid)) continue;
     const field = flags.grid?.[axis.key] !== undefined ? `--grid ${axis.key}` : `${where}grid.${axis.key}`;
     const applies = spec.axes.includes(axis.key) || (spec.axes.includes('architecture') && ARCHITECTURE_AXIS_KEYS.includes(axis.key));
-    if (!applies) throw new InputError(field, rawGrid[axis.key], `is not an axis of a ${kind} scan (axes: ${spec.axes.join(', ')})`);
+    if (!applies) throw new InputError(field, rawGrid[axis.key], `is not an axis of ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind} scan (axes: ${spec.axes.join(', ')})`);
     const values = rawGrid[axis.key];
     if (!Array.isArray(values) || values.length === 0) throw new InputError(field, values, 'must be a non-empty list of values');
     if (new Set(values).size !== values.length) throw new InputError(field, values, 'must not repeat a value');
