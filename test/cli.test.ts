@@ -76,7 +76,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['sde: config indefinite v0', ['sde', '--config', 'indefinite.json'], /^ncsde: indefinite.json: v0 must be positive semi-definite \(smallest eigenvalue -1\.000\)/],
   ['sde: config v0 and m', ['sde', '--config', 'v0m.json'], /^ncsde: v0m\.json: m conflicts with v0m\.json: v0, which holds 2 inputs; leave it out \(it follows from V0\) \(got 3\)$/],
   ['sde: config v0 and --rho0', ['sde', '--config', 'v0.json', '--rho0', '0.2'], /^ncsde: --rho0 conflicts with v0\.json: v0 \(rho\^01 = 0\.5\); give one of them \(got 0\.2\)$/],
-  ['sde: config v0 not a matrix', ['sde', '--config', 'v0text.json'], /^ncsde: v0text\.json: v0 must name a \.npy, \.csv or \.json file, or hold the rows \(got "text"\)$/],
+  ['sde: config v0 not a matrix', ['sde', '--config', 'v0text.json'], /^ncsde: v0text\.json: v0 must name a \.npy, \.csv or \.json file, or hold the rows \(got "x"\)$/],
   ['sde: --out is a directory', ['sde', '--out', 'foreign'], /^ncsde: --out must be a file path, but a directory is there \(got "foreign"\)$/],
   ['sde: --out under a file', ['sde', '--out', 'afile/x.json'], /^ncsde: --out cannot be written: .*afile is a file, not a directory/],
   ['sde: --out with another extension', ['sde', '--out', 'new/x.txt'], /^ncsde: --out must end in \.json \(the summary\), \.npy \(the values\) or \.npz \(values, times, status and settings\) \(got "new\/x\.txt"\)$/],
