@@ -7,6 +7,7 @@ import { PATH_STATUS_NAMES } from '../src/results.js';
 import { summary } from '../src/summary.js';
 import type { NetworkSample } from '../networks/index.js';
 import type { Solution } from '../sde/index.js';
+import { repairWarnings } from '../validation/warnings.js';
 
 /** The schema tags of the two summaries (3: per-save cells { estimate, se, lo, hi, n } under `saves`). */
 export const SDE_SUMMARY_SCHEMA = 'ncsde.sde/3';
@@ -38,6 +39,8 @@ export function sdeSummary(sol: Solution, about: { readonly architecture: string
     counts: sol.counts,
     statusNames: PATH_STATUS_NAMES,
     saves: summary(sol).saves,
+    // Euler-Maruyama repairs above a few percent bias the law: the result says so, naming the remedy.
+    warnings: repairWarnings(sol.counts, sol.status.length, String(sol.settings.solver)).map((w) => w.text),
   });
 }
 

@@ -103,8 +103,10 @@ export function sdeCommand(program: Command): void {
     }
     bar.stop();
     const record = recordedSettings({ ...v, architecture: architecture.text }, RESULT_KEYS(SDE_OPTIONS), { v0, ...(inputs ? { inputs } : {}) });
+    const summary = sdeSummary(sol, { architecture: architecture.label, sde: options.sde.description }, record);
+    for (const warning of summary.warnings) note(warning);
     emit(v, {
-      ...sdeSummary(sol, { architecture: architecture.label, sde: options.sde.description }, record),
+      ...summary,
       ...(extrapolated ? { extrapolated } : {}),
       ...(v.values ? { values: sol.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs } : {}),
     }, () => ({
