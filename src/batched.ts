@@ -77,6 +77,7 @@ export function choleskyTile(
       const p = (row(i) + c) * w;
       for (let u = 0; u < n; u++) {
         const f = inv[u];
+        // biome-ignore lint/suspicious/noSelfCompare: f === f is the NaN test (a failed pivot), the cheapest in this hot loop
         if (f === f) l[p + u] *= f;
         else {
           if (!clamp && !(Math.abs(l[p + u]) <= rootTol * unit[u]) && fail[u] < 0) fail[u] = c;

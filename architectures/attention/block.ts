@@ -4,7 +4,6 @@
 // P = G^T G' (G, G' nk x m standard normals, L L^T = V); given the heads' A_h, the rows of the branch
 // H^{-1/2} sum_h A_h X WV_h / sqrt(n) (transposed) are i.i.d. N(0, Mbar), Mbar = H^{-1} sum_h A_h V A_h^T.
 // O(m^2 n + H m^3) work per layer (P drawn by Bartlett's decomposition, wishart.ts) and no n x n matrix.
-import { choleskyPsd } from '../../src/linalg.js';
 import type { RandomStream } from '../../src/random/streams.js';
 import { multiply, multiplyTransposed, sandwich } from '../../src/matrix.js';
 import type { AttentionParams } from './params.js';

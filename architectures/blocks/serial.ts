@@ -18,7 +18,7 @@ function serialLayer(layers: readonly FiniteLayer[], shape: StreamShape): Finite
   const size = shape.n * shape.side;
   const buffers = [new Float64Array(size), new Float64Array(size)];
   /** Every block but the last, from z (Gram v) into a buffer; returns it (z itself when there is one block). */
-  const head = (rng: RandomStream, z: Float64Array, v: Float64Array | null, step: (l: FiniteLayer, from: Float64Array, v: Float64Array | null, to: Float64Array) => void) => {
+  const head = (_rng: RandomStream, z: Float64Array, v: Float64Array | null, step: (l: FiniteLayer, from: Float64Array, v: Float64Array | null, to: Float64Array) => void) => {
     let from = z;
     let gram = v;
     for (let i = 0; i < layers.length - 1; i++) {
