@@ -12,7 +12,9 @@ import type { Block } from './blocks/block.js';
 export type ArchitectureSpec = { readonly kind: string } & Readonly<Record<string, unknown>>;
 
 /** An exact value where one exists, or null with the reason it does not. */
-export type Reference<T> = { readonly value: T; readonly reason?: undefined } | { readonly value: null; readonly reason: string };
+export type Reference<T> =
+  | { readonly value: T; readonly reason?: undefined }
+  | { readonly value: null; readonly reason: string };
 
 /** A value at finite width (exact, where known) and its limit. */
 export interface TheoryValue {
@@ -27,12 +29,27 @@ export interface TheoryValue {
  *  says for a member that is absent that the architecture declares none. */
 export interface ArchitectureReferences {
   /** E rho_T of the correlation SDE (Kolmogorov backward PDE), ReLU-like activations. */
-  correlationExpectation?(activation: Activation, options: { rho0: number; T: number; cells?: number | undefined; steps?: number | undefined }): Reference<number>;
+  correlationExpectation?(
+    activation: Activation,
+    options: { rho0: number; T: number; cells?: number | undefined; steps?: number | undefined },
+  ): Reference<number>;
   /** P(V^aa reaches threshold x0 by T) of the diagonal SDE from x0 (the threshold in units of x0, as
    *  everywhere; undefined: explosion itself). */
-  explosionProbability?(activation: Activation, options: { x0: number; T: number; threshold?: number | undefined; cells?: number | undefined; steps?: number | undefined }): Reference<number>;
+  explosionProbability?(
+    activation: Activation,
+    options: {
+      x0: number;
+      T: number;
+      threshold?: number | undefined;
+      cells?: number | undefined;
+      steps?: number | undefined;
+    },
+  ): Reference<number>;
   /** The law of log V^aa_T (Gaussian for ReLU-like activations): mean and variance. */
-  logDiagonal?(activation: Activation, options: { x0: number; T: number }): Reference<{ readonly mean: number; readonly variance: number }>;
+  logDiagonal?(
+    activation: Activation,
+    options: { x0: number; T: number },
+  ): Reference<{ readonly mean: number; readonly variance: number }>;
   /** P(explode ever) of the diagonal from x0 (closed form). */
   explosionEver?(activation: Activation, options: { x0: number }): Reference<number>;
   /** The constant k of P(explode ever) = 1 - exp(-k beta X0) for beta > 0 (1 for the MLP): what the
@@ -42,14 +59,20 @@ export interface ArchitectureReferences {
   meanDiagonal?(spec: ActivationSpec): TheoryValue;
   /** E[(V^aa_L)^2] / V_0^2 and the kurtosis ratio Var(V_L)/E(V_L)^2 at width n and depth L, with their
    *  limits at T = L/n; null entries where no closed form exists. */
-  finiteMoments?(spec: ActivationSpec, options: { readonly n: number; readonly depth: number; readonly T: number }): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
+  finiteMoments?(
+    spec: ActivationSpec,
+    options: { readonly n: number; readonly depth: number; readonly T: number },
+  ): { readonly secondMoment: TheoryValue; readonly kurtosis: TheoryValue };
   /** Whether V_{l+1} given V_l is the MLP's layer map, so that the kurtosis ratio follows its leading-order
    *  recursion in 1/n (docs/maths.md, section 5) where finiteMoments has no exact value. */
   readonly layerRecursion?: boolean;
 }
 
 /** Every reference of an architecture, the absent ones answering null with the reason (no stubs to write). */
-export function referencesOf(architecture: { readonly label: string; readonly references?: ArchitectureReferences }): Required<ArchitectureReferences> {
+export function referencesOf(architecture: {
+  readonly label: string;
+  readonly references?: ArchitectureReferences;
+}): Required<ArchitectureReferences> {
   const r = architecture.references ?? {};
   const none = (what: string) => ({ value: null, reason: `${architecture.label} declares no ${what}` });
   const unknown: TheoryValue = { exact: null, limit: null };

@@ -12,11 +12,29 @@ import { RESNET_ENTRY } from './resnet/index.js';
 import { ATTENTION_ENTRY, TRANSFORMER_ENTRY } from './attention/index.js';
 import { BLOCKS, BLOCK_GRAMMAR, blockFromSpec, composition, parseBlock } from './blocks/index.js';
 
-export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, TheoryValue } from './architecture.js';
+export type {
+  Architecture,
+  ArchitectureEntry,
+  ArchitectureReferences,
+  ArchitectureSpec,
+  Reference,
+  TheoryValue,
+} from './architecture.js';
 export { referencesOf } from './architecture.js';
 export { momentTheory, piecewiseSlopes, fourthMomentConstant, activationSpecOf } from './mlp/theory.js';
 export type { ActivationInput } from './mlp/theory.js';
-export { mlp, mlpLimit, requireFacts, covarianceSde, correlationSde, diagonalSde, sdeFromSpec, limitReferences, finiteWidthCorrelation, SDE_KINDS } from './mlp/index.js';
+export {
+  mlp,
+  mlpLimit,
+  requireFacts,
+  covarianceSde,
+  correlationSde,
+  diagonalSde,
+  sdeFromSpec,
+  limitReferences,
+  finiteWidthCorrelation,
+  SDE_KINDS,
+} from './mlp/index.js';
 export type { MlpLimit, SdeKind } from './mlp/index.js';
 export { resnet, resnetClocks } from './resnet/index.js';
 export { attention, transformer } from './attention/index.js';
@@ -65,12 +83,15 @@ export function architectureGrammar(): string {
 
 /** Help text for --architecture, from each entry's description. */
 export function architectureHelp(): string {
-  return ARCHITECTURE_NAMES.map((name) => `${ARCHITECTURES[name].grammar}: ${ARCHITECTURES[name].description}`).join('; ');
+  return ARCHITECTURE_NAMES.map((name) => `${ARCHITECTURES[name].grammar}: ${ARCHITECTURES[name].description}`).join(
+    '; ',
+  );
 }
 
 /** Parse `name[:args]` (the CLI, configs and scan axes); errors name `field` as the user wrote it. */
 export function parseArchitecture(text: unknown, field = 'architecture'): Architecture {
-  if (typeof text !== 'string' || text.length === 0) throw new InputError(field, text, `must be ${architectureGrammar()}`);
+  if (typeof text !== 'string' || text.length === 0)
+    throw new InputError(field, text, `must be ${architectureGrammar()}`);
   const owner = Object.values(ARCHITECTURES).find((e) => e.matches?.(text));
   if (owner) return owner.parse(text, field);
   const colon = text.indexOf(':');
@@ -82,7 +103,8 @@ export function parseArchitecture(text: unknown, field = 'architecture'): Archit
 
 /** Rebuild an architecture from its spec ({ kind: 'mlp' }, { kind: 'resnet', gamma: 0.7 }). */
 export function architectureFromSpec(spec: ArchitectureSpec, field = 'architecture'): Architecture {
-  const entry = spec && typeof spec === 'object' && Object.hasOwn(ARCHITECTURES, spec.kind) ? ARCHITECTURES[spec.kind] : undefined;
+  const entry =
+    spec && typeof spec === 'object' && Object.hasOwn(ARCHITECTURES, spec.kind) ? ARCHITECTURES[spec.kind] : undefined;
   if (!entry) throw new InputError(field, spec, `must be the spec of one of ${ARCHITECTURE_NAMES.join(', ')}`);
   return entry.fromSpec(spec, field);
 }
@@ -90,7 +112,8 @@ export function architectureFromSpec(spec: ArchitectureSpec, field = 'architectu
 /** A sampler of the architecture a spec rebuilds (a worker's reference: one for every composition). */
 export function architectureSampler(spec: ArchitectureSpec, name: string): SamplerFactory {
   const samplers = architectureFromSpec(spec).samplers;
-  if (!Object.hasOwn(samplers, name)) throw new InputError('sampler', name, `must be one of ${Object.keys(samplers).join(', ')}`);
+  if (!Object.hasOwn(samplers, name))
+    throw new InputError('sampler', name, `must be one of ${Object.keys(samplers).join(', ')}`);
   return samplers[name];
 }
 
@@ -104,7 +127,9 @@ export function architectureAxes(): ReadonlyArray<{ readonly owner: string; read
   // A parameter several architectures share (gamma: resnet, attention, transformer) is one axis, named by
   // its first owner; each entry's withAxes applies it to its own architectures.
   const seen = new Set<string>();
-  return ARCHITECTURE_NAMES.flatMap((name) => (ARCHITECTURES[name].axes ?? []).map((axis) => ({ owner: name, axis }))).filter(({ axis }) => !seen.has(axis.key) && (seen.add(axis.key), true));
+  return ARCHITECTURE_NAMES.flatMap((name) =>
+    (ARCHITECTURES[name].axes ?? []).map((axis) => ({ owner: name, axis })),
+  ).filter(({ axis }) => !seen.has(axis.key) && (seen.add(axis.key), true));
 }
 
 /**
@@ -119,7 +144,13 @@ export function architectureWithAxes(text: string, values: Readonly<Record<strin
   for (const key of keys) {
     if (!(entry.axes ?? []).some((a) => a.key === key) || !entry.withAxes) {
       const owners = ARCHITECTURE_NAMES.filter((name) => (ARCHITECTURES[name].axes ?? []).some((a) => a.key === key));
-      throw new InputError(`--grid ${key}`, values[key], owners.length > 0 ? `applies to ${owners.join(', ')}, not to ${architecture.text}` : `is not a parameter of ${architecture.text}`);
+      throw new InputError(
+        `--grid ${key}`,
+        values[key],
+        owners.length > 0
+          ? `applies to ${owners.join(', ')}, not to ${architecture.text}`
+          : `is not a parameter of ${architecture.text}`,
+      );
     }
   }
   return entry.withAxes!(architecture, values, 'grid').text;
@@ -129,6 +160,7 @@ export function architectureWithAxes(text: string, values: Readonly<Record<strin
 export function toArchitecture(value: Architecture | string | undefined, field = 'architecture'): Architecture {
   if (value === undefined) return mlp();
   if (typeof value === 'string') return parseArchitecture(value, field);
-  if (!value || typeof value.sde !== 'function' || typeof value.samplers !== 'object') throw new InputError(field, value, 'must be an architecture value (mlp(), ...) or its name');
+  if (!value || typeof value.sde !== 'function' || typeof value.samplers !== 'object')
+    throw new InputError(field, value, 'must be an architecture value (mlp(), ...) or its name');
   return value;
 }

@@ -8,10 +8,15 @@ import { parseArchitecture } from './index.js';
 import type { OnThisThread } from '../src/apiOptions.js';
 
 /** sampleNetworks' options with the architecture as a value or its text. */
-export type ArchitectureNetworkOptions = Omit<NetworkOptions, 'architecture'> & { architecture?: NetworkArchitecture | string | undefined };
+export type ArchitectureNetworkOptions = Omit<NetworkOptions, 'architecture'> & {
+  architecture?: NetworkArchitecture | string | undefined;
+};
 
-function resolved<T extends { architecture?: NetworkArchitecture | string | undefined }>(options: T): T & { architecture?: NetworkArchitecture | undefined } {
-  if (options == null || typeof options !== 'object' || typeof options.architecture !== 'string') return options as T & { architecture?: NetworkArchitecture };
+function resolved<T extends { architecture?: NetworkArchitecture | string | undefined }>(
+  options: T,
+): T & { architecture?: NetworkArchitecture | undefined } {
+  if (options == null || typeof options !== 'object' || typeof options.architecture !== 'string')
+    return options as T & { architecture?: NetworkArchitecture };
   return { ...options, architecture: parseArchitecture(options.architecture, 'architecture') };
 }
 
@@ -32,11 +37,15 @@ export function sampleNetworksSync(options: OnThisThread<ArchitectureNetworkOpti
 }
 
 /** The exact covariance chain (the default sampler), synchronously. */
-export function covarianceChain(options: Omit<FixedSamplerOptions, 'architecture'> & { architecture?: NetworkArchitecture | string | undefined }): NetworkSample {
+export function covarianceChain(
+  options: Omit<FixedSamplerOptions, 'architecture'> & { architecture?: NetworkArchitecture | string | undefined },
+): NetworkSample {
   return networks.covarianceChain(resolved(options) as FixedSamplerOptions);
 }
 
 /** The explicit-weight network, synchronously. */
-export function explicitNetwork(options: Omit<FixedSamplerOptions, 'architecture'> & { architecture?: NetworkArchitecture | string | undefined }): NetworkSample {
+export function explicitNetwork(
+  options: Omit<FixedSamplerOptions, 'architecture'> & { architecture?: NetworkArchitecture | string | undefined },
+): NetworkSample {
   return networks.explicitNetwork(resolved(options) as FixedSamplerOptions);
 }

@@ -24,7 +24,8 @@ export interface ManyContext {
 }
 
 const e3 = (x: number) => x.toExponential(2);
-const equi = (m: number, rho: number) => Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : rho)));
+const equi = (m: number, rho: number) =>
+  Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : rho)));
 const cpuNow = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -37,7 +38,10 @@ interface Timing {
 const best = (xs: number[]) => Math.min(...xs);
 
 /** Runs of `tasks` alternating, after one warm-up each: CPU and wall seconds per task and run. */
-async function alternate(tasks: Array<() => Promise<{ cpu: number; wall: number }>>, repeats: number): Promise<Timing[]> {
+async function alternate(
+  tasks: Array<() => Promise<{ cpu: number; wall: number }>>,
+  repeats: number,
+): Promise<Timing[]> {
   for (const t of tasks) await t();
   const out: Timing[] = tasks.map(() => ({ cpu: [], wall: [] }));
   for (let r = 0; r < repeats; r++) {
@@ -78,15 +82,31 @@ export async function manyInputs(ctx: ManyContext): Promise<void> {
   print();
   print('### Many inputs: the m x m covariance SDE, one thread (issue 28)');
   print();
-  print(`Load average before: ${loadavg().map((x) => x.toFixed(2)).join(', ')}; ${cpus()[0]?.model ?? ''}; kernels ${kernelsInUse()}. ReLU (c+ = 0, c- = -1), V0 equicorrelated 0.3, h = ${h}. Best of ${repeats} alternating runs after a warm-up; path-steps per CPU second of each process (wall-clock ratio beside it).`);
+  print(
+    `Load average before: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(
+        ', ',
+      )}; ${cpus()[0]?.model ?? ''}; kernels ${kernelsInUse()}. ReLU (c+ = 0, c- = -1), V0 equicorrelated 0.3, h = ${h}. Best of ${repeats} alternating runs after a warm-up; path-steps per CPU second of each process (wall-clock ratio beside it).`,
+  );
   print();
-  print('| m | paths x steps | Euler-Maruyama | splitting | NumPy Euler-Maruyama (chunk) | EM / NumPy (CPU) | splitting / NumPy (CPU) | EM / NumPy (wall) |');
+  print(
+    '| m | paths x steps | Euler-Maruyama | splitting | NumPy Euler-Maruyama (chunk) | EM / NumPy (CPU) | splitting / NumPy (CPU) | EM / NumPy (wall) |',
+  );
   print('| --- | --- | --- | --- | --- | --- | --- | --- |');
   const fit: Array<{ m: number; em: number[]; nv: number[] }> = [];
   for (const m of ms) {
     const { paths, steps } = size(m, quick);
     const work = paths * steps;
-    const options = (solver: Solver) => ({ sde: covarianceSde(relu), solver, t1: steps * h, v0: equi(m, 0.3), stepping: constantSteps(steps), paths, seed: 1 });
+    const options = (solver: Solver) => ({
+      sde: covarianceSde(relu),
+      solver,
+      t1: steps * h,
+      v0: equi(m, 0.3),
+      stepping: constantSteps(steps),
+      paths,
+      seed: 1,
+    });
     let repairs = 0;
     const em = ours(() => (repairs += solveSync(options(eulerMaruyama())).counts.repairedSteps));
     const nv = ours(() => solveSync(options(ninomiyaVictoir())));
@@ -96,7 +116,14 @@ export async function manyInputs(ctx: ManyContext): Promise<void> {
       // NumPy's chunk of paths tuned per m on a short run (the best of a few sizes, as a careful user would).
       let fastest = Infinity;
       for (const c of [4, 16, 64, 256, 1024].filter((c) => c <= paths)) {
-        const r = await numpy.run({ task: 'em_mk', paths, steps: Math.max(2, steps >> 1), m, t1: (steps >> 1) * h, chunk: c });
+        const r = await numpy.run({
+          task: 'em_mk',
+          paths,
+          steps: Math.max(2, steps >> 1),
+          m,
+          t1: (steps >> 1) * h,
+          chunk: c,
+        });
         if (r.cpu < fastest) [fastest, chunk] = [r.cpu, c];
       }
     }
@@ -113,8 +140,11 @@ export async function manyInputs(ctx: ManyContext): Promise<void> {
     const emRatio = npRate === null ? null : rate(tEm) / npRate;
     const nvRatio = npRate === null ? null : rate(tNv) / npRate;
     const wallRatio = tNp ? best(tNp.wall) / best(tEm.wall) : null;
-    print(`| ${m} | ${paths} x ${steps} | ${e3(rate(tEm))} | ${e3(rate(tNv))} | ${npRate === null ? '–' : `${e3(npRate)} (${chunk})`} | ${emRatio === null ? '–' : `**${emRatio.toFixed(2)}x**`} | ${nvRatio === null ? '–' : `**${nvRatio.toFixed(2)}x**`} | ${wallRatio === null ? '–' : `${wallRatio.toFixed(2)}x`} |`);
-    if (repairs + npRepairs > 0) print(`|  | repairs: ours ${repairs}, NumPy ${npRepairs} (the rows do not compare like with like) | | | | | | |`);
+    print(
+      `| ${m} | ${paths} x ${steps} | ${e3(rate(tEm))} | ${e3(rate(tNv))} | ${npRate === null ? '–' : `${e3(npRate)} (${chunk})`} | ${emRatio === null ? '–' : `**${emRatio.toFixed(2)}x**`} | ${nvRatio === null ? '–' : `**${nvRatio.toFixed(2)}x**`} | ${wallRatio === null ? '–' : `${wallRatio.toFixed(2)}x`} |`,
+    );
+    if (repairs + npRepairs > 0)
+      print(`|  | repairs: ours ${repairs}, NumPy ${npRepairs} (the rows do not compare like with like) | | | | | | |`);
     if (m >= 32) fit.push({ m, em: tEm.cpu.map((t) => t / work), nv: tNv.cpu.map((t) => t / work) });
     if ([8, 32, 128].includes(m)) {
       target(`Euler-Maruyama m = ${m} / NumPy Euler-Maruyama (CPU)`, emRatio, 2);
@@ -138,8 +168,16 @@ export async function manyInputs(ctx: ManyContext): Promise<void> {
       return Math.max(0.02, sd);
     });
     const line = weightedLine(x, y, se);
-    print(`Cost exponent of ${label} per path-step, m = ${fit.map((f) => f.m).join(', ')}: p = ${line.slope.toFixed(2)} (95% CI ${line.lower.toFixed(2)} to ${line.upper.toFixed(2)}); cost = ${e3(Math.exp(line.intercept))} m^p s.`);
-    target(`cost exponent of ${label} per path-step, m = 32 to ${fit[fit.length - 1].m}`, line.slope, 3, '(exponent)', true);
+    print(
+      `Cost exponent of ${label} per path-step, m = ${fit.map((f) => f.m).join(', ')}: p = ${line.slope.toFixed(2)} (95% CI ${line.lower.toFixed(2)} to ${line.upper.toFixed(2)}); cost = ${e3(Math.exp(line.intercept))} m^p s.`,
+    );
+    target(
+      `cost exponent of ${label} per path-step, m = 32 to ${fit[fit.length - 1].m}`,
+      line.slope,
+      3,
+      '(exponent)',
+      true,
+    );
   }
 
   // The covariance chain at n = 256, m = 32.
@@ -169,8 +207,14 @@ export async function manyInputs(ctx: ManyContext): Promise<void> {
   print();
   print('| covariance chain, one thread | layer-samples/s (CPU) | NumPy (CPU) | ratio (CPU) | ratio (wall) |');
   print('| --- | --- | --- | --- | --- |');
-  print(`| n = ${n}, m = ${m}, ${samples} x ${depth} layers (NumPy: batched Cholesky and matmul, chunk ${npChunk}) | ${e3(oursRate)} | ${npRate === null ? '–' : e3(npRate)} | ${npRate === null ? '–' : `**${(oursRate / npRate).toFixed(2)}x**`} | ${tnc ? `${(best(tnc.wall) / best(tc.wall)).toFixed(2)}x` : '–'} |`);
+  print(
+    `| n = ${n}, m = ${m}, ${samples} x ${depth} layers (NumPy: batched Cholesky and matmul, chunk ${npChunk}) | ${e3(oursRate)} | ${npRate === null ? '–' : e3(npRate)} | ${npRate === null ? '–' : `**${(oursRate / npRate).toFixed(2)}x**`} | ${tnc ? `${(best(tnc.wall) / best(tc.wall)).toFixed(2)}x` : '–'} |`,
+  );
   target(`chain n = ${n}, m = ${m} / NumPy (CPU)`, npRate === null ? null : oursRate / npRate, 2);
   print();
-  print(`Load average after: ${loadavg().map((x) => x.toFixed(2)).join(', ')}.`);
+  print(
+    `Load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')}.`,
+  );
 }

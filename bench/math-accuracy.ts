@@ -40,7 +40,14 @@ const cases: Case[] = [
   ['tanh', tanh, () => [uniform() < 0.5 ? between(-25, 25) : signed(logUniform(-9, 0.1))]],
   ['atanh', atanh, () => [uniform() < 0.5 ? between(-1, 1) : signed(1 - logUniform(-16, -0.3))]],
   ['pow', pow, () => (uniform() < 0.5 ? [between(0, 10), between(-10, 10)] : [logUniform(-30, 30), between(-8, 8)])],
-  ['hypot', hypot, () => (uniform() < 0.5 ? [between(-10, 10), between(-10, 10)] : [signed(logUniform(-300, 300)), signed(logUniform(-300, 300))])],
+  [
+    'hypot',
+    hypot,
+    () =>
+      uniform() < 0.5
+        ? [between(-10, 10), between(-10, 10)]
+        : [signed(logUniform(-300, 300)), signed(logUniform(-300, 300))],
+  ],
 ];
 
 const tableRows = TABLE
@@ -55,7 +62,9 @@ const fromHex = (h: string) => ((bits[0] = BigInt('0x' + h)), new Float64Array(b
 const parts: Buffer[] = [];
 for (const [name, f, draw] of cases) {
   const arity = f.length;
-  const argsList = TABLE ? tableRows.filter((r) => r[0] === name).map((r) => r.slice(1, 1 + arity).map(fromHex)) : Array.from({ length: count }, draw);
+  const argsList = TABLE
+    ? tableRows.filter((r) => r[0] === name).map((r) => r.slice(1, 1 + arity).map(fromHex))
+    : Array.from({ length: count }, draw);
   const n = argsList.length;
   const values = new Float64Array(n * (arity + 1));
   for (let i = 0; i < n; i++) {

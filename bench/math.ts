@@ -8,7 +8,7 @@ import { acos, atanh, cos, exp, expm1, hypot, log, log1p, pow, sin, tanh } from 
 type Fn = (...a: number[]) => number;
 const N = 4096;
 const line = (f: (i: number) => number) => Float64Array.from({ length: N }, (_, i) => f(i));
-const u = (i: number) => ((i * 0.6180339887498949) % 1 + 1) % 1; // a fixed low-discrepancy sequence
+const u = (i: number) => (((i * 0.6180339887498949) % 1) + 1) % 1; // a fixed low-discrepancy sequence
 const CASES: Array<[string, Fn, Fn, Float64Array, Float64Array?]> = [
   ['exp', exp, Math.exp, line((i) => -20 + 40 * u(i))],
   ['expm1', expm1, Math.expm1, line((i) => -2 + 4 * u(i))],
@@ -27,7 +27,12 @@ function timer(f: Fn, x: Float64Array, y?: Float64Array): (reps: number) => numb
   const body = y
     ? 'let s = 0; for (let r = 0; r < reps; r++) for (let i = 0; i < x.length; i++) s += f(x[i], y[i]); return s;'
     : 'let s = 0; for (let r = 0; r < reps; r++) for (let i = 0; i < x.length; i++) s += f(x[i]); return s;';
-  const loop = new Function('f', 'x', 'y', 'reps', body) as (f: Fn, x: Float64Array, y: Float64Array | undefined, reps: number) => number;
+  const loop = new Function('f', 'x', 'y', 'reps', body) as (
+    f: Fn,
+    x: Float64Array,
+    y: Float64Array | undefined,
+    reps: number,
+  ) => number;
   return (reps) => {
     const t0 = process.hrtime.bigint();
     const s = loop(f, x, y, reps);
@@ -59,5 +64,6 @@ export function mathTimings(reps = 200, rounds = 7): Array<[string, number, numb
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   console.log('| function | src/math ns/call | Math.* ns/call | ratio |');
   console.log('|---|---|---|---|');
-  for (const [name, a, b] of mathTimings()) console.log(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`);
+  for (const [name, a, b] of mathTimings())
+    console.log(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`);
 }

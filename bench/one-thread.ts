@@ -11,11 +11,40 @@ import { covarianceSde } from '../architectures/index.js';
 
 const onProgress = process.argv.includes('--no-progress') ? undefined : () => {};
 setPlatform(nodePlatform({ oneThreadOnWorker: true }));
-const sde: SolveOptions & { threads: 1 } = { sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), stepping: constantSteps(100), T: 1, v0: [[1, 0.5], [0.5, 1]], paths: 20_000, seed: 1, threads: 1, onProgress };
-const network: NetworkOptions & { threads: 1 } = { activation: shapedSmooth('tanh', { a: 1 }), n: 64, T: 1, v0: [[1, 0.5], [0.5, 1]], samples: 200, seed: 1, sampler: 'explicit', threads: 1, onProgress };
+const sde: SolveOptions & { threads: 1 } = {
+  sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })),
+  stepping: constantSteps(100),
+  T: 1,
+  v0: [
+    [1, 0.5],
+    [0.5, 1],
+  ],
+  paths: 20_000,
+  seed: 1,
+  threads: 1,
+  onProgress,
+};
+const network: NetworkOptions & { threads: 1 } = {
+  activation: shapedSmooth('tanh', { a: 1 }),
+  n: 64,
+  T: 1,
+  v0: [
+    [1, 0.5],
+    [0.5, 1],
+  ],
+  samples: 200,
+  seed: 1,
+  sampler: 'explicit',
+  threads: 1,
+  onProgress,
+};
 const cases = [
   ['sde, 20000 paths x 100 steps', async () => solveSync(sde), () => solve(sde)],
-  ['network, explicit, 200 samples, n 64, depth 64', async () => sampleNetworksSync(network), () => sampleNetworks(network)],
+  [
+    'network, explicit, 200 samples, n 64, depth 64',
+    async () => sampleNetworksSync(network),
+    () => sampleNetworks(network),
+  ],
 ] as const;
 
 async function time(run: () => Promise<{ values: { data: Float64Array } }>): Promise<[number, Float64Array]> {
@@ -24,7 +53,11 @@ async function time(run: () => Promise<{ values: { data: Float64Array } }>): Pro
   return [(performance.now() - t0) / 1000, r.values.data];
 }
 
-console.log(`load ${loadavg().map((x) => x.toFixed(2)).join(' ')}${onProgress ? '' : ' (no progress)'}`);
+console.log(
+  `load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}${onProgress ? '' : ' (no progress)'}`,
+);
 for (const [name, inline, worker] of cases) {
   const best = { inline: Infinity, worker: Infinity };
   let same = true;
@@ -36,7 +69,13 @@ for (const [name, inline, worker] of cases) {
     best.inline = Math.min(best.inline, a);
     best.worker = Math.min(best.worker, b);
   }
-  console.log(`${name}: inline ${best.inline.toFixed(3)} s, one worker ${best.worker.toFixed(3)} s, ratio ${(best.worker / best.inline).toFixed(3)}, same bits: ${same}`);
+  console.log(
+    `${name}: inline ${best.inline.toFixed(3)} s, one worker ${best.worker.toFixed(3)} s, ratio ${(best.worker / best.inline).toFixed(3)}, same bits: ${same}`,
+  );
 }
 await closeSharedPool();
-console.log(`load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);

@@ -68,7 +68,12 @@ try {
   await closeSharedPool();
 } catch (error) {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exit(0);
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    )
+      process.exit(0);
     fail(error.message.replace(/^error: /, ''), 2);
   }
   if (error instanceof InputError) fail(error.message, 2);

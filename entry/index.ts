@@ -22,7 +22,15 @@ export {
   SMOOTH_NAMES,
   UNSHAPED_NAMES,
 } from '../src/activations/index.js';
-export type { Activation, ActivationSpec, LimitFacts, FiniteActivation, SmoothFunction, SmoothName, UnshapedName } from '../src/activations/index.js';
+export type {
+  Activation,
+  ActivationSpec,
+  LimitFacts,
+  FiniteActivation,
+  SmoothFunction,
+  SmoothName,
+  UnshapedName,
+} from '../src/activations/index.js';
 export {
   mlp,
   resnet,
@@ -56,10 +64,33 @@ export {
   BLOCKS,
   referencesOf,
 } from '../architectures/index.js';
-export type { Block, BlockLimit, BlockSpec, BlockEntry, Clocked, DriftPart, NoisePart, FiniteLayer, StreamShape, ShapedAttentionOptions, BlockCheck, MomentCheck, CheckOptions } from '../architectures/index.js';
+export type {
+  Block,
+  BlockLimit,
+  BlockSpec,
+  BlockEntry,
+  Clocked,
+  DriftPart,
+  NoisePart,
+  FiniteLayer,
+  StreamShape,
+  ShapedAttentionOptions,
+  BlockCheck,
+  MomentCheck,
+  CheckOptions,
+} from '../architectures/index.js';
 export { sampleNetworks, sampleNetworksSync, covarianceChain, explicitNetwork } from '../architectures/sample.js';
 export type { ArchitectureNetworkOptions } from '../architectures/sample.js';
-export type { Architecture, ArchitectureEntry, ArchitectureReferences, ArchitectureSpec, Reference, MlpLimit, SdeKind, AttentionOptions } from '../architectures/index.js';
+export type {
+  Architecture,
+  ArchitectureEntry,
+  ArchitectureReferences,
+  ArchitectureSpec,
+  Reference,
+  MlpLimit,
+  SdeKind,
+  AttentionOptions,
+} from '../architectures/index.js';
 export {
   LaneBook,
   UNIT_CLOCKS,
@@ -125,10 +156,30 @@ export type {
 } from '../sde/index.js';
 export { NETWORK_METHODS, NETWORK_BLOCK, NETWORK_THRESHOLD_FACTOR } from '../networks/index.js';
 export { MLP_SAMPLERS, MLP_NETWORK } from '../networks/index.js';
-export type { NetworkOptions, NetworkSample, FixedSamplerOptions, NetworkMethod, LayerSampler, SamplerFactory, NetworkArchitecture, NetworkJob } from '../networks/index.js';
+export type {
+  NetworkOptions,
+  NetworkSample,
+  FixedSamplerOptions,
+  NetworkMethod,
+  LayerSampler,
+  SamplerFactory,
+  NetworkArchitecture,
+  NetworkJob,
+} from '../networks/index.js';
 export type { ModuleRef } from '../src/modules.js';
 export { siblingModule } from '../src/blocks.js';
-export { openStream, nextNormal, streamKey, requireSeed, parseSeed, PURPOSES, GENERATORS, MAX_SEED, Xoshiro128pp, Xor4096 } from '../src/random/streams.js';
+export {
+  openStream,
+  nextNormal,
+  streamKey,
+  requireSeed,
+  parseSeed,
+  PURPOSES,
+  GENERATORS,
+  MAX_SEED,
+  Xoshiro128pp,
+  Xor4096,
+} from '../src/random/streams.js';
 export type { RandomStream, GeneratorName } from '../src/random/streams.js';
 export { summary } from '../src/summary.js';
 export type { Summary, SaveSummary, ExplosionSummary, AveragedOver, Summarizable } from '../src/summary.js';

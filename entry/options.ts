@@ -10,9 +10,22 @@ import { OPTION } from '../validation/options.js';
 import { MAX_INPUTS } from '../src/limits.js';
 
 const shared = {
-  m: { key: 'm', kind: { type: 'integer', min: 1, max: MAX_INPUTS }, help: 'number of inputs (equicorrelated V0 from --rho0 and --x0)', default: 2 },
-  threshold: { ...OPTION.threshold, help: 'explosion threshold on max V^aa, in units of the largest input variance, the same rule as the other side' },
-  generator: { key: 'generator', kind: { type: 'choice', choices: GENERATORS }, help: 'uniform source (xor4096: seedrandom-compatible)', default: 'xoshiro128++' },
+  m: {
+    key: 'm',
+    kind: { type: 'integer', min: 1, max: MAX_INPUTS },
+    help: 'number of inputs (equicorrelated V0 from --rho0 and --x0)',
+    default: 2,
+  },
+  threshold: {
+    ...OPTION.threshold,
+    help: 'explosion threshold on max V^aa, in units of the largest input variance, the same rule as the other side',
+  },
+  generator: {
+    key: 'generator',
+    kind: { type: 'choice', choices: GENERATORS },
+    help: 'uniform source (xor4096: seedrandom-compatible)',
+    default: 'xoshiro128++',
+  },
   values: { key: 'values', kind: { type: 'boolean' }, help: 'include every path (network) in the output' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -25,9 +38,22 @@ export const SDE_OPTIONS: readonly OptionSpec[] = [
   OPTION.inputs,
   OPTION.T,
   { ...OPTION.steps, default: 100 },
-  { ...OPTION.solver, help: 'solver: euler-maruyama (the default), the splitting scheme ninomiya-victoir that stays in the PSD cone, or auto (the splitting scheme where the SDE has exact sub-flows)', default: 'euler-maruyama' },
-  { key: 'extrapolate', kind: { type: 'boolean' }, help: 'Talay-Tubaro: final-time means from N and 2N steps on one Brownian path' },
-  { key: 'saves', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'equally spaced save times after t = 0 (a divisor of --steps)', default: 1 },
+  {
+    ...OPTION.solver,
+    help: 'solver: euler-maruyama (the default), the splitting scheme ninomiya-victoir that stays in the PSD cone, or auto (the splitting scheme where the SDE has exact sub-flows)',
+    default: 'euler-maruyama',
+  },
+  {
+    key: 'extrapolate',
+    kind: { type: 'boolean' },
+    help: 'Talay-Tubaro: final-time means from N and 2N steps on one Brownian path',
+  },
+  {
+    key: 'saves',
+    kind: { type: 'integer', min: 1, max: 1e6 },
+    help: 'equally spaced save times after t = 0 (a divisor of --steps)',
+    default: 1,
+  },
   { ...OPTION.paths, default: 1000 },
   shared.threshold,
   shared.generator,
@@ -37,14 +63,24 @@ export const SDE_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const NETWORK_OPTIONS: readonly OptionSpec[] = [
-  { ...OPTION.activation, kind: { type: 'text', pattern: 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear' }, help: 'activation (shaped, or an unshaped baseline)', check: (v, f) => void parseActivationSpec(v, f) },
+  {
+    ...OPTION.activation,
+    kind: { type: 'text', pattern: 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear' },
+    help: 'activation (shaped, or an unshaped baseline)',
+    check: (v, f) => void parseActivationSpec(v, f),
+  },
   shared.m,
   { ...OPTION.rho0, help: 'input correlation of every pair' },
   OPTION.x0,
   OPTION.v0,
   OPTION.inputs,
   { key: 'n', kind: { type: 'integer', min: 1, max: 1 << 20 }, help: 'width', default: 128 },
-  { key: 'T', kind: { type: 'number', min: 0, max: 1e4, exclusiveMin: true }, help: 'depth-to-width ratio: depth = round(T n) (default 1 unless --depth)', aliases: ['ratio'] },
+  {
+    key: 'T',
+    kind: { type: 'number', min: 0, max: 1e4, exclusiveMin: true },
+    help: 'depth-to-width ratio: depth = round(T n) (default 1 unless --depth)',
+    aliases: ['ratio'],
+  },
   { key: 'depth', kind: { type: 'integer', min: 1, max: 1e7 }, help: 'depth (instead of --T)' },
   OPTION.sampler,
   { ...OPTION.samples, default: 1000 },
@@ -60,12 +96,23 @@ export const NETWORK_OPTIONS: readonly OptionSpec[] = [
 /** What a result records of how it was made: the options that determined its numbers, as a later
  *  `--config` of the output takes them back (V0 whole, the architecture and activation as texts), and
  *  the kernels and package version that ran (the kernels give the same bits either way). */
-export function recordedSettings(values: Record<string, unknown>, keys: readonly string[], initial: { v0: number[][]; inputs?: number[][] }): Record<string, unknown> {
+export function recordedSettings(
+  values: Record<string, unknown>,
+  keys: readonly string[],
+  initial: { v0: number[][]; inputs?: number[][] },
+): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
-  for (const key of keys) if (values[key] !== undefined && !['m', 'rho0', 'x0', 'v0', 'inputs'].includes(key)) settings[key] = values[key];
-  return { ...settings, v0: initial.v0, ...(initial.inputs ? { inputs: initial.inputs } : {}), kernels: kernelsInUse(), version: PACKAGE_VERSION };
+  for (const key of keys)
+    if (values[key] !== undefined && !['m', 'rho0', 'x0', 'v0', 'inputs'].includes(key)) settings[key] = values[key];
+  return {
+    ...settings,
+    v0: initial.v0,
+    ...(initial.inputs ? { inputs: initial.inputs } : {}),
+    kernels: kernelsInUse(),
+    version: PACKAGE_VERSION,
+  };
 }
 
 /** The keys of a table that determine a result's numbers (not where it goes or how many threads ran it). */
-export const RESULT_KEYS = (specs: readonly OptionSpec[]) => specs.map((s) => s.key).filter((k) => !['values'].includes(k));
-
+export const RESULT_KEYS = (specs: readonly OptionSpec[]) =>
+  specs.map((s) => s.key).filter((k) => !['values'].includes(k));

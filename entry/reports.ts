@@ -6,8 +6,25 @@ export { cumulantMarkdown, cumulantHtml } from '../reports/cumulants.js';
 export { collapseMarkdown, collapseHtml } from '../reports/collapse.js';
 export { scanHtml, DEFAULT_STATS } from '../reports/scan.js';
 export type { ScanReportOptions } from '../reports/scan.js';
-export { renderSvg, histogramSpec, qqSpec, convergenceSpec, pathsSpec, seriesSpec, heatmapSpec } from '../reports/plots.js';
+export {
+  renderSvg,
+  histogramSpec,
+  qqSpec,
+  convergenceSpec,
+  pathsSpec,
+  seriesSpec,
+  heatmapSpec,
+} from '../reports/plots.js';
 export type { HeatCell, PlotSpec } from '../reports/plots.js';
 export { seriesStyle } from '../reports/plots.js';
-export { htmlPage, htmlTable, markdownTable, fmt, fmtInterval, fmtOr, escapeHtml, INTERVAL_LEGEND } from '../reports/page.js';
+export {
+  htmlPage,
+  htmlTable,
+  markdownTable,
+  fmt,
+  fmtInterval,
+  fmtOr,
+  escapeHtml,
+  INTERVAL_LEGEND,
+} from '../reports/page.js';
 export type { PageSection } from '../reports/page.js';

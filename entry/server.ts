@@ -22,7 +22,8 @@ const TYPES: Readonly<Record<string, string>> = {
 // Everything the page loads is its own (it works offline); vega compiles expressions with Function,
 // hence 'unsafe-eval'. A request to any other origin is blocked and shows up as a console error.
 const SECURITY_HEADERS = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-cache',
@@ -40,7 +41,8 @@ export interface StaticServer {
 export function allowedHosts(host: string, port: number): Set<string> {
   const name = isIP(host) === 6 ? `[${host}]` : host;
   const out = new Set([`${name}:${port}`]);
-  if (host === '127.0.0.1' || host === '::1' || host === 'localhost') for (const h of ['localhost', '127.0.0.1', '[::1]']) out.add(`${h}:${port}`);
+  if (host === '127.0.0.1' || host === '::1' || host === 'localhost')
+    for (const h of ['localhost', '127.0.0.1', '[::1]']) out.add(`${h}:${port}`);
   return out;
 }
 
@@ -74,23 +76,31 @@ function refuse(res: ServerResponse, code: number, text: string, headers: Record
 
 function handler(root: string, hosts: () => Set<string> | null) {
   return (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return refuse(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
     const allowed = hosts();
     if (allowed && !allowed.has((req.headers.host ?? '').toLowerCase())) return refuse(res, 403, 'forbidden host');
     const path = (req.url ?? '/').split(/[?#]/)[0];
     const file = resolveInside(root, path);
     if (!file) return refuse(res, 404, 'not found');
     const size = statSync(file).size;
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(size), ...SECURITY_HEADERS });
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': String(size),
+      ...SECURITY_HEADERS,
+    });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   };
 }
 
 /** The address to bind: an IP literal or localhost; anything else is refused naming `field`. */
 export function checkHost(field: string, host: string): string {
   if (host === 'localhost') return '127.0.0.1';
-  if (isIP(host) === 0) throw new InputError(field, host, 'must be an IP address of this machine (default 127.0.0.1) or localhost');
+  if (isIP(host) === 0)
+    throw new InputError(field, host, 'must be an IP address of this machine (default 127.0.0.1) or localhost');
   return host;
 }
 
@@ -105,9 +115,12 @@ export async function serveFolder(folder: string, host: string, port: number): P
   const server: Server = createServer(handler(root, () => allowed));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') reject(new InputError('--port', port, 'is in use on this machine; choose another (0 picks a free one)'));
-      else if (e.code === 'EACCES') reject(new InputError('--port', port, 'needs privileges here; choose one above 1023 (0 picks a free one)'));
-      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT') reject(new InputError('--host', host, 'is not an address of this machine'));
+      if (e.code === 'EADDRINUSE')
+        reject(new InputError('--port', port, 'is in use on this machine; choose another (0 picks a free one)'));
+      else if (e.code === 'EACCES')
+        reject(new InputError('--port', port, 'needs privileges here; choose one above 1023 (0 picks a free one)'));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT')
+        reject(new InputError('--host', host, 'is not an address of this machine'));
       else reject(e);
     });
     server.listen(port, bind, () => resolve());

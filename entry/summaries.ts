@@ -17,17 +17,28 @@ export const NETWORK_SUMMARY_SCHEMA = 'ncsde.network/3';
 export function plainData<T>(data: T): Plain<T> {
   if (ArrayBuffer.isView(data)) return Array.from(data as unknown as ArrayLike<number>) as Plain<T>;
   if (Array.isArray(data)) return data.map(plainData) as Plain<T>;
-  if (data !== null && typeof data === 'object') return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, plainData(v)])) as Plain<T>;
+  if (data !== null && typeof data === 'object')
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, plainData(v)])) as Plain<T>;
   return data as Plain<T>;
 }
 
 /** A type with its typed arrays as number[] (what plainData returns). */
-export type Plain<T> = T extends ArrayBufferView ? number[] : T extends (infer U)[] ? Plain<U>[] : T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
+export type Plain<T> = T extends ArrayBufferView
+  ? number[]
+  : T extends (infer U)[]
+    ? Plain<U>[]
+    : T extends object
+      ? { [K in keyof T]: Plain<T[K]> }
+      : T;
 
 /** What `ncsde sde --json` prints (without --extrapolate and --values, which add their fields after);
  *  `about` names the architecture (its label) and the SDE (its description); `settings` is the record of
  *  the options that made it (entry/options.ts recordedSettings), and `resolved` what the solver made of them. */
-export function sdeSummary(sol: Solution, about: { readonly architecture: string; readonly sde: string }, settings: Readonly<Record<string, unknown>>) {
+export function sdeSummary(
+  sol: Solution,
+  about: { readonly architecture: string; readonly sde: string },
+  settings: Readonly<Record<string, unknown>>,
+) {
   return plainData({
     schema: SDE_SUMMARY_SCHEMA,
     architecture: about.architecture,

@@ -3,15 +3,46 @@
 // cumulants against L/n, parameter scans, and the statistics they rest on. No plotting code.
 export { validate, histogram, VALIDATION_SCHEMA } from '../validation/validate.js';
 export type { ValidationReport, Histogram, PathBundle, ValidateOptions } from '../validation/validate.js';
-export { runPoint, runPointWith, comparePoint, runPointSde, runPointNetworks, pointV0, compareExplosions, isMissing } from '../validation/point.js';
-export type { PointResult, PointInput, PointRunOptions, ExplosionComparison, TheoryRow, Missing } from '../validation/point.js';
+export {
+  runPoint,
+  runPointWith,
+  comparePoint,
+  runPointSde,
+  runPointNetworks,
+  pointV0,
+  compareExplosions,
+  isMissing,
+} from '../validation/point.js';
+export type {
+  PointResult,
+  PointInput,
+  PointRunOptions,
+  ExplosionComparison,
+  TheoryRow,
+  Missing,
+} from '../validation/point.js';
 export { widthStudy, uninformativeRate, MIN_WIDTHS } from '../validation/widths.js';
 export type { WidthStudy, WidthLevel } from '../validation/widths.js';
 export { compareSamples } from '../validation/compare.js';
 export type { SampleComparison, TwoSided, CompareOptions } from '../validation/compare.js';
-export { observable, requireObservable, pathObservable, OBSERVABLES, OBSERVABLE_LABELS, HEAVY_TAILED, INTERVAL_CAVEATS } from '../validation/observables.js';
+export {
+  observable,
+  requireObservable,
+  pathObservable,
+  OBSERVABLES,
+  OBSERVABLE_LABELS,
+  HEAVY_TAILED,
+  INTERVAL_CAVEATS,
+} from '../validation/observables.js';
 export type { ObservableName, ObservableSample } from '../validation/observables.js';
-export { momentTheory, pooledEstimates, fourthMomentConstant, piecewiseSlopes, finiteWidthCorrelation, widthCorrelationReference } from '../validation/theory.js';
+export {
+  momentTheory,
+  pooledEstimates,
+  fourthMomentConstant,
+  piecewiseSlopes,
+  finiteWidthCorrelation,
+  widthCorrelationReference,
+} from '../validation/theory.js';
 export type { TheoryValue, WidthReference, ActivationInput } from '../validation/theory.js';
 export { criterion, runExplosionPoint, readExplosionSettings, EXPLOSION_OPTIONS } from '../validation/explosion.js';
 export { finiteSizeWarnings, repairWarnings } from '../validation/warnings.js';
@@ -21,12 +52,48 @@ export type { Crossings } from '../validation/crossing.js';
 export type { Criterion, Regime, ExplosionPoint, ExplosionSettings } from '../validation/explosion.js';
 export { measureCumulants, leadingOrderRatios, cumulantTheory } from '../validation/cumulants.js';
 export type { CumulantMeasurement, CumulantTheory } from '../validation/cumulants.js';
-export { collapseReport, readCollapseSettings, meanTokenCorrelation, COLLAPSE_OPTIONS, COLLAPSE_SCHEMA } from '../validation/collapse.js';
-export type { CollapseReport, CollapseRow, CollapseCell, CollapseSide, CollapseSettings } from '../validation/collapse.js';
-export { criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings, CRITERION_OPTIONS, CUMULANT_OPTIONS, CUMULANT_ACTIVATIONS, CRITERION_SCHEMA, CUMULANT_SCHEMA } from '../validation/studies.js';
-export type { CriterionReport, CriterionRow, CriterionSettings, CumulantReport, CumulantRow, CumulantSettings, CumulantActivation } from '../validation/studies.js';
+export {
+  collapseReport,
+  readCollapseSettings,
+  meanTokenCorrelation,
+  COLLAPSE_OPTIONS,
+  COLLAPSE_SCHEMA,
+} from '../validation/collapse.js';
+export type {
+  CollapseReport,
+  CollapseRow,
+  CollapseCell,
+  CollapseSide,
+  CollapseSettings,
+} from '../validation/collapse.js';
+export {
+  criterionReport,
+  cumulantReport,
+  readCriterionSettings,
+  readCumulantSettings,
+  CRITERION_OPTIONS,
+  CUMULANT_OPTIONS,
+  CUMULANT_ACTIVATIONS,
+  CRITERION_SCHEMA,
+  CUMULANT_SCHEMA,
+} from '../validation/studies.js';
+export type {
+  CriterionReport,
+  CriterionRow,
+  CriterionSettings,
+  CumulantReport,
+  CumulantRow,
+  CumulantSettings,
+  CumulantActivation,
+} from '../validation/studies.js';
 export { readPointSettings, readValidationSettings } from '../validation/settings.js';
-export { OPTION, POINT_OPTIONS, VALIDATION_OPTIONS, pointActivation, pointArchitecture } from '../validation/options.js';
+export {
+  OPTION,
+  POINT_OPTIONS,
+  VALIDATION_OPTIONS,
+  pointActivation,
+  pointArchitecture,
+} from '../validation/options.js';
 export type { PointSettings, ValidationSettings } from '../validation/options.js';
 export {
   resolveScan,
@@ -47,11 +114,28 @@ export {
   AXES,
   KIND_OPTIONS,
 } from '../validation/scan.js';
-export type { ScanConfig, ScanKind, ScanPoint, ScanResult, ScanRow, ScanCell, Shard, Grid, ScanRenderer } from '../validation/scan.js';
+export type {
+  ScanConfig,
+  ScanKind,
+  ScanPoint,
+  ScanResult,
+  ScanRow,
+  ScanCell,
+  Shard,
+  Grid,
+  ScanRenderer,
+} from '../validation/scan.js';
 export * from '../src/stats/index.js';
 export { gaussHermite, gaussianExpectation } from '../src/quadrature.js';
 export type { GaussRule } from '../src/quadrature.js';
-export { readOptions, readSettings, parseOptionText, parseOptionValue, describeKind, optionHelp } from '../src/options.js';
+export {
+  readOptions,
+  readSettings,
+  parseOptionText,
+  parseOptionValue,
+  describeKind,
+  optionHelp,
+} from '../src/options.js';
 export type { OptionSpec, OptionKind, OptionSources } from '../src/options.js';
 
 // The command tables of `ncsde sde` and `ncsde network` and the record of a result's settings: the explorer

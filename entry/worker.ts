@@ -11,7 +11,13 @@ function ownBuffers(result: unknown): ArrayBuffer[] {
   if (result === null || typeof result !== 'object') return [];
   const buffers = new Set<ArrayBuffer>();
   for (const value of Object.values(result)) {
-    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) buffers.add(value.buffer);
+    if (
+      ArrayBuffer.isView(value) &&
+      value.buffer instanceof ArrayBuffer &&
+      value.byteOffset === 0 &&
+      value.byteLength === value.buffer.byteLength
+    )
+      buffers.add(value.buffer);
   }
   return [...buffers];
 }

@@ -67,10 +67,27 @@ export interface CumulantRow {
 }
 
 export type StageMessage =
-  | { readonly stage: 'sde'; readonly beta: number; readonly everScale: { readonly value: number | null; readonly reason?: string }; readonly sde: ReturnType<typeof sdeSummary>; readonly fan: FanRow[]; readonly density: DensityRow[] }
-  | { readonly stage: 'network'; readonly network: ReturnType<typeof networkSummary>; readonly fan: FanRow[]; readonly density: DensityRow[] }
+  | {
+      readonly stage: 'sde';
+      readonly beta: number;
+      readonly everScale: { readonly value: number | null; readonly reason?: string };
+      readonly sde: ReturnType<typeof sdeSummary>;
+      readonly fan: FanRow[];
+      readonly density: DensityRow[];
+    }
+  | {
+      readonly stage: 'network';
+      readonly network: ReturnType<typeof networkSummary>;
+      readonly fan: FanRow[];
+      readonly density: DensityRow[];
+    }
   | { readonly stage: 'point'; readonly table: TableRow[] }
-  | { readonly stage: 'cumulants'; readonly kind: string; readonly rows: CumulantRow[]; readonly curve: Array<{ ratio: number; theory: number | null; limit: number | null }> };
+  | {
+      readonly stage: 'cumulants';
+      readonly kind: string;
+      readonly rows: CumulantRow[];
+      readonly curve: Array<{ ratio: number; theory: number | null; limit: number | null }>;
+    };
 
 export const STAGES = ['sde', 'network', 'point', 'cumulants'] as const;
 
@@ -118,7 +135,10 @@ export function cumulantLayers(settings: PointSettings): number[] {
  * stage before the next starts, so drawing never competes with the kernels for cores). `threads` run
  * the block kernels (bit-identical for any count). Throws the package's InputError for a bad state.
  */
-export async function computeStages(texts: StateTexts, options: { threads: number; post: (message: StageMessage) => void | Promise<void> }): Promise<void> {
+export async function computeStages(
+  texts: StateTexts,
+  options: { threads: number; post: (message: StageMessage) => void | Promise<void> },
+): Promise<void> {
   const { settings } = readState(texts);
   const spec = parseActivationSpec(settings.activation, 'activation');
   const activation = activationFromSpec(spec);
@@ -127,27 +147,61 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
   // The results' settings, read from the copied commands' flags through the CLI's tables (so they are what those commands print).
   const flags = cliFlags(settings);
   const v0 = pointV0(settings);
-  const record = (specs: typeof SDE_OPTIONS, f: Record<string, string>) => recordedSettings({ ...readOptions(specs, { flags: f }), architecture: architecture.text }, RESULT_KEYS(specs), { v0 });
+  const record = (specs: typeof SDE_OPTIONS, f: Record<string, string>) =>
+    recordedSettings({ ...readOptions(specs, { flags: f }), architecture: architecture.text }, RESULT_KEYS(specs), {
+      v0,
+    });
   const records = { sde: record(SDE_OPTIONS, flags.sde), network: record(NETWORK_OPTIONS, flags.network) };
   // A small SDE run is done inline before kernel workers could even start (the numbers do not depend on it).
   const sdeThreads = settings.paths * settings.steps < SMALL_SDE_WORK ? 1 : options.threads;
   const sde = await runPointSde(settings, activation, { ...run, threads: sdeThreads });
-  await options.post({ stage: 'sde', beta: activation.limit?.beta ?? 0, everScale: referencesOf(architecture).explosionEverScale(), sde: sdeSummary(sde, { architecture: architecture.label, sde: architecture.sde(activation).description }, records.sde), fan: fanRows(sde, 'SDE'), density: densities(sde, null) });
+  await options.post({
+    stage: 'sde',
+    beta: activation.limit?.beta ?? 0,
+    everScale: referencesOf(architecture).explosionEverScale(),
+    sde: sdeSummary(
+      sde,
+      { architecture: architecture.label, sde: architecture.sde(activation).description },
+      records.sde,
+    ),
+    fan: fanRows(sde, 'SDE'),
+    density: densities(sde, null),
+  });
   const network = await runPointNetworks(settings, activation, settings.n, { ...run, factorMoments: true });
-  await options.post({ stage: 'network', network: networkSummary(network, records.network), fan: fanRows(network, 'network'), density: densities(sde, network) });
+  await options.post({
+    stage: 'network',
+    network: networkSummary(network, records.network),
+    fan: fanRows(network, 'network'),
+    density: densities(sde, network),
+  });
   const point = comparePoint(settings, sde, network, run);
   const table: TableRow[] = [];
   const e = point.explosion;
-  table.push({ quantity: `P(explode by T): ${e.event}`, network: e.network, sde: e.sde, reference: `difference [${fmt(e.difference.lower)}, ${fmt(e.difference.upper)}] (Newcombe)` });
+  table.push({
+    quantity: `P(explode by T): ${e.event}`,
+    network: e.network,
+    sde: e.sde,
+    reference: `difference [${fmt(e.difference.lower)}, ${fmt(e.difference.upper)}] (Newcombe)`,
+  });
   for (const [name, c] of Object.entries(point.comparisons)) {
     if (isMissing(c)) {
       table.push({ quantity: `mean ${name}`, network: c, sde: c, reference: '' });
       continue;
     }
-    table.push({ quantity: `mean ${name}`, network: c.mean.network, sde: c.mean.sde, reference: `difference [${fmt(c.mean.difference.lower)}, ${fmt(c.mean.difference.upper)}]; KS p = ${fmt(c.ks.pValue)}` });
+    table.push({
+      quantity: `mean ${name}`,
+      network: c.mean.network,
+      sde: c.mean.sde,
+      reference: `difference [${fmt(c.mean.difference.lower)}, ${fmt(c.mean.difference.upper)}]; KS p = ${fmt(c.ks.pValue)}`,
+    });
   }
   for (const r of point.theory) {
-    const ref = [r.exact !== null ? `${r.note ? 'width-n reference' : 'exact'} ${fmt(r.exact)}` : '', r.limit !== null ? `limit ${fmt(r.limit)}` : ''].filter(Boolean).join('; ');
+    const ref = [
+      r.exact !== null ? `${r.note ? 'width-n reference' : 'exact'} ${fmt(r.exact)}` : '',
+      r.limit !== null ? `limit ${fmt(r.limit)}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     table.push({ quantity: r.quantity, network: r.network, sde: r.sde, reference: ref || 'no closed form' });
   }
   await options.post({ stage: 'point', table });
@@ -156,10 +210,24 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
   // none). An architecture whose networks carry no input directions (attention) has no derivative panel data.
   let measured: Awaited<ReturnType<typeof measureCumulants>>;
   try {
-    measured = await measureCumulants({ architecture, activation, n: settings.n, layers, samples: settings.samples, seed: settings.seed, threads: options.threads, streamTag: 'explorer-cumulants' });
+    measured = await measureCumulants({
+      architecture,
+      activation,
+      n: settings.n,
+      layers,
+      samples: settings.samples,
+      seed: settings.seed,
+      threads: options.threads,
+      streamTag: 'explorer-cumulants',
+    });
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    await options.post({ stage: 'cumulants', kind: `not available for ${architecture.label}: ${e.message}`, rows: [], curve: [] });
+    await options.post({
+      stage: 'cumulants',
+      kind: `not available for ${architecture.label}: ${e.message}`,
+      rows: [],
+      curve: [],
+    });
     return;
   }
   const theory = cumulantTheory(spec, activation, settings.n, layers, referencesOf(architecture));
@@ -168,7 +236,14 @@ export async function computeStages(texts: StateTexts, options: { threads: numbe
   await options.post({
     stage: 'cumulants',
     kind: theory.kind,
-    rows: layers.map((layer, i) => ({ ratio: layer / settings.n, layer, measured: measured.output[i], pooled: measured.pooled?.[i] ?? null, theory: theory.values[i], limit: theory.limits[i] })),
+    rows: layers.map((layer, i) => ({
+      ratio: layer / settings.n,
+      layer,
+      measured: measured.output[i],
+      pooled: measured.pooled?.[i] ?? null,
+      theory: theory.values[i],
+      limit: theory.limits[i],
+    })),
     curve: all.map((l, i) => ({ ratio: l / settings.n, theory: curve.values[i], limit: curve.limits[i] })),
   });
 }

@@ -5,9 +5,26 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { parseActivationSpec, SMOOTH_NAMES, SOLVER_NAMES, AUTO_SOLVER } from '../entry/index.js';
 import { isMissing, type Interval, type Missing, type PointSettings } from '../entry/validation.js';
-import { DENSITY_OBSERVABLES, STAGES, type DensityRow, type FanRow, type StageMessage, type TableRow } from './compute.js';
+import {
+  DENSITY_OBSERVABLES,
+  STAGES,
+  type DensityRow,
+  type FanRow,
+  type StageMessage,
+  type TableRow,
+} from './compute.js';
 import { cumulantSpec, densitySpec, fanSpec, phaseSpec } from './plots.js';
-import { ARCHITECTURE_GRAMMAR, cliCommands, DEFAULTS, queryFromTexts, readState, textsFromQuery, typescriptSnippet, type StateKey, type StateTexts } from './state.js';
+import {
+  ARCHITECTURE_GRAMMAR,
+  cliCommands,
+  DEFAULTS,
+  queryFromTexts,
+  readState,
+  textsFromQuery,
+  typescriptSnippet,
+  type StateKey,
+  type StateTexts,
+} from './state.js';
 import type { View } from './render.js';
 import type { WorkerReply } from './worker.js';
 
@@ -35,7 +52,9 @@ const FAMILIES = ['relu', ...SMOOTH_NAMES] as const;
 // Threads: the cores, or ?threads= (the CLI's flag; results do not depend on it, tests compare 1 and 2).
 const THREADS = (() => {
   const asked = Number(new URLSearchParams(location.search).get('threads'));
-  return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, 64) : Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
+  return Number.isInteger(asked) && asked >= 1
+    ? Math.min(asked, 64)
+    : Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
 })();
 
 // ---- controls -------------------------------------------------------------------------------------
@@ -62,7 +81,12 @@ const FIELDS: readonly Field[] = [
   { id: 'paths', label: 'SDE paths', help: 'number of SDE paths', step: '1' },
   { id: 'samples', label: 'networks', help: 'number of sampled networks', step: '1' },
   { id: 'steps', label: 'steps', help: 'SDE steps over [0, T]', step: '1' },
-  { id: 'solver', label: 'solver', help: 'SDE solver (auto: the splitting scheme where the SDE has exact sub-flows)', choices: [AUTO_SOLVER, ...SOLVER_NAMES] },
+  {
+    id: 'solver',
+    label: 'solver',
+    help: 'SDE solver (auto: the splitting scheme where the SDE has exact sub-flows)',
+    choices: [AUTO_SOLVER, ...SOLVER_NAMES],
+  },
   { id: 'seed', label: 'seed', help: 'seed of every stream', step: '1' },
 ];
 
@@ -106,7 +130,9 @@ const control = (id: string) => $<HTMLInputElement | HTMLSelectElement>(id);
 /** The activation text of the controls (the CLI's grammar). */
 function activationText(): string {
   const family = control('family').value;
-  return family === 'relu' ? `relu:${control('cplus').value},${control('cminus').value}` : `${family}:${control('a').value}`;
+  return family === 'relu'
+    ? `relu:${control('cplus').value},${control('cminus').value}`
+    : `${family}:${control('a').value}`;
 }
 
 function showFamily(): void {
@@ -248,13 +274,18 @@ function start(texts: StateTexts): void {
         beta = m.beta;
         everScale = m.everScale;
         measured.sde = m.sde.counts.exploded / m.sde.shape[1];
-        for (const o of DENSITY_OBSERVABLES) draws.push(draw(`density-${o}`, densitySpec(m.density, o)), draw(`fan-${o}`, fanSpec(m.fan, o)));
+        for (const o of DENSITY_OBSERVABLES)
+          draws.push(draw(`density-${o}`, densitySpec(m.density, o)), draw(`fan-${o}`, fanSpec(m.fan, o)));
         draws.push(draw('phase', phaseSpec(beta, settings.x0, measured, everScale)));
         break;
       case 'network':
         window.ncsdeResults.network = m.network;
         measured.network = m.network.counts.exploded / m.network.shape[1];
-        for (const o of DENSITY_OBSERVABLES) draws.push(draw(`density-${o}`, densitySpec(m.density.length ? m.density : sdeDensity, o)), draw(`fan-${o}`, fanSpec([...sdeFan, ...m.fan], o)));
+        for (const o of DENSITY_OBSERVABLES)
+          draws.push(
+            draw(`density-${o}`, densitySpec(m.density.length ? m.density : sdeDensity, o)),
+            draw(`fan-${o}`, fanSpec([...sdeFan, ...m.fan], o)),
+          );
         draws.push(draw('phase', phaseSpec(beta, settings.x0, measured, everScale)));
         break;
       case 'point':
@@ -348,7 +379,9 @@ function main(): void {
     const s = window.ncsdeResults.settings;
     if (s) void copy(typescriptSnippet(s), 'TypeScript');
   });
-  $('download-json').addEventListener('click', () => download('ncsde-explorer.json', 'application/json', JSON.stringify(window.ncsdeResults, null, 1)));
+  $('download-json').addEventListener('click', () =>
+    download('ncsde-explorer.json', 'application/json', JSON.stringify(window.ncsdeResults, null, 1)),
+  );
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-svg]')) {
     button.addEventListener('click', async () => {
       const view = views.get(button.dataset.svg as string);

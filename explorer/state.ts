@@ -10,7 +10,19 @@ export const ARCHITECTURE_GRAMMAR = Object.values(ARCHITECTURES)
   .join(' | ');
 
 /** The URL's query keys, in the order they are written: the CLI's flag names. */
-export const STATE_KEYS = ['architecture', 'activation', 'rho0', 'x0', 'T', 'n', 'paths', 'samples', 'steps', 'solver', 'seed'] as const;
+export const STATE_KEYS = [
+  'architecture',
+  'activation',
+  'rho0',
+  'x0',
+  'T',
+  'n',
+  'paths',
+  'samples',
+  'steps',
+  'solver',
+  'seed',
+] as const;
 export type StateKey = (typeof STATE_KEYS)[number];
 export type StateTexts = Readonly<Record<StateKey, string>>;
 
@@ -82,15 +94,33 @@ export function cliFlags(settings: PointSettings): { sde: Record<string, string>
   const s = settings;
   const common = { architecture: s.architecture, activation: s.activation, rho0: String(s.rho0), x0: String(s.x0) };
   return {
-    sde: { ...common, T: String(s.T), steps: String(s.steps), solver: s.solver, paths: String(s.paths), saves: String(sdeSaves(s.steps)), seed: String(s.seed) },
-    network: { ...common, n: String(s.n), T: String(s.T), samples: String(s.samples), record: String(networkRecords(s)), seed: String(s.seed) },
+    sde: {
+      ...common,
+      T: String(s.T),
+      steps: String(s.steps),
+      solver: s.solver,
+      paths: String(s.paths),
+      saves: String(sdeSaves(s.steps)),
+      seed: String(s.seed),
+    },
+    network: {
+      ...common,
+      n: String(s.n),
+      T: String(s.T),
+      samples: String(s.samples),
+      record: String(networkRecords(s)),
+      seed: String(s.seed),
+    },
   };
 }
 
 /** Two `ncsde` commands that print the page's `sde` and `network` results (window.ncsdeResults). */
 export function cliCommands(settings: PointSettings): string[] {
   const flags = cliFlags(settings);
-  const text = (command: string, f: Record<string, string>) => `ncsde ${command} ${Object.entries(f).map(([k, v]) => `--${flagName(k)} ${v}`).join(' ')} --json`;
+  const text = (command: string, f: Record<string, string>) =>
+    `ncsde ${command} ${Object.entries(f)
+      .map(([k, v]) => `--${flagName(k)} ${v}`)
+      .join(' ')} --json`;
   return [text('sde', flags.sde), text('network', flags.network)];
 }
 

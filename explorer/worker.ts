@@ -5,12 +5,20 @@ import { browserPlatform, setPlatform } from '../entry/index.js';
 import { computeStages } from './compute.js';
 import type { StateTexts } from './state.js';
 
-setPlatform(browserPlatform({ worker: () => new Worker(new URL('./kernels.js', import.meta.url), { type: 'module' }) }));
+setPlatform(
+  browserPlatform({ worker: () => new Worker(new URL('./kernels.js', import.meta.url), { type: 'module' }) }),
+);
 
 export type WorkerRequest = { readonly texts: StateTexts; readonly threads: number } | { readonly drawn: string };
-export type WorkerReply = { readonly type: 'stage'; readonly message: unknown } | { readonly type: 'done' } | { readonly type: 'error'; readonly message: string };
+export type WorkerReply =
+  | { readonly type: 'stage'; readonly message: unknown }
+  | { readonly type: 'done' }
+  | { readonly type: 'error'; readonly message: string };
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null; postMessage(reply: WorkerReply): void };
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(reply: WorkerReply): void;
+};
 
 // The page answers { drawn } when it has drawn a stage; the next stage starts then.
 let drawn: (() => void) | null = null;

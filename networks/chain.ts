@@ -42,7 +42,15 @@ export function correlateRows(buf: Float64Array, rows: number, side: number, l: 
  * correlateRows, phi = a x + b |x| and gramInto for side 2 in one pass over the normals, with the Gram
  * sums in registers: the same operations in the same order as the three separate passes, so the same bits.
  */
-function pairLayer(z: Float64Array, rows: number, l: Float64Array, a: number, b: number, scale: number, v: Float64Array): number {
+function pairLayer(
+  z: Float64Array,
+  rows: number,
+  l: Float64Array,
+  a: number,
+  b: number,
+  scale: number,
+  v: Float64Array,
+): number {
   const l00 = l[0];
   const l10 = l[2];
   const l11 = l[3];
@@ -82,7 +90,15 @@ function openWasmLayer(count: number, side: number): WasmLayer | null {
   const sums = kernels.alloc(Math.max(3, side * side) * 8);
   const lt = kernels.alloc(side * side * 8);
   const y = kernels.alloc((side + 2) * 8);
-  return { kernels, normals, sums, sumsView: kernels.f64(sums, Math.max(3, side * side)), lt, ltView: kernels.f64(lt, side * side), y };
+  return {
+    kernels,
+    normals,
+    sums,
+    sumsView: kernels.f64(sums, Math.max(3, side * side)),
+    lt,
+    ltView: kernels.f64(lt, side * side),
+    y,
+  };
 }
 
 export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampler {
@@ -112,7 +128,16 @@ export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampl
         if (rowsPass !== null) {
           const lt = wasm.ltView;
           for (let k = 0; k < side; k++) for (let a = 0; a < side; a++) lt[k * side + a] = a >= k ? l[a * side + k] : 0;
-          wasm.kernels.exports.chainRows2x(wasm.normals.ptr, n, side, wasm.lt, rowsPass.a, rowsPass.b, wasm.y, wasm.sums);
+          wasm.kernels.exports.chainRows2x(
+            wasm.normals.ptr,
+            n,
+            side,
+            wasm.lt,
+            rowsPass.a,
+            rowsPass.b,
+            wasm.y,
+            wasm.sums,
+          );
           v.set(wasm.sumsView.subarray(0, side * side));
           return finishGram(v, side, scale);
         }

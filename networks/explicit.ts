@@ -9,7 +9,17 @@ import { stateSide, type NetworkJob } from './job.js';
 
 /** out (rows x side) = gain * W src with W (rows x cols) drawn row by row from rng into w; src is cols x
  *  side, acc is side scratch. Shared by every explicit-weight sampler (MLP, resnet, attention). */
-export function gaussianMatmul(rng: RandomStream, w: Float64Array, src: Float64Array, cols: number, side: number, rows: number, gain: number, out: Float64Array, acc: Float64Array): void {
+export function gaussianMatmul(
+  rng: RandomStream,
+  w: Float64Array,
+  src: Float64Array,
+  cols: number,
+  side: number,
+  rows: number,
+  gain: number,
+  out: Float64Array,
+  acc: Float64Array,
+): void {
   for (let i = 0; i < rows; i++) {
     rng.fillNormals(w, 0, cols);
     acc.fill(0);

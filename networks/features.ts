@@ -3,7 +3,13 @@
 import type { FiniteActivation } from '../src/activations/index.js';
 
 /** In place on z (rows x side, row-major). phi' is evaluated before phi overwrites z. */
-export function applyFeatures(z: Float64Array, rows: number, m: number, derivatives: boolean, act: FiniteActivation): void {
+export function applyFeatures(
+  z: Float64Array,
+  rows: number,
+  m: number,
+  derivatives: boolean,
+  act: FiniteActivation,
+): void {
   const side = derivatives ? 2 * m : m;
   if (!derivatives) {
     act.applyInPlace(z, 0, rows * side);

@@ -3,7 +3,16 @@
 // the solver's, so validation treats both sides alike.
 import ndarray from 'ndarray';
 import { parseActivation, type Activation } from '../src/activations/index.js';
-import { DEFAULT_THRESHOLD, explosionLevel, largestVariance, refuseThreads, requireKnownKeys, requireThreads, withRenamedKeys, type OnThisThread } from '../src/apiOptions.js';
+import {
+  DEFAULT_THRESHOLD,
+  explosionLevel,
+  largestVariance,
+  refuseThreads,
+  requireKnownKeys,
+  requireThreads,
+  withRenamedKeys,
+  type OnThisThread,
+} from '../src/apiOptions.js';
 import { runBlocks, runBlocksSync, siblingModule, type FieldLayout } from '../src/blocks.js';
 import { InputError, requireChoice, requireInteger, requirePositive } from '../src/errors.js';
 import { MAX_INPUTS, requireMemory } from '../src/limits.js';
@@ -70,16 +79,43 @@ export interface NetworkOptions {
 }
 
 /** Every key sampleNetworks takes (deprecated ones included), for the refusal of unknown keys. */
-export const NETWORK_KEYS: readonly string[] = ['activation', 'n', 'depth', 'T', 'v0', 'inputs', 'directions', 'derivatives', 'samples', 'seed', 'architecture', 'sampler', 'record', 'outputs', 'threshold', 'factorMoments', 'streams', 'threads', 'onProgress'];
+export const NETWORK_KEYS: readonly string[] = [
+  'activation',
+  'n',
+  'depth',
+  'T',
+  'v0',
+  'inputs',
+  'directions',
+  'derivatives',
+  'samples',
+  'seed',
+  'architecture',
+  'sampler',
+  'record',
+  'outputs',
+  'threshold',
+  'factorMoments',
+  'streams',
+  'threads',
+  'onProgress',
+];
 
 /** The options under their current names with the activation as a value; unknown keys refused. */
-export function networkOptions(options: NetworkOptions, where = 'sampleNetworks'): NetworkOptions & { activation: Activation } {
+export function networkOptions(
+  options: NetworkOptions,
+  where = 'sampleNetworks',
+): NetworkOptions & { activation: Activation } {
   if (options == null || typeof options !== 'object') throw new InputError('options', options, 'must be an object');
   requireKnownKeys(where, options, NETWORK_KEYS);
   const o = withRenamedKeys(where, options, { ratio: 'T', method: 'sampler' });
-  if (o.record !== undefined && o.record !== null && typeof o.record === 'object') requireKnownKeys(where, o.record, ['layers', 'count'], 'record.');
-  if (o.streams !== undefined && o.streams !== null && typeof o.streams === 'object') requireKnownKeys(where, o.streams, ['purpose', 'generator'], 'streams.');
-  return typeof o.activation === 'string' ? { ...o, activation: parseActivation(o.activation, 'activation') } : (o as NetworkOptions & { activation: Activation });
+  if (o.record !== undefined && o.record !== null && typeof o.record === 'object')
+    requireKnownKeys(where, o.record, ['layers', 'count'], 'record.');
+  if (o.streams !== undefined && o.streams !== null && typeof o.streams === 'object')
+    requireKnownKeys(where, o.streams, ['purpose', 'generator'], 'streams.');
+  return typeof o.activation === 'string'
+    ? { ...o, activation: parseActivation(o.activation, 'activation') }
+    : (o as NetworkOptions & { activation: Activation });
 }
 
 export interface NetworkSample extends CovarianceSamples {
@@ -113,12 +149,14 @@ export interface NetworkSample extends CovarianceSamples {
 }
 
 function gramFromVectors(field: string, vectors: ReadonlyArray<ArrayLike<number>>): { x: number[]; dim: number } {
-  if (!Array.isArray(vectors) || vectors.length === 0) throw new InputError(field, vectors, 'must be a non-empty array of vectors');
+  if (!Array.isArray(vectors) || vectors.length === 0)
+    throw new InputError(field, vectors, 'must be a non-empty array of vectors');
   const dim = vectors[0].length;
   if (!(dim > 0)) throw new InputError(`${field}[0]`, vectors[0], 'must be a non-empty vector');
   vectors.forEach((v, a) => {
     if (v.length !== dim) throw new InputError(`${field}[${a}]`, v, `must have length ${dim} like ${field}[0]`);
-    for (let k = 0; k < dim; k++) if (!Number.isFinite(v[k])) throw new InputError(`${field}[${a}][${k}]`, v[k], 'must be finite');
+    for (let k = 0; k < dim; k++)
+      if (!Number.isFinite(v[k])) throw new InputError(`${field}[${a}][${k}]`, v[k], 'must be finite');
   });
   // Row-major n_in x M: column a is vector a.
   const x = new Array<number>(dim * vectors.length);
@@ -129,27 +167,48 @@ function gramFromVectors(field: string, vectors: ReadonlyArray<ArrayLike<number>
 export function buildNetworkJob(given: NetworkOptions, where = 'sampleNetworks'): NetworkJob {
   const options = networkOptions(given, where);
   const act = options.activation;
-  if (!act || typeof act.atWidth !== 'function') throw new InputError('activation', act, 'must be an activation value or its text (relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear)');
+  if (!act || typeof act.atWidth !== 'function')
+    throw new InputError(
+      'activation',
+      act,
+      'must be an activation value or its text (relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear)',
+    );
   const n = requireInteger('n', options.n, 1, 1 << 20);
   let depth: number;
-  if (options.depth !== undefined && options.T !== undefined) throw new InputError('T', options.T, `conflicts with depth (${options.depth}); give one of them`, ['depth']);
+  if (options.depth !== undefined && options.T !== undefined)
+    throw new InputError('T', options.T, `conflicts with depth (${options.depth}); give one of them`, ['depth']);
   if (options.depth !== undefined) depth = requireInteger('depth', options.depth, 1);
   else if (options.T !== undefined) {
     const ratio = requirePositive('T', options.T);
     depth = Math.round(ratio * n);
-    if (depth < 1) throw new InputError('T', ratio, `gives depth round(${ratio} * ${n}) = 0; it must be at least ${(0.5 / n).toPrecision(3)} at width ${n}`);
+    if (depth < 1)
+      throw new InputError(
+        'T',
+        ratio,
+        `gives depth round(${ratio} * ${n}) = 0; it must be at least ${(0.5 / n).toPrecision(3)} at width ${n}`,
+      );
   } else throw new InputError('depth', undefined, 'or T must be given');
   const samples = requireInteger('samples', options.samples, 1);
   const seed = requireSeed('seed', options.seed);
   requireThreads(options.threads);
   const architecture = options.architecture ?? MLP_NETWORK;
-  if (!architecture || typeof architecture !== 'object' || typeof architecture.samplers !== 'object') throw new InputError('architecture', architecture, 'must be an architecture value (mlp(), ...) or its text (the root entry\'s sampleNetworks)');
-  const method = requireChoice('sampler', options.sampler ?? architecture.defaultSampler, Object.keys(architecture.samplers));
+  if (!architecture || typeof architecture !== 'object' || typeof architecture.samplers !== 'object')
+    throw new InputError(
+      'architecture',
+      architecture,
+      "must be an architecture value (mlp(), ...) or its text (the root entry's sampleNetworks)",
+    );
+  const method = requireChoice(
+    'sampler',
+    options.sampler ?? architecture.defaultSampler,
+    Object.keys(architecture.samplers),
+  );
   const factory = architecture.samplers[method];
   const derivatives = options.derivatives ?? false;
   const outputs = requireInteger('outputs', options.outputs ?? 1, 1, 1 << 16);
   const purpose = options.streams?.purpose ?? PURPOSES.network;
-  if (typeof purpose !== 'string' || purpose.length === 0) throw new InputError('streams.purpose', purpose, 'must be a non-empty string');
+  if (typeof purpose !== 'string' || purpose.length === 0)
+    throw new InputError('streams.purpose', purpose, 'must be a non-empty string');
   const generator = requireChoice('streams.generator', options.streams?.generator ?? 'xoshiro128++', GENERATORS);
 
   let v0: Float64Array;
@@ -159,7 +218,11 @@ export function buildNetworkJob(given: NetworkOptions, where = 'sampleNetworks')
   if (options.inputs !== undefined) {
     const vectors = derivatives ? [...options.inputs, ...(options.directions ?? [])] : options.inputs;
     if (derivatives && options.directions?.length !== options.inputs.length) {
-      throw new InputError('directions', options.directions, `must give one direction per input (${options.inputs.length})`);
+      throw new InputError(
+        'directions',
+        options.directions,
+        `must give one direction per input (${options.inputs.length})`,
+      );
     }
     const g = gramFromVectors('inputs', vectors);
     side = vectors.length;
@@ -177,11 +240,21 @@ export function buildNetworkJob(given: NetworkOptions, where = 'sampleNetworks')
     const flat = toFlatMatrix('v0', options.v0);
     v0 = flat.data;
     side = flat.m;
-    if (derivatives && side % 2 !== 0) throw new InputError('v0', `${side}x${side}`, 'must be the 2m x 2m joint Gram of (x, u) when derivatives is true');
+    if (derivatives && side % 2 !== 0)
+      throw new InputError(
+        'v0',
+        `${side}x${side}`,
+        'must be the 2m x 2m joint Gram of (x, u) when derivatives is true',
+      );
   } else {
     throw new InputError('v0', undefined, 'or inputs must be given');
   }
-  if (side > MAX_INPUTS) throw new InputError('v0', `${side}x${side} matrix`, `must have at most ${MAX_INPUTS} rows (the layer costs O(n m^2))`);
+  if (side > MAX_INPUTS)
+    throw new InputError(
+      'v0',
+      `${side}x${side} matrix`,
+      `must have at most ${MAX_INPUTS} rows (the layer costs O(n m^2))`,
+    );
   validateCovariance('v0', v0, side);
   const m = derivatives ? side / 2 : side;
   if (factory.needsInputs && inputs === null) {
@@ -190,14 +263,17 @@ export function buildNetworkJob(given: NetworkOptions, where = 'sampleNetworks')
     choleskyPsd(v0, side, l, 1e-12, true);
     inputDim = side;
     inputs = new Array<number>(side * side);
-    for (let k = 0; k < side; k++) for (let a = 0; a < side; a++) inputs[k * side + a] = Math.sqrt(side) * l[a * side + k];
+    for (let k = 0; k < side; k++)
+      for (let a = 0; a < side; a++) inputs[k * side + a] = Math.sqrt(side) * l[a * side + k];
   }
   let recordLayers: number[] = [depth];
   if (options.record?.layers !== undefined) {
     recordLayers = [...options.record.layers];
     recordLayers.forEach((l, i) => {
-      if (!Number.isInteger(l) || l < 0 || l > depth) throw new InputError(`record.layers[${i}]`, l, `must be an integer in [0, ${depth}]`);
-      if (i > 0 && l <= recordLayers[i - 1]) throw new InputError(`record.layers[${i}]`, l, 'must be larger than the previous layer');
+      if (!Number.isInteger(l) || l < 0 || l > depth)
+        throw new InputError(`record.layers[${i}]`, l, `must be an integer in [0, ${depth}]`);
+      if (i > 0 && l <= recordLayers[i - 1])
+        throw new InputError(`record.layers[${i}]`, l, 'must be larger than the previous layer');
     });
   } else if (options.record?.count !== undefined) {
     const k = requireInteger('record.count', options.record.count, 1);
@@ -205,7 +281,13 @@ export function buildNetworkJob(given: NetworkOptions, where = 'sampleNetworks')
   }
   const threshold = explosionLevel(where, options.threshold, options.explosion, largestVariance(v0, side, m));
   const ss = side * side;
-  requireMemory('samples', samples, (recordLayers.length * ss + outputs * side) * samples * 8 + samples * 5, recordLayers.length * samples * ss, 'the recorded layers');
+  requireMemory(
+    'samples',
+    samples,
+    (recordLayers.length * ss + outputs * side) * samples * 8 + samples * 5,
+    recordLayers.length * samples * ss,
+    'the recorded layers',
+  );
   return {
     method,
     architecture: architecture.spec,
@@ -239,7 +321,11 @@ function layout(job: NetworkJob): { [K in keyof NetworkChunk]: FieldLayout } {
   };
 }
 
-function assemble(job: NetworkJob, options: NetworkOptions & { activation: Activation }, chunk: NetworkChunk): NetworkSample {
+function assemble(
+  job: NetworkJob,
+  options: NetworkOptions & { activation: Activation },
+  chunk: NetworkChunk,
+): NetworkSample {
   const side = stateSide(job);
   const samples = options.samples;
   return {
@@ -287,7 +373,11 @@ function blockRun(options: NetworkOptions & { activation: Activation }, job: Net
   const { activation } = options;
   const factory = factoryOf(options, job);
   return {
-    kernel: { module: KERNEL_MODULE, name: 'sampleRangeByRef', run: (j: NetworkJob, start: number, count: number) => sampleRange(j, start, count, activation, factory) },
+    kernel: {
+      module: KERNEL_MODULE,
+      name: 'sampleRangeByRef',
+      run: (j: NetworkJob, start: number, count: number) => sampleRange(j, start, count, activation, factory),
+    },
     job,
     total: options.samples,
     blockSize: NETWORK_BLOCK,
@@ -315,8 +405,16 @@ export async function sampleNetworks(given: NetworkOptions): Promise<NetworkSamp
   const options = networkOptions(given);
   const job = buildNetworkJob(options);
   const notPortable =
-    job.activation === null ? 'a custom activation (its function cannot be sent to a worker)' : job.sampler === null ? `the sampler ${job.method}, which has no module reference (ref) to rebuild it in a worker` : undefined;
-  const chunk = await runBlocks<NetworkJob, NetworkChunk>({ ...blockRun(options, job), threads: options.threads ?? 1, notPortable });
+    job.activation === null
+      ? 'a custom activation (its function cannot be sent to a worker)'
+      : job.sampler === null
+        ? `the sampler ${job.method}, which has no module reference (ref) to rebuild it in a worker`
+        : undefined;
+  const chunk = await runBlocks<NetworkJob, NetworkChunk>({
+    ...blockRun(options, job),
+    threads: options.threads ?? 1,
+    notPortable,
+  });
   return assemble(job, options, chunk);
 }
 
@@ -326,7 +424,11 @@ export type FixedSamplerOptions = OnThisThread<Omit<NetworkOptions, 'sampler' | 
 function fixedSampler(options: FixedSamplerOptions, sampler: string, where: string): NetworkSample {
   if (options != null && typeof options === 'object' && ('sampler' in options || 'method' in options)) {
     const key = 'sampler' in options ? 'sampler' : 'method';
-    throw new InputError(key, (options as Record<string, unknown>)[key], `is fixed by ${where} (${sampler}); use sampleNetworks to choose the sampler`);
+    throw new InputError(
+      key,
+      (options as Record<string, unknown>)[key],
+      `is fixed by ${where} (${sampler}); use sampleNetworks to choose the sampler`,
+    );
   }
   return sampleNetworksSync({ ...options, sampler }, where);
 }

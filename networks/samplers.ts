@@ -35,4 +35,9 @@ export function mlpSampler(name: string): SamplerFactory {
 }
 
 /** What sampleNetworks uses without an architecture: the MLP's samplers. */
-export const MLP_NETWORK: NetworkArchitecture = { label: 'mlp', spec: { kind: 'mlp' }, samplers: MLP_SAMPLERS, defaultSampler: 'chain' };
+export const MLP_NETWORK: NetworkArchitecture = {
+  label: 'mlp',
+  spec: { kind: 'mlp' },
+  samplers: MLP_SAMPLERS,
+  defaultSampler: 'chain',
+};

@@ -14,12 +14,25 @@ export const NETWORK_BLOCK = 1;
 
 /** The worker's kernel: rebuild the sampler factory from its reference, then sample. */
 export async function sampleRangeByRef(job: NetworkJob, start: number, count: number): Promise<NetworkChunk> {
-  if (!job.sampler || !job.activation) throw new Error('sampleRangeByRef: the job has no module reference (it runs on one thread)');
-  return sampleRange(job, start, count, activationFromSpec(job.activation), await resolveRef<SamplerFactory>(job.sampler));
+  if (!job.sampler || !job.activation)
+    throw new Error('sampleRangeByRef: the job has no module reference (it runs on one thread)');
+  return sampleRange(
+    job,
+    start,
+    count,
+    activationFromSpec(job.activation),
+    await resolveRef<SamplerFactory>(job.sampler),
+  );
 }
 
 /** Sample networks [start, start + count) of a job with the sampler a factory builds. */
-export function sampleRange(job: NetworkJob, start: number, count: number, activation: Activation, factory: SamplerFactory): NetworkChunk {
+export function sampleRange(
+  job: NetworkJob,
+  start: number,
+  count: number,
+  activation: Activation,
+  factory: SamplerFactory,
+): NetworkChunk {
   const act = activation.atWidth(job.n);
   const sampler = factory.build(job, act);
   const side = stateSide(job);

@@ -16,7 +16,8 @@ export function residualSkip(gamma: number): number {
 
 /** A branch weight gamma in (0, 1]: the one check the API and the command line share. */
 export function requireGamma(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value > 0 && value <= 1)) throw new InputError(field, value, 'must be a number in (0, 1]');
+  if (typeof value !== 'number' || !(value > 0 && value <= 1))
+    throw new InputError(field, value, 'must be a number in (0, 1]');
   return value;
 }
 
@@ -27,8 +28,16 @@ export function requireGamma(field: string, value: unknown): number {
  * Gaussian's covariance, so the per-layer moment tests draw their z here. Needs n >= side. `l` holds
  * side x side scratch.
  */
-export function inputStream(rng: RandomStream, v0: ArrayLike<number>, n: number, side: number, z: Float64Array, l: Float64Array): void {
-  if (n < side) throw new InputError('n', n, `must be at least the state side ${side} for a residual stream with Gram V0`);
+export function inputStream(
+  rng: RandomStream,
+  v0: ArrayLike<number>,
+  n: number,
+  side: number,
+  z: Float64Array,
+  l: Float64Array,
+): void {
+  if (n < side)
+    throw new InputError('n', n, `must be at least the state side ${side} for a residual stream with Gram V0`);
   rng.fillNormals(z, 0, n * side);
   // Two passes of modified Gram-Schmidt: one leaves rounding of order cond(G) eps, the second removes it.
   for (let pass = 0; pass < 2; pass++) {
@@ -50,7 +59,15 @@ export function inputStream(rng: RandomStream, v0: ArrayLike<number>, n: number,
 }
 
 /** K = (c/n) A^T A with A the features of z (phi(z), and phi'(z) o dz with derivatives); a is n x side scratch. */
-export function branchCovariance(z: Float64Array, n: number, m: number, derivatives: boolean, act: FiniteActivation, a: Float64Array, k: Float64Array): number {
+export function branchCovariance(
+  z: Float64Array,
+  n: number,
+  m: number,
+  derivatives: boolean,
+  act: FiniteActivation,
+  a: Float64Array,
+  k: Float64Array,
+): number {
   const side = derivatives ? 2 * m : m;
   a.set(z.subarray(0, n * side));
   applyFeatures(a, n, m, derivatives, act);
@@ -61,14 +78,31 @@ export function branchCovariance(z: Float64Array, n: number, m: number, derivati
  * The residual step given the branch covariance k (side x side): draws y (n x side) with i.i.d. N(0, k)
  * rows into next and writes next = lambda z + gamma y. l is side x side scratch (k's Cholesky factor).
  */
-export function residualGaussianStep(rng: RandomStream, z: Float64Array, n: number, side: number, k: Float64Array, lambda: number, gamma: number, l: Float64Array, next: Float64Array): void {
+export function residualGaussianStep(
+  rng: RandomStream,
+  z: Float64Array,
+  n: number,
+  side: number,
+  k: Float64Array,
+  lambda: number,
+  gamma: number,
+  l: Float64Array,
+  next: Float64Array,
+): void {
   gaussianRows(rng, n, side, k, l, next);
   for (let i = 0; i < n * side; i++) next[i] = lambda * z[i] + gamma * next[i];
 }
 
 /** y (n x side) with i.i.d. N(0, k) rows: the output of a fresh block given its row covariance k
  *  (docs/maths.md, section 17); l is side x side scratch (k's Cholesky factor). */
-export function gaussianRows(rng: RandomStream, n: number, side: number, k: Float64Array, l: Float64Array, y: Float64Array): void {
+export function gaussianRows(
+  rng: RandomStream,
+  n: number,
+  side: number,
+  k: Float64Array,
+  l: Float64Array,
+  y: Float64Array,
+): void {
   // k is a Gram matrix (or A V A^T): PSD up to rounding, so a pivot below rounding level counts as zero.
   choleskyPsd(k, side, l, 1e-12, true);
   rng.fillNormals(y, 0, n * side);
@@ -91,11 +125,30 @@ export function streamGram(z: Float64Array, n: number, side: number, v: Float64A
  * the same normals, the same operations in the same order, so the same bits (tested), at a third of the
  * time of the generic loops.
  */
-export function residualGaussianStepGram4(rng: RandomStream, z: Float64Array, n: number, k: Float64Array, lambda: number, gamma: number, l: Float64Array, next: Float64Array, v: Float64Array): number {
+export function residualGaussianStepGram4(
+  rng: RandomStream,
+  z: Float64Array,
+  n: number,
+  k: Float64Array,
+  lambda: number,
+  gamma: number,
+  l: Float64Array,
+  next: Float64Array,
+  v: Float64Array,
+): number {
   choleskyPsd(k, 4, l, 1e-12, true);
   rng.fillNormals(next, 0, n * 4);
   const [l00, , , , l10, l11, , , l20, l21, l22, , l30, l31, l32, l33] = l;
-  let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s11 = 0, s12 = 0, s13 = 0, s22 = 0, s23 = 0, s33 = 0;
+  let s00 = 0,
+    s01 = 0,
+    s02 = 0,
+    s03 = 0,
+    s11 = 0,
+    s12 = 0,
+    s13 = 0,
+    s22 = 0,
+    s23 = 0,
+    s33 = 0;
   for (let row = 0; row < 4 * n; row += 4) {
     const g0 = next[row];
     const g1 = next[row + 1];

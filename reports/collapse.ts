@@ -9,7 +9,18 @@ import { renderSvg, seriesSpec } from './plots.js';
 function table(r: CollapseReport): { header: string[]; rows: string[][] } {
   const level = r.settings.level;
   return {
-    header: ['architecture', 'T', 'E corr: SDE', 'E corr: networks', 'diff p', `P(corr > ${level}): SDE`, 'networks', 'P(explode by T): SDE', 'networks', 'diff p'],
+    header: [
+      'architecture',
+      'T',
+      'E corr: SDE',
+      'E corr: networks',
+      'diff p',
+      `P(corr > ${level}): SDE`,
+      'networks',
+      'P(explode by T): SDE',
+      'networks',
+      'diff p',
+    ],
     rows: r.rows.flatMap((row) =>
       row.cells.map((c) => [
         row.label,
@@ -80,7 +91,19 @@ export async function collapseHtml(r: CollapseReport): Promise<string> {
               ['SDE', c.sde],
               ['net', c.network],
             ] as const
-          ).flatMap(([name, side]) => (isMissing(side.correlation) ? [] : [{ x: c.T, y: side.correlation.value, lo: side.correlation.lower, hi: side.correlation.upper, series: `${row.label} ${name}` }])),
+          ).flatMap(([name, side]) =>
+            isMissing(side.correlation)
+              ? []
+              : [
+                  {
+                    x: c.T,
+                    y: side.correlation.value,
+                    lo: side.correlation.lower,
+                    hi: side.correlation.upper,
+                    series: `${row.label} ${name}`,
+                  },
+                ],
+          ),
         ),
       ),
     }),
@@ -93,14 +116,32 @@ export async function collapseHtml(r: CollapseReport): Promise<string> {
       logX: true,
       points: r.rows.flatMap((row) =>
         row.cells.flatMap((c) => [
-          { x: c.T, y: c.sde.exploded.value, lo: c.sde.exploded.lower, hi: c.sde.exploded.upper, series: `${row.label} SDE` },
-          { x: c.T, y: c.network.exploded.value, lo: c.network.exploded.lower, hi: c.network.exploded.upper, series: `${row.label} net` },
+          {
+            x: c.T,
+            y: c.sde.exploded.value,
+            lo: c.sde.exploded.lower,
+            hi: c.sde.exploded.upper,
+            series: `${row.label} SDE`,
+          },
+          {
+            x: c.T,
+            y: c.network.exploded.value,
+            lo: c.network.exploded.lower,
+            hi: c.network.exploded.upper,
+            series: `${row.label} net`,
+          },
         ]),
       ),
     }),
   );
   return htmlPage('Rank collapse and explosion of the token covariance', intro(r), [
-    { heading: 'Regimes (SDE, last T)', html: `<ul>${r.rows.map((row) => `<li>${escapeHtml(regime(row, r.settings.level))}</li>`).join('')}</ul>` },
-    { heading: 'SDE against networks', html: htmlTable(t.header, t.rows) + `<div class="plots">${correlation}${explosion}</div>` },
+    {
+      heading: 'Regimes (SDE, last T)',
+      html: `<ul>${r.rows.map((row) => `<li>${escapeHtml(regime(row, r.settings.level))}</li>`).join('')}</ul>`,
+    },
+    {
+      heading: 'SDE against networks',
+      html: htmlTable(t.header, t.rows) + `<div class="plots">${correlation}${explosion}</div>`,
+    },
   ]);
 }

@@ -9,7 +9,14 @@ import { finiteSizeWarnings } from '../validation/warnings.js';
 
 function summaryTable(r: CriterionReport): { header: string[]; rows: string[][] } {
   return {
-    header: ['f', 'a', 'beta', 'regime', 'P(explode ever) = 1 - exp(-beta X0)', ...r.settings.T.map((t) => `P by T=${t}: exact / SDE`)],
+    header: [
+      'f',
+      'a',
+      'beta',
+      'regime',
+      'P(explode ever) = 1 - exp(-beta X0)',
+      ...r.settings.T.map((t) => `P by T=${t}: exact / SDE`),
+    ],
     rows: r.rows.map((row) => [
       row.f,
       String(row.a),
@@ -23,8 +30,19 @@ function summaryTable(r: CriterionReport): { header: string[]; rows: string[][] 
 
 function networkTable(r: CriterionReport): { header: string[]; rows: string[][] } {
   return {
-    header: ['f', 'a', ...r.settings.networkT.map((t) => `crossing ${r.settings.threshold} X0 by T=${t}: exact / SDE / networks`)],
-    rows: r.rows.map((row) => [row.f, String(row.a), ...row.network.map((p, i) => `${fmt(row.exactAtThreshold[i], 3)} / ${fmtInterval(row.sdeAtThreshold[i], 3)} / ${fmtInterval(p, 3)}`)]),
+    header: [
+      'f',
+      'a',
+      ...r.settings.networkT.map((t) => `crossing ${r.settings.threshold} X0 by T=${t}: exact / SDE / networks`),
+    ],
+    rows: r.rows.map((row) => [
+      row.f,
+      String(row.a),
+      ...row.network.map(
+        (p, i) =>
+          `${fmt(row.exactAtThreshold[i], 3)} / ${fmtInterval(row.sdeAtThreshold[i], 3)} / ${fmtInterval(p, 3)}`,
+      ),
+    ]),
   };
 }
 
@@ -35,7 +53,9 @@ export function criterionWarnings(r: CriterionReport): string[] {
   return r.rows.flatMap((row) => {
     if (seen.has(row.a)) return [];
     seen.add(row.a);
-    return finiteSizeWarnings({ family: 'smooth', f: row.f as never, a: row.a }, s.n, s.x0, s.threshold).map((w) => `(a = ${row.a}) ${w.text}`);
+    return finiteSizeWarnings({ family: 'smooth', f: row.f as never, a: row.a }, s.n, s.x0, s.threshold).map(
+      (w) => `(a = ${row.a}) ${w.text}`,
+    );
   });
 }
 
@@ -95,7 +115,13 @@ export async function criterionHtml(r: CriterionReport): Promise<string> {
       y: 'probability',
       logX: true,
       points: exploding.flatMap((row) => [
-        ...row.sde.map((p, i) => ({ x: ts[i], y: p.value, lo: p.lower, hi: p.upper, series: `${row.f} a=${row.a} SDE` })),
+        ...row.sde.map((p, i) => ({
+          x: ts[i],
+          y: p.value,
+          lo: p.lower,
+          hi: p.upper,
+          series: `${row.f} a=${row.a} SDE`,
+        })),
         ...row.exact.map((p, i) => ({ x: ts[i], y: p, series: `${row.f} a=${row.a} exact` })),
         { x: Math.max(...ts) * 2, y: row.criterion.explosionProbability, series: `${row.f} a=${row.a} exact` },
       ]),
@@ -110,12 +136,29 @@ export async function criterionHtml(r: CriterionReport): Promise<string> {
       y: 'median X_T',
       logX: true,
       logY: true,
-      points: vanishing.flatMap((row) => row.medians.flatMap((m, i) => (isMissing(m) || !(m > 0) ? [] : [{ x: ts[i], y: m, series: `${row.f} a=${row.a}` }]))),
+      points: vanishing.flatMap((row) =>
+        row.medians.flatMap((m, i) =>
+          isMissing(m) || !(m > 0) ? [] : [{ x: ts[i], y: m, series: `${row.f} a=${row.a}` }],
+        ),
+      ),
     }),
   );
   return htmlPage('Norm explosion and vanishing: the beta criterion', intro(r), [
-    { heading: 'P(explosion by T): exact / split SDE', html: htmlTable(s.header, s.rows) + `<div class="plots">${probability}</div>` },
-    { heading: 'Finite networks against the SDE', html: htmlTable(n.header, n.rows) + criterionWarnings(r).map((w) => `<p>${w}</p>`).join('') },
-    { heading: 'Median of X_T (vanishing for beta < 0)', html: htmlTable(v.header, v.rows) + `<div class="plots">${medians}</div>` },
+    {
+      heading: 'P(explosion by T): exact / split SDE',
+      html: htmlTable(s.header, s.rows) + `<div class="plots">${probability}</div>`,
+    },
+    {
+      heading: 'Finite networks against the SDE',
+      html:
+        htmlTable(n.header, n.rows) +
+        criterionWarnings(r)
+          .map((w) => `<p>${w}</p>`)
+          .join(''),
+    },
+    {
+      heading: 'Median of X_T (vanishing for beta < 0)',
+      html: htmlTable(v.header, v.rows) + `<div class="plots">${medians}</div>`,
+    },
   ]);
 }

@@ -13,12 +13,27 @@ function best(row: CumulantRow, i: number): Interval {
 
 /** The same for the input derivative (its factors psi_l are i.i.d. too: docs/maths.md section 12). */
 function bestDerivative(row: CumulantRow, i: number): Interval {
-  return row.derivativePooled && Number.isFinite(row.derivativePooled[i].value) ? row.derivativePooled[i] : row.derivative[i];
+  return row.derivativePooled && Number.isFinite(row.derivativePooled[i].value)
+    ? row.derivativePooled[i]
+    : row.derivative[i];
 }
 
 function table(r: CumulantReport): { header: string[]; rows: string[][] } {
   return {
-    header: ['activation', 'n', 'L', 'L/n', 'output: pooled', 'output: direct', 'theory', 'theory kind', '(pooled - theory) / SE', 'SDE limit e^{2T} - 1', 'derivative: pooled', 'derivative: direct'],
+    header: [
+      'activation',
+      'n',
+      'L',
+      'L/n',
+      'output: pooled',
+      'output: direct',
+      'theory',
+      'theory kind',
+      '(pooled - theory) / SE',
+      'SDE limit e^{2T} - 1',
+      'derivative: pooled',
+      'derivative: direct',
+    ],
     rows: r.rows.flatMap((row) =>
       row.layers.map((l, i) => {
         const theory = row.theory.values[i];
@@ -62,7 +77,11 @@ ${markdownTable(t.header, t.rows)}
 export async function cumulantHtml(r: CumulantReport): Promise<string> {
   const t = table(r);
   const largest = Math.max(...r.settings.widths);
-  const plot = (pick: (row: CumulantRow, i: number) => Interval, title: string, withTheory: (row: CumulantRow) => boolean) =>
+  const plot = (
+    pick: (row: CumulantRow, i: number) => Interval,
+    title: string,
+    withTheory: (row: CumulantRow) => boolean,
+  ) =>
     renderSvg(
       seriesSpec({
         title,
@@ -76,13 +95,25 @@ export async function cumulantHtml(r: CumulantReport): Promise<string> {
             const e = pick(row, i);
             return { x: row.T[i], y: e.value, lo: e.lower, hi: e.upper, series: `${row.activation} n=${row.n}` };
           }),
-          ...(withTheory(row) && row.n === largest ? row.theory.values.flatMap((y, i) => (y === null ? [] : [{ x: row.T[i], y, series: `${row.activation}: ${row.theory.kind}` }])) : []),
+          ...(withTheory(row) && row.n === largest
+            ? row.theory.values.flatMap((y, i) =>
+                y === null ? [] : [{ x: row.T[i], y, series: `${row.activation}: ${row.theory.kind}` }],
+              )
+            : []),
         ]),
       }),
     );
-  const output = await plot(best, 'Output (pooled where it applies): the widths collapse on L/n; theory at the largest width', () => true);
+  const output = await plot(
+    best,
+    'Output (pooled where it applies): the widths collapse on L/n; theory at the largest width',
+    () => true,
+  );
   // The exact (1 + k/n)^L - 1 holds for the derivative too; the leading-order recursion is the output's only.
-  const derivative = await plot(bestDerivative, 'Input derivative (pooled where it applies): the same collapse; exact theory where it holds', (row) => row.derivativePooled !== null);
+  const derivative = await plot(
+    bestDerivative,
+    'Input derivative (pooled where it applies): the same collapse; exact theory where it holds',
+    (row) => row.derivativePooled !== null,
+  );
   return htmlPage('Fourth cumulants against depth-to-width ratio L/n', INTRO(r), [
     { heading: 'Collapse on L/n', html: `<div class="plots">${output}${derivative}</div>` },
     { heading: 'Measurements and theory', html: htmlTable(t.header, t.rows) },

@@ -48,7 +48,9 @@ function stableIds(svg: string, prefix: string): string {
   ids.forEach((id, k) => {
     const fresh = `p${prefix}-${k}`;
     const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(new RegExp(`(\\sid=")${escaped}(")`, 'g'), `$1${fresh}$2`).replace(new RegExp(`(url\\(#|href="#)${escaped}([)"])`, 'g'), `$1${fresh}$2`);
+    out = out
+      .replace(new RegExp(`(\\sid=")${escaped}(")`, 'g'), `$1${fresh}$2`)
+      .replace(new RegExp(`(url\\(#|href="#)${escaped}([)"])`, 'g'), `$1${fresh}$2`);
   });
   return out;
 }
@@ -86,7 +88,12 @@ export function qqSpec(qq: ReadonlyArray<{ p: number; network: number; sde: numb
     height: 260,
     layer: [
       {
-        data: { values: [{ x: lo, y: lo }, { x: hi, y: hi }] },
+        data: {
+          values: [
+            { x: lo, y: lo },
+            { x: hi, y: hi },
+          ],
+        },
         mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
       },
@@ -108,15 +115,36 @@ export function qqSpec(qq: ReadonlyArray<{ p: number; network: number; sde: numb
  * power law drawn over the widths.
  */
 export function convergenceSpec(study: WidthStudy, label: string): PlotSpec {
-  const levels = study.levels.flatMap((l) => (isMissing(l.energyDistance) ? [] : [{ n: l.n, e: l.energyDistance.value, lo: l.energyDistance.value - 2 * l.energyDistance.se, hi: l.energyDistance.value + 2 * l.energyDistance.se }]));
+  const levels = study.levels.flatMap((l) =>
+    isMissing(l.energyDistance)
+      ? []
+      : [
+          {
+            n: l.n,
+            e: l.energyDistance.value,
+            lo: l.energyDistance.value - 2 * l.energyDistance.se,
+            hi: l.energyDistance.value + 2 * l.energyDistance.se,
+          },
+        ],
+  );
   const ns = levels.map((l) => l.n);
   const lo = Math.min(...ns);
   const hi = Math.max(...ns);
   const rate = isMissing(study.rate) ? null : study.rate;
-  const curve = rate ? Array.from({ length: 40 }, (_, i) => lo * pow(hi / lo, i / 39)).map((n) => ({ n, e: rate.coefficient * pow(n, -rate.exponent) })) : [];
+  const curve = rate
+    ? Array.from({ length: 40 }, (_, i) => lo * pow(hi / lo, i / 39)).map((n) => ({
+        n,
+        e: rate.coefficient * pow(n, -rate.exponent),
+      }))
+    : [];
   // The symlog constant: the typical error bar, so the linear zone holds the noise and above it is logarithmic.
   const constant = Math.max(1e-12, levels.reduce((s, l) => s + (l.hi - l.lo) / 4, 0) / Math.max(1, levels.length));
-  const x = { field: 'n', type: 'quantitative' as const, title: 'width n (depth T n)', scale: { type: 'log' as const, domain: [lo, hi], nice: false } };
+  const x = {
+    field: 'n',
+    type: 'quantitative' as const,
+    title: 'width n (depth T n)',
+    scale: { type: 'log' as const, domain: [lo, hi], nice: false },
+  };
   const y = { type: 'quantitative' as const, scale: { type: 'symlog' as const, constant } };
   return plot({
     $schema: SCHEMA,
@@ -124,18 +152,45 @@ export function convergenceSpec(study: WidthStudy, label: string): PlotSpec {
     width: 360,
     height: 220,
     layer: [
-      { data: { values: [{ n: lo, zero: 0 }, { n: hi, zero: 0 }] }, mark: { type: 'line', color: '#999', strokeDash: [4, 4] }, encoding: { x, y: { ...y, field: 'zero' } } },
-      { data: { values: levels }, mark: { type: 'rule', color: '#d62728' }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' } } },
-      { data: { values: levels }, mark: { type: 'point', filled: true, color: '#d62728' }, encoding: { x, y: { ...y, field: 'e', title: 'energy distance (bars: +-2 SE; dashed: 0)' } } },
-      ...(curve.length ? [{ data: { values: curve }, mark: { type: 'line' as const, color: '#1f77b4' }, encoding: { x, y: { ...y, field: 'e' } } }] : []),
+      {
+        data: {
+          values: [
+            { n: lo, zero: 0 },
+            { n: hi, zero: 0 },
+          ],
+        },
+        mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
+        encoding: { x, y: { ...y, field: 'zero' } },
+      },
+      {
+        data: { values: levels },
+        mark: { type: 'rule', color: '#d62728' },
+        encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
+      },
+      {
+        data: { values: levels },
+        mark: { type: 'point', filled: true, color: '#d62728' },
+        encoding: { x, y: { ...y, field: 'e', title: 'energy distance (bars: +-2 SE; dashed: 0)' } },
+      },
+      ...(curve.length
+        ? [
+            {
+              data: { values: curve },
+              mark: { type: 'line' as const, color: '#1f77b4' },
+              encoding: { x, y: { ...y, field: 'e' } },
+            },
+          ]
+        : []),
     ],
   });
 }
 
 /** A vega-lite spec of sample paths of an observable against t, SDE and networks side by side. */
 export function pathsSpec(sde: PathBundle, network: PathBundle, label: string): PlotSpec {
-  const band = (b: PathBundle, side: string) => b.ts.map((t, k) => ({ t, q10: b.q10[k], q50: b.q50[k], q90: b.q90[k], side }));
-  const lines = (b: PathBundle, side: string) => b.examples.flatMap((row, i) => row.map((y, k) => ({ t: b.ts[k], y, path: `${side}-${i}`, side })));
+  const band = (b: PathBundle, side: string) =>
+    b.ts.map((t, k) => ({ t, q10: b.q10[k], q50: b.q50[k], q90: b.q90[k], side }));
+  const lines = (b: PathBundle, side: string) =>
+    b.examples.flatMap((row, i) => row.map((y, k) => ({ t: b.ts[k], y, path: `${side}-${i}`, side })));
   const x = { field: 't', type: 'quantitative' as const, title: 't = l / n' };
   return plot({
     $schema: SCHEMA,
@@ -146,17 +201,31 @@ export function pathsSpec(sde: PathBundle, network: PathBundle, label: string): 
       {
         data: { values: [...band(sde, 'SDE'), ...band(network, 'network')] },
         mark: { type: 'area', opacity: 0.15 },
-        encoding: { x, y: { field: 'q10', type: 'quantitative', title: label }, y2: { field: 'q90' }, color: { field: 'side', type: 'nominal', scale: SIDES, title: null } },
+        encoding: {
+          x,
+          y: { field: 'q10', type: 'quantitative', title: label },
+          y2: { field: 'q90' },
+          color: { field: 'side', type: 'nominal', scale: SIDES, title: null },
+        },
       },
       {
         data: { values: [...lines(sde, 'SDE'), ...lines(network, 'network')] },
         mark: { type: 'line', opacity: 0.35, strokeWidth: 1 },
-        encoding: { x, y: { field: 'y', type: 'quantitative' }, detail: { field: 'path' }, color: { field: 'side', type: 'nominal', scale: SIDES, title: null } },
+        encoding: {
+          x,
+          y: { field: 'y', type: 'quantitative' },
+          detail: { field: 'path' },
+          color: { field: 'side', type: 'nominal', scale: SIDES, title: null },
+        },
       },
       {
         data: { values: [...band(sde, 'SDE'), ...band(network, 'network')] },
         mark: { type: 'line', strokeWidth: 2.5 },
-        encoding: { x, y: { field: 'q50', type: 'quantitative' }, color: { field: 'side', type: 'nominal', scale: SIDES, title: null } },
+        encoding: {
+          x,
+          y: { field: 'q50', type: 'quantitative' },
+          color: { field: 'side', type: 'nominal', scale: SIDES, title: null },
+        },
       },
     ],
   });
@@ -177,15 +246,27 @@ export function seriesSpec(options: {
    *  others are drawn as points only). */
   lines?: boolean | readonly string[];
 }): PlotSpec {
-  const ys = options.points.flatMap((p) => [p.y, ...(p.lo !== undefined ? [p.lo] : []), ...(p.hi !== undefined ? [p.hi] : [])]);
+  const ys = options.points.flatMap((p) => [
+    p.y,
+    ...(p.lo !== undefined ? [p.lo] : []),
+    ...(p.hi !== undefined ? [p.hi] : []),
+  ]);
   const xs = options.points.map((p) => p.x);
   const yLog = options.logY && ys.every((v) => v > 0);
   // `zero` only means something on a linear scale (vega warns when it is set on a log one).
-  const xScale = options.logX && xs.every((v) => v > 0) ? { type: 'log' as const, domain: [Math.min(...xs), Math.max(...xs)], nice: false } : { type: 'linear' as const, zero: false };
-  const yScale = yLog ? { type: 'log' as const, domain: [Math.min(...ys), Math.max(...ys)], nice: false } : options.logY ? { type: 'symlog' as const } : { type: 'linear' as const, zero: false };
+  const xScale =
+    options.logX && xs.every((v) => v > 0)
+      ? { type: 'log' as const, domain: [Math.min(...xs), Math.max(...xs)], nice: false }
+      : { type: 'linear' as const, zero: false };
+  const yScale = yLog
+    ? { type: 'log' as const, domain: [Math.min(...ys), Math.max(...ys)], nice: false }
+    : options.logY
+      ? { type: 'symlog' as const }
+      : { type: 'linear' as const, zero: false };
   const withBars = options.points.filter((p) => p.lo !== undefined && p.hi !== undefined);
   const { color, shape } = seriesStyle(options.points.map((p) => p.series));
-  const lined = options.lines === false ? [] : options.lines === undefined || options.lines === true ? null : options.lines;
+  const lined =
+    options.lines === false ? [] : options.lines === undefined || options.lines === true ? null : options.lines;
   const linePoints = lined === null ? options.points : options.points.filter((p) => lined.includes(p.series));
   const x = { field: 'x', type: 'quantitative' as const, title: options.x, scale: xScale };
   const y = { field: 'y', type: 'quantitative' as const, title: options.y, scale: yScale };
@@ -209,8 +290,14 @@ export function seriesSpec(options: {
             },
           ]
         : []),
-      ...(linePoints.length ? [{ data: { values: linePoints as object[] }, mark: { type: 'line' as const }, encoding: { x, y, color } }] : []),
-      { data: { values: options.points as object[] }, mark: { type: 'point' as const, filled: true }, encoding: { x, y, color, shape } },
+      ...(linePoints.length
+        ? [{ data: { values: linePoints as object[] }, mark: { type: 'line' as const }, encoding: { x, y, color } }]
+        : []),
+      {
+        data: { values: options.points as object[] },
+        mark: { type: 'point' as const, filled: true },
+        encoding: { x, y, color, shape },
+      },
     ],
   });
 }
@@ -227,7 +314,16 @@ export function seriesStyle(series: readonly string[]) {
   };
 }
 
-const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-left', 'triangle-right'];
+const SHAPES = [
+  'circle',
+  'square',
+  'triangle-up',
+  'diamond',
+  'cross',
+  'triangle-down',
+  'triangle-left',
+  'triangle-right',
+];
 
 /** One heatmap cell: its centre, its edges, its value (null: not computed) and whether it is flagged. */
 export interface HeatCell {
@@ -256,7 +352,9 @@ export function heatmapSpec(options: {
   const ys = options.cells.flatMap((c) => [c.y0, c.y1]);
   // `zero` only on a linear scale: vega-lite warns (on stderr, once per panel) when a log scale carries it.
   const scaleFor = (log: boolean, values: number[]) =>
-    log ? { type: 'log' as const, domain: [Math.min(...values), Math.max(...values)], nice: false } : { type: 'linear' as const, domain: [Math.min(...values), Math.max(...values)], nice: false, zero: false };
+    log
+      ? { type: 'log' as const, domain: [Math.min(...values), Math.max(...values)], nice: false }
+      : { type: 'linear' as const, domain: [Math.min(...values), Math.max(...values)], nice: false, zero: false };
   const xScale = scaleFor(options.x.log, xs);
   const yScale = scaleFor(options.y.log, ys);
   const scheme = options.color.diverging ? 'redblue' : 'viridis';
@@ -280,28 +378,51 @@ export function heatmapSpec(options: {
     width: 300,
     height: 240,
     layer: [
-      rect(values, { type: 'rect' }, {
-        color: { field: 'value', type: 'quantitative', title: options.color.title, scale: { scheme, ...(options.color.domain ? { domain: options.color.domain } : {}), ...(options.color.diverging ? { domainMid: 0 } : {}) } },
-      }),
+      rect(
+        values,
+        { type: 'rect' },
+        {
+          color: {
+            field: 'value',
+            type: 'quantitative',
+            title: options.color.title,
+            scale: {
+              scheme,
+              ...(options.color.domain ? { domain: options.color.domain } : {}),
+              ...(options.color.diverging ? { domainMid: 0 } : {}),
+            },
+          },
+        },
+      ),
       ...(empty.length ? [rect(empty, { type: 'rect', fill: '#eee', stroke: '#bbb' })] : []),
       ...(flagged.length
         ? [
             {
               data: { values: flagged.map((c) => ({ x: c.x, y: c.y })) },
               mark: { type: 'point' as const, shape: 'cross', size: 90, color: '#000', strokeWidth: 2 },
-              encoding: { x: { field: 'x', type: 'quantitative' as const, scale: xScale }, y: { field: 'y', type: 'quantitative' as const, scale: yScale } },
+              encoding: {
+                x: { field: 'x', type: 'quantitative' as const, scale: xScale },
+                y: { field: 'y', type: 'quantitative' as const, scale: yScale },
+              },
             },
           ]
         : []),
       ...(options.curves ?? []).map((curve) => ({
         data: { values: curve.points.map((p) => ({ ...p, label: curve.label })) },
         mark: { type: 'line' as const, color: '#fff', strokeWidth: 1.5, strokeDash: [5, 3], clip: true },
-        encoding: { x: { field: 'x', type: 'quantitative' as const, scale: xScale }, y: { field: 'y', type: 'quantitative' as const, scale: yScale } },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' as const, scale: xScale },
+          y: { field: 'y', type: 'quantitative' as const, scale: yScale },
+        },
       })),
       ...(options.curves ?? []).map((curve) => ({
         data: { values: [{ ...curve.points[Math.floor(curve.points.length / 2)], label: curve.label }] },
         mark: { type: 'text' as const, color: '#fff', fontSize: 10, dy: -6, clip: true },
-        encoding: { x: { field: 'x', type: 'quantitative' as const, scale: xScale }, y: { field: 'y', type: 'quantitative' as const, scale: yScale }, text: { field: 'label' } },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' as const, scale: xScale },
+          y: { field: 'y', type: 'quantitative' as const, scale: yScale },
+          text: { field: 'label' },
+        },
       })),
     ],
   } as TopLevelSpec);

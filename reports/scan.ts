@@ -10,7 +10,9 @@ import { heatmapSpec, renderSvg, seriesSpec, type HeatCell } from './plots.js';
 import { exp, expm1, log as ln } from '../src/math/index.js';
 
 /** The statistics drawn by default for each kind of scan. */
-export const DEFAULT_STATS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(SCAN_KIND_NAMES.map((k) => [k, SCAN_KIND_TABLE[k].report.defaultStats]));
+export const DEFAULT_STATS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  SCAN_KIND_NAMES.map((k) => [k, SCAN_KIND_TABLE[k].report.defaultStats]),
+);
 
 const TITLES: Record<string, string> = {
   rho_mean_z: 'rho: (network - SDE) mean / SE',
@@ -33,11 +35,22 @@ const TITLES: Record<string, string> = {
   explode_diff: 'P(explode by T): networks - SDE',
 };
 
-const DIVERGING = new Set(['rho_mean_z', 'logVaa_mean_z', 'rho_var_z', 'logVaa_var_z', 'p_diff', 'pooled_z', 'explode_diff']);
+const DIVERGING = new Set([
+  'rho_mean_z',
+  'logVaa_mean_z',
+  'rho_var_z',
+  'logVaa_var_z',
+  'p_diff',
+  'pooled_z',
+  'explode_diff',
+]);
 const LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9];
 
 function axisValues(result: ScanResult): Array<{ key: string; values: Array<number | string> }> {
-  return AXES.filter((a) => a.key in result.scan.grid).map((a) => ({ key: a.key, values: [...result.scan.grid[a.key]] }));
+  return AXES.filter((a) => a.key in result.scan.grid).map((a) => ({
+    key: a.key,
+    values: [...result.scan.grid[a.key]],
+  }));
 }
 
 function isLogAxis(key: string, values: ReadonlyArray<number | string>): boolean {
@@ -53,15 +66,25 @@ function edges(values: readonly number[], log: boolean): Array<[number, number]>
   const u = (x: number) => (log ? exp(x) : x);
   return v.map((x, i) => {
     const left = i > 0 ? (t(v[i - 1]) + t(x)) / 2 : t(x) - (v.length > 1 ? (t(v[1]) - t(v[0])) / 2 : 0.5);
-    const right = i < v.length - 1 ? (t(x) + t(v[i + 1])) / 2 : t(x) + (v.length > 1 ? (t(v[v.length - 1]) - t(v[v.length - 2])) / 2 : 0.5);
+    const right =
+      i < v.length - 1
+        ? (t(x) + t(v[i + 1])) / 2
+        : t(x) + (v.length > 1 ? (t(v[v.length - 1]) - t(v[v.length - 2])) / 2 : 0.5);
     return [u(left), u(right)];
   });
 }
 
 /** Level sets of f over a rectangle by marching squares: segments of each level, as two-point curves. */
-function levelCurves(f: (x: number, y: number) => number, xr: [number, number], yr: [number, number], xLog: boolean, yLog: boolean): Array<{ label: string; points: Array<{ x: number; y: number }> }> {
+function levelCurves(
+  f: (x: number, y: number) => number,
+  xr: [number, number],
+  yr: [number, number],
+  xLog: boolean,
+  yLog: boolean,
+): Array<{ label: string; points: Array<{ x: number; y: number }> }> {
   const N = 80;
-  const map = (lo: number, hi: number, log: boolean, i: number) => (log ? exp(ln(lo) + ((ln(hi) - ln(lo)) * i) / N) : lo + ((hi - lo) * i) / N);
+  const map = (lo: number, hi: number, log: boolean, i: number) =>
+    log ? exp(ln(lo) + ((ln(hi) - ln(lo)) * i) / N) : lo + ((hi - lo) * i) / N;
   const xs = Array.from({ length: N + 1 }, (_, i) => map(xr[0], xr[1], xLog, i));
   const ys = Array.from({ length: N + 1 }, (_, j) => map(yr[0], yr[1], yLog, j));
   const out: Array<{ label: string; points: Array<{ x: number; y: number }> }> = [];
@@ -87,17 +110,31 @@ function levelCurves(f: (x: number, y: number) => number, xr: [number, number], 
 }
 
 /** 1 - exp(-beta X0) as a function of the two plotted axes, when it depends on them; else null. */
-function closedForm(result: ScanResult, xKey: string, yKey: string, fixed: Readonly<Record<string, number | string>>): ((x: number, y: number) => number) | null {
+function closedForm(
+  result: ScanResult,
+  xKey: string,
+  yKey: string,
+  fixed: Readonly<Record<string, number | string>>,
+): ((x: number, y: number) => number) | null {
   const base = result.scan.base;
-  const valueAt = (key: string, x: number, y: number): number | string | undefined => (key === xKey ? x : key === yKey ? y : (fixed[key] ?? (base[key] as number | undefined)));
+  const valueAt = (key: string, x: number, y: number): number | string | undefined =>
+    key === xKey ? x : key === yKey ? y : (fixed[key] ?? (base[key] as number | undefined));
   const uses = [xKey, yKey].some((k) => k === 'beta' || k === 'a' || k === 'x0');
   if (!uses) return null;
   return (x, y) => {
     const name = (valueAt('activation', x, y) as string | undefined) ?? undefined;
     const spec = parseActivationSpec(base.activation as string);
-    const f = name && name in SMOOTH_FUNCTIONS ? SMOOTH_FUNCTIONS[name as keyof typeof SMOOTH_FUNCTIONS] : spec.family === 'smooth' ? SMOOTH_FUNCTIONS[spec.f] : null;
+    const f =
+      name && name in SMOOTH_FUNCTIONS
+        ? SMOOTH_FUNCTIONS[name as keyof typeof SMOOTH_FUNCTIONS]
+        : spec.family === 'smooth'
+          ? SMOOTH_FUNCTIONS[spec.f]
+          : null;
     if (!f) return NaN;
-    const beta = xKey === 'beta' || yKey === 'beta' ? (valueAt('beta', x, y) as number) : smoothBeta(f.fpp0, f.fppp0, (valueAt('a', x, y) as number) ?? (spec.family === 'smooth' ? spec.a : 1));
+    const beta =
+      xKey === 'beta' || yKey === 'beta'
+        ? (valueAt('beta', x, y) as number)
+        : smoothBeta(f.fpp0, f.fppp0, (valueAt('a', x, y) as number) ?? (spec.family === 'smooth' ? spec.a : 1));
     const x0 = valueAt('x0', x, y) as number;
     return beta > 0 ? -expm1(-beta * x0) : 0;
   };
@@ -128,26 +165,44 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
   const look = scanKind(kind, 'scan.json: scan.kind').report;
   const stats = options.stats ?? look.defaultStats;
   const columns = new Set(result.rows.flatMap((r) => Object.keys(r)));
-  for (const s of stats) if (!columns.has(s)) throw new InputError('--stats', s, `is not a column of this scan (columns: ${[...columns].join(', ')})`);
+  for (const s of stats)
+    if (!columns.has(s))
+      throw new InputError('--stats', s, `is not a column of this scan (columns: ${[...columns].join(', ')})`);
   const axes = axisValues(result);
   const varying = axes.filter((a) => a.values.length > 1 && a.key !== 'activation');
   for (const [flag, key] of [
     ['--x', options.x],
     ['--y', options.y],
   ] as const) {
-    if (key !== undefined && !varying.some((a) => a.key === key)) throw new InputError(flag, key, `must be a numeric axis with several values (${varying.map((a) => a.key).join(', ') || 'none'})`);
+    if (key !== undefined && !varying.some((a) => a.key === key))
+      throw new InputError(
+        flag,
+        key,
+        `must be a numeric axis with several values (${varying.map((a) => a.key).join(', ') || 'none'})`,
+      );
   }
   const xKey = options.x ?? varying.find((a) => a.key !== options.y)?.key;
   const yKey = options.y ?? varying.find((a) => a.key !== xKey)?.key;
   const panels: string[] = [];
   const facetAxes = axes.filter((a) => a.key !== xKey && a.key !== yKey && a.values.length > 1);
-  const combos = facetAxes.reduce<Array<Record<string, number | string>>>((acc, a) => acc.flatMap((c) => a.values.map((v) => ({ ...c, [a.key]: v }))), [{}]);
-  if (combos.length > 48) throw new InputError('--x', xKey, `leaves ${combos.length} panels per statistic (more than 48); choose --x and --y among the axes with most values`);
-  const matches = (row: ScanRow, fixed: Record<string, number | string>) => Object.entries(fixed).every(([k, v]) => row[k] === v);
+  const combos = facetAxes.reduce<Array<Record<string, number | string>>>(
+    (acc, a) => acc.flatMap((c) => a.values.map((v) => ({ ...c, [a.key]: v }))),
+    [{}],
+  );
+  if (combos.length > 48)
+    throw new InputError(
+      '--x',
+      xKey,
+      `leaves ${combos.length} panels per statistic (more than 48); choose --x and --y among the axes with most values`,
+    );
+  const matches = (row: ScanRow, fixed: Record<string, number | string>) =>
+    Object.entries(fixed).every(([k, v]) => row[k] === v);
   for (const stat of stats) {
     for (const fixed of combos) {
       const rows = result.rows.filter((r) => matches(r, fixed));
-      const where = Object.entries(fixed).map(([k, v]) => `${k} = ${v}`).join(', ');
+      const where = Object.entries(fixed)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(', ');
       const title = `${TITLES[stat] ?? stat}${where ? ` (${where})` : ''}`;
       if (xKey && yKey) {
         const xAxis = axes.find((a) => a.key === xKey)!;
@@ -162,18 +217,45 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
           const xi = sortedX.indexOf(r[xKey] as number);
           const yi = sortedY.indexOf(r[yKey] as number);
           const v = r[stat];
-          return { x: r[xKey] as number, y: r[yKey] as number, x0: xEdges[xi][0], x1: xEdges[xi][1], y0: yEdges[yi][0], y1: yEdges[yi][1], value: typeof v === 'number' ? v : null, flagged: r.disagree === true };
+          return {
+            x: r[xKey] as number,
+            y: r[yKey] as number,
+            x0: xEdges[xi][0],
+            x1: xEdges[xi][1],
+            y0: yEdges[yi][0],
+            y1: yEdges[yi][1],
+            value: typeof v === 'number' ? v : null,
+            flagged: r.disagree === true,
+          };
         });
         const form = look.closedFormStats?.includes(stat) ? closedForm(result, xKey, yKey, fixed) : null;
-        const curves = form ? levelCurves(form, [xEdges[0][0], xEdges[xEdges.length - 1][1]], [yEdges[0][0], yEdges[yEdges.length - 1][1]], xLog, yLog) : undefined;
+        const curves = form
+          ? levelCurves(
+              form,
+              [xEdges[0][0], xEdges[xEdges.length - 1][1]],
+              [yEdges[0][0], yEdges[yEdges.length - 1][1]],
+              xLog,
+              yLog,
+            )
+          : undefined;
         const diverging = DIVERGING.has(stat);
         panels.push(
           await renderSvg(
             heatmapSpec({
-              title: title + (look.flagged ? look.flagged.title : curves && curves.length > 0 ? ' (dashed: 1 - exp(-beta X0), its T -> infinity limit)' : ''),
+              title:
+                title +
+                (look.flagged
+                  ? look.flagged.title
+                  : curves && curves.length > 0
+                    ? ' (dashed: 1 - exp(-beta X0), its T -> infinity limit)'
+                    : ''),
               x: { title: xKey, log: xLog },
               y: { title: yKey, log: yLog },
-              color: { title: stat, diverging, domain: stat.startsWith('p_') && stat !== 'p_diff' ? [0, 1] : undefined },
+              color: {
+                title: stat,
+                diverging,
+                domain: stat.startsWith('p_') && stat !== 'p_diff' ? [0, 1] : undefined,
+              },
               cells,
               curves,
             }),
@@ -193,7 +275,12 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
                 const lo = r[`${stat}_lo`];
                 const hi = r[`${stat}_hi`];
                 const se = r[`${stat}_se`];
-                const bars = typeof lo === 'number' && typeof hi === 'number' ? { lo, hi } : typeof se === 'number' ? { lo: v - 1.96 * se, hi: v + 1.96 * se } : {};
+                const bars =
+                  typeof lo === 'number' && typeof hi === 'number'
+                    ? { lo, hi }
+                    : typeof se === 'number'
+                      ? { lo: v - 1.96 * se, hi: v + 1.96 * se }
+                      : {};
                 return [{ x: r[xKey] as number, y: v, ...bars, series: String(r.activation ?? stat) }];
               }),
             }),
@@ -204,13 +291,23 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
   }
   const axisKeys = axes.map((a) => a.key);
   const header = ['index', ...axisKeys, ...stats, 'notes'];
-  const body = result.rows.map((r) => [String(r.index), ...axisKeys.map((k) => cellText(r, k)), ...stats.map((s) => cellText(r, s)), String(r.notes ?? '')]);
+  const body = result.rows.map((r) => [
+    String(r.index),
+    ...axisKeys.map((k) => cellText(r, k)),
+    ...stats.map((s) => cellText(r, s)),
+    String(r.notes ?? ''),
+  ]);
   const intro =
     `A ${kind} scan of ${result.points} points over ${axes.map((a) => `${a.key} (${a.values.length})`).join(', ')}; seed ${result.scan.seed}, scan hash ${result.hash}, ` +
     `${result.version}. Every point uses the scan's seed (common random numbers across the grid). Intervals: 95%; proportions by Wilson, their difference by Newcombe. ` +
     (look.flagged?.note ?? '');
   return htmlPage(`Scan: ${kind}`, intro, [
-    { heading: 'Maps', html: panels.length ? `<div class="plots">${panels.join('\n')}</div>` : `<p>${escapeHtml('No axis has more than one value: see the table.')}</p>` },
+    {
+      heading: 'Maps',
+      html: panels.length
+        ? `<div class="plots">${panels.join('\n')}</div>`
+        : `<p>${escapeHtml('No axis has more than one value: see the table.')}</p>`,
+    },
     { heading: 'Values', html: htmlTable(header, body) },
   ]);
 }

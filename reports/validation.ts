@@ -10,7 +10,18 @@ import type { Warning } from '../validation/warnings.js';
 import { fmt, fmtInterval, fmtOr, htmlPage, htmlTable, INTERVAL_LEGEND, markdownTable } from './page.js';
 import { convergenceSpec, histogramSpec, pathsSpec, qqSpec, renderSvg } from './plots.js';
 
-const COMPARISON_HEADER = ['observable', 'network mean', 'SDE mean', 'mean diff / SE', 'network variance', 'SDE variance', 'var diff / SE', 'KS D (exact p)', 'energy distance ± SE', 'W1'];
+const COMPARISON_HEADER = [
+  'observable',
+  'network mean',
+  'SDE mean',
+  'mean diff / SE',
+  'network variance',
+  'SDE variance',
+  'var diff / SE',
+  'KS D (exact p)',
+  'energy distance ± SE',
+  'W1',
+];
 
 function comparisonRows(r: ValidationReport): string[][] {
   return OBSERVABLES.map((name) => {
@@ -31,17 +42,47 @@ function comparisonRows(r: ValidationReport): string[][] {
   });
 }
 
-const DETECTABLE_HEADER = ['observable', 'networks / SDE paths', 'smallest detectable mean difference (5%, power 80%)', 'KS critical distance (5%)'];
+const DETECTABLE_HEADER = [
+  'observable',
+  'networks / SDE paths',
+  'smallest detectable mean difference (5%, power 80%)',
+  'KS critical distance (5%)',
+];
 function detectableRows(r: ValidationReport): string[][] {
   return OBSERVABLES.flatMap((name) => {
     const c = r.comparisons[name];
-    return isMissing(c) ? [] : [[OBSERVABLE_LABELS[name], `${c.n.network} / ${c.n.sde}`, fmt(c.detectable.meanDifference, 3), fmt(c.detectable.ksDistance, 3)]];
+    return isMissing(c)
+      ? []
+      : [
+          [
+            OBSERVABLE_LABELS[name],
+            `${c.n.network} / ${c.n.sde}`,
+            fmt(c.detectable.meanDifference, 3),
+            fmt(c.detectable.ksDistance, 3),
+          ],
+        ];
   });
 }
 
-const THEORY_HEADER = ['quantity', 'exact at width n, depth L', 'limit at T', 'network estimate', '(network - exact) / SE', 'SDE estimate', '(SDE - limit) / SE'];
+const THEORY_HEADER = [
+  'quantity',
+  'exact at width n, depth L',
+  'limit at T',
+  'network estimate',
+  '(network - exact) / SE',
+  'SDE estimate',
+  '(SDE - limit) / SE',
+];
 function theoryRows(r: ValidationReport): string[][] {
-  return r.theory.map((t) => [t.note ? `${t.quantity} *` : t.quantity, fmtOr(t.exact), fmtOr(t.limit), fmtInterval(t.network), fmtOr(t.networkZ, 3), fmtInterval(t.sde), fmtOr(t.sdeZ, 3)]);
+  return r.theory.map((t) => [
+    t.note ? `${t.quantity} *` : t.quantity,
+    fmtOr(t.exact),
+    fmtOr(t.limit),
+    fmtInterval(t.network),
+    fmtOr(t.networkZ, 3),
+    fmtInterval(t.sde),
+    fmtOr(t.sdeZ, 3),
+  ]);
 }
 
 /** What a starred theory row's 'exact' column holds. */
@@ -49,14 +90,26 @@ function theoryNotes(r: ValidationReport): string[] {
   return r.theory.flatMap((t) => (t.note ? [`* ${t.quantity}: ${t.note}.`] : []));
 }
 
-const WIDTH_HEADER = ['observable', 'n', 'depth', 'energy distance ± SE', 'W1', 'KS D (p)', 'network mean', 'SDE mean', 'E rho at width n (kappa_n PDE where it moves E rho by more than 1.5/n, else the limit)'];
+const WIDTH_HEADER = [
+  'observable',
+  'n',
+  'depth',
+  'energy distance ± SE',
+  'W1',
+  'KS D (p)',
+  'network mean',
+  'SDE mean',
+  'E rho at width n (kappa_n PDE where it moves E rho by more than 1.5/n, else the limit)',
+];
 function widthRows(r: ValidationReport): string[][] {
   return r.widths.flatMap((study) =>
     study.levels.map((l) => [
       OBSERVABLE_LABELS[study.observable],
       String(l.n),
       String(l.depth),
-      isMissing(l.energyDistance) ? `– (${l.energyDistance.missing})` : `${fmt(l.energyDistance.value, 3)} ± ${fmt(l.energyDistance.se, 2)}`,
+      isMissing(l.energyDistance)
+        ? `– (${l.energyDistance.missing})`
+        : `${fmt(l.energyDistance.value, 3)} ± ${fmt(l.energyDistance.se, 2)}`,
       fmtOr(l.wasserstein1, 3),
       isMissing(l.ks) ? '–' : `${fmt(l.ks.statistic, 3)} (${fmt(l.ks.pValue, 3)})`,
       l.mean ? fmtInterval(l.mean.network) : '–',
@@ -79,8 +132,10 @@ function rates(r: ValidationReport): string[] {
 }
 
 function initialText(s: ValidationReport['settings']): string {
-  if (Array.isArray(s.inputs)) return `V0 = X X^T / d of ${s.inputs.length} input vectors of dimension d = ${s.inputs[0].length}`;
-  if (s.m > 2 || !Array.isArray(s.v0) || s.v0.length > 2) return `V0 given (${s.m} x ${s.m}; x0 = V0^00 = ${fmt(s.x0)}, rho0 = rho^01_0 = ${fmt(s.rho0)})`;
+  if (Array.isArray(s.inputs))
+    return `V0 = X X^T / d of ${s.inputs.length} input vectors of dimension d = ${s.inputs[0].length}`;
+  if (s.m > 2 || !Array.isArray(s.v0) || s.v0.length > 2)
+    return `V0 given (${s.m} x ${s.m}; x0 = V0^00 = ${fmt(s.x0)}, rho0 = rho^01_0 = ${fmt(s.rho0)})`;
   return `V0 = ${s.x0} [[1, ${s.rho0}], [${s.rho0}, 1]]`;
 }
 
@@ -134,7 +189,7 @@ function batchSection(r: ValidationReport): string {
     .filter((e) => e.z !== null)
     .sort((x, y) => Math.abs(y.z!) - Math.abs(x.z!))
     .slice(0, 5)
-    .map((e) => [`rho^(${e.inputs.join(",")})`, fmtInterval(e.network), fmtInterval(e.sde), fmt(e.z!, 2)]);
+    .map((e) => [`rho^(${e.inputs.join(',')})`, fmtInterval(e.network), fmtInterval(e.sde), fmt(e.z!, 2)]);
   return `
 ### The whole batch (m = ${b.m} inputs)
 
@@ -200,15 +255,40 @@ export async function validationHtml(r: ValidationReport): Promise<string> {
   }
   const conv: string[] = [];
   for (const w of r.widths) conv.push(await renderSvg(convergenceSpec(w, OBSERVABLE_LABELS[w.observable])));
-  const paths = [await renderSvg(pathsSpec(r.paths.rho.sde, r.paths.rho.network, OBSERVABLE_LABELS.rho)), await renderSvg(pathsSpec(r.paths.logVaa.sde, r.paths.logVaa.network, OBSERVABLE_LABELS.logVaa))];
+  const paths = [
+    await renderSvg(pathsSpec(r.paths.rho.sde, r.paths.rho.network, OBSERVABLE_LABELS.rho)),
+    await renderSvg(pathsSpec(r.paths.logVaa.sde, r.paths.logVaa.network, OBSERVABLE_LABELS.logVaa)),
+  ];
   const plots = (svgs: string[]) => `<div class="plots">${svgs.join('\n')}</div>`;
   const para = (text: string) => `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`;
   return htmlPage('Neural Covariance SDE validation', describeSetup(r), [
-    { heading: 'Network against SDE at T', html: htmlTable(COMPARISON_HEADER, comparisonRows(r)) + [...caveats(r), ...warningsOf(r, 'comparison'), explosionLine(r), ...warningsOf(r, 'explosion'), pathsLine(r), ...warningsOf(r, 'paths')].map(para).join('') + para(INTERVAL_LEGEND) + plots(figures) },
+    {
+      heading: 'Network against SDE at T',
+      html:
+        htmlTable(COMPARISON_HEADER, comparisonRows(r)) +
+        [
+          ...caveats(r),
+          ...warningsOf(r, 'comparison'),
+          explosionLine(r),
+          ...warningsOf(r, 'explosion'),
+          pathsLine(r),
+          ...warningsOf(r, 'paths'),
+        ]
+          .map(para)
+          .join('') +
+        para(INTERVAL_LEGEND) +
+        plots(figures),
+    },
     { heading: 'What these sample sizes can detect', html: htmlTable(DETECTABLE_HEADER, detectableRows(r)) },
-    { heading: 'Exact finite-width values beside the limit', html: htmlTable(THEORY_HEADER, theoryRows(r)) + theoryNotes(r).map(para).join('') },
+    {
+      heading: 'Exact finite-width values beside the limit',
+      html: htmlTable(THEORY_HEADER, theoryRows(r)) + theoryNotes(r).map(para).join(''),
+    },
     { heading: 'Quantile-quantile plots', html: plots(qq) },
     { heading: 'Paths in time', html: plots(paths) },
-    { heading: 'Convergence in width', html: htmlTable(WIDTH_HEADER, widthRows(r)) + rates(r).map(para).join('') + plots(conv) },
+    {
+      heading: 'Convergence in width',
+      html: htmlTable(WIDTH_HEADER, widthRows(r)) + rates(r).map(para).join('') + plots(conv),
+    },
   ]);
 }

@@ -27,6 +27,13 @@ await build({
   logLevel: 'warning',
 });
 for (const file of ['index.html', 'style.css']) copyFileSync(join(root, 'explorer', file), join(out, file));
-const files = ['main.js', 'worker.js', 'kernels.js', ...readdirSync(join(out, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => `chunks/${f}`)];
+const files = [
+  'main.js',
+  'worker.js',
+  'kernels.js',
+  ...readdirSync(join(out, 'chunks'))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `chunks/${f}`),
+];
 const sizes = files.map((f) => `${f} ${(statSync(join(out, f)).size / 1024).toFixed(0)} KiB`);
 if (process.argv.includes('--sizes')) console.log(`explorer: ${sizes.join(', ')}`);

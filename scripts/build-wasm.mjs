@@ -5,7 +5,19 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
 
-export const ASC_FLAGS = ['asm/index.ts', '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--noExportMemory', '--importMemory', '--outFile', 'kernels.wasm'];
+export const ASC_FLAGS = [
+  'asm/index.ts',
+  '-O3',
+  '--noAssert',
+  '--runtime',
+  'stub',
+  '--enable',
+  'simd',
+  '--noExportMemory',
+  '--importMemory',
+  '--outFile',
+  'kernels.wasm',
+];
 
 /** The compiled module's bytes. */
 export async function compileKernels() {

@@ -59,9 +59,13 @@ export function applySubstitutions(code, substitutions) {
   for (const s of substitutions) {
     const before = code;
     if (s.kind === 'text') code = code.split(s.from).join(s.to);
-    else if (s.kind === 'flag') code = code.replace(new RegExp(`(${escapeRegExp(s.flag)}[ =])\\S+`, 'g'), (_, head) => head + s.to);
+    else if (s.kind === 'flag')
+      code = code.replace(new RegExp(`(${escapeRegExp(s.flag)}[ =])\\S+`, 'g'), (_, head) => head + s.to);
     else code = code.replace(new RegExp(`(\\b${s.key}:\\s*)[^,}\\n]+`, 'g'), (_, head) => head + s.to);
-    if (code === before) throw new Error(`readme-check: the substitution ${JSON.stringify(s)} changes nothing in its block (a stale marker?)`);
+    if (code === before)
+      throw new Error(
+        `readme-check: the substitution ${JSON.stringify(s)} changes nothing in its block (a stale marker?)`,
+      );
   }
   return code;
 }
@@ -70,7 +74,8 @@ export function applySubstitutions(code, substitutions) {
 export function parseFields(text) {
   const [sources, names = ''] = text.split(/\bnames:/);
   const runs = [...sources.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
-  if (runs.length === 0) throw new Error(`readme-check: a fields marker names no output to read (in backticks): "${text}"`);
+  if (runs.length === 0)
+    throw new Error(`readme-check: a fields marker names no output to read (in backticks): "${text}"`);
   return { runs, names: names.split(/[,\s]+/).filter(Boolean) };
 }
 
@@ -100,7 +105,8 @@ export function parseReadme(text) {
       const close = lines.findIndex((l, k) => k > i && l.trim().startsWith(fence[2]));
       if (close < 0) throw new Error(`readme-check: the block opened on line ${i + 1} is never closed`);
       const marker = markerBefore(i);
-      if (marker?.mode === 'fields') throw new Error(`readme-check: line ${i}: a fields marker goes before a paragraph or table, not a block`);
+      if (marker?.mode === 'fields')
+        throw new Error(`readme-check: line ${i}: a fields marker goes before a paragraph or table, not a block`);
       blocks.push({ lang: fence[3].toLowerCase(), code: lines.slice(i + 1, close).join('\n'), line: i + 1, marker });
       i = close;
       continue;
@@ -143,7 +149,11 @@ export function ncsdeInvocations(text) {
 
 /** The shell context of a block: a checkout (fresh clone) for the developers' commands, else the consumer. */
 export function shellContext(code) {
-  const first = code.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? '';
+  const first =
+    code
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !l.startsWith('#')) ?? '';
   if (/^npm (ci|test|run)\b|^node dist\/|^npx tsx scripts\/|^bash scripts\//.test(first)) return 'checkout';
   if (/^npm (i|install)\b/.test(first)) return 'install';
   return 'consumer';
@@ -234,8 +244,17 @@ export class Checker {
   }
 
   bash(code, cwd, seconds = BLOCK_SECONDS) {
-    const r = run('bash', ['-euo', 'pipefail', '-c', code], { cwd, timeout: seconds * 1000, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } });
-    if (r.signal === 'SIGKILL') return { ok: false, detail: `ran past ${seconds} s: reduce it with a \`reduced\` marker\n${tail(r.stdout + r.stderr)}` };
+    const r = run('bash', ['-euo', 'pipefail', '-c', code], {
+      cwd,
+      timeout: seconds * 1000,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    if (r.signal === 'SIGKILL')
+      return {
+        ok: false,
+        detail: `ran past ${seconds} s: reduce it with a \`reduced\` marker\n${tail(r.stdout + r.stderr)}`,
+      };
     return r.status === 0 ? { ok: true } : { ok: false, detail: `exit ${r.status}\n${tail(r.stderr || r.stdout)}` };
   }
 
@@ -260,19 +279,37 @@ export class Checker {
 
   /** A `ci` block: commands CI runs itself; each must appear in .ci/run, so the README and CI cannot part. */
   ciBlock(block) {
-    const ci = readFileSync(join(this.repo, '.ci', 'run'), 'utf8').split('\n').map((l) => l.trim());
-    const commands = block.code.split(/\n|&&/).map((c) => c.replace(/#.*$/, '').trim()).filter(Boolean);
+    const ci = readFileSync(join(this.repo, '.ci', 'run'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
+    const commands = block.code
+      .split(/\n|&&/)
+      .map((c) => c.replace(/#.*$/, '').trim())
+      .filter(Boolean);
     const missing = commands.filter((c) => !ci.some((l) => l === c || l.startsWith(`${c} `)));
-    this.record(block.line, `${block.lang} block (ci: run by .ci/run itself)`, missing.length ? 'FAILED' : 'ok', missing.length ? `.ci/run does not run: ${missing.join('; ')}` : '');
+    this.record(
+      block.line,
+      `${block.lang} block (ci: run by .ci/run itself)`,
+      missing.length ? 'FAILED' : 'ok',
+      missing.length ? `.ci/run does not run: ${missing.join('; ')}` : '',
+    );
   }
 
   /** A `serve` block: each command prints a URL first; it must answer 200, then stop within 5 s of Ctrl-C. */
   async serveBlock(block) {
     const cwd = this.fresh(`block-${block.line}`);
-    const commands = block.code.split('\n').map((c) => c.replace(/#.*$/, '').trim()).filter(Boolean);
+    const commands = block.code
+      .split('\n')
+      .map((c) => c.replace(/#.*$/, '').trim())
+      .filter(Boolean);
     for (const command of commands) {
       // A process group of its own, signalled whole, as a terminal's Ctrl-C does (npx and the CLI under it).
-      const child = spawn('bash', ['-c', `exec ${command}`], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '', BROWSER: 'true' } });
+      const child = spawn('bash', ['-c', `exec ${command}`], {
+        cwd,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, DISPLAY: '', BROWSER: 'true' },
+      });
       const signal = (name) => {
         try {
           process.kill(-child.pid, name);
@@ -285,12 +322,15 @@ export class Checker {
       child.stderr.on('data', (d) => (err += d));
       const exited = new Promise((ok) => child.on('close', (code, signal) => ok({ code, signal })));
       const url = await Promise.race([
-        new Promise((ok) => child.stdout.on('data', (d) => ((out += d), out.includes('\n') && ok(out.split('\n')[0].trim())))),
+        new Promise((ok) =>
+          child.stdout.on('data', (d) => ((out += d), out.includes('\n') && ok(out.split('\n')[0].trim()))),
+        ),
         exited.then(() => null),
         new Promise((ok) => setTimeout(() => ok(null), 60_000)),
       ]);
       let failure = null;
-      if (!url || !/^https?:\/\//.test(url)) failure = `printed no URL first (stdout: ${JSON.stringify(out.slice(0, 200))}; stderr: ${tail(err, 4)})`;
+      if (!url || !/^https?:\/\//.test(url))
+        failure = `printed no URL first (stdout: ${JSON.stringify(out.slice(0, 200))}; stderr: ${tail(err, 4)})`;
       else {
         const answer = await fetch(url).catch((e) => ({ status: e.message }));
         if (answer.status !== 200) failure = `${url} answered ${answer.status}`;
@@ -326,7 +366,16 @@ export class Checker {
       writeFileSync(
         join(dir, 'tsconfig.json'),
         JSON.stringify({
-          compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: false, typeRoots: [join(this.repo, 'node_modules', '@types')], types: ['node'] },
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            target: 'es2022',
+            skipLibCheck: false,
+            typeRoots: [join(this.repo, 'node_modules', '@types')],
+            types: ['node'],
+          },
           files: typed.map((f) => f.file),
         }),
       );
@@ -334,7 +383,10 @@ export class Checker {
       if (r.status !== 0) typeErrors = r.stdout + r.stderr;
     }
     for (const { block, file, ts } of files) {
-      const mine = typeErrors.split('\n').filter((l) => l.startsWith(file)).join('\n');
+      const mine = typeErrors
+        .split('\n')
+        .filter((l) => l.startsWith(file))
+        .join('\n');
       if (mine) {
         this.record(block.line, `${block.lang} block (type check)`, 'FAILED', mine);
         continue;
@@ -344,12 +396,22 @@ export class Checker {
         continue;
       }
       const started = Date.now();
-      const r = run(ts ? this.tsx : process.execPath, [file], { cwd: dir, timeout: BLOCK_SECONDS * 1000, killSignal: 'SIGKILL' });
+      const r = run(ts ? this.tsx : process.execPath, [file], {
+        cwd: dir,
+        timeout: BLOCK_SECONDS * 1000,
+        killSignal: 'SIGKILL',
+      });
       const ok = r.status === 0;
       const what = `${block.lang} block (run${block.marker?.mode === 'reduced' ? `, reduced: ${block.marker.rest}` : ''}, ${((Date.now() - started) / 1000).toFixed(1)} s)`;
-      this.record(block.line, what, ok ? 'ok' : 'FAILED', ok ? '' : r.signal ? `ran past ${BLOCK_SECONDS} s` : `exit ${r.status}\n${tail(r.stderr || r.stdout)}`);
+      this.record(
+        block.line,
+        what,
+        ok ? 'ok' : 'FAILED',
+        ok ? '' : r.signal ? `ran past ${BLOCK_SECONDS} s` : `exit ${r.status}\n${tail(r.stderr || r.stdout)}`,
+      );
     }
-    if (typeErrors && !files.some((f) => typeErrors.includes(f.file))) this.record(0, 'script blocks (type check)', 'FAILED', tail(typeErrors));
+    if (typeErrors && !files.some((f) => typeErrors.includes(f.file)))
+      this.record(0, 'script blocks (type check)', 'FAILED', tail(typeErrors));
   }
 
   /** `ncsde <path> --help`, from the installed package (cached per command path). */
@@ -375,7 +437,10 @@ export class Checker {
 
   /** Every `ncsde ...` the README shows, in prose, tables and blocks: each flag is in that command's --help. */
   flags(parsed) {
-    const texts = [...parsed.spans.map((s) => ({ text: s.text, line: s.line })), ...parsed.blocks.filter((b) => SHELL.has(b.lang)).map((b) => ({ text: b.code, line: b.line }))];
+    const texts = [
+      ...parsed.spans.map((s) => ({ text: s.text, line: s.line })),
+      ...parsed.blocks.filter((b) => SHELL.has(b.lang)).map((b) => ({ text: b.code, line: b.line })),
+    ];
     const problems = [];
     let count = 0;
     for (const { text, line } of texts) {
@@ -384,11 +449,17 @@ export class Checker {
         const help = this.help(path);
         count++;
         for (const flag of call.flags) {
-          if (!new RegExp(`(^|[\\s,])${escapeRegExp(flag)}([\\s,=<[]|$)`, 'm').test(help ?? '')) problems.push(`line ${line}: \`ncsde ${path.join(' ')}\` has no ${flag} (not in its --help)`);
+          if (!new RegExp(`(^|[\\s,])${escapeRegExp(flag)}([\\s,=<[]|$)`, 'm').test(help ?? ''))
+            problems.push(`line ${line}: \`ncsde ${path.join(' ')}\` has no ${flag} (not in its --help)`);
         }
       }
     }
-    this.record(0, `flags of the ${count} ncsde commands the README names`, problems.length ? 'FAILED' : 'ok', problems.join('\n'));
+    this.record(
+      0,
+      `flags of the ${count} ncsde commands the README names`,
+      problems.length ? 'FAILED' : 'ok',
+      problems.join('\n'),
+    );
   }
 
   /** A fields marker: run its outputs, and every name the paragraph or table after it shows must be in one. */
@@ -398,7 +469,11 @@ export class Checker {
     const problems = [];
     for (const source of marker.runs) {
       if (source.startsWith('ncsde ')) {
-        const r = run('bash', ['-euo', 'pipefail', '-c', `npx ${source}`], { cwd: dir, timeout: BLOCK_SECONDS * 1000, killSignal: 'SIGKILL' });
+        const r = run('bash', ['-euo', 'pipefail', '-c', `npx ${source}`], {
+          cwd: dir,
+          timeout: BLOCK_SECONDS * 1000,
+          killSignal: 'SIGKILL',
+        });
         if (r.status !== 0) {
           problems.push(`\`${source}\` failed: exit ${r.status ?? r.signal}\n${tail(r.stderr)}`);
           continue;
@@ -414,25 +489,43 @@ export class Checker {
           else if (out.endsWith('.json')) namesIn(JSON.parse(readFileSync(join(dir, out), 'utf8')), names);
         }
       } else {
-        const r = run(process.execPath, [
-          '--input-type=module',
-          '-e',
-          `import * as pkg from 'neural-covariance-sde'; const f = new Function(...Object.keys(pkg), 'return (' + ${JSON.stringify(source)} + ')'); const v = await f(...Object.values(pkg)); const seen = new Set(); const walk = (x, d) => { if (d > 8 || x == null) return; if (typeof x === 'string') seen.add(x); else if (Array.isArray(x)) x.slice(0, 64).forEach((y) => walk(y, d + 1)); else if (typeof x === 'object' && !ArrayBuffer.isView(x)) for (const [k, y] of Object.entries(x)) { seen.add(k); walk(y, d + 1); } }; walk(v, 0); console.log(JSON.stringify([...seen]));`,
-        ], { cwd: this.consumer });
+        const r = run(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `import * as pkg from 'neural-covariance-sde'; const f = new Function(...Object.keys(pkg), 'return (' + ${JSON.stringify(source)} + ')'); const v = await f(...Object.values(pkg)); const seen = new Set(); const walk = (x, d) => { if (d > 8 || x == null) return; if (typeof x === 'string') seen.add(x); else if (Array.isArray(x)) x.slice(0, 64).forEach((y) => walk(y, d + 1)); else if (typeof x === 'object' && !ArrayBuffer.isView(x)) for (const [k, y] of Object.entries(x)) { seen.add(k); walk(y, d + 1); } }; walk(v, 0); console.log(JSON.stringify([...seen]));`,
+          ],
+          { cwd: this.consumer },
+        );
         if (r.status !== 0) problems.push(`\`${source}\` failed: ${tail(r.stderr)}`);
         else for (const n of JSON.parse(r.stdout)) names.add(n);
       }
     }
     const missing = marker.named.filter((n) => !names.has(n));
     if (missing.length) problems.push(`named but in none of the outputs: ${missing.join(', ')}`);
-    this.record(marker.line, `fields (${marker.named.length} names from ${marker.runs.length} outputs)`, problems.length ? 'FAILED' : 'ok', problems.join('\n'));
+    this.record(
+      marker.line,
+      `fields (${marker.named.length} names from ${marker.runs.length} outputs)`,
+      problems.length ? 'FAILED' : 'ok',
+      problems.join('\n'),
+    );
   }
 
   /** Every relative link of the README points into the tarball (else it must be a URL). */
   linksCheck(parsed) {
     const listing = new Set(run('tar', ['tzf', this.tarball]).stdout.split('\n'));
     const missing = parsed.links.filter((l) => !listing.has(`package/${l.target.replace(/^\.\//, '')}`));
-    this.record(0, `${parsed.links.length} relative links`, missing.length ? 'FAILED' : 'ok', missing.map((l) => `line ${l.line}: ${l.target} is not in the tarball (add it to package.json "files" or link it by URL)`).join('\n'));
+    this.record(
+      0,
+      `${parsed.links.length} relative links`,
+      missing.length ? 'FAILED' : 'ok',
+      missing
+        .map(
+          (l) => `line ${l.line}: ${l.target} is not in the tarball (add it to package.json "files" or link it by URL)`,
+        )
+        .join('\n'),
+    );
   }
 
   async check() {
@@ -454,7 +547,9 @@ export class Checker {
     this.linksCheck(parsed);
     const failed = this.results.filter((r) => r.status === 'FAILED');
     const skipped = this.results.filter((r) => r.status.startsWith('skipped'));
-    console.log(`readme-check: ${this.results.length - failed.length - skipped.length} passed, ${failed.length} failed, ${skipped.length} skipped in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `readme-check: ${this.results.length - failed.length - skipped.length} passed, ${failed.length} failed, ${skipped.length} skipped in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
     return failed.length === 0;
   }
 }
@@ -462,10 +557,12 @@ export class Checker {
 function argsOf(argv) {
   const args = {};
   for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith('--') || argv[i + 1] === undefined) throw new Error(`readme-check: usage: --repo DIR --consumer DIR --tarball FILE [--readme FILE] (at ${argv[i]})`);
+    if (!argv[i].startsWith('--') || argv[i + 1] === undefined)
+      throw new Error(`readme-check: usage: --repo DIR --consumer DIR --tarball FILE [--readme FILE] (at ${argv[i]})`);
     args[argv[i].slice(2)] = resolve(argv[i + 1]);
   }
-  for (const need of ['repo', 'consumer', 'tarball']) if (!args[need]) throw new Error(`readme-check: --${need} is required`);
+  for (const need of ['repo', 'consumer', 'tarball'])
+    if (!args[need]) throw new Error(`readme-check: --${need} is required`);
   args.readme ??= join(args.repo, 'README.md');
   return args;
 }

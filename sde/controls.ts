@@ -27,20 +27,32 @@ export interface SaveAt {
  * equally spaced times ending at t1, plus t = 0). `t1: false` needs ts (count always ends at t1).
  */
 export function saveAt(options: { ts?: readonly number[]; t1?: boolean; count?: number }): SaveAt {
-  if (options.t1 !== undefined && typeof options.t1 !== 'boolean') throw new InputError('saveAt.t1', options.t1, 'must be true or false');
-  if (options.ts !== undefined && options.count !== undefined) throw new InputError('saveAt.count', options.count, 'conflicts with saveAt.ts; give one of them', ['saveAt.ts']);
+  if (options.t1 !== undefined && typeof options.t1 !== 'boolean')
+    throw new InputError('saveAt.t1', options.t1, 'must be true or false');
+  if (options.ts !== undefined && options.count !== undefined)
+    throw new InputError('saveAt.count', options.count, 'conflicts with saveAt.ts; give one of them', ['saveAt.ts']);
   if (options.ts !== undefined) {
-    if (!Array.isArray(options.ts) || options.ts.length === 0) throw new InputError('saveAt.ts', options.ts, 'must be a non-empty array of times');
+    if (!Array.isArray(options.ts) || options.ts.length === 0)
+      throw new InputError('saveAt.ts', options.ts, 'must be a non-empty array of times');
     options.ts.forEach((t, i) => {
-      if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new InputError(`saveAt.ts[${i}]`, t, 'must be a finite time >= 0');
-      if (i > 0 && !(t > options.ts![i - 1])) throw new InputError(`saveAt.ts[${i}]`, t, 'must be larger than the previous save time');
+      if (typeof t !== 'number' || !Number.isFinite(t) || t < 0)
+        throw new InputError(`saveAt.ts[${i}]`, t, 'must be a finite time >= 0');
+      if (i > 0 && !(t > options.ts![i - 1]))
+        throw new InputError(`saveAt.ts[${i}]`, t, 'must be larger than the previous save time');
     });
   }
   if (options.count !== undefined) {
     requireInteger('saveAt.count', options.count, 1);
-    if (options.t1 === false) throw new InputError('saveAt.t1', false, 'conflicts with saveAt.count (equally spaced saves always end at t1)', ['saveAt.count']);
+    if (options.t1 === false)
+      throw new InputError('saveAt.t1', false, 'conflicts with saveAt.count (equally spaced saves always end at t1)', [
+        'saveAt.count',
+      ]);
   }
-  if (options.ts === undefined && options.count === undefined && options.t1 === false) throw new InputError('saveAt.t1', false, 'leaves nothing to save: give saveAt.ts, saveAt.count, or t1: true', ['saveAt.ts', 'saveAt.count']);
+  if (options.ts === undefined && options.count === undefined && options.t1 === false)
+    throw new InputError('saveAt.t1', false, 'leaves nothing to save: give saveAt.ts, saveAt.count, or t1: true', [
+      'saveAt.ts',
+      'saveAt.count',
+    ]);
   return { kind: 'save-at', ...options };
 }
 
@@ -61,12 +73,16 @@ export interface BrownianSampling {
  * // Two solves that share one Brownian path at 8 and 16 steps:
  * const brownian = brownianSampling({ resolution: 16 });
  */
-export function brownianSampling(options: { resolution?: number; purpose?: string; generator?: GeneratorName } = {}): BrownianSampling {
+export function brownianSampling(
+  options: { resolution?: number; purpose?: string; generator?: GeneratorName } = {},
+): BrownianSampling {
   if (options.resolution !== undefined) requireInteger('brownian.resolution', options.resolution, 1);
   const purpose = options.purpose ?? PURPOSES.sde;
-  if (typeof purpose !== 'string' || purpose.length === 0) throw new InputError('brownian.purpose', purpose, 'must be a non-empty string');
+  if (typeof purpose !== 'string' || purpose.length === 0)
+    throw new InputError('brownian.purpose', purpose, 'must be a non-empty string');
   const generator = options.generator ?? 'xoshiro128++';
-  if (!GENERATORS.includes(generator)) throw new InputError('brownian.generator', generator, `must be one of ${GENERATORS.join(', ')}`);
+  if (!GENERATORS.includes(generator))
+    throw new InputError('brownian.generator', generator, `must be one of ${GENERATORS.join(', ')}`);
   return { kind: 'brownian', resolution: options.resolution, purpose, generator };
 }
 
@@ -86,7 +102,10 @@ export interface ExplosionDetection {
  * entry 2 is `threshold: 5e5`.
  */
 export function explosionDetection(options: { threshold?: number } = {}): ExplosionDetection {
-  deprecationNote('explosionDetection', 'explosionDetection({ threshold }) is deprecated: give solve `threshold`, a plain number in units of the largest input variance max_a V0^aa (default 1e4)');
+  deprecationNote(
+    'explosionDetection',
+    'explosionDetection({ threshold }) is deprecated: give solve `threshold`, a plain number in units of the largest input variance max_a V0^aa (default 1e4)',
+  );
   if (options.threshold !== undefined) requirePositive('explosion.threshold', options.threshold);
   return { kind: 'explosion', ...options };
 }
@@ -106,7 +125,8 @@ export function saveSteps(save: SaveAt, t1: number, steps: number): number[] {
     return ks;
   }
   if (save.count !== undefined) {
-    if (steps % save.count !== 0) throw new InputError('saveAt.count', save.count, `must divide stepping.steps (${steps})`, ['stepping.steps']);
+    if (steps % save.count !== 0)
+      throw new InputError('saveAt.count', save.count, `must divide stepping.steps (${steps})`, ['stepping.steps']);
     return Array.from({ length: save.count + 1 }, (_, i) => (i * steps) / save.count!);
   }
   return [steps];

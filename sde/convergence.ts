@@ -63,7 +63,19 @@ export interface ConvergenceOptions {
   explosion?: ExplosionDetection;
 }
 
-const CONVERGENCE_KEYS = ['sde', 'solver', 'v0', 'T', 'stepsList', 'referenceSteps', 'paths', 'seed', 'observable', 'exact', 'threshold'];
+const CONVERGENCE_KEYS = [
+  'sde',
+  'solver',
+  'v0',
+  'T',
+  'stepsList',
+  'referenceSteps',
+  'paths',
+  'seed',
+  'observable',
+  'exact',
+  'threshold',
+];
 
 /**
  * Measured orders of a solver: every step count integrates the same Brownian path, strong errors are
@@ -73,15 +85,23 @@ const CONVERGENCE_KEYS = ['sde', 'solver', 'v0', 'T', 'stepsList', 'referenceSte
  *   v0: 0.5, T: 1, stepsList: [4, 8, 16, 32], referenceSteps: 256, paths: 100_000, seed: 1 });
  * study.strongOrder.slope; // about 0.5
  */
-export function convergenceStudy(given: ConvergenceOptions | (Omit<ConvergenceOptions, 'T'> & { t1: number })): ConvergenceStudy {
+export function convergenceStudy(
+  given: ConvergenceOptions | (Omit<ConvergenceOptions, 'T'> & { t1: number }),
+): ConvergenceStudy {
   if (given == null || typeof given !== 'object') throw new InputError('options', given, 'must be an object');
   requireKnownKeys('convergenceStudy', given, CONVERGENCE_KEYS);
   const options = withRenamedKeys('convergenceStudy', given, { t1: 'T' }) as ConvergenceOptions;
   const ref = requireInteger('referenceSteps', options.referenceSteps, 2);
-  if (!Array.isArray(options.stepsList) || options.stepsList.length < 4) throw new InputError('stepsList', options.stepsList, 'must list at least 4 step counts (an order from fewer is not a measurement)');
+  if (!Array.isArray(options.stepsList) || options.stepsList.length < 4)
+    throw new InputError(
+      'stepsList',
+      options.stepsList,
+      'must list at least 4 step counts (an order from fewer is not a measurement)',
+    );
   options.stepsList.forEach((s, i) => {
     requireInteger(`stepsList[${i}]`, s, 1);
-    if (ref % s !== 0 || s >= ref) throw new InputError(`stepsList[${i}]`, s, `must divide referenceSteps (${ref}) and be smaller`);
+    if (ref % s !== 0 || s >= ref)
+      throw new InputError(`stepsList[${i}]`, s, `must divide referenceSteps (${ref}) and be smaller`);
   });
   const observable = options.observable ?? ((v: Float64Array) => v[0] * v[0]);
   const run = (steps: number) =>
@@ -105,7 +125,8 @@ export function convergenceStudy(given: ConvergenceOptions | (Omit<ConvergenceOp
   for (let p = 0; p < options.paths; p++) {
     if (reference.status[p] !== PATH_EXPLODED && coarse.every((c) => c.status[p] !== PATH_EXPLODED)) keep.push(p);
   }
-  if (keep.length < 2) throw new InputError('paths', options.paths, 'leave fewer than 2 non-exploded paths; lower T or the step size');
+  if (keep.length < 2)
+    throw new InputError('paths', options.paths, 'leave fewer than 2 non-exploded paths; lower T or the step size');
   const refData = reference.values.data;
   const levels = coarse.map((sol, k) => {
     const data = sol.values.data;
@@ -117,11 +138,18 @@ export function convergenceStudy(given: ConvergenceOptions | (Omit<ConvergenceOp
       for (let e = 0; e < size; e++) d2 += (data[p * size + e] - refData[p * size + e]) ** 2;
       strong[i] = Math.sqrt(d2);
       const fc = observable(data.subarray(p * size, (p + 1) * size));
-      weak[i] = options.exact === undefined ? fc - observable(refData.subarray(p * size, (p + 1) * size)) : fc - options.exact;
+      weak[i] =
+        options.exact === undefined ? fc - observable(refData.subarray(p * size, (p + 1) * size)) : fc - options.exact;
       if (sol.repairs[p] > 0) repaired++;
     });
     const steps = options.stepsList[k];
-    return { steps, dt: options.T / steps, strongError: meanEstimate(strong), weakError: meanEstimate(weak), repairedFraction: repaired / keep.length };
+    return {
+      steps,
+      dt: options.T / steps,
+      strongError: meanEstimate(strong),
+      weakError: meanEstimate(weak),
+      repairedFraction: repaired / keep.length,
+    };
   });
   const fit = (pick: (l: ConvergenceLevel) => Estimate): SlopeFit =>
     weightedLine(

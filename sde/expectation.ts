@@ -67,7 +67,11 @@ export function pathValues(sol: Solution, f: PathFunction, save = sol.ts.length 
   for (let p = 0; p < sol.paths; p++) {
     const x = f(stateOf(sol, save, p), { t, save, exploded: sol.status[p] === PATH_EXPLODED });
     if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw new InputError(`functions.${name}`, x, `must return a finite number (path ${p}, t = ${t}; it is given the m x m matrix as rows, or the number of a 1-D SDE)`);
+      throw new InputError(
+        `functions.${name}`,
+        x,
+        `must return a finite number (path ${p}, t = ${t}; it is given the m x m matrix as rows, or the number of a 1-D SDE)`,
+      );
     }
     out[p] = x;
   }
@@ -77,7 +81,8 @@ export function pathValues(sol: Solution, f: PathFunction, save = sol.ts.length 
 function keptPaths(sols: readonly Solution[], over: 'all' | 'finished'): number[] {
   const paths = sols[0].paths;
   const kept: number[] = [];
-  for (let p = 0; p < paths; p++) if (over === 'all' || sols.every((sol) => sol.status[p] !== PATH_EXPLODED)) kept.push(p);
+  for (let p = 0; p < paths; p++)
+    if (over === 'all' || sols.every((sol) => sol.status[p] !== PATH_EXPLODED)) kept.push(p);
   return kept;
 }
 
@@ -97,10 +102,16 @@ export async function weakExpectations(
 ): Promise<Record<string, WeakExpectation>> {
   if (given == null || typeof given !== 'object') throw new InputError('options', given, 'must be an object');
   requireKnownKeys('weakExpectations', given, [...SOLVE_KEYS, 'extrapolate', 'over']);
-  const { extrapolate, over: overGiven, ...rest } = withRenamedKeys('weakExpectations', given, { t1: 'T' }) as SolveOptions & ExpectationOptions;
+  const {
+    extrapolate,
+    over: overGiven,
+    ...rest
+  } = withRenamedKeys('weakExpectations', given, { t1: 'T' }) as SolveOptions & ExpectationOptions;
   const options = solveOptions(rest, 'weakExpectations');
-  if (functions == null || typeof functions !== 'object' || Object.keys(functions).length === 0) throw new InputError('functions', functions, 'must name at least one path function');
-  for (const [name, f] of Object.entries(functions)) if (typeof f !== 'function') throw new InputError(`functions.${name}`, f, 'must be a function of (state, info)');
+  if (functions == null || typeof functions !== 'object' || Object.keys(functions).length === 0)
+    throw new InputError('functions', functions, 'must name at least one path function');
+  for (const [name, f] of Object.entries(functions))
+    if (typeof f !== 'function') throw new InputError(`functions.${name}`, f, 'must be a function of (state, info)');
   const over = overGiven ?? 'all';
   if (over !== 'all' && over !== 'finished') throw new InputError('over', over, 'must be one of all, finished');
   const base = { ...options, saveAt: options.saveAt ?? saveAt({ t1: true }) };
@@ -114,15 +125,29 @@ export async function weakExpectations(
     const sol = await solve(base);
     const kept = keptPaths([sol], over);
     for (const [name, f] of Object.entries(functions)) {
-      out[name] = { method: 'plain', steps: [sol.settings.steps as number], over, leftOut: sol.paths - kept.length, ts: Array.from(sol.ts), saves: cells((s) => pathValues(sol, f, s, name), sol, kept) };
+      out[name] = {
+        method: 'plain',
+        steps: [sol.settings.steps as number],
+        over,
+        leftOut: sol.paths - kept.length,
+        ts: Array.from(sol.ts),
+        saves: cells((s) => pathValues(sol, f, s, name), sol, kept),
+      };
     }
     return out;
   }
   const steps = options.stepping?.steps ?? Math.max(1, Math.ceil(options.T * 100));
   const fine = 2 * steps;
   const gain = pow(2, (options.solver ?? eulerMaruyama()).weakOrder);
-  const resolution = options.brownian?.resolution !== undefined && options.brownian.resolution % fine === 0 ? options.brownian.resolution : fine;
-  const brownian = brownianSampling({ resolution, purpose: options.brownian?.purpose, generator: options.brownian?.generator });
+  const resolution =
+    options.brownian?.resolution !== undefined && options.brownian.resolution % fine === 0
+      ? options.brownian.resolution
+      : fine;
+  const brownian = brownianSampling({
+    resolution,
+    purpose: options.brownian?.purpose,
+    generator: options.brownian?.generator,
+  });
   const coarseSol = await solve({ ...base, stepping: constantSteps(steps), brownian });
   const fineSol = await solve({ ...base, stepping: constantSteps(fine), brownian });
   const kept = keptPaths([coarseSol, fineSol], over);
@@ -132,7 +157,14 @@ export async function weakExpectations(
       const b = pathValues(fineSol, f, s, name);
       return b.map((x, p) => (gain * x - a[p]) / (gain - 1));
     };
-    out[name] = { method: 'talay-tubaro', steps: [steps, fine], over, leftOut: coarseSol.paths - kept.length, ts: Array.from(fineSol.ts), saves: cells(combined, fineSol, kept) };
+    out[name] = {
+      method: 'talay-tubaro',
+      steps: [steps, fine],
+      over,
+      leftOut: coarseSol.paths - kept.length,
+      ts: Array.from(fineSol.ts),
+      saves: cells(combined, fineSol, kept),
+    };
   }
   return out;
 }

@@ -14,7 +14,19 @@ export { matrixTerm } from './terms/matrix.js';
 export type { CovarianceMaths, MatrixTermOptions } from './terms/matrix.js';
 export { constantSteps, saveAt, brownianSampling, explosionDetection, DEFAULT_THRESHOLD_FACTOR } from './controls.js';
 export type { ConstantSteps, SaveAt, BrownianSampling, ExplosionDetection } from './controls.js';
-export { eulerMaruyama, ninomiyaVictoir, EulerMaruyama, NinomiyaVictoir, SOLVERS, SOLVER_NAMES, solverFromName, solverHelp, solverForSde, AUTO_SOLVER, SOLVER_PREFERENCE } from './solvers/index.js';
+export {
+  eulerMaruyama,
+  ninomiyaVictoir,
+  EulerMaruyama,
+  NinomiyaVictoir,
+  SOLVERS,
+  SOLVER_NAMES,
+  solverFromName,
+  solverHelp,
+  solverForSde,
+  AUTO_SOLVER,
+  SOLVER_PREFERENCE,
+} from './solvers/index.js';
 export type { Solver, SolverName, SolverState } from './solvers/index.js';
 export { solve, solveSync, buildSdeJob, solveOptions, SOLVE_KEYS } from './solve.js';
 export type { SolveOptions, DeprecatedSolveOptions } from './solve.js';

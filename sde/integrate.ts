@@ -56,7 +56,8 @@ export interface SdeChunk {
 
 /** The worker's kernel: rebuild the SDE and the solver from their references, then integrate. */
 export async function integrateRangeByRef(job: SdeJob, start: number, count: number): Promise<SdeChunk> {
-  if (!job.sdeRef || !job.solverRef) throw new Error('integrateRangeByRef: the job has no module references (it runs on one thread)');
+  if (!job.sdeRef || !job.solverRef)
+    throw new Error('integrateRangeByRef: the job has no module references (it runs on one thread)');
   const [sde, solver] = await Promise.all([resolveRef<Sde>(job.sdeRef), resolveRef<Solver>(job.solverRef)]);
   return integrateRange(job, start, count, sde, solver);
 }
@@ -71,7 +72,14 @@ function openWasmNormals(capacity: number): WasmNormals | null {
  * Integrate paths [start, start + count) of a job (start a multiple of SDE_BLOCK) with the SDE's term and
  * the solver; `term` replaces the SDE's term (tests).
  */
-export function integrateRange(job: SdeJob, start: number, count: number, sde: Sde, solver: Solver, term?: Term): SdeChunk {
+export function integrateRange(
+  job: SdeJob,
+  start: number,
+  count: number,
+  sde: Sde,
+  solver: Solver,
+  term?: Term,
+): SdeChunk {
   const B = SDE_BLOCK;
   term ??= sde.term(B, job.v0, job.m, job.threshold);
   const out = term.outputSize;

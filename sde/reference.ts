@@ -75,7 +75,8 @@ function backward(options: {
   const rhs = new Float64Array(n);
   const advance = (dt: number, theta: number) => {
     for (let i = 0; i < n; i++) {
-      const explicit = (lo[i] * (i > 0 ? u[i - 1] : 0) + mid[i] * u[i] + hi[i] * (i < n - 1 ? u[i + 1] : 0)) * (1 - theta) * dt;
+      const explicit =
+        (lo[i] * (i > 0 ? u[i - 1] : 0) + mid[i] * u[i] + hi[i] * (i < n - 1 ? u[i + 1] : 0)) * (1 - theta) * dt;
       rhs[i] = u[i] + explicit;
       a[i] = -theta * dt * lo[i];
       b[i] = 1 - theta * dt * mid[i];
@@ -122,7 +123,12 @@ function interpolate(x: Float64Array, u: Float64Array, x0: number): number {
 function correlationExpectationOf(options: CorrelationReferenceOptions & { activation: Activation }): number {
   const nu = options.activation.limit?.nu;
   const { driftClock: dc, noiseClock: nc } = checkedClocks(options.clocks);
-  if (!nu) throw new InputError('activation', options.activation.name, 'must be ReLU-like (its correlation has an autonomous SDE)');
+  if (!nu)
+    throw new InputError(
+      'activation',
+      options.activation.name,
+      'must be ReLU-like (its correlation has an autonomous SDE)',
+    );
   const rho0 = requireInRange('rho0', options.rho0, -1, 1);
   const T = requirePositive('T', options.T);
   const cells = requireInteger('cells', options.cells ?? 4000, 10);
@@ -149,7 +155,15 @@ function correlationExpectationOf(options: CorrelationReferenceOptions & { activ
  * the half-line above it is mapped onto [0, 1] by z = u / (u + c), u = Y - 1/threshold, c = 1/X0 - 1/threshold,
  * where z = 1 (X = 0) is absorbing too, so no truncation is needed.
  */
-function explosionProbabilityOf(options: { beta: number; x0: number; T: number; threshold?: number | undefined; cells?: number | undefined; steps?: number | undefined; clocks?: Clocks | undefined }): number {
+function explosionProbabilityOf(options: {
+  beta: number;
+  x0: number;
+  T: number;
+  threshold?: number | undefined;
+  cells?: number | undefined;
+  steps?: number | undefined;
+  clocks?: Clocks | undefined;
+}): number {
   const beta = requireFinite('beta', options.beta);
   const { driftClock: dc, noiseClock: nc } = checkedClocks(options.clocks);
   const x0 = requirePositive('x0', options.x0);
@@ -169,12 +183,12 @@ function explosionProbabilityOf(options: { beta: number; x0: number; T: number; 
     // Ito's formula for z(Y): z' = (1 - z)^2 / c, z'' = -2 (1 - z)^3 / c^2, with Y = yTh + c z / (1 - z).
     mu: (z) => {
       const y = yTh + (c * z) / (1 - z);
-      return z >= 1 ? 0 : (((1 - z) ** 2) / c) * (2 * nc * y - dc * beta) - ((2 * nc * (1 - z) ** 3) / (c * c)) * y * y;
+      return z >= 1 ? 0 : ((1 - z) ** 2 / c) * (2 * nc * y - dc * beta) - ((2 * nc * (1 - z) ** 3) / (c * c)) * y * y;
     },
     s2: (z) => {
       if (z >= 1) return 0;
       const y = yTh + (c * z) / (1 - z);
-      return 2 * nc * (((1 - z) ** 2) / c) ** 2 * y * y;
+      return 2 * nc * ((1 - z) ** 2 / c) ** 2 * y * y;
     },
     initial,
     T,
@@ -209,24 +223,43 @@ export interface ExplosionReferenceOptions {
 
 function activationOf(value: unknown): Activation {
   if (typeof value === 'string') return parseActivation(value, 'activation');
-  if (value === null || typeof value !== 'object' || typeof (value as Activation).atWidth !== 'function') throw new InputError('activation', value, 'must be an activation value or its text (relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a>)');
+  if (value === null || typeof value !== 'object' || typeof (value as Activation).atWidth !== 'function')
+    throw new InputError(
+      'activation',
+      value,
+      'must be an activation value or its text (relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a>)',
+    );
   return value as Activation;
 }
 
 /** The two call forms of a reference: (activation or its text, { options }), or the deprecated single
  *  object recognised by `legacyKey` (one note per function). */
-function referenceCall<O extends object>(name: string, first: unknown, second: O | undefined, legacyKey: string, keys: readonly string[], usage: string): { legacy: object } | { activation: Activation; options: O } {
+function referenceCall<O extends object>(
+  name: string,
+  first: unknown,
+  second: O | undefined,
+  legacyKey: string,
+  keys: readonly string[],
+  usage: string,
+): { legacy: object } | { activation: Activation; options: O } {
   if (!isActivationLike(first) && first !== null && typeof first === 'object' && legacyKey in first) {
-    deprecationNote(`${name}({ ${legacyKey} })`, `${name}({ ${legacyKey}, ... }) is deprecated: call ${name}(activation, ${usage})`);
+    deprecationNote(
+      `${name}({ ${legacyKey} })`,
+      `${name}({ ${legacyKey}, ... }) is deprecated: call ${name}(activation, ${usage})`,
+    );
     return { legacy: first };
   }
-  if (second === null || typeof second !== 'object') throw new InputError('options', second, `must be ${usage} after the activation`);
+  if (second === null || typeof second !== 'object')
+    throw new InputError('options', second, `must be ${usage} after the activation`);
   requireKnownKeys(name, second, keys);
   return { activation: activationOf(first), options: second };
 }
 
 function isActivationLike(value: unknown): boolean {
-  return typeof value === 'string' || (value !== null && typeof value === 'object' && typeof (value as Activation).atWidth === 'function');
+  return (
+    typeof value === 'string' ||
+    (value !== null && typeof value === 'object' && typeof (value as Activation).atWidth === 'function')
+  );
 }
 
 /**
@@ -242,8 +275,16 @@ export function correlationExpectation(activation: Activation | string, options:
 /** @deprecated The single-object form: give the activation first, `correlationExpectation(activation, { rho0, T })`. */
 export function correlationExpectation(options: CorrelationReferenceOptions & { activation: Activation }): number;
 export function correlationExpectation(first: unknown, second?: CorrelationReferenceOptions): number {
-  const call = referenceCall('correlationExpectation', first, second, 'activation', ['rho0', 'T', 'f', 'cells', 'steps', 'clocks'], '{ rho0, T, ... }');
-  if ('legacy' in call) return correlationExpectationOf(call.legacy as CorrelationReferenceOptions & { activation: Activation });
+  const call = referenceCall(
+    'correlationExpectation',
+    first,
+    second,
+    'activation',
+    ['rho0', 'T', 'f', 'cells', 'steps', 'clocks'],
+    '{ rho0, T, ... }',
+  );
+  if ('legacy' in call)
+    return correlationExpectationOf(call.legacy as CorrelationReferenceOptions & { activation: Activation });
   return correlationExpectationOf({ ...call.options, activation: call.activation });
 }
 
@@ -258,19 +299,40 @@ export function explosionProbability(activation: Activation | string, options: E
 /** @deprecated The single-object form with beta and an absolute threshold: give the activation first, `explosionProbability(activation, { x0, T, threshold })` (threshold in units of x0). */
 export function explosionProbability(options: ExplosionReferenceOptions & { beta: number }): number;
 export function explosionProbability(first: unknown, second?: ExplosionReferenceOptions): number {
-  const call = referenceCall('explosionProbability', first, second, 'beta', ['x0', 'T', 'threshold', 'cells', 'steps', 'clocks'], '{ x0, T, threshold } (threshold in units of x0)');
+  const call = referenceCall(
+    'explosionProbability',
+    first,
+    second,
+    'beta',
+    ['x0', 'T', 'threshold', 'cells', 'steps', 'clocks'],
+    '{ x0, T, threshold } (threshold in units of x0)',
+  );
   if ('legacy' in call) return explosionProbabilityOf(call.legacy as ExplosionReferenceOptions & { beta: number });
   const { activation, options } = call;
   const beta = activation.limit?.beta;
   if (beta === undefined) throw new InputError('activation', activation.name, 'has no SDE limit (unshaped)');
   const x0 = requirePositive('x0', options.x0);
   const threshold = options.threshold === undefined ? Infinity : options.threshold;
-  if (!(typeof threshold === 'number' && threshold > 1)) throw new InputError('threshold', threshold, 'must be a number > 1, in units of x0');
-  return explosionProbabilityOf({ ...options, beta, x0, threshold: threshold === Infinity ? Infinity : threshold * x0 });
+  if (!(typeof threshold === 'number' && threshold > 1))
+    throw new InputError('threshold', threshold, 'must be a number > 1, in units of x0');
+  return explosionProbabilityOf({
+    ...options,
+    beta,
+    x0,
+    threshold: threshold === Infinity ? Infinity : threshold * x0,
+  });
 }
 
 /** The reference for P(reach an absolute level by T) from beta (the architectures' clocks supply dc, nc). */
-export function diagonalCrossing(options: { beta: number; x0: number; T: number; threshold?: number | undefined; cells?: number | undefined; steps?: number | undefined; clocks?: Clocks | undefined }): number {
+export function diagonalCrossing(options: {
+  beta: number;
+  x0: number;
+  T: number;
+  threshold?: number | undefined;
+  cells?: number | undefined;
+  steps?: number | undefined;
+  clocks?: Clocks | undefined;
+}): number {
   return explosionProbabilityOf(options);
 }
 

@@ -5,8 +5,23 @@ import { InputError, requireInteger, requirePositive } from '../src/errors.js';
 import { requireMemory } from '../src/limits.js';
 import { requireSeed } from '../src/random/streams.js';
 import { runBlocks, runBlocksSync, siblingModule, type FieldLayout } from '../src/blocks.js';
-import { explosionLevel, requireKnownKeys, requireThreads, refuseThreads, withRenamedKeys, type OnThisThread } from '../src/apiOptions.js';
-import { brownianSampling, constantSteps, saveSteps, type BrownianSampling, type ConstantSteps, type ExplosionDetection, type SaveAt } from './controls.js';
+import {
+  explosionLevel,
+  requireKnownKeys,
+  requireThreads,
+  refuseThreads,
+  withRenamedKeys,
+  type OnThisThread,
+} from '../src/apiOptions.js';
+import {
+  brownianSampling,
+  constantSteps,
+  saveSteps,
+  type BrownianSampling,
+  type ConstantSteps,
+  type ExplosionDetection,
+  type SaveAt,
+} from './controls.js';
 import { integrateRange, SDE_BLOCK, type SdeChunk, type SdeJob } from './integrate.js';
 import type { InitialValue, Sde, SdeShape } from './sde.js';
 import { assembleSolution, type Solution } from './solution.js';
@@ -40,13 +55,33 @@ export interface SolveOptions<Shape extends SdeShape = SdeShape> {
 }
 
 /** @deprecated The options under their old names: `t1` is `T`. Accepted for one release with a note. */
-export type DeprecatedSolveOptions<Shape extends SdeShape = SdeShape> = Omit<SolveOptions<Shape>, 'T'> & { t1: number; T?: undefined };
+export type DeprecatedSolveOptions<Shape extends SdeShape = SdeShape> = Omit<SolveOptions<Shape>, 'T'> & {
+  t1: number;
+  T?: undefined;
+};
 
 /** Every key solve takes (deprecated ones included), for the refusal of unknown keys. */
-export const SOLVE_KEYS: readonly string[] = ['sde', 'solver', 'T', 'v0', 'stepping', 'saveAt', 'paths', 'seed', 'brownian', 'threshold', 'threads', 'onProgress'];
+export const SOLVE_KEYS: readonly string[] = [
+  'sde',
+  'solver',
+  'T',
+  'v0',
+  'stepping',
+  'saveAt',
+  'paths',
+  'seed',
+  'brownian',
+  'threshold',
+  'threads',
+  'onProgress',
+];
 
 /** The options under their current names, unknown keys refused (`where` names the calling function). */
-export function solveOptions<Shape extends SdeShape>(options: SolveOptions<Shape> | DeprecatedSolveOptions<Shape>, where = 'solve', keys: readonly string[] = SOLVE_KEYS): SolveOptions<Shape> {
+export function solveOptions<Shape extends SdeShape>(
+  options: SolveOptions<Shape> | DeprecatedSolveOptions<Shape>,
+  where = 'solve',
+  keys: readonly string[] = SOLVE_KEYS,
+): SolveOptions<Shape> {
   if (options == null || typeof options !== 'object') throw new InputError('options', options, 'must be an object');
   requireKnownKeys(where, options, keys);
   return withRenamedKeys(where, options, { t1: 'T' }) as SolveOptions<Shape>;
@@ -57,13 +92,27 @@ export function buildSdeJob(given: SolveOptions | DeprecatedSolveOptions, where 
   const options = solveOptions(given, where);
   const { sde } = options;
   if (!sde || typeof sde.term !== 'function' || typeof sde.checkInitial !== 'function') {
-    throw new InputError('sde', sde, 'must be an SDE value (covarianceSde(...), correlationSde(...), diagonalSde(...) or an architecture\'s sde(...))');
+    throw new InputError(
+      'sde',
+      sde,
+      "must be an SDE value (covarianceSde(...), correlationSde(...), diagonalSde(...) or an architecture's sde(...))",
+    );
   }
   const solver = options.solver ?? eulerMaruyama();
-  if (!solver || typeof solver.step !== 'function' || typeof solver.init !== 'function' || typeof solver.name !== 'string') {
-    throw new InputError('solver', solver, 'must be a solver value (eulerMaruyama(), ninomiyaVictoir() or a class implementing Solver)');
+  if (
+    !solver ||
+    typeof solver.step !== 'function' ||
+    typeof solver.init !== 'function' ||
+    typeof solver.name !== 'string'
+  ) {
+    throw new InputError(
+      'solver',
+      solver,
+      'must be a solver value (eulerMaruyama(), ninomiyaVictoir() or a class implementing Solver)',
+    );
   }
-  if (options.T === undefined) throw new InputError('T', undefined, 'must be given: the final time (the depth-to-width ratio)');
+  if (options.T === undefined)
+    throw new InputError('T', undefined, 'must be given: the final time (the depth-to-width ratio)');
   const t1 = requirePositive('T', options.T);
   const stepping = options.stepping ?? constantSteps(Math.max(1, Math.ceil(t1 * 100)));
   const steps = requireInteger('stepping.steps', stepping?.steps, 1);
@@ -72,12 +121,18 @@ export function buildSdeJob(given: SolveOptions | DeprecatedSolveOptions, where 
   requireThreads(options.threads);
   const brownian = options.brownian ?? brownianSampling();
   const resolution = brownian.resolution ?? steps;
-  if (resolution % steps !== 0) throw new InputError('brownian.resolution', resolution, `must be a multiple of stepping.steps (${steps})`);
+  if (resolution % steps !== 0)
+    throw new InputError('brownian.resolution', resolution, `must be a multiple of stepping.steps (${steps})`);
   const { v0, m, scale } = sde.checkInitial(options.v0, 'v0');
   let threshold: number;
   if (!sde.explodes) {
     const given = options.threshold ?? options.explosion?.threshold;
-    if (given !== undefined) throw new InputError(options.threshold !== undefined ? 'threshold' : 'explosion.threshold', given, `does not apply to the ${sde.kind} SDE (${sde.description})`);
+    if (given !== undefined)
+      throw new InputError(
+        options.threshold !== undefined ? 'threshold' : 'explosion.threshold',
+        given,
+        `does not apply to the ${sde.kind} SDE (${sde.description})`,
+      );
     threshold = Infinity;
   } else {
     threshold = explosionLevel(where, options.threshold, options.explosion, scale);
@@ -89,8 +144,15 @@ export function buildSdeJob(given: SolveOptions | DeprecatedSolveOptions, where 
   const out = sde.shape === 'matrix' ? m * m : 1;
   // The saved values, plus each thread's working state of one block (about 10 arrays of a block's packed
   // matrices: README, "Many inputs").
-  const working = sde.shape === 'matrix' ? 10 * SDE_BLOCK * ((m * (m + 1)) / 2) * 8 * Math.max(1, options.threads ?? 1) : 0;
-  requireMemory('paths', paths, saves.length * paths * out * 8 + paths * 21 + working, saves.length * paths * out, 'the saved values');
+  const working =
+    sde.shape === 'matrix' ? 10 * SDE_BLOCK * ((m * (m + 1)) / 2) * 8 * Math.max(1, options.threads ?? 1) : 0;
+  requireMemory(
+    'paths',
+    paths,
+    saves.length * paths * out * 8 + paths * 21 + working,
+    saves.length * paths * out,
+    'the saved values',
+  );
   return {
     kind: sde.kind,
     shape: sde.shape,
@@ -116,7 +178,13 @@ const DEFAULT_SAVES: SaveAt = { kind: 'save-at', count: 1 };
 
 function layout(job: SdeJob): { [K in keyof SdeChunk]: FieldLayout } {
   const one = { outer: 1, inner: 1 };
-  return { values: { outer: job.saveSteps.length, inner: job.shape === 'matrix' ? job.m * job.m : 1 }, status: one, explosionTime: one, repairs: one, worstRepair: one };
+  return {
+    values: { outer: job.saveSteps.length, inner: job.shape === 'matrix' ? job.m * job.m : 1 },
+    status: one,
+    explosionTime: one,
+    repairs: one,
+    worstRepair: one,
+  };
 }
 
 const KERNEL_MODULE = siblingModule(import.meta.url, 'integrate');
@@ -125,7 +193,11 @@ function blockRun(options: SolveOptions, job: SdeJob) {
   const sde = options.sde;
   const solver = options.solver ?? eulerMaruyama();
   return {
-    kernel: { module: KERNEL_MODULE, name: 'integrateRangeByRef', run: (j: SdeJob, start: number, count: number) => integrateRange(j, start, count, sde, solver) },
+    kernel: {
+      module: KERNEL_MODULE,
+      name: 'integrateRangeByRef',
+      run: (j: SdeJob, start: number, count: number) => integrateRange(j, start, count, sde, solver),
+    },
     job,
     total: options.paths,
     blockSize: SDE_BLOCK,
@@ -136,17 +208,25 @@ function blockRun(options: SolveOptions, job: SdeJob) {
 
 /** Why a job cannot go to worker threads (undefined: it can). */
 function notPortable(job: SdeJob): string | undefined {
-  if (!job.sdeRef) return 'an SDE without a module reference (a custom activation: its function cannot be sent to a worker)';
+  if (!job.sdeRef)
+    return 'an SDE without a module reference (a custom activation: its function cannot be sent to a worker)';
   if (!job.solverRef) return `the solver ${job.solver}, which has no module reference (ref) to rebuild it in a worker`;
   return undefined;
 }
 
 /** Integrate on this thread (`threads` other than 1 is refused: use `solve`). Without `saveAt` it keeps t = 0 and t = T. */
-export function solveSync<Shape extends SdeShape>(given: OnThisThread<SolveOptions<Shape> | DeprecatedSolveOptions<Shape>>): Solution {
+export function solveSync<Shape extends SdeShape>(
+  given: OnThisThread<SolveOptions<Shape> | DeprecatedSolveOptions<Shape>>,
+): Solution {
   const options = solveOptions(given, 'solveSync');
   refuseThreads('solveSync', options.threads, 'solve');
   const job = buildSdeJob(options, 'solveSync');
-  return assembleSolution(job, options.paths, runBlocksSync<SdeJob, SdeChunk>(blockRun(options, job)), options.sde.activation.name);
+  return assembleSolution(
+    job,
+    options.paths,
+    runBlocksSync<SdeJob, SdeChunk>(blockRun(options, job)),
+    options.sde.activation.name,
+  );
 }
 
 /**
@@ -159,9 +239,15 @@ export function solveSync<Shape extends SdeShape>(given: OnThisThread<SolveOptio
  * });
  * summary(sol).saves[1].rho; // E rho^ab_T per pair, with SEs
  */
-export async function solve<Shape extends SdeShape>(given: SolveOptions<Shape> | DeprecatedSolveOptions<Shape>): Promise<Solution> {
+export async function solve<Shape extends SdeShape>(
+  given: SolveOptions<Shape> | DeprecatedSolveOptions<Shape>,
+): Promise<Solution> {
   const options = solveOptions(given);
   const job = buildSdeJob(options);
-  const chunk = await runBlocks<SdeJob, SdeChunk>({ ...blockRun(options, job), threads: options.threads ?? 1, notPortable: notPortable(job) });
+  const chunk = await runBlocks<SdeJob, SdeChunk>({
+    ...blockRun(options, job),
+    threads: options.threads ?? 1,
+    notPortable: notPortable(job),
+  });
   return assembleSolution(job, options.paths, chunk, options.sde.activation.name);
 }

@@ -82,7 +82,16 @@ export interface TermFlows {
 /** A fused Euler-Maruyama step: drift, diffusion, update and settle of every lane in one pass. */
 export type FusedEulerStep = (x: Float64Array, g: Float64Array, h: number, t: number, book: LaneBook) => void;
 /** A fused splitting step: drift flow over tau from t0, then the noise flows over h ending near t1. */
-export type FusedSplitStep = (x: Float64Array, tau: number, t0: number, g: Float64Array, coins: Int32Array | null, h: number, t1: number, book: LaneBook) => void;
+export type FusedSplitStep = (
+  x: Float64Array,
+  tau: number,
+  t0: number,
+  g: Float64Array,
+  coins: Int32Array | null,
+  h: number,
+  t1: number,
+  book: LaneBook,
+) => void;
 
 /**
  * Optional specialisations of a solver's step for one term, keyed by solver name. Each lives beside its
@@ -96,7 +105,14 @@ export interface FusedSteps {
 /** What the m >= 3 covariance term offers the solvers for their block-at-a-time steps. */
 export interface CovarianceMkSteps {
   readonly driftFlow: (x: Float64Array, tau: number, t: number, book: LaneBook) => void;
-  readonly noiseStep: (x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook) => void;
+  readonly noiseStep: (
+    x: Float64Array,
+    g: Float64Array,
+    coins: Int32Array | null,
+    h: number,
+    t: number,
+    book: LaneBook,
+  ) => void;
   readonly eulerStep: FusedEulerStep | null;
 }
 
@@ -120,7 +136,12 @@ export interface CovarianceM2 {
   /** The one settle policy for lane j, `previous` laid out like x. */
   settleLane(x: Float64Array, previous: Float64Array, j: number, t: number, book: LaneBook): void;
   /** The noise flows' constants for a step of h on the noise clock (u = noiseClock h): exp(-u/4), exp(-u/2), sqrt(u/2), sqrt(u). */
-  noiseConstants(h: number): { readonly e0: number; readonly e1: number; readonly rootHalfH: number; readonly rootH: number };
+  noiseConstants(h: number): {
+    readonly e0: number;
+    readonly e1: number;
+    readonly rootHalfH: number;
+    readonly rootH: number;
+  };
 }
 
 /** A term over one block of lanes: the maths of dX = b(X) dt + G(X) dB; the schemes are the solvers'. */

@@ -41,8 +41,16 @@ export interface CholeskyScratch {
  * are here. A failed lane's l is garbage.
  */
 export function choleskyTile(
-  v: Float64Array, l: Float64Array, m: number, w: number, n: number, tol: number, clamp: boolean, diagonal: boolean,
-  s: CholeskyScratch, sums: (c: number) => void,
+  v: Float64Array,
+  l: Float64Array,
+  m: number,
+  w: number,
+  n: number,
+  tol: number,
+  clamp: boolean,
+  diagonal: boolean,
+  s: CholeskyScratch,
+  sums: (c: number) => void,
 ): void {
   const { fail, inv, unit } = s;
   for (let u = 0; u < n; u++) {
@@ -94,7 +102,16 @@ export function choleskyTile(
  * triangle (c <= a: all that the lower triangle of ls L^T reads), into `ls` (m * m * w), then out's lower
  * triangle = ls L^T; each sum runs over r ascending from 0 as in the one-lane loop, so the same bits.
  */
-export function noiseTile(l: Float64Array, g: Float64Array, m: number, w: number, n: number, root: number, ls: Float64Array, out: Float64Array): void {
+export function noiseTile(
+  l: Float64Array,
+  g: Float64Array,
+  m: number,
+  w: number,
+  n: number,
+  root: number,
+  ls: Float64Array,
+  out: Float64Array,
+): void {
   for (let a = 0; a < m; a++) {
     const ra = row(a);
     for (let c = 0; c <= a; c++) {
@@ -151,7 +168,15 @@ export function gramTile(l: Float64Array, m: number, w: number, n: number, out: 
  * column a to column b (rows a..m-1); f(k) per lane at f[k * w + u] (exp(sqrt(h/2) z) on the diagonal,
  * sqrt(h) z off it: sde/terms/covariance.ts, noise.direction).
  */
-export function flowsTile(l: Float64Array, f: Float64Array, m: number, w: number, u0: number, u1: number, descending: boolean): void {
+export function flowsTile(
+  l: Float64Array,
+  f: Float64Array,
+  m: number,
+  w: number,
+  u0: number,
+  u1: number,
+  descending: boolean,
+): void {
   const E = row(m);
   for (let step = 0; step < E; step++) {
     const k = descending ? E - 1 - step : step;

@@ -81,7 +81,8 @@ export async function runBlocks<J, C extends Chunk<C>>(run: BlockRun<J, C>): Pro
   const { kernel, job, total, blockSize } = run;
   const threads = run.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new InputError('threads', threads, 'must be an integer >= 1');
-  if (threads !== 1 && run.notPortable !== undefined) throw new InputError('threads', threads, `must be 1 for ${run.notPortable}`);
+  if (threads !== 1 && run.notPortable !== undefined)
+    throw new InputError('threads', threads, `must be 1 for ${run.notPortable}`);
   if (threads === 1 && (run.notPortable !== undefined || !platform().oneThreadOnWorker)) return runBlocksSync(run);
   // Watched work is cut finer (at least the inline path's ranges), so that progress and its ETA move.
   const ranges = blockRanges(total, blockSize, Math.max(threads * 4, run.onProgress ? WATCHED_RANGES : 1));
@@ -94,11 +95,19 @@ export async function runBlocks<J, C extends Chunk<C>>(run: BlockRun<J, C>): Pro
       run.onProgress?.(done, total);
     },
   );
-  return assembleChunks(run.layout, ranges.map(([start, count], i) => ({ start, count, result: results[i] as C })), total);
+  return assembleChunks(
+    run.layout,
+    ranges.map(([start, count], i) => ({ start, count, result: results[i] as C })),
+    total,
+  );
 }
 
 /** Place each chunk's fields at their item offset. One chunk covering everything is used without a copy. */
-export function assembleChunks<C extends Chunk<C>>(layout: { readonly [K in keyof C]: FieldLayout }, chunks: ReadonlyArray<{ start: number; count: number; result: C }>, total: number): C {
+export function assembleChunks<C extends Chunk<C>>(
+  layout: { readonly [K in keyof C]: FieldLayout },
+  chunks: ReadonlyArray<{ start: number; count: number; result: C }>,
+  total: number,
+): C {
   if (chunks.length === 1 && chunks[0].start === 0 && chunks[0].count === total) return chunks[0].result;
   const out = {} as Record<string, TypedArray>;
   for (const key of Object.keys(layout) as Array<keyof C>) {
@@ -107,7 +116,8 @@ export function assembleChunks<C extends Chunk<C>>(layout: { readonly [K in keyo
     const full = new (sample.constructor as new (n: number) => TypedArray)(outer * total * inner);
     for (const { start, count, result } of chunks) {
       const part = result[key] as TypedArray;
-      for (let o = 0; o < outer; o++) full.set(part.subarray(o * count * inner, (o + 1) * count * inner) as never, (o * total + start) * inner);
+      for (let o = 0; o < outer; o++)
+        full.set(part.subarray(o * count * inner, (o + 1) * count * inner) as never, (o * total + start) * inner);
     }
     out[key as string] = full;
   }

@@ -24,7 +24,14 @@ export class InputError extends Error {
     let requirement = this.requirement;
     for (const ref of this.refs) requirement = requirement.split(ref).join(rename(ref));
     const refs = this.refs.map(rename);
-    return new (this.constructor as new (field: string, value: unknown, requirement: string, refs: readonly string[]) => InputError)(field, this.value, requirement, refs);
+    return new (
+      this.constructor as new (
+        field: string,
+        value: unknown,
+        requirement: string,
+        refs: readonly string[],
+      ) => InputError
+    )(field, this.value, requirement, refs);
   }
 }
 
@@ -61,7 +68,8 @@ export function formatValue(value: unknown): string {
 }
 
 export function requireFinite(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(field, value, 'must be a finite number');
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new InputError(field, value, 'must be a finite number');
   return value;
 }
 
@@ -82,13 +90,18 @@ export function requireInRange(field: string, value: unknown, min: number, max: 
 /** An integer >= min (and <= max when given). */
 export function requireInteger(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InputError(field, value, max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer in [${min}, ${max}]`);
+    throw new InputError(
+      field,
+      value,
+      max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer in [${min}, ${max}]`,
+    );
   }
   return value;
 }
 
 /** An own key of a table of choices: inherited keys such as `toString` or `__proto__` never match. */
 export function requireChoice<T extends string>(field: string, value: unknown, choices: readonly T[]): T {
-  if (typeof value !== 'string' || !choices.includes(value as T)) throw new InputError(field, value, `must be one of ${choices.join(', ')}`);
+  if (typeof value !== 'string' || !choices.includes(value as T))
+    throw new InputError(field, value, `must be one of ${choices.join(', ')}`);
   return value as T;
 }

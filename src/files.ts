@@ -5,7 +5,21 @@
 import { OutputError } from './errors.js';
 import { node } from './nodeBuiltins.js';
 
-const { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } = node.fs;
+const {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} = node.fs;
 const { hostname } = node.os;
 const { basename, dirname, join, resolve } = node.path;
 
@@ -19,7 +33,8 @@ function errnoText(e: unknown): string {
 
 /** A directory we may write into: created if missing, refused if a file is in the way or it is read-only. */
 export function prepareOutputDir(field: string, path: string): void {
-  if (existsSync(path) && !statSync(path).isDirectory()) throw new OutputError(field, path, 'must be a directory, but a file is there');
+  if (existsSync(path) && !statSync(path).isDirectory())
+    throw new OutputError(field, path, 'must be a directory, but a file is there');
   try {
     mkdirSync(path, { recursive: true });
   } catch (e) {
@@ -37,11 +52,13 @@ export function prepareOutputDir(field: string, path: string): void {
 
 /** A file we may write: its directory must exist or be creatable and writable, and the path must not be a directory. */
 export function prepareOutputFile(field: string, path: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new OutputError(field, path, 'must be a file path, but a directory is there');
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new OutputError(field, path, 'must be a file path, but a directory is there');
   const parent = dirname(resolve(path));
   let cursor = parent;
   while (!existsSync(cursor)) cursor = dirname(cursor);
-  if (!statSync(cursor).isDirectory()) throw new OutputError(field, path, `cannot be written: ${cursor} is a file, not a directory`);
+  if (!statSync(cursor).isDirectory())
+    throw new OutputError(field, path, `cannot be written: ${cursor} is a file, not a directory`);
   prepareOutputDir(field, parent);
 }
 
@@ -74,7 +91,11 @@ export function prepareReportDir(field: string, dir: string): void {
     if (!statSync(dir).isDirectory()) throw new OutputError(field, dir, 'must be a directory, but a file is there');
     const entries = readdirSync(dir);
     if (entries.length > 0 && !entries.includes(MANIFEST)) {
-      throw new OutputError(field, dir, `holds files that are not an ncsde report (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); give a new or empty directory`);
+      throw new OutputError(
+        field,
+        dir,
+        `holds files that are not an ncsde report (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); give a new or empty directory`,
+      );
     }
   }
   // Also removes the temporaries of a run killed mid-swap beside it.
@@ -87,7 +108,8 @@ export function prepareReportDir(field: string, dir: string): void {
 function removeStaleTemporaries(parent: string): void {
   for (const name of readdirSync(parent)) {
     const match = /^\..+\.(?:ncsde-(?:tmp|old)-(\d+)|tmp-(\d+)-[a-z0-9]+)$/.exec(name);
-    if (match && !processAlive(Number(match[1] ?? match[2]))) rmSync(join(parent, name), { recursive: true, force: true });
+    if (match && !processAlive(Number(match[1] ?? match[2])))
+      rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 
@@ -95,7 +117,11 @@ function removeStaleTemporaries(parent: string): void {
  * Write a report's files so that the directory holds all of them or none: they are written into a
  * temporary directory beside `dir` (the manifest last), which then replaces `dir` by renames.
  */
-export function writeReportDir(dir: string, files: ReadonlyArray<readonly [string, string | Uint8Array]>, manifest: Readonly<Record<string, unknown>>): void {
+export function writeReportDir(
+  dir: string,
+  files: ReadonlyArray<readonly [string, string | Uint8Array]>,
+  manifest: Readonly<Record<string, unknown>>,
+): void {
   const target = resolve(dir);
   const parent = dirname(target);
   const temp = join(parent, `.${basename(target)}.ncsde-tmp-${process.pid}`);
@@ -107,7 +133,10 @@ export function writeReportDir(dir: string, files: ReadonlyArray<readonly [strin
     cleanup();
     mkdirSync(temp);
     for (const [name, data] of files) writeFileAtomic(join(temp, name), data);
-    writeFileAtomic(join(temp, MANIFEST), JSON.stringify({ ...manifest, files: files.map(([name]) => name) }, null, 1) + '\n');
+    writeFileAtomic(
+      join(temp, MANIFEST),
+      JSON.stringify({ ...manifest, files: files.map(([name]) => name) }, null, 1) + '\n',
+    );
     if (existsSync(target)) {
       if (readdirSync(target).length === 0) rmSync(target, { recursive: true });
       else renameSync(target, old);
@@ -159,7 +188,8 @@ export function acquireLock(field: string, path: string, what: string): Lock {
       process.on('exit', release);
       return { release };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputError(field, path, `cannot be locked (${errnoText(e)})`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new OutputError(field, path, `cannot be locked (${errnoText(e)})`);
     }
     let owner: { pid?: number; host?: string } = {};
     try {
@@ -172,7 +202,11 @@ export function acquireLock(field: string, path: string, what: string): Lock {
       rmSync(path, { force: true });
       continue;
     }
-    throw new OutputError(field, dirname(path), `is in use: ${what} (pid ${owner.pid} on ${owner.host}) holds ${basename(path)}; wait for it, or remove the file if that process is gone`);
+    throw new OutputError(
+      field,
+      dirname(path),
+      `is in use: ${what} (pid ${owner.pid} on ${owner.host}) holds ${basename(path)}; wait for it, or remove the file if that process is gone`,
+    );
   }
   throw new OutputError(field, dirname(path), `could not take ${basename(path)}`);
 }

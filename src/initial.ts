@@ -34,14 +34,28 @@ function agrees(a: number, b: number): boolean {
  * written. Conflicting sources are refused in one line; a matrix that is not a covariance is refused naming
  * the entry at fault or the smallest eigenvalue.
  */
-export function resolveInitial(values: InitialValues, given: (key: string) => boolean, where: (key: string) => string): Initial {
+export function resolveInitial(
+  values: InitialValues,
+  given: (key: string) => boolean,
+  where: (key: string) => string,
+): Initial {
   if (values.inputs === undefined && values.v0 === undefined) {
     const m = values.m ?? 2;
     const rho = values.rho0 ?? 0.5;
     const x0 = values.x0 ?? 1;
     // An equicorrelated matrix is PSD iff rho >= -1/(m-1).
-    if (m > 1 && rho < -1 / (m - 1)) throw new InputError(where('rho0'), rho, `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when ${where('m')} is ${m}`);
-    return { v0: Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? x0 : x0 * rho))), m, x0, rho0: rho };
+    if (m > 1 && rho < -1 / (m - 1))
+      throw new InputError(
+        where('rho0'),
+        rho,
+        `makes V0 indefinite for ${m} inputs: it must be >= ${(-1 / (m - 1)).toPrecision(4)} when ${where('m')} is ${m}`,
+      );
+    return {
+      v0: Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? x0 : x0 * rho))),
+      m,
+      x0,
+      rho0: rho,
+    };
   }
   let v0: Rows;
   let source: string;
@@ -51,8 +65,15 @@ export function resolveInitial(values: InitialValues, given: (key: string) => bo
     v0 = gramOfRows(values.inputs);
     if (values.v0 !== undefined) {
       const stated = values.v0;
-      const same = stated.length === v0.length && stated.every((row, a) => row.length === v0.length && row.every((x, b) => agrees(x, v0[a][b])));
-      if (!same) throw new InputError(where('v0'), `${stated.length} x ${stated[0]?.length ?? 0} matrix`, `conflicts with ${source} (the inputs set V0 = X X^T / d); give one of them`);
+      const same =
+        stated.length === v0.length &&
+        stated.every((row, a) => row.length === v0.length && row.every((x, b) => agrees(x, v0[a][b])));
+      if (!same)
+        throw new InputError(
+          where('v0'),
+          `${stated.length} x ${stated[0]?.length ?? 0} matrix`,
+          `conflicts with ${source} (the inputs set V0 = X X^T / d); give one of them`,
+        );
     }
   } else {
     source = where('v0');
@@ -63,10 +84,27 @@ export function resolveInitial(values: InitialValues, given: (key: string) => bo
   const m = v0.length;
   const x0 = v0[0][0];
   const rho0 = m > 1 ? v0[0][1] / Math.sqrt(v0[0][0] * v0[1][1]) : (values.rho0 ?? 0);
-  if (given('m') && values.m !== m) throw new InputError(where('m'), values.m, `conflicts with ${source}, which holds ${m} inputs; leave it out (it follows from V0)`);
-  if (given('x0') && !agrees(values.x0!, x0)) throw new InputError(where('x0'), values.x0, `conflicts with ${source} (V0^00 = ${x0}); give one of them`);
-  if (given('rho0') && m > 1 && !agrees(values.rho0!, rho0)) throw new InputError(where('rho0'), values.rho0, `conflicts with ${source} (rho^01 = ${rho0}); give one of them`);
+  if (given('m') && values.m !== m)
+    throw new InputError(
+      where('m'),
+      values.m,
+      `conflicts with ${source}, which holds ${m} inputs; leave it out (it follows from V0)`,
+    );
+  if (given('x0') && !agrees(values.x0!, x0))
+    throw new InputError(where('x0'), values.x0, `conflicts with ${source} (V0^00 = ${x0}); give one of them`);
+  if (given('rho0') && m > 1 && !agrees(values.rho0!, rho0))
+    throw new InputError(where('rho0'), values.rho0, `conflicts with ${source} (rho^01 = ${rho0}); give one of them`);
   // Symmetric, finite, positive variances and PSD (the smallest eigenvalue named), before any computing.
-  validateCovariance(values.inputs !== undefined ? `V0 = X X^T / d of ${source}` : source, Float64Array.from(v0.flat()), m);
-  return { v0, ...(values.inputs !== undefined ? { inputs: values.inputs } : {}), m, x0: given('x0') ? values.x0! : x0, rho0: given('rho0') ? values.rho0! : rho0 };
+  validateCovariance(
+    values.inputs !== undefined ? `V0 = X X^T / d of ${source}` : source,
+    Float64Array.from(v0.flat()),
+    m,
+  );
+  return {
+    v0,
+    ...(values.inputs !== undefined ? { inputs: values.inputs } : {}),
+    m,
+    x0: given('x0') ? values.x0! : x0,
+    rho0: given('rho0') ? values.rho0! : rho0,
+  };
 }

@@ -24,10 +24,18 @@ function gib(bytes: number): string {
 export function requireMemory(field: string, value: unknown, bytes: number, elements = 0, what = 'the result'): void {
   const memory = platform().memory();
   if (elements > MAX_ARRAY_ELEMENTS || !Number.isFinite(bytes)) {
-    throw new LimitError(field, value, `asks for ${what} of ${elements.toExponential(2)} entries, above the ${MAX_ARRAY_ELEMENTS.toExponential(2)} limit of one array; lower it`);
+    throw new LimitError(
+      field,
+      value,
+      `asks for ${what} of ${elements.toExponential(2)} entries, above the ${MAX_ARRAY_ELEMENTS.toExponential(2)} limit of one array; lower it`,
+    );
   }
   if (memory && bytes > MEMORY_SHARE * memory.bytes) {
-    throw new LimitError(field, value, `needs about ${gib(bytes)} for ${what}, more than half of the ${gib(memory.bytes)} ${memory.what}; lower it`);
+    throw new LimitError(
+      field,
+      value,
+      `needs about ${gib(bytes)} for ${what}, more than half of the ${gib(memory.bytes)} ${memory.what}; lower it`,
+    );
   }
 }
 

@@ -15,7 +15,13 @@ export const PSD_PIVOT_TOLERANCE = 1e-12;
  * that shows A is not PSD (L is then incomplete). With `clamp`, a matrix known to be PSD up to
  * rounding is factored with every offending pivot taken as zero.
  */
-export function choleskyPsd(a: Float64Array, m: number, l: Float64Array, tol = PSD_PIVOT_TOLERANCE, clamp = false): number {
+export function choleskyPsd(
+  a: Float64Array,
+  m: number,
+  l: Float64Array,
+  tol = PSD_PIVOT_TOLERANCE,
+  clamp = false,
+): number {
   let scale = 0;
   for (let i = 0; i < m; i++) scale = Math.max(scale, a[i * m + i]);
   const unit = scale > 0 ? scale : 1;
@@ -53,7 +59,13 @@ export function choleskyPsd(a: Float64Array, m: number, l: Float64Array, tol = P
  * column of `vectors` (row-major). `work` must hold m*m entries. Jacobi is exact to rounding for the
  * small m of this package and needs no allocation.
  */
-export function symmetricEigen(a: Float64Array, m: number, values: Float64Array, vectors: Float64Array, work: Float64Array): void {
+export function symmetricEigen(
+  a: Float64Array,
+  m: number,
+  values: Float64Array,
+  vectors: Float64Array,
+  work: Float64Array,
+): void {
   work.set(a.subarray(0, m * m));
   vectors.fill(0, 0, m * m);
   for (let i = 0; i < m; i++) vectors[i * m + i] = 1;
@@ -132,7 +144,10 @@ export function projectPsdInPlace(a: Float64Array, m: number, scratch: Float64Ar
 }
 
 /** A square matrix given as nested rows, a flat row-major array, or an ml-matrix-like object (rows, columns, to1DArray). */
-export type MatrixInput = ArrayLike<number> | ArrayLike<ArrayLike<number>> | { readonly rows: number; readonly columns: number; to1DArray(): number[] };
+export type MatrixInput =
+  | ArrayLike<number>
+  | ArrayLike<ArrayLike<number>>
+  | { readonly rows: number; readonly columns: number; to1DArray(): number[] };
 
 /** Flatten a square matrix input; errors name the field and the row at fault. */
 export function toFlatMatrix(field: string, input: MatrixInput): { data: Float64Array; m: number } {
@@ -174,7 +189,12 @@ export function validateCovariance(field: string, v: Float64Array, m: number): v
     }
   }
   for (let i = 0; i < m; i++) {
-    if (!(v[i * m + i] > 0)) throw new InputError(`${field}[${i}][${i}]`, v[i * m + i], 'must be > 0 (a variance; a zero input stays zero at every depth)');
+    if (!(v[i * m + i] > 0))
+      throw new InputError(
+        `${field}[${i}][${i}]`,
+        v[i * m + i],
+        'must be > 0 (a variance; a zero input stays zero at every depth)',
+      );
   }
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
@@ -191,7 +211,11 @@ export function validateCovariance(field: string, v: Float64Array, m: number): v
   for (let i = 0; i < m; i++) trace += v[i * m + i];
   const smallest = Math.min(...values);
   if (smallest < -1e-10 * trace) {
-    throw new InputError(field, m <= 4 ? Array.from({ length: m }, (_, i) => Array.from(v.subarray(i * m, i * m + m))) : `${m}x${m} matrix`, `must be positive semi-definite (smallest eigenvalue ${smallest.toPrecision(4)})`);
+    throw new InputError(
+      field,
+      m <= 4 ? Array.from({ length: m }, (_, i) => Array.from(v.subarray(i * m, i * m + m))) : `${m}x${m} matrix`,
+      `must be positive semi-definite (smallest eigenvalue ${smallest.toPrecision(4)})`,
+    );
   }
 }
 

@@ -46,5 +46,6 @@ export function doublyCentred(v: Float64Array, m: number, rowMeans: Float64Array
     grand += r;
   }
   grand /= m * m;
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = v[i * m + j] - rowMeans[i] - rowMeans[j] + grand;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) out[i * m + j] = v[i * m + j] - rowMeans[i] - rowMeans[j] + grand;
 }

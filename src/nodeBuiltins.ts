@@ -47,4 +47,9 @@ function unavailable<T>(id: string): T {
 /** Node's fs, path, os and crypto, or stand-ins that throw when used outside Node. */
 export const node: NodeBuiltins = onNode
   ? { fs: builtin('node:fs'), path: builtin('node:path'), os: builtin('node:os'), crypto: builtin('node:crypto') }
-  : { fs: unavailable('node:fs'), path: unavailable('node:path'), os: unavailable('node:os'), crypto: unavailable('node:crypto') };
+  : {
+      fs: unavailable('node:fs'),
+      path: unavailable('node:path'),
+      os: unavailable('node:os'),
+      crypto: unavailable('node:crypto'),
+    };

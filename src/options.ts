@@ -16,7 +16,13 @@ export type OptionKind =
   | { readonly type: 'boolean' }
   | { readonly type: 'text'; readonly pattern: string }
   | { readonly type: 'integers'; readonly min: number; readonly max: number; readonly minItems: number }
-  | { readonly type: 'numbers'; readonly min: number; readonly max: number; readonly exclusiveMin?: boolean; readonly minItems: number }
+  | {
+      readonly type: 'numbers';
+      readonly min: number;
+      readonly max: number;
+      readonly exclusiveMin?: boolean;
+      readonly minItems: number;
+    }
   | { readonly type: 'matrix' }
   /** A matrix given as a file (a flag's text is its path: .npy, .csv or .json) or, in a config, as rows or a path. */
   | { readonly type: 'rows'; readonly square: boolean };
@@ -48,14 +54,18 @@ export interface OptionSpec {
  * `networkT` -> `network-T`. Commander's attribute for that flag is the key again.
  */
 export function flagName(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, (_, a: string, b: string) => `${a}-${b}`).replace(/-([A-Z])(?=[a-z])/g, (_, b: string) => `-${b.toLowerCase()}`);
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, (_, a: string, b: string) => `${a}-${b}`)
+    .replace(/-([A-Z])(?=[a-z])/g, (_, b: string) => `-${b.toLowerCase()}`);
 }
 
 /** Notes of deprecated spellings go through one hook (the CLI prints them on stderr; the API warns once). */
 let deprecationHook: (text: string) => void = (text) => {
   if (warned.has(text)) return;
   warned.add(text);
-  (globalThis as { process?: { emitWarning?: (m: string, o: { type: string; code: string }) => void } }).process?.emitWarning?.(text, { type: 'DeprecationWarning', code: 'NCSDE_DEPRECATED' });
+  (
+    globalThis as { process?: { emitWarning?: (m: string, o: { type: string; code: string }) => void } }
+  ).process?.emitWarning?.(text, { type: 'DeprecationWarning', code: 'NCSDE_DEPRECATED' });
 };
 const warned = new Set<string>();
 
@@ -104,10 +114,20 @@ export function describeKind(kind: OptionKind): string {
   }
 }
 
-function checkNumber(kind: { min: number; max: number; exclusiveMin?: boolean }, x: number, field: string, raw: unknown, integer: boolean): number {
+function checkNumber(
+  kind: { min: number; max: number; exclusiveMin?: boolean },
+  x: number,
+  field: string,
+  raw: unknown,
+  integer: boolean,
+): number {
   const below = kind.exclusiveMin ? !(x > kind.min) : !(x >= kind.min);
   if (!Number.isFinite(x) || below || x > kind.max || (integer && !Number.isInteger(x))) {
-    throw new InputError(field, raw, `must be ${integer ? 'an integer' : 'a number'} in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}`);
+    throw new InputError(
+      field,
+      raw,
+      `must be ${integer ? 'an integer' : 'a number'} in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}`,
+    );
   }
   return x;
 }
@@ -118,15 +138,22 @@ export function parseOptionText(spec: OptionSpec, text: string, field = `--${fla
   let value: unknown;
   switch (kind.type) {
     case 'integer':
-      if (!INTEGER.test(text)) throw new InputError(field, text, `must be an integer in ${rangeText(kind.min, kind.max)}, written in digits`);
+      if (!INTEGER.test(text))
+        throw new InputError(field, text, `must be an integer in ${rangeText(kind.min, kind.max)}, written in digits`);
       value = checkNumber(kind, Number(text), field, text, true);
       break;
     case 'number':
-      if (!DECIMAL.test(text)) throw new InputError(field, text, `must be a number in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}, written as a plain decimal`);
+      if (!DECIMAL.test(text))
+        throw new InputError(
+          field,
+          text,
+          `must be a number in ${rangeText(kind.min, kind.max, kind.exclusiveMin)}, written as a plain decimal`,
+        );
       value = checkNumber(kind, Number(text), field, text, false);
       break;
     case 'seed':
-      if (!/^[0-9]{1,16}$/.test(text) || Number(text) > MAX_SEED) throw new InputError(field, text, `must be an integer in [0, ${MAX_SEED}] written in digits`);
+      if (!/^[0-9]{1,16}$/.test(text) || Number(text) > MAX_SEED)
+        throw new InputError(field, text, `must be an integer in [0, ${MAX_SEED}] written in digits`);
       value = Number(text);
       break;
     case 'choice':
@@ -142,7 +169,8 @@ export function parseOptionText(spec: OptionSpec, text: string, field = `--${fla
       break;
     case 'choices': {
       const items = text.split(',');
-      if (items.length < kind.minItems || items.some((x) => !kind.choices.includes(x))) throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
+      if (items.length < kind.minItems || items.some((x) => !kind.choices.includes(x)))
+        throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
       if (new Set(items).size !== items.length) throw new InputError(field, text, 'must not repeat an entry');
       value = items;
       break;
@@ -151,12 +179,14 @@ export function parseOptionText(spec: OptionSpec, text: string, field = `--${fla
     case 'numbers': {
       const items = text.split(',');
       const grammar = kind.type === 'integers' ? INTEGER : DECIMAL;
-      if (items.some((x) => !grammar.test(x)) || items.length < kind.minItems) throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
+      if (items.some((x) => !grammar.test(x)) || items.length < kind.minItems)
+        throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
       const integer = kind.type === 'integers';
       value = items.map((x) => {
         const v = Number(x);
         const below = 'exclusiveMin' in kind && kind.exclusiveMin ? !(v > kind.min) : !(v >= kind.min);
-        if (below || v > kind.max || (integer && !Number.isInteger(v))) throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
+        if (below || v > kind.max || (integer && !Number.isInteger(v)))
+          throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
         return v;
       });
       break;
@@ -183,10 +213,12 @@ export function parseOptionValue(spec: OptionSpec, raw: unknown, field = spec.ke
       checkNumber(kind, raw, field, raw, kind.type === 'integer');
       break;
     case 'seed':
-      if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 0) throw new InputError(field, raw, `must be an integer in [0, ${MAX_SEED}]`);
+      if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 0)
+        throw new InputError(field, raw, `must be an integer in [0, ${MAX_SEED}]`);
       break;
     case 'choice':
-      if (typeof raw !== 'string' || !kind.choices.includes(raw)) throw new InputError(field, raw, `must be one of ${kind.choices.join(', ')}`);
+      if (typeof raw !== 'string' || !kind.choices.includes(raw))
+        throw new InputError(field, raw, `must be one of ${kind.choices.join(', ')}`);
       break;
     case 'boolean':
       if (typeof raw !== 'boolean') throw new InputError(field, raw, 'must be true or false');
@@ -195,30 +227,65 @@ export function parseOptionValue(spec: OptionSpec, raw: unknown, field = spec.ke
       if (typeof raw !== 'string') throw new InputError(field, raw, `must be a string: ${kind.pattern}`);
       break;
     case 'choices':
-      if (!Array.isArray(raw) || raw.length < kind.minItems || raw.some((x) => typeof x !== 'string' || !kind.choices.includes(x))) throw new InputError(field, raw, `must be ${describeKind(kind)}`);
+      if (
+        !Array.isArray(raw) ||
+        raw.length < kind.minItems ||
+        raw.some((x) => typeof x !== 'string' || !kind.choices.includes(x))
+      )
+        throw new InputError(field, raw, `must be ${describeKind(kind)}`);
       if (new Set(raw).size !== raw.length) throw new InputError(field, raw, 'must not repeat an entry');
       value = [...raw];
       break;
     case 'integers':
     case 'numbers':
-      if (!Array.isArray(raw) || raw.length < kind.minItems) throw new InputError(field, raw, `must be ${describeKind(kind)}`);
+      if (!Array.isArray(raw) || raw.length < kind.minItems)
+        throw new InputError(field, raw, `must be ${describeKind(kind)}`);
       raw.forEach((x, i) => {
-        if (typeof x !== 'number') throw new InputError(`${field}[${i}]`, x, `must be ${kind.type === 'integers' ? 'an integer' : 'a number'} in ${rangeText(kind.min, kind.max, 'exclusiveMin' in kind ? kind.exclusiveMin : false)}`);
+        if (typeof x !== 'number')
+          throw new InputError(
+            `${field}[${i}]`,
+            x,
+            `must be ${kind.type === 'integers' ? 'an integer' : 'a number'} in ${rangeText(kind.min, kind.max, 'exclusiveMin' in kind ? kind.exclusiveMin : false)}`,
+          );
         checkNumber(kind, x, `${field}[${i}]`, x, kind.type === 'integers');
       });
       value = [...raw];
       break;
     case 'matrix':
-      if (!Array.isArray(raw) || raw.length === 0 || !raw.every((row) => Array.isArray(row) && row.length === raw.length && row.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
+      if (
+        !Array.isArray(raw) ||
+        raw.length === 0 ||
+        !raw.every(
+          (row) =>
+            Array.isArray(row) &&
+            row.length === raw.length &&
+            row.every((x) => typeof x === 'number' && Number.isFinite(x)),
+        )
+      ) {
         throw new InputError(field, raw, 'must be a square matrix of finite numbers (array of rows)');
       }
       break;
     case 'rows':
       if (typeof raw === 'string') {
-        if (!/\.(npy|csv|json)$/i.test(raw)) throw new InputError(field, raw, 'must name a .npy, .csv or .json file, or hold the rows');
+        if (!/\.(npy|csv|json)$/i.test(raw))
+          throw new InputError(field, raw, 'must name a .npy, .csv or .json file, or hold the rows');
         value = { file: raw };
-      } else if (!Array.isArray(raw) || raw.length === 0 || !raw.every((row) => Array.isArray(row) && row.length === (raw[0] as unknown[]).length && (!kind.square || row.length === raw.length) && row.every((x) => typeof x === 'number' && Number.isFinite(x)))) {
-        throw new InputError(field, raw, `must be ${kind.square ? 'a square matrix' : 'rows of one length'} of finite numbers (array of rows), or a .npy, .csv or .json file name`);
+      } else if (
+        !Array.isArray(raw) ||
+        raw.length === 0 ||
+        !raw.every(
+          (row) =>
+            Array.isArray(row) &&
+            row.length === (raw[0] as unknown[]).length &&
+            (!kind.square || row.length === raw.length) &&
+            row.every((x) => typeof x === 'number' && Number.isFinite(x)),
+        )
+      ) {
+        throw new InputError(
+          field,
+          raw,
+          `must be ${kind.square ? 'a square matrix' : 'rows of one length'} of finite numbers (array of rows), or a .npy, .csv or .json file name`,
+        );
       }
       break;
   }
@@ -241,7 +308,11 @@ export interface OptionSources {
  * Settings of type T read with one option table: from an API caller's plain object (errors name its keys
  * as written) or from the CLI's sources (errors name the flags). Every settings reader is one of these.
  */
-export function readSettings<T>(specs: readonly OptionSpec[], values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): T {
+export function readSettings<T>(
+  specs: readonly OptionSpec[],
+  values: Readonly<Record<string, unknown>> = {},
+  sources?: OptionSources,
+): T {
   return readOptions(specs, sources ?? { config: { values, source: '' } }) as unknown as T;
 }
 
@@ -249,7 +320,11 @@ export function readSettings<T>(specs: readonly OptionSpec[], values: Readonly<R
  * Read a command's options: defaults, then the config file, then flags (a flag wins). Unknown config
  * keys are refused (own keys only: `__proto__` or `toString` are never options).
  */
-export function readOptions(specs: readonly OptionSpec[], sources: OptionSources, prefix = ''): Record<string, unknown> {
+export function readOptions(
+  specs: readonly OptionSpec[],
+  sources: OptionSources,
+  prefix = '',
+): Record<string, unknown> {
   const byKey = new Map(specs.map((s) => [s.key, s]));
   const byAlias = new Map(specs.flatMap((s) => (s.aliases ?? []).map((a) => [a, s] as const)));
   const out: Record<string, unknown> = Object.create(null);
@@ -258,7 +333,8 @@ export function readOptions(specs: readonly OptionSpec[], sources: OptionSources
   const config = sources.config;
   if (config) {
     const values = config.values;
-    if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new InputError(config.source || 'settings', values, 'must be an object of options');
+    if (values === null || typeof values !== 'object' || Array.isArray(values))
+      throw new InputError(config.source || 'settings', values, 'must be an object of options');
     const where = config.source ? `${config.source}: ` : '';
     const seen = new Map<string, string>();
     for (const written of Object.keys(values)) {
@@ -267,13 +343,27 @@ export function readOptions(specs: readonly OptionSpec[], sources: OptionSources
         spec = byAlias.get(written)!;
         deprecated(`${where}${prefix}${written}`, `${prefix}${spec.key}`);
       }
-      if (!spec) throw new InputError(`${where}${prefix}${written}`, values[written], `is not an option here (options: ${specs.map((s) => s.key).join(', ')})`);
+      if (!spec)
+        throw new InputError(
+          `${where}${prefix}${written}`,
+          values[written],
+          `is not an option here (options: ${specs.map((s) => s.key).join(', ')})`,
+        );
       const twice = seen.get(spec.key);
-      if (twice !== undefined) throw new InputError(`${where}${prefix}${written}`, values[written], `sets ${spec.key}, which ${twice} sets too; give it once`);
+      if (twice !== undefined)
+        throw new InputError(
+          `${where}${prefix}${written}`,
+          values[written],
+          `sets ${spec.key}, which ${twice} sets too; give it once`,
+        );
       seen.set(spec.key, written);
       // A flag given on the command line overrides the config value before anything is checked.
       if (flags[spec.key] !== undefined) continue;
-      out[spec.key] = parseOptionValue(spec, spec.fromValue ? spec.fromValue(values[written]) : values[written], `${where}${prefix}${written}`);
+      out[spec.key] = parseOptionValue(
+        spec,
+        spec.fromValue ? spec.fromValue(values[written]) : values[written],
+        `${where}${prefix}${written}`,
+      );
     }
   }
   for (const [key, text] of Object.entries(flags)) {
@@ -309,7 +399,8 @@ export function asGiven<T>(sources: OptionSources, run: () => T, fields: Readonl
   try {
     return run();
   } catch (e) {
-    if (e instanceof InputError && !e.field.startsWith('-') && !e.field.includes(': ')) throw e.renamed(rename(e.field), rename);
+    if (e instanceof InputError && !e.field.startsWith('-') && !e.field.includes(': '))
+      throw e.renamed(rename(e.field), rename);
     throw e;
   }
 }
@@ -317,6 +408,9 @@ export function asGiven<T>(sources: OptionSources, run: () => T, fields: Readonl
 /** `--help` text of an option: its help, what it must be, and its default. */
 export function optionHelp(spec: OptionSpec): string {
   const what = spec.kind.type === 'boolean' ? '' : ` [${describeKind(spec.kind)}]`;
-  const shown = spec.default === undefined ? '' : ` (default: ${Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default)})`;
+  const shown =
+    spec.default === undefined
+      ? ''
+      : ` (default: ${Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default)})`;
   return `${spec.help}${what}${shown}`;
 }

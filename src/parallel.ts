@@ -59,7 +59,11 @@ export async function closeSharedPool(): Promise<void> {
 }
 
 /** Run tasks on the shared pool with at most `threads` in flight, results in task order. */
-export async function runOnPool(threads: number, tasks: readonly WorkerTask[], onDone?: (index: number) => void): Promise<unknown[]> {
+export async function runOnPool(
+  threads: number,
+  tasks: readonly WorkerTask[],
+  onDone?: (index: number) => void,
+): Promise<unknown[]> {
   const pool = await sharedPool(threads);
   const kernels = kernelsInUse();
   const results = new Array<unknown>(tasks.length);

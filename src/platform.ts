@@ -74,7 +74,10 @@ export function browserPlatform(options: { worker?: () => unknown } = {}): Platf
   let pool: WorkerPool | null = null;
   return {
     name: 'browser',
-    memory: () => (nav?.deviceMemory ? { bytes: nav.deviceMemory * 2 ** 30, what: 'reported by this browser (navigator.deviceMemory)' } : undefined),
+    memory: () =>
+      nav?.deviceMemory
+        ? { bytes: nav.deviceMemory * 2 ** 30, what: 'reported by this browser (navigator.deviceMemory)' }
+        : undefined,
     cores: () => Math.max(1, nav?.hardwareConcurrency ?? 1),
     runTasks: (threads, tasks, onDone) => {
       if (!pool || pool.size < threads) {

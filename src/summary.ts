@@ -3,7 +3,14 @@
 // per input and for any input, each cell in the one layout { estimate, se, lo, hi, n } of src/stats/cells.ts.
 import { log } from './math/index.js';
 import { PATH_EXPLODED, type CovarianceSamples } from './results.js';
-import { exactCell, meanCell, proportionCell, type EstimateCell, type MissingCell, type ProportionCell } from './stats/cells.js';
+import {
+  exactCell,
+  meanCell,
+  proportionCell,
+  type EstimateCell,
+  type MissingCell,
+  type ProportionCell,
+} from './stats/cells.js';
 
 /** What summary reads: either side's tensor and status, its threshold and when each path exploded. */
 export interface Summarizable extends CovarianceSamples {
@@ -62,7 +69,8 @@ export interface Summary {
   readonly saves: readonly SaveSummary[];
 }
 
-const OVER_NOTE = 'means over the paths (networks) that did not explode by the final time; exploded ones are left out (and, for log V, any with V^aa = 0)';
+const OVER_NOTE =
+  'means over the paths (networks) that did not explode by the final time; exploded ones are left out (and, for log V, any with V^aa = 0)';
 
 /**
  * Per-save, per-pair means with SEs and explosion proportions with Wilson intervals, for a `solve`
@@ -83,7 +91,8 @@ export function summary(result: Summarizable): Summary {
   const [perSave, perItem] = values.stride;
   const perRow = scalar ? 0 : values.stride[2];
   const perCol = scalar ? 0 : values.stride[3];
-  const at = (s: number, p: number, i: number, j: number) => data[values.offset + s * perSave + p * perItem + i * perRow + j * perCol];
+  const at = (s: number, p: number, i: number, j: number) =>
+    data[values.offset + s * perSave + p * perItem + i * perRow + j * perCol];
   const kept: number[] = [];
   for (let p = 0; p < items; p++) if (status[p] !== PATH_EXPLODED) kept.push(p);
   const level = typeof result.settings.explosionThreshold === 'number' ? result.settings.explosionThreshold : null;
@@ -100,7 +109,9 @@ export function summary(result: Summarizable): Summary {
   const crossedBy = crossingTest(result);
   const out: SaveSummary[] = [];
   for (let s = 0; s < saves; s++) {
-    const mean = Array.from({ length: side }, (_, i) => Array.from({ length: side }, (_, j) => cell((p) => at(s, p, i, j))));
+    const mean = Array.from({ length: side }, (_, i) =>
+      Array.from({ length: side }, (_, j) => cell((p) => at(s, p, i, j))),
+    );
     const rho = Array.from({ length: side }, (_, i) =>
       Array.from({ length: side }, (_, j) => {
         if (correlation) return mean[i][j];
@@ -111,7 +122,9 @@ export function summary(result: Summarizable): Summary {
         });
       }),
     );
-    const logV = Array.from({ length: side }, (_, a) => (correlation ? { missing: 'a correlation SDE has no variance' } : cell((p) => log(at(s, p, a, a)))));
+    const logV = Array.from({ length: side }, (_, a) =>
+      correlation ? { missing: 'a correlation SDE has no variance' } : cell((p) => log(at(s, p, a, a))),
+    );
     out.push({
       t: result.ts[s],
       ...(result.layers ? { layer: result.layers[s] } : {}),
@@ -138,7 +151,14 @@ function crossingTest(result: Summarizable): (s: number, p: number) => boolean {
   return (s, p) => status[p] === PATH_EXPLODED && (time === undefined || time[p] <= ts[s] * (1 + 1e-12) + 1e-15);
 }
 
-function explosionAt(s: number, result: Summarizable, m: number, level: number | null, crossedBy: (s: number, p: number) => boolean, at: (s: number, p: number, i: number, j: number) => number): ExplosionSummary {
+function explosionAt(
+  s: number,
+  result: Summarizable,
+  m: number,
+  level: number | null,
+  crossedBy: (s: number, p: number) => boolean,
+  at: (s: number, p: number, i: number, j: number) => number,
+): ExplosionSummary {
   const items = result.status.length;
   const perInput = new Array<number>(m).fill(0);
   let any = 0;

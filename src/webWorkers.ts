@@ -92,7 +92,8 @@ export function serveKernels(kernels?: Readonly<Record<string, (...args: never[]
   const find = async (task: WorkerTask): Promise<unknown> => {
     if (kernels) return kernels[task.name];
     let mod = modules.get(task.module);
-    if (!mod) modules.set(task.module, (mod = import(/* @vite-ignore */ task.module) as Promise<Record<string, unknown>>));
+    if (!mod)
+      modules.set(task.module, (mod = import(/* @vite-ignore */ task.module) as Promise<Record<string, unknown>>));
     return (await mod)[task.name];
   };
   scope.onmessage = async ({ data }) => {

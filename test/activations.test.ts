@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { activationFromSpec, customSmooth, parseActivation, parseActivationSpec, shapedRelu, shapedSmooth, smoothScaleForBeta, SMOOTH_FUNCTIONS, unshaped } from '../src/activations/index.js';
+import {
+  activationFromSpec,
+  customSmooth,
+  parseActivation,
+  parseActivationSpec,
+  shapedRelu,
+  shapedSmooth,
+  smoothScaleForBeta,
+  SMOOTH_FUNCTIONS,
+  unshaped,
+} from '../src/activations/index.js';
 import { gaussHermite } from '../src/quadrature.js';
 import { mlpLimit } from '../architectures/index.js';
 
@@ -14,7 +24,27 @@ describe('activation strings: a grammar with a table of names, exact arity, plai
   });
 
   it('refuses inherited names, wrong arity, non-decimal numbers and a <= 0, naming the flag', () => {
-    for (const bad of ['toString:1', '__proto__:1', 'constructor:1', 'hasOwnProperty', 'tanh:1:2', 'tanh:1,2', 'relu:,', 'relu:0x10,1', 'relu:1', 'relu:0,-1,2', 'swish', 'relu:', 'tanh: 1', 'tanh:Infinity', 'tanh:NaN', 'tanh:0', 'tanh:-1', 'relu:1_000,0', '']) {
+    for (const bad of [
+      'toString:1',
+      '__proto__:1',
+      'constructor:1',
+      'hasOwnProperty',
+      'tanh:1:2',
+      'tanh:1,2',
+      'relu:,',
+      'relu:0x10,1',
+      'relu:1',
+      'relu:0,-1,2',
+      'swish',
+      'relu:',
+      'tanh: 1',
+      'tanh:Infinity',
+      'tanh:NaN',
+      'tanh:0',
+      'tanh:-1',
+      'relu:1_000,0',
+      '',
+    ]) {
       expect(() => parseActivationSpec(bad, '--activation'), bad).toThrow(/^--activation (must be|needs)/);
     }
   });
@@ -69,19 +99,29 @@ describe('finite-width activation and limiting drift agree', () => {
     }
   });
 
-  it('the correlation-flow form reproduces the drift: b_ab = d/dt (r_ab sqrt(d_a d_b)) with d\' = beta d^2', () => {
+  it("the correlation-flow form reproduces the drift: b_ab = d/dt (r_ab sqrt(d_a d_b)) with d' = beta d^2", () => {
     // R' = P + G R + R G with the diagonal's own flow must be the same vector field as b(V).
     const v = Float64Array.from([1.3, 0.4, -0.2, 0.4, 0.8, 0.3, -0.2, 0.3, 1.1]);
-    for (const act of [shapedRelu({ cPlus: 0.7, cMinus: -1.3 }), ...Object.keys(SMOOTH_FUNCTIONS).map((f) => shapedSmooth(f as 'tanh', { a: 0.8 }))]) {
+    for (const act of [
+      shapedRelu({ cPlus: 0.7, cMinus: -1.3 }),
+      ...Object.keys(SMOOTH_FUNCTIONS).map((f) => shapedSmooth(f as 'tanh', { a: 0.8 })),
+    ]) {
       const lim = mlpLimit(act);
       const b = new Float64Array(9);
       lim.drift(v, 3, b);
-      for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
+      for (const [i, j] of [
+        [0, 1],
+        [0, 2],
+        [1, 2],
+      ]) {
         const di = v[i * 3 + i];
         const dj = v[j * 3 + j];
         const r = v[i * 3 + j] / Math.sqrt(di * dj);
-        const rDot = lim.correlationFlow.source(di, dj, r) + (lim.correlationFlow.gain(di) + lim.correlationFlow.gain(dj)) * r;
-        const viaFlow = rDot * Math.sqrt(di * dj) + (r * (lim.beta * di * di * dj + di * lim.beta * dj * dj)) / (2 * Math.sqrt(di * dj));
+        const rDot =
+          lim.correlationFlow.source(di, dj, r) + (lim.correlationFlow.gain(di) + lim.correlationFlow.gain(dj)) * r;
+        const viaFlow =
+          rDot * Math.sqrt(di * dj) +
+          (r * (lim.beta * di * di * dj + di * lim.beta * dj * dj)) / (2 * Math.sqrt(di * dj));
         expect(viaFlow).toBeCloseTo(b[i * 3 + j], 12);
       }
       expect(lim.correlationFlow.source(1.7, 1.7, 1)).toBeCloseTo(-2 * lim.correlationFlow.gain(1.7), 12);
@@ -129,7 +169,7 @@ describe('finite-width activation and limiting drift agree', () => {
     expect(() => shapedSmooth('tanh', { beta: -1, a: 1 } as never)).toThrow(/takes a or beta, not both/);
   });
 
-  it('f(0) = 0 and f\'(0) = 1 for the catalog, with the stated f\'\'(0), f\'\'\'(0)', () => {
+  it("f(0) = 0 and f'(0) = 1 for the catalog, with the stated f''(0), f'''(0)", () => {
     const h = 1e-3;
     for (const fn of Object.values(SMOOTH_FUNCTIONS)) {
       expect(fn.f(0)).toBeCloseTo(0, 15);
@@ -142,7 +182,12 @@ describe('finite-width activation and limiting drift agree', () => {
 
   it('applyInPlace equals phi element-wise', () => {
     const xs = Float64Array.from({ length: 50 }, (_, i) => (i - 25) * 0.7);
-    for (const act of [shapedRelu({ cPlus: 0, cMinus: -1 }), ...Object.keys(SMOOTH_FUNCTIONS).map((f) => shapedSmooth(f as 'tanh', { a: 0.5 })), unshaped('tanh'), unshaped('relu')]) {
+    for (const act of [
+      shapedRelu({ cPlus: 0, cMinus: -1 }),
+      ...Object.keys(SMOOTH_FUNCTIONS).map((f) => shapedSmooth(f as 'tanh', { a: 0.5 })),
+      unshaped('tanh'),
+      unshaped('relu'),
+    ]) {
       const f = act.atWidth(16);
       const ys = xs.slice();
       f.applyInPlace(ys, 0, ys.length);
@@ -156,7 +201,9 @@ describe('finite-width activation and limiting drift agree', () => {
     expect(parseActivation('softplus:1').limit!.beta).toBeCloseTo(3 / 16, 12);
     expect(() => activationFromSpec({ family: 'smooth', f: 'relux', a: 1 })).toThrow(/activation.f must be one of/);
     expect(() => activationFromSpec({ family: 'magic' })).toThrow(/activation.family/);
-    expect(() => activationFromSpec({ family: 'relu-like', cPlus: 0, cMinus: -1, a: 1 })).toThrow(/activation.a is not a field of a relu-like activation/);
+    expect(() => activationFromSpec({ family: 'relu-like', cPlus: 0, cMinus: -1, a: 1 })).toThrow(
+      /activation.a is not a field of a relu-like activation/,
+    );
     expect(() => parseActivation('relux:1')).toThrow(/^activation must be relu:<c\+>,<c->/);
     expect(() => shapedSmooth('tanh', { a: -1 })).toThrow(/activation.a must be > 0 \(got -1\)/);
     expect(() => customSmooth({ name: 'bad', f: (x) => x + 1, fpp0: 0, fppp0: 0, a: 1 })).toThrow(/f\(0\) must be 0/);

@@ -31,7 +31,15 @@ import {
   type Solution,
   type NetworkSample,
 } from '../entry/index.js';
-import { momentTheory, observable, readExplosionSettings, readPointSettings, runPoint, validate, wilson } from '../entry/validation.js';
+import {
+  momentTheory,
+  observable,
+  readExplosionSettings,
+  readPointSettings,
+  runPoint,
+  validate,
+  wilson,
+} from '../entry/validation.js';
 import { seriesSpec, seriesStyle } from '../entry/reports.js';
 import { log } from '../src/math/index.js';
 
@@ -69,10 +77,18 @@ async function asyncRefusal(run: () => Promise<unknown>): Promise<string> {
 
 describe('unknown keys and threads are refused in one line', () => {
   it('solve and solveSync name the key and list the valid ones', async () => {
-    expect(refusal(() => solveSync({ ...base, steps: 8 } as never))).toMatch(/^steps is not an option of solveSync \(options: sde, solver, T, v0, stepping, saveAt, paths, seed, brownian, threshold, threads, onProgress\) \(got 8\)$/);
-    expect(await asyncRefusal(() => solve({ ...base, paht: 8 } as never))).toMatch(/^paht is not an option of solve \(options: sde, /);
-    expect(refusal(() => solveSync({ ...base, threads: 2 } as never))).toMatch(/^threads cannot be honoured by solveSync, which runs on the calling thread; use solve for worker threads \(got 2\)$/);
-    expect(await asyncRefusal(() => solve({ ...base, threads: 0 }))).toMatch(/^threads must be an integer in \[1, 1024\]/);
+    expect(refusal(() => solveSync({ ...base, steps: 8 } as never))).toMatch(
+      /^steps is not an option of solveSync \(options: sde, solver, T, v0, stepping, saveAt, paths, seed, brownian, threshold, threads, onProgress\) \(got 8\)$/,
+    );
+    expect(await asyncRefusal(() => solve({ ...base, paht: 8 } as never))).toMatch(
+      /^paht is not an option of solve \(options: sde, /,
+    );
+    expect(refusal(() => solveSync({ ...base, threads: 2 } as never))).toMatch(
+      /^threads cannot be honoured by solveSync, which runs on the calling thread; use solve for worker threads \(got 2\)$/,
+    );
+    expect(await asyncRefusal(() => solve({ ...base, threads: 0 }))).toMatch(
+      /^threads must be an integer in \[1, 1024\]/,
+    );
     // solve honours threads, with the bits of one thread.
     const two = await solve({ ...base, paths: 600, threads: 2 });
     expect(Array.from(two.values.data)).toEqual(Array.from(solveSync({ ...base, paths: 600 }).values.data));
@@ -80,28 +96,48 @@ describe('unknown keys and threads are refused in one line', () => {
 
   it('sampleNetworks, the chain shortcuts and weakExpectations do the same', async () => {
     const net = { activation: relu, n: 8, T: 1, v0: V0, samples: 8, seed: 1 };
-    expect(refusal(() => sampleNetworksSync({ ...net, steps: 3 } as never))).toMatch(/^steps is not an option of sampleNetworksSync \(options: activation, n, depth, T, /);
-    expect(refusal(() => sampleNetworksSync({ ...net, threads: 2 } as never))).toMatch(/^threads cannot be honoured by sampleNetworksSync/);
-    expect(refusal(() => sampleNetworksSync({ ...net, record: { count: 2, every: 1 } } as never))).toMatch(/^record\.every is not an option of sampleNetworksSync \(options: layers, count\)/);
-    expect(refusal(() => covarianceChain({ ...net, sampler: 'explicit' } as never))).toMatch(/^sampler is fixed by covarianceChain \(chain\)/);
-    expect(await asyncRefusal(() => weakExpectations({ ...base, step: 4 } as never, { v: () => 1 }))).toMatch(/^step is not an option of weakExpectations \(options: .*extrapolate, over\)/);
+    expect(refusal(() => sampleNetworksSync({ ...net, steps: 3 } as never))).toMatch(
+      /^steps is not an option of sampleNetworksSync \(options: activation, n, depth, T, /,
+    );
+    expect(refusal(() => sampleNetworksSync({ ...net, threads: 2 } as never))).toMatch(
+      /^threads cannot be honoured by sampleNetworksSync/,
+    );
+    expect(refusal(() => sampleNetworksSync({ ...net, record: { count: 2, every: 1 } } as never))).toMatch(
+      /^record\.every is not an option of sampleNetworksSync \(options: layers, count\)/,
+    );
+    expect(refusal(() => covarianceChain({ ...net, sampler: 'explicit' } as never))).toMatch(
+      /^sampler is fixed by covarianceChain \(chain\)/,
+    );
+    expect(await asyncRefusal(() => weakExpectations({ ...base, step: 4 } as never, { v: () => 1 }))).toMatch(
+      /^step is not an option of weakExpectations \(options: .*extrapolate, over\)/,
+    );
   });
 
   it('runPoint, validate, readExplosionSettings and the width study refuse misspelt keys', async () => {
-    expect(await asyncRefusal(() => runPoint({ n: 8, steps: 4, pahts: 10 }))).toMatch(/^pahts is not an option here \(options: /);
-    expect(await asyncRefusal(() => runPoint({ n: 8 }, { thread: 2 } as never))).toMatch(/^thread is not an option of runPoint \(its second argument\) \(options: threads, pathSaves, streamTag, resamples\)/);
-    expect(await asyncRefusal(() => validate({}, { thread: 2 } as never))).toMatch(/^thread is not an option of validate \(its second argument\)/);
+    expect(await asyncRefusal(() => runPoint({ n: 8, steps: 4, pahts: 10 }))).toMatch(
+      /^pahts is not an option here \(options: /,
+    );
+    expect(await asyncRefusal(() => runPoint({ n: 8 }, { thread: 2 } as never))).toMatch(
+      /^thread is not an option of runPoint \(its second argument\) \(options: threads, pathSaves, streamTag, resamples\)/,
+    );
+    expect(await asyncRefusal(() => validate({}, { thread: 2 } as never))).toMatch(
+      /^thread is not an option of validate \(its second argument\)/,
+    );
     expect(refusal(() => readExplosionSettings({ treshold: 10 }))).toMatch(/^treshold is not an option here/);
   });
 
   it('a bad observable name is refused with the valid names, not reported as lost paths', () => {
     const sol = solveSync({ ...base, saveAt: saveAt({ t1: true }) });
-    expect(refusal(() => observable(sol, 'rh0' as never))).toBe('observable must be one of rho, logVaa, Vaa, Vab (got "rh0")');
+    expect(refusal(() => observable(sol, 'rh0' as never))).toBe(
+      'observable must be one of rho, logVaa, Vaa, Vab (got "rh0")',
+    );
   });
 
-  it('v0 is checked against the SDE\'s shape at run time too (for untyped callers)', () => {
+  it("v0 is checked against the SDE's shape at run time too (for untyped callers)", () => {
     expect(refusal(() => solveSync({ ...base, v0: 0.5 } as never))).toMatch(/^v0 /);
-    expect(refusal(() => solveSync({ ...base, sde: diagonalSde(swish), v0: V0 } as never))).toMatch(/^v0 must be a finite number/);
+    expect(refusal(() => solveSync({ ...base, sde: diagonalSde(swish), v0: V0 } as never))).toMatch(
+      /^v0 must be a finite number/,
+    );
   });
 });
 
@@ -120,8 +156,26 @@ describe('deprecated names: one note each, the same bits', () => {
       [2, 0.6],
       [0.6, 1.5],
     ];
-    const now = solveSync({ sde: covarianceSde(swish), solver: eulerMaruyama(), T: 1.5, v0, stepping: constantSteps(16), paths: 300, seed: 5, threshold: 20 });
-    const old = solveSync({ sde: covarianceSde(swish), solver: eulerMaruyama(), t1: 1.5, v0, stepping: constantSteps(16), paths: 300, seed: 5, explosion: explosionDetection({ threshold: 40 }) });
+    const now = solveSync({
+      sde: covarianceSde(swish),
+      solver: eulerMaruyama(),
+      T: 1.5,
+      v0,
+      stepping: constantSteps(16),
+      paths: 300,
+      seed: 5,
+      threshold: 20,
+    });
+    const old = solveSync({
+      sde: covarianceSde(swish),
+      solver: eulerMaruyama(),
+      t1: 1.5,
+      v0,
+      stepping: constantSteps(16),
+      paths: 300,
+      seed: 5,
+      explosion: explosionDetection({ threshold: 40 }),
+    });
     // The threshold matters here: some paths cross 20 x max_a V0^aa = 40.
     expect(now.counts.exploded).toBeGreaterThan(10);
     expect(Buffer.from(old.values.data.buffer).equals(Buffer.from(now.values.data.buffer))).toBe(true);
@@ -137,14 +191,36 @@ describe('deprecated names: one note each, the same bits', () => {
       'solveSync: the option `explosion` (an absolute level) is deprecated; use `threshold`, a plain number in units of the largest input variance max_a V0^aa (default 1e4)',
     ]);
     for (const w of notes) expect(w.message).not.toMatch(/\n/);
-    expect(refusal(() => solveSync({ ...base, t1: 1 } as never))).toMatch(/^t1 is the deprecated name of T; give T only/);
-    expect(refusal(() => solveSync({ ...base, threshold: 10, explosion: explosionDetection({ threshold: 10 }) }))).toMatch(/^explosion is the deprecated absolute form of threshold; give threshold only/);
+    expect(refusal(() => solveSync({ ...base, t1: 1 } as never))).toMatch(
+      /^t1 is the deprecated name of T; give T only/,
+    );
+    expect(
+      refusal(() => solveSync({ ...base, threshold: 10, explosion: explosionDetection({ threshold: 10 }) })),
+    ).toMatch(/^explosion is the deprecated absolute form of threshold; give threshold only/);
   });
 
   it('sampleNetworks: ratio is T, method is sampler, explosion is the absolute form of threshold', () => {
     const v0 = [[2]];
-    const now = sampleNetworksSync({ activation: swish, n: 32, T: 1.5, v0, samples: 200, seed: 3, sampler: 'chain', threshold: 20 });
-    const old = sampleNetworksSync({ activation: swish, n: 32, ratio: 1.5, v0, samples: 200, seed: 3, method: 'chain', explosion: { threshold: 40 } });
+    const now = sampleNetworksSync({
+      activation: swish,
+      n: 32,
+      T: 1.5,
+      v0,
+      samples: 200,
+      seed: 3,
+      sampler: 'chain',
+      threshold: 20,
+    });
+    const old = sampleNetworksSync({
+      activation: swish,
+      n: 32,
+      ratio: 1.5,
+      v0,
+      samples: 200,
+      seed: 3,
+      method: 'chain',
+      explosion: { threshold: 40 },
+    });
     expect(now.counts.exploded).toBeGreaterThan(5);
     expect(Buffer.from(old.values.data.buffer).equals(Buffer.from(now.values.data.buffer))).toBe(true);
     expect(Array.from(old.explosionLayer)).toEqual(Array.from(now.explosionLayer));
@@ -157,12 +233,20 @@ describe('deprecated names: one note each, the same bits', () => {
   });
 
   it('the exact references: the old call forms give the same numbers as (activation, { options })', () => {
-    expect(correlationExpectation({ activation: relu, rho0: 0.5, T: 1, cells: 400, steps: 200 })).toBe(correlationExpectation('relu:0,-1', { rho0: 0.5, T: 1, cells: 400, steps: 200 }));
+    expect(correlationExpectation({ activation: relu, rho0: 0.5, T: 1, cells: 400, steps: 200 })).toBe(
+      correlationExpectation('relu:0,-1', { rho0: 0.5, T: 1, cells: 400, steps: 200 }),
+    );
     // The old form took beta and an absolute level; the new one the activation and the level in units of x0.
-    expect(explosionProbability({ beta: 0.75, x0: 2, T: 1, threshold: 20, cells: 400, steps: 200 })).toBe(explosionProbability(swish, { x0: 2, T: 1, threshold: 10, cells: 400, steps: 200 }));
-    expect(momentTheory({ family: 'relu-like', cPlus: 0, cMinus: -1 }, 32, 32, 1)).toEqual(momentTheory(relu, { n: 32, depth: 32, T: 1 }));
+    expect(explosionProbability({ beta: 0.75, x0: 2, T: 1, threshold: 20, cells: 400, steps: 200 })).toBe(
+      explosionProbability(swish, { x0: 2, T: 1, threshold: 10, cells: 400, steps: 200 }),
+    );
+    expect(momentTheory({ family: 'relu-like', cPlus: 0, cMinus: -1 }, 32, 32, 1)).toEqual(
+      momentTheory(relu, { n: 32, depth: 32, T: 1 }),
+    );
     expect(warnings).toHaveLength(3);
-    expect(refusal(() => correlationExpectation(relu, { rho0: 0.5, t: 1 } as never))).toMatch(/^t is not an option of correlationExpectation/);
+    expect(refusal(() => correlationExpectation(relu, { rho0: 0.5, t: 1 } as never))).toMatch(
+      /^t is not an option of correlationExpectation/,
+    );
   });
 });
 
@@ -174,10 +258,14 @@ describe('one explosion rule: threshold in units of max_a V0^aa, default 1e4, ev
       [0, 1],
     ];
     expect(solveSync({ ...base, v0 }).settings.explosionThreshold).toBe(3e4);
-    expect(sampleNetworksSync({ activation: relu, n: 4, T: 1, v0, samples: 2, seed: 1 }).settings.explosionThreshold).toBe(3e4);
+    expect(
+      sampleNetworksSync({ activation: relu, n: 4, T: 1, v0, samples: 2, seed: 1 }).settings.explosionThreshold,
+    ).toBe(3e4);
     expect(readPointSettings({}).threshold).toBe(1e4);
     expect(readExplosionSettings({}).threshold).toBe(1e4);
-    expect(refusal(() => solveSync({ ...base, threshold: 1 }))).toBe('threshold must be a number > 1, in units of the largest input variance max_a V0^aa (got 1)');
+    expect(refusal(() => solveSync({ ...base, threshold: 1 }))).toBe(
+      'threshold must be a number > 1, in units of the largest input variance max_a V0^aa (got 1)',
+    );
   });
 
   it('the exact reference honours the threshold as the solver does', () => {
@@ -187,7 +275,16 @@ describe('one explosion rule: threshold in units of max_a V0^aa, default 1e4, ev
     expect(at10).toBeGreaterThan(at100);
     expect(at100).toBeGreaterThan(ever);
     // 20,000 split-scheme paths crossing 10 x0: within 4 SE (plus the 1e-3 bias of discrete monitoring at 64 steps).
-    const sol = solveSync({ sde: diagonalSde(swish), solver: ninomiyaVictoir(), T: 1, v0: 1, stepping: constantSteps(64), paths: 20_000, seed: 9, threshold: 10 });
+    const sol = solveSync({
+      sde: diagonalSde(swish),
+      solver: ninomiyaVictoir(),
+      T: 1,
+      v0: 1,
+      stepping: constantSteps(64),
+      paths: 20_000,
+      seed: 9,
+      threshold: 10,
+    });
     const p = sol.counts.exploded / sol.paths;
     const tolerance = 4 * Math.sqrt((at10 * (1 - at10)) / sol.paths) + 5e-3;
     expect(Math.abs(p - at10)).toBeLessThan(tolerance);
@@ -200,10 +297,16 @@ describe('values or texts for activations and architectures', () => {
   it('sampleNetworks takes the architecture and activation texts, with the bits of the values', async () => {
     const options = { n: 16, T: 0.5, v0: V0, samples: 32, seed: 2 };
     const byText = await sampleNetworks({ ...options, architecture: 'resnet:0.5', activation: 'tanh:1' });
-    const byValue = await sampleNetworks({ ...options, architecture: resnet({ gamma: 0.5 }), activation: shapedSmooth('tanh', { a: 1 }) });
+    const byValue = await sampleNetworks({
+      ...options,
+      architecture: resnet({ gamma: 0.5 }),
+      activation: shapedSmooth('tanh', { a: 1 }),
+    });
     expect(byText.architecture).toBe(byValue.architecture);
     expect(Array.from(byText.values.data)).toEqual(Array.from(byValue.values.data));
-    expect(refusal(() => sampleNetworksSync({ ...options, activation: 'tanh' + ':x' }))).toMatch(/^activation must be relu:<c\+>,<c->/);
+    expect(refusal(() => sampleNetworksSync({ ...options, activation: 'tanh' + ':x' }))).toMatch(
+      /^activation must be relu:<c\+>,<c->/,
+    );
   });
 
   it('runPoint takes the architecture text and an activation value without readPointSettings', async () => {
@@ -220,8 +323,12 @@ describe('values or texts for activations and architectures', () => {
     expect(smoothBeta('swish', 2)).toBe(0.75 / 4);
     expect(smoothBeta(0, -2, 1)).toBe(-2);
     expect(refusal(() => smoothBeta('tan' as never, 1))).toMatch(/^f must be one of tanh, sin, swish, softplus, gelu/);
-    expect(refusal(() => (smoothBeta as unknown as (...a: unknown[]) => number)('tanh', 1, 2))).toMatch(/^a is one argument too many/);
-    expect(refusal(() => (smoothBeta as unknown as (...a: unknown[]) => number)(0, -2))).toMatch(/^a must be a finite number \(got undefined\)/);
+    expect(refusal(() => (smoothBeta as unknown as (...a: unknown[]) => number)('tanh', 1, 2))).toMatch(
+      /^a is one argument too many/,
+    );
+    expect(refusal(() => (smoothBeta as unknown as (...a: unknown[]) => number)(0, -2))).toMatch(
+      /^a must be a finite number \(got undefined\)/,
+    );
   });
 });
 
@@ -267,7 +374,12 @@ function checkSummary(result: Solution | NetworkSample, crossed: (s: number, p: 
     const w = wilson(byT.length, items);
     expect(at.explosion.any).toMatchObject({ k: byT.length, n: items, lo: w.lower, hi: w.upper });
     for (let a = 0; a < m; a++) {
-      const k = byT.filter((p) => v.get(t, p, a, a) > level || (![...Array(m).keys()].some((b) => v.get(t, p, b, b) > level) && [...Array(m).keys()].every((b) => v.get(t, p, b, b) <= v.get(t, p, a, a)))).length;
+      const k = byT.filter(
+        (p) =>
+          v.get(t, p, a, a) > level ||
+          (![...Array(m).keys()].some((b) => v.get(t, p, b, b) > level) &&
+            [...Array(m).keys()].every((b) => v.get(t, p, b, b) <= v.get(t, p, a, a))),
+      ).length;
       expect(at.explosion.perInput[a]).toEqual(proportionCell(k, items));
     }
   }
@@ -275,9 +387,26 @@ function checkSummary(result: Solution | NetworkSample, crossed: (s: number, p: 
 
 describe('summary(result): per save, per pair, in the one cell layout', () => {
   it('an SDE solution with explosions, checked against the raw arrays', () => {
-    const sol = solveSync({ sde: covarianceSde(swish), solver: eulerMaruyama(), T: 1.5, v0: [[2, 0.6, 0.2], [0.6, 1.5, 0.1], [0.2, 0.1, 1]], stepping: constantSteps(16), saveAt: saveAt({ count: 4 }), paths: 400, seed: 7, threshold: 20 });
+    const sol = solveSync({
+      sde: covarianceSde(swish),
+      solver: eulerMaruyama(),
+      T: 1.5,
+      v0: [
+        [2, 0.6, 0.2],
+        [0.6, 1.5, 0.1],
+        [0.2, 0.1, 1],
+      ],
+      stepping: constantSteps(16),
+      saveAt: saveAt({ count: 4 }),
+      paths: 400,
+      seed: 7,
+      threshold: 20,
+    });
     expect(sol.counts.exploded).toBeGreaterThan(10);
-    checkSummary(sol, (s, p) => sol.status[p] === PATH_EXPLODED && sol.explosionTime[p] <= sol.ts[s] * (1 + 1e-12) + 1e-15);
+    checkSummary(
+      sol,
+      (s, p) => sol.status[p] === PATH_EXPLODED && sol.explosionTime[p] <= sol.ts[s] * (1 + 1e-12) + 1e-15,
+    );
     // The last save's per-input proportions sum to at least the any-input one (a crossing has an input).
     const last = summary(sol).saves.at(-1)!.explosion;
     const k = (c: unknown) => (c as { k: number }).k;
@@ -285,7 +414,19 @@ describe('summary(result): per save, per pair, in the one cell layout', () => {
   });
 
   it('a network sample with explosions, checked against the raw arrays', () => {
-    const net = sampleNetworksSync({ activation: swish, n: 16, T: 1.5, v0: [[2, 0.6], [0.6, 1.5]], samples: 300, seed: 8, threshold: 20, record: { count: 4 } });
+    const net = sampleNetworksSync({
+      activation: swish,
+      n: 16,
+      T: 1.5,
+      v0: [
+        [2, 0.6],
+        [0.6, 1.5],
+      ],
+      samples: 300,
+      seed: 8,
+      threshold: 20,
+      record: { count: 4 },
+    });
     expect(net.counts.exploded).toBeGreaterThan(10);
     checkSummary(net, (s, p) => net.status[p] === PATH_EXPLODED && net.explosionLayer[p] <= net.layers[s]);
     expect(summary(net).saves.map((s) => s.layer)).toEqual(Array.from(net.layers));
@@ -302,7 +443,7 @@ describe('summary(result): per save, per pair, in the one cell layout', () => {
   });
 });
 
-describe('solve\'s saves and weakExpectations per save', () => {
+describe("solve's saves and weakExpectations per save", () => {
   it('solve without saveAt keeps t = 0 and t = T, as the CLI', () => {
     const sol = solveSync(base);
     expect(Array.from(sol.ts)).toEqual([0, 1]);
@@ -329,7 +470,9 @@ describe('solve\'s saves and weakExpectations per save', () => {
       expect((e.v01.saves[s] as { se: number }).se).toBeCloseTo(d.se, 12);
     }
     expect(e.v01).toMatchObject({ method: 'plain', over: 'all', leftOut: 0, steps: [8] });
-    expect(await asyncRefusal(() => weakExpectations(options, { bad: (v) => (v as unknown as Float64Array)[1] }))).toMatch(/^functions\.bad must return a finite number \(path 0, t = 0; it is given the m x m matrix as rows/);
+    expect(
+      await asyncRefusal(() => weakExpectations(options, { bad: (v) => (v as unknown as Float64Array)[1] })),
+    ).toMatch(/^functions\.bad must return a finite number \(path 0, t = 0; it is given the m x m matrix as rows/);
   });
 });
 
@@ -339,12 +482,23 @@ describe('reports: series styles', () => {
     const style = seriesStyle(names);
     expect(style.color.scale).toEqual({ domain: names, scheme: 'category20' });
     expect(seriesStyle(names.slice(0, 10)).color.scale.scheme).toBe('tableau10');
-    const points = names.flatMap((series, i) => [{ x: 1, y: i, series }, { x: 2, y: i + 1, series }]);
-    const layers = (seriesSpec({ title: 't', x: 'x', y: 'y', points, lines: ['s3'] }) as unknown as { layer: Array<{ mark: { type: string }; data: { values: Array<{ series: string }> } }> }).layer;
+    const points = names.flatMap((series, i) => [
+      { x: 1, y: i, series },
+      { x: 2, y: i + 1, series },
+    ]);
+    const layers = (
+      seriesSpec({ title: 't', x: 'x', y: 'y', points, lines: ['s3'] }) as unknown as {
+        layer: Array<{ mark: { type: string }; data: { values: Array<{ series: string }> } }>;
+      }
+    ).layer;
     const line = layers.find((l) => l.mark.type === 'line')!;
     expect(new Set(line.data.values.map((p) => p.series))).toEqual(new Set(['s3']));
     expect(layers.find((l) => l.mark.type === 'point')!.data.values).toHaveLength(24);
-    const none = (seriesSpec({ title: 't', x: 'x', y: 'y', points, lines: false }) as unknown as { layer: Array<{ mark: { type: string } }> }).layer;
+    const none = (
+      seriesSpec({ title: 't', x: 'x', y: 'y', points, lines: false }) as unknown as {
+        layer: Array<{ mark: { type: string } }>;
+      }
+    ).layer;
     expect(none.some((l) => l.mark.type === 'line')).toBe(false);
   });
 });

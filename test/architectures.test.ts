@@ -2,7 +2,13 @@
 // MLP's references say where they exist and why not elsewhere.
 import { describe, expect, it } from 'vitest';
 import { shapedRelu, shapedSmooth } from '../src/activations/index.js';
-import { architectureFromSpec, ARCHITECTURE_NAMES, architectureHelp, mlp, parseArchitecture } from '../architectures/index.js';
+import {
+  architectureFromSpec,
+  ARCHITECTURE_NAMES,
+  architectureHelp,
+  mlp,
+  parseArchitecture,
+} from '../architectures/index.js';
 import { covarianceChain, sampleNetworksSync } from '../networks/index.js';
 import { criterion } from '../validation/explosion.js';
 import { readPointSettings } from '../validation/settings.js';
@@ -14,7 +20,9 @@ describe('the architecture table', () => {
     expect(parseArchitecture('mlp').label).toBe('mlp');
     expect(architectureFromSpec({ kind: 'mlp' }).text).toBe('mlp');
     expect(architectureHelp()).toContain('mlp: the shaped MLP');
-    expect(() => parseArchitecture('mlp:2', '--architecture')).toThrow(/^--architecture must be mlp \(it takes no parameters\)/);
+    expect(() => parseArchitecture('mlp:2', '--architecture')).toThrow(
+      /^--architecture must be mlp \(it takes no parameters\)/,
+    );
     expect(() => parseArchitecture('toString', '--architecture')).toThrow(/^--architecture must be mlp/);
     expect(() => architectureFromSpec({ kind: 'nope' })).toThrow(/^architecture must be the spec of one of mlp/);
   });
@@ -25,13 +33,25 @@ describe('the architecture table', () => {
     expect(() => readPointSettings({ architecture: 'nope:1' })).toThrow(/^architecture must be mlp/);
   });
 
-  it('sampleNetworks with mlp() is the default sampler bit for bit; an unknown sampler names the architecture\'s samplers', () => {
-    const options = { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 16, T: 1, v0: [[1, 0.3], [0.3, 1]], samples: 20, seed: 4 };
+  it("sampleNetworks with mlp() is the default sampler bit for bit; an unknown sampler names the architecture's samplers", () => {
+    const options = {
+      activation: shapedRelu({ cPlus: 0, cMinus: -1 }),
+      n: 16,
+      T: 1,
+      v0: [
+        [1, 0.3],
+        [0.3, 1],
+      ],
+      samples: 20,
+      seed: 4,
+    };
     const a = covarianceChain(options);
     const b = sampleNetworksSync({ ...options, architecture: mlp() });
     expect(Array.from(b.values.data)).toEqual(Array.from(a.values.data));
     expect(b.architecture).toBe('mlp');
-    expect(() => sampleNetworksSync({ ...options, architecture: mlp(), sampler: 'dense' })).toThrow(/^sampler must be one of chain, explicit/);
+    expect(() => sampleNetworksSync({ ...options, architecture: mlp(), sampler: 'dense' })).toThrow(
+      /^sampler must be one of chain, explicit/,
+    );
   });
 });
 
@@ -58,8 +78,12 @@ describe('architecture parameters as scan axes', () => {
     expect(() => architectureWithAxes('mlp', { nope: 0.5 })).toThrow(/^--grid nope is not a parameter of mlp/);
     // gamma is owned by the architectures that have it: applied to such a base, refused on the MLP naming its owners.
     expect(architectureWithAxes('resnet:0.5', { gamma: 0.7 })).toBe('resnet:0.7');
-    expect(() => architectureWithAxes('mlp', { gamma: 0.5 })).toThrow(/^--grid gamma applies to resnet, attention, transformer, not to mlp/);
-    expect(() => architectureWithAxes('resnet:0.5', { gamma: 1.5 })).toThrow(/gamma must be a number in \(0, 1\] \(got 1\.5\)/);
+    expect(() => architectureWithAxes('mlp', { gamma: 0.5 })).toThrow(
+      /^--grid gamma applies to resnet, attention, transformer, not to mlp/,
+    );
+    expect(() => architectureWithAxes('resnet:0.5', { gamma: 1.5 })).toThrow(
+      /gamma must be a number in \(0, 1\] \(got 1\.5\)/,
+    );
     expect(architectureWithAxes('attention:1,1,2', { tau0: 0.5, heads: 4 })).toBe('attention:1,0.5,4');
   });
 });
@@ -69,9 +93,18 @@ describe('references are optional members', () => {
     const bare = { ...mlp(), label: 'bare', references: {} };
     const r = referencesOf(bare);
     const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
-    expect(r.correlationExpectation(relu, { rho0: 0.5, T: 1 })).toEqual({ value: null, reason: 'bare declares no E rho_T reference' });
-    expect(r.explosionProbability(relu, { x0: 1, T: 1 })).toEqual({ value: null, reason: 'bare declares no P(explode by T) reference' });
-    expect(r.finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, { n: 64, depth: 64, T: 1 })).toEqual({ secondMoment: { exact: null, limit: null }, kurtosis: { exact: null, limit: null } });
+    expect(r.correlationExpectation(relu, { rho0: 0.5, T: 1 })).toEqual({
+      value: null,
+      reason: 'bare declares no E rho_T reference',
+    });
+    expect(r.explosionProbability(relu, { x0: 1, T: 1 })).toEqual({
+      value: null,
+      reason: 'bare declares no P(explode by T) reference',
+    });
+    expect(r.finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, { n: 64, depth: 64, T: 1 })).toEqual({
+      secondMoment: { exact: null, limit: null },
+      kurtosis: { exact: null, limit: null },
+    });
     expect(r.layerRecursion).toBe(false);
     // A declared member is used as it is.
     expect(referencesOf(mlp()).correlationExpectation(relu, { rho0: 0.5, T: 1 }).value).toBeCloseTo(0.4805462, 6);

@@ -30,7 +30,10 @@ describe('the collapse study', () => {
     const one = await collapseReport(settings, { threads: 1 });
     const two = await collapseReport(settings, { threads: 2 });
     expect(JSON.stringify(two.rows)).toBe(JSON.stringify(one.rows));
-    expect(one.rows.map((r) => r.label)).toEqual(['attention(gamma=1, tau0=0.7, H=1)', 'attention(gamma=1, tau0=0.7, H=2)']);
+    expect(one.rows.map((r) => r.label)).toEqual([
+      'attention(gamma=1, tau0=0.7, H=1)',
+      'attention(gamma=1, tau0=0.7, H=2)',
+    ]);
     for (const row of one.rows) {
       expect(row.cells.map((c) => c.T)).toEqual([0.25, 0.5]);
       for (const c of row.cells) {
@@ -47,7 +50,21 @@ describe('the collapse study', () => {
   });
 
   it('the transformer runs with its activation; bad settings are refused naming the option', async () => {
-    const r = await collapseReport({ blocks: 'transformer', activation: 'relu:0,-1', gamma: [0.7], tau0: [1], heads: [1], T: [0.25], paths: 100, samples: 20, n: 16, m: 2 }, { threads: 1 });
+    const r = await collapseReport(
+      {
+        blocks: 'transformer',
+        activation: 'relu:0,-1',
+        gamma: [0.7],
+        tau0: [1],
+        heads: [1],
+        T: [0.25],
+        paths: 100,
+        samples: 20,
+        n: 16,
+        m: 2,
+      },
+      { threads: 1 },
+    );
     expect(r.rows[0].label).toBe('transformer(gamma=0.7, tau0=1, H=1)');
     await expect(collapseReport({ tau0: [0] })).rejects.toThrow(/tau0/);
   });
@@ -63,12 +80,17 @@ describe('the collapse study', () => {
   // often than the SDE at these widths (2.3% against 4.6% here), a difference this test does not settle.
   it('finite networks agree with the attention SDE within 4 standard errors, and are rejected against a wrong tau0', async () => {
     const base = { T: 1, m: 3, rho0: 0.3, n: 32, stepsPerUnit: 256, seed: 1 };
-    const right = await runCollapsePoint({ ...base, architecture: 'attention:1,1', paths: 4000, samples: 1600 }, { threads: 2 });
-    const wrong = await runCollapsePoint({ ...base, architecture: 'attention:1,0.5', paths: 4000, samples: 2 }, { threads: 2 });
+    const right = await runCollapsePoint(
+      { ...base, architecture: 'attention:1,1', paths: 4000, samples: 1600 },
+      { threads: 2 },
+    );
+    const wrong = await runCollapsePoint(
+      { ...base, architecture: 'attention:1,0.5', paths: 4000, samples: 2 },
+      { threads: 2 },
+    );
     const networks = correlationOf(right.network);
     expect(networks.se).toBeLessThan(0.015);
     expect(Math.abs(z(networks, correlationOf(right.sde)))).toBeLessThanOrEqual(4);
     expect(Math.abs(z(networks, correlationOf(wrong.sde)))).toBeGreaterThan(4);
   }, 120_000);
 });
-

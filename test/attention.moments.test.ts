@@ -9,7 +9,11 @@ import { choleskyPsd } from '../src/linalg.js';
 import { openStream } from '../src/random/streams.js';
 import { attentionDrift } from '../architectures/attention/limit.js';
 import { limitMaths } from '../architectures/index.js';
-import { addConditionalCovariance, conditionalMean, valuePartToOrder1OverN } from '../architectures/attention/moments.js';
+import {
+  addConditionalCovariance,
+  conditionalMean,
+  valuePartToOrder1OverN,
+} from '../architectures/attention/moments.js';
 import { firstOrderAttention, shapedAttention } from '../architectures/attention/softmax.js';
 import { doublyCentred, sandwich } from '../src/matrix.js';
 import type { AttentionParams } from '../architectures/attention/params.js';
@@ -51,7 +55,8 @@ describe('the shaped attention matrix', () => {
       shapedAttention(t, m, a);
       firstOrderAttention(t, m, d);
       let r = 0;
-      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) r = Math.max(r, Math.abs(a[i * m + j] - (i === j ? 1 : 0) - d[i * m + j]));
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < m; j++) r = Math.max(r, Math.abs(a[i * m + j] - (i === j ? 1 : 0) - d[i * m + j]));
       return r;
     };
     expect(residual(1e-3) / residual(5e-4)).toBeCloseTo(4, 2);
@@ -99,7 +104,8 @@ describe('given X and A, the value weights integrated out (explicit WV, n = 12)'
   const l = new Float64Array(m * m);
   inputStream(rng, v0, n, m, z, l);
   const v = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) for (let i = 0; i < n; i++) v[a * m + b] += (z[i * m + a] * z[i * m + b]) / n;
+  for (let a = 0; a < m; a++)
+    for (let b = 0; b < m; b++) for (let i = 0; i < n; i++) v[a * m + b] += (z[i * m + a] * z[i * m + b]) / n;
   // Two fixed heads from logits of size 0.5 (far from the identity, so A V A^T differs from V at O(1)).
   const as: Float64Array[] = [];
   const mbar = new Float64Array(m * m);
@@ -127,9 +133,12 @@ describe('given X and A, the value weights integrated out (explicit WV, n = 12)'
       xw.fill(0);
       for (let i = 0; i < n; i++) {
         rng.fillNormals(w);
-        for (let a2 = 0; a2 < m; a2++) for (let j = 0; j < n; j++) xw[a2 * n + j] += (z[i * m + a2] * w[j]) / Math.sqrt(n);
+        for (let a2 = 0; a2 < m; a2++)
+          for (let j = 0; j < n; j++) xw[a2 * n + j] += (z[i * m + a2] * w[j]) / Math.sqrt(n);
       }
-      for (let a1 = 0; a1 < m; a1++) for (let b = 0; b < m; b++) for (let j = 0; j < n; j++) y[a1 * n + j] += (a[a1 * m + b] * xw[b * n + j]) / Math.sqrt(heads);
+      for (let a1 = 0; a1 < m; a1++)
+        for (let b = 0; b < m; b++)
+          for (let j = 0; j < n; j++) y[a1 * n + j] += (a[a1 * m + b] * xw[b * n + j]) / Math.sqrt(heads);
     }
     for (let a1 = 0; a1 < m; a1++) {
       for (let b = 0; b < m; b++) {
@@ -193,9 +202,27 @@ describe('given X and A, the value weights integrated out (explicit WV, n = 12)'
 
 describe('n E[dV | V] and n Cov[dV | V] against the drift and diffusion (Q, K Monte Carlo, 4000 draws)', () => {
   const cases: Array<{ name: string; m: number; v: number[]; p: AttentionParams; keyRatio: number }> = [
-    { name: 'generic V, m = 3, H = 2, nk = n', m: 3, v: [1.2, 0.3, -0.1, 0.3, 0.9, 0.4, -0.1, 0.4, 1.1], p: { gamma: 0.9, tau0: 0.5, heads: 2 }, keyRatio: 1 },
-    { name: 'near-collinear tokens (correlations 0.97-0.99), m = 3, H = 2', m: 3, v: [1, 0.99, 0.97, 0.99, 1, 0.98, 0.97, 0.98, 1], p: { gamma: 0.9, tau0: 0.5, heads: 2 }, keyRatio: 1 },
-    { name: 'm = 4, H = 1, nk = n/4', m: 4, v: [1, 0.5, 0.2, 0, 0.5, 1.5, 0.3, 0.1, 0.2, 0.3, 0.8, -0.2, 0, 0.1, -0.2, 1], p: { gamma: 0.7, tau0: 0.4, heads: 1 }, keyRatio: 4 },
+    {
+      name: 'generic V, m = 3, H = 2, nk = n',
+      m: 3,
+      v: [1.2, 0.3, -0.1, 0.3, 0.9, 0.4, -0.1, 0.4, 1.1],
+      p: { gamma: 0.9, tau0: 0.5, heads: 2 },
+      keyRatio: 1,
+    },
+    {
+      name: 'near-collinear tokens (correlations 0.97-0.99), m = 3, H = 2',
+      m: 3,
+      v: [1, 0.99, 0.97, 0.99, 1, 0.98, 0.97, 0.98, 1],
+      p: { gamma: 0.9, tau0: 0.5, heads: 2 },
+      keyRatio: 1,
+    },
+    {
+      name: 'm = 4, H = 1, nk = n/4',
+      m: 4,
+      v: [1, 0.5, 0.2, 0, 0.5, 1.5, 0.3, 0.1, 0.2, 0.3, 0.8, -0.2, 0, 0.1, -0.2, 1],
+      p: { gamma: 0.7, tau0: 0.4, heads: 1 },
+      keyRatio: 4,
+    },
   ];
   for (const c of cases) {
     for (const n of [256, 1024, 4096]) {
@@ -222,7 +249,13 @@ describe('n E[dV | V] and n Cov[dV | V] against the drift and diffusion (Q, K Mo
         expect(worstZ(r.attentionPart, att, r.attentionSe)).toBeLessThan(Z);
         // Power: without the 1/H (H = 2), or with 1/m in place of 1/m^2 (H = 1), it is rejected.
         const factor = p.heads > 1 ? p.heads : m;
-        expect(worstZ(r.attentionPart, att.map((x) => factor * x), r.attentionSe)).toBeGreaterThan(Z);
+        expect(
+          worstZ(
+            r.attentionPart,
+            att.map((x) => factor * x),
+            r.attentionSe,
+          ),
+        ).toBeGreaterThan(Z);
         // Value noise: E[n Cov(dV | X, A)] = s^2 Sigma(V) + O(1/n), with its 1/n term (moments.ts) included.
         const expansion = valuePartToOrder1OverN(v, b, att, m, p.gamma, n);
         expect(worstZ(r.valuePart, expansion, r.valueSe)).toBeLessThan(Z);

@@ -24,7 +24,10 @@ type Observables = Record<'v00' | 'v01' | 'rho', Float64Array>;
 const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
 /** A preset's sampler of a name, on a minimal job (m tokens, no input directions). */
 const samplerOf = (arch: Architecture, name: string, width = n, outputs = 1) =>
-  arch.samplers[name].build({ m, n: width, v0, outputs, derivatives: false } as unknown as NetworkJob, relu.atWidth(width));
+  arch.samplers[name].build(
+    { m, n: width, v0, outputs, derivatives: false } as unknown as NetworkJob,
+    relu.atWidth(width),
+  );
 
 function run(kind: 'chain' | 'explicit', p: AttentionParams, preset: typeof attention, purpose: string): Observables {
   const sampler = samplerOf(preset({ ...p, keyWidth: nk }), kind);
@@ -42,7 +45,8 @@ function run(kind: 'chain' | 'explicit', p: AttentionParams, preset: typeof atte
   return out;
 }
 
-const minP = (a: Observables, b: Observables) => Math.min(...(['v00', 'v01', 'rho'] as const).map((k) => ksTwoSample(a[k], b[k]).pValue));
+const minP = (a: Observables, b: Observables) =>
+  Math.min(...(['v00', 'v01', 'rho'] as const).map((k) => ksTwoSample(a[k], b[k]).pValue));
 
 describe('attention samplers: chain and explicit weights agree in law', () => {
   const p: AttentionParams = { gamma: 0.8, tau0: 0.3, heads: 2 };

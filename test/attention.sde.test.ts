@@ -7,7 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { shapedRelu, unshaped } from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
 import { choleskyPsd } from '../src/linalg.js';
-import { constantSteps, saveAt, convergenceStudy, eulerMaruyama, LaneBook, ninomiyaVictoir, packed, solveSync } from '../sde/index.js';
+import {
+  constantSteps,
+  saveAt,
+  convergenceStudy,
+  eulerMaruyama,
+  LaneBook,
+  ninomiyaVictoir,
+  packed,
+  solveSync,
+} from '../sde/index.js';
 import { architectureFromSpec, parseArchitecture } from '../architectures/index.js';
 import { attention, transformer } from '../architectures/attention/index.js';
 import { limitMaths } from '../architectures/index.js';
@@ -42,14 +51,34 @@ describe('Euler-Maruyama on the attention covariance SDE', () => {
 
   it('transformer and attention solve with per-path explosion status, never NaN in kept values', () => {
     for (const arch of [attention({ gamma: 0.9, tau0: 0.6, heads: 2 }), transformer({ gamma: 0.8, tau0: 0.8 })]) {
-      const s = solveSync({ sde: arch.sde(relu), solver: eulerMaruyama(), T: 0.5, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(50), paths: 2000, seed: 4 });
+      const s = solveSync({
+        sde: arch.sde(relu),
+        solver: eulerMaruyama(),
+        T: 0.5,
+        saveAt: saveAt({ t1: true }),
+        v0: V0,
+        stepping: constantSteps(50),
+        paths: 2000,
+        seed: 4,
+      });
       expect(s.counts.finished + s.counts.exploded + s.counts.repaired).toBe(2000);
       expect(Array.from(s.values.data as Float64Array).every(Number.isFinite)).toBe(true);
     }
   });
 
   it('the splitting solver refuses the attention SDE with one line naming the solver', () => {
-    expect(() => solveSync({ sde: attention({ gamma: 0.8, tau0: 1 }).sde(relu), solver: ninomiyaVictoir(), T: 0.1, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(4), paths: 10, seed: 1 })).toThrow(InputError);
+    expect(() =>
+      solveSync({
+        sde: attention({ gamma: 0.8, tau0: 1 }).sde(relu),
+        solver: ninomiyaVictoir(),
+        T: 0.1,
+        saveAt: saveAt({ t1: true }),
+        v0: V0,
+        stepping: constantSteps(4),
+        paths: 10,
+        seed: 1,
+      }),
+    ).toThrow(InputError);
   });
 });
 
@@ -59,7 +88,13 @@ describe('the term', () => {
     const s2 = gamma * gamma * (2 - gamma * gamma);
     const m = 3;
     const v = Float64Array.from(V0.flat());
-    const term = matrixTerm({ maths: limitMaths(presetLimit('attention', { gamma, tau0: 1e9, heads: 1 })), v0: v, m, lanes: 1, threshold: 1e6 });
+    const term = matrixTerm({
+      maths: limitMaths(presetLimit('attention', { gamma, tau0: 1e9, heads: 1 })),
+      v0: v,
+      m,
+      lanes: 1,
+      threshold: 1e6,
+    });
     const x = new Float64Array(term.dimension);
     term.initialise(x);
     const out = new Float64Array(term.dimension);
@@ -96,7 +131,8 @@ describe('the term at a state it did not settle', () => {
     const lane = Float64Array.from({ length: term.noise }, (_, k) => g[k * 2 + 1]);
     const want = new Float64Array(m * m);
     maths.diffusion(w, m, l, lane, 0.1, want);
-    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) expect(out[packed(a, b) * 2 + 1]).toBeCloseTo(want[a * m + b], 12);
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b <= a; b++) expect(out[packed(a, b) * 2 + 1]).toBeCloseTo(want[a * m + b], 12);
   });
 });
 
@@ -116,7 +152,14 @@ describe('architecture values', () => {
   });
 
   it('refuse bad text with one line naming the flag and the value', () => {
-    for (const bad of ['attention:0.7', 'attention:1.2,1', 'attention:0.5,0', 'attention:0.5,1,0', 'attention:0.5,1,1.5', 'transformer:0.5,x']) {
+    for (const bad of [
+      'attention:0.7',
+      'attention:1.2,1',
+      'attention:0.5,0',
+      'attention:0.5,1,0',
+      'attention:0.5,1,1.5',
+      'transformer:0.5,x',
+    ]) {
       let error: unknown = null;
       try {
         parseArchitecture(bad, '--architecture');

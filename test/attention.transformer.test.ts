@@ -10,7 +10,15 @@ import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, type Estimate } from '../src/stats/index.js';
 import { normalCdf } from '../src/special.js';
 import { sampleNetworks } from '../networks/index.js';
-import { brownianSampling, constantSteps, saveAt, eulerMaruyama, explosionDetection, solve, type Sde } from '../sde/index.js';
+import {
+  brownianSampling,
+  constantSteps,
+  saveAt,
+  eulerMaruyama,
+  explosionDetection,
+  solve,
+  type Sde,
+} from '../sde/index.js';
 import { limitMaths } from '../architectures/index.js';
 import { attention, transformer } from '../architectures/attention/index.js';
 import { matrixTerm } from '../sde/index.js';
@@ -23,9 +31,22 @@ const v0 = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) 
 const threshold = 20;
 
 async function sdeCorrelation(sde: Sde, purpose: string, threads = 2): Promise<Estimate> {
-  const s = await solve({ sde, solver: eulerMaruyama(), T: 1, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(128), paths: 4000, seed: 31, explosion: explosionDetection({ threshold }), brownian: brownianSampling({ purpose }), threads });
+  const s = await solve({
+    sde,
+    solver: eulerMaruyama(),
+    T: 1,
+    saveAt: saveAt({ t1: true }),
+    v0,
+    stepping: constantSteps(128),
+    paths: 4000,
+    seed: 31,
+    explosion: explosionDetection({ threshold }),
+    brownian: brownianSampling({ purpose }),
+    threads,
+  });
   const xs: number[] = [];
-  for (let q = 0; q < s.paths; q++) if (s.status[q] !== PATH_EXPLODED) xs.push(meanTokenCorrelation(s.values.data as Float64Array, m, q * m * m));
+  for (let q = 0; q < s.paths; q++)
+    if (s.status[q] !== PATH_EXPLODED) xs.push(meanTokenCorrelation(s.values.data as Float64Array, m, q * m * m));
   return meanEstimate(xs);
 }
 
@@ -35,9 +56,20 @@ describe('the shaped Transformer: SDE against networks at n = 128', () => {
   it('agree on the mean token correlation; the attention-only SDE and the MLP drift on the wrong clock are rejected', async () => {
     const arch = transformer(p);
     const n = 128;
-    const net = await sampleNetworks({ architecture: arch, activation, n, depth: n, v0, samples: 1200, seed: 31, explosion: { threshold }, threads: 2 });
+    const net = await sampleNetworks({
+      architecture: arch,
+      activation,
+      n,
+      depth: n,
+      v0,
+      samples: 1200,
+      seed: 31,
+      explosion: { threshold },
+      threads: 2,
+    });
     const xs: number[] = [];
-    for (let q = 0; q < net.samples; q++) if (net.status[q] !== PATH_EXPLODED) xs.push(meanTokenCorrelation(net.values.data as Float64Array, m, q * m * m));
+    for (let q = 0; q < net.samples; q++)
+      if (net.status[q] !== PATH_EXPLODED) xs.push(meanTokenCorrelation(net.values.data as Float64Array, m, q * m * m));
     const network = meanEstimate(xs);
     const right = await sdeCorrelation(arch.sde(activation), 'sde/transformer');
     expect(pValue(network, right)).toBeGreaterThan(1e-3);
@@ -45,7 +77,10 @@ describe('the shaped Transformer: SDE against networks at n = 128', () => {
     expect(pValue(network, attentionOnly)).toBeLessThan(1e-3);
     // The MLP block's drift on clock 1 (b) instead of gamma^2 (gamma^2 b); no module reference, so one thread.
     const limit = arch.block.limit(activation);
-    const wrong = { drifts: limit.drifts.map((d) => (d.part.mlp ? { clock: 1, part: d.part } : d)), noises: limit.noises };
+    const wrong = {
+      drifts: limit.drifts.map((d) => (d.part.mlp ? { clock: 1, part: d.part } : d)),
+      noises: limit.noises,
+    };
     const base = arch.sde(activation);
     const wrongClock: Sde = {
       ...base,

@@ -11,7 +11,17 @@ import { readPointSettings } from '../validation/settings.js';
 import { runPointNetworks, runPointSde } from '../validation/point.js';
 
 describe('batch comparison at m = 4', () => {
-  const settings = readPointSettings({ activation: 'relu:1,-1', m: 4, rho0: 0.3, T: 0.5, n: 128, paths: 1000, samples: 1000, steps: 16, seed: 11 });
+  const settings = readPointSettings({
+    activation: 'relu:1,-1',
+    m: 4,
+    rho0: 0.3,
+    T: 0.5,
+    n: 128,
+    paths: 1000,
+    samples: 1000,
+    steps: 16,
+    seed: 11,
+  });
   const activation = shapedRelu({ cPlus: 1, cMinus: -1 });
 
   it('agrees where the limit holds: every family p-value above 0.01 (a 1% test of each family, Bonferroni)', async () => {

@@ -19,17 +19,20 @@ import { constantSteps, eulerMaruyama, ninomiyaVictoir, saveAt, solveSync, type 
 
 const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
 const tanh = shapedSmooth('tanh', { a: 1 });
-const equi = (m: number, rho: number) => Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : rho)));
+const equi = (m: number, rho: number) =>
+  Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : rho)));
 
 /** V0 = X X^T / d for a fixed m x d matrix of normals: rank d (< m: the usual real batch). */
 function gram(m: number, d: number, seed: number): number[][] {
   const x = new Float64Array(m * d);
   openStream(seed, 'batched-test', 0).fillNormals(x);
-  return Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += x[i * d + k] * x[j * d + k];
-    return s / d;
-  }));
+  return Array.from({ length: m }, (_, i) =>
+    Array.from({ length: m }, (_, j) => {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += x[i * d + k] * x[j * d + k];
+      return s / d;
+    }),
+  );
 }
 
 function digest(values: Float64Array, status: Uint8Array, repairs: Uint32Array): string {
@@ -54,7 +57,16 @@ for (const [name, solver] of SOLVERS) {
     CASES.push([
       `${label} ${name}`,
       () => {
-        const s = solveSync({ sde: covarianceSde(act), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(steps), paths, seed: 5 + m });
+        const s = solveSync({
+          sde: covarianceSde(act),
+          solver: solver(),
+          T: 1,
+          saveAt: saveAt({ t1: true }),
+          v0,
+          stepping: constantSteps(steps),
+          paths,
+          seed: 5 + m,
+        });
         return digest(s.values.data, s.status, s.repairs) + ` repairs ${s.counts.repairedSteps}`;
       },
     ]);
@@ -72,7 +84,15 @@ for (const [label, act, m] of [
   CASES.push([
     `chain ${label} m=${m}`,
     () => {
-      const s = sampleNetworksSync({ activation: act, n: 40, depth: 6, v0: equi(m, 0.3), samples: 9, seed: 4, record: { count: 2 } });
+      const s = sampleNetworksSync({
+        activation: act,
+        n: 40,
+        depth: 6,
+        v0: equi(m, 0.3),
+        samples: 9,
+        seed: 4,
+        record: { count: 2 },
+      });
       return digest(s.values.data, s.status, new Uint32Array(0)) + ':' + hashFloat64(s.logits.data);
     },
   ]);
@@ -140,8 +160,11 @@ describe('tile kernels against one-matrix loops (m = 3, 8, 33) and ml-matrix', (
         const mine = new Float64Array(m * m);
         for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) mine[a * m + b] = l[(row(a) + b) * w + u];
         expect(bits(mine)).toEqual(bits(ref));
-        const oracle = new CholeskyDecomposition(new Matrix(Array.from({ length: m }, (_, i) => Array.from(full.subarray(i * m, i * m + m))))).lowerTriangularMatrix;
-        for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) expect(Math.abs(mine[a * m + b] - oracle.get(a, b))).toBeLessThan(1e-12 * m);
+        const oracle = new CholeskyDecomposition(
+          new Matrix(Array.from({ length: m }, (_, i) => Array.from(full.subarray(i * m, i * m + m)))),
+        ).lowerTriangularMatrix;
+        for (let a = 0; a < m; a++)
+          for (let b = 0; b <= a; b++) expect(Math.abs(mine[a * m + b] - oracle.get(a, b))).toBeLessThan(1e-12 * m);
       }
     });
 
@@ -162,22 +185,25 @@ describe('tile kernels against one-matrix loops (m = 3, 8, 33) and ml-matrix', (
       flowsTile(flowed, g, m, w, 2, n, true);
       for (let u = 0; u < n; u++) {
         const L = (a: number, r: number) => (r <= a ? l[(row(a) + r) * w + u] : 0);
-        const S = (r: number, c: number) => (r === c ? Math.SQRT2 * g[(row(r) + r) * w + u] : g[(r > c ? row(r) + c : row(c) + r) * w + u]);
+        const S = (r: number, c: number) =>
+          r === c ? Math.SQRT2 * g[(row(r) + r) * w + u] : g[(r > c ? row(r) + c : row(c) + r) * w + u];
         // The one-lane loop of 0.2.0: ls = L S over every column, then the lower triangle of ls L^T.
         const ls = new Float64Array(m * m);
-        for (let a = 0; a < m; a++) for (let c = 0; c < m; c++) {
-          let acc = 0;
-          for (let r = 0; r <= a; r++) acc += L(a, r) * S(r, c);
-          ls[a * m + c] = acc * root;
-        }
-        for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) {
-          let acc = 0;
-          for (let r = 0; r <= b; r++) acc += ls[a * m + r] * L(b, r);
-          expect(out[(row(a) + b) * w + u]).toBe(acc);
-          let gr = 0;
-          for (let r = 0; r <= b; r++) gr += L(a, r) * L(b, r);
-          expect(gramOut[(row(a) + b) * w + u]).toBe(gr);
-        }
+        for (let a = 0; a < m; a++)
+          for (let c = 0; c < m; c++) {
+            let acc = 0;
+            for (let r = 0; r <= a; r++) acc += L(a, r) * S(r, c);
+            ls[a * m + c] = acc * root;
+          }
+        for (let a = 0; a < m; a++)
+          for (let b = 0; b <= a; b++) {
+            let acc = 0;
+            for (let r = 0; r <= b; r++) acc += ls[a * m + r] * L(b, r);
+            expect(out[(row(a) + b) * w + u]).toBe(acc);
+            let gr = 0;
+            for (let r = 0; r <= b; r++) gr += L(a, r) * L(b, r);
+            expect(gramOut[(row(a) + b) * w + u]).toBe(gr);
+          }
         // The directions one at a time on a full lower factor, ascending for lanes 0, 1, descending after.
         const lower = new Float64Array(m * m);
         for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) lower[a * m + b] = L(a, b);
@@ -193,13 +219,19 @@ describe('tile kernels against one-matrix loops (m = 3, 8, 33) and ml-matrix', (
             else lower[i * m + b] += f * lower[i * m + a];
           }
         }
-        for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) expect(flowed[(row(a) + b) * w + u]).toBe(lower[a * m + b]);
+        for (let a = 0; a < m; a++)
+          for (let b = 0; b <= a; b++) expect(flowed[(row(a) + b) * w + u]).toBe(lower[a * m + b]);
       }
     });
   }
 
   it('the WebAssembly tile gives the bits of the TypeScript one (m = 3, 8, 33; rank 4 at m = 16)', () => {
-    for (const [m, rank] of [[3, 3], [8, 8], [33, 33], [16, 4]]) {
+    for (const [m, rank] of [
+      [3, 3],
+      [8, 8],
+      [33, 33],
+      [16, 4],
+    ]) {
       const run = (kernels: string) =>
         withKernels(kernels, () => {
           const tile = openDenseTile(m, 16, true);
@@ -227,7 +259,15 @@ describe('tile kernels against one-matrix loops (m = 3, 8, 33) and ml-matrix', (
             tile.flowRelu(0.6, 0.9, 0.01, 0.8, 0.02);
             flowRelu = bits(Float64Array.from(tile.v));
           }
-          return { factor: bits(factor), fail: Array.from(scratch.fail), noise: bits(noise), gram: bits(gramOut), flowed: bits(flowed), drift, flowRelu };
+          return {
+            factor: bits(factor),
+            fail: Array.from(scratch.fail),
+            noise: bits(noise),
+            gram: bits(gramOut),
+            flowed: bits(flowed),
+            drift,
+            flowRelu,
+          };
         });
       const js = run('js');
       const wasm = run('wasm');
@@ -257,11 +297,12 @@ describe('rank-deficient V0 (rank 4 at m = 16)', () => {
       let zeros = 0;
       for (let a = 0; a < m; a++) if (l[(row(a) + a) * w + u] === 0) zeros++;
       expect(zeros).toBe(m - 4);
-      for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) {
-        let s2 = 0;
-        for (let r = 0; r <= b; r++) s2 += l[(row(a) + r) * w + u] * l[(row(b) + r) * w + u];
-        expect(Math.abs(s2 - v[(row(a) + b) * w + u])).toBeLessThan(1e-12);
-      }
+      for (let a = 0; a < m; a++)
+        for (let b = 0; b <= a; b++) {
+          let s2 = 0;
+          for (let r = 0; r <= b; r++) s2 += l[(row(a) + r) * w + u] * l[(row(b) + r) * w + u];
+          expect(Math.abs(s2 - v[(row(a) + b) * w + u])).toBeLessThan(1e-12);
+        }
     }
   });
   /** The smallest eigenvalue of every path's V at the final time, relative to its trace. */
@@ -278,7 +319,17 @@ describe('rank-deficient V0 (rank 4 at m = 16)', () => {
     return low;
   };
   it('splitting stays in the cone without a repair; Euler-Maruyama leaves it, is repaired and counts it', () => {
-    const run = (solver: Solver) => solveSync({ sde: covarianceSde(relu), solver, T: 0.5, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(4), paths: 64, seed: 2 });
+    const run = (solver: Solver) =>
+      solveSync({
+        sde: covarianceSde(relu),
+        solver,
+        T: 0.5,
+        saveAt: saveAt({ t1: true }),
+        v0,
+        stepping: constantSteps(4),
+        paths: 64,
+        seed: 2,
+      });
     const nv = run(ninomiyaVictoir());
     expect(nv.counts.repairedSteps).toBe(0);
     // PSD to rounding: Jacobi's eigenvalues of a PSD matrix are >= -1e-15 or so of its trace.

@@ -53,11 +53,19 @@ const declaring = (block: Block, limit: (a: Activation) => BlockLimit): Block =>
 
 describe('each combinator against its finite layer, per layer (extrapolated through n = 128, 512, 2048)', () => {
   const cases: Array<[string, Block, Activation]> = [
-    ['residual(dense, 0.7), symmetric leaky ReLU', residual(dense(), { gamma: 0.7 }), shapedRelu({ cPlus: 1, cMinus: -1 })],
+    [
+      'residual(dense, 0.7), symmetric leaky ReLU',
+      residual(dense(), { gamma: 0.7 }),
+      shapedRelu({ cPlus: 1, cMinus: -1 }),
+    ],
     ['residual(dense, 0.4), tanh', residual(dense(), { gamma: 0.4 }), tanh],
     ['serial(dense(relu), dense(tanh))', serial(dense(relu), dense(tanh)), relu],
     ['parallel(0.6 dense(relu), 0.8 dense(tanh))', parallel([dense(relu), dense(tanh)], { weights: [0.6, 0.8] }), relu],
-    ['residual(parallel(shapedAttention(1), dense), 0.8)', residual(parallel([shapedAttention({ tau0: 1 }), dense()]), { gamma: 0.8 }), relu],
+    [
+      'residual(parallel(shapedAttention(1), dense), 0.8)',
+      residual(parallel([shapedAttention({ tau0: 1 }), dense()]), { gamma: 0.8 }),
+      relu,
+    ],
   ];
   for (const [name, block, activation] of cases) {
     for (const [label, v] of [
@@ -78,15 +86,24 @@ describe('each combinator against its finite layer, per layer (extrapolated thro
 describe('power: a wrong rule is rejected', () => {
   const v = GENERIC;
   const leaky = shapedRelu({ cPlus: 1, cMinus: -1 });
-  const check = (block: Block, activation: Activation = leaky) => checkBlock(block, { v, n: 64, draws: 300, seed: 7, activation });
+  const check = (block: Block, activation: Activation = leaky) =>
+    checkBlock(block, { v, n: 64, draws: 300, seed: 7, activation });
 
   it('residual without its skip-branch cross terms (noise gamma^4 N_f) or with its drift on clock gamma', () => {
     const gamma = 0.7;
     const right = residual(dense(), { gamma });
     expect(check(right).noise.maxAbsZ).toBeLessThan(Z);
-    const noCross = declaring(right, (a) => ({ drifts: right.limit(a).drifts, noises: [{ clock: gamma ** 4, part: WISHART }] }));
+    const noCross = declaring(right, (a) => ({
+      drifts: right.limit(a).drifts,
+      noises: [{ clock: gamma ** 4, part: WISHART }],
+    }));
     expect(check(noCross).noise.maxAbsZ).toBeGreaterThan(Z);
-    const clock = declaring(right, (a) => ({ drifts: dense().limit(a).drifts.map((d) => ({ clock: gamma, part: d.part })), noises: right.limit(a).noises }));
+    const clock = declaring(right, (a) => ({
+      drifts: dense()
+        .limit(a)
+        .drifts.map((d) => ({ clock: gamma, part: d.part })),
+      noises: right.limit(a).noises,
+    }));
     expect(check(clock).drift.maxAbsZ).toBeGreaterThan(Z);
   });
 
@@ -100,7 +117,14 @@ describe('power: a wrong rule is rejected', () => {
     const w = [0.6, 0.8];
     const right = parallel([dense(relu), dense(tanh)], { weights: w });
     const wrong = declaring(right, () => ({
-      drifts: [...dense(relu).limit(relu).drifts.map((d) => ({ clock: w[0], part: d.part })), ...dense(tanh).limit(relu).drifts.map((d) => ({ clock: w[1], part: d.part }))],
+      drifts: [
+        ...dense(relu)
+          .limit(relu)
+          .drifts.map((d) => ({ clock: w[0], part: d.part })),
+        ...dense(tanh)
+          .limit(relu)
+          .drifts.map((d) => ({ clock: w[1], part: d.part })),
+      ],
       noises: [{ clock: 1, part: WISHART }],
     }));
     expect(check(wrong, relu).drift.maxAbsZ).toBeGreaterThan(Z);
@@ -148,7 +172,13 @@ function leakyAbs(s: number, k = (2 * s * s) / Math.PI): Block {
       const features = (z: Float64Array) => {
         for (let i = 0; i < n * m; i++) a[i] = z[i] + (s * Math.abs(z[i])) / Math.sqrt(n);
       };
-      const rowCovariance = (_rng: RandomStream, z: Float64Array, _v: Float64Array | null, out: Float64Array, control?: Float64Array) => {
+      const rowCovariance = (
+        _rng: RandomStream,
+        z: Float64Array,
+        _v: Float64Array | null,
+        out: Float64Array,
+        control?: Float64Array,
+      ) => {
         features(z);
         gramInto(a, n, m, gain / n, out);
         control?.fill(0);
@@ -174,17 +204,37 @@ describe('a block written outside the package', () => {
   });
 
   it('composed with the package blocks, it runs through solve and sampleNetworks (chain and explicit agree in law)', async () => {
-    const arch = composition(serial(residual(shapedAttention({ tau0: 1 }), { gamma: 0.7 }), residual(leakyAbs(1.5), { gamma: 0.7 })));
+    const arch = composition(
+      serial(residual(shapedAttention({ tau0: 1 }), { gamma: 0.7 }), residual(leakyAbs(1.5), { gamma: 0.7 })),
+    );
     expect(arch.text).toBe('serial(residual(shapedAttention(1,1),0.7),residual(leakyAbs(1.5),0.7))');
     const v0 = [
       [1, 0.3],
       [0.3, 1],
     ];
-    const sol = await solve({ sde: arch.sde(relu), solver: eulerMaruyama(), T: 0.5, v0, stepping: constantSteps(32), paths: 4000, seed: 9 });
+    const sol = await solve({
+      sde: arch.sde(relu),
+      solver: eulerMaruyama(),
+      T: 0.5,
+      v0,
+      stepping: constantSteps(32),
+      paths: 4000,
+      seed: 9,
+    });
     const last = (x: { values: { shape: number[] } }, count: number) => (x.values.shape[0] - 1) * count;
     const sdeRho = correlation(sol.values.data as Float64Array, sol.status, 2, last(sol, 4000));
     const nets = async (sampler: string) =>
-      sampleNetworks({ architecture: arch, activation: relu, n: 64, depth: 32, v0, samples: 1500, seed: 11, sampler, threshold: 1e4 });
+      sampleNetworks({
+        architecture: arch,
+        activation: relu,
+        n: 64,
+        depth: 32,
+        v0,
+        samples: 1500,
+        seed: 11,
+        sampler,
+        threshold: 1e4,
+      });
     const chain = await nets('chain');
     const explicit = await nets('explicit');
     const netRho = correlation(chain.values.data as Float64Array, chain.status, 2, 0);
@@ -193,9 +243,21 @@ describe('a block written outside the package', () => {
     expect(pValue(netRho, expRho)).toBeGreaterThan(1e-3);
     expect(pValue(netRho, sdeRho)).toBeGreaterThan(1e-3);
     // Power: the same comparison rejects the SDE of the composition without the leaky-abs block's drift.
-    const noDrift = composition(serial(residual(shapedAttention({ tau0: 1 }), { gamma: 0.7 }), residual(leakyAbs(1.5, 0), { gamma: 0.7 })));
-    const wrong = await solve({ sde: noDrift.sde(relu) as Sde, solver: eulerMaruyama(), T: 0.5, v0, stepping: constantSteps(32), paths: 4000, seed: 9 });
-    expect(pValue(netRho, correlation(wrong.values.data as Float64Array, wrong.status, 2, last(wrong, 4000)))).toBeLessThan(1e-3);
+    const noDrift = composition(
+      serial(residual(shapedAttention({ tau0: 1 }), { gamma: 0.7 }), residual(leakyAbs(1.5, 0), { gamma: 0.7 })),
+    );
+    const wrong = await solve({
+      sde: noDrift.sde(relu) as Sde,
+      solver: eulerMaruyama(),
+      T: 0.5,
+      v0,
+      stepping: constantSteps(32),
+      paths: 4000,
+      seed: 9,
+    });
+    expect(
+      pValue(netRho, correlation(wrong.values.data as Float64Array, wrong.status, 2, last(wrong, 4000))),
+    ).toBeLessThan(1e-3);
   });
 });
 

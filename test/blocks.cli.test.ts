@@ -5,10 +5,24 @@ import { listing, ncsde, workdir } from './helpers/cli.js';
 
 describe('ncsde check and block expressions', () => {
   it('check prints the drift table and the worst noise entries of a GPT-J block', () => {
-    const run = ncsde(['check', '--architecture', 'residual(parallel(0.6*shapedAttention(1),0.8*dense),0.7)', '--n', '32', '--draws', '40', '--m', '2']);
+    const run = ncsde([
+      'check',
+      '--architecture',
+      'residual(parallel(0.6*shapedAttention(1),0.8*dense),0.7)',
+      '--n',
+      '32',
+      '--draws',
+      '40',
+      '--m',
+      '2',
+    ]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('block residual(parallel(0.6*shapedAttention(1,1),0.8*dense),0.7): widths 32, 128, 512');
-    expect(run.stdout).toMatch(/drift: max \|z\| \d+\.\d\d over 3 entries, Bonferroni p = [\d.e-]+\nnoise: max \|z\| \d+\.\d\d over 6 entries, Bonferroni p = [\d.e-]+\nverdict: the declared limit agrees/);
+    expect(run.stdout).toContain(
+      'block residual(parallel(0.6*shapedAttention(1,1),0.8*dense),0.7): widths 32, 128, 512',
+    );
+    expect(run.stdout).toMatch(
+      /drift: max \|z\| \d+\.\d\d over 3 entries, Bonferroni p = [\d.e-]+\nnoise: max \|z\| \d+\.\d\d over 6 entries, Bonferroni p = [\d.e-]+\nverdict: the declared limit agrees/,
+    );
   });
 
   for (const [bad, words] of [
@@ -27,9 +41,25 @@ describe('ncsde check and block expressions', () => {
 
   it('network --architecture <block expression> runs and its settings name the spec tree; a bad one writes nothing', () => {
     const dir = workdir();
-    const ok = ncsde(['network', '--architecture', 'serial(residual(shapedAttention(1),0.7),residual(dense,0.7))', '--n', '8', '--samples', '4', '--out', 'net.json'], dir);
+    const ok = ncsde(
+      [
+        'network',
+        '--architecture',
+        'serial(residual(shapedAttention(1),0.7),residual(dense,0.7))',
+        '--n',
+        '8',
+        '--samples',
+        '4',
+        '--out',
+        'net.json',
+      ],
+      dir,
+    );
     expect(ok.status).toBe(0);
-    const bad = ncsde(['network', '--architecture', 'parallel(0.6*dense,0.6*dense)', '--n', '8', '--samples', '4', '--out', 'x.json'], dir);
+    const bad = ncsde(
+      ['network', '--architecture', 'parallel(0.6*dense,0.6*dense)', '--n', '8', '--samples', '4', '--out', 'x.json'],
+      dir,
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('squares summing to 1');
     expect(listing(dir).filter((f) => f.startsWith('x'))).toEqual([]);

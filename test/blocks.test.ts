@@ -35,7 +35,8 @@ import { referencesOf } from '../architectures/index.js';
 const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
 const tanh = shapedSmooth('tanh', { a: 1 });
 const V = Float64Array.from([1.2, 0.3, -0.1, 0.3, 0.9, 0.4, -0.1, 0.4, 1.1]);
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
 
 describe('block text and spec trees', () => {
   const texts = [
@@ -54,7 +55,9 @@ describe('block text and spec trees', () => {
       expect(parseArchitecture(arch.text).text).toBe(arch.text);
       const again = architectureFromSpec(JSON.parse(JSON.stringify(arch.spec)));
       expect(again.text).toBe(arch.text);
-      expect(hashFloat64(limitDrift(again.block.limit(relu), V, 3))).toBe(hashFloat64(limitDrift(arch.block.limit(relu), V, 3)));
+      expect(hashFloat64(limitDrift(again.block.limit(relu), V, 3))).toBe(
+        hashFloat64(limitDrift(arch.block.limit(relu), V, 3)),
+      );
     });
   }
 
@@ -63,7 +66,9 @@ describe('block text and spec trees', () => {
     expect(parseBlock('parallel(dense,dense(tanh:1))').text).toBe(`parallel(${w}*dense,${w}*dense(tanh:1))`);
     expect(resnet({ gamma: 0.7 }).block.text).toBe('residual(dense,0.7)');
     expect(attention({ gamma: 0.7, tau0: 1.5, heads: 2 }).block.text).toBe('residual(shapedAttention(1.5,2),0.7)');
-    expect(transformer({ gamma: 0.6, tau0: 1, heads: 2, keyWidth: 8 }).block.text).toBe('serial(residual(shapedAttention(1,2,8),0.6),residual(dense,0.6))');
+    expect(transformer({ gamma: 0.6, tau0: 1, heads: 2, keyWidth: 8 }).block.text).toBe(
+      'serial(residual(shapedAttention(1,2,8),0.6),residual(dense,0.6))',
+    );
     expect(parseArchitecture('mlp').block.text).toBe('dense');
     expect(parseArchitecture('resnet:0.7').text).toBe('resnet:0.7');
   });
@@ -115,7 +120,16 @@ describe('the limits by the rules', () => {
     expect(limit.noises.find((q) => q.part === WISHART)?.clock).toBe(2 * s2);
     // The attention noise on clock gamma^4, i.e. Sigma_att / H with gamma in Sigma_att.
     const att = limitCovariance({ drifts: [], noises: limit.noises.filter((q) => q.part !== WISHART) }, V, 3);
-    const attAlone = limitCovariance({ drifts: [], noises: attention(p).block.limit(tanh).noises.filter((q) => q.part !== WISHART) }, V, 3);
+    const attAlone = limitCovariance(
+      {
+        drifts: [],
+        noises: attention(p)
+          .block.limit(tanh)
+          .noises.filter((q) => q.part !== WISHART),
+      },
+      V,
+      3,
+    );
     expect(maxDiff(att, attAlone)).toBe(0);
     expect(Math.max(...att)).toBeGreaterThan(0);
   });
@@ -123,13 +137,18 @@ describe('the limits by the rules', () => {
   it('parallel: drift sum w^2 b_i, noise sum w^4 (N_i - Sigma) + Sigma; serial adds; several ReLU-like drifts are one of k = sum', () => {
     const w = [0.6, 0.8];
     const p = parallel([dense(relu), dense(tanh)], { weights: w });
-    const want = limitDrift(dense().limit(relu), V, 3).map((x, k) => w[0] ** 2 * x + w[1] ** 2 * limitDrift(dense().limit(tanh), V, 3)[k]);
+    const want = limitDrift(dense().limit(relu), V, 3).map(
+      (x, k) => w[0] ** 2 * x + w[1] ** 2 * limitDrift(dense().limit(tanh), V, 3)[k],
+    );
     expect(maxDiff(limitDrift(p.limit(relu), V, 3), want)).toBeLessThan(1e-14);
     expect(p.limit(relu).noises).toEqual([{ clock: 1, part: WISHART }]);
     const a = parallel([shapedAttention({ tau0: 1 }), dense()], { weights: w }).limit(relu);
     expect(a.noises.map((q) => q.clock)).toEqual([1, w[0] ** 4]);
     // serial(dense, dense) of one activation: one MLP drift on clock 2, Wishart on clock 2.
-    expect(mlpForm(serial(dense(), dense()).limit(tanh))).toEqual({ activation: tanh, clocks: { driftClock: 2, noiseClock: 2 } });
+    expect(mlpForm(serial(dense(), dense()).limit(tanh))).toEqual({
+      activation: tanh,
+      clocks: { driftClock: 2, noiseClock: 2 },
+    });
     // Two ReLU-like drifts: the drift of k = k_1 + k_2 (an equivalent activation), with its references.
     const leaky = shapedRelu({ cPlus: 1, cMinus: -1 });
     const form = mlpForm(serial(dense(relu), dense(leaky)).limit(relu));
@@ -147,7 +166,16 @@ describe('compositions run everywhere an architecture does', () => {
       [1, 0.3],
       [0.3, 1],
     ];
-    const options = { sde: arch.sde(relu), solver: eulerMaruyama(), T: 0.3, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(8), paths: 64, seed: 3 };
+    const options = {
+      sde: arch.sde(relu),
+      solver: eulerMaruyama(),
+      T: 0.3,
+      saveAt: saveAt({ t1: true }),
+      v0,
+      stepping: constantSteps(8),
+      paths: 64,
+      seed: 3,
+    };
     const one = solveSync(options);
     const two = await solve({ ...options, threads: 2 });
     expect(hashFloat64(two.values.data)).toBe(hashFloat64(one.values.data));
@@ -156,15 +184,36 @@ describe('compositions run everywhere an architecture does', () => {
     const a = sampleNetworksSync(net);
     const b = await sampleNetworks({ ...net, threads: 2 });
     expect(hashFloat64(b.values.data)).toBe(hashFloat64(a.values.data));
-    expect(hashFloat64(sampleNetworksSync({ ...net, sampler: 'explicit' }).values.data)).not.toBe(hashFloat64(a.values.data));
+    expect(hashFloat64(sampleNetworksSync({ ...net, sampler: 'explicit' }).values.data)).not.toBe(
+      hashFloat64(a.values.data),
+    );
   });
 
-  it('a composition whose limit is the MLP\'s on clocks gets the splitting solver and the exact references', () => {
-    const arch = composition(residual(parallel([dense(relu), dense(shapedRelu({ cPlus: 1, cMinus: -1 }))], { weights: [0.6, 0.8] }), { gamma: 0.7 }));
-    const sol = solveSync({ sde: arch.sde(relu), solver: ninomiyaVictoir(), T: 0.5, saveAt: saveAt({ t1: true }), v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(8), paths: 32, seed: 1 });
+  it("a composition whose limit is the MLP's on clocks gets the splitting solver and the exact references", () => {
+    const arch = composition(
+      residual(parallel([dense(relu), dense(shapedRelu({ cPlus: 1, cMinus: -1 }))], { weights: [0.6, 0.8] }), {
+        gamma: 0.7,
+      }),
+    );
+    const sol = solveSync({
+      sde: arch.sde(relu),
+      solver: ninomiyaVictoir(),
+      T: 0.5,
+      saveAt: saveAt({ t1: true }),
+      v0: [
+        [1, 0.5],
+        [0.5, 1],
+      ],
+      stepping: constantSteps(8),
+      paths: 32,
+      seed: 1,
+    });
     expect(sol.values.data.every(Number.isFinite)).toBe(true);
     expect(referencesOf(arch).correlationExpectation(relu, { rho0: 0.5, T: 0.5 }).value).toBeGreaterThan(0.4);
-    expect(referencesOf(arch).logDiagonal(relu, { x0: 1, T: 1 }).value?.variance).toBeCloseTo(2 * 0.49 * (2 - 0.49), 12);
+    expect(referencesOf(arch).logDiagonal(relu, { x0: 1, T: 1 }).value?.variance).toBeCloseTo(
+      2 * 0.49 * (2 - 0.49),
+      12,
+    );
     expect(arch.diagonalSde).toBeDefined();
     const att = parseArchitecture('residual(shapedAttention(1),0.7)');
     expect(att.diagonalSde).toBeUndefined();
@@ -183,13 +232,25 @@ describe('what went away', () => {
       }
     };
     for (const dir of ['architectures', 'networks', 'sde', 'validation', 'entry', 'explorer']) walk(dir);
-    const names = ['mlp', 'resnet', 'attention', 'transformer', 'blocks', 'dense', 'residual', 'serial', 'parallel', 'shapedAttention'].join('|');
+    const names = [
+      'mlp',
+      'resnet',
+      'attention',
+      'transformer',
+      'blocks',
+      'dense',
+      'residual',
+      'serial',
+      'parallel',
+      'shapedAttention',
+    ].join('|');
     const pattern = new RegExp(`(kind|name|block)\\s*[!=]==\\s*'(${names})'`);
     const hits = files.filter((f) => pattern.test(readFileSync(f, 'utf8')));
     expect(hits).toEqual([]);
   });
 
-  it('no term imports a solver: the solvers build their fused steps from a term\'s capability', () => {
-    for (const name of readdirSync('sde/terms')) expect(readFileSync(join('sde/terms', name), 'utf8'), name).not.toMatch(/from '\.\.\/solvers/);
+  it("no term imports a solver: the solvers build their fused steps from a term's capability", () => {
+    for (const name of readdirSync('sde/terms'))
+      expect(readFileSync(join('sde/terms', name), 'utf8'), name).not.toMatch(/from '\.\.\/solvers/);
   });
 });

@@ -31,7 +31,19 @@ const cases = [
 describe('new compositions against their SDEs, end to end', () => {
   for (const c of cases) {
     it(c.name, async () => {
-      const settings = { architecture: c.architecture, activation: 'relu:0,-1', rho0: 0.5, T: 0.5, n: 64, samples: 1500, paths: 3000, steps: 32, solver: c.solver, widths: [8, 16, 32, 64], seed: 17 };
+      const settings = {
+        architecture: c.architecture,
+        activation: 'relu:0,-1',
+        rho0: 0.5,
+        T: 0.5,
+        n: 64,
+        samples: 1500,
+        paths: 3000,
+        steps: 32,
+        solver: c.solver,
+        widths: [8, 16, 32, 64],
+        seed: 17,
+      };
       const report = await validate(settings, { threads: 2 });
       const comparisons = report.comparisons as Record<string, { ks: { pValue: number } }>;
       // Four observables, each an exact two-sample KS test: Bonferroni at 1e-3 overall.
@@ -39,8 +51,14 @@ describe('new compositions against their SDEs, end to end', () => {
       const cfg = readValidationSettings({ ...settings, samples: 1500, paths: 3000 });
       const activation = parseActivation('relu:0,-1');
       const networks = await runPointNetworks(cfg, activation, 64, { streamTag: 'power', threads: 2 });
-      const wrong = await runPointSde(readValidationSettings({ ...settings, architecture: c.wrong, solver: 'euler-maruyama' }), activation, { streamTag: 'power', threads: 2 });
-      expect(ksTwoSample(observable(networks, 'logVaa').values, observable(wrong, 'logVaa').values).pValue).toBeLessThan(1e-3);
+      const wrong = await runPointSde(
+        readValidationSettings({ ...settings, architecture: c.wrong, solver: 'euler-maruyama' }),
+        activation,
+        { streamTag: 'power', threads: 2 },
+      );
+      expect(
+        ksTwoSample(observable(networks, 'logVaa').values, observable(wrong, 'logVaa').values).pValue,
+      ).toBeLessThan(1e-3);
     });
   }
 });

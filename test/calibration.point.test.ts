@@ -26,10 +26,17 @@ function sampleTruths(x: Float64Array, basis: string): { mean: Truth; variance: 
   let m4 = 0;
   for (const v of x) m4 += (v - mu) ** 4;
   m4 /= N;
-  return { mean: { value: mu, se: Math.sqrt(s2 / N), basis }, variance: { value: s2, se: Math.sqrt(Math.max(0, m4 - s2 * s2) / N), basis } };
+  return {
+    mean: { value: mu, se: Math.sqrt(s2 / N), basis },
+    variance: { value: s2, se: Math.sqrt(Math.max(0, m4 - s2 * s2) / N), basis },
+  };
 }
 
-const difference = (a: Truth, b: Truth): Truth => ({ value: a.value - b.value, se: Math.hypot(a.se, b.se), basis: a.basis === b.basis ? a.basis : `${a.basis} - ${b.basis}` });
+const difference = (a: Truth, b: Truth): Truth => ({
+  value: a.value - b.value,
+  se: Math.hypot(a.se, b.se),
+  basis: a.basis === b.basis ? a.basis : `${a.basis} - ${b.basis}`,
+});
 
 async function pointCoverage(T: number, unreliable: Readonly<Record<string, string>>) {
   const base = { n: 32, T, paths: SIZE, samples: SIZE };
@@ -40,7 +47,9 @@ async function pointCoverage(T: number, unreliable: Readonly<Record<string, stri
   const x0 = settings.x0;
   // Reference runs on their own streams (a seed no replicate uses).
   const sdeRef = await runPointSde({ ...settings, paths: REFERENCE }, activation, { streamTag: 'reference' });
-  const netRef = await runPointNetworks({ ...settings, samples: REFERENCE }, activation, settings.n, { streamTag: 'reference' });
+  const netRef = await runPointNetworks({ ...settings, samples: REFERENCE }, activation, settings.n, {
+    streamTag: 'reference',
+  });
   const basis = `reference run of ${REFERENCE}`;
   const eRho = correlationExpectation({ activation, rho0: settings.rho0, T });
   const eRho2 = correlationExpectation({ activation, rho0: settings.rho0, T, f: (r) => r * r });
@@ -85,22 +94,37 @@ async function pointCoverage(T: number, unreliable: Readonly<Record<string, stri
       }
     }
     const [, m, second, kurtosis] = point.theory;
-    for (const [label, row] of [['E[V^aa] / x0', m], ['E[(V^aa)^2] / x0^2', second], ['kurtosis ratio', kurtosis]] as const) {
+    for (const [label, row] of [
+      ['E[V^aa] / x0', m],
+      ['E[(V^aa)^2] / x0^2', second],
+      ['kurtosis ratio', kurtosis],
+    ] as const) {
       cells[`theory ${label}: networks`] = row.network;
       cells[`theory ${label}: SDE`] = row.sde;
     }
     return cells as never;
   });
-  const table = coverageTable(`validate: relu:0,-1, rho0 ${settings.rho0}, T = ${T}, n = ${settings.n} (depth ${depth}), ${SIZE} paths and ${SIZE} networks per replicate`, rows, unreliable);
+  const table = coverageTable(
+    `validate: relu:0,-1, rho0 ${settings.rho0}, T = ${T}, n = ${settings.n} (depth ${depth}), ${SIZE} paths and ${SIZE} networks per replicate`,
+    rows,
+    unreliable,
+  );
   if (SCALE > 1) console.info(table);
-  for (const r of rows) if (!unreliable[r.row]) expect(r.calibrated, `${r.row}: ${r.covered}/${r.replicates}\n${table}`).toBe(true);
+  for (const r of rows)
+    if (!unreliable[r.row]) expect(r.calibrated, `${r.row}: ${r.covered}/${r.replicates}\n${table}`).toBe(true);
   expect(INTERVAL_CAVEATS.Vab).toMatch(/^unreliable/);
   return rows;
 }
 
 describe('coverage of every interval validate prints, over replicate seeds', () => {
   // V^ab has no structure to use: its BCa intervals are labelled unreliable in every report (INTERVAL_CAVEATS).
-  const vab = (why: string) => Object.fromEntries(['networks', 'SDE', 'difference'].flatMap((side) => [[`mean Vab: ${side}`, why], [`variance Vab: ${side}`, why]]));
+  const vab = (why: string) =>
+    Object.fromEntries(
+      ['networks', 'SDE', 'difference'].flatMap((side) => [
+        [`mean Vab: ${side}`, why],
+        [`variance Vab: ${side}`, why],
+      ]),
+    );
   it('at the defaults (T = 1)', async () => {
     await pointCoverage(1, vab('labelled in the reports (INTERVAL_CAVEATS.Vab)'));
   });

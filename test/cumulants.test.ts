@@ -15,7 +15,12 @@ describe('Gauss-Hermite quadrature', () => {
     const fine = gaussHermite(300);
     const used = gaussHermite(120);
     for (const p of [2, 4]) {
-      expect(Math.abs(gaussianExpectation((x) => Math.tanh(x) ** p, 1, used) - gaussianExpectation((x) => Math.tanh(x) ** p, 1, fine))).toBeLessThan(1e-10);
+      expect(
+        Math.abs(
+          gaussianExpectation((x) => Math.tanh(x) ** p, 1, used) -
+            gaussianExpectation((x) => Math.tanh(x) ** p, 1, fine),
+        ),
+      ).toBeLessThan(1e-10);
     }
     expect(gaussianExpectation((x) => Math.tanh(x) ** 2, 1, fine)).toBeCloseTo(0.394294490397841, 12);
   });
@@ -27,7 +32,14 @@ describe('exact finite-width products (1 + k/n)^L - 1', () => {
     ['relu', unshaped('relu'), 5],
   ] as const) {
     it(`${name}, n = 16, L = 2, 4, 16: pooled and direct estimates within 4 SE; theory is exact`, async () => {
-      const m = await measureCumulants({ activation, n: 16, layers: [2, 4, 16], samples: 8000, seed: 31, resamples: 500 });
+      const m = await measureCumulants({
+        activation,
+        n: 16,
+        layers: [2, 4, 16],
+        samples: 8000,
+        seed: 31,
+        resamples: 500,
+      });
       const theory = cumulantTheory(activation.spec!, activation, 16, [2, 4, 16]);
       expect(theory.kind).toBe('exact (1 + k/n)^L - 1');
       m.layers.forEach((l, i) => {
@@ -40,7 +52,8 @@ describe('exact finite-width products (1 + k/n)^L - 1', () => {
         // ... and the check has power: a ReLU network's derivative is far from the linear law (k = 2).
         if (name === 'relu' && l === 16) expect(Math.abs(d.value - ((1 + 2 / 16) ** l - 1))).toBeGreaterThan(4 * d.se);
         // A linear network maps the direction u exactly as it maps x: the same law for dz.
-        if (name === 'linear') expect(Math.abs(m.derivative[i].value - exact)).toBeLessThan(4 * m.derivative[i].se + 0.02 * exact);
+        if (name === 'linear')
+          expect(Math.abs(m.derivative[i].value - exact)).toBeLessThan(4 * m.derivative[i].se + 0.02 * exact);
       });
       // The direct estimator is fine while L/n is small.
       expect(Math.abs(m.output[0].value - theory.values[0]!)).toBeLessThan(4 * m.output[0].se);
@@ -62,7 +75,14 @@ describe('leading-order recursion for tanh', () => {
       [64, 8],
       [128, 16],
     ]) {
-      const m = await measureCumulants({ activation: tanh, n, layers: [l], samples: 12000, seed: 40 + n, resamples: 500 });
+      const m = await measureCumulants({
+        activation: tanh,
+        n,
+        layers: [l],
+        samples: 12000,
+        seed: 40 + n,
+        resamples: 500,
+      });
       expect(m.pooled).toBeNull();
       expect(m.derivativePooled).toBeNull();
       const theory = cumulantTheory(tanh.spec!, tanh, n, [l]);
@@ -81,7 +101,17 @@ describe('leading-order recursion for tanh', () => {
 
 describe('derivative tracking', () => {
   it('explicit weights and the chain agree on the law of the derivative variance (exact KS p > 1e-3)', () => {
-    const opts = { activation: unshaped('tanh'), n: 24, depth: 6, v0: [[1, 0.3], [0.3, 1]], derivatives: true, samples: 2000 } as const;
+    const opts = {
+      activation: unshaped('tanh'),
+      n: 24,
+      depth: 6,
+      v0: [
+        [1, 0.3],
+        [0.3, 1],
+      ],
+      derivatives: true,
+      samples: 2000,
+    } as const;
     const chain = sampleNetworksSync({ ...opts, seed: 1, sampler: 'chain' });
     const explicit = sampleNetworksSync({ ...opts, seed: 2, sampler: 'explicit' });
     for (const [i, j] of [
@@ -97,7 +127,12 @@ describe('derivative tracking', () => {
 
 describe('L/n report', () => {
   it('pooled ratios at equal L/n across widths differ by the exact finite-n difference, within 4 SE', async () => {
-    const report = await cumulantReport({ activations: ['relu', 'shaped-relu'], widths: [32, 64], T: [0.25, 1], samples: 3000 });
+    const report = await cumulantReport({
+      activations: ['relu', 'shaped-relu'],
+      widths: [32, 64],
+      T: [0.25, 1],
+      samples: 3000,
+    });
     for (const name of ['relu', 'shaped-relu']) {
       const [a, b] = report.rows.filter((r) => r.activation === name);
       a.pooled!.forEach((e, i) => {
@@ -106,7 +141,9 @@ describe('L/n report', () => {
         expect(Math.abs(e.value - f.value)).toBeLessThan(allowed);
       });
     }
-    expect(() => readCumulantSettings({ activations: ['relu', 'relu'] })).toThrow(/^activations must not repeat an entry/);
+    expect(() => readCumulantSettings({ activations: ['relu', 'relu'] })).toThrow(
+      /^activations must not repeat an entry/,
+    );
     expect(() => readCumulantSettings({ T: [0] })).toThrow(/^T\[0\] must be a number in \(0, 4\]/);
   });
 });

@@ -43,7 +43,8 @@ function expectClose(page: unknown, node: unknown, tally: Tally, path = ''): voi
   }
   if (node !== null && typeof node === 'object') {
     expect(Object.keys(page as object).sort(), path).toEqual(Object.keys(node).sort());
-    for (const [key, v] of Object.entries(node)) expectClose((page as Record<string, unknown>)[key], v, tally, `${path}.${key}`);
+    for (const [key, v] of Object.entries(node))
+      expectClose((page as Record<string, unknown>)[key], v, tally, `${path}.${key}`);
     return;
   }
   expect(page, path).toEqual(node);
@@ -58,7 +59,8 @@ function watch(page: Page, origin: string): { errors: string[] } {
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
   page.on('request', (r) => {
     const url = r.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) errors.push(`request off the page's origin: ${url}`);
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'))
+      errors.push(`request off the page's origin: ${url}`);
   });
   return { errors };
 }
@@ -69,7 +71,8 @@ async function settled(page: Page, timeout = 150_000): Promise<string> {
   return (await page.evaluate('document.documentElement.dataset.status')) as string;
 }
 
-const results = (page: Page) => page.evaluate('JSON.parse(JSON.stringify(window.ncsdeResults))') as Promise<Record<string, unknown>>;
+const results = (page: Page) =>
+  page.evaluate('JSON.parse(JSON.stringify(window.ncsdeResults))') as Promise<Record<string, unknown>>;
 
 describe.skipIf(missing !== null)(`the explorer in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let context: BrowserContext;
@@ -91,7 +94,8 @@ describe.skipIf(missing !== null)(`the explorer in Chromium${missing ? ` (skippe
     const seen = watch(page, new URL(server.url).origin);
     await page.goto(server.url);
     expect(await settled(page)).toBe('done');
-    for (const id of ['density-rho', 'density-logVaa', 'fan-rho', 'fan-logVaa', 'phase', 'cumulants']) expect(await page.locator(`#${id} svg`).count(), id).toBe(1);
+    for (const id of ['density-rho', 'density-logVaa', 'fan-rho', 'fan-logVaa', 'phase', 'cumulants'])
+      expect(await page.locator(`#${id} svg`).count(), id).toBe(1);
     expect(await page.locator('#numbers-body tr').count()).toBeGreaterThanOrEqual(8);
     const r = await results(page);
     expect((r.sde as { schema: string }).schema).toBe('ncsde.sde/3');
@@ -111,9 +115,16 @@ describe.skipIf(missing !== null)(`the explorer in Chromium${missing ? ` (skippe
     const table = node.find((m) => m.stage === 'point') as Extract<StageMessage, { stage: 'point' }>;
     const cumulants = node.find((m) => m.stage === 'cumulants') as Extract<StageMessage, { stage: 'cumulants' }>;
     expectClose(r.table, JSON.parse(JSON.stringify(table.table)), tally, 'table');
-    expectClose(r.cumulants, JSON.parse(JSON.stringify({ kind: cumulants.kind, rows: cumulants.rows })), tally, 'cumulants');
+    expectClose(
+      r.cumulants,
+      JSON.parse(JSON.stringify({ kind: cumulants.kind, rows: cumulants.rows })),
+      tally,
+      'cumulants',
+    );
     expect(tally.numbers).toBeGreaterThan(500);
-    console.log(`explorer: page against Node: ${tally.differing} of ${tally.numbers} numbers differ in their bits, by at most ${tally.largest.toExponential(2)} relative (tolerance ${RELATIVE})`);
+    console.log(
+      `explorer: page against Node: ${tally.differing} of ${tally.numbers} numbers differ in their bits, by at most ${tally.largest.toExponential(2)} relative (tolerance ${RELATIVE})`,
+    );
     await page.screenshot({ path: 'docs/explorer.png', fullPage: true });
     expect(seen.errors).toEqual([]);
     await page.close();
@@ -125,7 +136,9 @@ describe.skipIf(missing !== null)(`the explorer in Chromium${missing ? ` (skippe
     await page.goto(`${server.url}?n=32&paths=2000&samples=500&steps=16`);
     expect(await settled(page)).toBe('done');
     // Every control has a label and is reached by Tab.
-    const controls = (await page.evaluate("[...document.querySelectorAll('#controls input, #controls select')].map((e) => ({ id: e.id, label: document.querySelector(`label[for=\"${e.id}\"]`)?.textContent ?? '' }))")) as Array<{ id: string; label: string }>;
+    const controls = (await page.evaluate(
+      "[...document.querySelectorAll('#controls input, #controls select')].map((e) => ({ id: e.id, label: document.querySelector(`label[for=\"${e.id}\"]`)?.textContent ?? '' }))",
+    )) as Array<{ id: string; label: string }>;
     expect(controls.length).toBeGreaterThanOrEqual(14);
     for (const c of controls) expect(c.label, c.id).not.toBe('');
     await page.focus('#architecture');
@@ -134,7 +147,25 @@ describe.skipIf(missing !== null)(`the explorer in Chromium${missing ? ` (skippe
       reached.add((await page.evaluate("document.activeElement?.id ?? ''")) as string);
       await page.keyboard.press('Tab');
     }
-    for (const id of ['architecture', 'family', 'cplus', 'cminus', 'rho0', 'x0', 'T', 'n', 'paths', 'samples', 'steps', 'solver', 'seed', 'copy-cli', 'copy-ts', 'download-json']) expect(reached.has(id), id).toBe(true);
+    for (const id of [
+      'architecture',
+      'family',
+      'cplus',
+      'cminus',
+      'rho0',
+      'x0',
+      'T',
+      'n',
+      'paths',
+      'samples',
+      'steps',
+      'solver',
+      'seed',
+      'copy-cli',
+      'copy-ts',
+      'download-json',
+    ])
+      expect(reached.has(id), id).toBe(true);
 
     await page.focus('#rho0');
     await page.keyboard.press('Control+A');
@@ -208,7 +239,9 @@ describe.skipIf(missing !== null)(`the explorer in Chromium${missing ? ` (skippe
     await page.focus('#copy-ts');
     await page.keyboard.press('Enter');
     await page.waitForFunction("document.getElementById('copied')?.textContent === 'TypeScript copied'");
-    expect(await page.evaluate('navigator.clipboard.readText()')).toContain("import { readPointSettings, runPoint } from 'neural-covariance-sde/validation';");
+    expect(await page.evaluate('navigator.clipboard.readText()')).toContain(
+      "import { readPointSettings, runPoint } from 'neural-covariance-sde/validation';",
+    );
     const [json] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
     expect(JSON.parse(readFileSync((await json.path())!, 'utf8'))).toEqual(await results(page));
     const [svg] = await Promise.all([page.waitForEvent('download'), page.click('button[data-svg="phase"]')]);

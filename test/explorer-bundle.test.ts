@@ -10,7 +10,9 @@ import { platform } from '../src/platform.js';
 
 async function browserBundle(entry: { file: string } | { code: string }) {
   const result = await build({
-    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.code, resolveDir: '.', loader: 'ts' } }),
+    ...('file' in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.code, resolveDir: '.', loader: 'ts' } }),
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -27,7 +29,9 @@ describe('browser bundles', () => {
   for (const file of ['entry/index.ts', 'entry/validation.ts']) {
     it(`${file} bundles for the browser with no node: module and no piscina`, async () => {
       const { inputs, bytes } = await browserBundle({ file });
-      expect(inputs.filter((i) => i.startsWith('node:') || /node_modules\/(piscina|commander|cli-progress)\//.test(i))).toEqual([]);
+      expect(
+        inputs.filter((i) => i.startsWith('node:') || /node_modules\/(piscina|commander|cli-progress)\//.test(i)),
+      ).toEqual([]);
       expect(inputs).toContain('src/platform.ts');
       expect(bytes).toBeGreaterThan(10_000);
     });
@@ -35,7 +39,9 @@ describe('browser bundles', () => {
 
   it('the check fails on a module that imports a Node builtin (here src/parallel.ts, the piscina pool)', async () => {
     await expect(browserBundle({ code: "export * from './src/parallel.ts';" })).rejects.toThrow(/Could not resolve/);
-    await expect(browserBundle({ code: "export { cpus } from 'node:os';" })).rejects.toThrow(/Could not resolve "node:os"/);
+    await expect(browserBundle({ code: "export { cpus } from 'node:os';" })).rejects.toThrow(
+      /Could not resolve "node:os"/,
+    );
   });
 
   it('on Node the platform is node:os: cores and free memory', () => {
@@ -46,10 +52,16 @@ describe('browser bundles', () => {
 
   it('every kernel runBlocks sends to workers and every module reference a kernel resolves is in BLOCK_KERNELS (what a bundled page serves)', () => {
     const walk = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : [],
+      );
     const files = ['sde', 'networks', 'architectures'].flatMap(walk);
     // Kernels ({ module, name, run }) and references ({ module, name, args }) alike.
-    const names = new Set(files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\{ module: [^,]+, name: '([^']+)'/g)].map((m) => m[1])));
+    const names = new Set(
+      files.flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/\{ module: [^,]+, name: '([^']+)'/g)].map((m) => m[1]),
+      ),
+    );
     expect(names.size).toBeGreaterThanOrEqual(6);
     for (const name of names) expect(Object.keys(BLOCK_KERNELS), name).toContain(name);
     // Each entry is the function of its own name, so a name resolves to one builder only.
@@ -59,7 +71,8 @@ describe('browser bundles', () => {
   it('the page imports the package only through its entry points', () => {
     for (const file of readdirSync('explorer').filter((f) => f.endsWith('.ts'))) {
       const targets = [...readFileSync(`explorer/${file}`, 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)].map((m) => m[1]);
-      for (const t of targets) expect(t.startsWith('./') || t.startsWith('../entry/'), `explorer/${file} imports ${t}`).toBe(true);
+      for (const t of targets)
+        expect(t.startsWith('./') || t.startsWith('../entry/'), `explorer/${file} imports ${t}`).toBe(true);
     }
   });
 });

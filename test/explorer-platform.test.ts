@@ -4,7 +4,17 @@
 // a pool that returned results out of task order would fail it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BLOCK_KERNELS } from '../entry/kernels.js';
-import { constantSteps, saveAt, covarianceSde, ninomiyaVictoir, sampleNetworks, sampleNetworksSync, shapedRelu, solve, solveSync } from '../entry/index.js';
+import {
+  constantSteps,
+  saveAt,
+  covarianceSde,
+  ninomiyaVictoir,
+  sampleNetworks,
+  sampleNetworksSync,
+  shapedRelu,
+  solve,
+  solveSync,
+} from '../entry/index.js';
 import { useBundledExports } from '../src/modules.js';
 import { browserPlatform, nodePlatform, setPlatform, type Platform, type WorkerTask } from '../src/platform.js';
 
@@ -50,7 +60,16 @@ describe('browserPlatform (stand-in Web Workers)', () => {
   it('solve and sampleNetworks on 3 workers equal one thread to the bit', async () => {
     const log: string[] = [];
     setPlatform(browserPlatform({ worker: () => fakeWorker(log) }));
-    const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(8), paths: 1000, seed: 4 };
+    const options = {
+      sde: covarianceSde(relu),
+      solver: ninomiyaVictoir(),
+      T: 1,
+      saveAt: saveAt({ t1: true }),
+      v0,
+      stepping: constantSteps(8),
+      paths: 1000,
+      seed: 4,
+    };
     const threaded = await solve({ ...options, threads: 3 });
     const single = solveSync(options);
     expect(log.filter((n) => n === 'integrateRangeByRef').length).toBeGreaterThan(3);
@@ -75,7 +94,16 @@ describe('browserPlatform (stand-in Web Workers)', () => {
       },
     };
     setPlatform(careless);
-    const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(8), paths: 1000, seed: 4 };
+    const options = {
+      sde: covarianceSde(relu),
+      solver: ninomiyaVictoir(),
+      T: 1,
+      saveAt: saveAt({ t1: true }),
+      v0,
+      stepping: constantSteps(8),
+      paths: 1000,
+      seed: 4,
+    };
     const threaded = await solve({ ...options, threads: 3 });
     const single = solveSync(options);
     expect(Buffer.from(threaded.values.data.buffer).equals(Buffer.from(single.values.data.buffer))).toBe(false);

@@ -21,20 +21,35 @@ interface Reply {
 /** A raw request (paths are sent exactly as given: no client-side normalisation of `..`). */
 function get(port: number, path: string, options: { method?: string; host?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: options.host ?? `127.0.0.1:${port}` } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { host: options.host ?? `127.0.0.1:${port}` },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
 /** Start `ncsde explore` and wait for its first stdout line. */
-async function explore(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; port: number; stderr: () => string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'explore', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+async function explore(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; url: string; port: number; stderr: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [CLI, 'explore', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
@@ -65,9 +80,14 @@ describe('ncsde explore', () => {
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.body).toContain('data-status');
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
-    for (const file of ['/main.js', '/worker.js', '/kernels.js', '/style.css', '/index.html?activation=tanh:1']) expect((await get(s.port, file)).status, file).toBe(200);
+    for (const file of ['/main.js', '/worker.js', '/kernels.js', '/style.css', '/index.html?activation=tanh:1'])
+      expect((await get(s.port, file)).status, file).toBe(200);
     const head = await get(s.port, '/main.js', { method: 'HEAD' });
-    expect([head.status, head.body, Number(head.headers['content-length'])]).toEqual([200, '', statSync('dist/explorer/main.js').size]);
+    expect([head.status, head.body, Number(head.headers['content-length'])]).toEqual([
+      200,
+      '',
+      statSync('dist/explorer/main.js').size,
+    ]);
     for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']) {
       const r = await get(s.port, '/', { method });
       expect([r.status, r.headers.allow], method).toEqual([405, 'GET, HEAD']);
@@ -82,7 +102,19 @@ describe('ncsde explore', () => {
   it('keeps requests inside its folder: .., encoded .., backslashes and NUL get 404; a missing file 404', async () => {
     const s = await explore(['--port', '0', '--no-open']);
     running.push(s.child);
-    for (const path of ['/../package.json', '/..%2fpackage.json', '/%2e%2e/package.json', '/%2E%2E%2F%2E%2E%2Fpackage.json', '/x/../../package.json', '/..%5cpackage.json', '/%00', '/%', '//etc/passwd', '/../../../../../../etc/passwd', '/nothing.js']) {
+    for (const path of [
+      '/../package.json',
+      '/..%2fpackage.json',
+      '/%2e%2e/package.json',
+      '/%2E%2E%2F%2E%2E%2Fpackage.json',
+      '/x/../../package.json',
+      '/..%5cpackage.json',
+      '/%00',
+      '/%',
+      '//etc/passwd',
+      '/../../../../../../etc/passwd',
+      '/nothing.js',
+    ]) {
       const r = await get(s.port, path);
       expect(r.status, path).toBe(404);
       expect(r.body).not.toContain('"name"');
@@ -104,7 +136,9 @@ describe('ncsde explore', () => {
 
   it('refuses a busy port, a bad host and an out-of-range port in one line with exit 2', async () => {
     const blocker = createServer();
-    const port = await new Promise<number>((ok) => blocker.listen(0, '127.0.0.1', () => ok((blocker.address() as { port: number }).port)));
+    const port = await new Promise<number>((ok) =>
+      blocker.listen(0, '127.0.0.1', () => ok((blocker.address() as { port: number }).port)),
+    );
     try {
       const busy = ncsde(['explore', '--port', String(port), '--no-open']);
       expect([busy.status, busy.stdout]).toEqual([2, '']);
@@ -116,7 +150,10 @@ describe('ncsde explore', () => {
     expect([name.status, name.stdout]).toEqual([2, '']);
     expect(name.stderr).toMatch(/^ncsde: --host must be an IP address of this machine .*\(got "example.com"\)\n$/);
     const foreign = ncsde(['explore', '--host', '192.0.2.1', '--port', '0', '--no-open']);
-    expect([foreign.status, foreign.stderr]).toEqual([2, 'ncsde: --host is not an address of this machine (got "192.0.2.1")\n']);
+    expect([foreign.status, foreign.stderr]).toEqual([
+      2,
+      'ncsde: --host is not an address of this machine (got "192.0.2.1")\n',
+    ]);
     const range = ncsde(['explore', '--port', '70000', '--no-open']);
     expect(range.status).toBe(2);
     expect(range.stderr.split('\n').length).toBe(2);

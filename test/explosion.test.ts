@@ -8,7 +8,11 @@ describe('the beta criterion', () => {
   it('classifies the catalog: beta > 0 explodes with P = 1 - exp(-beta X0), beta < 0 vanishes, ReLU-like is critical', () => {
     expect(criterion(shapedSmooth('swish', { a: 1 }), 1)).toMatchObject({ beta: 0.75, regime: 'explodes' });
     expect(criterion(shapedSmooth('swish', { a: 1 }), 2).explosionProbability).toBeCloseTo(1 - Math.exp(-1.5), 14);
-    expect(criterion(shapedSmooth('tanh', { a: 1 }), 1)).toMatchObject({ beta: -2, regime: 'vanishes', explosionProbability: 0 });
+    expect(criterion(shapedSmooth('tanh', { a: 1 }), 1)).toMatchObject({
+      beta: -2,
+      regime: 'vanishes',
+      explosionProbability: 0,
+    });
     expect(criterion(shapedRelu({ cPlus: 0, cMinus: -1 }), 1).regime).toBe('critical');
   });
 
@@ -20,7 +24,18 @@ describe('the beta criterion', () => {
 describe('explosion points: SDE, networks and the exact value on one threshold', () => {
   for (const f of ['swish', 'softplus'] as const) {
     it(`${f}, a = 1, threshold 10 X0, T = 1: SDE within 4 SE + 2e-3 of exact; networks at n = 256 agree with the SDE at 99.9%`, async () => {
-      const p = await runExplosionPoint(readExplosionSettings({ activation: `${f}:1`, T: 1, n: 256, paths: 20000, steps: 64, samples: 1500, threshold: 10, seed: 7 }));
+      const p = await runExplosionPoint(
+        readExplosionSettings({
+          activation: `${f}:1`,
+          T: 1,
+          n: 256,
+          paths: 20000,
+          steps: 64,
+          samples: 1500,
+          threshold: 10,
+          seed: 7,
+        }),
+      );
       expect(Math.abs(p.sde.value - p.exact)).toBeLessThan(4 * p.sde.se + 2e-3);
       expect(p.difference.pValue).toBeGreaterThan(1e-3);
       expect(p.network.k).toBeGreaterThan(0);
@@ -36,7 +51,16 @@ describe('explosion points: SDE, networks and the exact value on one threshold',
 
 describe('criterion report', () => {
   it('puts exact, SDE and network side by side, and the vanishing medians', async () => {
-    const report = await criterionReport({ activations: ['tanh', 'swish'], a: [1], T: [1, 2], paths: 400, stepsPerUnit: 16, n: 32, samples: 100, networkT: [0.5] });
+    const report = await criterionReport({
+      activations: ['tanh', 'swish'],
+      a: [1],
+      T: [1, 2],
+      paths: 400,
+      stepsPerUnit: 16,
+      n: 32,
+      samples: 100,
+      networkT: [0.5],
+    });
     expect(report.rows.map((r) => [r.f, r.criterion.regime])).toEqual([
       ['tanh', 'vanishes'],
       ['swish', 'explodes'],

@@ -4,7 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { openStream } from '../src/random/streams.js';
 import { ncsde, start, workdir } from './helpers/cli.js';
 
-const SCAN = ['scan', '--grid', 'cMinus=-1.5,-1,-0.5,0', '--grid', 'T=0.5,1,1.5', '--n', '16', '--paths', '400', '--samples', '400', '--steps', '8', '--threads', '1'];
+const SCAN = [
+  'scan',
+  '--grid',
+  'cMinus=-1.5,-1,-0.5,0',
+  '--grid',
+  'T=0.5,1,1.5',
+  '--n',
+  '16',
+  '--paths',
+  '400',
+  '--samples',
+  '400',
+  '--steps',
+  '8',
+  '--threads',
+  '1',
+];
 const VALIDATE_CONFIG = { n: 16, paths: 1500, samples: 1500, steps: 8, widths: [4, 8, 12, 16] };
 const OUTPUTS = ['scan.csv', 'scan.json', 'report.html'];
 
@@ -38,22 +54,31 @@ describe('killed and resumed', () => {
       const end = await run.done;
       if (end.signal !== null || end.status !== 0) interrupted++;
       // Never a torn output: each of them is absent or complete.
-      for (const name of OUTPUTS) if (existsSync(join(dir, 'out', name))) expect(readFileSync(join(dir, 'out', name), 'utf8')).toBe(readFileSync(join(reference, 'out', name), 'utf8'));
+      for (const name of OUTPUTS)
+        if (existsSync(join(dir, 'out', name)))
+          expect(readFileSync(join(dir, 'out', name), 'utf8')).toBe(readFileSync(join(reference, 'out', name), 'utf8'));
     }
     expect(interrupted).toBeGreaterThan(0);
     const finish = ncsde([...SCAN, '--out', 'out'], dir);
     expect(finish.status, finish.stderr).toBe(0);
-    for (const name of OUTPUTS) expect(readFileSync(join(dir, 'out', name), 'utf8')).toBe(readFileSync(join(reference, 'out', name), 'utf8'));
+    for (const name of OUTPUTS)
+      expect(readFileSync(join(dir, 'out', name), 'utf8')).toBe(readFileSync(join(reference, 'out', name), 'utf8'));
     expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.lock') || f.includes('.tmp-'))).toEqual([]);
     // The progress file holds each point once.
-    const indices = readFileSync(join(dir, 'out', 'scan.jsonl'), 'utf8').trimEnd().split('\n').slice(1).map((l) => JSON.parse(l).index);
+    const indices = readFileSync(join(dir, 'out', 'scan.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l).index);
     expect(new Set(indices).size).toBe(indices.length);
   });
 
   it('validate killed by TERM and then KILL leaves its report absent or whole, and a rerun gives the same bytes', async () => {
     const reference = workdir();
     writeFileSync(join(reference, 'c.json'), JSON.stringify(VALIDATE_CONFIG));
-    const [ok, duration] = timed(() => ncsde(['validate', '--config', 'c.json', '--out', 'report', '--threads', '1'], reference));
+    const [ok, duration] = timed(() =>
+      ncsde(['validate', '--config', 'c.json', '--out', 'report', '--threads', '1'], reference),
+    );
     expect(ok.status).toBe(0);
     const dir = workdir();
     writeFileSync(join(dir, 'c.json'), JSON.stringify(VALIDATE_CONFIG));
@@ -74,7 +99,10 @@ describe('killed and resumed', () => {
     expect(interrupted).toBeGreaterThan(0);
     const finish = ncsde(['validate', '--config', 'c.json', '--out', 'report', '--threads', '1'], dir);
     expect(finish.status, finish.stderr).toBe(0);
-    for (const name of files) expect(readFileSync(join(dir, 'report', name), 'utf8')).toBe(readFileSync(join(reference, 'report', name), 'utf8'));
+    for (const name of files)
+      expect(readFileSync(join(dir, 'report', name), 'utf8')).toBe(
+        readFileSync(join(reference, 'report', name), 'utf8'),
+      );
     expect(readdirSync(dir).filter((f) => f.includes('ncsde-tmp') || f.includes('ncsde-old'))).toEqual([]);
   });
 });
@@ -87,12 +115,15 @@ describe('concurrent writers', () => {
     for (let i = 0; i < 200 && !existsSync(join(dir, 'out', 'scan.lock')); i++) await sleep(25);
     const second = ncsde([...SCAN, '--out', 'out'], dir);
     expect(second.status).toBe(2);
-    expect(second.stderr.trim()).toMatch(/^ncsde: --out is in use: another scan \(pid \d+ on .*\) holds scan.lock; wait for it, or remove the file if that process is gone \(got ".*out"\)$/);
+    expect(second.stderr.trim()).toMatch(
+      /^ncsde: --out is in use: another scan \(pid \d+ on .*\) holds scan.lock; wait for it, or remove the file if that process is gone \(got ".*out"\)$/,
+    );
     const end = await first.done;
     expect(end.status, end.stderr).toBe(0);
     const reference = workdir();
     expect(ncsde([...SCAN, '--out', 'out'], reference).status).toBe(0);
-    for (const name of OUTPUTS) expect(readFileSync(join(dir, 'out', name), 'utf8')).toBe(readFileSync(join(reference, 'out', name), 'utf8'));
+    for (const name of OUTPUTS)
+      expect(readFileSync(join(dir, 'out', name), 'utf8')).toBe(readFileSync(join(reference, 'out', name), 'utf8'));
   });
 
   it('sharded runs (Slurm array variables) merged equal the one-machine scan, and scan report re-renders it', () => {
@@ -107,7 +138,8 @@ describe('concurrent writers', () => {
     expect(existsSync(join(dir, 'out', 'scan.csv'))).toBe(false);
     const merged = ncsde(['scan', 'merge', 'out'], dir);
     expect(merged.status, merged.stderr).toBe(0);
-    for (const name of OUTPUTS) expect(readFileSync(join(dir, 'out', name), 'utf8')).toBe(readFileSync(join(reference, 'out', name), 'utf8'));
+    for (const name of OUTPUTS)
+      expect(readFileSync(join(dir, 'out', name), 'utf8')).toBe(readFileSync(join(reference, 'out', name), 'utf8'));
     const again = ncsde(['scan', 'report', 'out', '--stats', 'rho_ks', '--out', 'again.html'], dir);
     expect(again.status, again.stderr).toBe(0);
     expect(readFileSync(join(dir, 'again.html'), 'utf8')).toContain('rho: KS distance');

@@ -25,11 +25,16 @@ describe('reading a matrix', () => {
   it('.npy (C and Fortran order, float64 and int32), .csv (header or not) and .json give the same rows', () => {
     expect(rowsFromNpy(npy(X), 'x')).toEqual(X);
     // Fortran order: the same header with fortran_order True and the data column by column.
-    const text = Buffer.from(npyHeader('<f8', [3, 4])).toString('latin1').replace("'fortran_order': False", "'fortran_order': True ");
+    const text = Buffer.from(npyHeader('<f8', [3, 4]))
+      .toString('latin1')
+      .replace("'fortran_order': False", "'fortran_order': True ");
     const columnMajor = Float64Array.from({ length: 12 }, (_, k) => X[k % 3][Math.floor(k / 3)]);
     expect(rowsFromNpy(Buffer.concat([Buffer.from(text, 'latin1'), Buffer.from(columnMajor.buffer)]), 'x')).toEqual(X);
     const ints = Buffer.concat(npyChunks({ dtype: 'i4', shape: [2, 2], data: Int32Array.of(1, 2, 3, 4) }));
-    expect(rowsFromNpy(ints, 'x')).toEqual([[1, 2], [3, 4]]);
+    expect(rowsFromNpy(ints, 'x')).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const csv = X.map((r) => r.join(',')).join('\n');
     expect(rowsFromCsv(csv, 'x')).toEqual(X);
     expect(rowsFromCsv(`a,b,c,d\n${csv}\n`, 'x')).toEqual(X);
@@ -67,18 +72,72 @@ describe('ncsde with --inputs and --v0', () => {
   it('networks are fed the vectors (explicit weights: the first layer W x / sqrt(d)), and the output reruns from itself', () => {
     const dir = workdir();
     writeFileSync(join(dir, 'x.csv'), X.map((r) => r.join(',')).join('\n'));
-    expect(ncsde(['network', '--inputs', 'x.csv', '--sampler', 'explicit', '--n', '16', '--T', '0.25', '--samples', '20', '--out', 'a.json'], dir).status).toBe(0);
+    expect(
+      ncsde(
+        [
+          'network',
+          '--inputs',
+          'x.csv',
+          '--sampler',
+          'explicit',
+          '--n',
+          '16',
+          '--T',
+          '0.25',
+          '--samples',
+          '20',
+          '--out',
+          'a.json',
+        ],
+        dir,
+      ).status,
+    ).toBe(0);
     expect(ncsde(['network', '--config', 'a.json', '--out', 'b.json'], dir).status).toBe(0);
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
     // Power: the same V0 without the vectors draws the first layer another way, so the bits differ.
     writeFileSync(join(dir, 'v.json'), JSON.stringify(gramOfRows(X)));
-    expect(ncsde(['network', '--v0', 'v.json', '--sampler', 'explicit', '--n', '16', '--T', '0.25', '--samples', '20', '--out', 'c.json'], dir).status).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).saves).not.toEqual(JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')).saves);
+    expect(
+      ncsde(
+        [
+          'network',
+          '--v0',
+          'v.json',
+          '--sampler',
+          'explicit',
+          '--n',
+          '16',
+          '--T',
+          '0.25',
+          '--samples',
+          '20',
+          '--out',
+          'c.json',
+        ],
+        dir,
+      ).status,
+    ).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')).saves).not.toEqual(
+      JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')).saves,
+    );
   });
 
   it.each([
-    ['indefinite', [[1, 2], [2, 1]], /^ncsde: --v0 must be positive semi-definite \(smallest eigenvalue -1\.000\)/],
-    ['not symmetric', [[1, 0.2], [0.3, 1]], /^ncsde: --v0\[1\]\[0\] must equal --v0\[0\]\[1\] = 0\.2 \(symmetric\)/],
+    [
+      'indefinite',
+      [
+        [1, 2],
+        [2, 1],
+      ],
+      /^ncsde: --v0 must be positive semi-definite \(smallest eigenvalue -1\.000\)/,
+    ],
+    [
+      'not symmetric',
+      [
+        [1, 0.2],
+        [0.3, 1],
+      ],
+      /^ncsde: --v0\[1\]\[0\] must equal --v0\[0\]\[1\] = 0\.2 \(symmetric\)/,
+    ],
     ['not square', [[1, 0.2, 0]], /^ncsde: --v0 must be a square matrix \(got "1 x 3"\)/],
   ])('refuses a V0 that is %s, in one line, exit 2, nothing written', (_, v, message) => {
     const dir = workdir();
@@ -93,8 +152,14 @@ describe('ncsde with --inputs and --v0', () => {
   it('refuses --m against a file and --inputs with --v0', () => {
     const dir = workdir();
     writeFileSync(join(dir, 'x.json'), JSON.stringify(X));
-    expect(ncsde(['sde', '--inputs', 'x.json', '--m', '2'], dir).stderr).toMatch(/^ncsde: --m conflicts with --inputs, which holds 3 inputs/);
-    expect(ncsde(['sde', '--inputs', 'x.json', '--v0', 'x.json'], dir).stderr).toMatch(/^ncsde: --v0 conflicts with --inputs/);
-    expect(ncsde(['sde', '--inputs', 'x.txt'], dir).stderr).toMatch(/^ncsde: --inputs must name a .npy, .csv or .json file/);
+    expect(ncsde(['sde', '--inputs', 'x.json', '--m', '2'], dir).stderr).toMatch(
+      /^ncsde: --m conflicts with --inputs, which holds 3 inputs/,
+    );
+    expect(ncsde(['sde', '--inputs', 'x.json', '--v0', 'x.json'], dir).stderr).toMatch(
+      /^ncsde: --v0 conflicts with --inputs/,
+    );
+    expect(ncsde(['sde', '--inputs', 'x.txt'], dir).stderr).toMatch(
+      /^ncsde: --inputs must name a .npy, .csv or .json file/,
+    );
   });
 });

@@ -45,7 +45,9 @@ describe('.npy writer against files NumPy wrote (byte for byte)', () => {
       expect(header.length % 64).toBe(0);
       expect(header[header.length - 1]).toBe(0x0a);
     }
-    expect(() => npyChunks({ dtype: 'f8', shape: [2, 2], data: new Float64Array(3) })).toThrow(/needs 4 elements, not 3/);
+    expect(() => npyChunks({ dtype: 'f8', shape: [2, 2], data: new Float64Array(3) })).toThrow(
+      /needs 4 elements, not 3/,
+    );
   });
 });
 
@@ -67,7 +69,17 @@ describe('.npz writer against an archive NumPy wrote (member by member)', () => 
     expect(mine.map(([n]) => n)).toEqual(numpy.map(([n]) => n));
     mine.forEach(([n, bytes], i) => expect(Buffer.from(bytes).equals(Buffer.from(numpy[i][1])), n).toBe(true));
     // Power: a member that differs in one value is seen.
-    const changed = readStoredZip(join8(npzChunks({ values: { dtype: 'f8', shape: [2, 1, 2, 2], data: Float64Array.from({ length: 8 }, (_, i) => (i === 7 ? 2.5 : i / 3)) } })));
+    const changed = readStoredZip(
+      join8(
+        npzChunks({
+          values: {
+            dtype: 'f8',
+            shape: [2, 1, 2, 2],
+            data: Float64Array.from({ length: 8 }, (_, i) => (i === 7 ? 2.5 : i / 3)),
+          },
+        }),
+      ),
+    );
     expect(Buffer.from(changed[0][1]).equals(Buffer.from(numpy[0][1]))).toBe(false);
   });
 
@@ -75,12 +87,14 @@ describe('.npz writer against an archive NumPy wrote (member by member)', () => 
     expect(crc32([new TextEncoder().encode('123456789')])).toBe(0xcbf43926);
   });
 
-  it('the output format follows --out\'s extension; an .npz past 4 GiB is refused before computing', () => {
+  it("the output format follows --out's extension; an .npz past 4 GiB is refused before computing", () => {
     expect(outputFormat(undefined)).toBe('json');
     expect(outputFormat('-')).toBe('json');
     expect(outputFormat('a/b.NPZ')).toBe('npz');
     expect(() => outputFormat('x.csv')).toThrow(/^--out must end in \.json .* \(got "x\.csv"\)$/);
-    expect(() => checkArchiveSize('npz', 6e8, '--paths', 1e8)).toThrow(/^--paths gives 600000000 values, more than an \.npz .* write --out FILE\.npy instead \(got 100000000\)$/);
+    expect(() => checkArchiveSize('npz', 6e8, '--paths', 1e8)).toThrow(
+      /^--paths gives 600000000 values, more than an \.npz .* write --out FILE\.npy instead \(got 100000000\)$/,
+    );
     expect(() => checkArchiveSize('npy', 6e8, '--paths', 1e8)).not.toThrow();
   });
 });
@@ -90,13 +104,21 @@ const numpyMissing = python.error ? 'python3 not found' : python.status !== 0 ? 
 
 describe('Python round trip', () => {
   if (numpyMissing) console.info(`Python round trip skipped: ${numpyMissing}`);
-  it.skipIf(numpyMissing !== '')(`np.load(allow_pickle=False) reads what ncsde sde and network wrote, equal to --values${numpyMissing ? ` (skipped: ${numpyMissing})` : ''}`, () => {
-    const dir = workdir();
-    const args = ['--paths', '64', '--steps', '8', '--saves', '2', '--seed', '5', '--threads', '1'];
-    for (const out of ['a.npy', 'a.npz', 'a.json']) expect(ncsde(['sde', ...args, '--out', out, ...(out.endsWith('json') ? ['--values'] : [])], dir).status).toBe(0);
-    const net = ['--samples', '20', '--n', '8', '--record', '2', '--seed', '5', '--threads', '1'];
-    for (const out of ['n.npz', 'n.json']) expect(ncsde(['network', ...net, '--out', out, ...(out.endsWith('json') ? ['--values'] : [])], dir).status).toBe(0);
-    const script = `
+  it.skipIf(numpyMissing !== '')(
+    `np.load(allow_pickle=False) reads what ncsde sde and network wrote, equal to --values${numpyMissing ? ` (skipped: ${numpyMissing})` : ''}`,
+    () => {
+      const dir = workdir();
+      const args = ['--paths', '64', '--steps', '8', '--saves', '2', '--seed', '5', '--threads', '1'];
+      for (const out of ['a.npy', 'a.npz', 'a.json'])
+        expect(ncsde(['sde', ...args, '--out', out, ...(out.endsWith('json') ? ['--values'] : [])], dir).status).toBe(
+          0,
+        );
+      const net = ['--samples', '20', '--n', '8', '--record', '2', '--seed', '5', '--threads', '1'];
+      for (const out of ['n.npz', 'n.json'])
+        expect(
+          ncsde(['network', ...net, '--out', out, ...(out.endsWith('json') ? ['--values'] : [])], dir).status,
+        ).toBe(0);
+      const script = `
 import json, numpy as np
 j = json.load(open('a.json'))
 a = np.load('a.npy', allow_pickle=False)
@@ -114,8 +136,9 @@ assert n['layers'].dtype == np.int32 and list(n['layers']) == k['layers'] and li
 assert np.array_equal(n['logits'].ravel(), k['logits']) and json.loads(n['settings'].item())['settings'] == k['settings']
 print('ok')
 `;
-    const r = spawnSync('python3', ['-c', script], { cwd: dir, encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe('ok');
-  });
+      const r = spawnSync('python3', ['-c', script], { cwd: dir, encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe('ok');
+    },
+  );
 });

@@ -7,7 +7,8 @@ function randomSpd(m: number, rank: number, seed: number): Float64Array {
   const g = new Float64Array(m * rank);
   openStream(seed, 'linalg-test', 0).fillNormals(g);
   const a = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < rank; k++) a[i * m + j] += g[i * rank + k] * g[j * rank + k];
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) for (let k = 0; k < rank; k++) a[i * m + j] += g[i * rank + k] * g[j * rank + k];
   return a;
 }
 
@@ -56,9 +57,12 @@ describe('Jacobi eigen-decomposition and PSD projection', () => {
     for (let i = 0; i < m; i++) a[i * m + i] -= 2; // make it indefinite
     const values = new Float64Array(m);
     symmetricEigen(a, m, values, new Float64Array(m * m), new Float64Array(m * m));
-    const ref = new EigenvalueDecomposition(new Matrix(Array.from({ length: m }, (_, i) => Array.from(a.subarray(i * m, i * m + m)))), {
-      assumeSymmetric: true,
-    }).realEigenvalues.sort((x, y) => x - y);
+    const ref = new EigenvalueDecomposition(
+      new Matrix(Array.from({ length: m }, (_, i) => Array.from(a.subarray(i * m, i * m + m)))),
+      {
+        assumeSymmetric: true,
+      },
+    ).realEigenvalues.sort((x, y) => x - y);
     const got = Array.from(values).sort((x, y) => x - y);
     got.forEach((v, k) => expect(v).toBeCloseTo(ref[k], 10));
   });
@@ -79,8 +83,12 @@ describe('Jacobi eigen-decomposition and PSD projection', () => {
 describe('covariance validation', () => {
   it('names the entry at fault', () => {
     expect(() => validateCovariance('v0', Float64Array.from([1, 0.5, 0.4, 1]), 2)).toThrow(/v0\[1\]\[0\].*symmetric/);
-    expect(() => validateCovariance('v0', Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/v0 must be positive semi-definite/);
-    expect(() => validateCovariance('v0', Float64Array.from([1, 0, 0, NaN]), 2)).toThrow(/v0\[1\]\[1\] must be finite \(got NaN\)/);
+    expect(() => validateCovariance('v0', Float64Array.from([1, 2, 2, 1]), 2)).toThrow(
+      /v0 must be positive semi-definite/,
+    );
+    expect(() => validateCovariance('v0', Float64Array.from([1, 0, 0, NaN]), 2)).toThrow(
+      /v0\[1\]\[1\] must be finite \(got NaN\)/,
+    );
     expect(() => validateCovariance('v0', Float64Array.from([0, 0, 0, 1]), 2)).toThrow(/v0\[0\]\[0\] must be > 0/);
     expect(() => validateCovariance('v0', Float64Array.from([1, 1, 1, 1]), 2)).not.toThrow(); // rho = 1 is legitimate
   });

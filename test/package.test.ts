@@ -43,12 +43,14 @@ function findCircles(graph: ReadonlyMap<string, readonly string[]>): string[] {
 
 describe('layers', () => {
   it('src/ is the foundation: it imports nothing from sde/, networks/, validation/, reports/ or entry/', () => {
-    for (const file of sources('src')) for (const target of imports(file)) expect(layer(target), `${file} imports ${target}`).toBe('src');
+    for (const file of sources('src'))
+      for (const target of imports(file)) expect(layer(target), `${file} imports ${target}`).toBe('src');
   });
 
   it('sde/ and networks/ use only the foundation; networks/ does not import sde/, neither imports architectures/', () => {
     for (const dir of ['sde', 'networks']) {
-      for (const file of sources(dir)) for (const target of imports(file)) expect(['src', dir], `${file} imports ${target}`).toContain(layer(target));
+      for (const file of sources(dir))
+        for (const target of imports(file)) expect(['src', dir], `${file} imports ${target}`).toContain(layer(target));
     }
   });
 
@@ -79,11 +81,21 @@ describe('layers', () => {
   });
 
   it('the circle check has power: it finds a planted circle', () => {
-    expect(findCircles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', []]]))).toEqual(['a -> b -> c -> a']);
+    expect(
+      findCircles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a', 'd']],
+          ['d', []],
+        ]),
+      ),
+    ).toEqual(['a -> b -> c -> a']);
   });
 
   it('reports/ sits below the entry points', () => {
-    for (const file of sources('reports')) for (const target of imports(file)) expect(layer(target), `${file} imports ${target}`).not.toBe('entry');
+    for (const file of sources('reports'))
+      for (const target of imports(file)) expect(layer(target), `${file} imports ${target}`).not.toBe('entry');
   });
 });
 
@@ -96,20 +108,40 @@ describe('the package', () => {
   it('the root entry loads no plotting, CLI or worker-pool module; the reports entry loads vega only when it renders', () => {
     const hook = `data:text/javascript,${encodeURIComponent("export async function resolve(s, c, n) { const r = await n(s, c); const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(r.url); if (m) process.stderr.write('LOADED ' + m[1] + '\\n'); return r; }")}`;
     const loaded = (code: string) => {
-      const run = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`, '--input-type=module', '-e', code], { encoding: 'utf8' });
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`,
+          '--input-type=module',
+          '-e',
+          code,
+        ],
+        { encoding: 'utf8' },
+      );
       expect(run.status, run.stderr).toBe(0);
       return new Set([...run.stderr.matchAll(/^LOADED (.+)$/gm)].map((m) => m[1]));
     };
     const root = loaded("await import('neural-covariance-sde');");
-    for (const heavy of ['vega', 'vega-lite', 'commander', 'piscina', 'cli-progress', 'ml-matrix']) expect(root.has(heavy), heavy).toBe(false);
+    for (const heavy of ['vega', 'vega-lite', 'commander', 'piscina', 'cli-progress', 'ml-matrix'])
+      expect(root.has(heavy), heavy).toBe(false);
     const reports = loaded("await import('neural-covariance-sde/reports');");
     expect(reports.has('vega')).toBe(false);
-    const rendered = loaded("const r = await import('neural-covariance-sde/reports'); await r.renderSvg({ data: { values: [{ x: 1 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' } } });");
+    const rendered = loaded(
+      "const r = await import('neural-covariance-sde/reports'); await r.renderSvg({ data: { values: [{ x: 1 }] }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' } } });",
+    );
     expect(rendered.has('vega')).toBe(true);
   });
 
   it('require() of the package works (or fails with ERR_REQUIRE_ESM), never inside a dependency', () => {
-    const run = spawnSync(process.execPath, ['-e', "try { const m = require('neural-covariance-sde'); console.log(typeof m.solve); } catch (e) { console.log(e.code); }"], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        "try { const m = require('neural-covariance-sde'); console.log(typeof m.solve); } catch (e) { console.log(e.code); }",
+      ],
+      { encoding: 'utf8' },
+    );
     expect(['function', 'ERR_REQUIRE_ESM']).toContain(run.stdout.trim());
   });
 });

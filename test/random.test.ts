@@ -8,7 +8,9 @@ describe('xoshiro128++', () => {
   it('matches the reference C implementation (Blackman & Vigna) word for word', () => {
     // Printed by the authors' xoshiro128plusplus.c next(), compiled with gcc, from state {1, 2, 3, 4}.
     const rng = new Xoshiro128pp(1, 2, 3, 4);
-    expect(Array.from({ length: 10 }, () => rng.nextInt32())).toEqual([641, 1573767, -1072155769, -777110782, 836907274, -47752528, -427852564, 1355841295, 495546011, 621204420]);
+    expect(Array.from({ length: 10 }, () => rng.nextInt32())).toEqual([
+      641, 1573767, -1072155769, -777110782, 836907274, -47752528, -427852564, 1355841295, 495546011, 621204420,
+    ]);
     const far = new Xoshiro128pp(0x9e3779b9, 0x243f6a88, 0xb7e15162, 0x85a308d3);
     for (let i = 0; i < 1000; i++) far.nextInt32();
     expect(far.nextInt32()).toBe(1674509340);
@@ -17,7 +19,13 @@ describe('xoshiro128++', () => {
   it('keyed streams are reproducible and distinct across seeds, purposes and indices', () => {
     const word = (seed: number, purpose: string, index: number) => openStream(seed, purpose, index).nextInt32();
     expect(word(1, 'sde', 0)).toBe(word(1, 'sde', 0));
-    const words = new Set([word(1, 'sde', 0), word(1, 'sde', 1), word(2, 'sde', 0), word(1, 'network', 0), word(1, 'sde/coins', 0)]);
+    const words = new Set([
+      word(1, 'sde', 0),
+      word(1, 'sde', 1),
+      word(2, 'sde', 0),
+      word(1, 'network', 0),
+      word(1, 'sde/coins', 0),
+    ]);
     expect(words.size).toBe(5);
   });
 
@@ -45,8 +53,10 @@ describe('xor4096 option', () => {
 describe('seeds', () => {
   it('one rule: integers in [0, 2^53 - 1], typed in digits', () => {
     expect(parseSeed('--seed', '12')).toBe(12);
-    for (const bad of ['1.0', '1e3', '-1', '', ' 1', '0x10', '99999999999999999']) expect(() => parseSeed('--seed', bad)).toThrow(/^--seed must be an integer in \[0, 9007199254740991\]/);
-    for (const bad of [-1, 1.5, NaN, '3', 2 ** 53]) expect(() => requireSeed('seed', bad)).toThrow(/^seed must be an integer/);
+    for (const bad of ['1.0', '1e3', '-1', '', ' 1', '0x10', '99999999999999999'])
+      expect(() => parseSeed('--seed', bad)).toThrow(/^--seed must be an integer in \[0, 9007199254740991\]/);
+    for (const bad of [-1, 1.5, NaN, '3', 2 ** 53])
+      expect(() => requireSeed('seed', bad)).toThrow(/^seed must be an integer/);
   });
 });
 

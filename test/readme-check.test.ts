@@ -3,15 +3,25 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain ESM script without declarations
-import { applySubstitutions, Checker, ncsdeInvocations, parseMarker, parseReadme, shellContext } from '../scripts/readme-check.mjs';
+import {
+  applySubstitutions,
+  Checker,
+  ncsdeInvocations,
+  parseMarker,
+  parseReadme,
+  shellContext,
+} from '../scripts/readme-check.mjs';
 import { workdir } from './helpers/cli.js';
 
 /** A consumer project whose `ncsde` is this checkout's build (as the installed tarball's would be). */
 function consumer(): string {
   const dir = workdir();
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
-  writeFileSync(join(dir, 'node_modules', '.bin', 'ncsde'), `#!/bin/sh\nexec '${process.execPath}' '${resolve('dist/entry/cli.js')}' "$@"\n`, { mode: 0o755 });
+  writeFileSync(
+    join(dir, 'node_modules', '.bin', 'ncsde'),
+    `#!/bin/sh\nexec '${process.execPath}' '${resolve('dist/entry/cli.js')}' "$@"\n`,
+    { mode: 0o755 },
+  );
   return dir;
 }
 
@@ -27,25 +37,61 @@ function checkerFor(lines: string[], withPackage = false) {
 
 describe('readme-check', () => {
   it('reads markers, and refuses an unknown one or a skip that does not say why', () => {
-    expect(parseMarker('<!-- readme-check: skip needs a GPU cluster -->')).toEqual({ mode: 'skip', rest: 'needs a GPU cluster' });
+    expect(parseMarker('<!-- readme-check: skip needs a GPU cluster -->')).toEqual({
+      mode: 'skip',
+      rest: 'needs a GPU cluster',
+    });
     expect(() => parseMarker('<!-- readme-check: skip -->')).toThrow(/must say why/);
-    expect(() => parseMarker('<!-- readme-check: skipp too long to run -->')).toThrow(/unknown readme-check marker "skipp"/);
+    expect(() => parseMarker('<!-- readme-check: skipp too long to run -->')).toThrow(
+      /unknown readme-check marker "skipp"/,
+    );
     expect(parseMarker('<!-- a comment -->')).toBeNull();
     const reduced = parseMarker('<!-- readme-check: reduced --paths 2000; "open a.html" => "test -s a.html" -->');
-    expect(applySubstitutions('npx ncsde sde --paths 100000 --T 1\nopen a.html', reduced.substitutions)).toBe('npx ncsde sde --paths 2000 --T 1\ntest -s a.html');
-    expect(applySubstitutions('f({ samples: 4000, seed: 7 })', parseMarker('<!-- readme-check: reduced samples: 50 -->').substitutions)).toBe('f({ samples: 50, seed: 7 })');
+    expect(applySubstitutions('npx ncsde sde --paths 100000 --T 1\nopen a.html', reduced.substitutions)).toBe(
+      'npx ncsde sde --paths 2000 --T 1\ntest -s a.html',
+    );
+    expect(
+      applySubstitutions(
+        'f({ samples: 4000, seed: 7 })',
+        parseMarker('<!-- readme-check: reduced samples: 50 -->').substitutions,
+      ),
+    ).toBe('f({ samples: 50, seed: 7 })');
     expect(() => applySubstitutions('npx ncsde sde --T 1', reduced.substitutions)).toThrow(/changes nothing/);
   });
 
   it('finds blocks with their markers, fields paragraphs, commands and relative links', () => {
-    const text = ['<!-- readme-check: ci -->', '```sh', 'npm ci && npm test', '```', '', '<!-- readme-check: fields `ncsde sde --out a.npz` names: finished -->', 'It writes `ts` and `status`, see [maths](docs/maths.md) and [site](https://x.org).', '', '| a | `ncsde scan --kind validation\\|explosion [--grid x=1]` |'].join('\n');
+    const text = [
+      '<!-- readme-check: ci -->',
+      '```sh',
+      'npm ci && npm test',
+      '```',
+      '',
+      '<!-- readme-check: fields `ncsde sde --out a.npz` names: finished -->',
+      'It writes `ts` and `status`, see [maths](docs/maths.md) and [site](https://x.org).',
+      '',
+      '| a | `ncsde scan --kind validation\\|explosion [--grid x=1]` |',
+    ].join('\n');
     const parsed = parseReadme(text);
-    expect(parsed.blocks).toEqual([{ lang: 'sh', code: 'npm ci && npm test', line: 2, marker: { mode: 'ci', rest: '' } }]);
-    expect(parsed.fields[0]).toMatchObject({ line: 6, runs: ['ncsde sde --out a.npz'], named: ['ts', 'status', 'finished'] });
+    expect(parsed.blocks).toEqual([
+      { lang: 'sh', code: 'npm ci && npm test', line: 2, marker: { mode: 'ci', rest: '' } },
+    ]);
+    expect(parsed.fields[0]).toMatchObject({
+      line: 6,
+      runs: ['ncsde sde --out a.npz'],
+      named: ['ts', 'status', 'finished'],
+    });
     expect(parsed.links).toEqual([{ target: 'docs/maths.md', line: 7 }]);
-    expect(ncsdeInvocations('ncsde scan --kind validation\\|explosion [--grid x=1] ...')).toEqual([{ words: ['scan'], flags: ['--kind', '--grid'] }]);
-    expect(ncsdeInvocations('see ncsde-report/ and `npx ncsde explore --port 0`')).toEqual([{ words: ['explore'], flags: ['--port'] }]);
-    expect([shellContext('npm ci && npm run validate'), shellContext('npm i neural-covariance-sde'), shellContext('npx ncsde sde')]).toEqual(['checkout', 'install', 'consumer']);
+    expect(ncsdeInvocations('ncsde scan --kind validation\\|explosion [--grid x=1] ...')).toEqual([
+      { words: ['scan'], flags: ['--kind', '--grid'] },
+    ]);
+    expect(ncsdeInvocations('see ncsde-report/ and `npx ncsde explore --port 0`')).toEqual([
+      { words: ['explore'], flags: ['--port'] },
+    ]);
+    expect([
+      shellContext('npm ci && npm run validate'),
+      shellContext('npm i neural-covariance-sde'),
+      shellContext('npx ncsde sde'),
+    ]).toEqual(['checkout', 'install', 'consumer']);
   });
 
   it('reports a flag the command does not have, a field no output has, and a failing block', async () => {
@@ -87,7 +133,7 @@ describe('readme-check', () => {
         'export { wrong };',
         '```',
         '```js',
-        "process.exit(3);",
+        'process.exit(3);',
         '```',
       ],
       true,
@@ -98,4 +144,3 @@ describe('readme-check', () => {
     expect(checker.results[3].detail).toMatch(/^exit 3/);
   });
 });
-

@@ -6,7 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { shapedRelu, shapedSmooth, type Activation } from '../src/activations/index.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { meanEstimate, varianceEstimate } from '../src/stats/index.js';
-import { constantSteps, saveAt, correlationExpectation, eulerMaruyama, explosionDetection, explosionProbability, ninomiyaVictoir, solveSync, type Solution } from '../sde/index.js';
+import {
+  constantSteps,
+  saveAt,
+  correlationExpectation,
+  eulerMaruyama,
+  explosionDetection,
+  explosionProbability,
+  ninomiyaVictoir,
+  solveSync,
+  type Solution,
+} from '../sde/index.js';
 import { mlp, parseArchitecture, resnet } from '../architectures/index.js';
 import { energyDistance } from '../src/stats/index.js';
 import { isMissing, runPointNetworks, runPointSde } from '../validation/point.js';
@@ -32,7 +42,10 @@ describe('references on the resnet clocks', () => {
   it('E rho_T (c+ = 0, c- = -1, rho0 = 0.5, T = 1) = 0.4580086: the MLP PDE at drift nu/(2 - gamma^2) and time s^2 T; the MLP is 0.4805462', () => {
     const value = referencesOf(net).correlationExpectation(RELU, { rho0: 0.5, T: 1 }).value!;
     expect(value).toBeCloseTo(E_RHO, 6);
-    expect(correlationExpectation({ activation: scaledNu(RELU, 1 / (2 - GAMMA ** 2)), rho0: 0.5, T: S2 })).toBeCloseTo(value, 9);
+    expect(correlationExpectation({ activation: scaledNu(RELU, 1 / (2 - GAMMA ** 2)), rho0: 0.5, T: S2 })).toBeCloseTo(
+      value,
+      9,
+    );
     expect(referencesOf(mlp()).correlationExpectation(RELU, { rho0: 0.5, T: 1 }).value!).toBeCloseTo(E_RHO_MLP, 6);
   });
 
@@ -51,14 +64,21 @@ describe('references on the resnet clocks', () => {
     expect(law.mean).toBeCloseTo(Math.log(2) - S2, 12);
     expect(law.variance).toBeCloseTo(2 * S2, 12);
     expect(referencesOf(net).logDiagonal(shapedSmooth('tanh', { a: 1 }), { x0: 1, T: 1 }).value).toBeNull();
-    const m = referencesOf(net).finiteMoments({ family: 'relu-like', cPlus: 0, cMinus: -1 }, { n: 64, depth: 64, T: 1 });
+    const m = referencesOf(net).finiteMoments(
+      { family: 'relu-like', cPlus: 0, cMinus: -1 },
+      { n: 64, depth: 64, T: 1 },
+    );
     expect(m.secondMoment).toEqual({ exact: null, limit: null });
   });
 });
 
 describe('the solvers integrate the time-changed SDE (E rho_T, log V law, P(explode by T))', () => {
   const net = resnet({ gamma: GAMMA });
-  const rhoOf = (s: Solution) => Float64Array.from({ length: s.paths }, (_, p) => s.values.get(0, p, 0, 1) / Math.sqrt(s.values.get(0, p, 0, 0) * s.values.get(0, p, 1, 1)));
+  const rhoOf = (s: Solution) =>
+    Float64Array.from(
+      { length: s.paths },
+      (_, p) => s.values.get(0, p, 0, 1) / Math.sqrt(s.values.get(0, p, 0, 0) * s.values.get(0, p, 1, 1)),
+    );
   const v0 = [
     [1, 0.5],
     [0.5, 1],
@@ -70,7 +90,16 @@ describe('the solvers integrate the time-changed SDE (E rho_T, log V law, P(expl
       [ninomiyaVictoir(), 16, 1e-3],
       [eulerMaruyama(), 128, 3e-3],
     ] as const) {
-      const s = solveSync({ sde: net.correlationSde!(RELU), solver, T: 1, saveAt: saveAt({ t1: true }), v0: 0.5, stepping: constantSteps(steps), paths: 200_000, seed: 21 });
+      const s = solveSync({
+        sde: net.correlationSde!(RELU),
+        solver,
+        T: 1,
+        saveAt: saveAt({ t1: true }),
+        v0: 0.5,
+        stepping: constantSteps(steps),
+        paths: 200_000,
+        seed: 21,
+      });
       const e = meanEstimate(s.values.data);
       expect(Math.abs(e.value - E_RHO)).toBeLessThan(4 * e.se + bias);
       expect(Math.abs(e.value - E_RHO_MLP)).toBeGreaterThan(4 * e.se + bias);
@@ -85,7 +114,16 @@ describe('the solvers integrate the time-changed SDE (E rho_T, log V law, P(expl
       [ninomiyaVictoir(), 16, 2e-3, 0.02],
       [eulerMaruyama(), 512, 3e-3, 0.03],
     ] as const) {
-      const s = solveSync({ sde: net.sde(RELU), solver, T: 1, saveAt: saveAt({ t1: true }), v0, stepping: constantSteps(steps), paths: 60_000, seed: 22 });
+      const s = solveSync({
+        sde: net.sde(RELU),
+        solver,
+        T: 1,
+        saveAt: saveAt({ t1: true }),
+        v0,
+        stepping: constantSteps(steps),
+        paths: 60_000,
+        seed: 22,
+      });
       expect(s.counts.exploded).toBe(0);
       const rho = meanEstimate(rhoOf(s));
       expect(Math.abs(rho.value - E_RHO)).toBeLessThan(4 * rho.se + rhoBias);
@@ -104,7 +142,17 @@ describe('the solvers integrate the time-changed SDE (E rho_T, log V law, P(expl
     const swish = shapedSmooth('swish', { a: Math.sqrt(0.75) });
     const exact = referencesOf(net).explosionProbability(swish, { x0: 0.8, T: 1.5, threshold: 1e12 }).value!;
     const mlpExact = referencesOf(mlp()).explosionProbability(swish, { x0: 0.8, T: 1.5, threshold: 1e12 }).value!;
-    const s = solveSync({ sde: net.diagonalSde!(swish), solver: ninomiyaVictoir(), T: 1.5, saveAt: saveAt({ t1: true }), v0: 0.8, stepping: constantSteps(16), paths: 200_000, seed: 23, explosion: explosionDetection({ threshold: 1e12 }) });
+    const s = solveSync({
+      sde: net.diagonalSde!(swish),
+      solver: ninomiyaVictoir(),
+      T: 1.5,
+      saveAt: saveAt({ t1: true }),
+      v0: 0.8,
+      stepping: constantSteps(16),
+      paths: 200_000,
+      seed: 23,
+      explosion: explosionDetection({ threshold: 1e12 }),
+    });
     const p = s.counts.exploded / s.paths;
     const se = Math.sqrt((p * (1 - p)) / s.paths);
     expect(Math.abs(p - exact)).toBeLessThan(4 * se + 1e-3);
@@ -114,7 +162,17 @@ describe('the solvers integrate the time-changed SDE (E rho_T, log V law, P(expl
 });
 
 describe('finite residual networks converge to the SDE (width ladder)', () => {
-  const settings = readValidationSettings({ architecture: `resnet:${GAMMA}`, activation: 'relu:0,-1', rho0: 0.5, T: 1, paths: 8000, samples: 8000, steps: 16, widths: [8, 16, 32, 64], seed: 31 });
+  const settings = readValidationSettings({
+    architecture: `resnet:${GAMMA}`,
+    activation: 'relu:0,-1',
+    rho0: 0.5,
+    T: 1,
+    paths: 8000,
+    samples: 8000,
+    steps: 16,
+    widths: [8, 16, 32, 64],
+    seed: 31,
+  });
 
   it('energy distance of log V^aa_T falls as n^-p with the 95% CI of p above 1, against the resnet SDE', async () => {
     const [study] = await widthStudy(settings, settings.widths, { observables: ['logVaa'] });

@@ -7,7 +7,13 @@ import { shapedRelu, shapedSmooth, type Activation } from '../src/activations/in
 import { openStream } from '../src/random/streams.js';
 import { mlpLimit } from '../architectures/index.js';
 import { dense, residual } from '../architectures/index.js';
-import { conditionalCovariance, conditionalDrift, limitCovariance, noiseClock, packedPairs } from '../architectures/resnet/moments.js';
+import {
+  conditionalCovariance,
+  conditionalDrift,
+  limitCovariance,
+  noiseClock,
+  packedPairs,
+} from '../architectures/resnet/moments.js';
 import { branchCovariance, inputStream, streamGram } from '../networks/index.js';
 
 const GAMMA = Math.sqrt(0.5);
@@ -32,7 +38,10 @@ describe('the input stream', () => {
   it('has Gram exactly V0 (to 1e-12), also for a singular V0, and refuses n < side', () => {
     const rng = openStream(1, 'test/resnet-stream', 0);
     const l = new Float64Array(9);
-    for (const v0 of [Float64Array.from([2, 0.3, -0.4, 0.3, 1, 0.2, -0.4, 0.2, 0.5]), Float64Array.from([1, 1, 0.5, 1, 1, 0.5, 0.5, 0.5, 1])]) {
+    for (const v0 of [
+      Float64Array.from([2, 0.3, -0.4, 0.3, 1, 0.2, -0.4, 0.2, 0.5]),
+      Float64Array.from([1, 1, 0.5, 1, 1, 0.5, 0.5, 0.5, 1]),
+    ]) {
       for (const n of [3, 64]) {
         const z = new Float64Array(n * 3);
         inputStream(rng, v0, n, 3, z, l);
@@ -70,7 +79,7 @@ describe('exact conditional moments given z, against simulated layers (n = 16)',
         conditionalDrift(v, k, M, GAMMA, drift);
         const second = new Float64Array(P * P);
         exactSecondMoment(v, k, n, second);
-                const draws = method === 'chain' ? 40_000 : 20_000;
+        const draws = method === 'chain' ? 40_000 : 20_000;
         const rng = openStream(8, `test/resnet-fixed-z/${method}/${name}`, 0);
         const layer = residual(dense(), { gamma: GAMMA }).layer(act, { n, m: M, side, derivatives: false });
         const s1 = new Float64Array(P);
@@ -123,7 +132,12 @@ describe('exact conditional moments given z, against simulated layers (n = 16)',
  * Weighted least squares y ~ sum_j coef_j f_j(n) (weights 1/se^2, errors independent): the coefficients,
  * their SEs (from (X^T W X)^-1, not inflated) and chi^2 with its degrees of freedom.
  */
-function fitBasis(basis: ReadonlyArray<(n: number) => number>, widths: readonly number[], y: readonly number[], se: readonly number[]) {
+function fitBasis(
+  basis: ReadonlyArray<(n: number) => number>,
+  widths: readonly number[],
+  y: readonly number[],
+  se: readonly number[],
+) {
   const k = basis.length;
   const a = Array.from({ length: k }, () => new Float64Array(2 * k));
   const rhs = new Float64Array(k);
@@ -249,7 +263,8 @@ describe('per-layer moments against the limit: n E[dV | V] -> gamma^2 b(V), n E[
         expect(Math.abs(fit.coef[0])).toBeLessThan(4 * fit.coefSe[0]);
         expect(fit.chi2).toBeLessThan(CHI2_2DOF_P001);
         // ReLU-like: the 1/sqrt(n) term is -(c_+ + c_-) b (coefficient of sqrt(256/n) is that over 16).
-        if (family === 'relu') expect(Math.abs(fit.coef[1] - (-cPlusMinus * target) / 16)).toBeLessThan(4 * fit.coefSe[1]);
+        if (family === 'relu')
+          expect(Math.abs(fit.coef[1] - (-cPlusMinus * target) / 16)).toBeLessThan(4 * fit.coefSe[1]);
         // Power: the MLP's clock (drift gamma^2 -> 1) is rejected by the same extrapolation.
         const wrong = fitBasis(
           driftBasis,

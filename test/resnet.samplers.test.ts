@@ -36,7 +36,7 @@ describe('one layer from a fixed stream: the chain is the whole-layer definition
     const next = new Float64Array(n * 2);
     const rng = openStream(seed, `test/resnet-one-layer/${method}`, 0);
     const layer = residual(dense(), { gamma }).layer(act, { n, m: 2, side: 2, derivatives: false });
-        return Array.from({ length: 4000 }, () => {
+    return Array.from({ length: 4000 }, () => {
       if (method === 'chain') layer.chain(rng, z, null, next);
       else layer.explicit(rng, z, next);
       const v = new Float64Array(4);
@@ -59,9 +59,17 @@ describe('one layer from a fixed stream: the chain is the whole-layer definition
 describe('whole networks through sampleNetworks: chain and explicit weights agree in law', () => {
   // Exact two-sample KS on the last layer's V^00, V^01 and rho (2000 networks per side, independent
   // streams). Power: the chain at gamma = 1 (the MLP's clocks) against explicit weights at gamma^2 = 0.5.
-  const last = (s: NetworkSample) => Array.from({ length: s.samples }, (_, p) => Float64Array.from({ length: s.side * s.side }, (_, k) => s.values.get(s.layers.length - 1, p, Math.floor(k / s.side), k % s.side)));
-  const run = (gamma: number, method: 'chain' | 'explicit', options: Omit<NetworkOptions, 'architecture' | 'sampler' | 'samples' | 'threads'> & { samples?: number }) =>
-    sampleNetworksSync({ samples: 2000, ...options, architecture: resnet({ gamma }), sampler: method });
+  const last = (s: NetworkSample) =>
+    Array.from({ length: s.samples }, (_, p) =>
+      Float64Array.from({ length: s.side * s.side }, (_, k) =>
+        s.values.get(s.layers.length - 1, p, Math.floor(k / s.side), k % s.side),
+      ),
+    );
+  const run = (
+    gamma: number,
+    method: 'chain' | 'explicit',
+    options: Omit<NetworkOptions, 'architecture' | 'sampler' | 'samples' | 'threads'> & { samples?: number },
+  ) => sampleNetworksSync({ samples: 2000, ...options, architecture: resnet({ gamma }), sampler: method });
   for (const [n, depth] of [
     [8, 16],
     [32, 16],
@@ -108,16 +116,33 @@ describe('whole networks through sampleNetworks: chain and explicit weights agre
       ['explicit', 7],
       ['chain', 8],
     ] as const) {
-      const s = run(GAMMA, method, { activation: shapedRelu({ cPlus: 1, cMinus: -1 }), n: 16, depth: 8, v0: V0, samples: 3000, seed, outputs: 4 });
+      const s = run(GAMMA, method, {
+        activation: shapedRelu({ cPlus: 1, cMinus: -1 }),
+        n: 16,
+        depth: 8,
+        v0: V0,
+        samples: 3000,
+        seed,
+        outputs: 4,
+      });
       const ratios = new Float64Array(s.samples * 4);
-      for (let p = 0; p < s.samples; p++) for (let o = 0; o < 4; o++) ratios[p * 4 + o] = s.logits.get(p, o, 0) ** 2 / s.values.get(0, p, 0, 0);
+      for (let p = 0; p < s.samples; p++)
+        for (let o = 0; o < 4; o++) ratios[p * 4 + o] = s.logits.get(p, o, 0) ** 2 / s.values.get(0, p, 0, 0);
       const e = meanEstimate(ratios);
       expect(Math.abs(e.value - 1)).toBeLessThan(4 * e.se);
     }
   });
 
   it('same seed, same numbers on 1 and 3 threads', async () => {
-    const options = { architecture: resnet({ gamma: GAMMA }), activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 16, depth: 8, v0: V0, samples: 40, seed: 11 };
+    const options = {
+      architecture: resnet({ gamma: GAMMA }),
+      activation: shapedRelu({ cPlus: 0, cMinus: -1 }),
+      n: 16,
+      depth: 8,
+      v0: V0,
+      samples: 40,
+      seed: 11,
+    };
     const one = await sampleNetworks({ ...options, threads: 1 });
     const three = await sampleNetworks({ ...options, threads: 3 });
     expect(Array.from(three.values.data)).toEqual(Array.from(one.values.data));
@@ -125,13 +150,25 @@ describe('whole networks through sampleNetworks: chain and explicit weights agre
   });
 
   it('refuses a width below the state side (one line naming n)', () => {
-    expect(() => run(GAMMA, 'chain', { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 1, depth: 1, v0: V0, seed: 1 })).toThrow(/^n must be at least the state side 2 .*\(got 1\)$/);
+    expect(() =>
+      run(GAMMA, 'chain', { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 1, depth: 1, v0: V0, seed: 1 }),
+    ).toThrow(/^n must be at least the state side 2 .*\(got 1\)$/);
   });
 });
 
 describe('explosion: the stream of a smooth activation with beta > 0 crosses the threshold and stays finite', () => {
   it('swish a = 0.4 (beta = 4.7), n = 64, ratio 2, threshold 1e4', () => {
-    const s = sampleNetworksSync({ architecture: resnet({ gamma: GAMMA }), activation: shapedSmooth('swish', { a: 0.4 }), n: 64, T: 2, v0: [[1]], samples: 300, seed: 9, explosion: { threshold: 1e4 }, record: { count: 4 } });
+    const s = sampleNetworksSync({
+      architecture: resnet({ gamma: GAMMA }),
+      activation: shapedSmooth('swish', { a: 0.4 }),
+      n: 64,
+      T: 2,
+      v0: [[1]],
+      samples: 300,
+      seed: 9,
+      explosion: { threshold: 1e4 },
+      record: { count: 4 },
+    });
     expect(s.counts.exploded).toBeGreaterThan(30);
     expect(s.values.data.every(Number.isFinite)).toBe(true);
     for (let p = 0; p < s.samples; p++) {
@@ -150,7 +187,8 @@ describe('the resnet value rebuilds from its text, its spec and its module refer
     expect(architectureFromSpec(JSON.parse(JSON.stringify(net.spec))).text).toBe('resnet:0.3');
     // Rebuilt as a worker does (src/modules.ts resolveRef), by importing the module and calling the export;
     // worker threads running these refs are exercised by the thread test above.
-    const build = async <T>(ref: { module: string; name: string; args: readonly unknown[] }) => ((await import(ref.module)) as Record<string, (...a: unknown[]) => T>)[ref.name](...ref.args);
+    const build = async <T>(ref: { module: string; name: string; args: readonly unknown[] }) =>
+      ((await import(ref.module)) as Record<string, (...a: unknown[]) => T>)[ref.name](...ref.args);
     expect((await build<Architecture>(net.ref)).text).toBe('resnet:0.3');
     for (const name of ['chain', 'explicit']) {
       const factory = await build<SamplerFactory>(net.samplers[name].ref!);
@@ -158,6 +196,8 @@ describe('the resnet value rebuilds from its text, its spec and its module refer
       expect(factory.ref).toEqual(net.samplers[name].ref);
     }
     expect(() => resnet({ gamma: 0 })).toThrow(/^gamma must be a number in \(0, 1\] \(got 0\)$/);
-    expect(() => architectureFromSpec({ kind: 'resnet', gamma: 2 })).toThrow(/^architecture\.gamma must be a number in \(0, 1\] \(got 2\)$/);
+    expect(() => architectureFromSpec({ kind: 'resnet', gamma: 2 })).toThrow(
+      /^architecture\.gamma must be a number in \(0, 1\] \(got 2\)$/,
+    );
   });
 });

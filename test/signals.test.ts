@@ -13,7 +13,12 @@ import { ncsde, start, workdir } from './helpers/cli.js';
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 /** Start a run, wait for its stage line on stderr, let it compute a moment, signal it, and time the stop. */
-async function stopWhileComputing(args: string[], stageLine: RegExp, signal: 'SIGINT' | 'SIGTERM', setup?: (dir: string) => void) {
+async function stopWhileComputing(
+  args: string[],
+  stageLine: RegExp,
+  signal: 'SIGINT' | 'SIGTERM',
+  setup?: (dir: string) => void,
+) {
   const dir = workdir();
   setup?.(dir);
   const before = readdirSync(dir).sort();
@@ -31,17 +36,75 @@ async function stopWhileComputing(args: string[], stageLine: RegExp, signal: 'SI
 
 const CASES = [
   // About a minute of work at one thread on this machine, so that each is surely computing when stopped.
-  { name: 'network --threads 1, SIGINT', args: ['network', '--activation', 'tanh:1', '--n', '128', '--method', 'explicit', '--samples', '1500', '--threads', '1', '--out', 'out.json'], signal: 'SIGINT', stage: /^\[0\.\d s\] network: 1500 samples of width 128 and depth 128 on 1 thread$/m },
-  { name: 'network --threads 2, SIGTERM', args: ['network', '--activation', 'tanh:1', '--n', '128', '--method', 'explicit', '--samples', '1500', '--threads', '2', '--out', 'out.npz'], signal: 'SIGTERM', stage: /^\[0\.\d s\] network: 1500 samples of width 128 and depth 128 on 2 threads$/m },
-  { name: 'sde --threads 1, SIGTERM', args: ['sde', '--paths', '4000000', '--steps', '100', '--threads', '1', '--out', 'out.npy'], signal: 'SIGTERM', stage: /^\[0\.\d s\] sde: 4000000 paths x 100 steps on 1 thread$/m },
-  { name: 'sde --threads 2, SIGINT', args: ['sde', '--paths', '4000000', '--steps', '100', '--threads', '2', '--out', 'out.json'], signal: 'SIGINT', stage: /^\[0\.\d s\] sde: 4000000 paths x 100 steps on 2 threads$/m },
-  { name: 'validate --threads 1, SIGINT', args: ['validate', '--config', 'c.json', '--threads', '1', '--out', 'report'], signal: 'SIGINT', stage: /^\[0\.\d s\] SDE and networks at T$/m },
+  {
+    name: 'network --threads 1, SIGINT',
+    args: [
+      'network',
+      '--activation',
+      'tanh:1',
+      '--n',
+      '128',
+      '--method',
+      'explicit',
+      '--samples',
+      '1500',
+      '--threads',
+      '1',
+      '--out',
+      'out.json',
+    ],
+    signal: 'SIGINT',
+    stage: /^\[0\.\d s\] network: 1500 samples of width 128 and depth 128 on 1 thread$/m,
+  },
+  {
+    name: 'network --threads 2, SIGTERM',
+    args: [
+      'network',
+      '--activation',
+      'tanh:1',
+      '--n',
+      '128',
+      '--method',
+      'explicit',
+      '--samples',
+      '1500',
+      '--threads',
+      '2',
+      '--out',
+      'out.npz',
+    ],
+    signal: 'SIGTERM',
+    stage: /^\[0\.\d s\] network: 1500 samples of width 128 and depth 128 on 2 threads$/m,
+  },
+  {
+    name: 'sde --threads 1, SIGTERM',
+    args: ['sde', '--paths', '4000000', '--steps', '100', '--threads', '1', '--out', 'out.npy'],
+    signal: 'SIGTERM',
+    stage: /^\[0\.\d s\] sde: 4000000 paths x 100 steps on 1 thread$/m,
+  },
+  {
+    name: 'sde --threads 2, SIGINT',
+    args: ['sde', '--paths', '4000000', '--steps', '100', '--threads', '2', '--out', 'out.json'],
+    signal: 'SIGINT',
+    stage: /^\[0\.\d s\] sde: 4000000 paths x 100 steps on 2 threads$/m,
+  },
+  {
+    name: 'validate --threads 1, SIGINT',
+    args: ['validate', '--config', 'c.json', '--threads', '1', '--out', 'report'],
+    signal: 'SIGINT',
+    stage: /^\[0\.\d s\] SDE and networks at T$/m,
+  },
 ] as const;
 
 describe('Ctrl-C and SIGTERM', () => {
   for (const c of CASES) {
     it(`${c.name}: stops within 2 s, says so in one line, exits ${c.signal === 'SIGINT' ? 130 : 143}, writes nothing`, async () => {
-      const r = await stopWhileComputing([...c.args], c.stage, c.signal, (dir) => writeFileSync(join(dir, 'c.json'), JSON.stringify({ n: 64, samples: 20000, paths: 20000, widths: [8, 16, 32, 64] })));
+      const r = await stopWhileComputing([...c.args], c.stage, c.signal, (dir) =>
+        writeFileSync(
+          join(dir, 'c.json'),
+          JSON.stringify({ n: 64, samples: 20000, paths: 20000, widths: [8, 16, 32, 64] }),
+        ),
+      );
       expect(r.ms).toBeLessThan(2000);
       expect(r.signal).toBeNull();
       expect(r.status).toBe(c.signal === 'SIGINT' ? 130 : 143);
@@ -73,7 +136,9 @@ describe('progress', () => {
   /** A stream that keeps what is written, a terminal or not. */
   const capture = (isTTY: boolean) => {
     let text = '';
-    const stream = new Writable({ write: (chunk, _, done) => ((text += chunk), done()) }) as unknown as NodeJS.WriteStream;
+    const stream = new Writable({
+      write: (chunk, _, done) => ((text += chunk), done()),
+    }) as unknown as NodeJS.WriteStream;
     Object.assign(stream, { isTTY, columns: 120 });
     return { stream, text: () => text };
   };
@@ -97,7 +162,13 @@ describe('progress', () => {
 
 describe('the pilot and its words', () => {
   it('durations read as words, one minute singular', () => {
-    expect([61, 100, 3000, 7200, 3 * 86400].map(duration)).toEqual(['1 minute', '2 minutes', '50 minutes', '2.0 hours', '3 days']);
+    expect([61, 100, 3000, 7200, 3 * 86400].map(duration)).toEqual([
+      '1 minute',
+      '2 minutes',
+      '50 minutes',
+      '2.0 hours',
+      '3 days',
+    ]);
   });
 
   it('sizes double one at a time, the first first, up to their full values', () => {
@@ -105,7 +176,15 @@ describe('the pilot and its words', () => {
       { from: 1, to: 5 },
       { from: 2, to: 8 },
     ];
-    expect(Array.from({ length: 7 }, (_, k) => doubledSizes(sizes, k))).toEqual([[1, 2], [2, 2], [4, 2], [5, 2], [5, 4], [5, 8], undefined]);
+    expect(Array.from({ length: 7 }, (_, k) => doubledSizes(sizes, k))).toEqual([
+      [1, 2],
+      [2, 2],
+      [4, 2],
+      [5, 2],
+      [5, 4],
+      [5, 8],
+      undefined,
+    ]);
   });
 
   it('scales a timed part to the run, past a start-up cost and a one-off slow part', async () => {
@@ -115,7 +194,11 @@ describe('the pilot and its words', () => {
       units: 100_000,
       part: (k) => {
         const units = 2 ** k;
-        return { units, what: `${units} units`, run: () => sleep(2 * units + (slow.has(k) ? (k === 0 ? 150 : 400) : 0)) };
+        return {
+          units,
+          what: `${units} units`,
+          run: () => sleep(2 * units + (slow.has(k) ? (k === 0 ? 150 : 400) : 0)),
+        };
       },
     };
     const m = await measureWork(pilot, 200);

@@ -4,7 +4,20 @@
 // same scheme without the Ito-Stratonovich correction (a wrong law) must fail that check.
 import { describe, expect, it } from 'vitest';
 import { shapedRelu } from '../src/activations/index.js';
-import { constantSteps, convergenceStudy, correlationExpectation, eulerMaruyama, ninomiyaVictoir, saveAt, solve, solveSync, type LaneBook, type Solver, type SolverState, type Term } from '../entry/index.js';
+import {
+  constantSteps,
+  convergenceStudy,
+  correlationExpectation,
+  eulerMaruyama,
+  ninomiyaVictoir,
+  saveAt,
+  solve,
+  solveSync,
+  type LaneBook,
+  type Solver,
+  type SolverState,
+  type Term,
+} from '../entry/index.js';
 import { correlationSde, covarianceSde } from '../architectures/index.js';
 
 interface HeunState extends SolverState {
@@ -45,7 +58,15 @@ class StochasticHeun implements Solver<HeunState> {
     for (let i = 0; i < out.length; i++) out[i] -= c[i];
   }
 
-  step(term: Term, s: HeunState, g: Float64Array, _coins: Int32Array | null, t: number, h: number, book: LaneBook): void {
+  step(
+    term: Term,
+    s: HeunState,
+    g: Float64Array,
+    _coins: Int32Array | null,
+    t: number,
+    h: number,
+    book: LaneBook,
+  ): void {
     const { x, previous, predictor, f0, f1, c, g0, g1 } = s;
     this.drift(term, x, f0, c, book);
     term.diffusion(x, g, h, g0, book);
@@ -70,17 +91,60 @@ const T = 1.5;
 // The truth: E rho_T by the Kolmogorov backward PDE (about 1e-7, far below the Monte Carlo SEs here).
 const exact = correlationExpectation({ activation, rho0, T });
 const study = (solver: Solver) =>
-  convergenceStudy({ sde: correlationSde(activation), solver, v0: rho0, T: T, stepsList: [4, 8, 16, 32], referenceSteps: 64, paths: 100_000, seed: 21, observable: (v) => v[0], exact });
+  convergenceStudy({
+    sde: correlationSde(activation),
+    solver,
+    v0: rho0,
+    T: T,
+    stepsList: [4, 8, 16, 32],
+    referenceSteps: 64,
+    paths: 100_000,
+    seed: 21,
+    observable: (v) => v[0],
+    exact,
+  });
 
 describe('a solver written outside the package', () => {
   it('runs through solve on one thread; with threads it needs a ref, and the error says so', async () => {
     const heun = new StochasticHeun();
-    const sol = solveSync({ sde: correlationSde(activation), solver: heun, T: T, saveAt: saveAt({ t1: true }), v0: rho0, stepping: constantSteps(8), paths: 256, seed: 1 });
+    const sol = solveSync({
+      sde: correlationSde(activation),
+      solver: heun,
+      T: T,
+      saveAt: saveAt({ t1: true }),
+      v0: rho0,
+      stepping: constantSteps(8),
+      paths: 256,
+      seed: 1,
+    });
     expect(sol.settings.solver).toBe('heun');
     expect(sol.counts.finished + sol.counts.exploded + sol.counts.repaired).toBe(256);
-    await expect(solve({ sde: correlationSde(activation), solver: heun, T: T, saveAt: saveAt({ t1: true }), v0: rho0, paths: 256, seed: 1, threads: 2 })).rejects.toThrow(/^threads must be 1 for the solver heun, which has no module reference/);
+    await expect(
+      solve({
+        sde: correlationSde(activation),
+        solver: heun,
+        T: T,
+        saveAt: saveAt({ t1: true }),
+        v0: rho0,
+        paths: 256,
+        seed: 1,
+        threads: 2,
+      }),
+    ).rejects.toThrow(/^threads must be 1 for the solver heun, which has no module reference/);
     // On the matrix term too: the predictor stage gets the diffusion at its own state (the term refactors it).
-    const m = solveSync({ sde: covarianceSde(activation), solver: heun, T: 1, saveAt: saveAt({ t1: true }), v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(16), paths: 128, seed: 2 });
+    const m = solveSync({
+      sde: covarianceSde(activation),
+      solver: heun,
+      T: 1,
+      saveAt: saveAt({ t1: true }),
+      v0: [
+        [1, 0.5],
+        [0.5, 1],
+      ],
+      stepping: constantSteps(16),
+      paths: 128,
+      seed: 2,
+    });
     expect(m.values.shape).toEqual([1, 128, 2, 2]);
   });
 
@@ -114,7 +178,16 @@ describe('drift and noise clocks (the time change an architecture such as the sh
     const mlpExact = correlationExpectation({ activation: relu, rho0: 0.5, T: 1 });
     expect(Math.abs(exact - mlpExact)).toBeGreaterThan(0.01);
     for (const solver of [ninomiyaVictoir(), eulerMaruyama()]) {
-      const sol = solveSync({ sde: correlationSde(relu, clocks), solver, T: 1, saveAt: saveAt({ t1: true }), v0: 0.5, stepping: constantSteps(64), paths: 100_000, seed: 31 });
+      const sol = solveSync({
+        sde: correlationSde(relu, clocks),
+        solver,
+        T: 1,
+        saveAt: saveAt({ t1: true }),
+        v0: 0.5,
+        stepping: constantSteps(64),
+        paths: 100_000,
+        seed: 31,
+      });
       const xs = sol.values.data;
       let sum = 0;
       let sum2 = 0;
@@ -131,8 +204,23 @@ describe('drift and noise clocks (the time change an architecture such as the sh
 
   it('the covariance term on clocks: the splitting solver gives E rho_T of the clocked PDE (m = 2, 64 steps, within 4 SE + 2e-3)', () => {
     const exact = correlationExpectation({ activation: relu, rho0: 0.5, T: 1, clocks });
-    const sol = solveSync({ sde: covarianceSde(relu, clocks), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: [[1, 0.5], [0.5, 1]], stepping: constantSteps(64), paths: 50_000, seed: 32 });
-    const rho = Array.from({ length: sol.paths }, (_, p) => sol.values.get(0, p, 0, 1) / Math.sqrt(sol.values.get(0, p, 0, 0) * sol.values.get(0, p, 1, 1)));
+    const sol = solveSync({
+      sde: covarianceSde(relu, clocks),
+      solver: ninomiyaVictoir(),
+      T: 1,
+      saveAt: saveAt({ t1: true }),
+      v0: [
+        [1, 0.5],
+        [0.5, 1],
+      ],
+      stepping: constantSteps(64),
+      paths: 50_000,
+      seed: 32,
+    });
+    const rho = Array.from(
+      { length: sol.paths },
+      (_, p) => sol.values.get(0, p, 0, 1) / Math.sqrt(sol.values.get(0, p, 0, 0) * sol.values.get(0, p, 1, 1)),
+    );
     const mean = rho.reduce((a, b) => a + b, 0) / rho.length;
     const se = Math.sqrt(rho.reduce((a, b) => a + (b - mean) ** 2, 0) / (rho.length - 1) / rho.length);
     expect(Math.abs(mean - exact)).toBeLessThan(4 * se + 2e-3);
@@ -140,7 +228,15 @@ describe('drift and noise clocks (the time change an architecture such as the sh
 });
 
 describe('saveAt.t1 does what it says', () => {
-  const base = { sde: correlationSde(shapedRelu({ cPlus: 0, cMinus: -1 })), T: 1, saveAt: saveAt({ t1: true }), v0: 0.5, stepping: constantSteps(8), paths: 64, seed: 3 };
+  const base = {
+    sde: correlationSde(shapedRelu({ cPlus: 0, cMinus: -1 })),
+    T: 1,
+    saveAt: saveAt({ t1: true }),
+    v0: 0.5,
+    stepping: constantSteps(8),
+    paths: 64,
+    seed: 3,
+  };
   it('adds the final time to ts when asked, and only then', () => {
     expect(Array.from(solveSync({ ...base, saveAt: saveAt({ ts: [0, 0.5], t1: true }) }).ts)).toEqual([0, 0.5, 1]);
     expect(Array.from(solveSync({ ...base, saveAt: saveAt({ ts: [0, 0.5] }) }).ts)).toEqual([0, 0.5]);

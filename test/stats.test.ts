@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { openStream } from '../src/random/streams.js';
 import { chiSquareQuantile, normalCdf, normalQuantile } from '../src/special.js';
-import { bcaBootstrap, energyDistance, kolmogorovSurvival, ksCriticalValue, ksTwoSample, ksTwoSampleExactPValue, powerLawFit, proportionDifference, wasserstein1, weightedLine, wilson } from '../src/stats/index.js';
+import {
+  bcaBootstrap,
+  energyDistance,
+  kolmogorovSurvival,
+  ksCriticalValue,
+  ksTwoSample,
+  ksTwoSampleExactPValue,
+  powerLawFit,
+  proportionDifference,
+  wasserstein1,
+  weightedLine,
+  wilson,
+} from '../src/stats/index.js';
 
 function normals(seed: number, n: number, shift = 0): Float64Array {
   const x = new Float64Array(n);
@@ -59,7 +71,9 @@ describe('distances', () => {
   it('energy distance of N(0,1) and N(1,1) matches its closed form; jackknife SE calibrated', () => {
     // X - Y ~ N(-1, 2) and X - X' ~ N(0, 2); E|N(mu, s^2)| = s sqrt(2/pi) exp(-mu^2 / 2s^2) + |mu| (1 - 2 Phi(-|mu|/s)).
     const s = Math.SQRT2;
-    const eAbs = (mu: number) => s * Math.sqrt(2 / Math.PI) * Math.exp(-(mu * mu) / (2 * s * s)) + Math.abs(mu) * (1 - 2 * normalCdf(-Math.abs(mu) / s));
+    const eAbs = (mu: number) =>
+      s * Math.sqrt(2 / Math.PI) * Math.exp(-(mu * mu) / (2 * s * s)) +
+      Math.abs(mu) * (1 - 2 * normalCdf(-Math.abs(mu) / s));
     const exact = 2 * eAbs(1) - 2 * eAbs(0);
     const values: number[] = [];
     const ses: number[] = [];
@@ -101,7 +115,10 @@ describe('intervals', () => {
       const x = Float64Array.from({ length: 60 }, () => -Math.log(rng.nextUniform()));
       const x2 = x.map((v) => v * v);
       const n = x.length;
-      const iv = bcaBootstrap([[x, x2]], (m) => ((m[0][1] - m[0][0] ** 2) * n) / (n - 1), { rng: openStream(5, 'bca-resample', r), resamples: 1000 });
+      const iv = bcaBootstrap([[x, x2]], (m) => ((m[0][1] - m[0][0] ** 2) * n) / (n - 1), {
+        rng: openStream(5, 'bca-resample', r),
+        resamples: 1000,
+      });
       if (iv.lower <= 1 && 1 <= iv.upper) covered++;
     }
     // BCa is second-order accurate; at n = 60 with skewed data nominal 0.95 lands near 0.90-0.94.
@@ -115,7 +132,11 @@ describe('fits', () => {
   it('weighted line recovers slope and gives a calibrated CI', () => {
     const x = [1, 2, 3, 4, 5, 6];
     const y = x.map((v) => 2 * v + 1);
-    const fit = weightedLine(x, y, x.map(() => 0.1));
+    const fit = weightedLine(
+      x,
+      y,
+      x.map(() => 0.1),
+    );
     expect(fit.slope).toBeCloseTo(2, 12);
     expect(fit.se).toBeCloseTo(0.1 / Math.sqrt(17.5), 12);
   });
@@ -124,7 +145,11 @@ describe('fits', () => {
     const n = [4, 8, 16, 32, 64, 128];
     const truth = n.map((v) => 3 * v ** -1.5);
     const noisy = truth.map((v, i) => v + (i === 5 ? -0.0012 : 0.0004 * (i % 2 ? 1 : -1)));
-    const fit = powerLawFit(n, noisy, n.map(() => 0.001))!;
+    const fit = powerLawFit(
+      n,
+      noisy,
+      n.map(() => 0.001),
+    )!;
     expect(Math.abs(fit.exponent - 1.5)).toBeLessThan(3 * fit.se);
     expect(fit.upper - fit.lower).toBeGreaterThan(0);
   });

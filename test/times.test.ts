@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { shapedSmooth } from '../src/activations/index.js';
 import { normalCdf } from '../src/special.js';
 import { sampleNetworks } from '../networks/index.js';
-import { constantSteps, correlationExpectation, explosionDetection, explosionProbability, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
+import {
+  constantSteps,
+  correlationExpectation,
+  explosionDetection,
+  explosionProbability,
+  ninomiyaVictoir,
+  saveAt,
+  solve,
+} from '../sde/index.js';
 import { diagonalSde } from '../architectures/index.js';
 import { shapedRelu } from '../src/activations/index.js';
 import { compareExplosions, isMissing, runPoint } from '../validation/point.js';
@@ -16,16 +24,28 @@ import { criterionReport } from '../validation/studies.js';
 import { expandGrid, resolveScan, runScanPoint } from '../validation/scan.js';
 
 const Z = 4;
-const within = (value: number, se: number, exact: number) => expect(Math.abs(value - exact), `${value} ± ${se} against ${exact}`).toBeLessThan(Z * se);
+const within = (value: number, se: number, exact: number) =>
+  expect(Math.abs(value - exact), `${value} ± ${se} against ${exact}`).toBeLessThan(Z * se);
 
 /** The change between two settings matches the exact change, which is at least 8 SE (so a function that
  *  ignored the setting, changing nothing, fails). */
-function tracks(a: { value: number; se: number }, b: { value: number; se: number }, exactA: number, exactB: number): void {
+function tracks(
+  a: { value: number; se: number },
+  b: { value: number; se: number },
+  exactA: number,
+  exactB: number,
+): void {
   const se = Math.hypot(a.se, b.se);
   expect(Math.abs(exactA - exactB), 'the two settings must be far apart for power').toBeGreaterThan(8 * se);
-  expect(Math.abs(a.value - b.value - (exactA - exactB)), `${a.value} - ${b.value} against ${exactA} - ${exactB}`).toBeLessThan(Z * se);
+  expect(
+    Math.abs(a.value - b.value - (exactA - exactB)),
+    `${a.value} - ${b.value} against ${exactA} - ${exactB}`,
+  ).toBeLessThan(Z * se);
 }
-const binomialSe = (p: { value: number; total: number }) => ({ value: p.value, se: Math.sqrt((p.value * (1 - p.value)) / p.total) });
+const binomialSe = (p: { value: number; total: number }) => ({
+  value: p.value,
+  se: Math.sqrt((p.value * (1 - p.value)) / p.total),
+});
 
 /** P(sup_{s <= T} log X_s >= log H) for the GBM dX = sqrt(2) X dB (drift -1, variance 2 in log X). */
 function gbmCrossing(x0: number, H: number, T: number): number {
@@ -49,8 +69,26 @@ describe('compareExplosions honours T and its threshold', () => {
   const activation = shapedSmooth('swish', { a: 1 });
   const T = 2;
   const run = async (threshold: number) => {
-    const sde = await solve({ sde: diagonalSde(activation), solver: ninomiyaVictoir(), t1: T, v0: 1, stepping: constantSteps(256), saveAt: saveAt({ t1: true }), paths: 4000, seed: 11, explosion: explosionDetection({ threshold }) });
-    const net = await sampleNetworks({ activation, n: 64, depth: 64 * T, v0: [[1]], samples: 400, seed: 11, explosion: { threshold } });
+    const sde = await solve({
+      sde: diagonalSde(activation),
+      solver: ninomiyaVictoir(),
+      t1: T,
+      v0: 1,
+      stepping: constantSteps(256),
+      saveAt: saveAt({ t1: true }),
+      paths: 4000,
+      seed: 11,
+      explosion: explosionDetection({ threshold }),
+    });
+    const net = await sampleNetworks({
+      activation,
+      n: 64,
+      depth: 64 * T,
+      v0: [[1]],
+      samples: 400,
+      seed: 11,
+      explosion: { threshold },
+    });
     return { sde, net };
   };
 
@@ -59,14 +97,24 @@ describe('compareExplosions honours T and its threshold', () => {
     const cs = [0.5, 1, 2].map((t) => {
       const c = compareExplosions(net, sde, 10, t);
       // 128 steps per unit: discrete monitoring costs < 0.006 here (docs/maths.md, section 7.1), under 1 SE.
-      within(c.sde.value, Math.sqrt((c.sde.value * (1 - c.sde.value)) / c.sde.total), explosionProbability({ beta: 0.75, x0: 1, T: t, threshold: 10 }));
+      within(
+        c.sde.value,
+        Math.sqrt((c.sde.value * (1 - c.sde.value)) / c.sde.total),
+        explosionProbability({ beta: 0.75, x0: 1, T: t, threshold: 10 }),
+      );
       let k = 0;
-      for (let p = 0; p < net.samples; p++) if (net.explosionLayer[p] >= 0 && net.explosionLayer[p] <= Math.round(t * 64)) k++;
+      for (let p = 0; p < net.samples; p++)
+        if (net.explosionLayer[p] >= 0 && net.explosionLayer[p] <= Math.round(t * 64)) k++;
       expect(c.network.k).toBe(k);
       expect(c.T).toBe(t);
       return c;
     });
-    tracks(binomialSe(cs[2].sde), binomialSe(cs[0].sde), explosionProbability({ beta: 0.75, x0: 1, T: 2, threshold: 10 }), explosionProbability({ beta: 0.75, x0: 1, T: 0.5, threshold: 10 }));
+    tracks(
+      binomialSe(cs[2].sde),
+      binomialSe(cs[0].sde),
+      explosionProbability({ beta: 0.75, x0: 1, T: 2, threshold: 10 }),
+      explosionProbability({ beta: 0.75, x0: 1, T: 0.5, threshold: 10 }),
+    );
   });
 
   it('follows the threshold the runs applied and refuses another, or a T past the runs', async () => {
@@ -74,10 +122,25 @@ describe('compareExplosions honours T and its threshold', () => {
     const high = await run(50);
     const a = compareExplosions(low.net, low.sde, 5, 1);
     const b = compareExplosions(high.net, high.sde, 50, 1);
-    within(a.sde.value, Math.sqrt((a.sde.value * (1 - a.sde.value)) / a.sde.total), explosionProbability({ beta: 0.75, x0: 1, T: 1, threshold: 5 }));
-    within(b.sde.value, Math.sqrt((b.sde.value * (1 - b.sde.value)) / b.sde.total), explosionProbability({ beta: 0.75, x0: 1, T: 1, threshold: 50 }));
-    tracks(binomialSe(a.sde), binomialSe(b.sde), explosionProbability({ beta: 0.75, x0: 1, T: 1, threshold: 5 }), explosionProbability({ beta: 0.75, x0: 1, T: 1, threshold: 50 }));
-    expect(() => compareExplosions(low.net, low.sde, 50, 1)).toThrow(/^threshold .*must be the threshold the SDE run applied \(5\)/);
+    within(
+      a.sde.value,
+      Math.sqrt((a.sde.value * (1 - a.sde.value)) / a.sde.total),
+      explosionProbability({ beta: 0.75, x0: 1, T: 1, threshold: 5 }),
+    );
+    within(
+      b.sde.value,
+      Math.sqrt((b.sde.value * (1 - b.sde.value)) / b.sde.total),
+      explosionProbability({ beta: 0.75, x0: 1, T: 1, threshold: 50 }),
+    );
+    tracks(
+      binomialSe(a.sde),
+      binomialSe(b.sde),
+      explosionProbability({ beta: 0.75, x0: 1, T: 1, threshold: 5 }),
+      explosionProbability({ beta: 0.75, x0: 1, T: 1, threshold: 50 }),
+    );
+    expect(() => compareExplosions(low.net, low.sde, 50, 1)).toThrow(
+      /^threshold .*must be the threshold the SDE run applied \(5\)/,
+    );
     expect(() => compareExplosions(low.net, low.sde, 5, 3)).toThrow(/^T .*must be in \(0, 2\]/);
   });
 });
@@ -85,8 +148,15 @@ describe('compareExplosions honours T and its threshold', () => {
 describe('the explosion point, its scan kind and the criterion report honour T and the threshold', () => {
   it('runExplosionPoint: the SDE (with the bridge) against the exact value at two T and two thresholds', async () => {
     const rs = [];
-    for (const [T, threshold] of [[0.5, 10], [2, 10], [1, 4], [1, 40]] as const) {
-      const r = await runExplosionPoint(readExplosionSettings({ T, threshold, paths: 4000, steps: 32, n: 64, samples: 100, seed: 5 }));
+    for (const [T, threshold] of [
+      [0.5, 10],
+      [2, 10],
+      [1, 4],
+      [1, 40],
+    ] as const) {
+      const r = await runExplosionPoint(
+        readExplosionSettings({ T, threshold, paths: 4000, steps: 32, n: 64, samples: 100, seed: 5 }),
+      );
       expect(r.exact).toBeCloseTo(explosionProbability({ beta: 0.75, x0: 1, T, threshold }), 3);
       within(r.sde.value, r.sde.se, r.exact);
       rs.push(r);
@@ -96,7 +166,14 @@ describe('the explosion point, its scan kind and the criterion report honour T a
   });
 
   it('the explosion scan kind passes T through to every column', async () => {
-    const points = expandGrid(resolveScan({ kind: 'explosion', base: { activation: 'swish:1', n: 32, paths: 2000, steps: 32, samples: 50, threshold: 10 }, grid: { T: [0.5, 2] }, seed: 2 }));
+    const points = expandGrid(
+      resolveScan({
+        kind: 'explosion',
+        base: { activation: 'swish:1', n: 32, paths: 2000, steps: 32, samples: 50, threshold: 10 },
+        grid: { T: [0.5, 2] },
+        seed: 2,
+      }),
+    );
     const rows = [];
     for (const p of points) rows.push(await runScanPoint('explosion', p));
     rows.forEach((row, i) => {
@@ -107,7 +184,14 @@ describe('the explosion point, its scan kind and the criterion report honour T a
   });
 
   it('the cumulant scan kind reads T as L = T n: the pooled ratio follows the exact (1 + 5/n)^L - 1 at two T', async () => {
-    const points = expandGrid(resolveScan({ kind: 'cumulant', base: { activation: 'relu', n: 16, samples: 400 }, grid: { T: [0.25, 1] }, seed: 4 }));
+    const points = expandGrid(
+      resolveScan({
+        kind: 'cumulant',
+        base: { activation: 'relu', n: 16, samples: 400 },
+        grid: { T: [0.25, 1] },
+        seed: 4,
+      }),
+    );
     const rows = [];
     for (const p of points) rows.push(await runScanPoint('cumulant', p));
     const exact = [0.25, 1].map((T) => (1 + 5 / 16) ** Math.round(T * 16) - 1);
@@ -116,11 +200,26 @@ describe('the explosion point, its scan kind and the criterion report honour T a
       expect(row.theory).toBeCloseTo(exact[i], 8);
       within(row.pooled as number, row.pooled_se as number, exact[i]);
     });
-    tracks({ value: rows[1].pooled as number, se: rows[1].pooled_se as number }, { value: rows[0].pooled as number, se: rows[0].pooled_se as number }, exact[1], exact[0]);
+    tracks(
+      { value: rows[1].pooled as number, se: rows[1].pooled_se as number },
+      { value: rows[0].pooled as number, se: rows[0].pooled_se as number },
+      exact[1],
+      exact[0],
+    );
   });
 
   it('criterionReport: the SDE at the threshold against the exact value at each network T', async () => {
-    const r = await criterionReport({ activations: ['swish'], a: [1], ts: [0.5, 2], paths: 4000, n: 64, samples: 100, networkTs: [0.5, 2], threshold: 10, seed: 3 });
+    const r = await criterionReport({
+      activations: ['swish'],
+      a: [1],
+      ts: [0.5, 2],
+      paths: 4000,
+      n: 64,
+      samples: 100,
+      networkTs: [0.5, 2],
+      threshold: 10,
+      seed: 3,
+    });
     const row = r.rows[0];
     [0.5, 2].forEach((T, i) => {
       expect(row.exact[i]).toBeCloseTo(explosionProbability({ beta: 0.75, x0: 1, T }), 3);
@@ -154,7 +253,10 @@ describe('runPoint honours T and the threshold', () => {
     const values: { value: number; se: number }[] = [];
     const exacts: number[] = [];
     for (const threshold of [3, 30]) {
-      const r = await runPoint(readPointSettings({ rho0: 1, threshold, T: 1, n: 16, paths: 4000, samples: 100, steps: 256 }), { resamples: 100 });
+      const r = await runPoint(
+        readPointSettings({ rho0: 1, threshold, T: 1, n: 16, paths: 4000, samples: 100, steps: 256 }),
+        { resamples: 100 },
+      );
       expect(r.explosion.threshold).toBe(threshold);
       // Monitored at the steps' ends: the continuous crossing of H ~ the discrete crossing of H e^{0.5826 sqrt(2 dt)}
       // (Broadie-Glasserman-Kou; docs/maths.md, section 7.1), to O(dt).

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { shapedRelu, shapedSmooth } from '../src/activations/index.js';
 import { openStream } from '../src/random/streams.js';
 import { logNormalMoments, moverDifference, type Interval } from '../src/stats/index.js';
-import { constantSteps, correlationExpectation, explosionProbability, ninomiyaVictoir, saveAt, solve } from '../sde/index.js';
+import {
+  constantSteps,
+  correlationExpectation,
+  explosionProbability,
+  ninomiyaVictoir,
+  saveAt,
+  solve,
+} from '../sde/index.js';
 import { diagonalSde, finiteWidthCorrelation } from '../architectures/index.js';
 import { bridgeCrossings } from '../validation/crossing.js';
 import { uninformativeRate } from '../validation/widths.js';
@@ -24,7 +31,12 @@ describe('log-normal moments from log V', () => {
   it('cover exp(k mu + k^2 s2 / 2), Var and the kurtosis in 95% of 400 samples of 400 (within the binomial 0.1% range)', () => {
     const mu = -1;
     const s2 = 2;
-    const truths = { m1: Math.exp(mu + s2 / 2), m2: Math.exp(2 * mu + 2 * s2), variance: Math.exp(2 * mu + s2) * Math.expm1(s2), kurtosis: Math.expm1(s2) };
+    const truths = {
+      m1: Math.exp(mu + s2 / 2),
+      m2: Math.exp(2 * mu + 2 * s2),
+      variance: Math.exp(2 * mu + s2) * Math.expm1(s2),
+      kurtosis: Math.expm1(s2),
+    };
     const hits = { m1: 0, m2: 0, variance: 0, kurtosis: 0 };
     for (let r = 0; r < 400; r++) {
       const fit = logNormalMoments(gaussian(r, 400, mu, Math.sqrt(s2)));
@@ -76,14 +88,17 @@ describe('MOVER difference', () => {
 describe('the finite-width E rho reference (kappa_n)', () => {
   it('reproduces issue 25: c- = -2, rho0 = 0.5, T = 1, n = 32 .. 512 give 0.677, 0.662, 0.651, 0.643, 0.637 (limit 0.624)', () => {
     const spec = { family: 'relu-like', cPlus: 0, cMinus: -2 } as const;
-    const values = [32, 64, 128, 256, 512].map((n) => finiteWidthCorrelation(spec, n, { rho0: 0.5, T: 1 }).value!.value);
+    const values = [32, 64, 128, 256, 512].map(
+      (n) => finiteWidthCorrelation(spec, n, { rho0: 0.5, T: 1 }).value!.value,
+    );
     // The issue's three digits.
     [0.677, 0.662, 0.651, 0.643, 0.637].forEach((v, i) => expect(Math.abs(values[i] - v)).toBeLessThan(6e-4));
     const limit = correlationExpectation({ activation: shapedRelu({ cPlus: 0, cMinus: -2 }), rho0: 0.5, T: 1 });
     expect(limit).toBeCloseTo(0.624, 3);
     expect(finiteWidthCorrelation(spec, Infinity, { rho0: 0.5, T: 1 }).value!.value).toBeCloseTo(limit, 10);
     // c+ + c- = 0: no O(n^-1/2) term, kappa_n = kappa (1 + O(1/n)).
-    const symmetric = finiteWidthCorrelation({ family: 'relu-like', cPlus: 1, cMinus: -1 }, 64, { rho0: 0.5, T: 1 }).value!;
+    const symmetric = finiteWidthCorrelation({ family: 'relu-like', cPlus: 1, cMinus: -1 }, 64, { rho0: 0.5, T: 1 })
+      .value!;
     expect(Math.abs(symmetric.kappaN / symmetric.kappa - 1)).toBeLessThan(0.02);
     expect(finiteWidthCorrelation({ family: 'smooth', f: 'tanh', a: 1 }, 64, { rho0: 0.5, T: 1 }).value).toBeNull();
   });
@@ -92,7 +107,17 @@ describe('the finite-width E rho reference (kappa_n)', () => {
 describe('Brownian-bridge crossings between steps', () => {
   it('adds the crossings discrete monitoring misses: 64 steps against the exact P(cross 10 by T = 1) = 0.2486', async () => {
     const activation = shapedSmooth('swish', { a: 1 });
-    const sol = await solve({ sde: diagonalSde(activation), solver: ninomiyaVictoir(), T: 1, v0: 1, stepping: constantSteps(64), saveAt: saveAt({ count: 64 }), paths: 40_000, seed: 12, threshold: 10 });
+    const sol = await solve({
+      sde: diagonalSde(activation),
+      solver: ninomiyaVictoir(),
+      T: 1,
+      v0: 1,
+      stepping: constantSteps(64),
+      saveAt: saveAt({ count: 64 }),
+      paths: 40_000,
+      seed: 12,
+      threshold: 10,
+    });
     const c = bridgeCrossings(sol, 10, 12, 'sde/bridge');
     let plain = 0;
     for (const s of sol.status) if (s === PATH_EXPLODED) plain++;
@@ -110,7 +135,17 @@ describe('Brownian-bridge crossings between steps', () => {
   });
 
   it('refuses a solution not saved at every step', async () => {
-    const sol = await solve({ sde: diagonalSde(shapedSmooth('swish', { a: 1 })), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: 1, stepping: constantSteps(8), paths: 10, seed: 1, threshold: 10 });
+    const sol = await solve({
+      sde: diagonalSde(shapedSmooth('swish', { a: 1 })),
+      solver: ninomiyaVictoir(),
+      T: 1,
+      saveAt: saveAt({ t1: true }),
+      v0: 1,
+      stepping: constantSteps(8),
+      paths: 10,
+      seed: 1,
+      threshold: 10,
+    });
     expect(() => bridgeCrossings(sol, 10, 1, 'x')).toThrow(/^solution .*saved at t = 0 and at every step/);
   });
 });
@@ -130,9 +165,15 @@ describe('warnings and notes', () => {
     expect(finiteSizeWarnings(smooth, 256, 1, 10)).toEqual([]);
     expect(finiteSizeWarnings(smooth, 8, 1, 1.5).map((w) => w.concerns)).toEqual(['comparison', 'explosion']);
     const relu2 = { family: 'relu-like', cPlus: 0, cMinus: -2 } as const;
-    expect(finiteSizeWarnings(relu2, 64, 1, 1e4, { rho0: 0.5, T: 1 })[0].text).toMatch(/kappa_n = 2\.560 .* from 0\.6240 to 0\.6616/);
-    expect(finiteSizeWarnings({ family: 'relu-like', cPlus: 0, cMinus: -1 }, 128, 1, 1e4, { rho0: 0.5, T: 1 })).toEqual([]);
-    expect(repairWarnings({ repaired: 4690 }, 5000, 'euler-maruyama')[0].text).toMatch(/repaired 4690 of 5000 .*--solver ninomiya-victoir/);
+    expect(finiteSizeWarnings(relu2, 64, 1, 1e4, { rho0: 0.5, T: 1 })[0].text).toMatch(
+      /kappa_n = 2\.560 .* from 0\.6240 to 0\.6616/,
+    );
+    expect(finiteSizeWarnings({ family: 'relu-like', cPlus: 0, cMinus: -1 }, 128, 1, 1e4, { rho0: 0.5, T: 1 })).toEqual(
+      [],
+    );
+    expect(repairWarnings({ repaired: 4690 }, 5000, 'euler-maruyama')[0].text).toMatch(
+      /repaired 4690 of 5000 .*--solver ninomiya-victoir/,
+    );
     expect(repairWarnings({ repaired: 100 }, 5000, 'euler-maruyama')).toEqual([]);
   });
 });

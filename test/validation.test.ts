@@ -17,12 +17,30 @@ const V0 = [
 
 /** rho at T from the splitting solver (bias far below the test's resolution at 32 steps). */
 function sdeRho(activation: ReturnType<typeof shapedRelu>, T: number, paths: number, seed: number): Float64Array {
-  const s = solveSync({ sde: covarianceSde(activation), solver: ninomiyaVictoir(), T: T, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(32), paths, seed, brownian: brownianSampling({ purpose: PURPOSES.sde }) });
+  const s = solveSync({
+    sde: covarianceSde(activation),
+    solver: ninomiyaVictoir(),
+    T: T,
+    saveAt: saveAt({ t1: true }),
+    v0: V0,
+    stepping: constantSteps(32),
+    paths,
+    seed,
+    brownian: brownianSampling({ purpose: PURPOSES.sde }),
+  });
   return observable(s, 'rho').values;
 }
 
 function chainRho(n: number, T: number, samples: number, seed: number): Float64Array {
-  const s = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n, T, v0: V0, samples, seed, streams: { purpose: PURPOSES.network } });
+  const s = sampleNetworksSync({
+    activation: shapedRelu({ cPlus: 0, cMinus: -1 }),
+    n,
+    T,
+    v0: V0,
+    samples,
+    seed,
+    streams: { purpose: PURPOSES.network },
+  });
   return observable(s, 'rho').values;
 }
 
@@ -54,8 +72,23 @@ describe('the law: SDE against the covariance chain', () => {
     // Path p of the SDE and network p used to share numbers (Spearman 0.31 for V^22 at n = 2); now the
     // families differ. Under independence Spearman's rho has SE 1/sqrt(N - 1).
     const N2 = 4000;
-    const sde = solveSync({ sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })), T: 1, saveAt: saveAt({ t1: true }), v0: V0, stepping: constantSteps(2), paths: N2, seed: 5 });
-    const net = sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 2, depth: 2, v0: V0, samples: N2, seed: 5 });
+    const sde = solveSync({
+      sde: covarianceSde(shapedRelu({ cPlus: 0, cMinus: -1 })),
+      T: 1,
+      saveAt: saveAt({ t1: true }),
+      v0: V0,
+      stepping: constantSteps(2),
+      paths: N2,
+      seed: 5,
+    });
+    const net = sampleNetworksSync({
+      activation: shapedRelu({ cPlus: 0, cMinus: -1 }),
+      n: 2,
+      depth: 2,
+      v0: V0,
+      samples: N2,
+      seed: 5,
+    });
     const ranks = (x: Float64Array) => {
       const order = Array.from(x.keys()).sort((i, j) => x[i] - x[j]);
       const r = new Float64Array(x.length);
@@ -83,8 +116,12 @@ describe('a validation point', () => {
       const c = point.comparisons[name];
       if (isMissing(c)) throw new Error(c.missing);
       expect(c.n).toEqual({ network: 600, sde: 600 });
-      expect(c.mean.network.method).toBe(name === 'Vab' ? 'BCa bootstrap' : name === 'Vaa' ? 'pooled layer factors (delta method)' : 'normal (CLT)');
-      expect(c.mean.sde.method).toBe(name === 'Vab' ? 'BCa bootstrap' : name === 'Vaa' ? 'log-normal fit (delta method)' : 'normal (CLT)');
+      expect(c.mean.network.method).toBe(
+        name === 'Vab' ? 'BCa bootstrap' : name === 'Vaa' ? 'pooled layer factors (delta method)' : 'normal (CLT)',
+      );
+      expect(c.mean.sde.method).toBe(
+        name === 'Vab' ? 'BCa bootstrap' : name === 'Vaa' ? 'log-normal fit (delta method)' : 'normal (CLT)',
+      );
       expect(c.variance.difference.method).toMatch(name === 'Vaa' ? /MOVER/ : /bootstrap/);
       expect(c.ks.method).toBe('exact');
       expect(c.detectable.meanDifference).toBeCloseTo(2.8016 * c.mean.difference.se, 3);
@@ -126,7 +163,9 @@ describe('validation report', () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(a.widths.map((w) => w.levels.length)).toEqual([4, 4]);
     for (const w of a.widths) if (!isMissing(w.rate)) expect(w.rate.upper).toBeGreaterThan(w.rate.lower);
-    expect(() => readValidationSettings({ widths: [4, 8, 16] })).toThrow(/^widths must be a list of at least 4 integers/);
+    expect(() => readValidationSettings({ widths: [4, 8, 16] })).toThrow(
+      /^widths must be a list of at least 4 integers/,
+    );
     expect(() => readValidationSettings({ widths: [4, 8, 8, 16] })).toThrow(/^widths must not repeat a width/);
   });
 });

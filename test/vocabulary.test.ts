@@ -8,7 +8,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ncsde, workdir } from './helpers/cli.js';
 
-const COMMANDS = ['sde', 'network', 'validate', 'criterion', 'cumulants', 'collapse', 'scan', 'scan merge', 'scan report', 'scan slurm', 'explore'];
+const COMMANDS = [
+  'sde',
+  'network',
+  'validate',
+  'criterion',
+  'cumulants',
+  'collapse',
+  'scan',
+  'scan merge',
+  'scan report',
+  'scan slurm',
+  'explore',
+];
 /** Commands that take a depth-to-width ratio (one, or a list). */
 const TAKES_T = ['sde', 'network', 'validate', 'criterion', 'cumulants', 'collapse', 'scan', 'scan slurm'];
 
@@ -31,7 +43,17 @@ describe('one vocabulary across commands', () => {
       for (const flag of list) expect(flag, `${command} ${flag}`).toMatch(kebab);
       expect(new Set(list).size, `${command}: ${list.join(' ')}`).toBe(list.length);
       if (TAKES_T.includes(command)) expect(list, command).toContain('--T');
-      for (const old of ['--ratio', '--ratios', '--ts', '--networkTs', '--stepsPerUnit', '--gammas', '--tau0s', '--method']) expect(list, command).not.toContain(old);
+      for (const old of [
+        '--ratio',
+        '--ratios',
+        '--ts',
+        '--networkTs',
+        '--stepsPerUnit',
+        '--gammas',
+        '--tau0s',
+        '--method',
+      ])
+        expect(list, command).not.toContain(old);
     }
     // The check itself can fail: a camelCase flag is not kebab-case.
     expect('--stepsPerUnit').not.toMatch(kebab);
@@ -39,11 +61,22 @@ describe('one vocabulary across commands', () => {
 
   it('old spellings still run, each with a one-line deprecation note, and give the same bits as the new names', () => {
     const dir = workdir();
-    const old = ncsde(['network', '--ratio', '0.25', '--method', 'explicit', '--n', '8', '--samples', '10', '--threads', '1'], dir);
-    const now = ncsde(['network', '--T', '0.25', '--sampler', 'explicit', '--n', '8', '--samples', '10', '--threads', '1'], dir);
+    const old = ncsde(
+      ['network', '--ratio', '0.25', '--method', 'explicit', '--n', '8', '--samples', '10', '--threads', '1'],
+      dir,
+    );
+    const now = ncsde(
+      ['network', '--T', '0.25', '--sampler', 'explicit', '--n', '8', '--samples', '10', '--threads', '1'],
+      dir,
+    );
     expect(old.status).toBe(0);
     expect(old.stdout).toBe(now.stdout);
-    expect(old.stderr.trim().split('\n').filter((line) => line.startsWith('ncsde: note:'))).toEqual([
+    expect(
+      old.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('ncsde: note:')),
+    ).toEqual([
       'ncsde: note: --ratio is deprecated and will be removed in the next release; use --T',
       'ncsde: note: --method is deprecated and will be removed in the next release; use --sampler',
     ]);
@@ -74,29 +107,78 @@ describe('config files mean what the README says', () => {
     writeFileSync(join(dir, 'typo.json'), JSON.stringify({ pathz: 10 }));
     const typo = ncsde(['sde', '--config', 'typo.json'], dir);
     expect(typo.status).toBe(2);
-    expect(typo.stderr).toMatch(/^ncsde: typo\.json: pathz is not an option here \(options: activation, m, .*paths.*out, threads, json, force\)/);
+    expect(typo.stderr).toMatch(
+      /^ncsde: typo\.json: pathz is not an option here \(options: activation, m, .*paths.*out, threads, json, force\)/,
+    );
     expect(typo.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('a scan config takes its base options at the top level, like every config (the base nesting is read too)', () => {
     const dir = workdir();
-    const flat = { kind: 'explosion', grid: { x0: [1] }, T: 0.5, paths: 50, samples: 10, n: 8, steps: 8, out: 'flat', threads: 1 };
+    const flat = {
+      kind: 'explosion',
+      grid: { x0: [1] },
+      T: 0.5,
+      paths: 50,
+      samples: 10,
+      n: 8,
+      steps: 8,
+      out: 'flat',
+      threads: 1,
+    };
     writeFileSync(join(dir, 'flat.json'), JSON.stringify(flat));
     const { T, paths, samples, n, steps, out: _out, threads: _threads, ...rest } = flat;
     writeFileSync(join(dir, 'nested.json'), JSON.stringify({ ...rest, base: { T, paths, samples, n, steps } }));
     expect(ncsde(['scan', '--config', 'flat.json'], dir).status).toBe(0);
     expect(ncsde(['scan', '--config', 'nested.json', '--out', 'nested', '--threads', '1'], dir).status).toBe(0);
-    expect(readFileSync(join(dir, 'flat', 'scan.csv'), 'utf8')).toBe(readFileSync(join(dir, 'nested', 'scan.csv'), 'utf8'));
+    expect(readFileSync(join(dir, 'flat', 'scan.csv'), 'utf8')).toBe(
+      readFileSync(join(dir, 'nested', 'scan.csv'), 'utf8'),
+    );
   });
 });
 
 describe('a result reruns from itself', () => {
   it('sde: --config of a previous output gives the same bits (architecture, V0, solver, seed recorded)', () => {
     const dir = workdir();
-    const first = ncsde(['sde', '--architecture', 'resnet:0.5', '--rho0', '0.2', '--x0', '2', '--solver', 'ninomiya-victoir', '--paths', '300', '--steps', '16', '--saves', '4', '--seed', '9', '--out', 'a.json'], dir);
+    const first = ncsde(
+      [
+        'sde',
+        '--architecture',
+        'resnet:0.5',
+        '--rho0',
+        '0.2',
+        '--x0',
+        '2',
+        '--solver',
+        'ninomiya-victoir',
+        '--paths',
+        '300',
+        '--steps',
+        '16',
+        '--saves',
+        '4',
+        '--seed',
+        '9',
+        '--out',
+        'a.json',
+      ],
+      dir,
+    );
     expect(first.status).toBe(0);
     const a = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'));
-    expect(a.settings).toMatchObject({ architecture: 'resnet:0.5', v0: [[2, 0.4], [0.4, 2]], solver: 'ninomiya-victoir', steps: 16, seed: 9, activation: 'relu:0,-1', threshold: 1e4, generator: 'xoshiro128++' });
+    expect(a.settings).toMatchObject({
+      architecture: 'resnet:0.5',
+      v0: [
+        [2, 0.4],
+        [0.4, 2],
+      ],
+      solver: 'ninomiya-victoir',
+      steps: 16,
+      seed: 9,
+      activation: 'relu:0,-1',
+      threshold: 1e4,
+      generator: 'xoshiro128++',
+    });
     expect(typeof a.settings.version).toBe('string');
     expect(['js', 'wasm']).toContain(a.settings.kernels);
     expect(ncsde(['sde', '--config', 'a.json', '--out', 'b.json'], dir).status).toBe(0);
@@ -108,9 +190,44 @@ describe('a result reruns from itself', () => {
 
   it('network: --config of a previous output (.json or .npz settings) gives the same bits', () => {
     const dir = workdir();
-    expect(ncsde(['network', '--architecture', 'resnet:0.7', '--activation', 'tanh:1', '--m', '3', '--rho0', '0.1', '--n', '16', '--T', '0.5', '--sampler', 'explicit', '--samples', '30', '--seed', '4', '--out', 'a.json'], dir).status).toBe(0);
+    expect(
+      ncsde(
+        [
+          'network',
+          '--architecture',
+          'resnet:0.7',
+          '--activation',
+          'tanh:1',
+          '--m',
+          '3',
+          '--rho0',
+          '0.1',
+          '--n',
+          '16',
+          '--T',
+          '0.5',
+          '--sampler',
+          'explicit',
+          '--samples',
+          '30',
+          '--seed',
+          '4',
+          '--out',
+          'a.json',
+        ],
+        dir,
+      ).status,
+    ).toBe(0);
     const a = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'));
-    expect(a.settings).toMatchObject({ architecture: 'resnet:0.7', activation: 'tanh:1', sampler: 'explicit', T: 0.5, n: 16, samples: 30, seed: 4 });
+    expect(a.settings).toMatchObject({
+      architecture: 'resnet:0.7',
+      activation: 'tanh:1',
+      sampler: 'explicit',
+      T: 0.5,
+      n: 16,
+      samples: 30,
+      seed: 4,
+    });
     expect(a.settings.v0).toHaveLength(3);
     expect(ncsde(['network', '--config', 'a.json', '--out', 'b.json'], dir).status).toBe(0);
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
@@ -126,11 +243,36 @@ describe('a result reruns from itself', () => {
 
   it('validate: --config of a previous report gives the same report, byte for byte (V0 recorded beside x0 and rho0)', () => {
     const dir = workdir();
-    const args = ['--architecture', 'resnet:0.7', '--rho0', '0.3', '--paths', '200', '--samples', '200', '--n', '8', '--widths', '4,6,8,10', '--threads', '1'];
+    const args = [
+      '--architecture',
+      'resnet:0.7',
+      '--rho0',
+      '0.3',
+      '--paths',
+      '200',
+      '--samples',
+      '200',
+      '--n',
+      '8',
+      '--widths',
+      '4,6,8,10',
+      '--threads',
+      '1',
+    ];
     expect(ncsde(['validate', ...args, '--out', 'r1'], dir).status).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'r1', 'validation.json'), 'utf8'));
-    expect(report.settings).toMatchObject({ architecture: 'resnet:0.7', rho0: 0.3, v0: [[1, 0.3], [0.3, 1]], solver: 'auto' });
+    expect(report.settings).toMatchObject({
+      architecture: 'resnet:0.7',
+      rho0: 0.3,
+      v0: [
+        [1, 0.3],
+        [0.3, 1],
+      ],
+      solver: 'auto',
+    });
     expect(ncsde(['validate', '--config', 'r1/validation.json', '--threads', '1', '--out', 'r2'], dir).status).toBe(0);
-    expect(readFileSync(join(dir, 'r2', 'validation.json'), 'utf8')).toBe(readFileSync(join(dir, 'r1', 'validation.json'), 'utf8'));
+    expect(readFileSync(join(dir, 'r2', 'validation.json'), 'utf8')).toBe(
+      readFileSync(join(dir, 'r1', 'validation.json'), 'utf8'),
+    );
   });
 });

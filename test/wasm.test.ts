@@ -13,7 +13,16 @@ import { R } from '../src/random/ziggurat.js';
 import type { Xoshiro128pp } from '../src/random/xoshiro.js';
 import { sampleNetworksSync, type NetworkOptions } from '../networks/index.js';
 import { covarianceSde, diagonalSde } from '../architectures/index.js';
-import { brownianSampling, constantSteps, eulerMaruyama, explosionDetection, ninomiyaVictoir, saveAt, solve, solveSync } from '../sde/index.js';
+import {
+  brownianSampling,
+  constantSteps,
+  eulerMaruyama,
+  explosionDetection,
+  ninomiyaVictoir,
+  saveAt,
+  solve,
+  solveSync,
+} from '../sde/index.js';
 
 const saved = process.env.NCSDE_KERNELS;
 afterEach(() => {
@@ -46,8 +55,14 @@ function withKernels<T>(name: 'js' | 'wasm', run: () => T): T {
 function bytesOf(record: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (ArrayBuffer.isView(value)) out[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
-    else if (value && typeof value === 'object' && 'data' in value && ArrayBuffer.isView((value as { data: unknown }).data)) {
+    if (ArrayBuffer.isView(value))
+      out[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+    else if (
+      value &&
+      typeof value === 'object' &&
+      'data' in value &&
+      ArrayBuffer.isView((value as { data: unknown }).data)
+    ) {
       const data = (value as { data: ArrayBufferView }).data;
       out[key] = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
     }
@@ -99,9 +114,24 @@ describe('kernel choice', () => {
       process.stdout.write(JSON.stringify({ kernels: kernelsInUse(), values: Buffer.from(s.values.data.buffer).toString('base64') }));`;
     const env = { ...process.env };
     delete env.NCSDE_KERNELS;
-    const got = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }));
+    const got = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }),
+    );
     expect(got.kernels).toBe('js');
-    const here = withKernels('wasm', () => sampleNetworksSync({ activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 50, depth: 20, v0: [[1, 0.3], [0.3, 1]], samples: 40, seed: 5, sampler: 'chain' }));
+    const here = withKernels('wasm', () =>
+      sampleNetworksSync({
+        activation: shapedRelu({ cPlus: 0, cMinus: -1 }),
+        n: 50,
+        depth: 20,
+        v0: [
+          [1, 0.3],
+          [0.3, 1],
+        ],
+        samples: 40,
+        seed: 5,
+        sampler: 'chain',
+      }),
+    );
     expect(got.values).toBe(Buffer.from(here.values.data.buffer).toString('base64'));
   });
 
@@ -153,10 +183,41 @@ describe('covariance chain: wasm and js give the same bytes', () => {
     [0.3, 1],
   ];
   const cases: Array<[string, Omit<NetworkOptions, 'threads'>]> = [
-    ['shaped relu, m = 2 (the fused pair pass)', { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 100, depth: 30, v0: V0, samples: 50, seed: 1 }],
-    ['unshaped relu, m = 2, exploding', { activation: unshaped('relu'), n: 4, depth: 200, v0: V0, samples: 40, seed: 2, explosion: { threshold: 50 } }],
-    ['shaped relu, m = 2 with derivatives (side 4)', { activation: shapedRelu({ cPlus: 1, cMinus: -1 }), n: 60, depth: 10, v0: V0, samples: 20, seed: 3, derivatives: true }],
-    ['linear, m = 3', { activation: unshaped('linear'), n: 40, depth: 10, v0: [[1, 0.2, 0.1], [0.2, 1, 0.3], [0.1, 0.3, 1]], samples: 20, seed: 4 }],
+    [
+      'shaped relu, m = 2 (the fused pair pass)',
+      { activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 100, depth: 30, v0: V0, samples: 50, seed: 1 },
+    ],
+    [
+      'unshaped relu, m = 2, exploding',
+      { activation: unshaped('relu'), n: 4, depth: 200, v0: V0, samples: 40, seed: 2, explosion: { threshold: 50 } },
+    ],
+    [
+      'shaped relu, m = 2 with derivatives (side 4)',
+      {
+        activation: shapedRelu({ cPlus: 1, cMinus: -1 }),
+        n: 60,
+        depth: 10,
+        v0: V0,
+        samples: 20,
+        seed: 3,
+        derivatives: true,
+      },
+    ],
+    [
+      'linear, m = 3',
+      {
+        activation: unshaped('linear'),
+        n: 40,
+        depth: 10,
+        v0: [
+          [1, 0.2, 0.1],
+          [0.2, 1, 0.3],
+          [0.1, 0.3, 1],
+        ],
+        samples: 20,
+        seed: 4,
+      },
+    ],
   ];
   for (const [name, options] of cases) {
     for (const seedShift of [0, 10]) {
@@ -164,7 +225,9 @@ describe('covariance chain: wasm and js give the same bytes', () => {
         const o = { ...options, seed: options.seed! + seedShift, sampler: 'chain' as const, outputs: 3 };
         const js = withKernels('js', () => sampleNetworksSync(o));
         const wasm = withKernels('wasm', () => sampleNetworksSync(o));
-        expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));
+        expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(
+          bytesOf(js as unknown as Record<string, unknown>),
+        );
         if (name.includes('exploding')) expect(js.counts.exploded).toBeGreaterThan(0);
       });
     }
@@ -175,7 +238,29 @@ describe('exp, acos (scalar and f64x2) and log in WebAssembly are src/math, bit 
   // Arguments on every branch boundary of the fdlibm algorithms (by high word), specials, and random ones.
   const edges = (): number[] => {
     const words = [0x3fd62e42, 0x3ff0a2b2, 0x3e300000, 0x40862e42, 0x3fe00000, 0x3c600000, 0x3ff00000, 0x7ff00000];
-    const out = [0, -0, 1, -1, 0.5, -0.5, NaN, Infinity, -Infinity, 709.782712893384, 709.79, -745.1332191019411, -745.2, -708.5, -740, 1e-300, 5e-324, 2 ** -28, 2 ** -57, 1 - 2 ** -53, -1 + 2 ** -53];
+    const out = [
+      0,
+      -0,
+      1,
+      -1,
+      0.5,
+      -0.5,
+      NaN,
+      Infinity,
+      -Infinity,
+      709.782712893384,
+      709.79,
+      -745.1332191019411,
+      -745.2,
+      -708.5,
+      -740,
+      1e-300,
+      5e-324,
+      2 ** -28,
+      2 ** -57,
+      1 - 2 ** -53,
+      -1 + 2 ** -53,
+    ];
     const f = new Float64Array(1);
     const w = new Int32Array(f.buffer);
     for (const hi of words) {
@@ -201,7 +286,9 @@ describe('exp, acos (scalar and f64x2) and log in WebAssembly are src/math, bit 
       for (const s of scales) {
         for (let i = 0; i < 1 << 16; i++) {
           const u = random.nextUniform();
-          args.push(which === 0 ? (u - 0.5) * s : which === 1 ? u * 2 - 1 : s === scales[0] ? u : Math.exp((u - 0.5) * 1400));
+          args.push(
+            which === 0 ? (u - 0.5) * s : which === 1 ? u * 2 - 1 : s === scales[0] ? u : Math.exp((u - 0.5) * 1400),
+          );
         }
       }
       if (args.length % 2) args.push(0.25);
@@ -234,29 +321,81 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
     ['ninomiya-victoir', ninomiyaVictoir],
   ] as const) {
     for (const seed of [1, 2, 3]) {
-      cases.push([`${solverName}, shaped relu, seed ${seed}, 4 saves`, () => ({ sde: covarianceSde(relu), solver: solver(), T: 1, v0: equi(0.5), stepping: constantSteps(40), saveAt: saveAt({ count: 4 }), paths: 300, seed }), () => {}]);
+      cases.push([
+        `${solverName}, shaped relu, seed ${seed}, 4 saves`,
+        () => ({
+          sde: covarianceSde(relu),
+          solver: solver(),
+          T: 1,
+          v0: equi(0.5),
+          stepping: constantSteps(40),
+          saveAt: saveAt({ count: 4 }),
+          paths: 300,
+          seed,
+        }),
+        () => {},
+      ]);
     }
     cases.push([
       `${solverName}, exploding lanes (threshold 2)`,
-      () => ({ sde: covarianceSde(steep), solver: solver(), T: 2, saveAt: saveAt({ t1: true }), v0: equi(0.3), stepping: constantSteps(30), paths: 256, seed: 4, explosion: explosionDetection({ threshold: 2 }) }),
+      () => ({
+        sde: covarianceSde(steep),
+        solver: solver(),
+        T: 2,
+        saveAt: saveAt({ t1: true }),
+        v0: equi(0.3),
+        stepping: constantSteps(30),
+        paths: 256,
+        seed: 4,
+        explosion: explosionDetection({ threshold: 2 }),
+      }),
       (s) => expect(s.counts.exploded).toBeGreaterThan(0),
     ]);
     cases.push([
       `${solverName}, Brownian path finer than the steps (summed increments)`,
-      () => ({ sde: covarianceSde(steep), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(-0.4), stepping: constantSteps(8), brownian: brownianSampling({ resolution: 32 }), paths: 200, seed: 5 }),
+      () => ({
+        sde: covarianceSde(steep),
+        solver: solver(),
+        T: 1,
+        saveAt: saveAt({ t1: true }),
+        v0: equi(-0.4),
+        stepping: constantSteps(8),
+        brownian: brownianSampling({ resolution: 32 }),
+        paths: 200,
+        seed: 5,
+      }),
       () => {},
     ]);
   }
   for (const seed of [1, 2]) {
     cases.push([
       `ninomiya-victoir, diagonal SDE (swish, beta = 0.75), exploding lanes, seed ${seed}`,
-      () => ({ sde: diagonalSde(shapedSmooth('swish', { a: 1 })), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: 1, stepping: constantSteps(16), paths: 640, seed, explosion: explosionDetection({ threshold: 50 }) }),
+      () => ({
+        sde: diagonalSde(shapedSmooth('swish', { a: 1 })),
+        solver: ninomiyaVictoir(),
+        T: 1,
+        saveAt: saveAt({ t1: true }),
+        v0: 1,
+        stepping: constantSteps(16),
+        paths: 640,
+        seed,
+        explosion: explosionDetection({ threshold: 50 }),
+      }),
       (s) => expect(s.counts.exploded).toBeGreaterThan(0),
     ]);
   }
   cases.push([
     'euler-maruyama, repaired lanes (few large steps near rho = 1)',
-    () => ({ sde: covarianceSde(steep), solver: eulerMaruyama(), T: 2, saveAt: saveAt({ t1: true }), v0: equi(0.98), stepping: constantSteps(3), paths: 512, seed: 6 }),
+    () => ({
+      sde: covarianceSde(steep),
+      solver: eulerMaruyama(),
+      T: 2,
+      saveAt: saveAt({ t1: true }),
+      v0: equi(0.98),
+      stepping: constantSteps(3),
+      paths: 512,
+      seed: 6,
+    }),
     (s) => expect(s.counts.repaired).toBeGreaterThan(0),
   ]);
   for (const [name, options, check] of cases) {
@@ -264,7 +403,9 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
       const js = withKernels('js', () => solveSync(options()));
       const wasm = withKernels('wasm', () => solveSync(options()));
       check(js);
-      expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));
+      expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(
+        bytesOf(js as unknown as Record<string, unknown>),
+      );
     });
   }
 
@@ -272,19 +413,40 @@ describe('SDE solvers: wasm and js give the same bytes (every solver and form wi
     const marks = (name: 'js' | 'wasm') =>
       withKernels(name, () => {
         const term = covarianceSde(relu).term(64, [1, 0.5, 0.5, 1], 2, Infinity);
-        return [eulerMaruyama().fusedStep(term), ninomiyaVictoir().fusedStep(term)].map((f) => (f as { kernels?: string } | null)?.kernels ?? 'js');
+        return [eulerMaruyama().fusedStep(term), ninomiyaVictoir().fusedStep(term)].map(
+          (f) => (f as { kernels?: string } | null)?.kernels ?? 'js',
+        );
       });
     expect(marks('wasm')).toEqual(['wasm', 'wasm']);
     expect(marks('js')).toEqual(['js', 'js']);
     const diagonal = (name: 'js' | 'wasm') =>
-      withKernels(name, () => (diagonalSde(shapedSmooth('swish', { a: 1 })).term(64, [1], 1, Infinity).flows!.noiseBlock as { kernels?: string } | undefined)?.kernels ?? 'js');
+      withKernels(
+        name,
+        () =>
+          (
+            diagonalSde(shapedSmooth('swish', { a: 1 })).term(64, [1], 1, Infinity).flows!.noiseBlock as
+              | { kernels?: string }
+              | undefined
+          )?.kernels ?? 'js',
+      );
     expect([diagonal('wasm'), diagonal('js')]).toEqual(['wasm', 'js']);
   });
 
   it('two worker threads with wasm give the bytes of one thread with js', async () => {
-    const options = { sde: covarianceSde(relu), solver: ninomiyaVictoir(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(0.5), stepping: constantSteps(20), paths: 1000, seed: 7 };
+    const options = {
+      sde: covarianceSde(relu),
+      solver: ninomiyaVictoir(),
+      T: 1,
+      saveAt: saveAt({ t1: true }),
+      v0: equi(0.5),
+      stepping: constantSteps(20),
+      paths: 1000,
+      seed: 7,
+    };
     const js = withKernels('js', () => solveSync(options));
     const wasm = await withKernels('wasm', () => solve({ ...options, threads: 2 }));
-    expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(bytesOf(js as unknown as Record<string, unknown>));
+    expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(
+      bytesOf(js as unknown as Record<string, unknown>),
+    );
   });
 });

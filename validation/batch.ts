@@ -44,7 +44,9 @@ export interface BatchComparison {
 
 function side(samples: CovarianceSamples, name: ObservableName, a: number, b: number): Interval | Missing {
   const xs = observable(samples, name, samples.ts.length - 1, a, b).values;
-  return xs.length < 3 ? { missing: `${xs.length} path${xs.length === 1 ? '' : 's'} left after explosions` } : normalInterval(meanEstimate(xs));
+  return xs.length < 3
+    ? { missing: `${xs.length} path${xs.length === 1 ? '' : 's'} left after explosions` }
+    : normalInterval(meanEstimate(xs));
 }
 
 function entry(network: CovarianceSamples, sde: CovarianceSamples, name: ObservableName, inputs: number[]): BatchEntry {
@@ -52,12 +54,18 @@ function entry(network: CovarianceSamples, sde: CovarianceSamples, name: Observa
   const s = side(sde, name, a, b);
   const n = side(network, name, a, b);
   const se = 'missing' in s || 'missing' in n ? 0 : Math.hypot(s.se, n.se);
-  return { inputs, sde: s, network: n, z: 'missing' in s || 'missing' in n || !(se > 0) ? null : (n.value - s.value) / se };
+  return {
+    inputs,
+    sde: s,
+    network: n,
+    z: 'missing' in s || 'missing' in n || !(se > 0) ? null : (n.value - s.value) / se,
+  };
 }
 
 function family(observableName: ObservableName, entries: BatchEntry[]): BatchFamily {
   const scored = entries.filter((e) => e.z !== null);
-  if (scored.length === 0) return { observable: observableName, entries, maxAbsZ: null, worst: null, pValue: null, beyond95: 0 };
+  if (scored.length === 0)
+    return { observable: observableName, entries, maxAbsZ: null, worst: null, pValue: null, beyond95: 0 };
   const worst = scored.reduce((w, e) => (Math.abs(e.z!) > Math.abs(w.z!) ? e : w));
   const maxAbsZ = Math.abs(worst.z!);
   return {

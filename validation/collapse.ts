@@ -7,7 +7,15 @@ import type { OptionSpec } from '../src/options.js';
 import { readSettings, type OptionSources } from '../src/options.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
-import { meanEstimate, normalInterval, proportionDifference, wilson, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
+import {
+  meanEstimate,
+  normalInterval,
+  proportionDifference,
+  wilson,
+  type Interval,
+  type Proportion,
+  type ProportionDifference,
+} from '../src/stats/index.js';
 import { normalCdf } from '../src/special.js';
 import { sampleNetworks } from '../networks/index.js';
 import { constantSteps, eulerMaruyama, brownianSampling, saveAt, solve } from '../sde/index.js';
@@ -23,20 +31,61 @@ export const COLLAPSE_SCHEMA = 'ncsde.collapse/1';
 
 /** The options of the collapse study (`ncsde collapse`), each with its range and default. */
 export const COLLAPSE_OPTIONS: readonly OptionSpec[] = [
-  { key: 'blocks', kind: { type: 'choice', choices: ['attention', 'transformer'] }, help: 'layers: shaped attention alone, or attention then the shaped residual MLP block', default: 'attention' },
-  { key: 'gamma', kind: { type: 'numbers', min: 0, max: 1, exclusiveMin: true, minItems: 1 }, help: 'residual branch weights gamma in (0, 1]', default: [0.5, 1], aliases: ['gammas'] },
-  { key: 'tau0', kind: { type: 'numbers', min: 0, max: 1e6, exclusiveMin: true, minItems: 1 }, help: 'temperatures tau0 (logits Q K^T / (tau0 sqrt(n nk)))', default: [0.5, 1, 2], aliases: ['tau0s'] },
-  { key: 'heads', kind: { type: 'integers', min: 1, max: 4096, minItems: 1 }, help: 'numbers of heads H', default: [1, 4] },
+  {
+    key: 'blocks',
+    kind: { type: 'choice', choices: ['attention', 'transformer'] },
+    help: 'layers: shaped attention alone, or attention then the shaped residual MLP block',
+    default: 'attention',
+  },
+  {
+    key: 'gamma',
+    kind: { type: 'numbers', min: 0, max: 1, exclusiveMin: true, minItems: 1 },
+    help: 'residual branch weights gamma in (0, 1]',
+    default: [0.5, 1],
+    aliases: ['gammas'],
+  },
+  {
+    key: 'tau0',
+    kind: { type: 'numbers', min: 0, max: 1e6, exclusiveMin: true, minItems: 1 },
+    help: 'temperatures tau0 (logits Q K^T / (tau0 sqrt(n nk)))',
+    default: [0.5, 1, 2],
+    aliases: ['tau0s'],
+  },
+  {
+    key: 'heads',
+    kind: { type: 'integers', min: 1, max: 4096, minItems: 1 },
+    help: 'numbers of heads H',
+    default: [1, 4],
+  },
   { ...OPTION.activation, help: 'shaped activation of the transformer MLP block (ignored for attention alone)' },
   { key: 'm', kind: { type: 'integer', min: 2, max: 16 }, help: 'number of tokens', default: 4 },
   { ...OPTION.rho0, help: 'initial correlation of every token pair (unit variances)', default: 0.3 },
-  { key: 'T', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios T = depth / n at which the observables are read', default: [0.25, 0.5, 1, 2], aliases: ['ts'] },
+  {
+    key: 'T',
+    kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 },
+    help: 'depth-to-width ratios T = depth / n at which the observables are read',
+    default: [0.25, 0.5, 1, 2],
+    aliases: ['ts'],
+  },
   { ...OPTION.paths, default: 2000 },
-  { ...OPTION.stepsPerUnit, help: 'Euler-Maruyama steps per unit time (P(explode) carries a step bias: +20% at 64, +13% at 256 against 1024 in one measured case)', default: 256 },
+  {
+    ...OPTION.stepsPerUnit,
+    help: 'Euler-Maruyama steps per unit time (P(explode) carries a step bias: +20% at 64, +13% at 256 against 1024 in one measured case)',
+    default: 256,
+  },
   { ...OPTION.n, default: 64, help: 'network width (nk = n)' },
   { ...OPTION.samples, default: 400 },
-  { ...OPTION.threshold, default: 100, help: 'explosion threshold on max V^aa (the input variances are 1), the same on both sides' },
-  { key: 'level', kind: { type: 'number', min: 0, max: 1, exclusiveMin: true }, help: 'collapse level: P(mean token correlation > level)', default: 0.99 },
+  {
+    ...OPTION.threshold,
+    default: 100,
+    help: 'explosion threshold on max V^aa (the input variances are 1), the same on both sides',
+  },
+  {
+    key: 'level',
+    kind: { type: 'number', min: 0, max: 1, exclusiveMin: true },
+    help: 'collapse level: P(mean token correlation > level)',
+    default: 0.99,
+  },
   OPTION.seed,
 ];
 
@@ -95,7 +144,10 @@ export interface CollapseReport extends ReportHeader<typeof COLLAPSE_SCHEMA, Col
 }
 
 /** Collapse settings from plain values (or CLI sources), checked and with defaults. */
-export function readCollapseSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): CollapseSettings {
+export function readCollapseSettings(
+  values: Readonly<Record<string, unknown>> = {},
+  sources?: OptionSources,
+): CollapseSettings {
   return readSettings<CollapseSettings>(COLLAPSE_OPTIONS, values, sources);
 }
 
@@ -130,24 +182,41 @@ function side(correlations: Float64Array, exploded: Uint8Array, level: number): 
   };
 }
 
-
-function compare(sde: CollapseSide, network: CollapseSide): Pick<CollapseCell, 'correlationDifference' | 'collapsedDifference' | 'explodedDifference'> {
+function compare(
+  sde: CollapseSide,
+  network: CollapseSide,
+): Pick<CollapseCell, 'correlationDifference' | 'collapsedDifference' | 'explodedDifference'> {
   let correlationDifference: CollapseCell['correlationDifference'] = { missing: 'a side has no unexploded path' };
   if (!isMissing(sde.correlation) && !isMissing(network.correlation)) {
     const value = network.correlation.value - sde.correlation.value;
     const se = hypot(network.correlation.se, sde.correlation.se);
     correlationDifference = { value, se, pValue: se > 0 ? 2 * normalCdf(-Math.abs(value / se)) : 1 };
   }
-  const collapsedDifference = !isMissing(sde.collapsed) && !isMissing(network.collapsed) ? proportionDifference(network.collapsed, sde.collapsed) : { missing: 'a side has no unexploded path' };
-  return { correlationDifference, collapsedDifference, explodedDifference: proportionDifference(network.exploded, sde.exploded) };
+  const collapsedDifference =
+    !isMissing(sde.collapsed) && !isMissing(network.collapsed)
+      ? proportionDifference(network.collapsed, sde.collapsed)
+      : { missing: 'a side has no unexploded path' };
+  return {
+    correlationDifference,
+    collapsedDifference,
+    explodedDifference: proportionDifference(network.exploded, sde.exploded),
+  };
 }
 
-
 /** What one architecture's cells need of the settings. */
-type CellSettings = Pick<CollapseSettings, 'm' | 'rho0' | 'paths' | 'stepsPerUnit' | 'n' | 'samples' | 'threshold' | 'level' | 'seed'>;
+type CellSettings = Pick<
+  CollapseSettings,
+  'm' | 'rho0' | 'paths' | 'stepsPerUnit' | 'n' | 'samples' | 'threshold' | 'level' | 'seed'
+>;
 
 /** SDE and networks of one architecture at the times ts (increasing): one solve and one network run. */
-async function collapseCells(architecture: Architecture, activation: Activation, s: CellSettings, ts: readonly number[], threads?: number): Promise<CollapseCell[]> {
+async function collapseCells(
+  architecture: Architecture,
+  activation: Activation,
+  s: CellSettings,
+  ts: readonly number[],
+  threads?: number,
+): Promise<CollapseCell[]> {
   const m = s.m;
   const v0 = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) => (a === b ? 1 : s.rho0)));
   const tMax = ts[ts.length - 1];
@@ -207,7 +276,10 @@ async function collapseCells(architecture: Architecture, activation: Activation,
  * @example
  * const report = await collapseReport({ gamma: [1], tau0: [1], heads: [1], T: [0.5, 1], paths: 1000, samples: 200 });
  */
-export async function collapseReport(settings: Readonly<Record<string, unknown>> | CollapseSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CollapseReport> {
+export async function collapseReport(
+  settings: Readonly<Record<string, unknown>> | CollapseSettings = {},
+  options: { threads?: number; onRow?: (label: string) => void } = {},
+): Promise<CollapseReport> {
   const s = readCollapseSettings(settings as Readonly<Record<string, unknown>>);
   const activation = parseActivation(s.activation, 'activation');
   const ts = [...s.T].sort((x, y) => x - y);
@@ -231,7 +303,9 @@ export const COLLAPSE_POINT_OPTIONS: readonly OptionSpec[] = [
   OPTION.activation,
   ...COLLAPSE_OPTIONS.filter((o) => ['m', 'rho0'].includes(o.key)),
   { ...OPTION.T, default: 1 },
-  ...COLLAPSE_OPTIONS.filter((o) => ['paths', 'stepsPerUnit', 'n', 'samples', 'threshold', 'level', 'seed'].includes(o.key)),
+  ...COLLAPSE_OPTIONS.filter((o) =>
+    ['paths', 'stepsPerUnit', 'n', 'samples', 'threshold', 'level', 'seed'].includes(o.key),
+  ),
 ];
 
 /** The settings of one collapse point. */
@@ -242,9 +316,18 @@ export interface CollapsePointSettings extends CellSettings {
 }
 
 /** One point of a collapse scan: the architecture's cell at T. */
-export async function runCollapsePoint(settings: Readonly<Record<string, unknown>>, options: { threads?: number } = {}): Promise<CollapseCell & { readonly label: string }> {
+export async function runCollapsePoint(
+  settings: Readonly<Record<string, unknown>>,
+  options: { threads?: number } = {},
+): Promise<CollapseCell & { readonly label: string }> {
   const s = readSettings<CollapsePointSettings>(COLLAPSE_POINT_OPTIONS, settings);
   const architecture = pointArchitecture(s);
-  const [cell] = await collapseCells(architecture, parseActivation(s.activation, 'activation'), s, [s.T], options.threads);
+  const [cell] = await collapseCells(
+    architecture,
+    parseActivation(s.activation, 'activation'),
+    s,
+    [s.T],
+    options.threads,
+  );
   return { ...cell, label: architecture.label };
 }

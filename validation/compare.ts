@@ -3,7 +3,20 @@
 // differences in SE units, the exact two-sample KS test, distances, QQ data, and the minimum effect
 // the comparison can detect at these sample sizes (5% level, 80% power).
 import { openStream, PURPOSES } from '../src/random/streams.js';
-import { bcaBootstraps, energyDistance, ksCriticalValue, ksTwoSample, meanEstimate, normalInterval, qqPairs, wasserstein1, zFor, type Estimate, type Interval, type KsResult } from '../src/stats/index.js';
+import {
+  bcaBootstraps,
+  energyDistance,
+  ksCriticalValue,
+  ksTwoSample,
+  meanEstimate,
+  normalInterval,
+  qqPairs,
+  wasserstein1,
+  zFor,
+  type Estimate,
+  type Interval,
+  type KsResult,
+} from '../src/stats/index.js';
 import { hypot } from '../src/math/index.js';
 
 /** Network and SDE intervals of one statistic, their difference and the difference in SE units. */
@@ -74,14 +87,24 @@ export function compareSamples(network: Float64Array, sde: Float64Array, options
   );
   let mean: TwoSided;
   if (options.heavyTailed) {
-    mean = { network: boot.meanNetwork, sde: boot.meanSde, difference: boot.meanDifference, z: boot.meanDifference.value / boot.meanDifference.se };
+    mean = {
+      network: boot.meanNetwork,
+      sde: boot.meanSde,
+      difference: boot.meanDifference,
+      z: boot.meanDifference.value / boot.meanDifference.se,
+    };
   } else {
     const a = meanEstimate(network);
     const b = meanEstimate(sde);
     const d = { value: a.value - b.value, se: hypot(a.se, b.se) };
     mean = { network: normalInterval(a), sde: normalInterval(b), difference: normalInterval(d), z: d.value / d.se };
   }
-  const variance: TwoSided = { network: boot.varNetwork, sde: boot.varSde, difference: boot.varDifference, z: boot.varDifference.value / boot.varDifference.se };
+  const variance: TwoSided = {
+    network: boot.varNetwork,
+    sde: boot.varSde,
+    difference: boot.varDifference,
+    z: boot.varDifference.value / boot.varDifference.se,
+  };
   return {
     n: { network: nA, sde: nB },
     mean,
@@ -90,6 +113,9 @@ export function compareSamples(network: Float64Array, sde: Float64Array, options
     energyDistance: energyDistance(network, sde),
     wasserstein1: wasserstein1(network, sde),
     qq: qq(network, sde, options.qqPoints ?? 49),
-    detectable: { meanDifference: (zFor(0.95) + zFor(0.6)) * mean.difference.se, ksDistance: ksCriticalValue(nA, nB, 0.05) },
+    detectable: {
+      meanDifference: (zFor(0.95) + zFor(0.6)) * mean.difference.se,
+      ksDistance: ksCriticalValue(nA, nB, 0.05),
+    },
   };
 }

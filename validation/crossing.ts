@@ -26,9 +26,12 @@ export interface Crossings {
  */
 export function bridgeCrossings(sol: Solution, threshold: number, seed: number, purpose: string): Crossings {
   const saves = sol.ts.length;
-  if (sol.shape !== 'scalar' || saves < 2 || sol.ts[0] !== 0) throw new InputError('solution', sol.kind, 'must be a scalar (diagonal) solution saved at t = 0 and at every step');
+  if (sol.shape !== 'scalar' || saves < 2 || sol.ts[0] !== 0)
+    throw new InputError('solution', sol.kind, 'must be a scalar (diagonal) solution saved at t = 0 and at every step');
   const h = sol.settings.dt as number;
-  for (let k = 1; k < saves; k++) if (Math.abs(sol.ts[k] - sol.ts[k - 1] - h) > 1e-9 * h) throw new InputError('solution', sol.kind, 'must be saved at every step (saveAt({ count: steps }))');
+  for (let k = 1; k < saves; k++)
+    if (Math.abs(sol.ts[k] - sol.ts[k - 1] - h) > 1e-9 * h)
+      throw new InputError('solution', sol.kind, 'must be saved at every step (saveAt({ count: steps }))');
   const lH = log(threshold);
   const paths = sol.paths;
   const at = (k: number, p: number) => sol.values.get(k, p);

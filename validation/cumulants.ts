@@ -31,7 +31,14 @@ export interface CumulantTheory {
  *   v_{l+1} = (C_W^2 / n) (<phi^4>_{K_l} - <phi^2>_{K_l}^2) + chi_l^2 v_l,  chi_l = C_W d<phi^2>_K / dK at K_l,
  * and the ratio after L layers is v_L / K_L^2 (error O(L^2/n^2)). Returns the ratio after each layer 1..L.
  */
-export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: number, layers: number, k0: number, rule: GaussRule = gaussHermite(120)): number[] {
+export function leadingOrderRatios(
+  phi: (x: number) => number,
+  gain: number,
+  n: number,
+  layers: number,
+  k0: number,
+  rule: GaussRule = gaussHermite(120),
+): number[] {
   const second = (k: number) => gaussianExpectation((x) => phi(x) ** 2, k, rule);
   // (phi^2)^2, not phi ** 4: an engine's pow may round x ** 4 differently (results stay engine-free)
   const fourth = (k: number) =>
@@ -62,7 +69,13 @@ export function leadingOrderRatios(phi: (x: number) => number, gain: number, n: 
  * Theory beside measurements at layers L of width n, for one input of unit variance: the architecture's
  * exact finite-width value where it has one, else its leading-order recursion, else none (default: the MLP).
  */
-export function cumulantTheory(spec: ActivationSpec, activation: Activation, n: number, layers: readonly number[], references: Required<ArchitectureReferences> = referencesOf(mlp())): CumulantTheory {
+export function cumulantTheory(
+  spec: ActivationSpec,
+  activation: Activation,
+  n: number,
+  layers: readonly number[],
+  references: Required<ArchitectureReferences> = referencesOf(mlp()),
+): CumulantTheory {
   const kurtosis = layers.map((l) => references.finiteMoments(spec, { n, depth: l, T: l / n }).kurtosis);
   const limits = kurtosis.map((k) => k.limit);
   const exact = kurtosis.map((k) => k.exact);
@@ -113,9 +126,21 @@ export async function measureCumulants(options: {
   /** Qualifies the stream families (several measurements at one seed stay independent). */
   streamTag?: string | undefined;
 }): Promise<CumulantMeasurement> {
-  requireKnownKeys('measureCumulants', options, ['architecture', 'activation', 'n', 'layers', 'samples', 'seed', 'sampler', 'threads', 'resamples', 'streamTag']);
+  requireKnownKeys('measureCumulants', options, [
+    'architecture',
+    'activation',
+    'n',
+    'layers',
+    'samples',
+    'seed',
+    'sampler',
+    'threads',
+    'resamples',
+    'streamTag',
+  ]);
   options = withRenamedKeys('measureCumulants', options, { method: 'sampler' });
-  const activation = typeof options.activation === 'string' ? parseActivation(options.activation, 'activation') : options.activation;
+  const activation =
+    typeof options.activation === 'string' ? parseActivation(options.activation, 'activation') : options.activation;
   const architecture = toArchitecture(options.architecture);
   const layers = [...options.layers].sort((a, b) => a - b);
   layers.forEach((l, i) => requireInteger(`layers[${i}]`, l, 1));
@@ -142,19 +167,31 @@ export async function measureCumulants(options: {
   const alive = Array.from({ length: sample.samples }, (_, p) => p).filter((p) => sample.status[p] !== PATH_EXPLODED);
   const diagonal = (r: number, i: number) => Float64Array.from(alive, (p) => sample.values.get(r, p, i, i));
   const ratio = (x: Float64Array, label: string): Interval =>
-    bcaBootstraps([[x, x.map((v) => v * v)]], { r: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 }, { rng: openStream(options.seed, `${PURPOSES.bootstrap}${tag}/${label}`, 0), resamples: options.resamples }).r;
+    bcaBootstraps(
+      [[x, x.map((v) => v * v)]],
+      { r: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 },
+      { rng: openStream(options.seed, `${PURPOSES.bootstrap}${tag}/${label}`, 0), resamples: options.resamples },
+    ).r;
   const spec = activation.spec;
   // The pooled estimator needs i.i.d. layer factors: exactly where the architecture has the exact product theory.
   const references = referencesOf(architecture);
-  const structured = spec !== null && references.finiteMoments(spec, { n: options.n, depth: 1, T: 1 / options.n }).kurtosis.exact !== null;
+  const structured =
+    spec !== null &&
+    references.finiteMoments(spec, { n: options.n, depth: 1, T: 1 / options.n }).kurtosis.exact !== null;
   return {
     n: options.n,
     layers,
     T: layers.map((l) => l / options.n),
     output: layers.map((l, r) => ratio(diagonal(r, 0), `output-L${l}`)),
-    pooled: structured ? layers.map((l) => pooledEstimates(sample.factors, sample.status, l)?.kurtosis ?? missingInterval()) : null,
+    pooled: structured
+      ? layers.map((l) => pooledEstimates(sample.factors, sample.status, l)?.kurtosis ?? missingInterval())
+      : null,
     derivative: layers.map((l, r) => ratio(diagonal(r, 1), `derivative-L${l}`)),
-    derivativePooled: structured ? layers.map((l) => pooledEstimates(sample.factors, sample.status, l, 0.95, 'derivative')?.kurtosis ?? missingInterval()) : null,
+    derivativePooled: structured
+      ? layers.map(
+          (l) => pooledEstimates(sample.factors, sample.status, l, 0.95, 'derivative')?.kurtosis ?? missingInterval(),
+        )
+      : null,
     exploded: sample.samples - alive.length,
   };
 }

@@ -10,7 +10,14 @@ import { requireKnownKeys } from '../src/apiOptions.js';
 import { readApiSettings } from './settings.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
-import { meanEstimate, proportionDifference, wilson, type Estimate, type Proportion, type ProportionDifference } from '../src/stats/index.js';
+import {
+  meanEstimate,
+  proportionDifference,
+  wilson,
+  type Estimate,
+  type Proportion,
+  type ProportionDifference,
+} from '../src/stats/index.js';
 import { sampleNetworks } from '../networks/index.js';
 import { brownianSampling, constantSteps, saveAt, solve, solverForSde, type SolverName } from '../sde/index.js';
 import { mlp, toArchitecture, type Architecture } from '../architectures/index.js';
@@ -39,10 +46,19 @@ export interface Criterion {
  * @example
  * criterion(shapedSmooth('swish', { a: 1 }), 1); // { beta: 0.75, regime: 'explodes', explosionProbability: 0.5276... }
  */
-export function criterion(given: Activation | string, x0 = 1, architectureGiven: Architecture | string = mlp()): Criterion {
+export function criterion(
+  given: Activation | string,
+  x0 = 1,
+  architectureGiven: Architecture | string = mlp(),
+): Criterion {
   const activation = typeof given === 'string' ? parseActivation(given, 'activation') : given;
   const architecture = toArchitecture(architectureGiven);
-  if (!activation.limit) throw new InputError('activation', activation.name, 'has no SDE limit (unshaped); the criterion applies to shaped activations');
+  if (!activation.limit)
+    throw new InputError(
+      'activation',
+      activation.name,
+      'has no SDE limit (unshaped); the criterion applies to shaped activations',
+    );
   requirePositive('x0', x0);
   const beta = activation.limit.beta;
   const ever = referencesOf(architecture).explosionEver(activation, { x0 });
@@ -62,10 +78,17 @@ export const EXPLOSION_OPTIONS = [
   OPTION.T,
   { ...OPTION.n, default: 256 },
   { ...OPTION.paths, default: 20_000 },
-  { ...OPTION.steps, default: 64, help: 'SDE steps over [0, T] (the split scheme is within 1e-3 of the exact probability from 16)' },
+  {
+    ...OPTION.steps,
+    default: 64,
+    help: 'SDE steps over [0, T] (the split scheme is within 1e-3 of the exact probability from 16)',
+  },
   OPTION.solver,
   { ...OPTION.samples, default: 2000 },
-  { ...OPTION.threshold, help: 'explosion threshold on V^aa, in units of x0 (the input variance), the same for SDE and networks' },
+  {
+    ...OPTION.threshold,
+    help: 'explosion threshold on V^aa, in units of x0 (the input variance), the same for SDE and networks',
+  },
   OPTION.architecture,
   OPTION.seed,
 ] as const;
@@ -86,7 +109,10 @@ export interface ExplosionSettings {
 }
 
 /** Explosion-point settings from plain values (or CLI sources), checked and with defaults. */
-export function readExplosionSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): ExplosionSettings {
+export function readExplosionSettings(
+  values: Readonly<Record<string, unknown>> = {},
+  sources?: OptionSources,
+): ExplosionSettings {
   return readApiSettings<ExplosionSettings>('readExplosionSettings', EXPLOSION_OPTIONS, values, sources);
 }
 
@@ -113,27 +139,37 @@ export interface ExplosionPoint {
 }
 
 function meanTime(times: number[]): Estimate | Missing {
-  return times.length >= 2 ? meanEstimate(times) : { missing: `${times.length} path${times.length === 1 ? '' : 's'} crossed by T` };
+  return times.length >= 2
+    ? meanEstimate(times)
+    : { missing: `${times.length} path${times.length === 1 ? '' : 's'} crossed by T` };
 }
 
 function exactOrThrow(ref: { value: number | null; reason?: string }, architecture: string): number {
-  if (ref.value === null) throw new InputError('architecture', architecture, `has no exact P(explode by T): ${ref.reason}`);
+  if (ref.value === null)
+    throw new InputError('architecture', architecture, `has no exact P(explode by T): ${ref.reason}`);
   return ref.value;
 }
 
 /** One explosion point: the diagonal SDE and one-input networks crossing threshold * x0 by T. */
-export async function runExplosionPoint(given: ExplosionSettings | Readonly<Record<string, unknown>> = {}, options: { threads?: number | undefined } = {}): Promise<ExplosionPoint> {
+export async function runExplosionPoint(
+  given: ExplosionSettings | Readonly<Record<string, unknown>> = {},
+  options: { threads?: number | undefined } = {},
+): Promise<ExplosionPoint> {
   requireKnownKeys('runExplosionPoint (its second argument)', options, ['threads']);
   return runExplosionPointWith(readExplosionSettings(given as Readonly<Record<string, unknown>>), options);
 }
 
 /** runExplosionPoint on settings already read (a scan point's). */
-export async function runExplosionPointWith(settings: ExplosionSettings, options: { threads?: number | undefined } = {}): Promise<ExplosionPoint> {
+export async function runExplosionPointWith(
+  settings: ExplosionSettings,
+  options: { threads?: number | undefined } = {},
+): Promise<ExplosionPoint> {
   const activation = activationFromSpec(pointActivation(settings));
   const architecture = pointArchitecture(settings);
   const crit = criterion(activation, settings.x0, architecture);
   const threshold = settings.threshold * settings.x0;
-  if (!architecture.diagonalSde) throw new InputError('architecture', settings.architecture, 'has no diagonal SDE: an explosion point needs one');
+  if (!architecture.diagonalSde)
+    throw new InputError('architecture', settings.architecture, 'has no diagonal SDE: an explosion point needs one');
   const sol = await solve({
     sde: architecture.diagonalSde(activation),
     solver: solverForSde(settings.solver, architecture.diagonalSde(activation), settings.x0).solver,
@@ -165,7 +201,8 @@ export async function runExplosionPointWith(settings: ExplosionSettings, options
   const sdeTimes: number[] = [];
   for (let p = 0; p < sol.paths; p++) if (crossings.time[p] >= 0) sdeTimes.push(crossings.time[p]);
   const netTimes: number[] = [];
-  for (let p = 0; p < net.samples; p++) if (net.status[p] === PATH_EXPLODED) netTimes.push(net.explosionLayer[p] / settings.n);
+  for (let p = 0; p < net.samples; p++)
+    if (net.status[p] === PATH_EXPLODED) netTimes.push(net.explosionLayer[p] / settings.n);
   const sde = wilson(sdeTimes.length, sol.paths);
   const network = wilson(netTimes.length, net.samples);
   return {
@@ -174,7 +211,16 @@ export async function runExplosionPointWith(settings: ExplosionSettings, options
     threshold,
     // 2000 cells and 1000 steps: within 4e-7 of a grid 8 times finer at five (T, threshold, x0, beta)
     // points, at a quarter of the 4000 x 2000 grid's cost (the criterion report's grid).
-    exact: exactOrThrow(referencesOf(architecture).explosionProbability(activation, { x0: settings.x0, T: settings.T, threshold: settings.threshold, cells: 2000, steps: 1000 }), settings.architecture),
+    exact: exactOrThrow(
+      referencesOf(architecture).explosionProbability(activation, {
+        x0: settings.x0,
+        T: settings.T,
+        threshold: settings.threshold,
+        cells: 2000,
+        steps: 1000,
+      }),
+      settings.architecture,
+    ),
     sde,
     network,
     difference: proportionDifference(network, sde),

@@ -12,6 +12,13 @@ export interface ReportHeader<Schema extends string, Settings> {
 }
 
 /** The head of a report with this schema and these settings. */
-export function reportHeader<Schema extends string, Settings extends object>(schema: Schema, settings: Settings): ReportHeader<Schema, Settings> {
-  return { schema, package: { name: PACKAGE_NAME, version: PACKAGE_VERSION }, settings: { ...settings, kernels: kernelsInUse() } };
+export function reportHeader<Schema extends string, Settings extends object>(
+  schema: Schema,
+  settings: Settings,
+): ReportHeader<Schema, Settings> {
+  return {
+    schema,
+    package: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
+    settings: { ...settings, kernels: kernelsInUse() },
+  };
 }

@@ -33,12 +33,20 @@ export const INTERVAL_CAVEATS: Partial<Record<ObservableName, string>> = {
 
 /** A known observable name, or a one-line InputError listing the valid ones. */
 export function requireObservable(name: unknown, field = 'observable'): ObservableName {
-  if (typeof name !== 'string' || !(OBSERVABLES as readonly string[]).includes(name)) throw new InputError(field, name, `must be one of ${OBSERVABLES.join(', ')}`);
+  if (typeof name !== 'string' || !(OBSERVABLES as readonly string[]).includes(name))
+    throw new InputError(field, name, `must be one of ${OBSERVABLES.join(', ')}`);
   return name as ObservableName;
 }
 
 /** One path's observable at one save. */
-export function pathObservable(v: NdArray<Float64Array>, name: ObservableName, save: number, p: number, a = 0, b = 1): number {
+export function pathObservable(
+  v: NdArray<Float64Array>,
+  name: ObservableName,
+  save: number,
+  p: number,
+  a = 0,
+  b = 1,
+): number {
   const vaa = v.get(save, p, a, a);
   switch (name) {
     case 'Vaa':
@@ -65,11 +73,18 @@ export interface ObservableSample {
 }
 
 /** An observable over the paths that did not explode, at save `save`, for the input pair (a, b). */
-export function observable(samples: CovarianceSamples, name: ObservableName, save = samples.ts.length - 1, a = 0, b = 1): ObservableSample {
+export function observable(
+  samples: CovarianceSamples,
+  name: ObservableName,
+  save = samples.ts.length - 1,
+  a = 0,
+  b = 1,
+): ObservableSample {
   requireObservable(name);
   const [saves, paths, side] = samples.values.shape;
   if (save < 0 || save >= saves) throw new InputError('save', save, `must be in [0, ${saves - 1}]`);
-  if ((name === 'Vab' || name === 'rho') && Math.max(a, b) >= side) throw new InputError('pair', [a, b], `needs at least ${Math.max(a, b) + 1} inputs`);
+  if ((name === 'Vab' || name === 'rho') && Math.max(a, b) >= side)
+    throw new InputError('pair', [a, b], `needs at least ${Math.max(a, b) + 1} inputs`);
   const out: number[] = [];
   for (let p = 0; p < paths; p++) {
     if (samples.status[p] === PATH_EXPLODED) continue;

@@ -6,7 +6,17 @@ import { activationFromSpec, type Activation } from '../src/activations/index.js
 import { InputError } from '../src/errors.js';
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
-import { bcaBootstraps, logNormalMoments, moverDifference, proportionDifference, wilson, zFor, type Interval, type Proportion, type ProportionDifference } from '../src/stats/index.js';
+import {
+  bcaBootstraps,
+  logNormalMoments,
+  moverDifference,
+  proportionDifference,
+  wilson,
+  zFor,
+  type Interval,
+  type Proportion,
+  type ProportionDifference,
+} from '../src/stats/index.js';
 import { sampleNetworks, type NetworkSample } from '../networks/index.js';
 import { constantSteps, saveAt, solve, solverForSde, brownianSampling, type Sde, type Solution } from '../sde/index.js';
 import { compareSamples, type SampleComparison } from './compare.js';
@@ -113,7 +123,11 @@ export function pointSolver(settings: PointSettings, sde: Sde): ReturnType<typeo
 }
 
 /** The SDE side of a point (also the reference of each width level). */
-export function runPointSde(settings: PointSettings, activation: Activation, options: PointRunOptions = {}): Promise<Solution> {
+export function runPointSde(
+  settings: PointSettings,
+  activation: Activation,
+  options: PointRunOptions = {},
+): Promise<Solution> {
   const architecture = pointArchitecture(settings);
   const steps = settings.steps;
   let saves = Math.min(options.pathSaves ?? 0, steps);
@@ -135,7 +149,12 @@ export function runPointSde(settings: PointSettings, activation: Activation, opt
 }
 
 /** The network side of a point at width n (depth round(T n)). */
-export function runPointNetworks(settings: PointSettings, activation: Activation, n: number, options: PointRunOptions & { factorMoments?: boolean } = {}): Promise<NetworkSample> {
+export function runPointNetworks(
+  settings: PointSettings,
+  activation: Activation,
+  n: number,
+  options: PointRunOptions & { factorMoments?: boolean } = {},
+): Promise<NetworkSample> {
   const depth = Math.max(1, Math.round(settings.T * n));
   const saves = Math.min(options.pathSaves ?? 0, depth);
   return sampleNetworks({
@@ -168,18 +187,38 @@ function recordedThreshold(samples: { settings: Readonly<Record<string, unknown>
  * path at its own threshold, so crossings of another one were never observed. T must not pass either
  * run's final time.
  */
-export function compareExplosions(network: NetworkSample, sde: Solution, threshold: number, T: number): ExplosionComparison {
+export function compareExplosions(
+  network: NetworkSample,
+  sde: Solution,
+  threshold: number,
+  T: number,
+): ExplosionComparison {
   const sdeEnd = sde.ts.length ? sde.ts[sde.ts.length - 1] : 0;
   const netEnd = network.depth / network.n;
-  if (!(T > 0) || T > Math.min(sdeEnd, netEnd) * (1 + 1e-12)) throw new InputError('T', T, `must be in (0, ${Math.min(sdeEnd, netEnd)}], the final time both runs reached (SDE ${sdeEnd}, networks ${netEnd})`);
-  for (const [side, run] of [['SDE', recordedThreshold(sde)], ['networks', recordedThreshold(network)]] as const) {
-    if (!(Math.abs(threshold - run) <= 1e-12 * run) && threshold !== run) throw new InputError('threshold', threshold, `must be the threshold the ${side} run applied (${run}): a run stops each path at its own threshold, so crossings of another were not observed; rerun with this threshold`);
+  if (!(T > 0) || T > Math.min(sdeEnd, netEnd) * (1 + 1e-12))
+    throw new InputError(
+      'T',
+      T,
+      `must be in (0, ${Math.min(sdeEnd, netEnd)}], the final time both runs reached (SDE ${sdeEnd}, networks ${netEnd})`,
+    );
+  for (const [side, run] of [
+    ['SDE', recordedThreshold(sde)],
+    ['networks', recordedThreshold(network)],
+  ] as const) {
+    if (!(Math.abs(threshold - run) <= 1e-12 * run) && threshold !== run)
+      throw new InputError(
+        'threshold',
+        threshold,
+        `must be the threshold the ${side} run applied (${run}): a run stops each path at its own threshold, so crossings of another were not observed; rerun with this threshold`,
+      );
   }
   const layer = Math.round(T * network.n);
   let kNet = 0;
-  for (let p = 0; p < network.samples; p++) if (network.status[p] === PATH_EXPLODED && network.explosionLayer[p] <= layer) kNet++;
+  for (let p = 0; p < network.samples; p++)
+    if (network.status[p] === PATH_EXPLODED && network.explosionLayer[p] <= layer) kNet++;
   let kSde = 0;
-  for (let p = 0; p < sde.paths; p++) if (sde.status[p] === PATH_EXPLODED && sde.explosionTime[p] <= T * (1 + 1e-12)) kSde++;
+  for (let p = 0; p < sde.paths; p++)
+    if (sde.status[p] === PATH_EXPLODED && sde.explosionTime[p] <= T * (1 + 1e-12)) kSde++;
   const net = wilson(kNet, network.samples);
   const s = wilson(kSde, sde.paths);
   return {
@@ -194,7 +233,11 @@ export function compareExplosions(network: NetworkSample, sde: Solution, thresho
 
 /** The options of a point as an API caller may give them: any of POINT_OPTIONS, the activation and the
  *  architecture as values or texts (readPointSettings reads them). */
-export type PointInput = Partial<Omit<PointSettings, 'activation' | 'architecture'>> & { activation?: string | Activation; architecture?: string | Architecture; [key: string]: unknown };
+export type PointInput = Partial<Omit<PointSettings, 'activation' | 'architecture'>> & {
+  activation?: string | Activation;
+  architecture?: string | Architecture;
+  [key: string]: unknown;
+};
 
 const RUN_KEYS = ['threads', 'pathSaves', 'streamTag', 'resamples'];
 
@@ -206,7 +249,10 @@ const RUN_KEYS = ['threads', 'pathSaves', 'streamTag', 'resamples'];
  * const r = await runPoint({ architecture: 'resnet:0.5', activation: 'relu:0,-1', T: 1, n: 64 });
  * r.comparisons.rho; // means, variances, KS, distances
  */
-export async function runPoint(settings: PointInput | PointSettings = {}, options: PointRunOptions = {}): Promise<PointResult> {
+export async function runPoint(
+  settings: PointInput | PointSettings = {},
+  options: PointRunOptions = {},
+): Promise<PointResult> {
   requireKnownKeys('runPoint (its second argument)', options, RUN_KEYS);
   return runPointWith(readPointSettings(settings as Readonly<Record<string, unknown>>), options);
 }
@@ -221,7 +267,12 @@ export async function runPointWith(settings: PointSettings, options: PointRunOpt
 
 /** The comparisons and theory rows of a point from its two sides (as runPoint ran them; the explorer
  *  shows each side as soon as it is done and then calls this). */
-export function comparePoint(settings: PointSettings, sde: Solution, network: NetworkSample, options: PointRunOptions = {}): PointResult {
+export function comparePoint(
+  settings: PointSettings,
+  sde: Solution,
+  network: NetworkSample,
+  options: PointRunOptions = {},
+): PointResult {
   const spec = pointActivation(settings);
   const activation = activationFromSpec(spec);
   const architecture = pointArchitecture(settings);
@@ -232,10 +283,17 @@ export function comparePoint(settings: PointSettings, sde: Solution, network: Ne
     const a = observable(network, name);
     const b = observable(sde, name);
     if (a.values.length < 3 || b.values.length < 3) {
-      comparisons[name] = { missing: `fewer than 3 paths left on a side (network ${a.values.length}, SDE ${b.values.length}) after explosions` };
+      comparisons[name] = {
+        missing: `fewer than 3 paths left on a side (network ${a.values.length}, SDE ${b.values.length}) after explosions`,
+      };
       continue;
     }
-    const c = compareSamples(a.values, b.values, { heavyTailed: HEAVY_TAILED.has(name), seed: settings.seed, label: `${options.streamTag ?? 'point'}/${name}`, resamples: options.resamples });
+    const c = compareSamples(a.values, b.values, {
+      heavyTailed: HEAVY_TAILED.has(name),
+      seed: settings.seed,
+      label: `${options.streamTag ?? 'point'}/${name}`,
+      resamples: options.resamples,
+    });
     comparisons[name] = INTERVAL_CAVEATS[name] ? { ...c, caveat: INTERVAL_CAVEATS[name] } : c;
   }
   const vaa = comparisons.Vaa;
@@ -254,9 +312,16 @@ export function comparePoint(settings: PointSettings, sde: Solution, network: Ne
   };
 }
 
-const scaled = (e: Interval, by: number): Interval => ({ ...e, value: e.value * by, se: e.se * by, lower: e.lower * by, upper: e.upper * by });
+const scaled = (e: Interval, by: number): Interval => ({
+  ...e,
+  value: e.value * by,
+  se: e.se * by,
+  lower: e.lower * by,
+  upper: e.upper * by,
+});
 /** (estimate - target) / SE, or null where either is missing. */
-const zOf = (e: Interval | Missing, target: number | null) => (isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se);
+const zOf = (e: Interval | Missing, target: number | null) =>
+  isMissing(e) || target === null || !(e.se > 0) ? null : (e.value - target) / e.se;
 
 /**
  * The mean and variance of V^aa from the structure where it exists: the networks' pooled i.i.d. layer
@@ -264,20 +329,38 @@ const zOf = (e: Interval | Missing, target: number | null) => (isMissing(e) || t
  * of V^aa are dominated by rare paths, and their bootstrap intervals covered 60-90% of replicate seeds
  * (npm run calibrate); these cover 95%. The difference of the two sides is the MOVER interval.
  */
-function structuredVaa(c: SampleComparison, settings: PointSettings, architecture: Architecture, activation: Activation, network: NetworkSample, sde: Solution, depth: number): SampleComparison {
+function structuredVaa(
+  c: SampleComparison,
+  settings: PointSettings,
+  architecture: Architecture,
+  activation: Activation,
+  network: NetworkSample,
+  sde: Solution,
+  depth: number,
+): SampleComparison {
   const x0 = settings.x0;
   const pooled = pooledEstimates(network.factors, network.status, depth);
   const logs = observable(sde, 'logVaa').values;
-  const fit = referencesOf(architecture).logDiagonal(activation, { x0, T: settings.T }).value !== null && logs.length >= 3 ? logNormalMoments(logs, { scale: x0 }) : null;
+  const fit =
+    referencesOf(architecture).logDiagonal(activation, { x0, T: settings.T }).value !== null && logs.length >= 3
+      ? logNormalMoments(logs, { scale: x0 })
+      : null;
   if (!pooled && !fit) return c;
   const side = (stat: 'mean' | 'variance') => {
     const network = pooled ? scaled(pooled[stat], stat === 'mean' ? x0 : x0 * x0) : c[stat].network;
-    const sdeSide = fit ? scaled(stat === 'mean' ? fit.moment(1) : fit.variance, stat === 'mean' ? x0 : x0 * x0) : c[stat].sde;
+    const sdeSide = fit
+      ? scaled(stat === 'mean' ? fit.moment(1) : fit.variance, stat === 'mean' ? x0 : x0 * x0)
+      : c[stat].sde;
     const difference = moverDifference(network, sdeSide);
     return { network, sde: sdeSide, difference, z: difference.value / difference.se };
   };
   const mean = side('mean');
-  return { ...c, mean, variance: side('variance'), detectable: { ...c.detectable, meanDifference: (zFor(0.95) + zFor(0.6)) * mean.difference.se } };
+  return {
+    ...c,
+    mean,
+    variance: side('variance'),
+    detectable: { ...c.detectable, meanDifference: (zFor(0.95) + zFor(0.6)) * mean.difference.se },
+  };
 }
 
 function theoryRows(
@@ -310,28 +393,77 @@ function theoryRows(
     if (fit) return { mean: fit.moment(1), second: fit.moment(2), kurtosis: fit.kurtosis };
     const v = observable(sde, 'Vaa').values;
     if (v.length < 3) return null;
-    const boot = bcaBootstraps([[v, v.map((x) => x * x)]], { second: (m) => m[0][1] / (x0 * x0), kurtosis: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 }, {
-      rng: openStream(settings.seed, `${PURPOSES.bootstrap}/${options.streamTag ?? 'point'}/sde-moments`, 0),
-      resamples: options.resamples,
-    });
+    const boot = bcaBootstraps(
+      [[v, v.map((x) => x * x)]],
+      { second: (m) => m[0][1] / (x0 * x0), kurtosis: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 },
+      {
+        rng: openStream(settings.seed, `${PURPOSES.bootstrap}/${options.streamTag ?? 'point'}/sde-moments`, 0),
+        resamples: options.resamples,
+      },
+    );
     return { mean: isMissing(vaa) ? null : scale(vaa.mean.sde, x0), second: boot.second, kurtosis: boot.kurtosis };
   })();
   const mean = referencesOf(architecture).meanDiagonal(spec);
   const meanExact = mean.exact;
   const networkMean: Interval | Missing = pooled ? pooled.mean : isMissing(vaa) ? vaa : scale(vaa.mean.network, x0);
-  const sdeMean: Interval | Missing = sdeMoments?.mean ?? (isMissing(vaa) ? vaa : { missing: 'fewer than 3 SDE paths left after explosions' });
-  rows.push({ quantity: 'E[V^aa] / x0', exact: meanExact, limit: mean.limit, network: networkMean, networkZ: z(networkMean, meanExact), sde: sdeMean, sdeZ: z(sdeMean, mean.limit) });
+  const sdeMean: Interval | Missing =
+    sdeMoments?.mean ?? (isMissing(vaa) ? vaa : { missing: 'fewer than 3 SDE paths left after explosions' });
+  rows.push({
+    quantity: 'E[V^aa] / x0',
+    exact: meanExact,
+    limit: mean.limit,
+    network: networkMean,
+    networkZ: z(networkMean, meanExact),
+    sde: sdeMean,
+    sdeZ: z(sdeMean, mean.limit),
+  });
   if (theory.secondMoment.exact === null && theory.secondMoment.limit === null) {
-    rows.push({ quantity: 'E[(V^aa)^2] / x0^2', exact: null, limit: null, network: noClosedForm, networkZ: null, sde: noClosedForm, sdeZ: null });
-    rows.push({ quantity: 'Var(V^aa) / E[V^aa]^2 (logit kurtosis)', exact: null, limit: null, network: noClosedForm, networkZ: null, sde: noClosedForm, sdeZ: null });
+    rows.push({
+      quantity: 'E[(V^aa)^2] / x0^2',
+      exact: null,
+      limit: null,
+      network: noClosedForm,
+      networkZ: null,
+      sde: noClosedForm,
+      sdeZ: null,
+    });
+    rows.push({
+      quantity: 'Var(V^aa) / E[V^aa]^2 (logit kurtosis)',
+      exact: null,
+      limit: null,
+      network: noClosedForm,
+      networkZ: null,
+      sde: noClosedForm,
+      sdeZ: null,
+    });
     return rows;
   }
-  const netSecond: Interval | Missing = pooled ? pooled.secondMoment : { missing: 'no layer factors (explosions left fewer than 2 networks)' };
+  const netSecond: Interval | Missing = pooled
+    ? pooled.secondMoment
+    : { missing: 'no layer factors (explosions left fewer than 2 networks)' };
   const netKurtosis: Interval | Missing = pooled ? pooled.kurtosis : netSecond;
-  const sdeSecond: Interval | Missing = sdeMoments ? sdeMoments.second : { missing: 'fewer than 3 SDE paths left after explosions' };
+  const sdeSecond: Interval | Missing = sdeMoments
+    ? sdeMoments.second
+    : { missing: 'fewer than 3 SDE paths left after explosions' };
   const sdeKurt: Interval | Missing = sdeMoments ? sdeMoments.kurtosis : sdeSecond;
-  rows.push({ quantity: 'E[(V^aa)^2] / x0^2', exact: theory.secondMoment.exact, limit: theory.secondMoment.limit, network: netSecond, networkZ: z(netSecond, theory.secondMoment.exact), sde: sdeSecond, sdeZ: z(sdeSecond, theory.secondMoment.limit) });
-  rows.push({ quantity: 'Var(V^aa) / E[V^aa]^2 (logit kurtosis)', exact: theory.kurtosis.exact, limit: theory.kurtosis.limit, network: netKurtosis, networkZ: z(netKurtosis, theory.kurtosis.exact), sde: sdeKurt, sdeZ: z(sdeKurt, theory.kurtosis.limit) });
+  rows.push({
+    quantity: 'E[(V^aa)^2] / x0^2',
+    exact: theory.secondMoment.exact,
+    limit: theory.secondMoment.limit,
+    network: netSecond,
+    networkZ: z(netSecond, theory.secondMoment.exact),
+    sde: sdeSecond,
+    sdeZ: z(sdeSecond, theory.secondMoment.limit),
+  });
+  rows.push({
+    quantity: 'Var(V^aa) / E[V^aa]^2 (logit kurtosis)',
+    exact: theory.kurtosis.exact,
+    limit: theory.kurtosis.limit,
+    network: netKurtosis,
+    networkZ: z(netKurtosis, theory.kurtosis.exact),
+    sde: sdeKurt,
+    sdeZ: z(sdeKurt, theory.kurtosis.limit),
+  });
   return rows;
 }
 
@@ -340,12 +472,25 @@ function theoryRows(
  * (docs/maths.md, section 5.1), which the networks are compared with: at c+ + c- != 0 networks sit
  * O(n^-1/2) from the limit.
  */
-function correlationRow(settings: PointSettings, architecture: Architecture, spec: ReturnType<typeof pointActivation>, activation: Activation, rho: SampleComparison | Missing): TheoryRow {
+function correlationRow(
+  settings: PointSettings,
+  architecture: Architecture,
+  spec: ReturnType<typeof pointActivation>,
+  activation: Activation,
+  rho: SampleComparison | Missing,
+): TheoryRow {
   // 2000 cells and 1000 steps: within about 1e-5 of the converged PDE (docs/maths.md, section 8; 1.1e-5 at
   // rho0 = 0.9, T = 0.25 with half these grids), far below any Monte Carlo SE a report shows.
-  const limit = referencesOf(architecture).correlationExpectation(activation, { rho0: settings.rho0, T: settings.T, cells: 2000, steps: 1000 }).value;
+  const limit = referencesOf(architecture).correlationExpectation(activation, {
+    rho0: settings.rho0,
+    T: settings.T,
+    cells: 2000,
+    steps: 1000,
+  }).value;
   // kappa_n is derived for the MLP's own layer map (docs/maths.md, section 5.1): where an architecture declares it has that map.
-  const width = referencesOf(architecture).layerRecursion ? widthCorrelationReference(spec, settings.n, settings.rho0, settings.T) : null;
+  const width = referencesOf(architecture).layerRecursion
+    ? widthCorrelationReference(spec, settings.n, settings.rho0, settings.T)
+    : null;
   const exact = width?.value ?? null;
   const network: Interval | Missing = isMissing(rho) ? rho : rho.mean.network;
   const sdeSide: Interval | Missing = isMissing(rho) ? rho : rho.mean.sde;
@@ -355,5 +500,14 @@ function correlationRow(settings: PointSettings, architecture: Architecture, spe
     : width.basis === 'kappa_n'
       ? `width-n reference: the correlation PDE at kappa_n = ${width.kappaN.toPrecision(4)} (limit kappa = ${width.kappa}), which carries the O(n^-1/2) term; the O(1/n) remainder, measured -0.3/n to -0.5/n at rho0 = 0.5, T = 1 (docs/maths.md, section 5.1), is not in it`
       : `width-n reference: the limit, since kappa_n = ${width.kappaN.toPrecision(4)} (limit kappa = ${width.kappa}) would move E rho by less than the O(1/n) remainder 1.5/n (docs/maths.md, section 5.1)`;
-  return { quantity: 'E[rho^ab]', exact, limit, network, networkZ: z(network, exact), sde: sdeSide, sdeZ: z(sdeSide, limit), note };
+  return {
+    quantity: 'E[rho^ab]',
+    exact,
+    limit,
+    network,
+    networkZ: z(network, exact),
+    sde: sdeSide,
+    sdeZ: z(sdeSide, limit),
+    note,
+  };
 }

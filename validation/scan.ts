@@ -3,7 +3,16 @@
 // the scan's seed (common random numbers across the grid). The jobs live in validation/scan/: grid,
 // config, shards, progress, run, merge and csv; this file is their one front door.
 export { SCAN_SCHEMA } from './scan/types.js';
-export type { ScanConfig, ScanKind, ScanPoint, ScanResult, ScanRow, ScanCell, Grid, ScanRenderer } from './scan/types.js';
+export type {
+  ScanConfig,
+  ScanKind,
+  ScanPoint,
+  ScanResult,
+  ScanRow,
+  ScanCell,
+  Grid,
+  ScanRenderer,
+} from './scan/types.js';
 export type { RowWriter, ScanKindSpec } from './scan/kind.js';
 export { SCAN_KIND_TABLE, SCAN_KIND_NAMES, scanKind, scanKindHelp } from './scan/kinds.js';
 export { CUMULANT_POINT_OPTIONS } from './scan/kinds/cumulant.js';
@@ -21,4 +30,6 @@ import type { OptionSpec } from '../src/options.js';
 /** The scan kinds' names (kept for callers of the former constant). */
 export const SCAN_KINDS: readonly string[] = SCAN_KIND_NAMES;
 /** The options of each scan kind, from the table. */
-export const KIND_OPTIONS: Readonly<Record<string, readonly OptionSpec[]>> = Object.fromEntries(SCAN_KIND_NAMES.map((k) => [k, SCAN_KIND_TABLE[k].options]));
+export const KIND_OPTIONS: Readonly<Record<string, readonly OptionSpec[]>> = Object.fromEntries(
+  SCAN_KIND_NAMES.map((k) => [k, SCAN_KIND_TABLE[k].options]),
+);

@@ -9,31 +9,84 @@ import { POINT_OPTIONS, VALIDATION_OPTIONS, type PointSettings, type ValidationS
 
 /** The settings with V0 resolved (src/initial.ts: inputs, v0, or m, rho0 and x0): v0 always holds the
  *  matrix, and x0, rho0 and m are V0's. Files are the CLI's to read; the API takes rows. */
-function withInitial<S extends PointSettings>(settings: S, values: Readonly<Record<string, unknown>>, sources?: OptionSources): S {
-  const given = (key: string) => (sources ? sources.flags?.[key] !== undefined || (sources.config !== undefined && Object.hasOwn(sources.config.values, key)) : Object.hasOwn(values, key));
+function withInitial<S extends PointSettings>(
+  settings: S,
+  values: Readonly<Record<string, unknown>>,
+  sources?: OptionSources,
+): S {
+  const given = (key: string) =>
+    sources
+      ? sources.flags?.[key] !== undefined ||
+        (sources.config !== undefined && Object.hasOwn(sources.config.values, key))
+      : Object.hasOwn(values, key);
   const where = (key: string) => (sources ? givenName(key, sources) : key);
   for (const key of ['v0', 'inputs'] as const) {
     const v = settings[key];
-    if (v !== undefined && !Array.isArray(v)) throw new InputError(where(key), v.file, 'names a file: the API takes the rows (the CLI reads .npy, .csv and .json files)');
+    if (v !== undefined && !Array.isArray(v))
+      throw new InputError(
+        where(key),
+        v.file,
+        'names a file: the API takes the rows (the CLI reads .npy, .csv and .json files)',
+      );
   }
   const initial = resolveInitial(settings as unknown as InitialValues, given, where);
-  return { ...settings, m: initial.m, x0: initial.x0, rho0: initial.rho0, v0: initial.v0, ...(initial.inputs ? { inputs: initial.inputs } : {}) };
+  return {
+    ...settings,
+    m: initial.m,
+    x0: initial.x0,
+    rho0: initial.rho0,
+    v0: initial.v0,
+    ...(initial.inputs ? { inputs: initial.inputs } : {}),
+  };
 }
 
 /** Settings read with one table from the CLI's sources, or from an API caller's object made ready by apiSettings. */
-export function readApiSettings<T>(where: string, specs: readonly OptionSpec[], values: Readonly<Record<string, unknown>>, sources?: OptionSources): T {
-  return sources ? readSettings<T>(specs, values, sources) : readSettings<T>(specs, apiSettings(where, values, specs.map((s) => s.key)));
+export function readApiSettings<T>(
+  where: string,
+  specs: readonly OptionSpec[],
+  values: Readonly<Record<string, unknown>>,
+  sources?: OptionSources,
+): T {
+  return sources
+    ? readSettings<T>(specs, values, sources)
+    : readSettings<T>(
+        specs,
+        apiSettings(
+          where,
+          values,
+          specs.map((s) => s.key),
+        ),
+      );
 }
 
 /** Point settings; a plain object is an API caller's options (errors name its keys as written). */
-export function readPointSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): PointSettings {
-  return withInitial(readApiSettings<PointSettings>('readPointSettings', POINT_OPTIONS, values, sources), values, sources);
+export function readPointSettings(
+  values: Readonly<Record<string, unknown>> = {},
+  sources?: OptionSources,
+): PointSettings {
+  return withInitial(
+    readApiSettings<PointSettings>('readPointSettings', POINT_OPTIONS, values, sources),
+    values,
+    sources,
+  );
 }
 
 /** Validation settings from plain values (or CLI sources), checked and with defaults. */
-export function readValidationSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): ValidationSettings {
-  const settings = withInitial(readApiSettings<ValidationSettings>('validate', VALIDATION_OPTIONS, values, sources), values, sources);
+export function readValidationSettings(
+  values: Readonly<Record<string, unknown>> = {},
+  sources?: OptionSources,
+): ValidationSettings {
+  const settings = withInitial(
+    readApiSettings<ValidationSettings>('validate', VALIDATION_OPTIONS, values, sources),
+    values,
+    sources,
+  );
   const sorted = [...settings.widths].sort((a, b) => a - b);
-  if (new Set(sorted).size !== sorted.length) throw new InputError(sources?.flags?.widths !== undefined ? '--widths' : 'widths', settings.widths, 'must not repeat a width');
+  if (new Set(sorted).size !== sorted.length)
+    throw new InputError(
+      sources?.flags?.widths !== undefined ? '--widths' : 'widths',
+      settings.widths,
+      'must not repeat a width',
+    );
   return { ...settings, widths: sorted };
 }

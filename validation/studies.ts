@@ -26,16 +26,42 @@ export const CUMULANT_SCHEMA = 'ncsde.cumulants/2';
 
 /** The options of the criterion study (`ncsde criterion --report`), each with its range and default. */
 export const CRITERION_OPTIONS: readonly OptionSpec[] = [
-  { key: 'activations', kind: { type: 'choices', choices: CRITERION_ACTIVATIONS, minItems: 1 }, help: 'smooth activations', default: [...CRITERION_ACTIVATIONS] },
-  { key: 'a', kind: { type: 'numbers', min: 0, max: 1e3, exclusiveMin: true, minItems: 1 }, help: 'shaping scales a', default: [0.75, 1, 1.5] },
+  {
+    key: 'activations',
+    kind: { type: 'choices', choices: CRITERION_ACTIVATIONS, minItems: 1 },
+    help: 'smooth activations',
+    default: [...CRITERION_ACTIVATIONS],
+  },
+  {
+    key: 'a',
+    kind: { type: 'numbers', min: 0, max: 1e3, exclusiveMin: true, minItems: 1 },
+    help: 'shaping scales a',
+    default: [0.75, 1, 1.5],
+  },
   OPTION.x0,
-  { key: 'T', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios T at which P(explode by T) is read', default: [0.5, 1, 2, 4, 8], aliases: ['ts'] },
+  {
+    key: 'T',
+    kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 },
+    help: 'depth-to-width ratios T at which P(explode by T) is read',
+    default: [0.5, 1, 2, 4, 8],
+    aliases: ['ts'],
+  },
   { ...OPTION.paths, default: 4000 },
   { ...OPTION.stepsPerUnit, help: 'split-scheme steps per unit time', default: 64 },
   { ...OPTION.n, default: 256, help: 'network width of the network comparison' },
   { ...OPTION.samples, default: 1000 },
-  { key: 'networkT', kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios T of the network comparison', default: [0.5, 1], aliases: ['networkTs'] },
-  { ...OPTION.threshold, default: 10, help: 'threshold of the network comparison, in units of x0 (well above 1/beta, well below a^2 n)' },
+  {
+    key: 'networkT',
+    kind: { type: 'numbers', min: 0, max: 100, exclusiveMin: true, minItems: 1 },
+    help: 'depth-to-width ratios T of the network comparison',
+    default: [0.5, 1],
+    aliases: ['networkTs'],
+  },
+  {
+    ...OPTION.threshold,
+    default: 10,
+    help: 'threshold of the network comparison, in units of x0 (well above 1/beta, well below a^2 n)',
+  },
   OPTION.architecture,
   OPTION.seed,
 ];
@@ -79,7 +105,10 @@ export interface CriterionReport extends ReportHeader<typeof CRITERION_SCHEMA, C
 }
 
 /** Criterion settings from plain values (or CLI sources), checked and with defaults. */
-export function readCriterionSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): CriterionSettings {
+export function readCriterionSettings(
+  values: Readonly<Record<string, unknown>> = {},
+  sources?: OptionSources,
+): CriterionSettings {
   return readSettings<CriterionSettings>(CRITERION_OPTIONS, values, sources);
 }
 
@@ -90,11 +119,20 @@ export function readCriterionSettings(values: Readonly<Record<string, unknown>> 
  * 240,000 paths); blow-up itself (threshold 1e12 X0) is caught by the exact drift flow and needs none.
  * `relative` is in units of x0, as every threshold of the package.
  */
-async function sdeCrossing(architecture: Architecture, activation: Activation, s: CriterionSettings, ts: readonly number[], relative: number, bridge: boolean, threads?: number) {
+async function sdeCrossing(
+  architecture: Architecture,
+  activation: Activation,
+  s: CriterionSettings,
+  ts: readonly number[],
+  relative: number,
+  bridge: boolean,
+  threads?: number,
+) {
   const threshold = relative * s.x0;
   const tMax = Math.max(...ts);
   const steps = Math.ceil(tMax * s.stepsPerUnit);
-  if (!architecture.diagonalSde) throw new InputError('architecture', s.architecture, 'has no diagonal SDE: the criterion study needs one');
+  if (!architecture.diagonalSde)
+    throw new InputError('architecture', s.architecture, 'has no diagonal SDE: the criterion study needs one');
   const purpose = `${PURPOSES.sde}/${activation.name}/${threshold}`;
   const sol = await solve({
     sde: architecture.diagonalSde(activation),
@@ -109,7 +147,9 @@ async function sdeCrossing(architecture: Architecture, activation: Activation, s
     threshold: relative,
     threads,
   });
-  const time = bridge ? bridgeCrossings(sol, threshold, s.seed, `${purpose}/bridge`).time : Float64Array.from(sol.explosionTime, (t, p) => (sol.status[p] === PATH_EXPLODED ? t : -1));
+  const time = bridge
+    ? bridgeCrossings(sol, threshold, s.seed, `${purpose}/bridge`).time
+    : Float64Array.from(sol.explosionTime, (t, p) => (sol.status[p] === PATH_EXPLODED ? t : -1));
   const crossed = (p: number, t: number) => time[p] >= 0 && time[p] <= t + 1e-12;
   const probabilities = ts.map((t) => {
     let k = 0;
@@ -131,11 +171,15 @@ async function sdeCrossing(architecture: Architecture, activation: Activation, s
  * @example
  * const report = await criterionReport({ activations: ['tanh', 'swish'], T: [1, 2], paths: 20_000 });
  */
-export async function criterionReport(settings: Readonly<Record<string, unknown>> | CriterionSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CriterionReport> {
+export async function criterionReport(
+  settings: Readonly<Record<string, unknown>> | CriterionSettings = {},
+  options: { threads?: number; onRow?: (label: string) => void } = {},
+): Promise<CriterionReport> {
   const s = readCriterionSettings(settings as Readonly<Record<string, unknown>>);
   const architecture = pointArchitecture(s);
   const exactly = (r: Reference<number>) => {
-    if (r.value === null) throw new InputError('architecture', s.architecture, `has no exact P(explode by T): ${r.reason}`);
+    if (r.value === null)
+      throw new InputError('architecture', s.architecture, `has no exact P(explode by T): ${r.reason}`);
     return r.value;
   };
   const rows: CriterionRow[] = [];
@@ -145,7 +189,15 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
       const c = criterion(activation, s.x0, architecture);
       // "Explosion" on the SDE side is blow-up itself: far above any value a finite run reaches.
       const blowUp = await sdeCrossing(architecture, activation, s, s.T, 1e12, false, options.threads);
-      const atThreshold = await sdeCrossing(architecture, activation, s, s.networkT, s.threshold, true, options.threads);
+      const atThreshold = await sdeCrossing(
+        architecture,
+        activation,
+        s,
+        s.networkT,
+        s.threshold,
+        true,
+        options.threads,
+      );
       const n = s.n;
       const net = await sampleNetworks({
         architecture,
@@ -162,19 +214,34 @@ export async function criterionReport(settings: Readonly<Record<string, unknown>
       const network = s.networkT.map((t) => {
         const layer = Math.round(t * n);
         let k = 0;
-        for (let p = 0; p < net.samples; p++) if (net.status[p] === PATH_EXPLODED && net.explosionLayer[p] <= layer) k++;
+        for (let p = 0; p < net.samples; p++)
+          if (net.status[p] === PATH_EXPLODED && net.explosionLayer[p] <= layer) k++;
         return wilson(k, net.samples);
       });
       rows.push({
         f,
         a,
         criterion: c,
-        exact: s.T.map((t) => exactly(referencesOf(architecture).explosionProbability(activation, { x0: s.x0, T: t, cells: 2000, steps: 1000 }))),
+        exact: s.T.map((t) =>
+          exactly(
+            referencesOf(architecture).explosionProbability(activation, { x0: s.x0, T: t, cells: 2000, steps: 1000 }),
+          ),
+        ),
         sde: blowUp.probabilities,
         medians: blowUp.medians,
         network,
         sdeAtThreshold: atThreshold.probabilities,
-        exactAtThreshold: s.networkT.map((t) => exactly(referencesOf(architecture).explosionProbability(activation, { x0: s.x0, T: t, threshold: s.threshold, cells: 2000, steps: 1000 }))),
+        exactAtThreshold: s.networkT.map((t) =>
+          exactly(
+            referencesOf(architecture).explosionProbability(activation, {
+              x0: s.x0,
+              T: t,
+              threshold: s.threshold,
+              cells: 2000,
+              steps: 1000,
+            }),
+          ),
+        ),
       });
       options.onRow?.(`${f} a=${a}`);
     }
@@ -193,9 +260,25 @@ export function cumulantActivation(name: CumulantActivation): Activation {
 
 /** The options of the cumulant study (`ncsde cumulants`), each with its range and default. */
 export const CUMULANT_OPTIONS: readonly OptionSpec[] = [
-  { key: 'activations', kind: { type: 'choices', choices: CUMULANT_ACTIVATIONS, minItems: 1 }, help: 'activations (shaped-relu is relu:0,-1)', default: [...CUMULANT_ACTIVATIONS] },
-  { key: 'widths', kind: { type: 'integers', min: 4, max: 100_000, minItems: 1 }, help: 'widths n', default: [32, 64, 128] },
-  { key: 'T', kind: { type: 'numbers', min: 0, max: 4, exclusiveMin: true, minItems: 1 }, help: 'depth-to-width ratios T = L/n', default: [0.0625, 0.125, 0.25, 0.5, 1], aliases: ['ratios'] },
+  {
+    key: 'activations',
+    kind: { type: 'choices', choices: CUMULANT_ACTIVATIONS, minItems: 1 },
+    help: 'activations (shaped-relu is relu:0,-1)',
+    default: [...CUMULANT_ACTIVATIONS],
+  },
+  {
+    key: 'widths',
+    kind: { type: 'integers', min: 4, max: 100_000, minItems: 1 },
+    help: 'widths n',
+    default: [32, 64, 128],
+  },
+  {
+    key: 'T',
+    kind: { type: 'numbers', min: 0, max: 4, exclusiveMin: true, minItems: 1 },
+    help: 'depth-to-width ratios T = L/n',
+    default: [0.0625, 0.125, 0.25, 0.5, 1],
+    aliases: ['ratios'],
+  },
   { ...OPTION.samples, default: 4000 },
   OPTION.architecture,
   OPTION.seed,
@@ -223,7 +306,10 @@ export interface CumulantReport extends ReportHeader<typeof CUMULANT_SCHEMA, Cum
 }
 
 /** Cumulant settings from plain values (or CLI sources), checked and with defaults. */
-export function readCumulantSettings(values: Readonly<Record<string, unknown>> = {}, sources?: OptionSources): CumulantSettings {
+export function readCumulantSettings(
+  values: Readonly<Record<string, unknown>> = {},
+  sources?: OptionSources,
+): CumulantSettings {
   return readSettings<CumulantSettings>(CUMULANT_OPTIONS, values, sources);
 }
 
@@ -231,7 +317,10 @@ export function readCumulantSettings(values: Readonly<Record<string, unknown>> =
  * Fourth cumulants of outputs and input derivatives against L/n, with the exact (1 + k/n)^L - 1 where it
  * holds, the leading-order recursion otherwise, and calibrated intervals.
  */
-export async function cumulantReport(settings: Readonly<Record<string, unknown>> | CumulantSettings = {}, options: { threads?: number; onRow?: (label: string) => void } = {}): Promise<CumulantReport> {
+export async function cumulantReport(
+  settings: Readonly<Record<string, unknown>> | CumulantSettings = {},
+  options: { threads?: number; onRow?: (label: string) => void } = {},
+): Promise<CumulantReport> {
   const s = readCumulantSettings(settings as Readonly<Record<string, unknown>>);
   const architecture = pointArchitecture(s);
   const rows: CumulantRow[] = [];
@@ -239,8 +328,27 @@ export async function cumulantReport(settings: Readonly<Record<string, unknown>>
     const activation = cumulantActivation(name);
     for (const n of s.widths) {
       const layers = [...new Set(s.T.map((r) => Math.max(1, Math.round(r * n))))].sort((a, b) => a - b);
-      const m = await measureCumulants({ architecture, activation, n, layers, samples: s.samples, seed: s.seed, streamTag: `${name}/n=${n}`, threads: options.threads });
-      rows.push({ activation: name, n, layers, T: m.T, output: m.output, pooled: m.pooled, derivative: m.derivative, derivativePooled: m.derivativePooled, theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers, referencesOf(architecture)) });
+      const m = await measureCumulants({
+        architecture,
+        activation,
+        n,
+        layers,
+        samples: s.samples,
+        seed: s.seed,
+        streamTag: `${name}/n=${n}`,
+        threads: options.threads,
+      });
+      rows.push({
+        activation: name,
+        n,
+        layers,
+        T: m.T,
+        output: m.output,
+        pooled: m.pooled,
+        derivative: m.derivative,
+        derivativePooled: m.derivativePooled,
+        theory: cumulantTheory(activation.spec as ActivationSpec, activation, n, layers, referencesOf(architecture)),
+      });
       options.onRow?.(`${name} n=${n}`);
     }
   }

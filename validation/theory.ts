@@ -46,7 +46,14 @@ export function pooledEstimates(
   const c22 = (m4 - m2 * m2) / count;
   const L = depth;
   const z = zFor(level);
-  const interval = (value: number, se: number): Interval => ({ value, se, lower: value - z * se, upper: value + z * se, level, method: 'pooled layer factors (delta method)' });
+  const interval = (value: number, se: number): Interval => ({
+    value,
+    se,
+    lower: value - z * se,
+    upper: value + z * se,
+    level,
+    method: 'pooled layer factors (delta method)',
+  });
 
   // E V / V0 = m1^L (the sample mean of V_L itself is as heavy-tailed as V_L).
   const g = pow(m1, L);
@@ -62,7 +69,10 @@ export function pooledEstimates(
   const v1 = -2 * L * pow(m1, 2 * L - 1);
   const v2 = L * pow(m2, L - 1);
   const varBias = 0.5 * (-2 * L * (2 * L - 1) * pow(m1, 2 * L - 2) * c11 + L * (L - 1) * pow(m2, L - 2) * c22);
-  const varianceInterval = interval(f - pow(m1, 2 * L) - varBias, Math.sqrt(Math.max(0, v1 * v1 * c11 + 2 * v1 * v2 * c12 + v2 * v2 * c22)));
+  const varianceInterval = interval(
+    f - pow(m1, 2 * L) - varBias,
+    Math.sqrt(Math.max(0, v1 * v1 * c11 + 2 * v1 * v2 * c12 + v2 * v2 * c22)),
+  );
 
   // Kurtosis g = q^L - 1, q = m2 / m1^2: gradient and Hessian in (m1, m2).
   const q = m2 / (m1 * m1);
@@ -93,11 +103,22 @@ export interface WidthReference {
  * kappa_n where the shift it makes from the limit exceeds 1.5 / n, the size of the O(1/n) remainder
  * measured (-0.3/n to -0.5/n), and the limit otherwise; null for other activations.
  */
-export function widthCorrelationReference(spec: ActivationSpec, n: number, rho0: number, T: number): WidthReference | null {
+export function widthCorrelationReference(
+  spec: ActivationSpec,
+  n: number,
+  rho0: number,
+  T: number,
+): WidthReference | null {
   const grid = { rho0, T, cells: 2000, steps: 1000 };
   const width = widthPde(spec, n, grid).value;
   const limit = widthPde(spec, Infinity, grid).value;
   if (!width || !limit) return null;
   const informative = Math.abs(width.value - limit.value) > 1.5 / n;
-  return { value: informative ? width.value : limit.value, limit: limit.value, kappa: width.kappa, kappaN: width.kappaN, basis: informative ? 'kappa_n' : 'limit' };
+  return {
+    value: informative ? width.value : limit.value,
+    limit: limit.value,
+    kappa: width.kappa,
+    kappaN: width.kappaN,
+    basis: informative ? 'kappa_n' : 'limit',
+  };
 }

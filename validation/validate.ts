@@ -56,7 +56,10 @@ export interface ValidationReport extends ReportHeader<typeof VALIDATION_SCHEMA,
   /** Finite-size and numerical conditions, each placed in the report beside the numbers it concerns. */
   readonly warnings: readonly Warning[];
   readonly histograms: Partial<Record<ObservableName, Histogram>>;
-  readonly paths: { readonly rho: { sde: PathBundle; network: PathBundle }; readonly logVaa: { sde: PathBundle; network: PathBundle } };
+  readonly paths: {
+    readonly rho: { sde: PathBundle; network: PathBundle };
+    readonly logVaa: { sde: PathBundle; network: PathBundle };
+  };
   /** With m > 2 inputs: the whole batch, entry by entry (validation/batch.ts). */
   readonly batch?: BatchComparison;
 }
@@ -105,10 +108,31 @@ export function planValidation(settings: ValidationSettings): void {
   const architecture = pointArchitecture(settings);
   const v0 = pointV0(settings);
   const sde = architecture.sde(activation);
-  buildSdeJob({ sde, solver: pointSolver(settings, sde).solver, T: settings.T, v0, stepping: constantSteps(settings.steps), saveAt: saveAt({ count: largestDivisor(settings.steps, pathSaves(settings)) }), paths: settings.paths, seed: settings.seed, threshold: settings.threshold });
+  buildSdeJob({
+    sde,
+    solver: pointSolver(settings, sde).solver,
+    T: settings.T,
+    v0,
+    stepping: constantSteps(settings.steps),
+    saveAt: saveAt({ count: largestDivisor(settings.steps, pathSaves(settings)) }),
+    paths: settings.paths,
+    seed: settings.seed,
+    threshold: settings.threshold,
+  });
   for (const n of [settings.n, ...settings.widths]) {
     const depth = Math.max(1, Math.round(settings.T * n));
-    buildNetworkJob({ architecture, activation, n, depth, v0, samples: settings.samples, seed: settings.seed, sampler: settings.sampler, record: { count: Math.min(pathSaves(settings), depth) }, threshold: settings.threshold });
+    buildNetworkJob({
+      architecture,
+      activation,
+      n,
+      depth,
+      v0,
+      samples: settings.samples,
+      seed: settings.seed,
+      sampler: settings.sampler,
+      record: { count: Math.min(pathSaves(settings), depth) },
+      threshold: settings.threshold,
+    });
   }
 }
 
@@ -138,14 +162,20 @@ export interface ValidateOptions {
  * const report = await validate({ n: 64, samples: 2000, widths: [8, 16, 32, 64] });
  * report.comparisons.rho; // means, variances, KS, distances, network against SDE
  */
-export async function validate(settings: Partial<ValidationSettings> | Readonly<Record<string, unknown>> = {}, options: ValidateOptions = {}): Promise<ValidationReport> {
+export async function validate(
+  settings: Partial<ValidationSettings> | Readonly<Record<string, unknown>> = {},
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
   requireKnownKeys('validate (its second argument)', options, ['threads', 'onStage']);
   const cfg = readValidationSettings(settings as Readonly<Record<string, unknown>>);
   planValidation(cfg);
   options.onStage?.('SDE and networks at T');
   const point = await runPointWith(cfg, { threads: options.threads, pathSaves: pathSaves(cfg) });
   options.onStage?.('convergence in width');
-  const widths = await widthStudy(cfg, cfg.widths, { threads: options.threads, onLevel: (n) => options.onStage?.(`width ${n}`) });
+  const widths = await widthStudy(cfg, cfg.widths, {
+    threads: options.threads,
+    onLevel: (n) => options.onStage?.(`width ${n}`),
+  });
   const histograms: Partial<Record<ObservableName, Histogram>> = {};
   for (const name of OBSERVABLES) {
     const a = observable(point.sde, name).values;
@@ -168,7 +198,10 @@ export async function validate(settings: Partial<ValidationSettings> | Readonly<
     comparisons: point.comparisons,
     theory: point.theory,
     widths,
-    warnings: [...finiteSizeWarnings(pointActivation(cfg), cfg.n, cfg.x0, cfg.threshold, { rho0: cfg.rho0, T: cfg.T }), ...repairWarnings(point.sde.counts, point.sde.paths, cfg.solver)],
+    warnings: [
+      ...finiteSizeWarnings(pointActivation(cfg), cfg.n, cfg.x0, cfg.threshold, { rho0: cfg.rho0, T: cfg.T }),
+      ...repairWarnings(point.sde.counts, point.sde.paths, cfg.solver),
+    ],
     histograms,
     paths: {
       rho: { sde: pathBundle(point.sde, 'rho'), network: pathBundle(point.network, 'rho') },

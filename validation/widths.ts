@@ -4,7 +4,17 @@
 // rate distance ~ C n^(-p) fitted by weighted least squares over at least 4 widths, with a 95% CI.
 import { activationFromSpec } from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
-import { energyDistance, ksTwoSample, meanEstimate, normalInterval, powerLawFit, wasserstein1, type Estimate, type Interval, type PowerLawFit } from '../src/stats/index.js';
+import {
+  energyDistance,
+  ksTwoSample,
+  meanEstimate,
+  normalInterval,
+  powerLawFit,
+  wasserstein1,
+  type Estimate,
+  type Interval,
+  type PowerLawFit,
+} from '../src/stats/index.js';
 import { requireKnownKeys } from '../src/apiOptions.js';
 import { observable, requireObservable, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
@@ -39,8 +49,10 @@ export interface WidthStudy {
 export function uninformativeRate(fit: PowerLawFit | Missing): string | undefined {
   if (isMissing(fit)) return undefined;
   const half = (fit.upper - fit.lower) / 2;
-  if (fit.lower <= 0) return `uninformative: the ${Math.round(fit.level * 100)}% interval [${fit.lower.toPrecision(3)}, ${fit.upper.toPrecision(3)}] holds 0, so these widths do not resolve a decay; raise samples and paths, or use widths further apart`;
-  if (half > Math.abs(fit.exponent)) return `uninformative: the interval's half-width ${half.toPrecision(3)} exceeds the exponent ${fit.exponent.toPrecision(3)}; raise samples and paths, or use widths further apart`;
+  if (fit.lower <= 0)
+    return `uninformative: the ${Math.round(fit.level * 100)}% interval [${fit.lower.toPrecision(3)}, ${fit.upper.toPrecision(3)}] holds 0, so these widths do not resolve a decay; raise samples and paths, or use widths further apart`;
+  if (half > Math.abs(fit.exponent))
+    return `uninformative: the interval's half-width ${half.toPrecision(3)} exceeds the exponent ${fit.exponent.toPrecision(3)}; raise samples and paths, or use widths further apart`;
   return undefined;
 }
 
@@ -54,11 +66,20 @@ export const MIN_WIDTHS = 4;
 export async function widthStudy(
   settings: PointSettings,
   widths: readonly number[],
-  options: { observables?: readonly ObservableName[] | undefined; threads?: number | undefined; onLevel?: ((n: number) => void) | undefined } = {},
+  options: {
+    observables?: readonly ObservableName[] | undefined;
+    threads?: number | undefined;
+    onLevel?: ((n: number) => void) | undefined;
+  } = {},
 ): Promise<WidthStudy[]> {
   requireKnownKeys('widthStudy (its third argument)', options, ['observables', 'threads', 'onLevel']);
   (options.observables ?? []).forEach((name, i) => requireObservable(name, `observables[${i}]`));
-  if (widths.length < MIN_WIDTHS) throw new InputError('widths', widths, `must list at least ${MIN_WIDTHS} widths (a rate from fewer is not a measurement)`);
+  if (widths.length < MIN_WIDTHS)
+    throw new InputError(
+      'widths',
+      widths,
+      `must list at least ${MIN_WIDTHS} widths (a rate from fewer is not a measurement)`,
+    );
   const names = options.observables ?? (['rho', 'logVaa'] as const);
   const activation = activationFromSpec(pointActivation(settings));
   const levels: WidthLevel[][] = names.map(() => []);
@@ -76,15 +97,31 @@ export async function widthStudy(
         return;
       }
       const ks = ksTwoSample(x, y);
-      const mean = name === 'rho' || name === 'logVaa' ? { network: normalInterval(meanEstimate(x)), sde: normalInterval(meanEstimate(y)), widthReference: name === 'rho' ? widthReference(settings, n) : null } : undefined;
-      levels[k].push({ n, depth, energyDistance: energyDistance(x, y), wasserstein1: wasserstein1(x, y), ks: { statistic: ks.statistic, pValue: ks.pValue }, ...(mean ? { mean } : {}) });
+      const mean =
+        name === 'rho' || name === 'logVaa'
+          ? {
+              network: normalInterval(meanEstimate(x)),
+              sde: normalInterval(meanEstimate(y)),
+              widthReference: name === 'rho' ? widthReference(settings, n) : null,
+            }
+          : undefined;
+      levels[k].push({
+        n,
+        depth,
+        energyDistance: energyDistance(x, y),
+        wasserstein1: wasserstein1(x, y),
+        ks: { statistic: ks.statistic, pValue: ks.pValue },
+        ...(mean ? { mean } : {}),
+      });
     });
     options.onLevel?.(n);
   }
   return names.map((name, k) => {
     const rate = fitRate(levels[k]);
     const uninformative = uninformativeRate(rate);
-    return uninformative ? { observable: name, levels: levels[k], rate, uninformative } : { observable: name, levels: levels[k], rate };
+    return uninformative
+      ? { observable: name, levels: levels[k], rate, uninformative }
+      : { observable: name, levels: levels[k], rate };
   });
 }
 
@@ -95,13 +132,20 @@ function widthReference(settings: PointSettings, n: number): number | null {
 }
 
 function fitRate(levels: readonly WidthLevel[]): PowerLawFit | Missing {
-  const usable = levels.flatMap((l) => (isMissing(l.energyDistance) || !(l.energyDistance.se > 0) ? [] : [{ n: l.n, e: l.energyDistance }]));
-  if (usable.length < MIN_WIDTHS) return { missing: `only ${usable.length} widths have a distance with an SE (a rate needs ${MIN_WIDTHS})` };
+  const usable = levels.flatMap((l) =>
+    isMissing(l.energyDistance) || !(l.energyDistance.se > 0) ? [] : [{ n: l.n, e: l.energyDistance }],
+  );
+  if (usable.length < MIN_WIDTHS)
+    return { missing: `only ${usable.length} widths have a distance with an SE (a rate needs ${MIN_WIDTHS})` };
   const fit = powerLawFit(
     usable.map((l) => l.n),
     usable.map((l) => l.e.value),
     usable.map((l) => l.e.se),
   );
-  if (!fit) return { missing: 'the distances are not resolved above their noise at 3 or more widths, so no power law can be fitted; raise samples or use smaller widths' };
+  if (!fit)
+    return {
+      missing:
+        'the distances are not resolved above their noise at 3 or more widths, so no power law can be fitted; raise samples or use smaller widths',
+    };
   return fit;
 }

@@ -80,7 +80,16 @@ export function drawLogits(rng: RandomStream, lv: Float64Array, n: number, tau0:
  * also H^{-1} sum_h (D_h V + V D_h^T), D_h = (1/m) S_h C the softmax's first-order term (mean exactly
  * zero given V: the per-layer tests' control variate).
  */
-export function drawMixing(rng: RandomStream, v: Float64Array, lv: Float64Array, n: number, p: AttentionParams, s: BlockScratch, mbar: Float64Array, first: Float64Array | null = null): void {
+export function drawMixing(
+  rng: RandomStream,
+  v: Float64Array,
+  lv: Float64Array,
+  n: number,
+  p: AttentionParams,
+  s: BlockScratch,
+  mbar: Float64Array,
+  first: Float64Array | null = null,
+): void {
   const { m } = s;
   const mm = m * m;
   mbar.fill(0, 0, mm);
@@ -94,7 +103,8 @@ export function drawMixing(rng: RandomStream, v: Float64Array, lv: Float64Array,
     if (first !== null) {
       firstOrderAttention(s.s, m, s.a);
       multiply(s.a, v, m, s.work);
-      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) first[i * m + j] += inv * (s.work[i * m + j] + s.work[j * m + i]);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < m; j++) first[i * m + j] += inv * (s.work[i * m + j] + s.work[j * m + i]);
     }
   }
 }

@@ -49,10 +49,12 @@ export interface AttentionOptions {
 
 function build(preset: AttentionPreset, options: AttentionOptions): Architecture {
   const { kind } = preset;
-  if (options == null || typeof options !== 'object') throw new InputError(`${kind} options`, options, 'must be an object { gamma, tau0, heads? }');
+  if (options == null || typeof options !== 'object')
+    throw new InputError(`${kind} options`, options, 'must be an object { gamma, tau0, heads? }');
   const p: AttentionParams = checkAttentionParams(options);
   const keyWidth = options.keyWidth ?? null;
-  if (keyWidth !== null && !(Number.isInteger(keyWidth) && keyWidth >= 1)) throw new InputError('keyWidth', keyWidth, 'must be an integer >= 1 (or null: nk = n)');
+  if (keyWidth !== null && !(Number.isInteger(keyWidth) && keyWidth >= 1))
+    throw new InputError('keyWidth', keyWidth, 'must be an integer >= 1 (or null: nk = n)');
   const spec: ArchitectureSpec = keyWidth === null ? { kind, ...p } : { kind, ...p, keyWidth };
   const label = `${kind}(gamma=${p.gamma}, tau0=${p.tau0}, H=${p.heads}${keyWidth === null ? '' : `, nk=${keyWidth}`})`;
   return composition(preset.compose(shapedAttention({ tau0: p.tau0, heads: p.heads, keyWidth }), p.gamma), {
@@ -90,7 +92,8 @@ function entry(preset: AttentionPreset): ArchitectureEntry {
     parse(args, field) {
       const text = `${kind}:${args}`;
       const parts = args.split(',');
-      if (parts.length < 2 || parts.length > 4 || parts.some((x) => !DECIMAL.test(x))) throw new InputError(field, text, usage);
+      if (parts.length < 2 || parts.length > 4 || parts.some((x) => !DECIMAL.test(x)))
+        throw new InputError(field, text, usage);
       const [gamma, tau0, heads, keyWidth] = parts.map(Number);
       const at = { gamma: field, tau0: field, heads: field };
       try {
@@ -98,13 +101,26 @@ function entry(preset: AttentionPreset): ArchitectureEntry {
       } catch {
         throw new InputError(field, text, usage);
       }
-      if (keyWidth !== undefined && !(Number.isInteger(keyWidth) && keyWidth >= 1)) throw new InputError(field, text, usage);
+      if (keyWidth !== undefined && !(Number.isInteger(keyWidth) && keyWidth >= 1))
+        throw new InputError(field, text, usage);
       return build(preset, { gamma, tau0, heads: heads ?? 1, keyWidth: keyWidth ?? null });
     },
     axes: [
-      { key: 'gamma', kind: { type: 'number', min: 0, max: 1, exclusiveMin: true }, help: 'residual branch weight gamma (resnet, attention, transformer)' },
-      { key: 'tau0', kind: { type: 'number', min: 0, max: 1e6, exclusiveMin: true }, help: 'attention temperature tau0 (attention, transformer)' },
-      { key: 'heads', kind: { type: 'integer', min: 1, max: MAX_HEADS }, help: 'attention heads H (attention, transformer)' },
+      {
+        key: 'gamma',
+        kind: { type: 'number', min: 0, max: 1, exclusiveMin: true },
+        help: 'residual branch weight gamma (resnet, attention, transformer)',
+      },
+      {
+        key: 'tau0',
+        kind: { type: 'number', min: 0, max: 1e6, exclusiveMin: true },
+        help: 'attention temperature tau0 (attention, transformer)',
+      },
+      {
+        key: 'heads',
+        kind: { type: 'integer', min: 1, max: MAX_HEADS },
+        help: 'attention heads H (attention, transformer)',
+      },
     ],
     withAxes(architecture, values, field) {
       const spec = architecture.spec;
@@ -115,7 +131,10 @@ function entry(preset: AttentionPreset): ArchitectureEntry {
       return build(preset, { ...p, keyWidth: (spec.keyWidth as number | null | undefined) ?? null });
     },
     fromSpec(spec, field) {
-      const p = checkAttentionParams({ gamma: spec.gamma, tau0: spec.tau0, heads: spec.heads ?? 1 }, { gamma: `${field}.gamma`, tau0: `${field}.tau0`, heads: `${field}.heads` });
+      const p = checkAttentionParams(
+        { gamma: spec.gamma, tau0: spec.tau0, heads: spec.heads ?? 1 },
+        { gamma: `${field}.gamma`, tau0: `${field}.tau0`, heads: `${field}.heads` },
+      );
       return build(preset, { ...p, keyWidth: (spec.keyWidth as number | null | undefined) ?? null });
     },
     builders: { attention, transformer },

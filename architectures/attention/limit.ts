@@ -22,7 +22,15 @@ interface Scratch {
 function scratchFor(s: Scratch | null, m: number): Scratch {
   if (s !== null && s.m === m) return s;
   const mm = m * m;
-  return { m, a: new Float64Array(mm), b: new Float64Array(mm), c: new Float64Array(mm), centred: new Float64Array(mm), rows: new Float64Array(m), delta: new Float64Array(m) };
+  return {
+    m,
+    a: new Float64Array(mm),
+    b: new Float64Array(mm),
+    c: new Float64Array(mm),
+    centred: new Float64Array(mm),
+    rows: new Float64Array(m),
+    delta: new Float64Array(m),
+  };
 }
 
 /** The attention drift b_att(V) into out (scale gamma^2 / tau0^2 applied); s is scratch for side m. */
@@ -43,13 +51,24 @@ function attentionDriftInto(v: Float64Array, m: number, scale: number, s: Scratc
   const gram = (scale * frob) / (m * m);
   for (let i = 0; i < m; i++) {
     const di = v[i * m + i];
-    for (let j = 0; j < m; j++) out[i * m + j] = outer * (di * s.rows[j] + s.rows[i] * v[j * m + j]) + gram * v[i * m + j];
+    for (let j = 0; j < m; j++)
+      out[i * m + j] = outer * (di * s.rows[j] + s.rows[i] * v[j * m + j]) + gram * v[i * m + j];
   }
 }
 
 /** s_att (Z + Z^T), Z = L N L^T C V, N the m x m normals g[offset...]: the attention noise's realisation
  *  with coefficient `coefficient` (section 14.5: gamma^2 / (m tau0 sqrt(H)) sqrt(h)). */
-function attentionNoiseInto(v: Float64Array, m: number, l: Float64Array, g: Float64Array, offset: number, coefficient: number, s: Scratch, out: Float64Array, add: boolean): void {
+function attentionNoiseInto(
+  v: Float64Array,
+  m: number,
+  l: Float64Array,
+  g: Float64Array,
+  offset: number,
+  coefficient: number,
+  s: Scratch,
+  out: Float64Array,
+  add: boolean,
+): void {
   const { b, c } = s;
   for (let k = 0; k < m * m; k++) c[k] = g[offset + k];
   multiply(l, c, m, b);
@@ -62,8 +81,12 @@ function attentionNoiseInto(v: Float64Array, m: number, l: Float64Array, g: Floa
   }
   multiply(c, b, m, s.centred); // Z
   const z = s.centred;
-  if (add) for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] += coefficient * (z[i * m + j] + z[j * m + i]);
-  else for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = coefficient * (z[i * m + j] + z[j * m + i]);
+  if (add)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) out[i * m + j] += coefficient * (z[i * m + j] + z[j * m + i]);
+  else
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++) out[i * m + j] = coefficient * (z[i * m + j] + z[j * m + i]);
 }
 
 /**
@@ -71,9 +94,22 @@ function attentionNoiseInto(v: Float64Array, m: number, l: Float64Array, g: Floa
  * 17): the drift b_A = b_att / gamma^2 and the attention noise Sigma_A / H = Sigma_att / (gamma^4 H), each
  * on a clock (residual(attention, gamma) puts them on gamma^2 and gamma^4). Scratch is per value.
  */
-export function attentionTerms(tau0: number, heads: number): {
+export function attentionTerms(
+  tau0: number,
+  heads: number,
+): {
   drift(v: Float64Array, m: number, clock: number, out: Float64Array): void;
-  noise(v: Float64Array, m: number, l: Float64Array, g: Float64Array, offset: number, clock: number, rootH: number, out: Float64Array, add: boolean): void;
+  noise(
+    v: Float64Array,
+    m: number,
+    l: Float64Array,
+    g: Float64Array,
+    offset: number,
+    clock: number,
+    rootH: number,
+    out: Float64Array,
+    add: boolean,
+  ): void;
 } {
   let scratch: Scratch | null = null;
   return {
@@ -82,7 +118,17 @@ export function attentionTerms(tau0: number, heads: number): {
     },
     noise(v, m, l, g, offset, clock, rootH, out, add) {
       // sqrt(clock) is gamma^2 exactly for clock = gamma^4 (sqrt of a rounded square is exact in binary).
-      attentionNoiseInto(v, m, l, g, offset, (Math.sqrt(clock) / (m * tau0 * Math.sqrt(heads))) * rootH, (scratch = scratchFor(scratch, m)), out, add);
+      attentionNoiseInto(
+        v,
+        m,
+        l,
+        g,
+        offset,
+        (Math.sqrt(clock) / (m * tau0 * Math.sqrt(heads))) * rootH,
+        (scratch = scratchFor(scratch, m)),
+        out,
+        add,
+      );
     },
   };
 }
@@ -92,7 +138,14 @@ export function attentionTerms(tau0: number, heads: number): {
  * flat m^4 array at ((a m + b) m + c) m + e): the attention noise's covariance Sigma_A / H on its clock
  * (clock gamma^4: section 14.5's Sigma_att / H). The tests' and checkBlock's closed form.
  */
-export function addAttentionCovariance(v: Float64Array, m: number, tau0: number, heads: number, clock: number, out: Float64Array): void {
+export function addAttentionCovariance(
+  v: Float64Array,
+  m: number,
+  tau0: number,
+  heads: number,
+  clock: number,
+  out: Float64Array,
+): void {
   const s = scratchFor(null, m);
   const attVar = clock / (heads * m * m * tau0 * tau0);
   doublyCentred(v, m, s.rows, s.centred);
@@ -105,7 +158,8 @@ export function addAttentionCovariance(v: Float64Array, m: number, tau0: number,
     for (let b = 0; b < m; b++) {
       for (let c = 0; c < m; c++) {
         for (let e = 0; e < m; e++) {
-          out[((a * m + b) * m + c) * m + e] += attVar * (V(a, c) * W(b, e) + V(a, e) * W(b, c) + V(b, c) * W(a, e) + V(b, e) * W(a, c));
+          out[((a * m + b) * m + c) * m + e] +=
+            attVar * (V(a, c) * W(b, e) + V(a, e) * W(b, c) + V(b, c) * W(a, e) + V(b, e) * W(a, c));
         }
       }
     }

@@ -16,7 +16,14 @@ export { conditionalMean, addConditionalCovariance } from '../blocks/moments.js'
  * part of the diffusion covariance (m^4, index ((a m + c) m + b) m + e for the pair (ac, be)). The per-layer
  * tests resolve this 1/n term when the value part is estimated almost without noise (near-collinear tokens).
  */
-export function valuePartToOrder1OverN(v: Float64Array, b: Float64Array, sa: Float64Array, m: number, gamma: number, n: number): Float64Array {
+export function valuePartToOrder1OverN(
+  v: Float64Array,
+  b: Float64Array,
+  sa: Float64Array,
+  m: number,
+  gamma: number,
+  n: number,
+): Float64Array {
   const g2 = gamma * gamma;
   const l2 = 1 - g2;
   const s2 = g2 * (2 - g2);

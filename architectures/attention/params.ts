@@ -17,11 +17,15 @@ export interface AttentionParams {
 export const MAX_HEADS = 4096;
 
 /** Check gamma, tau0 and heads; `fields` names them as the caller's user wrote them. */
-export function checkAttentionParams(p: { gamma: unknown; tau0: unknown; heads?: unknown }, fields = { gamma: 'gamma', tau0: 'tau0', heads: 'heads' }): AttentionParams {
+export function checkAttentionParams(
+  p: { gamma: unknown; tau0: unknown; heads?: unknown },
+  fields = { gamma: 'gamma', tau0: 'tau0', heads: 'heads' },
+): AttentionParams {
   const { tau0 } = p;
   const heads = p.heads ?? 1;
   const gamma = requireGamma(fields.gamma, p.gamma);
-  if (typeof tau0 !== 'number' || !(tau0 > 0 && Number.isFinite(tau0))) throw new InputError(fields.tau0, tau0, 'must be a finite number > 0');
+  if (typeof tau0 !== 'number' || !(tau0 > 0 && Number.isFinite(tau0)))
+    throw new InputError(fields.tau0, tau0, 'must be a finite number > 0');
   if (typeof heads !== 'number' || !Number.isInteger(heads) || heads < 1 || heads > MAX_HEADS) {
     throw new InputError(fields.heads, heads, `must be an integer in [1, ${MAX_HEADS}]`);
   }

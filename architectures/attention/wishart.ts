@@ -31,7 +31,14 @@ export function chiSquare(rng: RandomStream, k: number): number {
 
 /** P = G^T G' (m x m) for independent k x m standard normal G, G' with k >= m, drawn exactly in O(m^3).
  *  t and z are m x m scratch. */
-export function crossGramBartlett(rng: RandomStream, k: number, m: number, t: Float64Array, z: Float64Array, p: Float64Array): void {
+export function crossGramBartlett(
+  rng: RandomStream,
+  k: number,
+  m: number,
+  t: Float64Array,
+  z: Float64Array,
+  p: Float64Array,
+): void {
   t.fill(0, 0, m * m);
   for (let i = 0; i < m; i++) {
     t[i * m + i] = Math.sqrt(chiSquare(rng, k - i));

@@ -29,7 +29,17 @@ export interface NoisePart {
   count(m: number): number;
   /** sqrt(clock) sqrt(h) G_j(V) g into out (m x m, symmetric), from g[offset, offset + count(m)); l is
    *  V's Cholesky factor, rootH = sqrt(h). With `add`, added to out (out[k] += x, one rounding) instead. */
-  draw(v: Float64Array, m: number, l: Float64Array, g: Float64Array, offset: number, clock: number, rootH: number, out: Float64Array, add: boolean): void;
+  draw(
+    v: Float64Array,
+    m: number,
+    l: Float64Array,
+    g: Float64Array,
+    offset: number,
+    clock: number,
+    rootH: number,
+    out: Float64Array,
+    add: boolean,
+  ): void;
   /** Adds clock * N_j(V) into out, the m^4 array Cov(dV_ab, dV_ce) / dt at ((a m + b) m + c) m + e. */
   covariance(v: Float64Array, m: number, clock: number, out: Float64Array): void;
 }
@@ -64,15 +74,35 @@ export interface FiniteLayer {
    *  side), the covariance of its output's rows given z and those draws (section 17). With `control`, also
    *  a control variate for M from the same draws with E[control | z] = 0 exactly (zeros where it has none),
    *  which checkBlock subtracts from its drift estimate. */
-  readonly rowCovariance?: (rng: RandomStream, z: Float64Array, v: Float64Array | null, out: Float64Array, control?: Float64Array) => void;
+  readonly rowCovariance?: (
+    rng: RandomStream,
+    z: Float64Array,
+    v: Float64Array | null,
+    out: Float64Array,
+    control?: Float64Array,
+  ) => void;
   /** Optional capability (checkBlock, the per-layer tests): draw the layer's randomness but its last
    *  Gaussian weights and write E[dV | those draws] (side x side) and n Cov[dV | those draws] (side^4, at
    *  ((a s + b) s + c) s + e), with a control variate for the mean (zero mean given z); v is z's Gram
    *  matrix. With `next`, then also draw the last weights: the chain step's output from the same draws. */
-  readonly conditional?: (rng: RandomStream, z: Float64Array, v: Float64Array, mean: Float64Array, cov: Float64Array, control: Float64Array, next: Float64Array | null) => void;
+  readonly conditional?: (
+    rng: RandomStream,
+    z: Float64Array,
+    v: Float64Array,
+    mean: Float64Array,
+    cov: Float64Array,
+    control: Float64Array,
+    next: Float64Array | null,
+  ) => void;
   /** Optional capability: chain, then vOut = next^T next / n, in one pass with the same bits; returns
    *  max_a vOut^aa, NaN when not finite. */
-  readonly chainGram?: (rng: RandomStream, z: Float64Array, v: Float64Array | null, next: Float64Array, vOut: Float64Array) => number;
+  readonly chainGram?: (
+    rng: RandomStream,
+    z: Float64Array,
+    v: Float64Array | null,
+    next: Float64Array,
+    vOut: Float64Array,
+  ) => number;
 }
 
 /** The JSON of a block (configs, workers): { block: 'dense' }, { block: 'residual', gamma, branch }, ... */

@@ -52,9 +52,27 @@ export interface CheckOptions {
 }
 
 /** What one draw gives: E[dV | draws] and n Cov[dV | draws], by the layer's best capability. */
-function conditionalOf(layer: FiniteLayer, n: number, side: number): { method: BlockCheck['method']; run: (rng: Parameters<FiniteLayer['chain']>[0], z: Float64Array, v: Float64Array, mean: Float64Array, cov: Float64Array, control: Float64Array) => void } {
+function conditionalOf(
+  layer: FiniteLayer,
+  n: number,
+  side: number,
+): {
+  method: BlockCheck['method'];
+  run: (
+    rng: Parameters<FiniteLayer['chain']>[0],
+    z: Float64Array,
+    v: Float64Array,
+    mean: Float64Array,
+    cov: Float64Array,
+    control: Float64Array,
+  ) => void;
+} {
   const conditional = layer.conditional;
-  if (conditional) return { method: 'conditional', run: (rng, z, v, mean, cov, control) => conditional(rng, z, v, mean, cov, control, null) };
+  if (conditional)
+    return {
+      method: 'conditional',
+      run: (rng, z, v, mean, cov, control) => conditional(rng, z, v, mean, cov, control, null),
+    };
   const row = layer.rowCovariance;
   const k = new Float64Array(side * side);
   if (row) {
@@ -86,7 +104,15 @@ function conditionalOf(layer: FiniteLayer, n: number, side: number): { method: B
 type Row = { label: string; estimate: number; se: number };
 
 /** n E[dV | V] and n Cov[dV | V] at one width, with their SEs, over packed entries. */
-function momentsAt(block: Block, v: Float64Array, m: number, n: number, draws: number, seed: number, activation: Activation): { method: BlockCheck['method']; drift: Row[]; noise: Row[] } {
+function momentsAt(
+  block: Block,
+  v: Float64Array,
+  m: number,
+  n: number,
+  draws: number,
+  seed: number,
+  activation: Activation,
+): { method: BlockCheck['method']; drift: Row[]; noise: Row[] } {
   const side = m;
   const layer = block.layer(activation.atWidth(n), { n, m, side, derivatives: false });
   const { method, run } = conditionalOf(layer, n, side);
@@ -140,7 +166,9 @@ function momentsAt(block: Block, v: Float64Array, m: number, n: number, draws: n
       const i = a * m + c;
       const j = e * m + f;
       const at = i * mm + j;
-      const terms = halves.map((h, d) => 0.5 * h.reduce((t, x, sign) => t + cs[d][sign][at] + ((x[i] - hMean[i]) * (x[j] - hMean[j])) / n, 0));
+      const terms = halves.map(
+        (h, d) => 0.5 * h.reduce((t, x, sign) => t + cs[d][sign][at] + ((x[i] - hMean[i]) * (x[j] - hMean[j])) / n, 0),
+      );
       const est = terms.reduce((t, x) => t + x, 0) / draws;
       const s2 = terms.reduce((t, x) => t + (x - est) ** 2, 0) / (draws - 1);
       noise.push({ label: `${a}${c},${e}${f}`, estimate: est, se: Math.sqrt(s2 / draws) });
@@ -164,7 +192,8 @@ const EXTRAPOLATION = [1 / 3, -2, 8 / 3];
  */
 export function checkBlock(target: Block | { readonly block: Block }, options: CheckOptions): BlockCheck {
   const block = target && 'limit' in target ? target : target?.block;
-  if (!block || typeof block.limit !== 'function') throw new InputError('block', target, 'must be a block or an architecture');
+  if (!block || typeof block.limit !== 'function')
+    throw new InputError('block', target, 'must be a block or an architecture');
   const { v: matrix, seed } = options;
   const flat = toFlatMatrix('v', matrix);
   validateCovariance('v', flat.data, flat.m);
@@ -191,9 +220,13 @@ export function checkBlock(target: Block | { readonly block: Block }, options: C
   const pairs: Array<[number, number]> = [];
   for (let a = 0; a < m; a++) for (let c = a; c < m; c++) pairs.push([a, c]);
   const declaredNoise: number[] = [];
-  pairs.forEach(([a, c], p) => pairs.forEach(([e, f], q) => q >= p && declaredNoise.push(N[(a * m + c) * mm + e * m + f])));
+  pairs.forEach(([a, c], p) =>
+    pairs.forEach(([e, f], q) => q >= p && declaredNoise.push(N[(a * m + c) * mm + e * m + f])),
+  );
   const summary = (rows: readonly Row[], declared: readonly number[]): MomentCheck => {
-    const zs = rows.map((r, i) => (r.se > 0 ? (r.estimate - declared[i]) / r.se : r.estimate === declared[i] ? 0 : Infinity));
+    const zs = rows.map((r, i) =>
+      r.se > 0 ? (r.estimate - declared[i]) / r.se : r.estimate === declared[i] ? 0 : Infinity,
+    );
     return {
       labels: rows.map((r) => r.label),
       estimate: rows.map((r) => r.estimate),
@@ -210,7 +243,13 @@ export function checkBlock(target: Block | { readonly block: Block }, options: C
     widths,
     draws,
     method: runs[0].method,
-    drift: summary(combine((r) => r.drift), pairs.map(([a, c]) => b[a * m + c])),
-    noise: summary(combine((r) => r.noise), declaredNoise),
+    drift: summary(
+      combine((r) => r.drift),
+      pairs.map(([a, c]) => b[a * m + c]),
+    ),
+    noise: summary(
+      combine((r) => r.noise),
+      declaredNoise,
+    ),
   };
 }

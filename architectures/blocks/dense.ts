@@ -2,7 +2,14 @@
 // is fresh (its rows are i.i.d. N(0, K), K = (c/n) phi(z)^T phi(z), given z), its limit is the MLP drift
 // b(V) on clock 1 with the Wishart noise, and alone it is the MLP, whose exact covariance chain on V it
 // offers as its network samplers. Without an activation of its own it takes the one given at use.
-import { activationFromSpec, activationLabel, parseActivation, type Activation, type ActivationSpec, type FiniteActivation } from '../../src/activations/index.js';
+import {
+  activationFromSpec,
+  activationLabel,
+  parseActivation,
+  type Activation,
+  type ActivationSpec,
+  type FiniteActivation,
+} from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import type { RandomStream } from '../../src/random/streams.js';
 import { applyFeatures, branchCovariance, gaussianMatmul, MLP_SAMPLERS } from '../../networks/index.js';
@@ -36,7 +43,13 @@ function denseLayer(act: FiniteActivation, shape: StreamShape): FiniteLayer {
   const a = new Float64Array(n * side);
   const w = new Float64Array(n);
   const acc = new Float64Array(side);
-  const rowCovariance = (_rng: RandomStream, z: Float64Array, _v: Float64Array | null, out: Float64Array, control?: Float64Array) => {
+  const rowCovariance = (
+    _rng: RandomStream,
+    z: Float64Array,
+    _v: Float64Array | null,
+    out: Float64Array,
+    control?: Float64Array,
+  ) => {
     branchCovariance(z, n, m, derivatives, act, a, out);
     control?.fill(0, 0, side * side);
   };
@@ -55,7 +68,12 @@ function denseLayer(act: FiniteActivation, shape: StreamShape): FiniteLayer {
  * const net = composition(residual(dense(), { gamma: 0.7 })); // resnet:0.7
  */
 export function dense(activation?: Activation): Block {
-  if (activation !== undefined && (!activation || typeof activation.atWidth !== 'function')) throw new InputError('dense activation', activation, 'must be an activation object (shapedRelu, shapedSmooth, ...)');
+  if (activation !== undefined && (!activation || typeof activation.atWidth !== 'function'))
+    throw new InputError(
+      'dense activation',
+      activation,
+      'must be an activation object (shapedRelu, shapedSmooth, ...)',
+    );
   const own = activation ?? null;
   const spec = own === null ? { block: 'dense' } : own.spec ? { block: 'dense', activation: own.spec } : null;
   return {
@@ -74,7 +92,11 @@ export function dense(activation?: Activation): Block {
 
 /** Rebuild from a spec ({ block: 'dense', activation? }). */
 export function denseFromSpec(spec: Readonly<Record<string, unknown>>, field: string): Block {
-  return dense(spec.activation === undefined ? undefined : activationFromSpec(spec.activation as ActivationSpec, `${field}.activation`));
+  return dense(
+    spec.activation === undefined
+      ? undefined
+      : activationFromSpec(spec.activation as ActivationSpec, `${field}.activation`),
+  );
 }
 
 /** `dense` or `dense(<activation>)` (the --activation grammar); spec { block: 'dense', activation? }. */
@@ -83,7 +105,8 @@ export const DENSE_ENTRY: BlockEntry = {
   grammar: 'dense[(<activation>)]',
   parse(args, field) {
     if (args === null) return dense();
-    if (args.length === 0 || args.join(',').trim() === '') throw new InputError(field, 'dense()', 'must be dense or dense(<activation>)');
+    if (args.length === 0 || args.join(',').trim() === '')
+      throw new InputError(field, 'dense()', 'must be dense or dense(<activation>)');
     return dense(parseActivation(args.join(','), field));
   },
   fromSpec: (spec, field) => denseFromSpec(spec, field),

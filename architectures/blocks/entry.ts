@@ -58,7 +58,8 @@ export function parseBlockText(table: Readonly<Record<string, BlockEntry>>, text
       return entry.parse(args, field, parse);
     } catch (e) {
       // A sub-block's own message already quotes the whole text; a parameter's names the block.
-      if (e instanceof InputError && !(e.field === field && e.value === text)) throw new InputError(field, text, `${entry.grammar} needs ${e.field} ${e.requirement}`);
+      if (e instanceof InputError && !(e.field === field && e.value === text))
+        throw new InputError(field, text, `${entry.grammar} needs ${e.field} ${e.requirement}`);
       throw e;
     }
   };
@@ -78,6 +79,7 @@ export function blockFromSpecTree(table: Readonly<Record<string, BlockEntry>>, s
 
 /** A number argument of block text (plain decimal). */
 export function numberArg(text: string | undefined, what: string): number {
-  if (text === undefined || !/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text.trim())) throw new InputError(what, text ?? '(missing)', 'must be a plain decimal number');
+  if (text === undefined || !/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text.trim()))
+    throw new InputError(what, text ?? '(missing)', 'must be a plain decimal number');
   return Number(text);
 }

@@ -5,7 +5,11 @@ import type { RandomStream } from '../../src/random/streams.js';
 import { gaussianRows } from '../../networks/index.js';
 import type { FiniteLayer, StreamShape } from './block.js';
 
-export function freshLayer(shape: StreamShape, rowCovariance: NonNullable<FiniteLayer['rowCovariance']>, explicit: FiniteLayer['explicit']): FiniteLayer {
+export function freshLayer(
+  shape: StreamShape,
+  rowCovariance: NonNullable<FiniteLayer['rowCovariance']>,
+  explicit: FiniteLayer['explicit'],
+): FiniteLayer {
   const { n, side } = shape;
   const k = new Float64Array(side * side);
   const l = new Float64Array(side * side);

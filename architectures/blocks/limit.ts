@@ -8,7 +8,17 @@ import type { BlockLimit, Clocked, DriftPart, NoisePart } from './block.js';
 
 /** L S L^T with S the package's symmetric noise from g[offset...] (sqrt(2) g on the diagonal), times
  *  coefficient, into out: the Wishart noise's realisation (section 3). */
-export function wishartNoiseInto(m: number, l: Float64Array, g: Float64Array, offset: number, coefficient: number, a: Float64Array, b: Float64Array, out: Float64Array, add = false): void {
+export function wishartNoiseInto(
+  m: number,
+  l: Float64Array,
+  g: Float64Array,
+  offset: number,
+  coefficient: number,
+  a: Float64Array,
+  b: Float64Array,
+  out: Float64Array,
+  add = false,
+): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j <= i; j++) {
       const x = g[offset + (i * (i + 1)) / 2 + j];
@@ -27,7 +37,8 @@ export function addWishartCovariance(v: Float64Array, m: number, clock: number, 
   for (let a = 0; a < m; a++) {
     for (let b = 0; b < m; b++) {
       for (let c = 0; c < m; c++) {
-        for (let e = 0; e < m; e++) out[((a * m + b) * m + c) * m + e] += clock * (v[a * m + c] * v[b * m + e] + v[a * m + e] * v[b * m + c]);
+        for (let e = 0; e < m; e++)
+          out[((a * m + b) * m + c) * m + e] += clock * (v[a * m + c] * v[b * m + e] + v[a * m + e] * v[b * m + c]);
       }
     }
   }
@@ -124,7 +135,10 @@ export function limitCovariance(limit: BlockLimit, v: Float64Array, m: number): 
 
 /** Parts scaled: drifts by dc, noises by nc (a residual's gamma^2 and gamma^4, a parallel's w^2 and w^4). */
 export function scaleParts(limit: BlockLimit, dc: number, nc: number): BlockLimit {
-  return { drifts: limit.drifts.map((d) => ({ clock: dc * d.clock, part: d.part })), noises: limit.noises.map((p) => ({ clock: nc * p.clock, part: p.part })) };
+  return {
+    drifts: limit.drifts.map((d) => ({ clock: dc * d.clock, part: d.part })),
+    noises: limit.noises.map((p) => ({ clock: nc * p.clock, part: p.part })),
+  };
 }
 
 export type { DriftPart, NoisePart };

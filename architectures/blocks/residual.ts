@@ -24,7 +24,10 @@ export function residualLimit(branch: BlockLimit, gamma: number): BlockLimit {
   const wishart = residualNoiseClock(gamma) + g4 * (wishartClock(branch) - 1);
   return {
     drifts: branch.drifts.map((d) => ({ clock: g2 * d.clock, part: d.part })),
-    noises: mergeParts([{ clock: wishart, part: WISHART }, ...branch.noises.filter((p) => p.part !== WISHART).map((p) => ({ clock: g4 * p.clock, part: p.part }))]),
+    noises: mergeParts([
+      { clock: wishart, part: WISHART },
+      ...branch.noises.filter((p) => p.part !== WISHART).map((p) => ({ clock: g4 * p.clock, part: p.part })),
+    ]),
   };
 }
 
@@ -34,11 +37,17 @@ export function residualLimit(branch: BlockLimit, gamma: number): BlockLimit {
  * residual(dense(), { gamma: 0.7 }).text; // 'residual(dense,0.7)'
  */
 export function residual(branch: Block, options: { readonly gamma: number }): Block {
-  if (!branch || typeof branch.limit !== 'function') throw new InputError('residual branch', branch, 'must be a block (dense(), shapedAttention(...), ...)');
+  if (!branch || typeof branch.limit !== 'function')
+    throw new InputError('residual branch', branch, 'must be a block (dense(), shapedAttention(...), ...)');
   if (!branch.fresh) {
-    throw new InputError('residual branch', branch.text, 'must end in fresh weights (dense, shapedAttention, a parallel of those, or a serial ending in one): a residual around a residual does not keep E V (docs/maths.md, section 17)');
+    throw new InputError(
+      'residual branch',
+      branch.text,
+      'must end in fresh weights (dense, shapedAttention, a parallel of those, or a serial ending in one): a residual around a residual does not keep E V (docs/maths.md, section 17)',
+    );
   }
-  if (options == null || typeof options !== 'object') throw new InputError('residual options', options, 'must be an object { gamma }');
+  if (options == null || typeof options !== 'object')
+    throw new InputError('residual options', options, 'must be an object { gamma }');
   const gamma = requireGamma('gamma', options.gamma);
   const lambda = residualSkip(gamma);
   return {
@@ -52,7 +61,12 @@ export function residual(branch: Block, options: { readonly gamma: number }): Bl
       const { n, side } = shape;
       const inner = branch.layer(act, shape);
       const rowCovariance = inner.rowCovariance;
-      if (!rowCovariance) throw new InputError('residual branch', branch.text, 'has no row covariance for its finite layer (a fresh block must offer one)');
+      if (!rowCovariance)
+        throw new InputError(
+          'residual branch',
+          branch.text,
+          'has no row covariance for its finite layer (a fresh block must offer one)',
+        );
       const k = new Float64Array(side * side);
       const l = new Float64Array(side * side);
       const y = new Float64Array(n * side);
@@ -69,7 +83,15 @@ export function residual(branch: Block, options: { readonly gamma: number }): Bl
                 return residualGaussianStepGram4(rng, z, n, k, lambda, gamma, l, next, vOut);
               }
             : undefined,
-        conditional(rng: RandomStream, z: Float64Array, v: Float64Array, mean: Float64Array, cov: Float64Array, control: Float64Array, next: Float64Array | null) {
+        conditional(
+          rng: RandomStream,
+          z: Float64Array,
+          v: Float64Array,
+          mean: Float64Array,
+          cov: Float64Array,
+          control: Float64Array,
+          next: Float64Array | null,
+        ) {
           rowCovariance(rng, z, v, k, control);
           for (let x = 0; x < side * side; x++) control[x] *= gamma * gamma;
           conditionalMean(v, k, side, gamma, mean);
@@ -91,8 +113,10 @@ export const RESIDUAL_ENTRY: BlockEntry = {
   name: 'residual',
   grammar: 'residual(<block>,<gamma>)',
   parse(args, _field, sub) {
-    if (args === null || args.length !== 2) throw new InputError('residual', args === null ? '' : args.join(','), 'takes (<block>,<gamma>)');
+    if (args === null || args.length !== 2)
+      throw new InputError('residual', args === null ? '' : args.join(','), 'takes (<block>,<gamma>)');
     return residual(sub(args[0]), { gamma: numberArg(args[1], 'gamma') });
   },
-  fromSpec: (spec, field, sub) => residual(sub(spec.branch, `${field}.branch`), { gamma: requireGamma(`${field}.gamma`, spec.gamma) }),
+  fromSpec: (spec, field, sub) =>
+    residual(sub(spec.branch, `${field}.branch`), { gamma: requireGamma(`${field}.gamma`, spec.gamma) }),
 };

@@ -18,7 +18,12 @@ function serialLayer(layers: readonly FiniteLayer[], shape: StreamShape): Finite
   const size = shape.n * shape.side;
   const buffers = [new Float64Array(size), new Float64Array(size)];
   /** Every block but the last, from z (Gram v) into a buffer; returns it (z itself when there is one block). */
-  const head = (_rng: RandomStream, z: Float64Array, v: Float64Array | null, step: (l: FiniteLayer, from: Float64Array, v: Float64Array | null, to: Float64Array) => void) => {
+  const head = (
+    _rng: RandomStream,
+    z: Float64Array,
+    v: Float64Array | null,
+    step: (l: FiniteLayer, from: Float64Array, v: Float64Array | null, to: Float64Array) => void,
+  ) => {
     let from = z;
     let gram = v;
     for (let i = 0; i < layers.length - 1; i++) {
@@ -52,7 +57,8 @@ function serialLayer(layers: readonly FiniteLayer[], shape: StreamShape): Finite
             if (step) {
               step(rng, from, gramFrom, partMean, partCov, innerControl, to);
               gramInto(to, shape.n, shape.side, 1 / shape.n, grams[i % 2]);
-              for (let k = 0; k < partControl.length; k++) partControl[k] += grams[i % 2][k] - gramFrom[k] - partMean[k] + innerControl[k];
+              for (let k = 0; k < partControl.length; k++)
+                partControl[k] += grams[i % 2][k] - gramFrom[k] - partMean[k] + innerControl[k];
             } else {
               layers[i].chain(rng, from, gramFrom, to);
               gramInto(to, shape.n, shape.side, 1 / shape.n, grams[i % 2]);
@@ -98,7 +104,8 @@ function serialLayer(layers: readonly FiniteLayer[], shape: StreamShape): Finite
 export function serial(...blocks: Block[]): Block {
   if (blocks.length === 0) throw new InputError('serial', '()', 'needs at least one block');
   blocks.forEach((b, i) => {
-    if (!b || typeof b.limit !== 'function') throw new InputError(`serial block ${i + 1}`, b, 'must be a block (dense(), shapedAttention(...), ...)');
+    if (!b || typeof b.limit !== 'function')
+      throw new InputError(`serial block ${i + 1}`, b, 'must be a block (dense(), shapedAttention(...), ...)');
   });
   const specs = blocks.map((b) => b.spec);
   return {
@@ -108,7 +115,11 @@ export function serial(...blocks: Block[]): Block {
     usesActivation: blocks.some((b) => b.usesActivation),
     derivatives: blocks.every((b) => b.derivatives),
     limit: (activation) => serialLimit(blocks.map((b) => b.limit(activation))),
-    layer: (act: FiniteActivation, shape: StreamShape) => serialLayer(blocks.map((b) => b.layer(act, shape)), shape),
+    layer: (act: FiniteActivation, shape: StreamShape) =>
+      serialLayer(
+        blocks.map((b) => b.layer(act, shape)),
+        shape,
+      ),
   };
 }
 
@@ -121,7 +132,8 @@ export const SERIAL_ENTRY: BlockEntry = {
     return serial(...args.map(sub));
   },
   fromSpec(spec, field, sub) {
-    if (!Array.isArray(spec.blocks) || spec.blocks.length === 0) throw new InputError(`${field}.blocks`, spec.blocks, 'must be a non-empty array of block specs');
+    if (!Array.isArray(spec.blocks) || spec.blocks.length === 0)
+      throw new InputError(`${field}.blocks`, spec.blocks, 'must be a non-empty array of block specs');
     return serial(...spec.blocks.map((b, i) => sub(b, `${field}.blocks[${i}]`)));
   },
 };

@@ -56,7 +56,13 @@ function attentionLayer(shape: StreamShape, tau0: number, heads: number, keyWidt
   const acc = new Float64Array(m);
   const headGain = 1 / Math.sqrt(heads);
   // The control variate is the softmax's first-order term H^{-1} sum_h (D_h V + V D_h^T), mean zero given V.
-  const rowCovariance = (rng: RandomStream, z: Float64Array, v: Float64Array | null, out: Float64Array, control?: Float64Array) => {
+  const rowCovariance = (
+    rng: RandomStream,
+    z: Float64Array,
+    v: Float64Array | null,
+    out: Float64Array,
+    control?: Float64Array,
+  ) => {
     // The logits depend on z only through V: the caller's V where it has it (the same bits as computing it).
     const vz = v ?? (gramInto(z, n, m, 1 / n, gram), gram);
     choleskyPsd(vz, m, lv, 1e-12, true);
@@ -72,7 +78,8 @@ function attentionLayer(shape: StreamShape, tau0: number, heads: number, keyWidt
       gaussianMatmul(rng, w, z, n, m, nk, 1 / Math.sqrt(n), kk, acc);
       const s = scratch.s;
       s.fill(0);
-      for (let c = 0; c < nk; c++) for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) s[a * m + b] += q[c * m + a] * kk[c * m + b];
+      for (let c = 0; c < nk; c++)
+        for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) s[a * m + b] += q[c * m + a] * kk[c * m + b];
       const scale = 1 / (tau0 * Math.sqrt(n * nk));
       for (let x = 0; x < m * m; x++) s[x] *= scale;
       softmaxAttention(s, m, scratch.a);
@@ -95,14 +102,19 @@ function attentionLayer(shape: StreamShape, tau0: number, heads: number, keyWidt
  * const net = composition(residual(shapedAttention({ tau0: 1, heads: 2 }), { gamma: 0.7 })); // attention:0.7,1,2
  */
 export function shapedAttention(options: ShapedAttentionOptions): Block {
-  if (options == null || typeof options !== 'object') throw new InputError('shapedAttention options', options, 'must be an object { tau0, heads?, keyWidth? }');
+  if (options == null || typeof options !== 'object')
+    throw new InputError('shapedAttention options', options, 'must be an object { tau0, heads?, keyWidth? }');
   const { tau0, heads } = checkAttentionParams({ gamma: 1, tau0: options.tau0, heads: options.heads ?? 1 });
   const keyWidth = options.keyWidth ?? null;
-  if (keyWidth !== null && !(Number.isInteger(keyWidth) && keyWidth >= 1)) throw new InputError('keyWidth', keyWidth, 'must be an integer >= 1 (or null: nk = n)');
+  if (keyWidth !== null && !(Number.isInteger(keyWidth) && keyWidth >= 1))
+    throw new InputError('keyWidth', keyWidth, 'must be an integer >= 1 (or null: nk = n)');
   const args = [tau0, heads, ...(keyWidth === null ? [] : [keyWidth])];
   return {
     text: `shapedAttention(${args.join(',')})`,
-    spec: keyWidth === null ? { block: 'shapedAttention', tau0, heads } : { block: 'shapedAttention', tau0, heads, keyWidth },
+    spec:
+      keyWidth === null
+        ? { block: 'shapedAttention', tau0, heads }
+        : { block: 'shapedAttention', tau0, heads, keyWidth },
     fresh: true,
     usesActivation: false,
     derivatives: false,
@@ -114,8 +126,13 @@ export function shapedAttention(options: ShapedAttentionOptions): Block {
 /** Rebuild from a spec ({ block: 'shapedAttention', tau0, heads?, keyWidth? }); errors name `field`. */
 export function shapedAttentionFromSpec(spec: Readonly<Record<string, unknown>>, field: string): Block {
   const heads = spec.heads ?? 1;
-  if (typeof heads !== 'number' || !Number.isInteger(heads) || heads < 1 || heads > MAX_HEADS) throw new InputError(`${field}.heads`, heads, `must be an integer in [1, ${MAX_HEADS}]`);
-  return shapedAttention({ tau0: spec.tau0 as number, heads, keyWidth: (spec.keyWidth as number | null | undefined) ?? null });
+  if (typeof heads !== 'number' || !Number.isInteger(heads) || heads < 1 || heads > MAX_HEADS)
+    throw new InputError(`${field}.heads`, heads, `must be an integer in [1, ${MAX_HEADS}]`);
+  return shapedAttention({
+    tau0: spec.tau0 as number,
+    heads,
+    keyWidth: (spec.keyWidth as number | null | undefined) ?? null,
+  });
 }
 
 /** `shapedAttention(<tau0>[,<heads>[,<nk>]])`; spec { block: 'shapedAttention', tau0, heads, keyWidth? }. */
@@ -123,7 +140,8 @@ export const SHAPED_ATTENTION_ENTRY: BlockEntry = {
   name: 'shapedAttention',
   grammar: 'shapedAttention(<tau0>[,<heads>[,<nk>]])',
   parse(args) {
-    if (args === null || args.length < 1 || args.length > 3) throw new InputError('shapedAttention', args === null ? '' : args.join(','), 'takes (<tau0>[,<heads>[,<nk>]])');
+    if (args === null || args.length < 1 || args.length > 3)
+      throw new InputError('shapedAttention', args === null ? '' : args.join(','), 'takes (<tau0>[,<heads>[,<nk>]])');
     const [tau0, heads, keyWidth] = args.map((a, i) => numberArg(a, ['tau0', 'heads', 'nk'][i]));
     return shapedAttention({ tau0, heads: heads ?? 1, keyWidth: keyWidth ?? null });
   },

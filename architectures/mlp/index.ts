@@ -17,5 +17,11 @@ export { limitReferences, finiteWidthCorrelation } from './references.js';
  * const sol = await solve({ sde: mlp().sde(shapedRelu({ cPlus: 0, cMinus: -1 })), T: 1, v0: [[1, 0.5], [0.5, 1]], paths: 1000, seed: 1 });
  */
 export function mlp(): Architecture {
-  return composition(dense(), { name: 'mlp', text: 'mlp', label: 'mlp', spec: { kind: 'mlp' }, description: 'the shaped MLP z_{l+1} = sqrt(c/n) W_l phi(z_l) (the default)' });
+  return composition(dense(), {
+    name: 'mlp',
+    text: 'mlp',
+    label: 'mlp',
+    spec: { kind: 'mlp' },
+    description: 'the shaped MLP z_{l+1} = sqrt(c/n) W_l phi(z_l) (the default)',
+  });
 }

@@ -77,7 +77,8 @@ function smoothDrift(beta: number, fpp0: number, fppp0: number, a: number): Cova
  */
 export function mlpLimit(activation: Activation): MlpLimit {
   const facts = requireFacts(activation);
-  const parts = facts.family === 'relu-like' ? reluLikeDrift(facts.k) : smoothDrift(facts.beta, facts.fpp0, facts.fppp0, facts.a);
+  const parts =
+    facts.family === 'relu-like' ? reluLikeDrift(facts.k) : smoothDrift(facts.beta, facts.fpp0, facts.fppp0, facts.a);
   const { beta, offDiagonal } = parts;
   return {
     ...parts,

@@ -8,7 +8,15 @@ import { InputError, requireChoice, requireFinite, requirePositive } from '../..
 import { toFlatMatrix, validateCovariance } from '../../src/linalg.js';
 import { MAX_INPUTS } from '../../src/limits.js';
 import type { ModuleRef } from '../../src/modules.js';
-import { correlationTerm, covarianceTerm, diagonalTerm, UNIT_CLOCKS, type Clocks, type Sde, type SdeInitial } from '../../sde/index.js';
+import {
+  correlationTerm,
+  covarianceTerm,
+  diagonalTerm,
+  UNIT_CLOCKS,
+  type Clocks,
+  type Sde,
+  type SdeInitial,
+} from '../../sde/index.js';
 import { mlpLimit, requireFacts } from './limit.js';
 
 /** The SDEs an architecture's limit has, by the name sdeFromSpec takes. */
@@ -27,13 +35,20 @@ function refFor(kind: SdeKind, activation: Activation, clocks: Clocks): ModuleRe
   return activation.spec ? { module: MODULE, name: 'sdeFromSpec', args: [kind, activation.spec, clocks] } : null;
 }
 
-const clockText = (c: Clocks) => (c.driftClock === 1 && c.noiseClock === 1 ? '' : ` (drift on clock ${c.driftClock}, noise on clock ${c.noiseClock})`);
+const clockText = (c: Clocks) =>
+  c.driftClock === 1 && c.noiseClock === 1 ? '' : ` (drift on clock ${c.driftClock}, noise on clock ${c.noiseClock})`;
 
 /** V0: an m x m covariance matrix (PSD, positive diagonal), m <= MAX_INPUTS: every matrix SDE's check. */
 export function checkMatrix(v0: unknown, field: string): SdeInitial {
-  if (typeof v0 === 'number') throw new InputError(field, v0, 'must be an m x m covariance matrix for the covariance SDE');
+  if (typeof v0 === 'number')
+    throw new InputError(field, v0, 'must be an m x m covariance matrix for the covariance SDE');
   const flat = toFlatMatrix(field, v0 as never);
-  if (flat.m > MAX_INPUTS) throw new InputError(field, `${flat.m}x${flat.m} matrix`, `must have m <= ${MAX_INPUTS} inputs (the step costs O(m^3) per path)`);
+  if (flat.m > MAX_INPUTS)
+    throw new InputError(
+      field,
+      `${flat.m}x${flat.m} matrix`,
+      `must have m <= ${MAX_INPUTS} inputs (the step costs O(m^3) per path)`,
+    );
   validateCovariance(field, flat.data, flat.m);
   const m = flat.m;
   const v = Array.from(flat.data);
@@ -55,7 +70,8 @@ export function covarianceSde(activation: Activation, clocks: Clocks = UNIT_CLOC
     shape: 'matrix',
     explodes: true,
     checkInitial: (v0, field) => checkMatrix(v0, field),
-    term: (lanes, v0, m, threshold) => covarianceTerm({ drift, v0: Float64Array.from(v0), m, lanes, threshold, clocks }),
+    term: (lanes, v0, m, threshold) =>
+      covarianceTerm({ drift, v0: Float64Array.from(v0), m, lanes, threshold, clocks }),
     ref: refFor('covariance', activation, clocks),
   };
 }
@@ -63,7 +79,12 @@ export function covarianceSde(activation: Activation, clocks: Clocks = UNIT_CLOC
 /** The autonomous 1-D SDE of one correlation (ReLU-like activations only). */
 export function correlationSde(activation: Activation, clocks: Clocks = UNIT_CLOCKS): Sde<'scalar'> {
   const nu = requireFacts(activation).nu;
-  if (!nu) throw new InputError('activation', activation.name, 'has no autonomous correlation SDE: only ReLU-like activations do');
+  if (!nu)
+    throw new InputError(
+      'activation',
+      activation.name,
+      'has no autonomous correlation SDE: only ReLU-like activations do',
+    );
   checkClocks(clocks);
   return {
     kind: 'correlation',
@@ -101,7 +122,11 @@ export function diagonalSde(activation: Activation, clocks: Clocks = UNIT_CLOCKS
   };
 }
 
-const BUILDERS: Readonly<Record<SdeKind, (activation: Activation, clocks: Clocks) => Sde>> = { covariance: covarianceSde, correlation: correlationSde, diagonal: diagonalSde };
+const BUILDERS: Readonly<Record<SdeKind, (activation: Activation, clocks: Clocks) => Sde>> = {
+  covariance: covarianceSde,
+  correlation: correlationSde,
+  diagonal: diagonalSde,
+};
 
 /** Rebuild an SDE from plain data (a worker's ModuleRef). */
 export function sdeFromSpec(kind: SdeKind, spec: ActivationSpec, clocks: Clocks = UNIT_CLOCKS): Sde {

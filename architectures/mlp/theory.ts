@@ -3,7 +3,13 @@
 // chi_l with E chi = 1 and E chi^2 = 1 + k/n, so
 //   E[V_L^2] = V_0^2 (1 + k/n)^L,   Var(V_L)/E(V_L)^2 = (1 + k/n)^L - 1   (docs/maths.md, section 5),
 // and the SDE's limits are V_0^2 e^{2T} and e^{2T} - 1 (V^aa is a driftless geometric Brownian motion).
-import { parseActivationSpec, reluLikeFourthMomentConstant, reluLikeSlopes, type Activation, type ActivationSpec } from '../../src/activations/index.js';
+import {
+  parseActivationSpec,
+  reluLikeFourthMomentConstant,
+  reluLikeSlopes,
+  type Activation,
+  type ActivationSpec,
+} from '../../src/activations/index.js';
 import { deprecationNote, requireKnownKeys } from '../../src/apiOptions.js';
 import { InputError, requireInteger, requirePositive } from '../../src/errors.js';
 import type { TheoryValue } from '../architecture.js';
@@ -30,7 +36,8 @@ export type ActivationInput = Activation | ActivationSpec | string;
 export function activationSpecOf(activation: ActivationInput, field = 'activation'): ActivationSpec {
   if (typeof activation === 'string') return parseActivationSpec(activation, field);
   if (activation !== null && typeof activation === 'object' && 'atWidth' in activation) {
-    if (!activation.spec) throw new InputError(field, activation.name, 'is a custom activation: it has no finite-width theory');
+    if (!activation.spec)
+      throw new InputError(field, activation.name, 'is a custom activation: it has no finite-width theory');
     return activation.spec;
   }
   if (activation !== null && typeof activation === 'object' && 'family' in activation) return activation;
@@ -43,21 +50,48 @@ export function activationSpecOf(activation: ActivationInput, field = 'activatio
  * @example
  * momentTheory('relu:0,-1', { n: 32, depth: 32, T: 1 }).secondMoment; // { exact, limit: e^2 }
  */
-export function momentTheory(activation: ActivationInput, options: { readonly n: number; readonly depth: number; readonly T: number }): { secondMoment: TheoryValue; kurtosis: TheoryValue };
+export function momentTheory(
+  activation: ActivationInput,
+  options: { readonly n: number; readonly depth: number; readonly T: number },
+): { secondMoment: TheoryValue; kurtosis: TheoryValue };
 /** @deprecated The positional form: call momentTheory(activation, { n, depth, T }). */
-export function momentTheory(spec: ActivationSpec, n: number, depth: number, T: number): { secondMoment: TheoryValue; kurtosis: TheoryValue };
-export function momentTheory(activation: ActivationInput, second: number | { readonly n: number; readonly depth: number; readonly T: number }, third?: number, fourth?: number): { secondMoment: TheoryValue; kurtosis: TheoryValue } {
+export function momentTheory(
+  spec: ActivationSpec,
+  n: number,
+  depth: number,
+  T: number,
+): { secondMoment: TheoryValue; kurtosis: TheoryValue };
+export function momentTheory(
+  activation: ActivationInput,
+  second: number | { readonly n: number; readonly depth: number; readonly T: number },
+  third?: number,
+  fourth?: number,
+): { secondMoment: TheoryValue; kurtosis: TheoryValue } {
   const spec = activationSpecOf(activation);
   if (typeof second === 'number') {
-    deprecationNote('momentTheory(spec, n, depth, T)', 'momentTheory(spec, n, depth, T) is deprecated: call momentTheory(activation, { n, depth, T })');
+    deprecationNote(
+      'momentTheory(spec, n, depth, T)',
+      'momentTheory(spec, n, depth, T) is deprecated: call momentTheory(activation, { n, depth, T })',
+    );
     return moments(spec, second, third!, fourth!);
   }
-  if (second === null || typeof second !== 'object') throw new InputError('options', second, 'must be { n, depth, T } after the activation');
+  if (second === null || typeof second !== 'object')
+    throw new InputError('options', second, 'must be { n, depth, T } after the activation');
   requireKnownKeys('momentTheory', second, ['n', 'depth', 'T']);
-  return moments(spec, requireInteger('n', second.n, 1), requireInteger('depth', second.depth, 0), requirePositive('T', second.T));
+  return moments(
+    spec,
+    requireInteger('n', second.n, 1),
+    requireInteger('depth', second.depth, 0),
+    requirePositive('T', second.T),
+  );
 }
 
-function moments(spec: ActivationSpec, n: number, depth: number, T: number): { secondMoment: TheoryValue; kurtosis: TheoryValue } {
+function moments(
+  spec: ActivationSpec,
+  n: number,
+  depth: number,
+  T: number,
+): { secondMoment: TheoryValue; kurtosis: TheoryValue } {
   const k = fourthMomentConstant(spec, n);
   const exact = k === null ? null : pow(1 + k / n, depth);
   // Only shaped ReLU-like networks have the GBM limit; unshaped baselines have no SDE.
@@ -67,4 +101,3 @@ function moments(spec: ActivationSpec, n: number, depth: number, T: number): { s
     kurtosis: { exact: exact === null ? null : exact - 1, limit: limit === null ? null : limit - 1 },
   };
 }
-

@@ -26,7 +26,8 @@ export function resnetClocks(gamma: number): Clocks {
  * const net = await sampleNetworks({ architecture: resnet({ gamma: 0.7 }), activation: shapedRelu({ cPlus: 0, cMinus: -1 }), n: 256, T: 1, v0: [[1, 0.5], [0.5, 1]], samples: 1000, seed: 1 });
  */
 export function resnet(options: { gamma: number }): Architecture {
-  if (options == null || typeof options !== 'object') throw new InputError('resnet options', options, 'must be an object { gamma }');
+  if (options == null || typeof options !== 'object')
+    throw new InputError('resnet options', options, 'must be an object { gamma }');
   const gamma = requireGamma('gamma', options.gamma);
   return composition(residual(dense(), { gamma }), {
     name: 'resnet',
@@ -40,13 +41,18 @@ export function resnet(options: { gamma: number }): Architecture {
 const USAGE = 'must be resnet:<gamma> with gamma in (0, 1]';
 
 /** gamma as a scan axis (`--grid gamma=0.3,0.7`): the one parameter of resnet:<gamma>. */
-const GAMMA_AXIS: OptionSpec = { key: 'gamma', kind: { type: 'number', min: 0, max: 1, exclusiveMin: true }, help: 'resnet branch weight gamma (lambda = sqrt(1 - gamma^2))' };
+const GAMMA_AXIS: OptionSpec = {
+  key: 'gamma',
+  kind: { type: 'number', min: 0, max: 1, exclusiveMin: true },
+  help: 'resnet branch weight gamma (lambda = sqrt(1 - gamma^2))',
+};
 
 /** The ARCHITECTURES entry: `--architecture resnet:<gamma>`, configs' { kind: 'resnet', gamma }. */
 export const RESNET_ENTRY: ArchitectureEntry = {
   name: 'resnet',
   grammar: 'resnet:<gamma>',
-  description: 'the shaped residual network z_{l+1} = sqrt(1 - gamma^2) z_l + gamma sqrt(c/n) W_l phi(z_l), gamma in (0, 1]',
+  description:
+    'the shaped residual network z_{l+1} = sqrt(1 - gamma^2) z_l + gamma sqrt(c/n) W_l phi(z_l), gamma in (0, 1]',
   parse(args, field) {
     // 'resnet' and 'resnet:' both arrive as '': quote the likelier spelling.
     const text = args === '' ? 'resnet' : `resnet:${args}`;

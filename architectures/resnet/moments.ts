@@ -22,7 +22,13 @@ export function conditionalDrift(v: Float64Array, k: Float64Array, m: number, ga
 }
 
 /** out[p * P + q] = n Cov[dV_p, dV_q | z] exactly, for packed pairs p = (a, b), q = (c, e); P = m (m + 1)/2. */
-export function conditionalCovariance(v: Float64Array, k: Float64Array, m: number, gamma: number, out: Float64Array): void {
+export function conditionalCovariance(
+  v: Float64Array,
+  k: Float64Array,
+  m: number,
+  gamma: number,
+  out: Float64Array,
+): void {
   const g2 = gamma * gamma;
   const mixed = (1 - g2) * g2;
   const branch = g2 * g2;
@@ -35,7 +41,8 @@ export function conditionalCovariance(v: Float64Array, k: Float64Array, m: numbe
       const V = (i: number, j: number) => v[i * m + j];
       const K = (i: number, j: number) => k[i * m + j];
       out[p * P + q] =
-        mixed * (V(a, c) * K(b, e) + V(a, e) * K(b, c) + V(b, c) * K(a, e) + V(b, e) * K(a, c)) + branch * (K(a, c) * K(b, e) + K(a, e) * K(b, c));
+        mixed * (V(a, c) * K(b, e) + V(a, e) * K(b, c) + V(b, c) * K(a, e) + V(b, e) * K(a, c)) +
+        branch * (K(a, c) * K(b, e) + K(a, e) * K(b, c));
     }
   }
 }

@@ -14,7 +14,12 @@ export type OutputFormat = 'json' | 'npy' | 'npz';
 export function outputFormat(path: string | undefined): OutputFormat {
   if (path === undefined || path === '-') return 'json';
   const match = /\.(json|npy|npz)$/i.exec(path);
-  if (!match) throw new InputError('--out', path, 'must end in .json (the summary), .npy (the values) or .npz (values, times, status and settings)');
+  if (!match)
+    throw new InputError(
+      '--out',
+      path,
+      'must end in .json (the summary), .npy (the values) or .npz (values, times, status and settings)',
+    );
   return match[1].toLowerCase() as OutputFormat;
 }
 
@@ -22,7 +27,11 @@ export function outputFormat(path: string | undefined): OutputFormat {
 export function checkArchiveSize(format: OutputFormat, valueCount: number, field: string, value: unknown): void {
   // The other members are a few bytes per path; half a GiB of room covers them at any size allowed.
   if (format === 'npz' && valueCount * 8 > NPZ_MAX_BYTES - 2 ** 29) {
-    throw new LimitError(field, value, `gives ${valueCount} values, more than an .npz (a zip without ZIP64, 4 GiB) holds; write --out FILE.npy instead`);
+    throw new LimitError(
+      field,
+      value,
+      `gives ${valueCount} values, more than an .npz (a zip without ZIP64, 4 GiB) holds; write --out FILE.npy instead`,
+    );
   }
 }
 
@@ -33,8 +42,14 @@ export function valuesArray(values: NdArray<Float64Array>): NpyArray {
 }
 
 /** Write the values alone (.npy) or the named arrays and the settings JSON (.npz), atomically. */
-export function writeArrays(path: string, format: 'npy' | 'npz', arrays: { values: NpyArray } & Record<string, NpyArray>, settings: unknown): void {
-  const chunks = format === 'npy' ? npyChunks(arrays.values) : npzChunks({ ...arrays, settings: npyText(JSON.stringify(settings)) });
+export function writeArrays(
+  path: string,
+  format: 'npy' | 'npz',
+  arrays: { values: NpyArray } & Record<string, NpyArray>,
+  settings: unknown,
+): void {
+  const chunks =
+    format === 'npy' ? npyChunks(arrays.values) : npzChunks({ ...arrays, settings: npyText(JSON.stringify(settings)) });
   writeFileAtomic(path, chunks);
 }
 

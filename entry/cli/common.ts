@@ -5,7 +5,15 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError, LimitError } from '../../src/errors.js';
 import { capThreads } from '../../src/limits.js';
-import { deprecated, flagName, givenName, optionHelp, readOptions, type OptionSources, type OptionSpec } from '../../src/options.js';
+import {
+  deprecated,
+  flagName,
+  givenName,
+  optionHelp,
+  readOptions,
+  type OptionSources,
+  type OptionSpec,
+} from '../../src/options.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { npyTextValue, npzMember } from '../../src/io/npz.js';
 import { duration, measureWork, type Pilot } from './estimate.js';
@@ -38,7 +46,8 @@ function placeholder(spec: OptionSpec): string {
 /** Take a flag's text once; a second occurrence is refused, not silently dropped. */
 export function once(flag: string) {
   return (value: string, previous: unknown) => {
-    if (previous !== undefined) throw new InputError(flag, value, `is given twice (first ${JSON.stringify(previous)}); give it once`);
+    if (previous !== undefined)
+      throw new InputError(flag, value, `is given twice (first ${JSON.stringify(previous)}); give it once`);
     return value;
   };
 }
@@ -52,7 +61,9 @@ export function addOptions(cmd: Command, specs: readonly OptionSpec[]): Command 
     if (spec.kind.type === 'boolean') cmd.option(flag, optionHelp(spec));
     else cmd.option(`${flag} <${placeholder(spec)}>`, optionHelp(spec), once(flag));
     for (const alias of spec.aliases ?? []) {
-      const option = new Option(spec.kind.type === 'boolean' ? `--${alias}` : `--${alias} <${placeholder(spec)}>`).hideHelp();
+      const option = new Option(
+        spec.kind.type === 'boolean' ? `--${alias}` : `--${alias} <${placeholder(spec)}>`,
+      ).hideHelp();
       if (spec.kind.type !== 'boolean') option.argParser(once(`--${alias}`));
       cmd.addOption(option);
       // An alias may share the key's attribute (--stepsPerUnit and --steps-per-unit): the event tells them apart.
@@ -73,22 +84,55 @@ function usedAliases(cmd: Command): Set<string> {
 }
 
 /** Options every computing command takes, each also a config key: where to write, threads, JSON, force. */
-export function commonOptions(out: { help: string; default?: string }, extra: { json?: boolean; threads?: boolean; force?: boolean } = {}): OptionSpec[] {
+export function commonOptions(
+  out: { help: string; default?: string },
+  extra: { json?: boolean; threads?: boolean; force?: boolean } = {},
+): OptionSpec[] {
   return [
-    { key: 'out', kind: { type: 'text', pattern: 'a path' }, help: out.help, ...(out.default !== undefined ? { default: out.default } : {}) },
-    ...(extra.threads !== false ? [{ key: 'threads', kind: { type: 'integer', min: 1, max: 1_000_000 }, help: 'worker threads, at most the cores of this machine (default: all cores); results do not depend on it' } as const] : []),
-    ...(extra.json !== false ? [{ key: 'json', kind: { type: 'boolean' }, help: 'print a JSON summary on stdout' } as const] : []),
-    ...(extra.force ? [{ key: 'force', kind: { type: 'boolean' }, help: `run even when the work estimate exceeds ${WORK_LIMIT_SECONDS / 86400} days on the chosen threads` } as const] : []),
+    {
+      key: 'out',
+      kind: { type: 'text', pattern: 'a path' },
+      help: out.help,
+      ...(out.default !== undefined ? { default: out.default } : {}),
+    },
+    ...(extra.threads !== false
+      ? [
+          {
+            key: 'threads',
+            kind: { type: 'integer', min: 1, max: 1_000_000 },
+            help: 'worker threads, at most the cores of this machine (default: all cores); results do not depend on it',
+          } as const,
+        ]
+      : []),
+    ...(extra.json !== false
+      ? [{ key: 'json', kind: { type: 'boolean' }, help: 'print a JSON summary on stdout' } as const]
+      : []),
+    ...(extra.force
+      ? [
+          {
+            key: 'force',
+            kind: { type: 'boolean' },
+            help: `run even when the work estimate exceeds ${WORK_LIMIT_SECONDS / 86400} days on the chosen threads`,
+          } as const,
+        ]
+      : []),
   ];
 }
 
 /** Register --config (a JSON object whose keys are the option names of the table, or a previous output). */
 export function addConfigOption(cmd: Command): Command {
-  return cmd.option('--config <file>', 'JSON config whose keys are the option names (the flags in camelCase: steps-per-unit -> stepsPerUnit), or a previous JSON output of this command (its settings); flags given on the command line win', once('--config'));
+  return cmd.option(
+    '--config <file>',
+    'JSON config whose keys are the option names (the flags in camelCase: steps-per-unit -> stepsPerUnit), or a previous JSON output of this command (its settings); flags given on the command line win',
+    once('--config'),
+  );
 }
 
 /** A command's option values, read once: defaults, then --config, then the flags (a flag wins before anything is checked). */
-export function readCommand(cmd: Command, specs: readonly OptionSpec[]): { values: Record<string, unknown>; sources: OptionSources; where: (key: string) => string } {
+export function readCommand(
+  cmd: Command,
+  specs: readonly OptionSpec[],
+): { values: Record<string, unknown>; sources: OptionSources; where: (key: string) => string } {
   const config = readConfigFile(cmd.opts().config as string | undefined);
   const flags = flagTexts(cmd, specs);
   const sources: OptionSources = { config, flags };
@@ -109,7 +153,12 @@ export function flagTexts(cmd: Command, specs: readonly OptionSpec[]): Record<st
       if (!used.has(alias) || alias === spec.key) continue;
       const attribute = alias.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
       if (attribute === spec.key) continue; // same attribute: already read above
-      if (out[spec.key] !== undefined) throw new InputError(`--${alias}`, opts[attribute], `sets the same option as --${flagName(spec.key)}; give one of them`);
+      if (out[spec.key] !== undefined)
+        throw new InputError(
+          `--${alias}`,
+          opts[attribute],
+          `sets the same option as --${flagName(spec.key)}; give one of them`,
+        );
       out[spec.key] = opts[attribute] as string | boolean;
     }
   }
@@ -120,7 +169,9 @@ export function flagTexts(cmd: Command, specs: readonly OptionSpec[]): Record<st
  *  previous output of a command (an object with `schema` and `settings`) stands for its settings: what is
  *  recorded only for the record (the kernels that ran, which give the same bits; the package version) is
  *  set aside, with a note when the version differs from this one. */
-export function readConfigFile(path: string | undefined): { values: Record<string, unknown>; source: string } | undefined {
+export function readConfigFile(
+  path: string | undefined,
+): { values: Record<string, unknown>; source: string } | undefined {
   if (path === undefined) return undefined;
   let text: string;
   try {
@@ -135,13 +186,26 @@ export function readConfigFile(path: string | undefined): { values: Record<strin
   } catch (e) {
     throw new InputError('--config', path, `is not JSON (${(e as Error).message.split('\n')[0]})`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('--config', path, 'must hold a JSON object whose keys are option names');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InputError('--config', path, 'must hold a JSON object whose keys are option names');
   const object = parsed as Record<string, unknown>;
   // A scan's scan.json holds its config under `scan` ({ kind, base, grid, seed }).
-  if (typeof object.schema === 'string' && object.scan !== null && typeof object.scan === 'object' && !Array.isArray(object.scan)) return { values: object.scan as Record<string, unknown>, source: `${path} (scan)` };
-  if (typeof object.schema === 'string' && object.settings !== null && typeof object.settings === 'object' && !Array.isArray(object.settings)) {
+  if (
+    typeof object.schema === 'string' &&
+    object.scan !== null &&
+    typeof object.scan === 'object' &&
+    !Array.isArray(object.scan)
+  )
+    return { values: object.scan as Record<string, unknown>, source: `${path} (scan)` };
+  if (
+    typeof object.schema === 'string' &&
+    object.settings !== null &&
+    typeof object.settings === 'object' &&
+    !Array.isArray(object.settings)
+  ) {
     const { kernels: _kernels, version, ...settings } = object.settings as Record<string, unknown>;
-    if (version !== undefined && version !== PACKAGE_VERSION) note(`${path} was written by version ${String(version)}; this is ${PACKAGE_VERSION}, and its numbers may differ`);
+    if (version !== undefined && version !== PACKAGE_VERSION)
+      note(`${path} was written by version ${String(version)}; this is ${PACKAGE_VERSION}, and its numbers may differ`);
     return { values: settings, source: `${path} (settings)` };
   }
   return { values: object, source: path };
@@ -176,17 +240,30 @@ const PILOT_FROM_SECONDS = 10;
  * `pilot`'s measurement on this machine now where one is cheap. `drivers` are the flags (as the user
  * wrote them) and values that set the work, the first named as the field of the one-line error.
  */
-export async function guardWork(estimate: { seconds: number; threads: number; force: boolean; drivers: ReadonlyArray<readonly [string, unknown]>; pilot?: Pilot }): Promise<void> {
+export async function guardWork(estimate: {
+  seconds: number;
+  threads: number;
+  force: boolean;
+  drivers: ReadonlyArray<readonly [string, unknown]>;
+  pilot?: Pilot;
+}): Promise<void> {
   const { seconds, threads, drivers, force, pilot } = estimate;
   const on = `on ${threads} thread${threads > 1 ? 's' : ''}`;
   if (seconds > WORK_LIMIT_SECONDS && !force) {
     const [[field, value], ...rest] = drivers;
     const others = rest.map(([flag, v]) => `${flag} ${v}`).join(', ');
-    throw new LimitError(field, value, `${others ? `with ${others} ` : ''}asks for about ${duration(seconds)} of work ${on}, above the ${WORK_LIMIT_SECONDS / 86400}-day limit; lower them, or give --force to run anyway`);
+    throw new LimitError(
+      field,
+      value,
+      `${others ? `with ${others} ` : ''}asks for about ${duration(seconds)} of work ${on}, above the ${WORK_LIMIT_SECONDS / 86400}-day limit; lower them, or give --force to run anyway`,
+    );
   }
   const measured = pilot && seconds > PILOT_FROM_SECONDS ? await measureWork(pilot, seconds) : undefined;
   const expected = measured?.seconds ?? seconds;
-  if (expected > 60) note(`this asks for about ${duration(expected)} of work ${on}${measured ? `, measured now on this machine (${measured.what} took ${measured.took.toFixed(2)} s)` : ''}`);
+  if (expected > 60)
+    note(
+      `this asks for about ${duration(expected)} of work ${on}${measured ? `, measured now on this machine (${measured.what} took ${measured.took.toFixed(2)} s)` : ''}`,
+    );
 }
 
 /** The threads option: at most the core count, with a note when lowered. */
@@ -200,7 +277,8 @@ export function threadsFrom(values: Record<string, unknown>, where: (key: string
 
 /** Refuse flags that do not apply in this mode, naming the first. */
 export function refuseFlags(cmd: Command, keys: readonly string[], reason: string): void {
-  for (const key of keys) if (cmd.getOptionValueSource(key) === 'cli') throw new InputError(`--${flagName(key)}`, cmd.opts()[key], reason);
+  for (const key of keys)
+    if (cmd.getOptionValueSource(key) === 'cli') throw new InputError(`--${flagName(key)}`, cmd.opts()[key], reason);
 }
 
 /** JSON text with typed arrays as plain arrays and non-finite numbers refused (they never reach output). */
@@ -210,7 +288,8 @@ export function jsonText(data: unknown, indent = 1): string {
       data,
       (_, v) => {
         if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
-        if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`a non-finite number (${v}) reached the output`);
+        if (typeof v === 'number' && !Number.isFinite(v))
+          throw new Error(`a non-finite number (${v}) reached the output`);
         return v;
       },
       indent,

@@ -42,7 +42,8 @@ export async function measureWork(pilot: Pilot, modelSeconds: number): Promise<M
   if (!first || (modelSeconds * first.units) / pilot.units > FIRST_PART_SECONDS) return undefined;
   const timed: Array<Measured & { rate: number }> = [];
   // Out of parts or time: the fastest part long enough to time, else the last.
-  const best = () => timed.filter((t) => t.took >= TIMED_SECONDS / 4).sort((a, b) => a.rate - b.rate)[0] ?? timed.at(-1);
+  const best = () =>
+    timed.filter((t) => t.took >= TIMED_SECONDS / 4).sort((a, b) => a.rate - b.rate)[0] ?? timed.at(-1);
   let spent = 0;
   for (let k = 0; ; k++) {
     const part = pilot.part(k);
@@ -61,7 +62,10 @@ export async function measureWork(pilot: Pilot, modelSeconds: number): Promise<M
 
 /** Sizes that grow by doubling one at a time, each from its start to its full value, the first first:
  *  the k-th such list, or undefined past the full sizes. */
-export function doubledSizes(sizes: ReadonlyArray<{ readonly from: number; readonly to: number }>, k: number): number[] | undefined {
+export function doubledSizes(
+  sizes: ReadonlyArray<{ readonly from: number; readonly to: number }>,
+  k: number,
+): number[] | undefined {
   const now = sizes.map((s) => Math.min(s.from, s.to));
   for (let step = 0; step < k; step++) {
     const i = now.findIndex((v, j) => v < sizes[j].to);

@@ -10,8 +10,18 @@ import { serveFolder } from '../server.js';
 import { addOptions, flagTexts, note } from './common.js';
 
 export const EXPLORE_OPTIONS: readonly OptionSpec[] = [
-  { key: 'port', kind: { type: 'integer', min: 0, max: 65535 }, help: 'port to listen on (0: a free port)', default: 8765 },
-  { key: 'host', kind: { type: 'text', pattern: 'an IP address or localhost' }, help: 'address to listen on', default: '127.0.0.1' },
+  {
+    key: 'port',
+    kind: { type: 'integer', min: 0, max: 65535 },
+    help: 'port to listen on (0: a free port)',
+    default: 8765,
+  },
+  {
+    key: 'host',
+    kind: { type: 'text', pattern: 'an IP address or localhost' },
+    help: 'address to listen on',
+    default: '127.0.0.1',
+  },
 ];
 
 /** The built page: dist/explorer next to dist/entry. */
@@ -21,9 +31,16 @@ export function explorerFolder(): string {
 
 /** Open a URL in the desktop's browser; failure is a note, not an error (a server has no desktop). */
 function openBrowser(url: string): void {
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
-  child.on('error', (e: NodeJS.ErrnoException) => note(`could not open a browser (${command}: ${e.code ?? e.message}); open ${url} yourself`));
+  child.on('error', (e: NodeJS.ErrnoException) =>
+    note(`could not open a browser (${command}: ${e.code ?? e.message}); open ${url} yourself`),
+  );
   child.on('exit', (code) => {
     if (code) note(`could not open a browser (${command} exited with ${code}); open ${url} yourself`);
   });
@@ -31,13 +48,16 @@ function openBrowser(url: string): void {
 }
 
 export function exploreCommand(program: Command): void {
-  const cmd = program.command('explore').description('Serve the explorer (the package live in your browser) on this machine; Ctrl-C stops it');
+  const cmd = program
+    .command('explore')
+    .description('Serve the explorer (the package live in your browser) on this machine; Ctrl-C stops it');
   addOptions(cmd, EXPLORE_OPTIONS);
   cmd.option('--no-open', 'do not open a browser');
   cmd.action(async () => {
     const v = readOptions(EXPLORE_OPTIONS, { flags: flagTexts(cmd, EXPLORE_OPTIONS) });
     const folder = explorerFolder();
-    if (!existsSync(`${folder}index.html`)) throw new Error(`the explorer is not built (${folder}index.html is missing); run npm run build`);
+    if (!existsSync(`${folder}index.html`))
+      throw new Error(`the explorer is not built (${folder}index.html is missing); run npm run build`);
     const server = await serveFolder(folder, v.host as string, v.port as number);
     process.stdout.write(`${server.url}\n`);
     process.stderr.write('ncsde: serving the explorer; Ctrl-C stops it\n');

@@ -21,19 +21,29 @@ function loadRows(value: RowsValue, field: string): Rows {
 }
 
 /** The rows options of a command's values with their files read (in place of the { file } values). */
-export function loadInputFiles(values: Record<string, unknown>, where: (key: string) => string): Record<string, unknown> {
+export function loadInputFiles(
+  values: Record<string, unknown>,
+  where: (key: string) => string,
+): Record<string, unknown> {
   const out = { ...values };
-  for (const key of ['v0', 'inputs']) if (out[key] !== undefined) out[key] = loadRows(out[key] as RowsValue, where(key));
+  for (const key of ['v0', 'inputs'])
+    if (out[key] !== undefined) out[key] = loadRows(out[key] as RowsValue, where(key));
   return out;
 }
 
 /** V0 (and the input vectors where given) from the command's values, by the one rule of src/initial.ts. */
-export function initialCovariance(values: Record<string, unknown>, sources: OptionSources, where: (key: string) => string): Initial {
+export function initialCovariance(
+  values: Record<string, unknown>,
+  sources: OptionSources,
+  where: (key: string) => string,
+): Initial {
   const loaded = loadInputFiles(values, where);
   return resolveInitial(loaded as InitialValues, (key) => isGiven(key, sources), where);
 }
 
 /** Whether the user set an option (a flag, or a key of the config), not its default. */
 export function isGiven(key: string, sources: OptionSources): boolean {
-  return sources.flags?.[key] !== undefined || (sources.config !== undefined && Object.hasOwn(sources.config.values, key));
+  return (
+    sources.flags?.[key] !== undefined || (sources.config !== undefined && Object.hasOwn(sources.config.values, key))
+  );
 }

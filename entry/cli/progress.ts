@@ -26,7 +26,10 @@ const NOTHING_WRITTEN = 'nothing was written';
  * A Progress for one command's work. `leaves` is what a stop at this point leaves behind (default:
  * nothing; a scan keeps its finished points). The elapsed time counts from this call.
  */
-export async function startProgress(label: string, options: { leaves?: string; stream?: NodeJS.WriteStream } = {}): Promise<Progress> {
+export async function startProgress(
+  label: string,
+  options: { leaves?: string; stream?: NodeJS.WriteStream } = {},
+): Promise<Progress> {
   const stream = options.stream ?? process.stderr;
   const started = performance.now();
   const line = (text: string) => stream.write(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${text}\n`);
@@ -42,7 +45,8 @@ export async function startProgress(label: string, options: { leaves?: string; s
       etaBuffer: 50,
       fps: 5,
       // Before any unit is done the ETA is unknown ('NULL' or 'INF'), not a number of seconds.
-      formatTime: (t, o, r) => (typeof t === 'number' && Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, o, r) : '?'),
+      formatTime: (t, o, r) =>
+        typeof t === 'number' && Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, o, r) : '?',
     },
     cliProgress.Presets.shades_classic,
   );

@@ -11,12 +11,28 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/version.js';
 import { parseArchitecture } from '../../architectures/index.js';
 import { criterion } from '../../validation/explosion.js';
 import { OPTION, VALIDATION_OPTIONS } from '../../validation/options.js';
-import { CRITERION_OPTIONS, CUMULANT_OPTIONS, criterionReport, cumulantReport, readCriterionSettings, readCumulantSettings } from '../../validation/studies.js';
+import {
+  CRITERION_OPTIONS,
+  CUMULANT_OPTIONS,
+  criterionReport,
+  cumulantReport,
+  readCriterionSettings,
+  readCumulantSettings,
+} from '../../validation/studies.js';
 import { readValidationSettings } from '../../validation/settings.js';
 import { COLLAPSE_OPTIONS, collapseReport, readCollapseSettings } from '../../validation/collapse.js';
 import { planValidation, validate } from '../../validation/validate.js';
 import { isGiven, loadInputFiles } from './inputs.js';
-import { addConfigOption, addOptions, commonOptions, jsonText, once, readCommand, refuseFlags, threadsFrom } from './common.js';
+import {
+  addConfigOption,
+  addOptions,
+  commonOptions,
+  jsonText,
+  once,
+  readCommand,
+  refuseFlags,
+  threadsFrom,
+} from './common.js';
 import { startProgress } from './progress.js';
 
 interface ReportCommand<S, R> {
@@ -40,10 +56,18 @@ interface ReportCommand<S, R> {
 }
 
 /** Register a report command from its description: the one scaffold behind validate, criterion, cumulants. */
-function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend?: (cmd: Command) => Command, before?: (cmd: Command) => Promise<boolean>): Command {
+function reportCommand<S, R>(
+  program: Command,
+  spec: ReportCommand<S, R>,
+  extend?: (cmd: Command) => Command,
+  before?: (cmd: Command) => Promise<boolean>,
+): Command {
   const cmd = program.command(spec.name).description(spec.description);
   extend?.(cmd);
-  const common = commonOptions({ help: 'output directory: the report replaces it whole (it must be new, empty, or an earlier ncsde report)', default: spec.defaultOut });
+  const common = commonOptions({
+    help: 'output directory: the report replaces it whole (it must be new, empty, or an earlier ncsde report)',
+    default: spec.defaultOut,
+  });
   const options = [...spec.options, ...common];
   addOptions(cmd, options);
   addConfigOption(cmd);
@@ -52,7 +76,10 @@ function reportCommand<S, R>(program: Command, spec: ReportCommand<S, R>, extend
     const { values: all, sources, where } = readCommand(cmd, options);
     // The report's settings are its own options as the user gave them (the readers apply the defaults and
     // the rule of V0's sources); where it goes and on how many threads are not settings. Files are read here.
-    const values = loadInputFiles(Object.fromEntries(Object.entries(all).filter(([k]) => isGiven(k, sources) && !common.some((c) => c.key === k))), where);
+    const values = loadInputFiles(
+      Object.fromEntries(Object.entries(all).filter(([k]) => isGiven(k, sources) && !common.some((c) => c.key === k))),
+      where,
+    );
     // Cross-option and memory checks speak in option names: say them as the user gave them.
     const settings = asGiven(sources, () => spec.settings(values));
     asGiven(sources, () => spec.plan?.(settings), { method: 'sampler' });
@@ -93,7 +120,8 @@ const reports = () => import('../reports.js');
 export function validateCommand(program: Command): void {
   reportCommand(program, {
     name: 'validate',
-    description: 'The SDE against finite networks: statistics with calibrated intervals, exact finite-width theory, convergence in width; JSON, Markdown and HTML',
+    description:
+      'The SDE against finite networks: statistics with calibrated intervals, exact finite-width theory, convergence in width; JSON, Markdown and HTML',
     options: VALIDATION_OPTIONS,
     defaultOut: 'ncsde-report',
     settings: (values) => readValidationSettings(values),
@@ -103,14 +131,29 @@ export function validateCommand(program: Command): void {
     stem: 'validation',
     markdown: async (r) => (await reports()).validationMarkdown(r),
     html: async (r) => (await reports()).validationHtml(r),
-    summary: (r) => ({ schema: r.schema, settings: r.settings, solver: r.solver, notes: r.notes, explosion: r.explosion, theory: r.theory, comparisons: Object.fromEntries(Object.entries(r.comparisons).map(([k, c]) => [k, 'missing' in c ? c : { mean: c.mean, variance: c.variance, ks: c.ks, energyDistance: c.energyDistance }])), rates: r.widths.map((w) => ({ observable: w.observable, rate: w.rate })) }),
+    summary: (r) => ({
+      schema: r.schema,
+      settings: r.settings,
+      solver: r.solver,
+      notes: r.notes,
+      explosion: r.explosion,
+      theory: r.theory,
+      comparisons: Object.fromEntries(
+        Object.entries(r.comparisons).map(([k, c]) => [
+          k,
+          'missing' in c ? c : { mean: c.mean, variance: c.variance, ks: c.ks, energyDistance: c.energyDistance },
+        ]),
+      ),
+      rates: r.widths.map((w) => ({ observable: w.observable, rate: w.rate })),
+    }),
   });
 }
 
 export function collapseCommand(program: Command): void {
   reportCommand(program, {
     name: 'collapse',
-    description: 'Rank collapse and explosion of shaped attention / the shaped Transformer: token correlation and P(explode) against T over gamma, tau0, H, SDE against networks',
+    description:
+      'Rank collapse and explosion of shaped attention / the shaped Transformer: token correlation and P(explode) against T over gamma, tau0, H, SDE against networks',
     options: COLLAPSE_OPTIONS,
     defaultOut: 'ncsde-collapse',
     settings: (values) => readCollapseSettings(values),
@@ -126,7 +169,8 @@ export function collapseCommand(program: Command): void {
 export function cumulantsCommand(program: Command): void {
   reportCommand(program, {
     name: 'cumulants',
-    description: 'Fourth cumulants of outputs and input derivatives against L/n, with exact finite-width theory and calibrated intervals',
+    description:
+      'Fourth cumulants of outputs and input derivatives against L/n, with exact finite-width theory and calibrated intervals',
     options: CUMULANT_OPTIONS,
     defaultOut: 'ncsde-cumulants',
     settings: (values) => readCumulantSettings(values),
@@ -135,17 +179,36 @@ export function cumulantsCommand(program: Command): void {
     stem: 'cumulants',
     markdown: async (r) => (await reports()).cumulantMarkdown(r),
     html: async (r) => (await reports()).cumulantHtml(r),
-    summary: (r) => ({ schema: r.schema, settings: r.settings, rows: r.rows.map((row) => ({ activation: row.activation, n: row.n, layers: row.layers, pooled: row.pooled, direct: row.output, theory: row.theory })) }),
+    summary: (r) => ({
+      schema: r.schema,
+      settings: r.settings,
+      rows: r.rows.map((row) => ({
+        activation: row.activation,
+        n: row.n,
+        layers: row.layers,
+        pooled: row.pooled,
+        direct: row.output,
+        theory: row.theory,
+      })),
+    }),
   });
 }
 
 export function criterionCommand(program: Command): void {
-  const single = [{ ...OPTION.activation, default: undefined, help: 'a shaped activation: its beta, regime and P(explode ever) (without --report)' }, OPTION.x0] as const satisfies readonly OptionSpec[];
+  const single = [
+    {
+      ...OPTION.activation,
+      default: undefined,
+      help: 'a shaped activation: its beta, regime and P(explode ever) (without --report)',
+    },
+    OPTION.x0,
+  ] as const satisfies readonly OptionSpec[];
   reportCommand(
     program,
     {
       name: 'criterion',
-      description: 'The explosion criterion: beta, regime and P(explode) of one activation; --report runs the study over the catalog',
+      description:
+        'The explosion criterion: beta, regime and P(explode) of one activation; --report runs the study over the catalog',
       options: CRITERION_OPTIONS,
       defaultOut: 'ncsde-criterion',
       settings: (values) => readCriterionSettings(values),
@@ -154,13 +217,28 @@ export function criterionCommand(program: Command): void {
       stem: 'criterion',
       markdown: async (r) => (await reports()).criterionMarkdown(r),
       html: async (r) => (await reports()).criterionHtml(r),
-      summary: (r) => ({ schema: r.schema, settings: r.settings, rows: r.rows.map((row) => ({ f: row.f, a: row.a, criterion: row.criterion, exact: row.exact, sde: row.sde })) }),
+      summary: (r) => ({
+        schema: r.schema,
+        settings: r.settings,
+        rows: r.rows.map((row) => ({ f: row.f, a: row.a, criterion: row.criterion, exact: row.exact, sde: row.sde })),
+      }),
     },
-    (cmd) => cmd.option('--activation <spec>', single[0].help, once('--activation')).option('--report', 'run the report over the catalog and the shaping scales (the other options below apply to it; --x0 to both)'),
+    (cmd) =>
+      cmd
+        .option('--activation <spec>', single[0].help, once('--activation'))
+        .option(
+          '--report',
+          'run the report over the catalog and the shaping scales (the other options below apply to it; --x0 to both)',
+        ),
     async (cmd) => {
       const opts = cmd.opts();
       if (opts.report) {
-        if (opts.activation !== undefined) throw new InputError('--activation', opts.activation, 'conflicts with --report (the report runs the catalog given by --activations)');
+        if (opts.activation !== undefined)
+          throw new InputError(
+            '--activation',
+            opts.activation,
+            'conflicts with --report (the report runs the catalog given by --activations)',
+          );
         return false;
       }
       refuseFlags(
@@ -169,14 +247,26 @@ export function criterionCommand(program: Command): void {
         'applies to --report only',
       );
       refuseFlags(cmd, ['config', 'out', 'threads'], 'applies to --report only');
-      if (opts.activation === undefined) throw new InputError('--activation', undefined, 'is required unless --report is given (e.g. --activation swish:1)');
-      const values = readOptions(single, { flags: { activation: opts.activation, ...(opts.x0 !== undefined ? { x0: opts.x0 } : {}) } });
+      if (opts.activation === undefined)
+        throw new InputError(
+          '--activation',
+          undefined,
+          'is required unless --report is given (e.g. --activation swish:1)',
+        );
+      const values = readOptions(single, {
+        flags: { activation: opts.activation, ...(opts.x0 !== undefined ? { x0: opts.x0 } : {}) },
+      });
       const architecture = parseArchitecture(opts.architecture ?? 'mlp', '--architecture');
       const x0 = (values.x0 as number | undefined) ?? 1;
-      process.stdout.write(jsonText({ schema: 'ncsde.criterion-point/1', settings: { activation: values.activation, x0, architecture: architecture.text, version: PACKAGE_VERSION }, architecture: architecture.label, ...criterion(parseActivation(values.activation, '--activation'), x0, architecture) }));
+      process.stdout.write(
+        jsonText({
+          schema: 'ncsde.criterion-point/1',
+          settings: { activation: values.activation, x0, architecture: architecture.text, version: PACKAGE_VERSION },
+          architecture: architecture.label,
+          ...criterion(parseActivation(values.activation, '--activation'), x0, architecture),
+        }),
+      );
       return true;
     },
   );
 }
-
-

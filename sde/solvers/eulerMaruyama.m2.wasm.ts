@@ -22,7 +22,21 @@ export function eulerMaruyamaM2Wasm(term: CovarianceM2): FusedEulerStep | null {
     cholView.set(chol);
     gView.set(g.length === size ? g : g.subarray(0, size));
     aliveView.set(book.alive);
-    const count = kernels.exports.eulerRelu2x(block.x, block.chol, block.g, block.alive, B, h, root, root2, beta, relu.k, threshold, block.list, block.before);
+    const count = kernels.exports.eulerRelu2x(
+      block.x,
+      block.chol,
+      block.g,
+      block.alive,
+      B,
+      h,
+      root,
+      root2,
+      beta,
+      relu.k,
+      threshold,
+      block.list,
+      block.before,
+    );
     x.set(xView);
     chol.set(cholView);
     for (let i = 0; i < count; i++) term.settleLane(x, beforeView, listView[i], t, book);

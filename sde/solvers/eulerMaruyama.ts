@@ -24,8 +24,13 @@ export class EulerMaruyama implements Solver<EulerState> {
   readonly name = 'euler-maruyama';
   readonly weakOrder = 1;
   readonly strongOrder = 0.5;
-  readonly description = 'Euler-Maruyama on the matrix (weak order 1; steps that leave the PSD cone are projected back and counted)';
-  readonly ref: ModuleRef = { module: siblingModule(import.meta.url, 'eulerMaruyama'), name: 'eulerMaruyama', args: [] };
+  readonly description =
+    'Euler-Maruyama on the matrix (weak order 1; steps that leave the PSD cone are projected back and counted)';
+  readonly ref: ModuleRef = {
+    module: siblingModule(import.meta.url, 'eulerMaruyama'),
+    name: 'eulerMaruyama',
+    args: [],
+  };
 
   // One fused step per term (built once, reused by every block of lanes the term serves).
   private readonly fusedSteps = new WeakMap<Term, FusedEulerStep | null>();
@@ -39,7 +44,9 @@ export class EulerMaruyama implements Solver<EulerState> {
   fusedStep(term: Term): FusedEulerStep | null {
     let step = this.fusedSteps.get(term);
     if (step === undefined) {
-      step = term.fused?.['euler-maruyama'] ?? (term.m2 ? (eulerMaruyamaM2Wasm(term.m2) ?? eulerMaruyamaM2(term.m2)) : (term.mk?.eulerStep ?? null));
+      step =
+        term.fused?.['euler-maruyama'] ??
+        (term.m2 ? (eulerMaruyamaM2Wasm(term.m2) ?? eulerMaruyamaM2(term.m2)) : (term.mk?.eulerStep ?? null));
       this.fusedSteps.set(term, step);
     }
     return step;
@@ -49,10 +56,24 @@ export class EulerMaruyama implements Solver<EulerState> {
     const size = term.dimension * book.lanes;
     const x = new Float64Array(size);
     term.initialise(x);
-    return { x, previous: new Float64Array(size), drift: new Float64Array(size), noise: new Float64Array(size), fused: this.fusedStep(term) };
+    return {
+      x,
+      previous: new Float64Array(size),
+      drift: new Float64Array(size),
+      noise: new Float64Array(size),
+      fused: this.fusedStep(term),
+    };
   }
 
-  step(term: Term, s: EulerState, g: Float64Array, _coins: Int32Array | null, t: number, h: number, book: LaneBook): void {
+  step(
+    term: Term,
+    s: EulerState,
+    g: Float64Array,
+    _coins: Int32Array | null,
+    t: number,
+    h: number,
+    book: LaneBook,
+  ): void {
     const { x, drift, noise } = s;
     if (s.fused) return s.fused(x, g, h, t + h, book);
     // Both increments from the state at t; frozen lanes get zero increments from the term.

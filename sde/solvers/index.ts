@@ -34,7 +34,12 @@ export const SOLVER_PREFERENCE: readonly string[] = ['ninomiya-victoir', 'euler-
 /** The solver a run uses for an SDE: `auto` picks by capability (with a note saying why when it passes
  *  over the first choice); a named solver that cannot integrate the SDE is refused in one line that
  *  names the one that can. */
-export function solverForSde(name: unknown, sde: Sde, v0: MatrixInput | number, field = 'solver'): { readonly solver: Solver; readonly name: string; readonly note: string | null } {
+export function solverForSde(
+  name: unknown,
+  sde: Sde,
+  v0: MatrixInput | number,
+  field = 'solver',
+): { readonly solver: Solver; readonly name: string; readonly note: string | null } {
   const choice = requireChoice(field, name, [AUTO_SOLVER, ...SOLVER_NAMES]);
   const initial = sde.checkInitial(v0, 'v0');
   const term = sde.term(1, initial.v0, initial.m, Infinity);
@@ -43,12 +48,21 @@ export function solverForSde(name: unknown, sde: Sde, v0: MatrixInput | number, 
     const reason = why(choice);
     if (reason === null) return { solver: SOLVERS[choice](), name: choice, note: null };
     const other = SOLVER_PREFERENCE.find((n) => why(n) === null);
-    throw new InputError(field, choice, `cannot integrate ${sde.description}: ${reason}${other ? `; use ${other} (or auto)` : ''}`);
+    throw new InputError(
+      field,
+      choice,
+      `cannot integrate ${sde.description}: ${reason}${other ? `; use ${other} (or auto)` : ''}`,
+    );
   }
   const passed: string[] = [];
   for (const n of SOLVER_PREFERENCE) {
     const reason = why(n);
-    if (reason === null) return { solver: SOLVERS[n](), name: n, note: passed.length ? `solver auto: ${n}, because ${passed.join('; ')}` : null };
+    if (reason === null)
+      return {
+        solver: SOLVERS[n](),
+        name: n,
+        note: passed.length ? `solver auto: ${n}, because ${passed.join('; ')}` : null,
+      };
     passed.push(`${n} cannot integrate ${sde.description} (${reason})`);
   }
   throw new InputError(field, choice, `finds no solver for ${sde.description}: ${passed.join('; ')}`);

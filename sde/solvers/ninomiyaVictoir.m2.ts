@@ -19,7 +19,16 @@ function driftThenNoise(term: CovarianceM2): FusedSplitStep {
   let e1 = 1;
   let rootHalfH = 0;
   let rootH = 0;
-  return (x: Float64Array, tau: number, t0: number, g: Float64Array, coins: Int32Array | null, h: number, t1: number, book: LaneBook) => {
+  return (
+    x: Float64Array,
+    tau: number,
+    t0: number,
+    g: Float64Array,
+    coins: Int32Array | null,
+    h: number,
+    t1: number,
+    book: LaneBook,
+  ) => {
     term.driftFlow(x, tau, t0, book);
     if (h !== lastH) ({ e0, e1, rootHalfH, rootH } = term.noiseConstants((lastH = h)));
     const alive = book.alive;
@@ -70,7 +79,16 @@ function pairStep(term: CovarianceM2, flow: (r: number, tau: number) => number):
   let e1 = 1;
   let rootHalfH = 0;
   let rootH = 0;
-  return (x: Float64Array, tau: number, _t0: number, g: Float64Array, coins: Int32Array | null, h: number, t1: number, book: LaneBook) => {
+  return (
+    x: Float64Array,
+    tau: number,
+    _t0: number,
+    g: Float64Array,
+    coins: Int32Array | null,
+    h: number,
+    t1: number,
+    book: LaneBook,
+  ) => {
     if (h !== lastH) ({ e0, e1, rootHalfH, rootH } = term.noiseConstants((lastH = h)));
     const alive = book.alive;
     // The pair flow on the drift clock, as the term's drift flow runs it (1 tau is tau to the bit).

@@ -15,13 +15,36 @@ export function ninomiyaVictoirM2Wasm(term: CovarianceM2): FusedSplitStep | null
   const { kernels, xView, gView, aliveView, listView, coinsView } = block;
   const { lanes: B, threshold } = term;
   const size = 3 * B;
-  const step = (x: Float64Array, tau: number, _t0: number, g: Float64Array, coins: Int32Array | null, h: number, t1: number, book: LaneBook) => {
+  const step = (
+    x: Float64Array,
+    tau: number,
+    _t0: number,
+    g: Float64Array,
+    coins: Int32Array | null,
+    h: number,
+    t1: number,
+    book: LaneBook,
+  ) => {
     const { e0, e1, rootHalfH, rootH } = term.noiseConstants(h);
     xView.set(x);
     gView.set(g.length === size ? g : g.subarray(0, size));
     coinsView.set(coins!);
     aliveView.set(book.alive);
-    const count = kernels.exports.splitRelu2x(block.x, block.g, block.coins, block.alive, B, term.driftClock * tau, relu.kappa, e0, e1, rootHalfH, rootH, threshold, block.list);
+    const count = kernels.exports.splitRelu2x(
+      block.x,
+      block.g,
+      block.coins,
+      block.alive,
+      B,
+      term.driftClock * tau,
+      relu.kappa,
+      e0,
+      e1,
+      rootHalfH,
+      rootH,
+      threshold,
+      block.list,
+    );
     x.set(xView);
     for (let i = 0; i < count; i++) book.explode(listView[i], t1);
   };

@@ -5,7 +5,14 @@
 import type { FusedSplitStep, LaneBook } from '../term.js';
 
 type DriftFlow = (x: Float64Array, tau: number, t: number, book: LaneBook) => void;
-type NoiseStep = (x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook) => void;
+type NoiseStep = (
+  x: Float64Array,
+  g: Float64Array,
+  coins: Int32Array | null,
+  h: number,
+  t: number,
+  book: LaneBook,
+) => void;
 
 export function ninomiyaVictoirMk(driftFlow: DriftFlow, noiseStep: NoiseStep): FusedSplitStep {
   return (x, tau, t0, g, coins, h, t1, book) => {

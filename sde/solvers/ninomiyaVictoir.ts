@@ -21,13 +21,22 @@ interface SplitState extends SolverState {
 }
 
 function flowsOf(term: Term): TermFlows {
-  if (!term.flows) throw new InputError('solver', 'ninomiya-victoir', 'needs a term with exact sub-flows (this SDE has none)');
+  if (!term.flows)
+    throw new InputError('solver', 'ninomiya-victoir', 'needs a term with exact sub-flows (this SDE has none)');
   return term.flows;
 }
 
 /** The noise step N_h: every alive lane through the directions' flows, ascending when its coin is 1 (or
  *  there is no coin), descending otherwise. */
-function noiseStep(flows: TermFlows, x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook): void {
+function noiseStep(
+  flows: TermFlows,
+  x: Float64Array,
+  g: Float64Array,
+  coins: Int32Array | null,
+  h: number,
+  t: number,
+  book: LaneBook,
+): void {
   const { noise, directions: K } = flows;
   if (K === 1 && flows.noiseBlock) return flows.noiseBlock(x, g, h, t, book);
   const B = book.lanes;
@@ -35,7 +44,8 @@ function noiseStep(flows: TermFlows, x: Float64Array, g: Float64Array, coins: In
   for (let j = 0; j < B; j++) {
     if (!alive[j]) continue;
     noise.open(x, j, h);
-    if (coins === null || (coins[j >> 5] >>> (j & 31)) & 1) for (let k = 0; k < K; k++) noise.direction(k, g[k * B + j], h);
+    if (coins === null || (coins[j >> 5] >>> (j & 31)) & 1)
+      for (let k = 0; k < K; k++) noise.direction(k, g[k * B + j], h);
     else for (let k = K - 1; k >= 0; k--) noise.direction(k, g[k * B + j], h);
     noise.close(x, j, h, t, book);
   }
@@ -49,8 +59,13 @@ export class NinomiyaVictoir implements Solver<SplitState> {
   readonly name = 'ninomiya-victoir';
   readonly weakOrder = 2;
   readonly strongOrder = 0.5;
-  readonly description = 'Strang splitting of the drift flow with a Ninomiya-Victoir noise step (weak order 2; stays in the PSD cone, never repairs)';
-  readonly ref: ModuleRef = { module: siblingModule(import.meta.url, 'ninomiyaVictoir'), name: 'ninomiyaVictoir', args: [] };
+  readonly description =
+    'Strang splitting of the drift flow with a Ninomiya-Victoir noise step (weak order 2; stays in the PSD cone, never repairs)';
+  readonly ref: ModuleRef = {
+    module: siblingModule(import.meta.url, 'ninomiyaVictoir'),
+    name: 'ninomiyaVictoir',
+    args: [],
+  };
 
   // One fused step per term (built once, reused by every block of lanes the term serves).
   private readonly fusedSteps = new WeakMap<Term, FusedSplitStep | null>();
@@ -64,7 +79,13 @@ export class NinomiyaVictoir implements Solver<SplitState> {
   fusedStep(term: Term): FusedSplitStep | null {
     let step = this.fusedSteps.get(term);
     if (step === undefined) {
-      step = term.fused?.['ninomiya-victoir'] ?? (term.m2 ? (ninomiyaVictoirM2Wasm(term.m2) ?? ninomiyaVictoirM2(term.m2)) : term.mk ? ninomiyaVictoirMk(term.mk.driftFlow, term.mk.noiseStep) : null);
+      step =
+        term.fused?.['ninomiya-victoir'] ??
+        (term.m2
+          ? (ninomiyaVictoirM2Wasm(term.m2) ?? ninomiyaVictoirM2(term.m2))
+          : term.mk
+            ? ninomiyaVictoirMk(term.mk.driftFlow, term.mk.noiseStep)
+            : null);
       this.fusedSteps.set(term, step);
     }
     return step;
@@ -76,7 +97,15 @@ export class NinomiyaVictoir implements Solver<SplitState> {
     return { x, pending: false, scratchBook: new LaneBook(book.lanes), fused: this.fusedStep(term) };
   }
 
-  step(term: Term, s: SplitState, g: Float64Array, coins: Int32Array | null, t: number, h: number, book: LaneBook): void {
+  step(
+    term: Term,
+    s: SplitState,
+    g: Float64Array,
+    coins: Int32Array | null,
+    t: number,
+    h: number,
+    book: LaneBook,
+  ): void {
     // The owed half of the last step and the first half of this one merge into one flow over h, so the
     // path (and its cost) does not depend on where results are saved.
     const tau = s.pending ? h : h / 2;

@@ -249,7 +249,8 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
         for (let u = 0; u < n; u++) keep[u] = alive[j0 + u] && scratch.fail[u] < 0 ? 1 : 0;
         scatter(tl, chol, j0, n, false);
         scatter(tv, factored, j0, n, false);
-        for (let u = 0; u < n; u++) if (alive[j0 + u] && scratch.fail[u] >= 0) term.settleLane(x, previous, j0 + u, t, book);
+        for (let u = 0; u < n; u++)
+          if (alive[j0 + u] && scratch.fail[u] >= 0) term.settleLane(x, previous, j0 + u, t, book);
       }
     },
 
@@ -260,9 +261,11 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
         const j1 = Math.min(B, j0 + w);
         // The tile's alive lanes, those whose directions run ascending first.
         let n = 0;
-        for (let j = j0; j < j1; j++) if (alive[j] && (coins === null || (coins[j >> 5] >>> (j & 31)) & 1)) order[n++] = j;
+        for (let j = j0; j < j1; j++)
+          if (alive[j] && (coins === null || (coins[j >> 5] >>> (j & 31)) & 1)) order[n++] = j;
         const ascending = n;
-        for (let j = j0; j < j1; j++) if (alive[j] && !(coins === null || (coins[j >> 5] >>> (j & 31)) & 1)) order[n++] = j;
+        for (let j = j0; j < j1; j++)
+          if (alive[j] && !(coins === null || (coins[j >> 5] >>> (j & 31)) & 1)) order[n++] = j;
         if (n === 0) continue;
         gather(x, tv, j0, n, true);
         gather(g, tg, j0, n, true);

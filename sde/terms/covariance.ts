@@ -4,7 +4,15 @@
 // row (index a(a+1)/2 + b), and the step's normals use the same index. The explosion/domain policy is
 // lanes.ts's laneSettler; the solvers' m = 2 fused steps share it and the Cholesky cache through the m2 capability.
 import { phi1 } from '../../src/special.js';
-import { UNIT_CLOCKS, type Clocks, type CovarianceM2, type CovarianceMkSteps, type LaneBook, type NoiseFlows, type Term } from '../term.js';
+import {
+  UNIT_CLOCKS,
+  type Clocks,
+  type CovarianceM2,
+  type CovarianceMkSteps,
+  type LaneBook,
+  type NoiseFlows,
+  type Term,
+} from '../term.js';
 import { exp } from '../../src/math/index.js';
 import { laneSettler, packed, packedLanes } from './lanes.js';
 import { covarianceMk } from './covariance.mk.js';
@@ -58,7 +66,8 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const E = (m * (m + 1)) / 2;
   const base = options.drift;
   const beta = dc * base.beta;
-  const offDiagonal = dc === 1 ? base.offDiagonal : (vaa: number, vbb: number, vab: number) => dc * base.offDiagonal(vaa, vbb, vab);
+  const offDiagonal =
+    dc === 1 ? base.offDiagonal : (vaa: number, vbb: number, vab: number) => dc * base.offDiagonal(vaa, vbb, vab);
   const { gain, source, pair: pairFlow } = base.correlationFlow;
   // Cholesky factors kept from each settle's PSD check for the next step's diffusion, with the state they
   // factor: diffusion(x) refactors a lane whose x differs (a predictor stage, a solver's own update).
@@ -272,7 +281,15 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const mk =
     m !== 2
       ? covarianceMk({
-          m, lanes: B, threshold, beta, offDiagonal, chol, factored, settleLane, ensureFactor,
+          m,
+          lanes: B,
+          threshold,
+          beta,
+          offDiagonal,
+          chol,
+          factored,
+          settleLane,
+          ensureFactor,
           reluLike: base.reluLike ?? null,
           driftClock: dc,
           noiseClock: nc,
@@ -309,7 +326,10 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   // ones do. Offered as a capability; the solvers build their steps from it (this term imports none).
   const offered = (options.fused ?? true) && m === 2 ? m2 : undefined;
   // m >= 3: the tiled kernels' steps (covariance.mk.ts), offered the same way; the solvers build theirs from it.
-  const offeredMk: CovarianceMkSteps | undefined = (options.fused ?? true) && mk !== null ? { driftFlow, noiseStep: mk.noiseStep, eulerStep: mk.eulerStep } : undefined;
+  const offeredMk: CovarianceMkSteps | undefined =
+    (options.fused ?? true) && mk !== null
+      ? { driftFlow, noiseStep: mk.noiseStep, eulerStep: mk.eulerStep }
+      : undefined;
 
   return {
     dimension: E,
@@ -353,7 +373,8 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
             out[j] = out[B + j] = out[2 * B + j] = 0;
             continue;
           }
-          if (!(factored[j] === x[j] && factored[B + j] === x[B + j] && factored[2 * B + j] === x[2 * B + j])) ensureFactor(x, j);
+          if (!(factored[j] === x[j] && factored[B + j] === x[B + j] && factored[2 * B + j] === x[2 * B + j]))
+            ensureFactor(x, j);
           // S = [[sqrt2 g0, g1], [g1, sqrt2 g2]] sqrt(h); L S L^T with L = [[l00, 0], [l10, l11]].
           const s00 = root2 * g[j];
           const s10 = root * g[B + j];

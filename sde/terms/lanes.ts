@@ -55,7 +55,8 @@ export function packedLanes(m: number, lanes: number): PackedLanes {
       for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x[packed(a, b) * B + j] = src[a * m + b];
     },
     fill(x, v0) {
-      for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) x.fill(v0[a * m + b], packed(a, b) * B, (packed(a, b) + 1) * B);
+      for (let a = 0; a < m; a++)
+        for (let b = 0; b <= a; b++) x.fill(v0[a * m + b], packed(a, b) * B, (packed(a, b) + 1) * B);
     },
     write(x, j, out, offset) {
       for (let a = 0; a < m; a++) {
@@ -87,7 +88,11 @@ export function packedLanes(m: number, lanes: number): PackedLanes {
  * (`factor` false) -> projected back onto it, repair counted, and `factor` run again on the repaired
  * state (a term refreshes its Cholesky cache there). `factor` is the term's own cone check.
  */
-export function laneSettler(lanes: PackedLanes, threshold: number, factor: (x: Float64Array, j: number) => boolean): SettleLane {
+export function laneSettler(
+  lanes: PackedLanes,
+  threshold: number,
+  factor: (x: Float64Array, j: number) => boolean,
+): SettleLane {
   const { m, lanes: B, entries: E } = lanes;
   const full = new Float64Array(m * m);
   const eig = new Float64Array(3 * m * m + m);

@@ -105,7 +105,10 @@ export function matrixTerm(options: MatrixTermOptions): Term {
           for (let i = 0; i < mm; i++) size = Math.max(size, Math.abs(gk[i]));
           if (!(size > 0)) continue;
           const eps = (CORRECTION_STEP * scale) / size;
-          for (const [sign, into] of [[1, out1], [-1, out2]] as const) {
+          for (const [sign, into] of [
+            [1, out1],
+            [-1, out2],
+          ] as const) {
             for (let i = 0; i < mm; i++) shifted[i] = full[i] + sign * eps * gk[i];
             choleskyPsd(shifted, m, lshift, 1e-12, true);
             maths.diffusion(shifted, m, lshift, unit, 1, into);

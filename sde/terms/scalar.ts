@@ -26,7 +26,13 @@ function scalarNoise(flow: (v: number, z: number, h: number) => number, threshol
   };
 }
 
-export function correlationTerm(options: { nu: (rho: number) => number; rho0: number; lanes: number; clocks?: Clocks; fused?: boolean }): Term {
+export function correlationTerm(options: {
+  nu: (rho: number) => number;
+  rho0: number;
+  lanes: number;
+  clocks?: Clocks;
+  fused?: boolean;
+}): Term {
   const { nu, rho0, lanes: B } = options;
   const { driftClock: dc, noiseClock: nc } = options.clocks ?? UNIT_CLOCKS;
   // Stratonovich drift: the Ito drift minus the correction (1/2) sigma sigma' = -nc rho (1 - rho^2).
@@ -79,7 +85,14 @@ export function correlationTerm(options: { nu: (rho: number) => number; rho0: nu
   });
 }
 
-export function diagonalTerm(options: { beta: number; x0: number; lanes: number; threshold: number; clocks?: Clocks; fused?: boolean }): Term {
+export function diagonalTerm(options: {
+  beta: number;
+  x0: number;
+  lanes: number;
+  threshold: number;
+  clocks?: Clocks;
+  fused?: boolean;
+}): Term {
   const { beta, x0, lanes: B, threshold } = options;
   const { driftClock: dc, noiseClock: nc } = options.clocks ?? UNIT_CLOCKS;
   const betaD = dc * beta;

@@ -7,7 +7,14 @@
 import { InputError, requireChoice } from '../errors.js';
 import { shapedRelu } from './reluLike.js';
 import { shapedSmooth } from './smooth.js';
-import { SMOOTH_NAMES, UNSHAPED_NAMES, type Activation, type ActivationSpec, type SmoothName, type UnshapedName } from './types.js';
+import {
+  SMOOTH_NAMES,
+  UNSHAPED_NAMES,
+  type Activation,
+  type ActivationSpec,
+  type SmoothName,
+  type UnshapedName,
+} from './types.js';
 import { unshaped } from './unshaped.js';
 
 /** A plain decimal number: optional sign, digits with an optional fraction, optional exponent; no hex, no blanks. */
@@ -17,14 +24,26 @@ const USAGE = 'must be relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|
 
 /** Rebuild an activation from its JSON spec; errors name the field (prefix `field`). */
 export function activationFromSpec(spec: unknown, field = 'activation'): Activation {
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new InputError(field, spec, 'must be an object with a "family"');
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+    throw new InputError(field, spec, 'must be an object with a "family"');
   const s = spec as Record<string, unknown>;
   const family = requireChoice(`${field}.family`, s.family, ['relu-like', 'smooth', 'unshaped'] as const);
-  const allowed = { 'relu-like': ['family', 'cPlus', 'cMinus'], smooth: ['family', 'f', 'a'], unshaped: ['family', 'f', 'gain'] }[family];
-  for (const key of Object.keys(s)) if (!allowed.includes(key)) throw new InputError(`${field}.${key}`, s[key], `is not a field of a ${family} activation (fields: ${allowed.join(', ')})`);
+  const allowed = {
+    'relu-like': ['family', 'cPlus', 'cMinus'],
+    smooth: ['family', 'f', 'a'],
+    unshaped: ['family', 'f', 'gain'],
+  }[family];
+  for (const key of Object.keys(s))
+    if (!allowed.includes(key))
+      throw new InputError(
+        `${field}.${key}`,
+        s[key],
+        `is not a field of a ${family} activation (fields: ${allowed.join(', ')})`,
+      );
   const num = (key: string): number => {
     const v = s[key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${field}.${key}`, v, 'must be a finite number');
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new InputError(`${field}.${key}`, v, 'must be a finite number');
     return v;
   };
   switch (family) {
@@ -52,14 +71,16 @@ export function parseActivationSpec(text: unknown, field = 'activation'): Activa
   const colon = text.indexOf(':');
   const head = colon < 0 ? text : text.slice(0, colon);
   const args = colon < 0 ? [] : text.slice(colon + 1).split(',');
-  if (colon >= 0 && args.some((x) => !DECIMAL.test(x))) throw new InputError(field, text, `${USAGE}; parameters are plain decimal numbers`);
+  if (colon >= 0 && args.some((x) => !DECIMAL.test(x)))
+    throw new InputError(field, text, `${USAGE}; parameters are plain decimal numbers`);
   const values = args.map(Number);
   if (head === 'relu' && values.length === 2) return { family: 'relu-like', cPlus: values[0], cMinus: values[1] };
   if ((SMOOTH_NAMES as readonly string[]).includes(head) && values.length === 1) {
     if (!(values[0] > 0)) throw new InputError(field, text, 'needs a shaping scale a > 0 after the colon');
     return { family: 'smooth', f: head as SmoothName, a: values[0] };
   }
-  if ((UNSHAPED_NAMES as readonly string[]).includes(head) && colon < 0) return { family: 'unshaped', f: head as UnshapedName };
+  if ((UNSHAPED_NAMES as readonly string[]).includes(head) && colon < 0)
+    return { family: 'unshaped', f: head as UnshapedName };
   throw new InputError(field, text, USAGE);
 }
 

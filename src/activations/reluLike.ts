@@ -63,7 +63,11 @@ export function piecewiseLinearAtWidth(n: number, sPlus: number, sMinus: number,
 }
 
 /** The slopes s+- = 1 + c+- / sqrt(n) and the gain c = 2 / (s+^2 + s-^2) of a shaped ReLU-like layer. */
-export function reluLikeSlopes(cPlus: number, cMinus: number, n: number): { sPlus: number; sMinus: number; gain: number } {
+export function reluLikeSlopes(
+  cPlus: number,
+  cMinus: number,
+  n: number,
+): { sPlus: number; sMinus: number; gain: number } {
   const sPlus = 1 + cPlus / Math.sqrt(n);
   const sMinus = 1 + cMinus / Math.sqrt(n);
   return { sPlus, sMinus, gain: 2 / (sPlus * sPlus + sMinus * sMinus) };

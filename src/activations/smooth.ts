@@ -31,7 +31,13 @@ export const SMOOTH_FUNCTIONS: Readonly<Record<SmoothName, SmoothFunction>> = {
     fpp0: 1,
     fppp0: 0,
   },
-  softplus: { name: '2(softplus(x)-log 2)', f: (u) => 2 * (softplus(u) - Math.LN2), df: (u) => 2 * sigmoid(u), fpp0: 0.5, fppp0: 0 },
+  softplus: {
+    name: '2(softplus(x)-log 2)',
+    f: (u) => 2 * (softplus(u) - Math.LN2),
+    df: (u) => 2 * sigmoid(u),
+    fpp0: 0.5,
+    fppp0: 0,
+  },
   gelu: {
     name: '2x*Phi(x)',
     f: (u) => 2 * u * normalCdf(u),
@@ -51,7 +57,12 @@ export function smoothBeta(fpp0: number, fppp0: number, a: number): number;
 export function smoothBeta(first: SmoothName | number, second: number, third?: number): number {
   if (typeof first === 'string') {
     const fn = SMOOTH_FUNCTIONS[requireChoice('f', first, SMOOTH_NAMES)];
-    if (third !== undefined) throw new InputError('a', third, `is one argument too many: smoothBeta('${first}', a) takes the name and the scale`);
+    if (third !== undefined)
+      throw new InputError(
+        'a',
+        third,
+        `is one argument too many: smoothBeta('${first}', a) takes the name and the scale`,
+      );
     return betaOf(fn.fpp0, fn.fppp0, requirePositive('a', second));
   }
   return betaOf(requireFinite('fpp0', first), requireFinite('fppp0', second), requirePositive('a', third));
@@ -69,7 +80,12 @@ export function smoothScaleForBeta(f: SmoothName, beta: number, field = 'beta'):
   const fn = SMOOTH_FUNCTIONS[requireChoice('activation', f, SMOOTH_NAMES)];
   const beta1 = betaOf(fn.fpp0, fn.fppp0, 1);
   requireFinite(field, beta);
-  if (!(beta * beta1 > 0)) throw new InputError(field, beta, `must have the sign of ${f}'s beta at a = 1 (${beta1.toPrecision(4)}): beta = beta_1 / a^2`);
+  if (!(beta * beta1 > 0))
+    throw new InputError(
+      field,
+      beta,
+      `must have the sign of ${f}'s beta at a = 1 (${beta1.toPrecision(4)}): beta = beta_1 / a^2`,
+    );
   return Math.sqrt(beta1 / beta);
 }
 

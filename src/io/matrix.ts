@@ -22,7 +22,8 @@ const READERS: Record<string, { size: number; read: (view: DataView, at: number)
 
 /** A 2-d .npy array as rows (a 1-d array is one column: P inputs of dimension 1). */
 export function rowsFromNpy(bytes: Uint8Array, field: string): Rows {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new InputError(field, 'not .npy', 'is not a NumPy .npy file (no \\x93NUMPY magic)');
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new InputError(field, 'not .npy', 'is not a NumPy .npy file (no \\x93NUMPY magic)');
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
@@ -31,20 +32,26 @@ export function rowsFromNpy(bytes: Uint8Array, field: string): Rows {
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1] === 'True';
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || shapeText === undefined) throw new InputError(field, header.trim(), 'has a .npy header without descr or shape');
+  if (descr === undefined || shapeText === undefined)
+    throw new InputError(field, header.trim(), 'has a .npy header without descr or shape');
   const reader = READERS[descr === '<f8' || descr === '=f8' ? '<f8' : descr];
-  if (!reader) throw new InputError(field, descr, `has dtype ${descr}; give float64 (or float32, or little-endian integers)`);
+  if (!reader)
+    throw new InputError(field, descr, `has dtype ${descr}; give float64 (or float32, or little-endian integers)`);
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map(Number);
-  if (shape.length < 1 || shape.length > 2) throw new InputError(field, `shape (${shape.join(', ')})`, 'must be a 2-d array (rows of numbers)');
+  if (shape.length < 1 || shape.length > 2)
+    throw new InputError(field, `shape (${shape.join(', ')})`, 'must be a 2-d array (rows of numbers)');
   const [rows, cols] = shape.length === 2 ? shape : [shape[0], 1];
   const dataStart = start + headerLength;
-  if (bytes.length < dataStart + rows * cols * reader.size) throw new InputError(field, `${bytes.length} bytes`, `is shorter than its shape (${rows}, ${cols}) says`);
+  if (bytes.length < dataStart + rows * cols * reader.size)
+    throw new InputError(field, `${bytes.length} bytes`, `is shorter than its shape (${rows}, ${cols}) says`);
   return Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => reader.read(view, dataStart + (fortran ? j * rows + i : i * cols + j) * reader.size)),
+    Array.from({ length: cols }, (_, j) =>
+      reader.read(view, dataStart + (fortran ? j * rows + i : i * cols + j) * reader.size),
+    ),
   );
 }
 
@@ -56,7 +63,12 @@ export function rowsFromCsv(text: string, field: string): Rows {
   return body.map((line, i) => {
     const row = parse(line);
     const bad = row.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new InputError(`${field} line ${i + 1 + lines.length - body.length}`, line.split(',')[bad], 'must be a finite number');
+    if (bad >= 0)
+      throw new InputError(
+        `${field} line ${i + 1 + lines.length - body.length}`,
+        line.split(',')[bad],
+        'must be a finite number',
+      );
     return row;
   });
 }
@@ -69,7 +81,8 @@ export function rowsFromJson(text: string, field: string): Rows {
   } catch (e) {
     throw new InputError(field, 'not JSON', `is not JSON (${(e as Error).message.split('\n')[0]})`);
   }
-  if (!Array.isArray(value) || !value.every((row) => Array.isArray(row) && row.every((x) => typeof x === 'number'))) throw new InputError(field, 'JSON', 'must hold an array of rows of numbers');
+  if (!Array.isArray(value) || !value.every((row) => Array.isArray(row) && row.every((x) => typeof x === 'number')))
+    throw new InputError(field, 'JSON', 'must hold an array of rows of numbers');
   return value as Rows;
 }
 
@@ -84,10 +97,12 @@ export function rowsFromFile(name: string, bytes: Uint8Array, field: string): Ro
 
 /** Check that rows form a non-empty matrix of finite numbers with rows of one length. */
 export function checkRows(rows: Rows, field: string): { rows: number; cols: number } {
-  if (rows.length === 0 || rows[0].length === 0) throw new InputError(field, 'empty', 'must hold at least one row and one column');
+  if (rows.length === 0 || rows[0].length === 0)
+    throw new InputError(field, 'empty', 'must hold at least one row and one column');
   const cols = rows[0].length;
   rows.forEach((row, i) => {
-    if (row.length !== cols) throw new InputError(`${field} row ${i}`, `${row.length} numbers`, `must have ${cols} numbers like row 0`);
+    if (row.length !== cols)
+      throw new InputError(`${field} row ${i}`, `${row.length} numbers`, `must have ${cols} numbers like row 0`);
     row.forEach((x, j) => {
       if (!Number.isFinite(x)) throw new InputError(`${field}[${i}][${j}]`, x, 'must be finite');
     });

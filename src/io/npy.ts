@@ -82,7 +82,8 @@ function littleEndianBytes(data: Float64Array | Int32Array): Uint8Array {
 /** The .npy file as chunks (header, then the data, not copied on little-endian machines). */
 export function npyChunks(array: NpyArray): Uint8Array[] {
   const count = array.shape.reduce((a, b) => a * b, 1);
-  if (array.data.length !== count) throw new Error(`an array of shape (${array.shape.join(', ')}) needs ${count} elements, not ${array.data.length}`);
+  if (array.data.length !== count)
+    throw new Error(`an array of shape (${array.shape.join(', ')}) needs ${count} elements, not ${array.data.length}`);
   const { descr: d, itemChars } = descr(array);
   const header = npyHeader(d, array.shape);
   switch (array.dtype) {

@@ -35,7 +35,8 @@ function record(size: number, fill: (view: DataView) => void): Uint8Array {
 }
 
 function ascii(name: string): Uint8Array {
-  if (!/^[A-Za-z0-9_.]+$/.test(name)) throw new Error(`an .npz member name must be plain ASCII (got ${JSON.stringify(name)})`);
+  if (!/^[A-Za-z0-9_.]+$/.test(name))
+    throw new Error(`an .npz member name must be plain ASCII (got ${JSON.stringify(name)})`);
   return Uint8Array.from(name, (c) => c.charCodeAt(0));
 }
 
@@ -134,7 +135,8 @@ export function npzMember(bytes: Uint8Array, name: string): Uint8Array | undefin
     const local = view.getUint32(at + 42, true);
     const member = decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength));
     if (member === name) {
-      if (method !== 0) throw new Error(`member ${name} is compressed (method ${method}); only stored members are read`);
+      if (method !== 0)
+        throw new Error(`member ${name} is compressed (method ${method}); only stored members are read`);
       const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
       return bytes.subarray(start, start + size);
     }

@@ -22,10 +22,18 @@ function requestedKernels(): string | undefined {
  * NCSDE_KERNELS, or `wasm` on an engine without WebAssembly SIMD, is an InputError naming it.
  * Both arguments default to the environment and the engine; null means unset / no WebAssembly (tests).
  */
-export function kernelsInUse(requested: string | null = requestedKernels() ?? null, wasm: WasmApi | null = engineWasm() ?? null): KernelsName {
+export function kernelsInUse(
+  requested: string | null = requestedKernels() ?? null,
+  wasm: WasmApi | null = engineWasm() ?? null,
+): KernelsName {
   if (requested !== null) {
     const name = requireChoice('NCSDE_KERNELS', requested, KERNELS_NAMES);
-    if (name === 'wasm' && wasmModule(wasm) === null) throw new InputError('NCSDE_KERNELS', requested, 'needs WebAssembly SIMD, which this JavaScript engine lacks (use js)');
+    if (name === 'wasm' && wasmModule(wasm) === null)
+      throw new InputError(
+        'NCSDE_KERNELS',
+        requested,
+        'needs WebAssembly SIMD, which this JavaScript engine lacks (use js)',
+      );
     return name;
   }
   return wasmModule(wasm) === null ? 'js' : 'wasm';

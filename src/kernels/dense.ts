@@ -56,7 +56,12 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
     const g = new Float64Array(E * w);
     const ls = new Float64Array(lsSize);
     return {
-      m, w, v, l, g, kernels: 'js',
+      m,
+      w,
+      v,
+      l,
+      g,
+      kernels: 'js',
       choleskySums: (c, n) => choleskyColumnSums(v, l, m, w, n, c),
       noise: (n, root) => noiseTile(l, g, m, w, n, root, ls, v),
       gram: (n) => gramTile(l, m, w, n, v),
@@ -91,10 +96,16 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
   const pe = kernels.alloc(m * 8);
   const split = {
     edge: kernels.f64(pe, m),
-    step: (ascending: number, n: number, rootHalfH: number, rootH: number, tol: number) => x.splitNoiseTile8(pv, pl, pg, pe, m, w, ascending, n, rootHalfH, rootH, tol),
+    step: (ascending: number, n: number, rootHalfH: number, rootH: number, tol: number) =>
+      x.splitNoiseTile8(pv, pl, pg, pe, m, w, ascending, n, rootHalfH, rootH, tol),
   };
   return {
-    m, w, v: kernels.f64(pv, E * w), l: kernels.f64(pl, E * w), g: kernels.f64(pg, E * w), kernels: 'wasm',
+    m,
+    w,
+    v: kernels.f64(pv, E * w),
+    l: kernels.f64(pl, E * w),
+    g: kernels.f64(pg, E * w),
+    kernels: 'wasm',
     choleskySums: (c) => x.choleskyColumnSums8(pv, pl, m, w, c),
     noise: (_n, root) => x.noiseTile8(pl, pg, m, w, root, pls, pv, psf),
     gram: () => x.gramTile8(pl, m, w, pv),

@@ -14,18 +14,86 @@ export interface KernelExports {
   pairLayer(z: number, rows: number, l00: number, l10: number, l11: number, a: number, b: number, out: number): void;
   mathMap(which: number, input: number, out: number, count: number): void;
   mathMap2(which: number, input: number, out: number, count: number): void;
-  eulerRelu2x(x: number, chol: number, g: number, alive: number, lanes: number, h: number, root: number, root2: number, beta: number, kOff: number, threshold: number, troubled: number, before: number): number;
-  diagonalNoise2x(x: number, g: number, alive: number, lanes: number, root: number, hn: number, threshold: number, exploded: number): number;
-  splitRelu2x(x: number, g: number, coins: number, alive: number, lanes: number, tau: number, kappa: number, e0: number, e1: number, rootHalfH: number, rootH: number, threshold: number, exploded: number): number;
+  eulerRelu2x(
+    x: number,
+    chol: number,
+    g: number,
+    alive: number,
+    lanes: number,
+    h: number,
+    root: number,
+    root2: number,
+    beta: number,
+    kOff: number,
+    threshold: number,
+    troubled: number,
+    before: number,
+  ): number;
+  diagonalNoise2x(
+    x: number,
+    g: number,
+    alive: number,
+    lanes: number,
+    root: number,
+    hn: number,
+    threshold: number,
+    exploded: number,
+  ): number;
+  splitRelu2x(
+    x: number,
+    g: number,
+    coins: number,
+    alive: number,
+    lanes: number,
+    tau: number,
+    kappa: number,
+    e0: number,
+    e1: number,
+    rootHalfH: number,
+    rootH: number,
+    threshold: number,
+    exploded: number,
+  ): number;
   choleskyColumnSums8(v: number, l: number, m: number, w: number, c: number): void;
   noiseTile8(l: number, g: number, m: number, w: number, root: number, ls: number, out: number, sf: number): void;
   gramTile8(l: number, m: number, w: number, out: number): void;
   flowsTile2(l: number, f: number, m: number, w: number, u0: number, u1: number, descending: number): void;
   driftRelu2x(x: number, out: number, m: number, w: number, k: number, beta: number, clock: number): void;
   flowRelu2x(x: number, m: number, w: number, kappa: number, d0: number, w0: number, d1: number, w1: number): void;
-  splitNoiseTile8(v: number, l: number, g: number, edge: number, m: number, w: number, ascending: number, n: number, rootHalfH: number, rootH: number, tol: number): void;
+  splitNoiseTile8(
+    v: number,
+    l: number,
+    g: number,
+    edge: number,
+    m: number,
+    w: number,
+    ascending: number,
+    n: number,
+    rootHalfH: number,
+    rootH: number,
+    tol: number,
+  ): void;
   chainRows2x(z: number, rows: number, m: number, lt: number, a: number, b: number, y: number, out: number): void;
-  eulerTile8(x: number, l: number, g: number, ls: number, sf: number, d: number, nz: number, alive: number, flags: number, m: number, w: number, h: number, root: number, k: number, beta: number, clock: number, threshold: number, tol: number): void;
+  eulerTile8(
+    x: number,
+    l: number,
+    g: number,
+    ls: number,
+    sf: number,
+    d: number,
+    nz: number,
+    alive: number,
+    flags: number,
+    m: number,
+    w: number,
+    h: number,
+    root: number,
+    k: number,
+    beta: number,
+    clock: number,
+    threshold: number,
+    tol: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -57,7 +125,8 @@ export class WasmKernels {
   alloc(bytes: number): number {
     const at = this.top;
     this.top = at + Math.ceil(bytes / 16) * 16;
-    if (this.top > this.memory.buffer.byteLength) throw new RangeError('wasm kernels: layout exceeds the memory reserved for it');
+    if (this.top > this.memory.buffer.byteLength)
+      throw new RangeError('wasm kernels: layout exceeds the memory reserved for it');
     return at;
   }
 

@@ -67,7 +67,8 @@ export class WasmNormals {
 
   /** values[at, at + count) <- the next `count` normals of rng (at + count <= capacity). */
   fill(rng: Xoshiro128pp, count: number, at = 0): void {
-    if (at + count > this.capacity) throw new RangeError(`WasmNormals.fill: ${at + count} normals exceed the capacity ${this.capacity}`);
+    if (at + count > this.capacity)
+      throw new RangeError(`WasmNormals.fill: ${at + count} normals exceed the capacity ${this.capacity}`);
     this.enter(rng);
     this.k.exports.fillNormalsFinished(this.statePtr, this.auxPtr, this.ptr + at * 8, count);
     this.leave(rng);

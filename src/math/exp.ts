@@ -5,18 +5,18 @@
 
 import { highWord, lowWord, POW2, POW2_ZERO } from './bits.js';
 
-const LN2_HI = 6.93147180369123816490e-1; // 0x3fe62e42 fee00000: 32 bits, so k*LN2_HI is exact for |k| < 2^21
+const LN2_HI = 6.9314718036912381649e-1; // 0x3fe62e42 fee00000: 32 bits, so k*LN2_HI is exact for |k| < 2^21
 const LN2_LO = 1.90821492927058770002e-10; // 0x3dea39ef 35793c76
-const INV_LN2 = 1.44269504088896338700e0; // 0x3ff71547 652b82fe
+const INV_LN2 = 1.442695040888963387; // 0x3ff71547 652b82fe
 const OVERFLOW = 7.09782712893383973096e2; // 0x40862e42 fefa39ef: largest x with finite exp(x)
-const UNDERFLOW = -7.45133219101941108420e2; // 0xc0874910 d52d3051: below, exp(x) rounds to 0
-const TWO_M1000 = 9.33263618503218878990e-302; // 2^-1000
+const UNDERFLOW = -7.4513321910194110842e2; // 0xc0874910 d52d3051: below, exp(x) rounds to 0
+const TWO_M1000 = 9.3326361850321887899e-302; // 2^-1000
 
 // exp: r*(e^r+1)/(e^r-1) ~ 2 + P1 r^2 + ... + P5 r^10, |error| < 2^-59 on [0, 0.5 ln2]
 const P1 = 1.66666666666666019037e-1;
 const P2 = -2.77777777770155933842e-3;
 const P3 = 6.61375632143793436117e-5;
-const P4 = -1.65339022054652515390e-6;
+const P4 = -1.6533902205465251539e-6;
 const P5 = 4.13813679705723846039e-8;
 
 // expm1: coefficients Q_i * 2^i of R1(z) = 1 + Q1 z + ... + Q5 z^5, z = r^2/2, |error| < 2^-61
@@ -62,7 +62,7 @@ export function exp(x: number): number {
   const t = x * x;
   const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
   if (k === 0) return 1 - ((x * c) / (c - 2) - x);
-  const y = 1 - ((lo - (x * c) / (2 - c)) - hi);
+  const y = 1 - (lo - (x * c) / (2 - c) - hi);
   // y 2^k, exact while normal (k = 1024 leaves y < 1: split the factor)
   if (k >= -1021) return k === 1024 ? y * 2 * POW2[POW2_ZERO + 1023] : y * POW2[POW2_ZERO + k];
   // a subnormal result: scale in two steps so the only rounding is the final one

@@ -7,9 +7,9 @@ import { productError } from './exact.js';
 import { expm1 } from './exp.js';
 import { log1pTail } from './log.js';
 
-const LN2_HI = 6.93147180369123816490e-1; // 0x3fe62e42 fee00000 (as ./exp.ts)
+const LN2_HI = 6.9314718036912381649e-1; // 0x3fe62e42 fee00000 (as ./exp.ts)
 const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.44269504088896338700e0;
+const INV_LN2 = 1.442695040888963387;
 // 1/(n+3)!, n = 0..11: expm1(r) = r + r^2/2 + r^3 S(r) with the series cut where the next term is
 // below 2^-62 relative on |r| <= 0.5 ln2
 const F3 = 0.16666666666666666;
@@ -36,7 +36,7 @@ const T6 = 0.003592128036572481;
 const T7 = -0.0014558343870513183;
 const T8 = 0.000590027440945586;
 const T9 = -0.00023912911424355248;
-const T10 = 9.691537956929451e-05;
+const T10 = 9.691537956929451e-5;
 
 /**
  * tanh(a) for 1/4 <= a < 1 as -t/(t+2), t = expm1(-2a), with t carried as a double-double: the
@@ -61,7 +61,15 @@ function tanhMiddle(a: number): number {
   const sqError = productError(r, r, sq);
   const half = 0.5 * sq;
   const head = r + half; // |half| <= 0.18 |r|: fast two-sum
-  const cubic = sq * r * (F3 + r * (F4 + r * (F5 + r * (F6 + r * (F7 + r * (F8 + r * (F9 + r * (F10 + r * (F11 + r * (F12 + r * (F13 + r * F14)))))))))));
+  const cubic =
+    sq *
+    r *
+    (F3 +
+      r *
+        (F4 +
+          r *
+            (F5 +
+              r * (F6 + r * (F7 + r * (F8 + r * (F9 + r * (F10 + r * (F11 + r * (F12 + r * (F13 + r * F14)))))))))));
   const tail = r - head + half + 0.5 * sqError + cubic + (c + c * r);
   let tH = head + tail;
   let tL = head - tH + tail;
@@ -95,7 +103,8 @@ export function tanh(x: number): number {
     // |x| < 1/4 (shaped activations' usual range): x + x q with q = x^2 T(x^2) <= 0.021, so q's few
     // roundings move the result by < 0.07 ulp and the error stays < 0.57 ulp
     const w = x * x;
-    const q = w * (T1 + w * (T2 + w * (T3 + w * (T4 + w * (T5 + w * (T6 + w * (T7 + w * (T8 + w * (T9 + w * T10)))))))));
+    const q =
+      w * (T1 + w * (T2 + w * (T3 + w * (T4 + w * (T5 + w * (T6 + w * (T7 + w * (T8 + w * (T9 + w * T10)))))))));
     return x + x * q;
   }
   const a = hx < 0 ? -x : x;
@@ -113,7 +122,7 @@ export function tanh(x: number): number {
 
 // log's Remez polynomial (./log.ts): log((1+s)/(1-s)) = 2s + s R(s^2) on |s| <= 0.1716, so there
 // atanh(s) = s + s R(s^2)/2
-const LG1 = 6.666666666666735130e-1;
+const LG1 = 6.66666666666673513e-1;
 const LG2 = 3.999999999940941908e-1;
 const LG3 = 2.857142874366239149e-1;
 const LG4 = 2.222219843214978396e-1;
@@ -134,7 +143,7 @@ export function atanh(x: number): number {
   if (ix < 0x3e300000) return x; // |x| < 2^-28 (keeps -0)
   const a = hx < 0 ? -x : x;
   let t: number;
-  if (a <= 0.17157287525380990) {
+  if (a <= 0.1715728752538099) {
     // (sqrt(2) - 1)/(sqrt(2) + 1), where s = f/(2+f) ends in log
     const z = a * a;
     const r = z * (LG1 + z * (LG2 + z * (LG3 + z * (LG4 + z * (LG5 + z * (LG6 + z * LG7))))));

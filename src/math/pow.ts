@@ -21,7 +21,7 @@ const L6 = 2.06975017800338417784e-1;
 const P1 = 1.66666666666666019037e-1;
 const P2 = -2.77777777770155933842e-3;
 const P3 = 6.61375632143793436117e-5;
-const P4 = -1.65339022054652515390e-6;
+const P4 = -1.6533902205465251539e-6;
 const P5 = 4.13813679705723846039e-8;
 const LG2 = 6.93147180559945286227e-1; // 0x3fe62e42 fefa39ef
 const LG2_H = 6.93147182464599609375e-1; // 0x3fe62e43 00000000
@@ -30,8 +30,8 @@ const OVT = 8.0085662595372944372e-17; // -(1024 - log2(overflow threshold + 0.5
 const CP = 9.61796693925975554329e-1; // 2/(3 ln2)
 const CP_H = 9.61796700954437255859e-1; // 0x3feec709 e0000000: CP to 24 bits
 const CP_L = -7.02846165095275826516e-9; // CP - CP_H
-const IVLN2 = 1.44269504088896338700e0; // 1/ln2
-const IVLN2_H = 1.44269502162933349609e0; // 0x3ff71547 60000000: 1/ln2 to 24 bits
+const IVLN2 = 1.442695040888963387; // 1/ln2
+const IVLN2_H = 1.44269502162933349609; // 0x3ff71547 60000000: 1/ln2 to 24 bits
 const IVLN2_L = 1.92596299112661746887e-8; // 1/ln2 - IVLN2_H
 
 /** z 2^n for z near 1 and -1080 < n < 1025, rounded once (subnormal results included). */
@@ -49,12 +49,14 @@ export function pow(x: number, y: number): number {
   let ix = hx & 0x7fffffff;
   const iy = hy & 0x7fffffff;
   if ((iy | ly) === 0) return 1; // x^+-0 = 1, even for NaN
-  if (ix > 0x7ff00000 || (ix === 0x7ff00000 && lx !== 0) || iy > 0x7ff00000 || (iy === 0x7ff00000 && ly !== 0)) return NaN;
+  if (ix > 0x7ff00000 || (ix === 0x7ff00000 && lx !== 0) || iy > 0x7ff00000 || (iy === 0x7ff00000 && ly !== 0))
+    return NaN;
 
   // yisint: 0 y not an integer, 1 odd integer, 2 even integer (only needed for x < 0)
   let yisint = 0;
   if (hx < 0) {
-    if (iy >= 0x43400000) yisint = 2; // |y| >= 2^53
+    if (iy >= 0x43400000)
+      yisint = 2; // |y| >= 2^53
     else if (iy >= 0x3ff00000) {
       const k = (iy >> 20) - 1023;
       if (k > 20) {
@@ -85,7 +87,8 @@ export function pow(x: number, y: number): number {
     let z = ax;
     if (hy < 0) z = 1 / z;
     if (hx < 0) {
-      if (((ix - 0x3ff00000) | yisint) === 0) z = NaN; // (-1)^non-integer
+      if (((ix - 0x3ff00000) | yisint) === 0)
+        z = NaN; // (-1)^non-integer
       else if (yisint === 1) z = -z;
     }
     return z;
@@ -126,8 +129,10 @@ export function pow(x: number, y: number): number {
     const j = ix & 0x000fffff;
     ix = j | 0x3ff00000; // normalised to [1, 2)
     let k: number;
-    if (j <= 0x3988e) k = 0; // |x| < sqrt(3/2)
-    else if (j < 0xbb67a) k = 1; // |x| < sqrt(3)
+    if (j <= 0x3988e)
+      k = 0; // |x| < sqrt(3/2)
+    else if (j < 0xbb67a)
+      k = 1; // |x| < sqrt(3)
     else {
       k = 0;
       n += 1;

@@ -47,7 +47,8 @@ export function requireSeed(field: string, value: unknown): number {
 
 /** A seed as a user types it: decimal digits only, so `1.0`, `1e3` and `-1` are refused, not reinterpreted. */
 export function parseSeed(field: string, text: string): number {
-  if (!/^[0-9]{1,16}$/.test(text)) throw new InputError(field, text, `must be an integer in [0, ${MAX_SEED}] written in digits`);
+  if (!/^[0-9]{1,16}$/.test(text))
+    throw new InputError(field, text, `must be an integer in [0, ${MAX_SEED}] written in digits`);
   return requireSeed(field, Number(text));
 }
 
@@ -57,9 +58,15 @@ export function streamKey(seed: number, purpose: string, index: number): string 
 }
 
 /** Stream `index` of the family (seed, purpose). */
-export function openStream(seed: number, purpose: string, index: number, generator: GeneratorName = 'xoshiro128++'): RandomStream {
+export function openStream(
+  seed: number,
+  purpose: string,
+  index: number,
+  generator: GeneratorName = 'xoshiro128++',
+): RandomStream {
   requireSeed('seed', seed);
-  if (typeof purpose !== 'string' || purpose.length === 0) throw new InputError('purpose', purpose, 'must be a non-empty string');
+  if (typeof purpose !== 'string' || purpose.length === 0)
+    throw new InputError('purpose', purpose, 'must be a non-empty string');
   if (!Number.isSafeInteger(index) || index < 0) throw new InputError('stream index', index, 'must be an integer >= 0');
   const key = streamKey(seed, purpose, index);
   switch (generator) {

@@ -3,7 +3,15 @@
 // of ~7 us, paid once per block of paths); the step is inlined here because seedrandom's
 // closure-based int32() costs a call per draw.
 import seedrandom from 'seedrandom';
-import { finishRejections, K as ZIGGURAT_K, PASS, rejectionScratch, W as ZIGGURAT_W, type Rejections, type WordSource } from './ziggurat.js';
+import {
+  finishRejections,
+  K as ZIGGURAT_K,
+  PASS,
+  rejectionScratch,
+  W as ZIGGURAT_W,
+  type Rejections,
+  type WordSource,
+} from './ziggurat.js';
 
 // Module-local copies of the tables: TurboFan embeds a module's own constant arrays in the loop, which
 // measured about 20% faster than reading them through the import binding.

@@ -1,7 +1,15 @@
 // xoshiro128++ (Blackman & Vigna 2018): four 32-bit words of state, a handful of shifts and xors per
 // output, period 2^128 - 1, and every output bit of good quality (unlike xoshiro128+, whose low bits
 // are weak: the ziggurat uses the low 8 bits for its layer). The default uniform source.
-import { finishRejections, K as ZIGGURAT_K, PASS, rejectionScratch, W as ZIGGURAT_W, type Rejections, type WordSource } from './ziggurat.js';
+import {
+  finishRejections,
+  K as ZIGGURAT_K,
+  PASS,
+  rejectionScratch,
+  W as ZIGGURAT_W,
+  type Rejections,
+  type WordSource,
+} from './ziggurat.js';
 
 // Module-local copies of the tables: TurboFan embeds a module's own constant arrays in the loop, which
 // measured about 20% faster than reading them through the import binding.
@@ -104,7 +112,12 @@ export class Xoshiro128pp implements WordSource {
   /** The auxiliary stream for the ziggurat's rejections: this stream's initial state re-hashed. */
   auxiliary(): Xoshiro128pp {
     if (!this.aux) {
-      this.aux = new Xoshiro128pp(fmix32(this.seed0 ^ 0x6a09e667), fmix32(this.seed1 ^ 0xbb67ae85), fmix32(this.seed2 ^ 0x3c6ef372), fmix32(this.seed3 ^ 0xa54ff53a) | 1);
+      this.aux = new Xoshiro128pp(
+        fmix32(this.seed0 ^ 0x6a09e667),
+        fmix32(this.seed1 ^ 0xbb67ae85),
+        fmix32(this.seed2 ^ 0x3c6ef372),
+        fmix32(this.seed3 ^ 0xa54ff53a) | 1,
+      );
       for (let i = 0; i < 16; i++) this.aux.nextInt32();
     }
     return this.aux;

@@ -80,9 +80,11 @@ export function energyDistance(a: ArrayLike<number>, b: ArrayLike<number>): Esti
   const value = (2 * sxy) / (n * m) - sxx / (n * (n - 1)) - syy / (m * (m - 1));
   // Leave x_i out: the cross sum loses ax[i], the within sum loses 2 bx[i] (both orders of each pair).
   const looX = new Float64Array(n);
-  for (let i = 0; i < n; i++) looX[i] = (2 * (sxy - ax[i])) / ((n - 1) * m) - (sxx - 2 * bx[i]) / ((n - 1) * (n - 2)) - syy / (m * (m - 1));
+  for (let i = 0; i < n; i++)
+    looX[i] = (2 * (sxy - ax[i])) / ((n - 1) * m) - (sxx - 2 * bx[i]) / ((n - 1) * (n - 2)) - syy / (m * (m - 1));
   const looY = new Float64Array(m);
-  for (let j = 0; j < m; j++) looY[j] = (2 * (sxy - ay[j])) / (n * (m - 1)) - sxx / (n * (n - 1)) - (syy - 2 * by[j]) / ((m - 1) * (m - 2));
+  for (let j = 0; j < m; j++)
+    looY[j] = (2 * (sxy - ay[j])) / (n * (m - 1)) - sxx / (n * (n - 1)) - (syy - 2 * by[j]) / ((m - 1) * (m - 2));
   const spread = (loo: Float64Array) => {
     let mu = 0;
     for (const v of loo) mu += v;

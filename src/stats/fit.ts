@@ -22,7 +22,12 @@ export interface SlopeFit {
 }
 
 /** Weighted least squares of y on x with weights 1 / se^2. */
-export function weightedLine(x: readonly number[], y: readonly number[], se: readonly number[], level = 0.95): SlopeFit {
+export function weightedLine(
+  x: readonly number[],
+  y: readonly number[],
+  se: readonly number[],
+  level = 0.95,
+): SlopeFit {
   const n = x.length;
   let sw = 0;
   let sx = 0;
@@ -50,7 +55,17 @@ export function weightedLine(x: readonly number[], y: readonly number[], se: rea
   const scale = dof > 0 ? Math.max(1, Math.sqrt(chi2 / dof)) : 1;
   const s = scale / Math.sqrt(sxx);
   const z = zFor(level);
-  return { slope, intercept, se: s, lower: slope - z * s, upper: slope + z * s, level, chi2, dof, fitPValue: dof > 0 ? 1 - chiSquareCdf(chi2, dof) : NaN };
+  return {
+    slope,
+    intercept,
+    se: s,
+    lower: slope - z * s,
+    upper: slope + z * s,
+    level,
+    chi2,
+    dof,
+    fitPValue: dof > 0 ? 1 - chiSquareCdf(chi2, dof) : NaN,
+  };
 }
 
 /** y ~ C x^-p fitted by weighted least squares in log-log coordinates: p with its SE and CI, and chi^2. */
@@ -72,7 +87,12 @@ export interface PowerLawFit {
  * Fisher information, inflated by sqrt(chi^2 / dof) when the scatter exceeds the stated errors.
  * Returns null when fewer than 3 points are positive or the fit does not converge.
  */
-export function powerLawFit(x: readonly number[], y: readonly number[], se: readonly number[], level = 0.95): PowerLawFit | null {
+export function powerLawFit(
+  x: readonly number[],
+  y: readonly number[],
+  se: readonly number[],
+  level = 0.95,
+): PowerLawFit | null {
   const positive = x.map((_, i) => i).filter((i) => y[i] > 0 && se[i] > 0);
   if (positive.length < 3 || x.length < 3) return null;
   const start = weightedLine(

@@ -20,7 +20,10 @@ export interface LogNormalMoments {
  * is exp(l_k -+ z sd) and the value exp(l_k - Var / 2), which removes the log-normal bias of exp(l_k) to
  * first order. The kurtosis interval maps the exact chi-square interval of sigma^2 through exp(.) - 1.
  */
-export function logNormalMoments(logs: ArrayLike<number>, options: { scale?: number; level?: number } = {}): LogNormalMoments {
+export function logNormalMoments(
+  logs: ArrayLike<number>,
+  options: { scale?: number; level?: number } = {},
+): LogNormalMoments {
   const N = logs.length;
   if (N < 3) throw new RangeError(`logNormalMoments needs at least 3 values, got ${N}`);
   const level = options.level ?? 0.95;
@@ -32,7 +35,14 @@ export function logNormalMoments(logs: ArrayLike<number>, options: { scale?: num
     const v = (k * k * s2) / N + (k ** 4 * s2 * s2) / (2 * (N - 1));
     const sd = Math.sqrt(v);
     const value = exp(l - v / 2);
-    return { value, se: value * sd, lower: exp(l - z * sd), upper: exp(l + z * sd), level, method: 'log-normal fit (delta method)' };
+    return {
+      value,
+      se: value * sd,
+      lower: exp(l - z * sd),
+      upper: exp(l + z * sd),
+      level,
+      method: 'log-normal fit (delta method)',
+    };
   };
   // log Var = 2 mu + s2 + log(expm1(s2)): gradient 2 in mu and g = 1 + e^s2 / (e^s2 - 1) in s2.
   const lv = 2 * mu + s2 + log(expm1(s2));
@@ -40,10 +50,24 @@ export function logNormalMoments(logs: ArrayLike<number>, options: { scale?: num
   const vv = (4 * s2) / N + (g * g * 2 * s2 * s2) / (N - 1);
   const sdv = Math.sqrt(vv);
   const varValue = exp(lv - vv / 2);
-  const varianceInterval: Interval = { value: varValue, se: varValue * sdv, lower: exp(lv - z * sdv), upper: exp(lv + z * sdv), level, method: 'log-normal fit (delta method)' };
+  const varianceInterval: Interval = {
+    value: varValue,
+    se: varValue * sdv,
+    lower: exp(lv - z * sdv),
+    upper: exp(lv + z * sdv),
+    level,
+    method: 'log-normal fit (delta method)',
+  };
   const alpha = (1 - level) / 2;
   const lo = ((N - 1) * s2) / chiSquareQuantile(1 - alpha, N - 1);
   const hi = ((N - 1) * s2) / chiSquareQuantile(alpha, N - 1);
-  const kurtosis: Interval = { value: expm1(s2), se: exp(s2) * s2 * Math.sqrt(2 / (N - 1)), lower: expm1(lo), upper: expm1(hi), level, method: 'log-normal fit (chi-square)' };
+  const kurtosis: Interval = {
+    value: expm1(s2),
+    se: exp(s2) * s2 * Math.sqrt(2 / (N - 1)),
+    lower: expm1(lo),
+    upper: expm1(hi),
+    level,
+    method: 'log-normal fit (chi-square)',
+  };
   return { moment, variance: varianceInterval, kurtosis };
 }

@@ -77,7 +77,12 @@ export function zScore(a: Estimate, b: Estimate): number {
 }
 
 /** A normal-theory interval value +- z se. */
-export function normalInterval(e: Estimate, level = 0.95, method: IntervalMethod = 'normal (CLT)', z = zFor(level)): Interval {
+export function normalInterval(
+  e: Estimate,
+  level = 0.95,
+  method: IntervalMethod = 'normal (CLT)',
+  z = zFor(level),
+): Interval {
   return { value: e.value, se: e.se, lower: e.value - z * e.se, upper: e.value + z * e.se, level, method };
 }
 
@@ -105,7 +110,11 @@ export function median(xs: ArrayLike<number>): number {
 }
 
 /** Empirical quantile pairs of two samples at `points` evenly spaced probabilities (QQ-plot data). */
-export function qqPairs(a: ArrayLike<number>, b: ArrayLike<number>, points = 99): Array<{ p: number; a: number; b: number }> {
+export function qqPairs(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  points = 99,
+): Array<{ p: number; a: number; b: number }> {
   const x = sorted(a);
   const y = sorted(b);
   return Array.from({ length: points }, (_, k) => {

@@ -81,7 +81,8 @@ export function bcaBootstraps<K extends string>(
 function bcaInterval(estimate: number, all: Float64Array, jack: readonly Float64Array[], level: number): Interval {
   const finite = all.filter(Number.isFinite).sort();
   const kept = finite.length;
-  if (kept < all.length / 2 || !Number.isFinite(estimate)) return { value: estimate, se: NaN, lower: NaN, upper: NaN, level, method: 'BCa bootstrap' };
+  if (kept < all.length / 2 || !Number.isFinite(estimate))
+    return { value: estimate, se: NaN, lower: NaN, upper: NaN, level, method: 'BCa bootstrap' };
   let mu = 0;
   for (const v of finite) mu += v;
   mu /= kept;
@@ -101,7 +102,15 @@ function bcaInterval(estimate: number, all: Float64Array, jack: readonly Float64
     return finite[lo] + (h - lo) * (finite[Math.min(kept - 1, lo + 1)] - finite[lo]);
   };
   const alpha = (1 - level) / 2;
-  if (share <= 0 || share >= 1 || se === 0) return { value: estimate, se, lower: quantile(alpha), upper: quantile(1 - alpha), level, method: 'percentile bootstrap' };
+  if (share <= 0 || share >= 1 || se === 0)
+    return {
+      value: estimate,
+      se,
+      lower: quantile(alpha),
+      upper: quantile(1 - alpha),
+      level,
+      method: 'percentile bootstrap',
+    };
   const z0 = normalQuantile(share);
   let num = 0;
   let den = 0;
@@ -119,11 +128,22 @@ function bcaInterval(estimate: number, all: Float64Array, jack: readonly Float64
   const a = den > 0 ? num / (6 * pow(den, 1.5)) : 0;
   const z = zFor(level);
   const adjust = (zq: number) => normalCdf(z0 + (z0 + zq) / (1 - a * (z0 + zq)));
-  return { value: estimate, se, lower: quantile(adjust(-z)), upper: quantile(adjust(z)), level, method: 'BCa bootstrap' };
+  return {
+    value: estimate,
+    se,
+    lower: quantile(adjust(-z)),
+    upper: quantile(adjust(z)),
+    level,
+    method: 'BCa bootstrap',
+  };
 }
 
 /** BCa bootstrap interval for one statistic (see bcaBootstraps). */
-export function bcaBootstrap(samples: readonly FeatureSample[], statistic: (means: readonly Float64Array[]) => number, options: BootstrapOptions): Interval {
+export function bcaBootstrap(
+  samples: readonly FeatureSample[],
+  statistic: (means: readonly Float64Array[]) => number,
+  options: BootstrapOptions,
+): Interval {
   return bcaBootstraps(samples, { value: statistic }, options).value;
 }
 

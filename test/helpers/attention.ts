@@ -23,7 +23,15 @@ export interface LayerMoments {
 }
 
 /** Estimate n E[dV | V] and n Cov[dV | V] from `draws` draws of the heads at width n, key width nk. */
-export function layerMoments(v: Float64Array, m: number, n: number, nk: number, p: AttentionParams, draws: number, seed: number): LayerMoments {
+export function layerMoments(
+  v: Float64Array,
+  m: number,
+  n: number,
+  nk: number,
+  p: AttentionParams,
+  draws: number,
+  seed: number,
+): LayerMoments {
   const rng = openStream(seed, 'test/attention-moments', n);
   const mm = m * m;
   const m4 = mm * mm;
@@ -94,12 +102,25 @@ export function layerMoments(v: Float64Array, m: number, n: number, nk: number, 
 }
 
 /** The limit of the attention or transformer preset at p (through its composition of blocks). */
-export function presetLimit(kind: 'attention' | 'transformer', p: AttentionParams, activation: Activation = shapedRelu({ cPlus: 0, cMinus: -1 })): BlockLimit {
+export function presetLimit(
+  kind: 'attention' | 'transformer',
+  p: AttentionParams,
+  activation: Activation = shapedRelu({ cPlus: 0, cMinus: -1 }),
+): BlockLimit {
   return (kind === 'attention' ? attention(p) : transformer(p)).block.limit(activation);
 }
 
 /** The preset's noise covariance Cov(dV_ab, dV_ce)/dt (m^4); heads = Infinity: its Wishart (value) part alone. */
-export function diffusionCovariance(v: Float64Array, m: number, p: AttentionParams, kind: 'attention' | 'transformer'): Float64Array {
+export function diffusionCovariance(
+  v: Float64Array,
+  m: number,
+  p: AttentionParams,
+  kind: 'attention' | 'transformer',
+): Float64Array {
   const limit = presetLimit(kind, { ...p, heads: Number.isFinite(p.heads) ? p.heads : 1 });
-  return limitCovariance(Number.isFinite(p.heads) ? limit : { drifts: limit.drifts, noises: limit.noises.filter((q) => q.part === WISHART) }, v, m);
+  return limitCovariance(
+    Number.isFinite(p.heads) ? limit : { drifts: limit.drifts, noises: limit.noises.filter((q) => q.part === WISHART) },
+    v,
+    m,
+  );
 }

@@ -11,7 +11,8 @@ export const SCALE = Number(process.env.NCSDE_CALIBRATION_SCALE ?? 1);
 /** P(X <= k) for X ~ Binomial(n, p). */
 function binomialCdf(k: number, n: number, p: number): number {
   let s = 0;
-  for (let i = 0; i <= k; i++) s += Math.exp(logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1) + i * Math.log(p) + (n - i) * Math.log1p(-p));
+  for (let i = 0; i <= k; i++)
+    s += Math.exp(logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1) + i * Math.log(p) + (n - i) * Math.log1p(-p));
   return Math.min(1, s);
 }
 
@@ -39,7 +40,12 @@ export interface Calibration {
 }
 
 /** Run `estimate(seed)` for seeds 0..R-1 and measure how its intervals cover `truth`. */
-export async function calibrate(replicates: number, truth: number, estimate: (replicate: number) => Interval | Promise<Interval>, level = 0.95): Promise<Calibration> {
+export async function calibrate(
+  replicates: number,
+  truth: number,
+  estimate: (replicate: number) => Interval | Promise<Interval>,
+  level = 0.95,
+): Promise<Calibration> {
   const R = Math.round(replicates * SCALE);
   const values: number[] = [];
   const ses: number[] = [];
@@ -61,7 +67,10 @@ export async function calibrate(replicates: number, truth: number, estimate: (re
     spread,
     meanSe,
     ratio: spread / meanSe,
-    ratioRange: [Math.sqrt(chiSquareQuantile(0.001, R - 1) / (R - 1)), Math.sqrt(chiSquareQuantile(0.999, R - 1) / (R - 1))],
+    ratioRange: [
+      Math.sqrt(chiSquareQuantile(0.001, R - 1) / (R - 1)),
+      Math.sqrt(chiSquareQuantile(0.999, R - 1) / (R - 1)),
+    ],
     biasZ: Math.abs(mean - truth) / (spread / Math.sqrt(R)),
   };
 }
@@ -99,14 +108,20 @@ type Cell = Interval | { readonly missing: string } | undefined;
  * Run `estimate(r)` for R = round(replicates * SCALE) seeds and count, per row, how often its interval
  * covers the row's truth. A row absent from a replicate (missing, or no truth) does not count there.
  */
-export async function coverageRows(replicates: number, truths: Readonly<Record<string, Truth>>, estimate: (replicate: number) => Promise<Readonly<Record<string, Cell>>>, level = 0.95): Promise<RowCoverage[]> {
+export async function coverageRows(
+  replicates: number,
+  truths: Readonly<Record<string, Truth>>,
+  estimate: (replicate: number) => Promise<Readonly<Record<string, Cell>>>,
+  level = 0.95,
+): Promise<RowCoverage[]> {
   const R = Math.round(replicates * SCALE);
   const counts = new Map<string, { n: number; k: number; method: string }>();
   for (let r = 0; r < R; r++) {
     const cells = await estimate(r);
     for (const [row, cell] of Object.entries(cells)) {
       const truth = truths[row];
-      if (!truth || !cell || 'missing' in cell || !Number.isFinite(cell.lower) || !Number.isFinite(cell.upper)) continue;
+      if (!truth || !cell || 'missing' in cell || !Number.isFinite(cell.lower) || !Number.isFinite(cell.upper))
+        continue;
       const c = counts.get(row) ?? { n: 0, k: 0, method: cell.method };
       c.n++;
       if (cell.lower <= truth.value && truth.value <= cell.upper) c.k++;
@@ -115,17 +130,43 @@ export async function coverageRows(replicates: number, truths: Readonly<Record<s
   }
   return [...counts.entries()].map(([row, c]) => {
     const range = binomialRange(c.n, level);
-    return { row, method: c.method, truth: truths[row], replicates: c.n, covered: c.k, coverage: wilson(c.k, c.n), range, calibrated: c.k >= range[0] && c.k <= range[1] };
+    return {
+      row,
+      method: c.method,
+      truth: truths[row],
+      replicates: c.n,
+      covered: c.k,
+      coverage: wilson(c.k, c.n),
+      range,
+      calibrated: c.k >= range[0] && c.k <= range[1],
+    };
   });
 }
 
 /** The coverage table as Markdown (what `npm run calibrate` prints and the README quotes). */
-export function coverageTable(title: string, rows: readonly RowCoverage[], unreliable: Readonly<Record<string, string>> = {}): string {
+export function coverageTable(
+  title: string,
+  rows: readonly RowCoverage[],
+  unreliable: Readonly<Record<string, string>> = {},
+): string {
   const f = (x: number) => (100 * x).toFixed(1);
   const lines = rows.map((r) => {
-    const verdict = r.calibrated ? 'calibrated' : unreliable[r.row] ? `UNRELIABLE: ${unreliable[r.row]}` : 'NOT CALIBRATED';
-    const truth = r.truth.se > 0 ? `${r.truth.value.toPrecision(5)} ± ${r.truth.se.toPrecision(2)} (${r.truth.basis})` : `${r.truth.value.toPrecision(6)} (${r.truth.basis})`;
+    const verdict = r.calibrated
+      ? 'calibrated'
+      : unreliable[r.row]
+        ? `UNRELIABLE: ${unreliable[r.row]}`
+        : 'NOT CALIBRATED';
+    const truth =
+      r.truth.se > 0
+        ? `${r.truth.value.toPrecision(5)} ± ${r.truth.se.toPrecision(2)} (${r.truth.basis})`
+        : `${r.truth.value.toPrecision(6)} (${r.truth.basis})`;
     return `| ${r.row} | ${r.method} | ${truth} | ${r.covered}/${r.replicates} | ${f(r.coverage.value)}% [${f(r.coverage.lower)}, ${f(r.coverage.upper)}] | ${r.range.join('-')} | ${verdict} |`;
   });
-  return [`### ${title}`, '', '| interval | method | truth | covered | coverage [95% Wilson] | 95% within (0.1% each side) | verdict |', '| --- | --- | --- | --- | --- | --- | --- |', ...lines].join('\n');
+  return [
+    `### ${title}`,
+    '',
+    '| interval | method | truth | covered | coverage [95% Wilson] | 95% within (0.1% each side) | verdict |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...lines,
+  ].join('\n');
 }

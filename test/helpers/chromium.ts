@@ -10,7 +10,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /** Why the browser tests cannot run here, or null when they can. */
 export function chromiumMissing(): string | null {
-  return existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (CI installs Debian's chromium: apt-get install -y --no-install-recommends chromium)`;
+  return existsSync(CHROMIUM)
+    ? null
+    : `${CHROMIUM} is missing (CI installs Debian's chromium: apt-get install -y --no-install-recommends chromium)`;
 }
 
 /** A fresh profile in a temporary directory, removed by close(). */
@@ -21,7 +23,16 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1300, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     context,
@@ -34,7 +45,9 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
 
 /** `ncsde explore --port 0 --no-open` from dist; its URL is the first line on stdout. */
 export async function startExplorer(): Promise<{ url: string; child: ChildProcess; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [resolve('dist/entry/cli.js'), 'explore', '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [resolve('dist/entry/cli.js'), 'explore', '--port', '0', '--no-open'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
   const url = await new Promise<string>((ok, fail) => {
     let out = '';

@@ -26,13 +26,17 @@ export function start(args: readonly string[], cwd: string) {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }>((ok) => child.on('close', (status, signal) => ok({ status, signal, stderr })));
+  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }>((ok) =>
+    child.on('close', (status, signal) => ok({ status, signal, stderr })),
+  );
   return { child, done };
 }
 
 /** Every path under dir (relative), sorted. */
 export function listing(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? [`${prefix}${e.name}/`, ...listing(dir, `${prefix}${e.name}/`)] : [`${prefix}${e.name}`]))
+    .flatMap((e) =>
+      e.isDirectory() ? [`${prefix}${e.name}/`, ...listing(dir, `${prefix}${e.name}/`)] : [`${prefix}${e.name}`],
+    )
     .sort();
 }

@@ -18,7 +18,8 @@ const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
 const tanh = shapedSmooth('tanh', { a: 1 });
 const gelu = shapedSmooth('gelu', { a: 1 });
 const sine = shapedSmooth('sin', { a: 1 });
-const equi = (m: number, rho: number) => Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : rho)));
+const equi = (m: number, rho: number) =>
+  Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : rho)));
 const SOLVERS: Array<[string, () => Solver]> = [
   ['em', eulerMaruyama],
   ['nv', ninomiyaVictoir],
@@ -41,7 +42,16 @@ for (const [name, solver] of SOLVERS) {
       CASES.push([
         `covariance ${label} m=${m} ${name}`,
         () => {
-          const s = solveSync({ sde: covarianceSde(act), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0: equi(m, 0.4), stepping: constantSteps(16), paths: 130, seed: 11 + m });
+          const s = solveSync({
+            sde: covarianceSde(act),
+            solver: solver(),
+            T: 1,
+            saveAt: saveAt({ t1: true }),
+            v0: equi(m, 0.4),
+            stepping: constantSteps(16),
+            paths: 130,
+            seed: 11 + m,
+          });
           return digest(s.values.data, s.status);
         },
       ]);
@@ -51,7 +61,16 @@ for (const [name, solver] of SOLVERS) {
       CASES.push([
         `correlation ${label} ${name}`,
         () => {
-          const s = solveSync({ sde: correlationSde(act), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0: 0.3, stepping: constantSteps(16), paths: 130, seed: 21 });
+          const s = solveSync({
+            sde: correlationSde(act),
+            solver: solver(),
+            T: 1,
+            saveAt: saveAt({ t1: true }),
+            v0: 0.3,
+            stepping: constantSteps(16),
+            paths: 130,
+            seed: 21,
+          });
           return digest(s.values.data, s.status);
         },
       ]);
@@ -59,7 +78,17 @@ for (const [name, solver] of SOLVERS) {
     CASES.push([
       `diagonal ${label} ${name}`,
       () => {
-        const s = solveSync({ sde: diagonalSde(act), solver: solver(), T: 1, saveAt: saveAt({ t1: true }), v0: 1, stepping: constantSteps(16), paths: 130, seed: 31, threshold: 1e6 });
+        const s = solveSync({
+          sde: diagonalSde(act),
+          solver: solver(),
+          T: 1,
+          saveAt: saveAt({ t1: true }),
+          v0: 1,
+          stepping: constantSteps(16),
+          paths: 130,
+          seed: 31,
+          threshold: 1e6,
+        });
         return digest(s.values.data, s.status);
       },
     ]);
@@ -75,7 +104,16 @@ for (const method of ['chain', 'explicit'] as const) {
     CASES.push([
       `network ${method} ${label}`,
       () => {
-        const s = sampleNetworksSync({ activation: act, n: 16, depth: 8, v0: equi(2, 0.3), samples: 40, seed: 41, sampler: method, record: { count: 3 } });
+        const s = sampleNetworksSync({
+          activation: act,
+          n: 16,
+          depth: 8,
+          v0: equi(2, 0.3),
+          samples: 40,
+          seed: 41,
+          sampler: method,
+          record: { count: 3 },
+        });
         return digest(s.values.data, s.status) + ':' + hashFloat64(s.logits.data);
       },
     ]);
@@ -93,4 +131,3 @@ export function withKernels<T>(name: string, run: () => T): T {
     else process.env.NCSDE_KERNELS = saved;
   }
 }
-

@@ -17,9 +17,12 @@ function csvCell(value: unknown): string {
 /** The scan's CSV: one column per key in order of first appearance, notes last; a missing value is an empty cell. */
 export function scanCsv(result: ScanResult): string {
   const columns: string[] = [];
-  for (const row of result.rows) for (const key of Object.keys(row)) if (key !== 'notes' && !columns.includes(key)) columns.push(key);
+  for (const row of result.rows)
+    for (const key of Object.keys(row)) if (key !== 'notes' && !columns.includes(key)) columns.push(key);
   if (result.rows.some((row) => 'notes' in row)) columns.push('notes');
-  return [columns.join(','), ...result.rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n') + '\n';
+  return (
+    [columns.join(','), ...result.rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n') + '\n'
+  );
 }
 
 export async function writeScanOutputs(outDir: string, result: ScanResult, render?: ScanRenderer): Promise<void> {
@@ -32,7 +35,8 @@ export async function writeScanOutputs(outDir: string, result: ScanResult, rende
 /** The finished result saved in a directory's scan.json (for `scan report`). */
 export function readScanResult(dir: string): ScanResult {
   const file = join(dir, 'scan.json');
-  if (!existsSync(file)) throw new InputError(dir, 'no scan.json', 'holds no finished scan (run it to the end, or merge its shards, first)');
+  if (!existsSync(file))
+    throw new InputError(dir, 'no scan.json', 'holds no finished scan (run it to the end, or merge its shards, first)');
   let result: ScanResult;
   try {
     result = JSON.parse(readFileSync(file, 'utf8')) as ScanResult;

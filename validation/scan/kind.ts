@@ -38,4 +38,5 @@ export interface ScanKindSpec {
 }
 
 /** A number cell, or null where not finite (a row never holds NaN). */
-export const finiteOr = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
+export const finiteOr = (x: number | null | undefined): number | null =>
+  x === null || x === undefined || !Number.isFinite(x) ? null : x;

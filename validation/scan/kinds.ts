@@ -19,7 +19,8 @@ export const SCAN_KIND_NAMES: readonly string[] = Object.keys(SCAN_KIND_TABLE);
 
 /** The kind of a name; errors name `field`. */
 export function scanKind(name: unknown, field = 'kind'): ScanKindSpec {
-  if (typeof name !== 'string' || !Object.hasOwn(SCAN_KIND_TABLE, name)) throw new InputError(field, name, `must be one of ${SCAN_KIND_NAMES.join(', ')}`);
+  if (typeof name !== 'string' || !Object.hasOwn(SCAN_KIND_TABLE, name))
+    throw new InputError(field, name, `must be one of ${SCAN_KIND_NAMES.join(', ')}`);
   return SCAN_KIND_TABLE[name];
 }
 

@@ -23,9 +23,14 @@ export function readProgress(file: string): { header: JsonlHeader; rows: Map<num
   try {
     header = JSON.parse(firstBreak < 0 ? text : text.slice(0, firstBreak)) as JsonlHeader;
   } catch {
-    throw new InputError(file, text.slice(0, 40), `is not a scan progress file (its first line is not a ${SCAN_SCHEMA} header)`);
+    throw new InputError(
+      file,
+      text.slice(0, 40),
+      `is not a scan progress file (its first line is not a ${SCAN_SCHEMA} header)`,
+    );
   }
-  if (header?.schema !== SCAN_SCHEMA) throw new InputError(file, header?.schema, `is not a ${SCAN_SCHEMA} progress file`);
+  if (header?.schema !== SCAN_SCHEMA)
+    throw new InputError(file, header?.schema, `is not a ${SCAN_SCHEMA} progress file`);
   const rows = new Map<number, ScanRow>();
   let offset = firstBreak + 1;
   while (offset < text.length) {

@@ -12,7 +12,17 @@ import { scanKind } from './kinds.js';
 import { isMissing, type Missing } from '../point.js';
 import { readProgress } from './progress.js';
 import { shardStem, type Shard } from './shards.js';
-import { SCAN_SCHEMA, type JsonlHeader, type ScanCell, type ScanConfig, type ScanKind, type ScanPoint, type ScanRenderer, type ScanResult, type ScanRow } from './types.js';
+import {
+  SCAN_SCHEMA,
+  type JsonlHeader,
+  type ScanCell,
+  type ScanConfig,
+  type ScanKind,
+  type ScanPoint,
+  type ScanRenderer,
+  type ScanResult,
+  type ScanRow,
+} from './types.js';
 // Node modules through the platform, so that the ./validation entry bundles for a browser.
 const { closeSync, existsSync, ftruncateSync, openSync, writeSync } = node.fs;
 const { join } = node.path;
@@ -22,7 +32,11 @@ export function sortRows(rows: Map<number, ScanRow>, indices: readonly number[])
 }
 
 /** Compute one point's row (flat cells: numbers, strings, booleans or null with a note saying why). */
-export async function runScanPoint(kind: ScanKind, point: ScanPoint, options: { threads?: number } = {}): Promise<ScanRow> {
+export async function runScanPoint(
+  kind: ScanKind,
+  point: ScanPoint,
+  options: { threads?: number } = {},
+): Promise<ScanRow> {
   const row: Record<string, ScanCell> = { index: point.index };
   for (const axis of AXES) if (point.at[axis.key] !== undefined) row[axis.key] = point.at[axis.key];
   const notes: string[] = [];
@@ -45,7 +59,14 @@ export async function runScanPoint(kind: ScanKind, point: ScanPoint, options: { 
 /** Run a scan (or one shard of it) in `outDir`, resuming from its progress file there. */
 export async function runScan(
   scan: ScanConfig,
-  options: { outDir: string; field?: string; shard?: Shard; threads?: number; onPoint?: (done: number, total: number) => void; render?: ScanRenderer },
+  options: {
+    outDir: string;
+    field?: string;
+    shard?: Shard;
+    threads?: number;
+    onPoint?: (done: number, total: number) => void;
+    render?: ScanRenderer;
+  },
 ): Promise<ScanResult> {
   const field = options.field ?? 'outDir';
   prepareOutputDir(field, options.outDir);
@@ -57,11 +78,23 @@ export async function runScan(
   const lock = acquireLock(field, `${stem}.lock`, 'another scan');
   try {
     const file = `${stem}.jsonl`;
-    const header: JsonlHeader = { schema: SCAN_SCHEMA, version: PACKAGE_VERSION, hash, scan, points: points.length, shard };
+    const header: JsonlHeader = {
+      schema: SCAN_SCHEMA,
+      version: PACKAGE_VERSION,
+      hash,
+      scan,
+      points: points.length,
+      shard,
+    };
     let done = new Map<number, ScanRow>();
     if (existsSync(file)) {
       const previous = readProgress(file);
-      if (previous.header.hash !== hash) throw new OutputError(field, options.outDir, `holds ${shardStem(shard)}.jsonl of a different scan (hash ${previous.header.hash}, this one ${hash}); use another directory`);
+      if (previous.header.hash !== hash)
+        throw new OutputError(
+          field,
+          options.outDir,
+          `holds ${shardStem(shard)}.jsonl of a different scan (hash ${previous.header.hash}, this one ${hash}); use another directory`,
+        );
       done = previous.rows;
       const fd = openSync(file, 'r+');
       ftruncateSync(fd, previous.goodBytes);
@@ -82,7 +115,17 @@ export async function runScan(
     } finally {
       closeSync(fd);
     }
-    const result: ScanResult = { schema: SCAN_SCHEMA, version: PACKAGE_VERSION, hash, scan, points: points.length, rows: sortRows(done, mine.map((p) => p.index)) };
+    const result: ScanResult = {
+      schema: SCAN_SCHEMA,
+      version: PACKAGE_VERSION,
+      hash,
+      scan,
+      points: points.length,
+      rows: sortRows(
+        done,
+        mine.map((p) => p.index),
+      ),
+    };
     if (shard.count === 1) await writeScanOutputs(options.outDir, result, options.render);
     return result;
   } finally {

@@ -12,7 +12,8 @@ export interface Shard {
 export function parseShard(text: string, field = '--shard'): Shard {
   const match = /^(\d{1,6})\/(\d{1,6})$/.exec(text);
   const shard = match ? { index: Number(match[1]), count: Number(match[2]) } : null;
-  if (!shard || shard.count < 1 || shard.index >= shard.count) throw new InputError(field, text, 'must be i/k with 0 <= i < k, e.g. 0/4');
+  if (!shard || shard.count < 1 || shard.index >= shard.count)
+    throw new InputError(field, text, 'must be i/k with 0 <= i < k, e.g. 0/4');
   return shard;
 }
 
@@ -32,13 +33,23 @@ export function shardFromEnvironment(env: Readonly<Record<string, string | undef
   const count = int('SLURM_ARRAY_TASK_COUNT');
   if (task !== null && count !== null) {
     const index = task - (int('SLURM_ARRAY_TASK_MIN') ?? 0);
-    if (index < 0 || index >= count) throw new InputError('SLURM_ARRAY_TASK_ID', task, `must be in [min, min + ${count}) for an array of ${count} tasks`);
+    if (index < 0 || index >= count)
+      throw new InputError(
+        'SLURM_ARRAY_TASK_ID',
+        task,
+        `must be in [min, min + ${count}) for an array of ${count} tasks`,
+      );
     return { index, count };
   }
   const k8s = int('JOB_COMPLETION_INDEX');
   if (k8s !== null) {
     const total = int('NCSDE_SHARD_COUNT');
-    if (total === null) throw new InputError('NCSDE_SHARD_COUNT', undefined, "must be set to the Job's completions when JOB_COMPLETION_INDEX is");
+    if (total === null)
+      throw new InputError(
+        'NCSDE_SHARD_COUNT',
+        undefined,
+        "must be set to the Job's completions when JOB_COMPLETION_INDEX is",
+      );
     if (k8s >= total) throw new InputError('JOB_COMPLETION_INDEX', k8s, `must be below NCSDE_SHARD_COUNT (${total})`);
     return { index: k8s, count: total };
   }

@@ -43,7 +43,6 @@ export interface ScanResult {
   readonly rows: ReadonlyArray<ScanRow>;
 }
 
-
 export interface JsonlHeader {
   readonly schema: typeof SCAN_SCHEMA;
   readonly version: string;

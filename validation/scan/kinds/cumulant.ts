@@ -9,7 +9,12 @@ import { referencesOf } from '../../../architectures/index.js';
 
 /** The base options of a cumulant point: an activation at width n and L = round(T n). */
 export const CUMULANT_POINT_OPTIONS: readonly OptionSpec[] = [
-  { key: 'activation', kind: { type: 'choice', choices: CUMULANT_ACTIVATIONS }, help: 'activation (shaped-relu is relu:0,-1)', default: 'relu' },
+  {
+    key: 'activation',
+    kind: { type: 'choice', choices: CUMULANT_ACTIVATIONS },
+    help: 'activation (shaped-relu is relu:0,-1)',
+    default: 'relu',
+  },
   { ...OPTION.n, default: 32 },
   { ...OPTION.T, help: 'depth-to-width ratio L/n' },
   { ...OPTION.samples, default: 2000 },
@@ -26,11 +31,28 @@ export const cumulantKind: ScanKindSpec = {
   pointActivation: (base, at) => (at.activation as string) ?? base,
   report: { defaultStats: ['pooled', 'direct', 'pooled_z'] },
   async run(point, { row, notes, put }, options) {
-    const s = point.settings as { architecture: string; activation: CumulantActivation; n: number; T: number; samples: number; seed: number };
+    const s = point.settings as {
+      architecture: string;
+      activation: CumulantActivation;
+      n: number;
+      T: number;
+      samples: number;
+      seed: number;
+    };
     const activation = cumulantActivation(s.activation);
     const L = Math.max(1, Math.round(s.T * s.n));
     const architecture = pointArchitecture(s);
-    const m = await measureCumulants({ architecture, activation, n: s.n, layers: [L], samples: s.samples, seed: s.seed, threads: options.threads, resamples: 1000, streamTag: `point=${point.index}` });
+    const m = await measureCumulants({
+      architecture,
+      activation,
+      n: s.n,
+      layers: [L],
+      samples: s.samples,
+      seed: s.seed,
+      threads: options.threads,
+      resamples: 1000,
+      streamTag: `point=${point.index}`,
+    });
     const theory = cumulantTheory(activation.spec!, activation, s.n, [L], referencesOf(architecture));
     row.L = L;
     row.theory = finiteOr(theory.values[0]);
@@ -39,7 +61,10 @@ export const cumulantKind: ScanKindSpec = {
     put('direct', m.output[0]);
     if (m.pooled) {
       put('pooled', m.pooled[0]);
-      row.pooled_z = theory.values[0] === null || !(m.pooled[0].se > 0) ? null : finiteOr((m.pooled[0].value - theory.values[0]) / m.pooled[0].se);
+      row.pooled_z =
+        theory.values[0] === null || !(m.pooled[0].se > 0)
+          ? null
+          : finiteOr((m.pooled[0].value - theory.values[0]) / m.pooled[0].se);
     } else notes.push('pooled: no product structure (the layer factors are not i.i.d. for this activation)');
     put('derivative', m.derivative[0]);
   },

@@ -15,7 +15,10 @@ export const validationKind: ScanKindSpec = {
   pointActivation: null,
   report: {
     defaultStats: ['rho_mean_z', 'logVaa_mean_z', 'logVaa_ks'],
-    flagged: { title: ' (x: disagreement at 99.9%)', note: 'A cross marks a point where some mean or variance z exceeds 3.29 or a KS p-value is below 0.001.' },
+    flagged: {
+      title: ' (x: disagreement at 99.9%)',
+      note: 'A cross marks a point where some mean or variance z exceeds 3.29 or a KS p-value is below 0.001.',
+    },
   },
   async run(point, { row, put }, options) {
     const s = point.settings as unknown as PointSettings;
