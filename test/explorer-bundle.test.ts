@@ -59,7 +59,7 @@ describe('browser bundles', () => {
     // Kernels ({ module, name, run }) and references ({ module, name, args }) alike.
     const names = new Set(
       files.flatMap((f) =>
-        [...readFileSync(f, 'utf8').matchAll(/\{ module: [^,]+, name: '([^']+)'/g)].map((m) => m[1]),
+        [...readFileSync(f, 'utf8').matchAll(/\{\s*module:\s*[^,]+,\s*name:\s*'([^']+)'/g)].map((m) => m[1]),
       ),
     );
     expect(names.size).toBeGreaterThanOrEqual(6);
