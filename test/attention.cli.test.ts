@@ -67,7 +67,10 @@ describe('ncsde with --architecture attention/transformer', () => {
   it('validate with the splitting solver named on attention: one line, exit 2 (checked before any worker starts)', () => {
     const dir = workdir();
     // The default, auto, takes Euler-Maruyama here (test/defaults.test.ts); naming the splitting scheme is refused.
-    const run = ncsde(['validate', '--architecture', 'attention:1,1', '--solver', 'ninomiya-victoir', '--out', 'v'], dir);
+    const run = ncsde(
+      ['validate', '--architecture', 'attention:1,1', '--solver', 'ninomiya-victoir', '--out', 'v'],
+      dir,
+    );
     expect(run.status).toBe(2);
     expect(
       run.stderr
