@@ -131,10 +131,13 @@ function closedForm(
           ? SMOOTH_FUNCTIONS[spec.f]
           : null;
     if (!f) return NaN;
+    // The level curves are drawn on a grid that may reach past the scanned values (a <= 0): no activation there.
+    const a = (valueAt('a', x, y) as number | undefined) ?? (spec.family === 'smooth' ? spec.a : 1);
+    if (!(a > 0)) return NaN;
     const beta =
       xKey === 'beta' || yKey === 'beta'
         ? (valueAt('beta', x, y) as number)
-        : smoothBeta(f.fpp0, f.fppp0, (valueAt('a', x, y) as number) ?? (spec.family === 'smooth' ? spec.a : 1));
+        : smoothBeta(f.fpp0, f.fppp0, a);
     const x0 = valueAt('x0', x, y) as number;
     return beta > 0 ? -expm1(-beta * x0) : 0;
   };
