@@ -135,9 +135,7 @@ function closedForm(
     const a = (valueAt('a', x, y) as number | undefined) ?? (spec.family === 'smooth' ? spec.a : 1);
     if (!(a > 0)) return NaN;
     const beta =
-      xKey === 'beta' || yKey === 'beta'
-        ? (valueAt('beta', x, y) as number)
-        : smoothBeta(f.fpp0, f.fppp0, a);
+      xKey === 'beta' || yKey === 'beta' ? (valueAt('beta', x, y) as number) : smoothBeta(f.fpp0, f.fppp0, a);
     const x0 = valueAt('x0', x, y) as number;
     return beta > 0 ? -expm1(-beta * x0) : 0;
   };
