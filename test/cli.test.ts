@@ -253,6 +253,11 @@ const CASES: Array<[string, string[], RegExp]> = [
     /^ncsde: --activation must be a shaped activation/,
   ],
   [
+    'validate: work beyond 7 days',
+    ['validate', '--paths', '100000000', '--steps', '1000000', '--threads', '1'],
+    /^ncsde: --paths with --steps 1000000 asks for about \d+ days of work on 1 thread, above the 7-day limit; lower them, or give --force to run anyway \(got 100000000\)$/,
+  ],
+  [
     'validate: beyond memory',
     ['validate', '--samples', '100000000', '--n', '100000', '--m', '64'],
     /^ncsde: --samples (needs about .* GiB|asks for the recorded layers of .* entries)/,

@@ -27,6 +27,7 @@ import {
   addConfigOption,
   addOptions,
   commonOptions,
+  guardWork,
   jsonText,
   once,
   readCommand,
@@ -44,6 +45,9 @@ interface ReportCommand<S, R> {
   readonly settings: (values: Record<string, unknown>) => S;
   /** Checks that need no computing (memory of every run), before the output directory is touched. */
   readonly plan?: (settings: S) => void;
+  /** The run's work on the fixed-rate model (seconds on one thread) and the options that drive it, for the
+   *  note before a long run and the 7-day refusal (`--force` lets it start). */
+  readonly work?: (settings: S) => { seconds: number; drivers: ReadonlyArray<readonly [string, unknown]> };
   readonly run: (settings: S, threads: number, onStage: (stage: string) => void) => Promise<R>;
   /** How many times `run` calls onStage: the length of the progress bar. */
   readonly stages: (settings: S) => number;
@@ -64,10 +68,13 @@ function reportCommand<S, R>(
 ): Command {
   const cmd = program.command(spec.name).description(spec.description);
   extend?.(cmd);
-  const common = commonOptions({
-    help: 'output directory: the report replaces it whole (it must be new, empty, or an earlier ncsde report)',
-    default: spec.defaultOut,
-  });
+  const common = commonOptions(
+    {
+      help: 'output directory: the report replaces it whole (it must be new, empty, or an earlier ncsde report)',
+      default: spec.defaultOut,
+    },
+    { force: spec.work !== undefined },
+  );
   const options = [...spec.options, ...common];
   addOptions(cmd, options);
   addConfigOption(cmd);
@@ -86,6 +93,15 @@ function reportCommand<S, R>(
     const out = all.out as string;
     prepareReportDir(where('out'), out);
     const threads = threadsFrom(all, where);
+    if (spec.work) {
+      const work = spec.work(settings);
+      await guardWork({
+        seconds: work.seconds / threads,
+        threads,
+        force: all.force === true,
+        drivers: work.drivers.map(([key, value]) => [where(key), value] as const),
+      });
+    }
     const started = performance.now();
     const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
     const progress = await startProgress(spec.name);
@@ -126,6 +142,27 @@ export function validateCommand(program: Command): void {
     defaultOut: 'ncsde-report',
     settings: (values) => readValidationSettings(values),
     plan: planValidation,
+    // The fixed-rate model of ncsde sde and network (bench/results.md): a path-step costs about
+    // 4e-7 s + 1e-9 m^3 s; a chain layer-sample about n m^2 / 1.5e8 s; the width study runs networks at
+    // every width and one SDE reference.
+    work: (s) => {
+      const m = Array.isArray(s.v0) ? s.v0.length : s.m;
+      const sde = s.paths * s.steps * (4e-7 + 1e-9 * m ** 3) * 2;
+      const net = [s.n, ...s.widths].reduce(
+        (t, n) => t + (s.samples * Math.max(1, Math.round(s.T * n)) * n * m * m) / 1.5e8,
+        0,
+      );
+      return {
+        seconds: sde + net,
+        // The side that dominates is named first (the field of the refusal).
+        drivers: [
+          ...(sde > net
+            ? [['paths', s.paths] as const, ['steps', s.steps] as const]
+            : [['samples', s.samples] as const, ['n', s.n] as const, ['widths', s.widths.join(',')] as const]),
+          ...(m > 2 ? [['m', m] as const] : []),
+        ],
+      };
+    },
     run: (settings, threads, onStage) => validate(settings, { threads, onStage }),
     stages: (settings) => 2 + settings.widths.length,
     stem: 'validation',
