@@ -92,7 +92,12 @@ export function networkRecords(settings: PointSettings): number {
  *  the page records its results' settings from these through the CLI's own tables, so they agree. */
 export function cliFlags(settings: PointSettings): { sde: Record<string, string>; network: Record<string, string> } {
   const s = settings;
-  const common = { architecture: s.architecture, activation: s.activation, rho0: String(s.rho0), x0: String(s.x0) };
+  const common = {
+    architecture: typeof s.architecture === 'string' ? s.architecture : s.architecture.text,
+    activation: s.activation,
+    rho0: String(s.rho0),
+    x0: String(s.x0),
+  };
   return {
     sde: {
       ...common,

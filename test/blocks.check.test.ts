@@ -12,6 +12,7 @@ import { normalCdf } from '../src/special.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { gaussianMatmul, gramInto, sampleNetworks } from '../networks/index.js';
 import { constantSteps, eulerMaruyama, solve, type Sde } from '../sde/index.js';
+import { validate } from '../validation/validate.js';
 import {
   checkBlock,
   composition,
@@ -193,6 +194,20 @@ function leakyAbs(s: number, k = (2 * s * s) / Math.PI): Block {
 }
 
 describe('a block written outside the package', () => {
+  it('composed with the package blocks, it runs through validate too (an architecture value the grammar does not know, on one thread), recorded by its text', async () => {
+    const arch = composition(residual(leakyAbs(1.5), { gamma: 0.7 }));
+    const report = await validate(
+      { architecture: arch, T: 0.5, n: 16, widths: [4, 8, 12, 16], paths: 400, samples: 300, steps: 16, seed: 5 },
+      { threads: 1 },
+    );
+    expect(report.settings.architecture).toBe('residual(leakyAbs(1.5),0.7)');
+    expect(report.solver).toBe('euler-maruyama');
+    const rho = report.comparisons.rho;
+    expect('missing' in rho).toBe(false);
+    // The networks and the SDE of the block agree on E rho at T = 0.5 (the difference's z within 4).
+    if (!('missing' in rho)) expect(Math.abs(rho.mean.difference.value / rho.mean.difference.se)).toBeLessThan(4);
+  });
+
   it('passes checkBlock with its derived drift and fails it with a wrong one (k doubled), at two V', () => {
     for (const v of [GENERIC, COLLINEAR]) {
       const right = checkBlock(leakyAbs(1.5), { v, n: 64, draws: 300, seed: 3 });

@@ -11,6 +11,13 @@ export interface ReportHeader<Schema extends string, Settings> {
   readonly settings: Settings & { readonly kernels: KernelsName };
 }
 
+function architectureText(settings: object): { architecture?: string } {
+  const a = (settings as { architecture?: unknown }).architecture;
+  return a !== null && typeof a === 'object' && typeof (a as { text?: unknown }).text === 'string'
+    ? { architecture: (a as { text: string }).text }
+    : {};
+}
+
 /** The head of a report with this schema and these settings. */
 export function reportHeader<Schema extends string, Settings extends object>(
   schema: Schema,
@@ -19,6 +26,7 @@ export function reportHeader<Schema extends string, Settings extends object>(
   return {
     schema,
     package: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
-    settings: { ...settings, kernels: kernelsInUse() },
+    // An architecture value (a composition with the caller's own block) is recorded by its text.
+    settings: { ...settings, ...architectureText(settings), kernels: kernelsInUse() },
   };
 }

@@ -145,7 +145,9 @@ export const VALIDATION_OPTIONS: readonly OptionSpec[] = [...POINT_OPTIONS.slice
 /** The settings of one comparison point, as read from the options. */
 export interface PointSettings {
   /** As the user wrote it ('mlp', 'resnet:0.7'); pointArchitecture gives the value. */
-  readonly architecture: string;
+  /** As the user wrote it ('mlp', 'resnet:0.7'), or an Architecture value whose text the grammar does not
+   *  know (a composition with a block of the caller's own: it runs on the calling thread). */
+  readonly architecture: string | Architecture;
   readonly activation: string;
   /** Number of inputs (the side of V0). */
   readonly m: number;
@@ -178,7 +180,9 @@ export function pointActivation(settings: Pick<PointSettings, 'activation'>): Ac
 
 /** The architecture of a point as a value. */
 export function pointArchitecture(settings: Pick<PointSettings, 'architecture'>): Architecture {
-  return parseArchitecture(settings.architecture ?? 'mlp', 'architecture');
+  const given = settings.architecture;
+  if (given !== undefined && typeof given === 'object') return given;
+  return parseArchitecture(given ?? 'mlp', 'architecture');
 }
 
 /** The smooth activations the explosion criterion applies to. */

@@ -5,6 +5,7 @@ import { apiSettings } from '../src/apiOptions.js';
 import { InputError } from '../src/errors.js';
 import { givenName, readSettings, type OptionSources, type OptionSpec } from '../src/options.js';
 import { resolveInitial, type InitialValues } from '../src/initial.js';
+import { parseArchitecture, type Architecture } from '../architectures/index.js';
 import { POINT_OPTIONS, VALIDATION_OPTIONS, type PointSettings, type ValidationSettings } from './options.js';
 
 /** The settings with V0 resolved (src/initial.ts: inputs, v0, or m, rho0 and x0): v0 always holds the
@@ -59,15 +60,33 @@ export function readApiSettings<T>(
       );
 }
 
+/**
+ * An architecture value whose text the grammar cannot parse (a composition with the caller's own block) is
+ * kept as the value: the options are read with its place left to the default, and it is put back after.
+ */
+function withOwnArchitecture<S extends { readonly architecture: string | Architecture }>(
+  values: Readonly<Record<string, unknown>>,
+  read: (values: Readonly<Record<string, unknown>>) => S,
+): S {
+  const given = values.architecture as Architecture | undefined;
+  if (given === null || typeof given !== 'object' || typeof given.text !== 'string') return read(values);
+  try {
+    parseArchitecture(given.text, 'architecture');
+    return read(values);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const { architecture: _own, ...rest } = values;
+    return { ...read(rest), architecture: given };
+  }
+}
+
 /** Point settings; a plain object is an API caller's options (errors name its keys as written). */
 export function readPointSettings(
   values: Readonly<Record<string, unknown>> = {},
   sources?: OptionSources,
 ): PointSettings {
-  return withInitial(
-    readApiSettings<PointSettings>('readPointSettings', POINT_OPTIONS, values, sources),
-    values,
-    sources,
+  return withOwnArchitecture(values, (v) =>
+    withInitial(readApiSettings<PointSettings>('readPointSettings', POINT_OPTIONS, v, sources), v, sources),
   );
 }
 
@@ -76,10 +95,8 @@ export function readValidationSettings(
   values: Readonly<Record<string, unknown>> = {},
   sources?: OptionSources,
 ): ValidationSettings {
-  const settings = withInitial(
-    readApiSettings<ValidationSettings>('validate', VALIDATION_OPTIONS, values, sources),
-    values,
-    sources,
+  const settings = withOwnArchitecture(values, (v) =>
+    withInitial(readApiSettings<ValidationSettings>('validate', VALIDATION_OPTIONS, v, sources), v, sources),
   );
   const sorted = [...settings.widths].sort((a, b) => a - b);
   if (new Set(sorted).size !== sorted.length)
