@@ -374,6 +374,13 @@ export function readOptions(
   return out;
 }
 
+/** Whether the user set option `key` (a flag, or a key of the config or the API caller's object), not its default. */
+export function isGiven(key: string, sources: OptionSources): boolean {
+  return (
+    sources.flags?.[key] !== undefined || (sources.config !== undefined && Object.hasOwn(sources.config.values, key))
+  );
+}
+
 /** The name the user wrote for option `key`: `--key` when a flag set it, `<source>: key` when a config
  *  file set it, else `key` (its default, or an API caller's plain object). */
 export function givenName(key: string, sources: OptionSources): string {

@@ -3,7 +3,7 @@
 // the activation and the architecture as values or as their texts, and old option names for one release.
 import { apiSettings } from '../src/apiOptions.js';
 import { InputError } from '../src/errors.js';
-import { givenName, readSettings, type OptionSources, type OptionSpec } from '../src/options.js';
+import { givenName, isGiven, readSettings, type OptionSources, type OptionSpec } from '../src/options.js';
 import { resolveInitial, type InitialValues } from '../src/initial.js';
 import { parseArchitecture, type Architecture } from '../architectures/index.js';
 import { POINT_OPTIONS, VALIDATION_OPTIONS, type PointSettings, type ValidationSettings } from './options.js';
@@ -15,11 +15,7 @@ function withInitial<S extends PointSettings>(
   values: Readonly<Record<string, unknown>>,
   sources?: OptionSources,
 ): S {
-  const given = (key: string) =>
-    sources
-      ? sources.flags?.[key] !== undefined ||
-        (sources.config !== undefined && Object.hasOwn(sources.config.values, key))
-      : Object.hasOwn(values, key);
+  const given = (key: string) => (sources ? isGiven(key, sources) : Object.hasOwn(values, key));
   const where = (key: string) => (sources ? givenName(key, sources) : key);
   for (const key of ['v0', 'inputs'] as const) {
     const v = settings[key];

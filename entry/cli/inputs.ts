@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../../src/errors.js';
 import { rowsFromFile, type Rows } from '../../src/io/matrix.js';
 import { resolveInitial, type Initial, type InitialValues } from '../../src/initial.js';
-import type { OptionSources, RowsValue } from '../../src/options.js';
+import { isGiven, type OptionSources, type RowsValue } from '../../src/options.js';
 
 /** Rows of a rows option: read its file (relative to the working directory) or take the config's rows. */
 function loadRows(value: RowsValue, field: string): Rows {
@@ -39,11 +39,4 @@ export function initialCovariance(
 ): Initial {
   const loaded = loadInputFiles(values, where);
   return resolveInitial(loaded as InitialValues, (key) => isGiven(key, sources), where);
-}
-
-/** Whether the user set an option (a flag, or a key of the config), not its default. */
-export function isGiven(key: string, sources: OptionSources): boolean {
-  return (
-    sources.flags?.[key] !== undefined || (sources.config !== undefined && Object.hasOwn(sources.config.values, key))
-  );
 }

@@ -22,7 +22,8 @@ import {
 import { readValidationSettings } from '../../validation/settings.js';
 import { COLLAPSE_OPTIONS, collapseReport, readCollapseSettings } from '../../validation/collapse.js';
 import { planValidation, validate } from '../../validation/validate.js';
-import { isGiven, loadInputFiles } from './inputs.js';
+import { isGiven } from '../../src/options.js';
+import { loadInputFiles } from './inputs.js';
 import {
   addConfigOption,
   addOptions,

@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import { prepareOutputDir, prepareOutputFile, writeFileAtomic } from '../../src/files.js';
-import { flagName, parseOptionText, readOptions, type OptionSpec } from '../../src/options.js';
+import {
+  flagName,
+  givenName,
+  parseOptionText,
+  readOptions,
+  type OptionSources,
+  type OptionSpec,
+} from '../../src/options.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { POINT_OPTIONS } from '../../validation/options.js';
 import {
@@ -92,7 +99,8 @@ function scanFrom(
     Object.entries(given).filter(([k]) => scanKeys.includes(k)),
   );
   if (Object.keys(flatBase).length > 0) config.base = flatBase;
-  const run = readOptions(runSpecs, { config: { values: runValues, source }, flags: flagTexts(cmd, runSpecs) });
+  const runSources: OptionSources = { config: { values: runValues, source }, flags: flagTexts(cmd, runSpecs) };
+  const run = readOptions(runSpecs, runSources);
   // Old spellings (--method) count as their keys.
   const base = flagTexts(cmd, BASE_FLAGS) as Record<string, string>;
   const kind = scanKind(
@@ -127,9 +135,7 @@ function scanFrom(
     for (const key of ['m', 'rho0', 'x0']) if (!(key in userBase)) delete loaded[key];
   }
   const scan = { ...resolved, base: loaded };
-  const where = (key: string) =>
-    cmd.getOptionValueSource(key) === 'cli' ? `--${flagName(key)}` : key in runValues ? `${source}: ${key}` : key;
-  return { scan, run, where };
+  return { scan, run, where: (key: string) => givenName(key, runSources) };
 }
 
 function addScanOptions(cmd: Command): Command {
