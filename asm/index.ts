@@ -1,8 +1,8 @@
 // The package's WebAssembly kernels (built by scripts/build-wasm.mjs into src/kernels/bytes.ts). Each is a
 // byte-identical twin of a TypeScript reference kernel; the loader is src/kernels/.
 export { setTables, fillNormalsFinished, fillWords } from './normals';
-export { pairLayer } from './chain';
+export { chainLayer, pairLayer } from './chain';
 export { mathMap } from './math';
 export { diagonalNoise2x, eulerRelu2x, splitRelu2x } from './sde';
 export { mathMap2 } from './simd';
-export { chainRows2x, choleskyColumnSums8, driftRelu2x, eulerTile8, flowRelu2x, flowsTile2, gramTile8, noiseTile8, splitNoiseTile8 } from './dense';
+export { choleskyColumnSums8, driftRelu2x, eulerTile8, flowRelu2x, flowsTile2, gramTile8, noiseTile8, splitNoiseTile8 } from './dense';

@@ -6,7 +6,7 @@ import { choleskyPsd } from '../src/linalg.js';
 import { openWasmKernels, WasmNormals, wasmNormalsBytes, type WasmKernels } from '../src/kernels/index.js';
 import { Xoshiro128pp } from '../src/random/xoshiro.js';
 import type { RandomStream } from '../src/random/streams.js';
-import { applyFeatures, finishGram, gramInto, storeGram2 } from './features.js';
+import { applyFeatures, gramInto, storeGram2 } from './features.js';
 import type { LayerSampler } from './sampler.js';
 import { stateSide, type NetworkJob } from './job.js';
 
@@ -70,36 +70,42 @@ function pairLayer(
   return storeGram2(s00, s01, s11, scale, v);
 }
 
-/** The wasm twin of a layer's normals and pair pass (side 2) or rows pass (side >= 3, chainRows2x):
- *  normals drawn into the instance's memory, L transposed, the Gram sums and a row's scratch. */
+/** Rows per pass of chainLayer (side >= 3): a pass's y (rows x stride doubles, 16 KiB at m = 32) stays
+ *  in the first-level cache while its Gram sums run over it. A multiple of four (the kernel's row block). */
+const CHUNK_ROWS = 64;
+
+/** The wasm twin of a layer: normals drawn into the instance's memory, then the pair pass (side 2, sums
+ *  out) or chainLayer (side >= 3, V in place, with its work area). */
 interface WasmLayer {
   readonly kernels: WasmKernels;
   readonly normals: WasmNormals;
-  /** Byte offsets of the Gram sums (3 for side 2, side x side beyond), L transposed and the row scratch. */
-  readonly sums: number;
-  readonly sumsView: Float64Array;
-  readonly lt: number;
-  readonly ltView: Float64Array;
-  readonly y: number;
+  /** Byte offset and view of V (side x side), or for side 2 of the pair pass's three sums. */
+  readonly v: number;
+  readonly vView: Float64Array;
+  /** Byte offset of chainLayer's work area. */
+  readonly work: number;
 }
 
 function openWasmLayer(count: number, side: number): WasmLayer | null {
-  const kernels = openWasmKernels(wasmNormalsBytes(count) + (2 * side * side + side + 8) * 8 + 64);
+  const stride = (side + 3) & ~3;
+  // chainLayer's work: L transposed (side x stride), the pivots, the sums (stride x stride) and y.
+  const work = side >= 3 ? (side * stride + stride + stride * stride + CHUNK_ROWS * stride) * 8 : 0;
+  const kernels = openWasmKernels(wasmNormalsBytes(count) + side * side * 8 + work + 2 * 16);
   if (kernels === null) return null;
   const normals = new WasmNormals(kernels, count);
-  const sums = kernels.alloc(Math.max(3, side * side) * 8);
-  const lt = kernels.alloc(side * side * 8);
-  const y = kernels.alloc((side + 2) * 8);
+  const v = kernels.alloc(Math.max(3, side * side) * 8);
   return {
     kernels,
     normals,
-    sums,
-    sumsView: kernels.f64(sums, Math.max(3, side * side)),
-    lt,
-    ltView: kernels.f64(lt, side * side),
-    y,
+    v,
+    vView: kernels.f64(v, Math.max(3, side * side)),
+    work: kernels.alloc(work),
   };
 }
+
+/** V is a Gram matrix (c/n) A^T A, PSD up to rounding: a Cholesky pivot below this (relative to the largest
+ *  diagonal entry) counts as zero and its column as zero. */
+const PIVOT_TOLERANCE = 1e-12;
 
 export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampler {
   const side = stateSide(job);
@@ -111,37 +117,41 @@ export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampl
   const scale = act.c / n;
   // One pair of inputs through a piecewise-linear phi, the common case, runs as one fused pass.
   const pair = side === 2 && !job.derivatives ? act.piecewise : null;
-  // Beyond two inputs, a piecewise-linear phi runs as one WebAssembly pass over the rows (the same sums).
+  // Beyond two inputs, a piecewise-linear phi runs as the WebAssembly chainLayer (the same sums).
   const rowsPass = side >= 3 && !job.derivatives && wasm !== null ? act.piecewise : null;
   return {
     start() {},
     layer(rng: RandomStream, v: Float64Array): number {
-      // V is a Gram matrix (c/n) A^T A, PSD up to rounding: a pivot below rounding level counts as zero.
-      choleskyPsd(v, side, l, 1e-12, true);
       if (wasm !== null && rng instanceof Xoshiro128pp) {
         wasm.normals.fill(rng, n * side);
-        if (pair !== null) {
-          wasm.kernels.exports.pairLayer(wasm.normals.ptr, n, l[0], l[2], l[3], pair.a, pair.b, wasm.sums);
-          const s = wasm.sumsView;
-          return storeGram2(s[0], s[1], s[2], scale, v);
-        }
         if (rowsPass !== null) {
-          const lt = wasm.ltView;
-          for (let k = 0; k < side; k++) for (let a = 0; a < side; a++) lt[k * side + a] = a >= k ? l[a * side + k] : 0;
-          wasm.kernels.exports.chainRows2x(
+          // The Cholesky factor, the rows and the Gram sums in one call, in place on V in wasm memory.
+          wasm.vView.set(v.subarray(0, side * side));
+          const top = wasm.kernels.exports.chainLayer(
+            wasm.v,
             wasm.normals.ptr,
             n,
             side,
-            wasm.lt,
+            PIVOT_TOLERANCE,
             rowsPass.a,
             rowsPass.b,
-            wasm.y,
-            wasm.sums,
+            scale,
+            wasm.work,
+            CHUNK_ROWS,
           );
-          v.set(wasm.sumsView.subarray(0, side * side));
-          return finishGram(v, side, scale);
+          v.set(wasm.vView);
+          return top;
         }
-      } else rng.fillNormals(z);
+        choleskyPsd(v, side, l, PIVOT_TOLERANCE, true);
+        if (pair !== null) {
+          wasm.kernels.exports.pairLayer(wasm.normals.ptr, n, l[0], l[2], l[3], pair.a, pair.b, wasm.v);
+          const s = wasm.vView;
+          return storeGram2(s[0], s[1], s[2], scale, v);
+        }
+      } else {
+        rng.fillNormals(z);
+        choleskyPsd(v, side, l, PIVOT_TOLERANCE, true);
+      }
       if (pair !== null) return pairLayer(z, n, l, pair.a, pair.b, scale, v);
       correlateRows(z, n, side, l);
       applyFeatures(z, n, job.m, job.derivatives, act);
@@ -149,7 +159,7 @@ export function chainSampler(job: NetworkJob, act: FiniteActivation): LayerSampl
     },
     logits(rng: RandomStream, v: Float64Array, out: Float64Array): void {
       // Given V_d, the logits z_out = sqrt(c/n) W_out phi(z_d) are i.i.d. N(0, V_d) rows.
-      choleskyPsd(v, side, l, 1e-12, true);
+      choleskyPsd(v, side, l, PIVOT_TOLERANCE, true);
       rng.fillNormals(out);
       correlateRows(out, job.outputs, side, l);
     },

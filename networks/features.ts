@@ -60,7 +60,7 @@ export function gramInto(a: Float64Array, rows: number, side: number, scale: num
 }
 
 /** gramInto's last pass: out's upper-triangle sums scaled into both triangles; the max diagonal, NaN if
- *  any entry is not finite. The WebAssembly chain layer (networks/chain.ts) ends with it too. */
+ *  any entry is not finite. asm/chain.ts's finishSums is its WebAssembly twin. */
 export function finishGram(out: Float64Array, side: number, scale: number): number {
   let maxDiag = 0;
   let check = 0;

@@ -234,6 +234,54 @@ describe('covariance chain: wasm and js give the same bytes', () => {
   }
 });
 
+// chainLayer (asm/chain.ts) runs rows in blocks of four and chunks of 64, outputs in blocks of four with
+// padding columns, and its own Cholesky: odd m, m not a multiple of four, n not a multiple of four and
+// beyond a chunk, zero pivots (two equal inputs) and an exploding chain all against the js path.
+describe('covariance chain for m >= 3: chainLayer gives the bytes of the js path', () => {
+  const equi = (m: number, rho: number) =>
+    Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : rho)));
+  // Inputs 0 and 1 equal: V has rank 2 at every layer, so the Cholesky meets a zero pivot.
+  const twins = [
+    [1, 1, 0.3],
+    [1, 1, 0.3],
+    [0.3, 0.3, 1],
+  ];
+  const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
+  const cases: Array<[string, Omit<NetworkOptions, 'threads'>]> = [
+    ['m = 3, n = 41', { activation: relu, n: 41, depth: 12, v0: equi(3, 0.3), samples: 12, seed: 7 }],
+    [
+      'm = 5, n = 131 (two chunks and three rows)',
+      { activation: shapedRelu({ cPlus: 0.5, cMinus: -0.7 }), n: 131, depth: 8, v0: equi(5, 0.6), samples: 6, seed: 8 },
+    ],
+    ['m = 6, n = 70', { activation: relu, n: 70, depth: 8, v0: equi(6, -0.1), samples: 6, seed: 9 }],
+    ['m = 32, n = 67', { activation: relu, n: 67, depth: 4, v0: equi(32, 0.3), samples: 3, seed: 10 }],
+    ['m = 3, two equal inputs', { activation: relu, n: 45, depth: 10, v0: twins, samples: 8, seed: 11 }],
+    [
+      'm = 4, unshaped relu, exploding',
+      { activation: unshaped('relu'), n: 5, depth: 200, v0: equi(4, 0.5), samples: 30, seed: 12, threshold: 50 },
+    ],
+  ];
+  for (const [name, options] of cases) {
+    it(name, () => {
+      const o = { ...options, sampler: 'chain' as const, outputs: 2 };
+      const js = withKernels('js', () => sampleNetworksSync(o));
+      const wasm = withKernels('wasm', () => sampleNetworksSync(o));
+      expect(bytesOf(wasm as unknown as Record<string, unknown>)).toEqual(
+        bytesOf(js as unknown as Record<string, unknown>),
+      );
+      if (name.includes('exploding')) expect(js.counts.exploded).toBeGreaterThan(0);
+      if (name.includes('equal')) {
+        // The twins' 2 x 2 block stays singular to rounding at the last layer: the zero pivot was met.
+        const [layers, samples] = js.values.shape;
+        for (let s = 0; s < samples; s++) {
+          const at = (a: number, b: number) => js.values.get(layers - 1, s, a, b);
+          expect(Math.abs(at(0, 0) * at(1, 1) - at(0, 1) ** 2)).toBeLessThan(1e-9 * at(0, 0) * at(1, 1));
+        }
+      }
+    });
+  }
+});
+
 describe('exp, acos (scalar and f64x2) and log in WebAssembly are src/math, bit for bit', () => {
   // Arguments on every branch boundary of the fdlibm algorithms (by high word), specials, and random ones.
   const edges = (): number[] => {

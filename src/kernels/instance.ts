@@ -12,6 +12,18 @@ export interface KernelExports {
   fillNormalsFinished(state: number, aux: number, out: number, count: number): void;
   fillWords(state: number, out: number, count: number): void;
   pairLayer(z: number, rows: number, l00: number, l10: number, l11: number, a: number, b: number, out: number): void;
+  chainLayer(
+    v: number,
+    z: number,
+    rows: number,
+    m: number,
+    tol: number,
+    a: number,
+    b: number,
+    scale: number,
+    work: number,
+    chunk: number,
+  ): number;
   mathMap(which: number, input: number, out: number, count: number): void;
   mathMap2(which: number, input: number, out: number, count: number): void;
   eulerRelu2x(
@@ -73,7 +85,6 @@ export interface KernelExports {
     rootH: number,
     tol: number,
   ): void;
-  chainRows2x(z: number, rows: number, m: number, lt: number, a: number, b: number, y: number, out: number): void;
   eulerTile8(
     x: number,
     l: number,
