@@ -305,6 +305,46 @@ describe('exp, acos (scalar and f64x2) and log in WebAssembly are src/math, bit 
       }
     });
   }
+
+  // The f64x2 ports run one branch's operations when both lanes take it and each lane's own branch
+  // otherwise: every ordered pair of edge arguments in the two lanes, and arguments within 48 ulps of the
+  // branch boundaries +-1/2 of acos (where the neighbouring branch's formula differs in the last bits for
+  // about one argument in five) beside each edge argument, in both lanes. The bits must be src/math's.
+  for (const [which, name, reference] of [
+    [0, 'exp', exp],
+    [1, 'acos', acos],
+  ] as const) {
+    it(`${name} on two lanes: every pairing of branches gives each lane its own bits`, () => {
+      const single = [...edges(), 0.1, -0.1, 0.3, -0.3, 0.7, -0.7, 0.999, -0.999, 1.2, -1.2, 3, -3, 40, -40];
+      const f = new Float64Array(1);
+      const u = new BigInt64Array(f.buffer);
+      const near: number[] = [];
+      for (const half of [0.5, -0.5]) {
+        for (let k = 1; k <= 48; k++) {
+          for (const d of [-k, k]) {
+            f[0] = half;
+            u[0] += BigInt(d);
+            near.push(f[0]);
+          }
+        }
+      }
+      const pairs: number[] = [];
+      for (const x of single) for (const y of single) pairs.push(x, y);
+      if (which === 1) for (const x of near) for (const y of single) pairs.push(x, y, y, x);
+      const kernels = openWasmKernels(pairs.length * 16 + 64)!;
+      const input = kernels.alloc(pairs.length * 8);
+      const output = kernels.alloc(pairs.length * 8);
+      kernels.f64(input, pairs.length).set(pairs);
+      kernels.exports.mathMap2(which, input, output, pairs.length);
+      const got = new BigUint64Array(kernels.memory.buffer, output, pairs.length);
+      const expected = new BigUint64Array(Float64Array.from(pairs, (x) => reference(x)).buffer);
+      const bad: string[] = [];
+      for (let i = 0; i < pairs.length; i++) {
+        if (got[i] !== expected[i]) bad.push(`lane ${i & 1} of (${pairs[i & ~1]}, ${pairs[i | 1]})`);
+      }
+      expect(bad.slice(0, 10), `${bad.length} lanes differ`).toEqual([]);
+    });
+  }
 });
 
 describe('SDE solvers: wasm and js give the same bytes (every solver and form with a wasm path, m = 2)', () => {
