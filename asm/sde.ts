@@ -47,19 +47,24 @@ export function eulerRelu2x(
   const vk = splat(kOff);
   const vroot = splat(root);
   const vroot2 = splat(root2);
-  // Lanes go in chunks of up to 8: the drifts of a chunk first, then its updates. Each pass is a shorter
-  // chain of dependent divisions and roots than the whole step, so the processor overlaps more lane pairs.
-  const drifts = memory.data(64);
+  // Lanes go in chunks of up to 8, in three passes over a chunk: the correlations, the drifts, the updates.
+  // Each pass is a shorter chain of dependent roots and divisions than the whole step, so the processor
+  // overlaps more lane pairs.
+  const drifts = memory.data(3 * 64);
   for (let j0: i32 = 0; j0 < B; j0 += 8) {
     const end = j0 + 8 < B ? j0 + 8 : B;
     for (let j = j0; j < end; j += 2) {
       if (!v128.any_true(aliveMask(alive, j))) continue;
       const p = x + (<usize>j << 3);
-      const a = v128.load(p);
-      const b = v128.load(p + 2 * row);
-      const scale = f64x2.sqrt(f64x2.mul(a, b));
-      const rho = clampUnit(v128.and(f64x2.div(v128.load(p + row), scale), f64x2.gt(scale, cf(F_ZERO))));
+      const scale = f64x2.sqrt(f64x2.mul(v128.load(p), v128.load(p + 2 * row)));
+      v128.store(drifts + (<usize>(j - j0) << 3), clampUnit(v128.and(f64x2.div(v128.load(p + row), scale), f64x2.gt(scale, cf(F_ZERO)))), 64);
+      v128.store(drifts + (<usize>(j - j0) << 3), scale, 128);
+    }
+    for (let j = j0; j < end; j += 2) {
+      if (!v128.any_true(aliveMask(alive, j))) continue;
+      const rho = v128.load(drifts + (<usize>(j - j0) << 3), 64);
       const root1 = f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(rho, rho)));
+      const scale = v128.load(drifts + (<usize>(j - j0) << 3), 128);
       v128.store(drifts + (<usize>(j - j0) << 3), f64x2.mul(f64x2.mul(vk, f64x2.sub(root1, f64x2.mul(rho, acos2(rho)))), scale));
     }
     for (let j = j0; j < end; j += 2) {
@@ -145,16 +150,22 @@ export function splitRelu2x(
   const ve1 = splat(e1);
   const vhalf = splat(rootHalfH);
   const vrootH = splat(rootH);
-  // Lanes go in chunks of up to 8: the pair flows of a chunk first (the new V^ab), then its noise flows
-  // (shorter dependent chains than the whole step, as in eulerRelu2x).
-  const flowed = memory.data(64);
+  // Lanes go in chunks of up to 8, in three passes over a chunk: the correlations, the pair flows (the new
+  // V^ab), the noise flows (shorter dependent chains than the whole step, as in eulerRelu2x).
+  const flowed = memory.data(3 * 64);
   for (let j0: i32 = 0; j0 < B; j0 += 8) {
     const end = j0 + 8 < B ? j0 + 8 : B;
     for (let j = j0; j < end; j += 2) {
       if (!v128.any_true(aliveMask(alive, j))) continue;
       const p = x + (<usize>j << 3);
       const scale = f64x2.sqrt(f64x2.mul(v128.load(p), v128.load(p + 2 * row)));
-      let r = v128.and(f64x2.div(v128.load(p + row), scale), f64x2.gt(scale, cf(F_ZERO)));
+      v128.store(flowed + (<usize>(j - j0) << 3), v128.and(f64x2.div(v128.load(p + row), scale), f64x2.gt(scale, cf(F_ZERO))), 64);
+      v128.store(flowed + (<usize>(j - j0) << 3), scale, 128);
+    }
+    for (let j = j0; j < end; j += 2) {
+      if (!v128.any_true(aliveMask(alive, j))) continue;
+      let r = v128.load(flowed + (<usize>(j - j0) << 3), 64);
+      const scale = v128.load(flowed + (<usize>(j - j0) << 3), 128);
       for (let k: f64 = 0; k < pieces; k++) {
         const c = clampUnit(r);
         const theta = acos2(c);
