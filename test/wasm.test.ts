@@ -18,6 +18,7 @@ import {
   constantSteps,
   eulerMaruyama,
   explosionDetection,
+  LaneBook,
   ninomiyaVictoir,
   saveAt,
   solve,
@@ -345,6 +346,80 @@ describe('exp, acos (scalar and f64x2) and log in WebAssembly are src/math, bit 
       expect(bad.slice(0, 10), `${bad.length} lanes differ`).toEqual([]);
     });
   }
+});
+
+describe('the ReLU-like drift and drift flow tiles (m >= 3) on correlations in every branch of acos', () => {
+  // The wasm tiles (asm/dense.ts, driftRelu2x, flowRelu2x) against the term's per-lane TypeScript on lanes
+  // whose correlations are exact: every branch of acos and its boundaries (+-1/2 and their neighbours, +-1,
+  // +-0, beyond +-1 before the clamp, a zero scale), with the two lanes of each pair in different branches.
+  it('drift and drift flow at m = 5 give the per-lane bits', () => {
+    const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
+    const m = 5;
+    const B = 64;
+    const E = (m * (m + 1)) / 2;
+    const f = new Float64Array(1);
+    const word = new BigInt64Array(f.buffer);
+    const step = (x: number, ulps: number) => {
+      f[0] = x;
+      word[0] += BigInt(ulps);
+      return f[0];
+    };
+    const targets = [
+      0.3,
+      -0.3,
+      0.7,
+      -0.7,
+      0.5,
+      -0.5,
+      step(0.5, -1),
+      step(0.5, 1),
+      step(-0.5, -1),
+      step(-0.5, 1),
+      1,
+      -1,
+      0,
+      -0,
+      1e-20,
+      1 + 1e-9,
+      -1 - 1e-9,
+      step(1, -1),
+      0.999,
+      -0.999,
+      0.05,
+      0.45,
+      step(0.5, 7),
+      step(-0.5, -7),
+    ];
+    // V^aa = d on every diagonal (a power of 2, so rho = V^ab / d exactly); lane 5 has V^00 = 0.
+    const x = new Float64Array(E * B);
+    for (let j = 0; j < B; j++) {
+      const d = [1, 4, 0.25][j % 3];
+      for (let a = 0; a < m; a++) {
+        const ra = (a * (a + 1)) / 2;
+        x[(ra + a) * B + j] = j === 5 && a === 0 ? 0 : d;
+        for (let b = 0; b < a; b++) x[(ra + b) * B + j] = d * targets[(7 * j + 3 * (ra + b)) % targets.length];
+      }
+    }
+    const run = (kernels: 'js' | 'wasm') =>
+      withKernels(kernels, () => {
+        const sde = covarianceSde(relu);
+        const { v0 } = sde.checkInitial(
+          Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) => (a === b ? 1 : 0))),
+          'v0',
+        );
+        const term = sde.term(B, v0, m, 1e4);
+        const book = new LaneBook(B);
+        const drift = new Float64Array(E * B);
+        term.drift(x, drift, book);
+        const flowed = Float64Array.from(x);
+        term.flows!.drift(flowed, 0.3, 0, book);
+        return bytesOf({ drift, flowed });
+      });
+    const js = run('js');
+    expect(run('wasm')).toEqual(js);
+    // The flow moved the correlations (it is not the identity on these lanes).
+    expect(js.flowed).not.toBe(bytesOf({ x }).x);
+  });
 });
 
 describe('SDE solvers: wasm and js give the same bytes (every solver and form with a wasm path, m = 2)', () => {
