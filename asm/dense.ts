@@ -222,21 +222,24 @@ export function flowsTile2(l: usize, f: usize, m: i32, w: i32, u0: i32, u1: i32,
   }
 }
 
+/** r clamped to [-1, 1]: r > 1 ? 1 : r < -1 ? -1 : r (NaN and -0 kept), one minpd and one maxpd: pmax(r, -1)
+ *  is r < -1 ? -1 : r and pmin(t, 1) is 1 < t ? 1 : t. */
 // @ts-ignore: decorator
 @inline function clamp1(r: v128): v128 {
-  return v128.bitselect(cf(F_ONE), v128.bitselect(cf(F_MINUS_ONE), r, f64x2.lt(r, cf(F_MINUS_ONE))), f64x2.gt(r, cf(F_ONE)));
+  return f64x2.pmin(f64x2.pmax(r, cf(F_MINUS_ONE)), cf(F_ONE));
 }
 
-/** sqrt(V^aa V^bb) of a lane pair from the diagonal entries at element offsets pa, pb. */
+/** sqrt(V^aa V^bb) of a lane pair from the diagonal entries at byte addresses pa, pb. */
 // @ts-ignore: decorator
-@inline function pairScale(x: usize, pa: i32, pb: i32): v128 {
-  return f64x2.sqrt(f64x2.mul(v128.load(at(x, pa)), v128.load(at(x, pb))));
+@inline function pairScale(pa: usize, pb: usize): v128 {
+  return f64x2.sqrt(f64x2.mul(v128.load(pa), v128.load(pb)));
 }
 
-/** V^ab / scale in [-1, 1], 0 where the scale is not > 0 (the reference's rho). */
+/** V^ab (at byte address p) / scale in [-1, 1], 0 where the scale is not > 0 (the reference's rho): a mask
+ *  and, as 0 is all zero bits. */
 // @ts-ignore: decorator
-@inline function pairCorrelation(x: usize, p: i32, scale: v128): v128 {
-  return clamp1(v128.bitselect(f64x2.div(v128.load(at(x, p)), scale), cf(F_ZERO), f64x2.gt(scale, cf(F_ZERO))));
+@inline function pairCorrelation(p: usize, scale: v128): v128 {
+  return clamp1(v128.and(f64x2.div(v128.load(p), scale), f64x2.gt(scale, cf(F_ZERO))));
 }
 
 /**
@@ -248,31 +251,44 @@ export function driftRelu2x(x: usize, out: usize, m: i32, w: i32, k: f64, beta: 
   const vk = f64x2.splat(k);
   const vbeta = f64x2.splat(beta);
   const vclock = f64x2.splat(clock);
+  const bytes = <usize>w << 3;
+  // rho and the scale of a chunk of 8 lanes (w is a multiple of 8) between two passes over the chunk: two
+  // short chains of dependent roots and divisions let the processor overlap more lane pairs than one long.
+  const keep = memory.data(2 * 64);
   for (let a = 0; a < m; a++) {
-    const pa = (row(a) + a) * w;
+    const xa = at(x, (row(a) + a) * w);
     for (let b = 0; b < a; b++) {
-      const pb = (row(b) + b) * w;
+      const xb = at(x, (row(b) + b) * w);
       const p = (row(a) + b) * w;
-      for (let u = 0; u < w; u += 2) {
-        const scale = pairScale(x, pa + u, pb + u);
-        const rho = pairCorrelation(x, p + u, scale);
-        const root = f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(rho, rho)));
-        const d = f64x2.mul(f64x2.mul(vk, f64x2.sub(root, f64x2.mul(rho, acos2(rho)))), scale);
-        v128.store(at(out, p + u), f64x2.mul(vclock, d));
+      const xp = at(x, p);
+      const op = at(out, p);
+      for (let o0: usize = 0; o0 < bytes; o0 += 64) {
+        for (let o: usize = 0; o < 64; o += 16) {
+          const scale = pairScale(xa + o0 + o, xb + o0 + o);
+          v128.store(keep + o, pairCorrelation(xp + o0 + o, scale));
+          v128.store(keep + o, scale, 64);
+        }
+        for (let o: usize = 0; o < 64; o += 16) {
+          const rho = v128.load(keep + o);
+          const root = f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(rho, rho)));
+          const d = f64x2.mul(f64x2.mul(vk, f64x2.sub(root, f64x2.mul(rho, acos2(rho)))), v128.load(keep + o, 64));
+          v128.store(op + o0 + o, f64x2.mul(vclock, d));
+        }
       }
     }
-    for (let u = 0; u < w; u += 2) {
-      const v = v128.load(at(x, pa + u));
-      v128.store(at(out, pa + u), f64x2.mul(f64x2.mul(vbeta, v), v));
+    const oa = at(out, (row(a) + a) * w);
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const v = v128.load(xa + o);
+      v128.store(oa + o, f64x2.mul(f64x2.mul(vbeta, v), v));
     }
   }
 }
 
 
-/** kappa J(r), J the arc-cosine kernel (sqrt(1 - c^2) + (pi - acos c) c) / pi, c = r clamped (src/activations/reluLike.ts). */
+/** kappa J(c), J the arc-cosine kernel (sqrt(1 - c^2) + (pi - acos c) c) / pi (src/activations/reluLike.ts),
+ *  for c already in [-1, 1]: the reference clamps c again, which leaves such a c as it is. */
 // @ts-ignore: decorator
-@inline function source2(kappa: v128, r: v128): v128 {
-  const c = clamp1(r);
+@inline function source2(kappa: v128, c: v128): v128 {
   const j = f64x2.div(f64x2.add(f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(c, c))), f64x2.mul(f64x2.sub(cf(F_PI), acos2(c)), c)), cf(F_PI));
   return f64x2.mul(kappa, j);
 }
@@ -289,17 +305,31 @@ export function flowRelu2x(x: usize, m: i32, w: i32, kappa: f64, d0: f64, w0: f6
   const vw0 = f64x2.splat(w0);
   const vd1 = f64x2.splat(d1);
   const vw1 = f64x2.splat(w1);
+  const bytes = <usize>w << 3;
+  // r, scale and mid of a chunk of 8 lanes (w is a multiple of 8) between three passes over the chunk,
+  // each a short chain (the correlation, then one arc-cosine kernel), so that the out-of-order window holds
+  // several lane pairs' divisions at once where the whole chain of one pair would fill it.
+  const keep = memory.data(3 * 64);
   for (let a = 1; a < m; a++) {
-    const pa = (row(a) + a) * w;
+    const xa = at(x, (row(a) + a) * w);
     for (let b = 0; b < a; b++) {
-      const pb = (row(b) + b) * w;
-      const p = (row(a) + b) * w;
-      for (let u = 0; u < w; u += 2) {
-        const scale = pairScale(x, pa + u, pb + u);
-        const r = pairCorrelation(x, p + u, scale);
-        const mid = clamp1(f64x2.add(f64x2.mul(vd0, r), f64x2.mul(vw0, source2(vk, r))));
-        const next = clamp1(f64x2.add(f64x2.mul(vd1, r), f64x2.mul(vw1, source2(vk, mid))));
-        v128.store(at(x, p + u), f64x2.mul(next, scale));
+      const xb = at(x, (row(b) + b) * w);
+      const xp = at(x, (row(a) + b) * w);
+      for (let o0: usize = 0; o0 < bytes; o0 += 64) {
+        for (let o: usize = 0; o < 64; o += 16) {
+          const scale = pairScale(xa + o0 + o, xb + o0 + o);
+          v128.store(keep + o, pairCorrelation(xp + o0 + o, scale));
+          v128.store(keep + o, scale, 64);
+        }
+        for (let o: usize = 0; o < 64; o += 16) {
+          const r = v128.load(keep + o);
+          v128.store(keep + o, clamp1(f64x2.add(f64x2.mul(vd0, r), f64x2.mul(vw0, source2(vk, r)))), 128);
+        }
+        for (let o: usize = 0; o < 64; o += 16) {
+          const r = v128.load(keep + o);
+          const next = clamp1(f64x2.add(f64x2.mul(vd1, r), f64x2.mul(vw1, source2(vk, v128.load(keep + o, 128)))));
+          v128.store(xp + o0 + o, f64x2.mul(next, v128.load(keep + o, 64)));
+        }
       }
     }
   }

@@ -1,6 +1,6 @@
-// exp and acos of math.ts on two lanes at once (f64x2): every branch of the scalar code is computed and
-// the lane's own branch selected, so each lane gets exactly the scalar result (the same operations on
-// the same values); test/wasm.test.ts compares them with src/math on edge and random arguments.
+// exp and acos of math.ts on two lanes at once (f64x2): the branches the two lanes take are computed and
+// each lane's own selected, so each lane gets exactly the scalar result (the same operations on the same
+// values); test/wasm.test.ts compares them with src/math on edge, mixed-branch and random arguments.
 
 const LN2_HI: f64 = 6.93147180369123816490e-1;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
@@ -26,6 +26,12 @@ const QS1: f64 = -2.40339491173441421878e0;
 const QS2: f64 = 2.02094576023350569471e0;
 const QS3: f64 = -6.88283971605453293030e-1;
 const QS4: f64 = 7.70381505559019352791e-2;
+// The least |x| whose high word is above 0x3fd62e42 (exp reduces it) and 2^-28 (high word 0x3e300000: below it,
+// exp is 1 + x).
+const EXP_REDUCE: f64 = 0.3465735912322998;
+const EXP_TINY: f64 = 3.725290298461914e-9;
+// The least |x| whose high word is above 0x3c600000 (2^-57 (1 + 2^-20)): acos's tiny branch is |x| below it.
+const ACOS_TINY: f64 = 6.938893903907228e-18 + 6.617444900424222e-24;
 
 /** The high words (sign, exponent, top mantissa bits) of both lanes, each in both i32 halves of its
  *  lane, so i32x4 comparisons give whole-lane masks (i64x2 shifts are slow in V8's x64 code). */
@@ -42,7 +48,7 @@ const QS4: f64 = 7.70381505559019352791e-2;
 
 // Constants as loads from a static table: V8 materialises each v128.const with several instructions at
 // every use (TurboFan does not hoist them out of loops), a load is one operand.
-const FTABLE = memory.data<f64>([-0.5, -0.5, 0.5, 0.5, INV_LN2, INV_LN2, -1, -1, 1, 1, LN2_HI, LN2_HI, -LN2_LO, -LN2_LO, LN2_LO, LN2_LO, 0, 0, P4, P4, P5, P5, P3, P3, P2, P2, P1, P1, 2, 2, 6755399441055744.0, 6755399441055744.0, TWO_M1000, TWO_M1000, -1021, -1021, Infinity, Infinity, OVERFLOW, OVERFLOW, UNDERFLOW, UNDERFLOW, PS4, PS4, PS5, PS5, PS3, PS3, PS2, PS2, PS1, PS1, PS0, PS0, QS3, QS3, QS4, QS4, QS2, QS2, QS1, QS1, PIO2_HI, PIO2_HI, PIO2_LO, PIO2_LO, PI, PI, PIO2_HI + PIO2_LO, PIO2_HI + PIO2_LO, PI + 2 * PIO2_LO, PI + 2 * PIO2_LO, NaN, NaN, 1e-12, 1e-12]);
+const FTABLE = memory.data<f64>([-0.5, -0.5, 0.5, 0.5, INV_LN2, INV_LN2, -1, -1, 1, 1, LN2_HI, LN2_HI, -LN2_LO, -LN2_LO, LN2_LO, LN2_LO, 0, 0, P4, P4, P5, P5, P3, P3, P2, P2, P1, P1, 2, 2, 6755399441055744.0, 6755399441055744.0, TWO_M1000, TWO_M1000, -1021, -1021, Infinity, Infinity, OVERFLOW, OVERFLOW, UNDERFLOW, UNDERFLOW, PS4, PS4, PS5, PS5, PS3, PS3, PS2, PS2, PS1, PS1, PS0, PS0, QS3, QS3, QS4, QS4, QS2, QS2, QS1, QS1, PIO2_HI, PIO2_HI, PIO2_LO, PIO2_LO, PI, PI, PIO2_HI + PIO2_LO, PIO2_HI + PIO2_LO, PI + 2 * PIO2_LO, PI + 2 * PIO2_LO, NaN, NaN, 1e-12, 1e-12, ACOS_TINY, ACOS_TINY, EXP_REDUCE, EXP_REDUCE, EXP_TINY, EXP_TINY]);
 const ITABLE = memory.data<i32>([0, 0, 0, 0, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x3fd62e42, 0x3fd62e42, 0x3fd62e42, 0x3fd62e42, 0x3ff0a2b2, 0x3ff0a2b2, 0x3ff0a2b2, 0x3ff0a2b2, 0x3e300000, 0x3e300000, 0x3e300000, 0x3e300000, 0x40862e42, 0x40862e42, 0x40862e42, 0x40862e42, 0x7ff00000, 0x7ff00000, 0x7ff00000, 0x7ff00000, 0x3fe00000, 0x3fe00000, 0x3fe00000, 0x3fe00000, 0x3c600000, 0x3c600000, 0x3c600000, 0x3c600000, 0x3ff00000, 0x3ff00000, 0x3ff00000, 0x3ff00000, 0, -1, 0, -1]);
 // Indices into the tables, by constant.
 const F_MINUS_HALF = 0;
@@ -83,6 +89,9 @@ const F_PIO2 = 34;
 const F_PI_ROUNDED = 35;
 const F_NAN = 36;
 export const F_TINY = 37;
+const F_ACOS_TINY = 38;
+const F_EXP_REDUCE = 39;
+const F_EXP_TINY = 40;
 export const I_ZERO = 0;
 const I_ABS = 1;
 const I_H3FD62E42 = 2;
@@ -107,14 +116,10 @@ const I_HIGH = 10;
 /** e^x on both lanes, each within 1 ulp and equal to math.ts exp(x). */
 // @ts-ignore: decorator
 @inline export function exp2(x: v128): v128 {
-  const word = high2(x);
-  const negative = i32x4.lt_s(word, ci(I_ZERO));
-  const hx = v128.and(word, ci(I_ABS));
-  // Reduction: k = +-1 for 0.5 ln2 < |x| < 1.5 ln2 (by the high word), else trunc(x / ln2 +- 1/2).
-  const reduce = i32x4.gt_s(hx, ci(I_H3FD62E42));
-  const tiny = i32x4.lt_s(hx, ci(I_H3E300000));
-  if (!v128.any_true(v128.or(reduce, tiny))) {
-    // The common case in the kernels (|x| <= 0.5 ln2 on both lanes): no reduction, k = 0.
+  const ax = f64x2.abs(x);
+  // The common case in the kernels: 2^-28 <= |x| <= 0.5 ln2 on both lanes (high words 0x3e300000 to
+  // 0x3fd62e42; NaN is neither), no reduction, k = 0.
+  if (i64x2.bitmask(v128.and(f64x2.lt(ax, cf(F_EXP_REDUCE)), f64x2.ge(ax, cf(F_EXP_TINY)))) == 3) {
     const t = f64x2.mul(x, x);
     let poly = f64x2.add(cf(F_P4), f64x2.mul(t, cf(F_P5)));
     poly = f64x2.add(cf(F_P3), f64x2.mul(t, poly));
@@ -123,6 +128,12 @@ const I_HIGH = 10;
     const c = f64x2.sub(x, f64x2.mul(t, poly));
     return f64x2.sub(cf(F_ONE), f64x2.sub(f64x2.div(f64x2.mul(x, c), f64x2.sub(c, cf(F_TWO))), x));
   }
+  const word = high2(x);
+  const negative = i32x4.lt_s(word, ci(I_ZERO));
+  const hx = v128.and(word, ci(I_ABS));
+  // Reduction: k = +-1 for 0.5 ln2 < |x| < 1.5 ln2 (by the high word), else trunc(x / ln2 +- 1/2).
+  const reduce = i32x4.gt_s(hx, ci(I_H3FD62E42));
+  const tiny = i32x4.lt_s(hx, ci(I_H3E300000));
   const near = i32x4.lt_s(hx, ci(I_H3FF0A2B2));
   const half = v128.bitselect(cf(F_MINUS_HALF), cf(F_HALF), negative);
   const kFar = f64x2.convert_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(cf(F_INV_LN2), x), half)));
@@ -172,17 +183,9 @@ const I_HIGH = 10;
 }
 
 
-/** arccos on both lanes, each equal to math.ts acos(x). */
+/** acos's rational part r = p(z) / q(z) (math.ts acos: p = z (PS0 + ... z PS5), q = 1 + z (QS1 + ... z QS4)). */
 // @ts-ignore: decorator
-@inline export function acos2(x: v128): v128 {
-  const hx = high2(x);
-  const ix = v128.and(hx, ci(I_ABS));
-  const small = i32x4.lt_s(ix, ci(I_H3FE00000));
-  const negative = i32x4.lt_s(hx, ci(I_ZERO));
-  // z = x^2 (|x| < 1/2), (1 + x)/2 (x < -1/2), (1 - x)/2 (x > 1/2)
-  const zBig = f64x2.mul(v128.bitselect(f64x2.add(cf(F_ONE), x), f64x2.sub(cf(F_ONE), x), negative), cf(F_HALF));
-  const z = v128.bitselect(f64x2.mul(x, x), zBig, small);
-  // p = z (PS0 + z (PS1 + z (PS2 + z (PS3 + z (PS4 + z PS5))))), q = 1 + z (QS1 + z (QS2 + z (QS3 + z QS4)))
+@inline function acosRatio2(z: v128): v128 {
   let pp = f64x2.add(cf(F_PS4), f64x2.mul(z, cf(F_PS5)));
   pp = f64x2.add(cf(F_PS3), f64x2.mul(z, pp));
   pp = f64x2.add(cf(F_PS2), f64x2.mul(z, pp));
@@ -193,9 +196,44 @@ const I_HIGH = 10;
   qq = f64x2.add(cf(F_QS2), f64x2.mul(z, qq));
   qq = f64x2.add(cf(F_QS1), f64x2.mul(z, qq));
   const q = f64x2.add(cf(F_ONE), f64x2.mul(z, qq));
-  const r = f64x2.div(p, q);
+  return f64x2.div(p, q);
+}
+
+/** arccos on both lanes, each equal to math.ts acos(x). The kernels' common cases take one branch on both
+ *  lanes and get only its operations: 2^-57 < |x| < 1/2 (the polynomial alone) and 1/2 <= x < 1; any other
+ *  pair (mixed branches, tiny, +-1, NaN, beyond) goes to acosAny2. */
+// @ts-ignore: decorator
+@inline export function acos2(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  // |x| < 1/2 is a high word below 0x3fe00000, |x| >= ACOS_TINY one above 0x3c600000; NaN is neither.
+  if (i64x2.bitmask(v128.and(f64x2.lt(ax, cf(F_HALF)), f64x2.ge(ax, cf(F_ACOS_TINY)))) == 3) {
+    const r = acosRatio2(f64x2.mul(x, x));
+    return f64x2.sub(cf(F_PIO2_HI), f64x2.sub(x, f64x2.sub(cf(F_PIO2_LO), f64x2.mul(x, r))));
+  }
+  if (i64x2.bitmask(v128.and(f64x2.ge(x, cf(F_HALF)), f64x2.lt(x, cf(F_ONE)))) == 3) {
+    const z = f64x2.mul(f64x2.sub(cf(F_ONE), x), cf(F_HALF));
+    const s = f64x2.sqrt(z);
+    const df = v128.and(s, ci(I_HIGH));
+    const c = f64x2.div(f64x2.sub(z, f64x2.mul(df, df)), f64x2.add(s, df));
+    const r = acosRatio2(z);
+    return f64x2.mul(cf(F_TWO), f64x2.add(df, f64x2.add(f64x2.mul(r, s), c)));
+  }
+  return acosAny2(x);
+}
+
+/** acos2 for any pair: the polynomial once on each lane's own z, the square root and the x > 1/2
+ *  correction only where a lane needs them, each lane's branch selected. Out of line: rare in the kernels. */
+// @ts-ignore: decorator
+@inline function acosAny2(x: v128): v128 {
+  const hx = high2(x);
+  const ix = v128.and(hx, ci(I_ABS));
+  const small = i32x4.lt_s(ix, ci(I_H3FE00000));
+  const negative = i32x4.lt_s(hx, ci(I_ZERO));
+  // z = x^2 (|x| < 1/2), (1 + x)/2 (x < -1/2), (1 - x)/2 (x > 1/2)
+  const zBig = f64x2.mul(v128.bitselect(f64x2.add(cf(F_ONE), x), f64x2.sub(cf(F_ONE), x), negative), cf(F_HALF));
+  const z = v128.bitselect(f64x2.mul(x, x), zBig, small);
+  const r = acosRatio2(z);
   let result = f64x2.sub(cf(F_PIO2_HI), f64x2.sub(x, f64x2.sub(cf(F_PIO2_LO), f64x2.mul(x, r))));
-  // The square root and the x > 1/2 correction (a second division) only where a lane needs them.
   if (!i32x4.all_true(small)) {
     const s = f64x2.sqrt(z);
     const resultNeg = f64x2.sub(cf(F_PI), f64x2.mul(cf(F_TWO), f64x2.add(s, f64x2.sub(f64x2.mul(r, s), cf(F_PIO2_LO)))));

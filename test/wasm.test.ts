@@ -18,6 +18,7 @@ import {
   constantSteps,
   eulerMaruyama,
   explosionDetection,
+  LaneBook,
   ninomiyaVictoir,
   saveAt,
   solve,
@@ -353,6 +354,120 @@ describe('exp, acos (scalar and f64x2) and log in WebAssembly are src/math, bit 
       }
     });
   }
+
+  // The f64x2 ports run one branch's operations when both lanes take it and each lane's own branch
+  // otherwise: every ordered pair of edge arguments in the two lanes, and arguments within 48 ulps of the
+  // branch boundaries +-1/2 of acos (where the neighbouring branch's formula differs in the last bits for
+  // about one argument in five) beside each edge argument, in both lanes. The bits must be src/math's.
+  for (const [which, name, reference] of [
+    [0, 'exp', exp],
+    [1, 'acos', acos],
+  ] as const) {
+    it(`${name} on two lanes: every pairing of branches gives each lane its own bits`, () => {
+      const single = [...edges(), 0.1, -0.1, 0.3, -0.3, 0.7, -0.7, 0.999, -0.999, 1.2, -1.2, 3, -3, 40, -40];
+      const f = new Float64Array(1);
+      const u = new BigInt64Array(f.buffer);
+      const near: number[] = [];
+      for (const half of [0.5, -0.5]) {
+        for (let k = 1; k <= 48; k++) {
+          for (const d of [-k, k]) {
+            f[0] = half;
+            u[0] += BigInt(d);
+            near.push(f[0]);
+          }
+        }
+      }
+      const pairs: number[] = [];
+      for (const x of single) for (const y of single) pairs.push(x, y);
+      if (which === 1) for (const x of near) for (const y of single) pairs.push(x, y, y, x);
+      const kernels = openWasmKernels(pairs.length * 16 + 64)!;
+      const input = kernels.alloc(pairs.length * 8);
+      const output = kernels.alloc(pairs.length * 8);
+      kernels.f64(input, pairs.length).set(pairs);
+      kernels.exports.mathMap2(which, input, output, pairs.length);
+      const got = new BigUint64Array(kernels.memory.buffer, output, pairs.length);
+      const expected = new BigUint64Array(Float64Array.from(pairs, (x) => reference(x)).buffer);
+      const bad: string[] = [];
+      for (let i = 0; i < pairs.length; i++) {
+        if (got[i] !== expected[i]) bad.push(`lane ${i & 1} of (${pairs[i & ~1]}, ${pairs[i | 1]})`);
+      }
+      expect(bad.slice(0, 10), `${bad.length} lanes differ`).toEqual([]);
+    });
+  }
+});
+
+describe('the ReLU-like drift and drift flow tiles (m >= 3) on correlations in every branch of acos', () => {
+  // The wasm tiles (asm/dense.ts, driftRelu2x, flowRelu2x) against the term's per-lane TypeScript on lanes
+  // whose correlations are exact: every branch of acos and its boundaries (+-1/2 and their neighbours, +-1,
+  // +-0, beyond +-1 before the clamp, a zero scale), with the two lanes of each pair in different branches.
+  it('drift and drift flow at m = 5 give the per-lane bits', () => {
+    const relu = shapedRelu({ cPlus: 0, cMinus: -1 });
+    const m = 5;
+    const B = 64;
+    const E = (m * (m + 1)) / 2;
+    const f = new Float64Array(1);
+    const word = new BigInt64Array(f.buffer);
+    const step = (x: number, ulps: number) => {
+      f[0] = x;
+      word[0] += BigInt(ulps);
+      return f[0];
+    };
+    const targets = [
+      0.3,
+      -0.3,
+      0.7,
+      -0.7,
+      0.5,
+      -0.5,
+      step(0.5, -1),
+      step(0.5, 1),
+      step(-0.5, -1),
+      step(-0.5, 1),
+      1,
+      -1,
+      0,
+      -0,
+      1e-20,
+      1 + 1e-9,
+      -1 - 1e-9,
+      step(1, -1),
+      0.999,
+      -0.999,
+      0.05,
+      0.45,
+      step(0.5, 7),
+      step(-0.5, -7),
+    ];
+    // V^aa = d on every diagonal (a power of 2, so rho = V^ab / d exactly); lane 5 has V^00 = 0.
+    const x = new Float64Array(E * B);
+    for (let j = 0; j < B; j++) {
+      const d = [1, 4, 0.25][j % 3];
+      for (let a = 0; a < m; a++) {
+        const ra = (a * (a + 1)) / 2;
+        x[(ra + a) * B + j] = j === 5 && a === 0 ? 0 : d;
+        for (let b = 0; b < a; b++) x[(ra + b) * B + j] = d * targets[(7 * j + 3 * (ra + b)) % targets.length];
+      }
+    }
+    const run = (kernels: 'js' | 'wasm') =>
+      withKernels(kernels, () => {
+        const sde = covarianceSde(relu);
+        const { v0 } = sde.checkInitial(
+          Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) => (a === b ? 1 : 0))),
+          'v0',
+        );
+        const term = sde.term(B, v0, m, 1e4);
+        const book = new LaneBook(B);
+        const drift = new Float64Array(E * B);
+        term.drift(x, drift, book);
+        const flowed = Float64Array.from(x);
+        term.flows!.drift(flowed, 0.3, 0, book);
+        return bytesOf({ drift, flowed });
+      });
+    const js = run('js');
+    expect(run('wasm')).toEqual(js);
+    // The flow moved the correlations (it is not the identity on these lanes).
+    expect(js.flowed).not.toBe(bytesOf({ x }).x);
+  });
 });
 
 describe('SDE solvers: wasm and js give the same bytes (every solver and form with a wasm path, m = 2)', () => {
