@@ -84,7 +84,12 @@ export const NETWORK_OPTIONS: readonly OptionSpec[] = [
   { key: 'depth', kind: { type: 'integer', min: 1, max: 1e7 }, help: 'depth (instead of --T)' },
   OPTION.sampler,
   { ...OPTION.samples, default: 1000 },
-  { key: 'record', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'equally spaced layers to record', default: 1 },
+  {
+    key: 'record',
+    kind: { type: 'integer', min: 1, max: 1e6 },
+    help: 'layers recorded: the inputs (layer 0) and k equally spaced layers up to the depth, as --saves keeps t = 0 and k saves (the API: record: k)',
+    default: 1,
+  },
   { key: 'outputs', kind: { type: 'integer', min: 1, max: 65536 }, help: 'output logits per network', default: 1 },
   shared.threshold,
   shared.generator,
