@@ -6,7 +6,7 @@ import type { OptionSpec } from '../src/options.js';
 import { kernelsInUse } from '../src/kernels/index.js';
 import { GENERATORS } from '../src/random/streams.js';
 import { PACKAGE_VERSION } from '../src/version.js';
-import { OPTION } from '../validation/options.js';
+import { NETWORK_ACTIVATION_GRAMMAR, OPTION } from '../validation/options.js';
 import { MAX_INPUTS } from '../src/limits.js';
 
 const shared = {
@@ -65,7 +65,7 @@ export const SDE_OPTIONS: readonly OptionSpec[] = [
 export const NETWORK_OPTIONS: readonly OptionSpec[] = [
   {
     ...OPTION.activation,
-    kind: { type: 'text', pattern: 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear' },
+    kind: { type: 'text', pattern: NETWORK_ACTIVATION_GRAMMAR },
     help: 'activation (shaped, or an unshaped baseline)',
     check: (v, f) => void parseActivationSpec(v, f),
   },

@@ -343,7 +343,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   [
     'cumulants: unknown activation',
     ['cumulants', '--activations', 'foo'],
-    /^ncsde: --activations must be a list of at least 1 of linear, relu, tanh, shaped-relu/,
+    /^ncsde: --activations must be relu:<c\+>,<c-> \| tanh\|sin\|swish\|softplus\|gelu:<a> \| relu\|tanh\|linear .*\(got "foo"\)$/,
   ],
   ['cumulants: zero T', ['cumulants', '--T', '0'], /^ncsde: --T must be a list of at least 1 numbers in \(0, 4\]/],
   [

@@ -1,10 +1,15 @@
 // The two study reports beyond validate: the explosion criterion across the smooth catalog and shaping
 // scales (P(explode by T) from the split SDE, the exact Kolmogorov value, finite networks, and the median
 // norm on the vanishing side), and the fourth cumulants against L/n for several widths.
-import { shapedRelu, shapedSmooth, unshaped, type Activation, type ActivationSpec } from '../src/activations/index.js';
+import {
+  parseActivation,
+  parseActivationSpec,
+  shapedSmooth,
+  type Activation,
+  type ActivationSpec,
+} from '../src/activations/index.js';
 import { InputError } from '../src/errors.js';
-import type { OptionSpec } from '../src/options.js';
-import { readSettings, type OptionSources } from '../src/options.js';
+import { deprecated, readSettings, type OptionSources, type OptionSpec } from '../src/options.js';
 import { PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import { median, wilson, type Proportion } from '../src/stats/index.js';
@@ -13,7 +18,7 @@ import { brownianSampling, constantSteps, ninomiyaVictoir, saveAt, solve } from 
 import type { Architecture, Reference } from '../architectures/index.js';
 import { cumulantTheory, measureCumulants, type CumulantMeasurement, type CumulantTheory } from './cumulants.js';
 import { criterion, type Criterion } from './explosion.js';
-import { CRITERION_ACTIVATIONS, OPTION, pointArchitecture } from './options.js';
+import { CRITERION_ACTIVATIONS, NETWORK_ACTIVATION_GRAMMAR, OPTION, pointArchitecture } from './options.js';
 import type { Missing } from './point.js';
 import { reportHeader, type ReportHeader } from './header.js';
 import { bridgeCrossings } from './crossing.js';
@@ -249,22 +254,41 @@ export async function criterionReport(
   return { ...reportHeader(CRITERION_SCHEMA, s), rows };
 }
 
-/** The cumulant report's activations: unshaped baselines and the default shaped ReLU. */
-export const CUMULANT_ACTIVATIONS = ['linear', 'relu', 'tanh', 'shaped-relu'] as const;
-/** An activation of the cumulant study (shaped-relu is relu:0,-1). */
-export type CumulantActivation = (typeof CUMULANT_ACTIVATIONS)[number];
+/** The cumulant report's default activations: the unshaped baselines and the shaped ReLU relu:0,-1. */
+export const CUMULANT_ACTIVATIONS = ['linear', 'relu', 'tanh', 'relu:0,-1'] as const;
+/** An activation of the cumulant study: a text of the network activation grammar (shaped, or an unshaped
+ *  baseline: relu, tanh, linear), as --activation takes it everywhere. */
+export type CumulantActivation = string;
 
-export function cumulantActivation(name: CumulantActivation): Activation {
-  return name === 'shaped-relu' ? shapedRelu({ cPlus: 0, cMinus: -1 }) : unshaped(name);
+/** The study's own names from before it took the activation grammar, kept one release with a note. */
+const OLD_CUMULANT_NAMES: Readonly<Record<string, string>> = { 'shaped-relu': 'relu:0,-1' };
+
+/** A cumulant activation's text in the grammar: an old name becomes its text, said once as deprecated. */
+export function cumulantActivationText(text: string): string {
+  if (!Object.hasOwn(OLD_CUMULANT_NAMES, text)) return text;
+  deprecated(`the activation name ${text}`, OLD_CUMULANT_NAMES[text]);
+  return OLD_CUMULANT_NAMES[text];
+}
+
+/** Check a cumulant activation's text (the grammar, or an old name). */
+export function checkCumulantActivation(value: unknown, field: string): void {
+  if (typeof value === 'string' && Object.hasOwn(OLD_CUMULANT_NAMES, value)) return;
+  parseActivationSpec(value, field);
+}
+
+/** The activation of a cumulant text (relu:0,-1 shaped; relu, tanh, linear the unshaped baselines). */
+export function cumulantActivation(text: CumulantActivation): Activation {
+  return parseActivation(cumulantActivationText(text), 'activation');
 }
 
 /** The options of the cumulant study (`ncsde cumulants`), each with its range and default. */
 export const CUMULANT_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'activations',
-    kind: { type: 'choices', choices: CUMULANT_ACTIVATIONS, minItems: 1 },
-    help: 'activations (shaped-relu is relu:0,-1)',
+    kind: { type: 'texts', pattern: NETWORK_ACTIVATION_GRAMMAR, minItems: 1 },
+    help: 'activations, as --activation takes them: shaped (relu:0,-1, tanh:1, ...) or the unshaped baselines relu, tanh, linear',
     default: [...CUMULANT_ACTIVATIONS],
+    check: (value, field) => (value as unknown[]).forEach((text) => checkCumulantActivation(text, field)),
   },
   {
     key: 'widths',
@@ -310,7 +334,11 @@ export function readCumulantSettings(
   values: Readonly<Record<string, unknown>> = {},
   sources?: OptionSources,
 ): CumulantSettings {
-  return readSettings<CumulantSettings>(CUMULANT_OPTIONS, values, sources);
+  const s = readSettings<CumulantSettings>(CUMULANT_OPTIONS, values, sources);
+  const activations = s.activations.map(cumulantActivationText);
+  if (new Set(activations).size !== activations.length)
+    throw new InputError('activations', s.activations, 'must not repeat an activation (shaped-relu is relu:0,-1)');
+  return { ...s, activations };
 }
 
 /**

@@ -21,7 +21,8 @@ export interface ScanKindSpec {
   readonly options: readonly OptionSpec[];
   /** The grid axes that apply. */
   readonly axes: readonly string[];
-  /** The names the activation axis takes. */
+  /** The names the activation axis takes (a kind with its own pointActivation takes whatever its
+   *  `activation` option takes; these are then the usual ones). */
   readonly activationNames: readonly string[];
   /** The point's activation setting from the base's and the point's axis values (null: the shaped
    *  family rule of grid.ts, which applies c+, c-, a and beta). */
