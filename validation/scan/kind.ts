@@ -34,6 +34,10 @@ export interface ScanKindSpec {
     readonly closedFormStats?: readonly string[];
     readonly flagged?: { readonly title: string; readonly note: string };
   };
+  /** What each column the kind's `run` writes means, one line each (a title first: report.html heads its
+   *  maps with it); an estimate's `_se`, `_lo` and `_hi` columns and the machinery's own (index, the axes,
+   *  notes) are described by validation/scan/columns.ts. */
+  readonly columns: Readonly<Record<string, string>>;
   /** Compute the point's cells into `out`. */
   run(point: ScanPoint, out: RowWriter, options: { threads?: number }): Promise<void>;
 }

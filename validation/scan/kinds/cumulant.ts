@@ -38,6 +38,17 @@ export const cumulantKind: ScanKindSpec = {
   // The axis takes activation texts, checked by the activation option (validation/scan/config.ts).
   pointActivation: (base, at) => cumulantActivationText((at.activation as string | undefined) ?? base),
   report: { defaultStats: ['pooled', 'direct', 'pooled_z'] },
+  // The ratio is the normalised fourth cumulant of an output, kappa_4 / (3 kappa_2^2) = Var(V) / (E V)^2.
+  columns: {
+    L: 'depth L = round(T n)',
+    theory: 'Var(V) / (E V)^2 of the output at width n and depth L: exact or leading order (theory_kind)',
+    theory_kind: "which theory: 'exact (1 + k/n)^L - 1', 'leading-order recursion' or 'none'",
+    limit: 'Var(V) / (E V)^2 in the SDE limit, e^{2T} - 1 (shaped ReLU-like only)',
+    direct: 'Var(V) / (E V)^2 of the output, direct estimate (BCa)',
+    pooled: 'Var(V) / (E V)^2 of the output, pooled layer-factor estimate (piecewise-linear, one input)',
+    pooled_z: '(pooled - theory) / SE',
+    derivative: "Var / mean^2 of the input derivative's conditional variance, direct estimate (BCa)",
+  },
   async run(point, { row, notes, put }, options) {
     const s = point.settings as {
       architecture: string;
