@@ -67,17 +67,24 @@ export type {
   CollapseSettings,
 } from '../validation/collapse.js';
 export {
+  criterionPoint,
   criterionReport,
   cumulantReport,
+  readCriterionPointSettings,
   readCriterionSettings,
   readCumulantSettings,
   CRITERION_OPTIONS,
+  CRITERION_POINT_OPTIONS,
+  CRITERION_POINT_SCHEMA,
   CUMULANT_OPTIONS,
   CUMULANT_ACTIVATIONS,
   CRITERION_SCHEMA,
   CUMULANT_SCHEMA,
 } from '../validation/studies.js';
 export type {
+  CriterionMeasurement,
+  CriterionPoint,
+  CriterionPointSettings,
   CriterionReport,
   CriterionRow,
   CriterionSettings,

@@ -327,8 +327,18 @@ const CASES: Array<[string, string[], RegExp]> = [
   ],
   [
     'criterion: report flag without --report',
-    ['criterion', '--activation', 'swish:1', '--paths', '10'],
-    /^ncsde: --paths applies to --report only/,
+    ['criterion', '--activation', 'swish:1', '--activations', 'tanh'],
+    /^ncsde: --activations applies to --report only \(a point takes one --activation\)/,
+  ],
+  [
+    'criterion: --out on a point',
+    ['criterion', '--activation', 'swish:1', '--out', 'x'],
+    /^ncsde: --out applies to --report only \(a point prints its JSON on stdout\)/,
+  ],
+  [
+    'criterion: an architecture without the diagonal SDE',
+    ['criterion', '--activation', 'swish:1', '--architecture', 'attention:1,1'],
+    /^ncsde: --architecture has no diagonal SDE: the criterion needs one/,
   ],
   [
     'criterion: unshaped activation',

@@ -179,6 +179,47 @@ describe('config files mean what the README says', () => {
 });
 
 describe('a result reruns from itself', () => {
+  it('criterion: a point takes --T, --threads and --config (a config file, or its own output, which reruns it byte for byte)', () => {
+    const dir = workdir();
+    const flags = ['--T', '0.5,1', '--paths', '300', '--steps-per-unit', '16', '--n', '16', '--samples', '60'];
+    const first = ncsde(
+      ['criterion', '--activation', 'swish:1', ...flags, '--network-T', '0.5', '--threads', '1'],
+      dir,
+    );
+    expect(first.status, first.stderr).toBe(0);
+    const point = JSON.parse(first.stdout);
+    expect(point).toMatchObject({ schema: 'ncsde.criterion-point/2', beta: 0.75, regime: 'explodes' });
+    expect(point.settings).toMatchObject({ activation: 'swish:1', T: [0.5, 1], paths: 300, networkT: [0.5] });
+    // P(explode by T) at each T, exactly and from the SDE with its Wilson interval, beside P(explode ever).
+    expect(point.exact).toHaveLength(2);
+    expect(point.sde[1]).toMatchObject({ total: 300, method: 'Wilson score' });
+    expect(point.sde[1].lower).toBeLessThan(point.exact[1]);
+    expect(point.sde[1].upper).toBeGreaterThan(point.exact[1]);
+    expect(point.explosionProbability).toBeCloseTo(1 - Math.exp(-0.75), 12);
+    writeFileSync(join(dir, 'a.json'), first.stdout);
+    expect(ncsde(['criterion', '--config', 'a.json'], dir).stdout).toBe(first.stdout);
+    // Threads never change a result; a config file takes the same keys as the flags.
+    expect(
+      ncsde(['criterion', '--activation', 'swish:1', ...flags, '--network-T', '0.5', '--threads', '2'], dir).stdout,
+    ).toBe(first.stdout);
+    writeFileSync(
+      join(dir, 'c.json'),
+      JSON.stringify({
+        activation: 'swish:1',
+        T: [0.5, 1],
+        paths: 300,
+        stepsPerUnit: 16,
+        n: 16,
+        samples: 60,
+        networkT: [0.5],
+        threads: 1,
+      }),
+    );
+    expect(ncsde(['criterion', '--config', 'c.json'], dir).stdout).toBe(first.stdout);
+    // Another seed over the same config differs (the comparison can fail).
+    expect(ncsde(['criterion', '--config', 'a.json', '--seed', '2'], dir).stdout).not.toBe(first.stdout);
+  });
+
   it('sde: --config of a previous output gives the same bits (architecture, V0, solver, seed recorded)', () => {
     const dir = workdir();
     const first = ncsde(
