@@ -168,7 +168,7 @@ export function validateCommand(program: Command): void {
       };
     },
     run: (settings, threads, onStage) => validate(settings, { threads, onStage }),
-    stages: (settings) => 2 + settings.widths.length,
+    stages: (settings) => 3 + settings.widths.length,
     stem: 'validation',
     markdown: async (r) => (await reports()).validationMarkdown(r),
     html: async (r) => (await reports()).validationHtml(r),
