@@ -6,7 +6,7 @@ import type { OptionSpec } from '../src/options.js';
 import { kernelsInUse } from '../src/kernels/index.js';
 import { GENERATORS } from '../src/random/streams.js';
 import { PACKAGE_VERSION } from '../src/version.js';
-import { OPTION } from '../validation/options.js';
+import { NETWORK_ACTIVATION_GRAMMAR, OPTION } from '../validation/options.js';
 import { MAX_INPUTS } from '../src/limits.js';
 
 const shared = {
@@ -65,7 +65,7 @@ export const SDE_OPTIONS: readonly OptionSpec[] = [
 export const NETWORK_OPTIONS: readonly OptionSpec[] = [
   {
     ...OPTION.activation,
-    kind: { type: 'text', pattern: 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a> | relu|tanh|linear' },
+    kind: { type: 'text', pattern: NETWORK_ACTIVATION_GRAMMAR },
     help: 'activation (shaped, or an unshaped baseline)',
     check: (v, f) => void parseActivationSpec(v, f),
   },
@@ -84,7 +84,12 @@ export const NETWORK_OPTIONS: readonly OptionSpec[] = [
   { key: 'depth', kind: { type: 'integer', min: 1, max: 1e7 }, help: 'depth (instead of --T)' },
   OPTION.sampler,
   { ...OPTION.samples, default: 1000 },
-  { key: 'record', kind: { type: 'integer', min: 1, max: 1e6 }, help: 'equally spaced layers to record', default: 1 },
+  {
+    key: 'record',
+    kind: { type: 'integer', min: 1, max: 1e6 },
+    help: 'layers recorded: the inputs (layer 0) and k equally spaced layers up to the depth, as --saves keeps t = 0 and k saves (the API: record: k)',
+    default: 1,
+  },
   { key: 'outputs', kind: { type: 'integer', min: 1, max: 65536 }, help: 'output logits per network', default: 1 },
   shared.threshold,
   shared.generator,

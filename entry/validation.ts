@@ -7,6 +7,7 @@ export {
   runPoint,
   runPointWith,
   comparePoint,
+  comparePointSteps,
   runPointSde,
   runPointNetworks,
   pointV0,
@@ -23,7 +24,10 @@ export type {
 } from '../validation/point.js';
 export { widthStudy, uninformativeRate, MIN_WIDTHS } from '../validation/widths.js';
 export type { WidthStudy, WidthLevel } from '../validation/widths.js';
-export { compareSamples } from '../validation/compare.js';
+export { compareSamples, compareSampleSteps } from '../validation/compare.js';
+// Statistics as steps that may pause: cooperate(steps) runs them giving the event loop turns, drain at once.
+export { cooperate, drain, pause } from '../src/steps.js';
+export type { Steps } from '../src/steps.js';
 export type { SampleComparison, TwoSided, CompareOptions } from '../validation/compare.js';
 export {
   observable,
@@ -67,17 +71,24 @@ export type {
   CollapseSettings,
 } from '../validation/collapse.js';
 export {
+  criterionPoint,
   criterionReport,
   cumulantReport,
+  readCriterionPointSettings,
   readCriterionSettings,
   readCumulantSettings,
   CRITERION_OPTIONS,
+  CRITERION_POINT_OPTIONS,
+  CRITERION_POINT_SCHEMA,
   CUMULANT_OPTIONS,
   CUMULANT_ACTIVATIONS,
   CRITERION_SCHEMA,
   CUMULANT_SCHEMA,
 } from '../validation/studies.js';
 export type {
+  CriterionMeasurement,
+  CriterionPoint,
+  CriterionPointSettings,
   CriterionReport,
   CriterionRow,
   CriterionSettings,

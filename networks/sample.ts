@@ -59,8 +59,11 @@ export interface NetworkOptions {
   sampler?: NetworkMethod | undefined;
   /** @deprecated Use sampler. */
   method?: NetworkMethod | undefined;
-  /** Layers to record: explicit list (0 = inputs) or `count` equally spaced; default the last layer. */
-  record?: { layers?: readonly number[] | undefined; count?: number | undefined } | undefined;
+  /** Layers to record: an explicit list (0 = the inputs), or a count k: layer 0 and k equally spaced layers
+   *  up to the depth (round(i d / k), i = 0..k), as saveAt({ count }) keeps t = 0 and k saves. A plain
+   *  number k is { count: k }, the value of `ncsde network --record k` and of the config key `record`.
+   *  Without it, the last layer only. */
+  record?: number | { layers?: readonly number[] | undefined; count?: number | undefined } | undefined;
   /** Output logits per sample (each N(0, V_d) given V_d). Default 1. */
   outputs?: number | undefined;
   /** A sample explodes when max_a V^aa_l exceeds threshold * max_a V0^aa (default 1e4). */
@@ -101,21 +104,32 @@ export const NETWORK_KEYS: readonly string[] = [
   'onProgress',
 ];
 
-/** The options under their current names with the activation as a value; unknown keys refused. */
+/** The layers to record, as networkOptions leaves them (a count k is { count: k }). */
+export type RecordLayers = { layers?: readonly number[] | undefined; count?: number | undefined } | undefined;
+
+/** The options under their current names with the activation as a value and `record` as an object;
+ *  unknown keys refused. */
 export function networkOptions(
   options: NetworkOptions,
   where = 'sampleNetworks',
-): NetworkOptions & { activation: Activation } {
+): NetworkOptions & { activation: Activation; record?: RecordLayers } {
   if (options == null || typeof options !== 'object') throw new InputError('options', options, 'must be an object');
   requireKnownKeys(where, options, NETWORK_KEYS);
-  const o = withRenamedKeys(where, options, { ratio: 'T', method: 'sampler' });
-  if (o.record !== undefined && o.record !== null && typeof o.record === 'object')
-    requireKnownKeys(where, o.record, ['layers', 'count'], 'record.');
+  const renamed = withRenamedKeys(where, options, { ratio: 'T', method: 'sampler' });
+  // A count is the option's value everywhere else (--record k, a config's record: k): here too, never ignored.
+  const o = typeof renamed.record === 'number' ? { ...renamed, record: { count: renamed.record } } : renamed;
+  if (o.record !== undefined && (o.record === null || typeof o.record !== 'object' || Array.isArray(o.record)))
+    throw new InputError(
+      'record',
+      o.record,
+      'must be a count k (layer 0 and k equally spaced layers up to the depth), { count: k } or { layers: [...] }',
+    );
+  if (o.record !== undefined) requireKnownKeys(where, o.record, ['layers', 'count'], 'record.');
   if (o.streams !== undefined && o.streams !== null && typeof o.streams === 'object')
     requireKnownKeys(where, o.streams, ['purpose', 'generator'], 'streams.');
   return typeof o.activation === 'string'
-    ? { ...o, activation: parseActivation(o.activation, 'activation') }
-    : (o as NetworkOptions & { activation: Activation });
+    ? { ...o, activation: parseActivation(o.activation, 'activation'), record: o.record as RecordLayers }
+    : (o as NetworkOptions & { activation: Activation; record?: RecordLayers });
 }
 
 export interface NetworkSample extends CovarianceSamples {

@@ -4,7 +4,16 @@
 // interval in a table. A scan with one varying axis gets line plots instead.
 import { InputError } from '../src/errors.js';
 import { smoothBeta, SMOOTH_FUNCTIONS, parseActivationSpec } from '../src/activations/index.js';
-import { AXES, scanKind, SCAN_KIND_NAMES, SCAN_KIND_TABLE, type ScanResult, type ScanRow } from '../validation/scan.js';
+import {
+  AXES,
+  describeScanColumn,
+  scanColumns,
+  scanKind,
+  SCAN_KIND_NAMES,
+  SCAN_KIND_TABLE,
+  type ScanResult,
+  type ScanRow,
+} from '../validation/scan.js';
 import { escapeHtml, fmt, htmlPage, htmlTable } from './page.js';
 import { heatmapSpec, renderSvg, seriesSpec, type HeatCell } from './plots.js';
 import { exp, expm1, log as ln } from '../src/math/index.js';
@@ -13,27 +22,6 @@ import { exp, expm1, log as ln } from '../src/math/index.js';
 export const DEFAULT_STATS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
   SCAN_KIND_NAMES.map((k) => [k, SCAN_KIND_TABLE[k].report.defaultStats]),
 );
-
-const TITLES: Record<string, string> = {
-  rho_mean_z: 'rho: (network - SDE) mean / SE',
-  logVaa_mean_z: 'log V^aa: (network - SDE) mean / SE',
-  rho_var_z: 'rho: variance difference / SE',
-  logVaa_var_z: 'log V^aa: variance difference / SE',
-  rho_ks: 'rho: KS distance',
-  logVaa_ks: 'log V^aa: KS distance',
-  p_sde: 'P(explode by T), SDE',
-  p_net: 'P(explode by T), networks',
-  p_diff: 'P(explode by T): networks - SDE',
-  p_exact: 'P(explode by T), exact',
-  pooled: 'kurtosis ratio, pooled estimate',
-  direct: 'kurtosis ratio, direct estimate',
-  pooled_z: '(pooled - theory) / SE',
-  corr_sde: 'E mean token correlation, SDE',
-  corr_net: 'E mean token correlation, networks',
-  explode_sde: 'P(explode by T), SDE',
-  explode_net: 'P(explode by T), networks',
-  explode_diff: 'P(explode by T): networks - SDE',
-};
 
 const DIVERGING = new Set([
   'rho_mean_z',
@@ -204,7 +192,7 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
       const where = Object.entries(fixed)
         .map(([k, v]) => `${k} = ${v}`)
         .join(', ');
-      const title = `${TITLES[stat] ?? stat}${where ? ` (${where})` : ''}`;
+      const title = `${describeScanColumn(kind, stat) ?? stat}${where ? ` (${where})` : ''}`;
       if (xKey && yKey) {
         const xAxis = axes.find((a) => a.key === xKey)!;
         const yAxis = axes.find((a) => a.key === yKey)!;
@@ -298,10 +286,16 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
     ...stats.map((s) => cellText(r, s)),
     String(r.notes ?? ''),
   ]);
+  const threshold = result.scan.base.threshold;
   const intro =
     `A ${kind} scan of ${result.points} points over ${axes.map((a) => `${a.key} (${a.values.length})`).join(', ')}; seed ${result.scan.seed}, scan hash ${result.hash}, ` +
     `${result.version}. Every point uses the scan's seed (common random numbers across the grid). Intervals: 95%; proportions by Wilson, their difference by Newcombe. ` +
+    (typeof threshold === 'number'
+      ? `Explosion is V^aa crossing the threshold ${threshold} * x0 (in units of the largest input variance), the same on both sides. `
+      : '') +
     (look.flagged?.note ?? '');
+  // scan.json describes its columns; one written before it did gets them from this version.
+  const described = result.columns ?? scanColumns(kind, result.rows);
   return htmlPage(`Scan: ${kind}`, intro, [
     {
       heading: 'Maps',
@@ -310,5 +304,12 @@ export async function scanHtml(result: ScanResult, options: ScanReportOptions = 
         : `<p>${escapeHtml('No axis has more than one value: see the table.')}</p>`,
     },
     { heading: 'Values', html: htmlTable(header, body) },
+    {
+      heading: 'Columns (scan.csv, scan.json)',
+      html: htmlTable(
+        ['column', 'what it holds'],
+        Object.entries(described).map(([name, text]) => [name, text]),
+      ),
+    },
   ]);
 }

@@ -13,6 +13,8 @@ export type OptionKind =
   | { readonly type: 'seed' }
   | { readonly type: 'choice'; readonly choices: readonly string[] }
   | { readonly type: 'choices'; readonly choices: readonly string[]; readonly minItems: number }
+  /** Texts of one grammar (activations): a comma list whose items may hold commas before numbers. */
+  | { readonly type: 'texts'; readonly pattern: string; readonly minItems: number }
   | { readonly type: 'boolean' }
   | { readonly type: 'text'; readonly pattern: string }
   | { readonly type: 'integers'; readonly min: number; readonly max: number; readonly minItems: number }
@@ -81,6 +83,15 @@ export function deprecated(old: string, now: string): void {
 
 const INTEGER = /^-?[0-9]+$/;
 
+/**
+ * The items of a comma list of texts whose items may hold commas themselves before numbers
+ * (`relu,relu:0,-1,tanh:1` is relu, relu:0,-1 and tanh:1): a comma followed by a number continues the
+ * item before it. Every grammar the lists take starts an item with a letter.
+ */
+export function splitTexts(text: string): string[] {
+  return text.split(/,(?![-+.0-9])/);
+}
+
 function rangeText(min: number, max: number, exclusiveMin = false): string {
   const hi = max === Infinity ? 'inf)' : `${max}]`;
   return `${exclusiveMin ? '(' : '['}${min}, ${hi}`;
@@ -99,6 +110,8 @@ export function describeKind(kind: OptionKind): string {
       return `one of ${kind.choices.join(', ')}`;
     case 'choices':
       return `a list of at least ${kind.minItems} of ${kind.choices.join(', ')}`;
+    case 'texts':
+      return `a list of at least ${kind.minItems} of ${kind.pattern}`;
     case 'boolean':
       return 'true or false';
     case 'text':
@@ -175,6 +188,14 @@ export function parseOptionText(spec: OptionSpec, text: string, field = `--${fla
       value = items;
       break;
     }
+    case 'texts': {
+      const items = splitTexts(text);
+      if (items.length < kind.minItems || items.some((x) => x === ''))
+        throw new InputError(field, text, `must be ${describeKind(kind)}, comma-separated`);
+      if (new Set(items).size !== items.length) throw new InputError(field, text, 'must not repeat an entry');
+      value = items;
+      break;
+    }
     case 'integers':
     case 'numbers': {
       const items = text.split(',');
@@ -233,6 +254,12 @@ export function parseOptionValue(spec: OptionSpec, raw: unknown, field = spec.ke
         raw.some((x) => typeof x !== 'string' || !kind.choices.includes(x))
       )
         throw new InputError(field, raw, `must be ${describeKind(kind)}`);
+      if (new Set(raw).size !== raw.length) throw new InputError(field, raw, 'must not repeat an entry');
+      value = [...raw];
+      break;
+    case 'texts':
+      if (!Array.isArray(raw) || raw.length < kind.minItems || raw.some((x) => typeof x !== 'string' || x === ''))
+        throw new InputError(field, raw, `must be ${describeKind(kind)}, as an array of strings`);
       if (new Set(raw).size !== raw.length) throw new InputError(field, raw, 'must not repeat an entry');
       value = [...raw];
       break;

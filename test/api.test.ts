@@ -31,6 +31,7 @@ import {
   type Solution,
   type NetworkSample,
 } from '../entry/index.js';
+import { ncsde } from './helpers/cli.js';
 import {
   momentTheory,
   observable,
@@ -473,6 +474,52 @@ describe("solve's saves and weakExpectations per save", () => {
     expect(
       await asyncRefusal(() => weakExpectations(options, { bad: (v) => (v as unknown as Float64Array)[1] })),
     ).toMatch(/^functions\.bad must return a finite number \(path 0, t = 0; it is given the m x m matrix as rows/);
+  });
+});
+
+describe('the layers a network run records: one meaning of record across the CLI, configs and the API', () => {
+  it('ncsde network --record k and sampleNetworks({ record: k }) record layer 0 and k layers up to the depth, the same bits', async () => {
+    const common = { activation: 'tanh:1', n: 8, T: 1, v0: V0, samples: 6, seed: 3 };
+    for (const k of [1, 4]) {
+      const run = ncsde([
+        'network',
+        '--activation',
+        'tanh:1',
+        '--n',
+        '8',
+        '--T',
+        '1',
+        '--rho0',
+        '0.5',
+        '--samples',
+        '6',
+        '--seed',
+        '3',
+        '--record',
+        String(k),
+        '--threads',
+        '1',
+        '--values',
+      ]);
+      expect(run.status, run.stderr).toBe(0);
+      const cli = JSON.parse(run.stdout);
+      const api = await sampleNetworks({ ...common, record: k });
+      const expected = Array.from({ length: k + 1 }, (_, i) => Math.round((i * 8) / k));
+      expect(cli.layers, `--record ${k}`).toEqual(expected);
+      expect(Array.from(api.layers), `record: ${k}`).toEqual(expected);
+      expect(Array.from(api.values.data)).toEqual(cli.values);
+      // The number is the object form's count.
+      const counted = await sampleNetworks({ ...common, record: { count: k } });
+      expect(Array.from(counted.values.data)).toEqual(Array.from(api.values.data));
+    }
+    // Without record, the API keeps the last layer only (README: summary(net).saves[0] is at depth T n).
+    expect(Array.from((await sampleNetworks(common)).layers)).toEqual([8]);
+    expect(await asyncRefusal(() => sampleNetworks({ ...common, record: '2' } as never))).toMatch(
+      /^record must be a count k \(layer 0 and k equally spaced layers up to the depth\), \{ count: k \} or \{ layers: \[\.\.\.\] \}/,
+    );
+    expect(await asyncRefusal(() => sampleNetworks({ ...common, record: 0 }))).toMatch(
+      /^record\.count must be an integer/,
+    );
   });
 });
 

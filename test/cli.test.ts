@@ -327,8 +327,18 @@ const CASES: Array<[string, string[], RegExp]> = [
   ],
   [
     'criterion: report flag without --report',
-    ['criterion', '--activation', 'swish:1', '--paths', '10'],
-    /^ncsde: --paths applies to --report only/,
+    ['criterion', '--activation', 'swish:1', '--activations', 'tanh'],
+    /^ncsde: --activations applies to --report only \(a point takes one --activation\)/,
+  ],
+  [
+    'criterion: --out on a point',
+    ['criterion', '--activation', 'swish:1', '--out', 'x'],
+    /^ncsde: --out applies to --report only \(a point prints its JSON on stdout\)/,
+  ],
+  [
+    'criterion: an architecture without the diagonal SDE',
+    ['criterion', '--activation', 'swish:1', '--architecture', 'attention:1,1'],
+    /^ncsde: --architecture has no diagonal SDE: the criterion needs one/,
   ],
   [
     'criterion: unshaped activation',
@@ -343,7 +353,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   [
     'cumulants: unknown activation',
     ['cumulants', '--activations', 'foo'],
-    /^ncsde: --activations must be a list of at least 1 of linear, relu, tanh, shaped-relu/,
+    /^ncsde: --activations must be relu:<c\+>,<c-> \| tanh\|sin\|swish\|softplus\|gelu:<a> \| relu\|tanh\|linear .*\(got "foo"\)$/,
   ],
   ['cumulants: zero T', ['cumulants', '--T', '0'], /^ncsde: --T must be a list of at least 1 numbers in \(0, 4\]/],
   [

@@ -128,12 +128,12 @@ describe('derivative tracking', () => {
 describe('L/n report', () => {
   it('pooled ratios at equal L/n across widths differ by the exact finite-n difference, within 4 SE', async () => {
     const report = await cumulantReport({
-      activations: ['relu', 'shaped-relu'],
+      activations: ['relu', 'relu:0,-1'],
       widths: [32, 64],
       T: [0.25, 1],
       samples: 3000,
     });
-    for (const name of ['relu', 'shaped-relu']) {
+    for (const name of ['relu', 'relu:0,-1']) {
       const [a, b] = report.rows.filter((r) => r.activation === name);
       a.pooled!.forEach((e, i) => {
         const f = b.pooled![i];

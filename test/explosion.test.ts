@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shapedRelu, shapedSmooth } from '../src/activations/index.js';
 import { explosionProbability } from '../sde/index.js';
 import { criterion, readExplosionSettings, runExplosionPoint } from '../validation/explosion.js';
-import { criterionReport } from '../validation/studies.js';
+import { criterionPoint, criterionReport } from '../validation/studies.js';
 
 describe('the beta criterion', () => {
   it('classifies the catalog: beta > 0 explodes with P = 1 - exp(-beta X0), beta < 0 vanishes, ReLU-like is critical', () => {
@@ -69,5 +69,26 @@ describe('criterion report', () => {
     expect(swish.exact[0]).toBeCloseTo(0.200858, 4);
     swish.sde.forEach((p, i) => expect(Math.abs(p.value - swish.exact[i])).toBeLessThan(4 * Math.max(p.se, 0.01)));
     expect(report.rows[0].medians.every((m) => typeof m === 'number' && m < 1)).toBe(true);
+  });
+
+  it("a point is its row of the study: criterionPoint of swish:1 gives the report's numbers, bit for bit", async () => {
+    const common = { T: [0.5, 2], paths: 600, stepsPerUnit: 16, n: 32, samples: 100, networkT: [0.5, 1], seed: 5 };
+    const report = await criterionReport({ ...common, activations: ['swish'], a: [1] });
+    const point = await criterionPoint({ ...common, activation: 'swish:1' });
+    const { f: _f, a: _a, criterion: c, ...row } = report.rows[0];
+    expect(point).toMatchObject({ ...c, ...row, architecture: 'mlp', schema: 'ncsde.criterion-point/2' });
+    expect(point.settings).toMatchObject({ ...common, activation: 'swish:1', architecture: 'mlp' });
+    // P(explode by T) with its interval: the exact value inside 4 SE of the SDE's (seed fixed).
+    point.sde.forEach((p, i) => expect(Math.abs(p.value - point.exact[i])).toBeLessThan(4 * p.se));
+    expect(point.sde[0].lower).toBeLessThan(point.sde[0].upper);
+    // Any shaped activation, not only the catalogue's: the critical ReLU-like never blows up.
+    const relu = await criterionPoint({ ...common, activation: 'relu:0,-1' });
+    expect(relu).toMatchObject({ regime: 'critical', explosionProbability: 0 });
+    expect(relu.exact).toEqual([0, 0]);
+    expect(relu.sde.map((p) => p.k)).toEqual([0, 0]);
+    await expect(criterionPoint({ ...common })).rejects.toThrow(/^activation is required/);
+    await expect(criterionPoint({ activation: 'swish:1', architecture: 'attention:1,1' })).rejects.toThrow(
+      /^architecture has no diagonal SDE/,
+    );
   });
 });

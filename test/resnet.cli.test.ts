@@ -101,7 +101,7 @@ describe('--architecture resnet:<gamma>', () => {
         '--architecture',
         'resnet:0.5',
         '--activations',
-        'shaped-relu',
+        'relu:0,-1',
         '--widths',
         '16',
         '--T',

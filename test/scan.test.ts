@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { scanHtml } from '../reports/scan.js';
 import { acquireLock } from '../src/files.js';
 import {
+  describeScanColumn,
   expandGrid,
   gridFromFlags,
   mergeScanShards,
@@ -247,6 +248,47 @@ describe('array jobs', () => {
         `^ncsde: no ncsde ${PACKAGE_VERSION.replace(/\./g, '\\.')} on \\S+ \\(tried .*: ${old.replace(/[.]/g, '\\.')}\\)$`,
       ),
     );
+  });
+});
+
+describe('what the columns hold', () => {
+  it('scan.json describes every column of scan.csv, for every kind; p_exact says it is a crossing probability at the threshold', async () => {
+    const kinds = [
+      SMALL_VALIDATION,
+      SMALL_EXPLOSION,
+      {
+        kind: 'cumulant',
+        base: { n: 8, samples: 60 },
+        grid: { activation: ['relu:0,-1', 'tanh:1'], T: [0.5] },
+        seed: 2,
+      },
+      { kind: 'collapse', base: { n: 8, paths: 40, samples: 10 }, grid: { T: [0.5] }, seed: 2 },
+    ];
+    const dir = tmp();
+    for (const config of kinds) {
+      const out = join(dir, config.kind);
+      const result = await runScan(resolveScan(config), { outDir: out, render });
+      const json = JSON.parse(readFileSync(join(out, 'scan.json'), 'utf8'));
+      const header = readFileSync(join(out, 'scan.csv'), 'utf8').split('\n')[0].split(',');
+      expect(Object.keys(json.columns), config.kind).toEqual(header);
+      expect(json.columns).toEqual(result.columns);
+      for (const name of header) {
+        expect(describeScanColumn(config.kind, name), `${config.kind}: ${name}`).toBeDefined();
+        expect(json.columns[name], `${config.kind}: ${name}`).not.toMatch(/not described/);
+      }
+      // The report lists them too.
+      const html = readFileSync(join(out, 'report.html'), 'utf8');
+      for (const name of header) expect(html, `${config.kind}: ${name}`).toContain(`<td>${name}</td>`);
+    }
+    const explosion = JSON.parse(readFileSync(join(dir, 'explosion', 'scan.json'), 'utf8')).columns;
+    expect(explosion.p_exact).toBe('P(V^aa crosses threshold * x0 by T), exact (Kolmogorov backward equation)');
+    expect(explosion.p_sde).toMatch(/^P\(V\^aa crosses threshold \* x0 by T\), SDE/);
+    expect(explosion.p_limit).toMatch(/^P\(explode ever\): blow-up as T -> infinity, no threshold/);
+    expect(explosion.p_sde_lo).toBe('lower end of the 95% interval of p_sde');
+    expect(explosion.x0).toMatch(/^grid axis: input variance/);
+    // The check can fail: a column nobody describes is found.
+    expect(describeScanColumn('explosion', 'p_made_up')).toBeUndefined();
+    expect(describeScanColumn('explosion', 'p_made_up_se')).toBeUndefined();
   });
 });
 

@@ -86,6 +86,47 @@ describe('one vocabulary across commands', () => {
   });
 });
 
+describe('cumulants takes the activation grammar', () => {
+  const small = ['--widths', '8', '--T', '0.5', '--samples', '60', '--threads', '1', '--json'];
+  it('--activations is a list of activation texts (relu:0,-1 keeps its comma); the old name shaped-relu is relu:0,-1, with one note', () => {
+    const dir = workdir();
+    const now = ncsde(['cumulants', '--activations', 'relu:0,-1,tanh:1,relu', ...small, '--out', 'a'], dir);
+    expect(now.status, now.stderr).toBe(0);
+    const report = JSON.parse(now.stdout);
+    expect(report.settings.activations).toEqual(['relu:0,-1', 'tanh:1', 'relu']);
+    expect(report.rows.map((r: { activation: string }) => r.activation)).toEqual(['relu:0,-1', 'tanh:1', 'relu']);
+    const old = ncsde(['cumulants', '--activations', 'shaped-relu', ...small, '--out', 'b'], dir);
+    expect(old.status, old.stderr).toBe(0);
+    expect(old.stderr.split('\n').filter((l) => l.startsWith('ncsde: note:'))).toEqual([
+      'ncsde: note: the activation name shaped-relu is deprecated and will be removed in the next release; use relu:0,-1',
+    ]);
+    // The same bits as the grammar's text: the old name is that activation, not another.
+    const same = ncsde(['cumulants', '--activations', 'relu:0,-1', ...small, '--out', 'c'], dir);
+    expect(old.stdout).toBe(same.stdout);
+    expect(JSON.parse(same.stdout).rows[0].pooled[0]).toEqual(report.rows[0].pooled[0]);
+    const twice = ncsde(['cumulants', '--activations', 'shaped-relu,relu:0,-1', ...small, '--out', 'd'], dir);
+    expect(twice.status).toBe(2);
+    expect(twice.stderr.trim().split('\n').at(-1)).toMatch(
+      /^ncsde: --activations must not repeat an activation \(shaped-relu is relu:0,-1\)/,
+    );
+    // A cumulant scan takes the same texts, as its base --activation and on its activation axis.
+    const scan = ncsde(
+      ['scan', '--kind', 'cumulant', '--grid', 'activation=relu:0,-1,tanh:1', '--n', '8', '--T', '0.5'].concat([
+        '--samples',
+        '60',
+        '--threads',
+        '1',
+        '--out',
+        'scan',
+      ]),
+      dir,
+    );
+    expect(scan.status, scan.stderr).toBe(0);
+    const rows = JSON.parse(readFileSync(join(dir, 'scan', 'scan.json'), 'utf8')).rows;
+    expect(rows.map((r: { activation: string }) => r.activation)).toEqual(['relu:0,-1', 'tanh:1']);
+  });
+});
+
 describe('config files mean what the README says', () => {
   it('out, threads and json are config keys and are honoured', () => {
     const dir = workdir();
@@ -138,6 +179,47 @@ describe('config files mean what the README says', () => {
 });
 
 describe('a result reruns from itself', () => {
+  it('criterion: a point takes --T, --threads and --config (a config file, or its own output, which reruns it byte for byte)', () => {
+    const dir = workdir();
+    const flags = ['--T', '0.5,1', '--paths', '300', '--steps-per-unit', '16', '--n', '16', '--samples', '60'];
+    const first = ncsde(
+      ['criterion', '--activation', 'swish:1', ...flags, '--network-T', '0.5', '--threads', '1'],
+      dir,
+    );
+    expect(first.status, first.stderr).toBe(0);
+    const point = JSON.parse(first.stdout);
+    expect(point).toMatchObject({ schema: 'ncsde.criterion-point/2', beta: 0.75, regime: 'explodes' });
+    expect(point.settings).toMatchObject({ activation: 'swish:1', T: [0.5, 1], paths: 300, networkT: [0.5] });
+    // P(explode by T) at each T, exactly and from the SDE with its Wilson interval, beside P(explode ever).
+    expect(point.exact).toHaveLength(2);
+    expect(point.sde[1]).toMatchObject({ total: 300, method: 'Wilson score' });
+    expect(point.sde[1].lower).toBeLessThan(point.exact[1]);
+    expect(point.sde[1].upper).toBeGreaterThan(point.exact[1]);
+    expect(point.explosionProbability).toBeCloseTo(1 - Math.exp(-0.75), 12);
+    writeFileSync(join(dir, 'a.json'), first.stdout);
+    expect(ncsde(['criterion', '--config', 'a.json'], dir).stdout).toBe(first.stdout);
+    // Threads never change a result; a config file takes the same keys as the flags.
+    expect(
+      ncsde(['criterion', '--activation', 'swish:1', ...flags, '--network-T', '0.5', '--threads', '2'], dir).stdout,
+    ).toBe(first.stdout);
+    writeFileSync(
+      join(dir, 'c.json'),
+      JSON.stringify({
+        activation: 'swish:1',
+        T: [0.5, 1],
+        paths: 300,
+        stepsPerUnit: 16,
+        n: 16,
+        samples: 60,
+        networkT: [0.5],
+        threads: 1,
+      }),
+    );
+    expect(ncsde(['criterion', '--config', 'c.json'], dir).stdout).toBe(first.stdout);
+    // Another seed over the same config differs (the comparison can fail).
+    expect(ncsde(['criterion', '--config', 'a.json', '--seed', '2'], dir).stdout).not.toBe(first.stdout);
+  });
+
   it('sde: --config of a previous output gives the same bits (architecture, V0, solver, seed recorded)', () => {
     const dir = workdir();
     const first = ncsde(

@@ -7,6 +7,7 @@ import { normalCdf } from '../src/special.js';
 import { meanEstimate, normalInterval, type Interval } from '../src/stats/index.js';
 import type { CovarianceSamples } from '../src/results.js';
 import { observable, type ObservableName } from './observables.js';
+import { drain, type Steps } from '../src/steps.js';
 
 /** A side that could not be computed says why (point.ts's Missing, restated so this file does not import point.ts, which imports it). */
 type Missing = { readonly missing: string };
@@ -80,10 +81,23 @@ function family(observableName: ObservableName, entries: BatchEntry[]): BatchFam
 
 /** Every pair's E rho^ab and every input's E log V^aa at the final save, networks against the SDE. */
 export function compareBatch(network: CovarianceSamples, sde: CovarianceSamples): BatchComparison {
+  return drain(compareBatchSteps(network, sde));
+}
+
+/** compareBatch as steps that may pause between entries (src/steps.ts). */
+export function* compareBatchSteps(network: CovarianceSamples, sde: CovarianceSamples): Steps<BatchComparison> {
   const m = sde.values.shape[2];
   const pairs: BatchEntry[] = [];
-  for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) pairs.push(entry(network, sde, 'rho', [a, b]));
-  const inputs = Array.from({ length: m }, (_, a) => entry(network, sde, 'logVaa', [a]));
+  for (let a = 0; a < m; a++)
+    for (let b = a + 1; b < m; b++) {
+      pairs.push(entry(network, sde, 'rho', [a, b]));
+      yield;
+    }
+  const inputs: BatchEntry[] = [];
+  for (let a = 0; a < m; a++) {
+    inputs.push(entry(network, sde, 'logVaa', [a]));
+    yield;
+  }
   return {
     m,
     note: 'each mean over the paths (networks) not exploded by T; CLT intervals; z of network - SDE with independent streams; the family p-value is Bonferroni over its entries (valid under the dependence between pairs that share paths)',

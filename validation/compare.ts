@@ -4,7 +4,7 @@
 // the comparison can detect at these sample sizes (5% level, 80% power).
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import {
-  bcaBootstraps,
+  bcaBootstrapSteps,
   energyDistance,
   ksCriticalValue,
   ksTwoSample,
@@ -18,6 +18,7 @@ import {
   type KsResult,
 } from '../src/stats/index.js';
 import { hypot } from '../src/math/index.js';
+import { drain, type Steps } from '../src/steps.js';
 
 /** Network and SDE intervals of one statistic, their difference and the difference in SE units. */
 export interface TwoSided {
@@ -66,11 +67,21 @@ function qq(a: Float64Array, b: Float64Array, points: number) {
  * distances, QQ data and the smallest differences these sample sizes can detect.
  */
 export function compareSamples(network: Float64Array, sde: Float64Array, options: CompareOptions): SampleComparison {
+  return drain(compareSampleSteps(network, sde, options));
+}
+
+/** compareSamples as steps that may pause (src/steps.ts): the bootstrap between resamples, and between the
+ *  tests and distances; the same bits. */
+export function* compareSampleSteps(
+  network: Float64Array,
+  sde: Float64Array,
+  options: CompareOptions,
+): Steps<SampleComparison> {
   const squares = (x: Float64Array) => x.map((v) => v * v);
   const unbiased = (m: Float64Array, n: number) => ((m[1] - m[0] * m[0]) * n) / (n - 1);
   const nA = network.length;
   const nB = sde.length;
-  const boot = bcaBootstraps(
+  const boot = yield* bcaBootstrapSteps(
     [
       [network, squares(network)],
       [sde, squares(sde)],
@@ -105,13 +116,19 @@ export function compareSamples(network: Float64Array, sde: Float64Array, options
     difference: boot.varDifference,
     z: boot.varDifference.value / boot.varDifference.se,
   };
+  const ks = ksTwoSample(network, sde);
+  yield;
+  const energy = energyDistance(network, sde);
+  yield;
+  const w1 = wasserstein1(network, sde);
+  yield;
   return {
     n: { network: nA, sde: nB },
     mean,
     variance,
-    ks: ksTwoSample(network, sde),
-    energyDistance: energyDistance(network, sde),
-    wasserstein1: wasserstein1(network, sde),
+    ks,
+    energyDistance: energy,
+    wasserstein1: w1,
     qq: qq(network, sde, options.qqPoints ?? 49),
     detectable: {
       meanDifference: (zFor(0.95) + zFor(0.6)) * mean.difference.se,

@@ -11,7 +11,8 @@ import { requireInteger } from '../src/errors.js';
 import { gaussHermite, gaussianExpectation, type GaussRule } from '../src/quadrature.js';
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
-import { bcaBootstraps, type Interval } from '../src/stats/index.js';
+import { bcaBootstrapSteps, type Interval } from '../src/stats/index.js';
+import { cooperate } from '../src/steps.js';
 import { sampleNetworks } from '../networks/index.js';
 import { mlp, toArchitecture, type Architecture, type ArchitectureReferences } from '../architectures/index.js';
 import { pooledEstimates } from './theory.js';
@@ -166,12 +167,21 @@ export async function measureCumulants(options: {
   });
   const alive = Array.from({ length: sample.samples }, (_, p) => p).filter((p) => sample.status[p] !== PATH_EXPLODED);
   const diagonal = (r: number, i: number) => Float64Array.from(alive, (p) => sample.values.get(r, p, i, i));
-  const ratio = (x: Float64Array, label: string): Interval =>
-    bcaBootstraps(
-      [[x, x.map((v) => v * v)]],
-      { r: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 },
-      { rng: openStream(options.seed, `${PURPOSES.bootstrap}${tag}/${label}`, 0), resamples: options.resamples },
+  // The bootstraps run on this thread: in slices, so that a stop request is honoured while they run.
+  const ratio = async (x: Float64Array, label: string): Promise<Interval> =>
+    (
+      await cooperate(
+        bcaBootstrapSteps(
+          [[x, x.map((v) => v * v)]],
+          { r: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 },
+          { rng: openStream(options.seed, `${PURPOSES.bootstrap}${tag}/${label}`, 0), resamples: options.resamples },
+        ),
+      )
     ).r;
+  const output: Interval[] = [];
+  for (const [r, l] of layers.entries()) output.push(await ratio(diagonal(r, 0), `output-L${l}`));
+  const derivative: Interval[] = [];
+  for (const [r, l] of layers.entries()) derivative.push(await ratio(diagonal(r, 1), `derivative-L${l}`));
   const spec = activation.spec;
   // The pooled estimator needs i.i.d. layer factors: exactly where the architecture has the exact product theory.
   const references = referencesOf(architecture);
@@ -182,11 +192,11 @@ export async function measureCumulants(options: {
     n: options.n,
     layers,
     T: layers.map((l) => l / options.n),
-    output: layers.map((l, r) => ratio(diagonal(r, 0), `output-L${l}`)),
+    output,
     pooled: structured
       ? layers.map((l) => pooledEstimates(sample.factors, sample.status, l)?.kurtosis ?? missingInterval())
       : null,
-    derivative: layers.map((l, r) => ratio(diagonal(r, 1), `derivative-L${l}`)),
+    derivative,
     derivativePooled: structured
       ? layers.map(
           (l) => pooledEstimates(sample.factors, sample.status, l, 0.95, 'derivative')?.kurtosis ?? missingInterval(),

@@ -62,12 +62,14 @@ export function criterion(
   requirePositive('x0', x0);
   const beta = activation.limit.beta;
   const ever = referencesOf(architecture).explosionEver(activation, { x0 });
+  if (ever.value === null)
+    throw new InputError('architecture', architecture.text, `has no exact P(explode ever): ${ever.reason}`);
   return {
     activation: activation.name,
     beta,
     regime: beta > 0 ? 'explodes' : beta < 0 ? 'vanishes' : 'critical',
     x0,
-    explosionProbability: ever.value ?? NaN,
+    explosionProbability: ever.value,
   };
 }
 

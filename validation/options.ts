@@ -9,6 +9,8 @@ import { AUTO_SOLVER, SOLVER_NAMES, solverHelp, type SolverName } from '../sde/i
 import { architectureGrammar, architectureHelp, parseArchitecture, type Architecture } from '../architectures/index.js';
 
 const ACTIVATION_GRAMMAR = 'relu:<c+>,<c-> | tanh|sin|swish|softplus|gelu:<a>';
+/** What a network takes: a shaped activation, or an unshaped baseline (no SDE limit). */
+export const NETWORK_ACTIVATION_GRAMMAR = `${ACTIVATION_GRAMMAR} | relu|tanh|linear`;
 
 function shapedActivation(value: unknown, field: string): void {
   const spec = parseActivationSpec(value, field);

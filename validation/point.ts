@@ -7,7 +7,7 @@ import { InputError } from '../src/errors.js';
 import { openStream, PURPOSES } from '../src/random/streams.js';
 import { PATH_EXPLODED } from '../src/results.js';
 import {
-  bcaBootstraps,
+  bcaBootstrapSteps,
   logNormalMoments,
   moverDifference,
   proportionDifference,
@@ -19,13 +19,14 @@ import {
 } from '../src/stats/index.js';
 import { sampleNetworks, type NetworkSample } from '../networks/index.js';
 import { constantSteps, saveAt, solve, solverForSde, brownianSampling, type Sde, type Solution } from '../sde/index.js';
-import { compareSamples, type SampleComparison } from './compare.js';
+import { compareSampleSteps, type SampleComparison } from './compare.js';
 import { HEAVY_TAILED, INTERVAL_CAVEATS, observable, OBSERVABLES, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
 import { readPointSettings } from './settings.js';
 import { requireKnownKeys } from '../src/apiOptions.js';
 import { gramOfRows } from '../src/io/matrix.js';
-import { compareBatch, type BatchComparison } from './batch.js';
+import { compareBatchSteps, type BatchComparison } from './batch.js';
+import { cooperate, drain, type Steps } from '../src/steps.js';
 import { pooledEstimates, widthCorrelationReference } from './theory.js';
 import type { Architecture } from '../architectures/index.js';
 import { referencesOf } from '../architectures/index.js';
@@ -262,7 +263,8 @@ export async function runPointWith(settings: PointSettings, options: PointRunOpt
   const activation = activationFromSpec(pointActivation(settings));
   const sde = await runPointSde(settings, activation, options);
   const network = await runPointNetworks(settings, activation, settings.n, { ...options, factorMoments: true });
-  return comparePoint(settings, sde, network, options);
+  // The statistics run on this thread: in slices, so that a stop request is honoured while they run.
+  return cooperate(comparePointSteps(settings, sde, network, options));
 }
 
 /** The comparisons and theory rows of a point from its two sides (as runPoint ran them; the explorer
@@ -273,6 +275,16 @@ export function comparePoint(
   network: NetworkSample,
   options: PointRunOptions = {},
 ): PointResult {
+  return drain(comparePointSteps(settings, sde, network, options));
+}
+
+/** comparePoint as steps that may pause (src/steps.ts): between bootstrap resamples, tests and entries. */
+export function* comparePointSteps(
+  settings: PointSettings,
+  sde: Solution,
+  network: NetworkSample,
+  options: PointRunOptions = {},
+): Steps<PointResult> {
   const spec = pointActivation(settings);
   const activation = activationFromSpec(spec);
   const architecture = pointArchitecture(settings);
@@ -288,7 +300,7 @@ export function comparePoint(
       };
       continue;
     }
-    const c = compareSamples(a.values, b.values, {
+    const c = yield* compareSampleSteps(a.values, b.values, {
       heavyTailed: HEAVY_TAILED.has(name),
       seed: settings.seed,
       label: `${options.streamTag ?? 'point'}/${name}`,
@@ -298,6 +310,9 @@ export function comparePoint(
   }
   const vaa = comparisons.Vaa;
   if (!isMissing(vaa)) comparisons.Vaa = structuredVaa(vaa, settings, architecture, activation, network, sde, depth);
+  const explosion = compareExplosions(network, sde, threshold, settings.T);
+  const theory = yield* theoryRowSteps(settings, architecture, spec, depth, network, sde, comparisons, options);
+  const batch = sde.values.shape[2] > 2 ? yield* compareBatchSteps(network, sde) : undefined;
   return {
     settings,
     architecture: architecture.label,
@@ -305,10 +320,10 @@ export function comparePoint(
     depth,
     sde,
     network,
-    explosion: compareExplosions(network, sde, threshold, settings.T),
+    explosion,
     comparisons,
-    theory: theoryRows(settings, architecture, spec, depth, network, sde, comparisons, options),
-    ...(sde.values.shape[2] > 2 ? { batch: compareBatch(network, sde) } : {}),
+    theory,
+    ...(batch ? { batch } : {}),
   };
 }
 
@@ -363,7 +378,7 @@ function structuredVaa(
   };
 }
 
-function theoryRows(
+function* theoryRowSteps(
   settings: PointSettings,
   architecture: Architecture,
   spec: ReturnType<typeof pointActivation>,
@@ -372,7 +387,7 @@ function theoryRows(
   sde: Solution,
   comparisons: Record<ObservableName, SampleComparison | Missing>,
   options: PointRunOptions,
-): TheoryRow[] {
+): Steps<TheoryRow[]> {
   const theory = referencesOf(architecture).finiteMoments(spec, { n: settings.n, depth, T: settings.T });
   // The theory rows are of the first input: its variance is their unit.
   const x0 = pointV0(settings)[0][0];
@@ -389,11 +404,11 @@ function theoryRows(
   const logNormal = referencesOf(architecture).logDiagonal(activation, { x0, T: settings.T }).value !== null;
   const logs = observable(sde, 'logVaa').values;
   const fit = logNormal && logs.length >= 3 ? logNormalMoments(logs, { scale: x0 }) : null;
-  const sdeMoments = (() => {
+  const sdeMoments = yield* (function* () {
     if (fit) return { mean: fit.moment(1), second: fit.moment(2), kurtosis: fit.kurtosis };
     const v = observable(sde, 'Vaa').values;
     if (v.length < 3) return null;
-    const boot = bcaBootstraps(
+    const boot = yield* bcaBootstrapSteps(
       [[v, v.map((x) => x * x)]],
       { second: (m) => m[0][1] / (x0 * x0), kurtosis: (m) => m[0][1] / (m[0][0] * m[0][0]) - 1 },
       {

@@ -24,6 +24,7 @@ export { readProgress, progressFiles } from './scan/progress.js';
 export { runScan, runScanPoint } from './scan/run.js';
 export { mergeScanShards } from './scan/merge.js';
 export { scanCsv, readScanResult } from './scan/csv.js';
+export { describeScanColumn, scanColumnNames, scanColumns } from './scan/columns.js';
 
 import { SCAN_KIND_NAMES, SCAN_KIND_TABLE } from './scan/kinds.js';
 import type { OptionSpec } from '../src/options.js';

@@ -10,7 +10,17 @@ import type { SampleComparison } from './compare.js';
 import type { BatchComparison } from './batch.js';
 import { observable, OBSERVABLES, pathObservable, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type ValidationSettings } from './options.js';
-import { pointSolver, pointV0, runPointWith, type ExplosionComparison, type Missing, type TheoryRow } from './point.js';
+import {
+  comparePointSteps,
+  pointSolver,
+  pointV0,
+  runPointNetworks,
+  runPointSde,
+  type ExplosionComparison,
+  type Missing,
+  type TheoryRow,
+} from './point.js';
+import { cooperate, pause, type Steps } from '../src/steps.js';
 import { readValidationSettings } from './settings.js';
 import { widthStudy, type WidthStudy } from './widths.js';
 import { reportHeader, type ReportHeader } from './header.js';
@@ -86,9 +96,13 @@ export function histogram(a: Float64Array, b: Float64Array, bins = 40): { edges:
   return { edges, a: density(a), b: density(b) };
 }
 
-function pathBundle(samples: CovarianceSamples, name: ObservableName, examples = 8): PathBundle {
+function* pathBundleSteps(samples: CovarianceSamples, name: ObservableName, examples = 8): Steps<PathBundle> {
   const saves = samples.ts.length;
-  const perSave = Array.from({ length: saves }, (_, s) => sorted(observable(samples, name, s).values));
+  const perSave: Float64Array[] = [];
+  for (let s = 0; s < saves; s++) {
+    perSave.push(sorted(observable(samples, name, s).values));
+    yield;
+  }
   const rows: number[][] = [];
   for (let p = 0; p < samples.status.length && rows.length < examples; p++) {
     if (samples.status[p] === PATH_EXPLODED) continue;
@@ -170,7 +184,14 @@ export async function validate(
   const cfg = readValidationSettings(settings as Readonly<Record<string, unknown>>);
   planValidation(cfg);
   options.onStage?.('SDE and networks at T');
-  const point = await runPointWith(cfg, { threads: options.threads, pathSaves: pathSaves(cfg) });
+  const run = { threads: options.threads, pathSaves: pathSaves(cfg) };
+  const activation = activationFromSpec(pointActivation(cfg));
+  const sde = await runPointSde(cfg, activation, run);
+  const network = await runPointNetworks(cfg, activation, cfg.n, { ...run, factorMoments: true });
+  // The statistics run on this thread (bootstraps take a minute at 4e5 paths): in slices, so that a stop
+  // request is honoured within a slice, and as a stage of their own, so that the wait is explained.
+  options.onStage?.('statistics at T: bootstrap intervals, tests, distances');
+  const point = await cooperate(comparePointSteps(cfg, sde, network, run));
   options.onStage?.('convergence in width');
   const widths = await widthStudy(cfg, cfg.widths, {
     threads: options.threads,
@@ -183,7 +204,13 @@ export async function validate(
     if (a.length < 2 || b.length < 2) continue;
     const h = histogram(a, b);
     histograms[name] = { edges: h.edges, sde: h.a, network: h.b };
+    await pause();
   }
+  const bundle = (samples: CovarianceSamples, name: ObservableName) => cooperate(pathBundleSteps(samples, name));
+  const paths = {
+    rho: { sde: await bundle(point.sde, 'rho'), network: await bundle(point.network, 'rho') },
+    logVaa: { sde: await bundle(point.sde, 'logVaa'), network: await bundle(point.network, 'logVaa') },
+  };
   const solver = pointSolver(cfg, pointArchitecture(cfg).sde(activationFromSpec(pointActivation(cfg))));
   return {
     ...reportHeader(VALIDATION_SCHEMA, cfg),
@@ -203,9 +230,6 @@ export async function validate(
       ...repairWarnings(point.sde.counts, point.sde.paths, cfg.solver),
     ],
     histograms,
-    paths: {
-      rho: { sde: pathBundle(point.sde, 'rho'), network: pathBundle(point.network, 'rho') },
-      logVaa: { sde: pathBundle(point.sde, 'logVaa'), network: pathBundle(point.network, 'logVaa') },
-    },
+    paths,
   };
 }

@@ -16,6 +16,7 @@ import {
   type PowerLawFit,
 } from '../src/stats/index.js';
 import { requireKnownKeys } from '../src/apiOptions.js';
+import { pause } from '../src/steps.js';
 import { observable, requireObservable, type ObservableName } from './observables.js';
 import { pointActivation, pointArchitecture, type PointSettings } from './options.js';
 import { widthCorrelationReference } from './theory.js';
@@ -87,14 +88,16 @@ export async function widthStudy(
     const tag = `width=${n}`;
     const sde = await runPointSde(settings, activation, { threads: options.threads, streamTag: tag });
     const net = await runPointNetworks(settings, activation, n, { threads: options.threads, streamTag: tag });
-    names.forEach((name, k) => {
+    for (const [k, name] of names.entries()) {
+      // The distances of 10^5 paths take a while on this thread: the event loop gets a turn between them.
+      await pause();
       const x = observable(net, name).values;
       const y = observable(sde, name).values;
       const depth = Math.max(1, Math.round(settings.T * n));
       if (x.length < 3 || y.length < 3) {
         const missing = { missing: `fewer than 3 paths left after explosions (network ${x.length}, SDE ${y.length})` };
         levels[k].push({ n, depth, energyDistance: missing, wasserstein1: missing, ks: missing });
-        return;
+        continue;
       }
       const ks = ksTwoSample(x, y);
       const mean =
@@ -113,7 +116,7 @@ export async function widthStudy(
         ks: { statistic: ks.statistic, pValue: ks.pValue },
         ...(mean ? { mean } : {}),
       });
-    });
+    }
     options.onLevel?.(n);
   }
   return names.map((name, k) => {

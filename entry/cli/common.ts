@@ -32,6 +32,8 @@ function placeholder(spec: OptionSpec): string {
       return 'x1,x2,...';
     case 'choices':
       return 'a,b,...';
+    case 'texts':
+      return 'spec1,spec2,...';
     case 'choice':
       return 'name';
     case 'text':

@@ -3,19 +3,21 @@
 // checked before computing and replaced whole at the end (all files or none); the Markdown goes to
 // stdout (or, with --json, a JSON summary), the time taken to stderr.
 import type { Command } from 'commander';
-import { parseActivation } from '../../src/activations/index.js';
+import { parseActivation, shapedSmooth } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
 import { prepareReportDir, writeReportDir } from '../../src/files.js';
-import { asGiven, readOptions, type OptionSpec } from '../../src/options.js';
+import { asGiven, type OptionSpec } from '../../src/options.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/version.js';
-import { parseArchitecture } from '../../architectures/index.js';
-import { criterion } from '../../validation/explosion.js';
-import { OPTION, VALIDATION_OPTIONS } from '../../validation/options.js';
+import { VALIDATION_OPTIONS } from '../../validation/options.js';
 import {
   CRITERION_OPTIONS,
+  CRITERION_POINT_OPTIONS,
   CUMULANT_OPTIONS,
+  criterionPoint,
   criterionReport,
   cumulantReport,
+  planCriterion,
+  readCriterionPointSettings,
   readCriterionSettings,
   readCumulantSettings,
 } from '../../validation/studies.js';
@@ -30,7 +32,6 @@ import {
   commonOptions,
   guardWork,
   jsonText,
-  once,
   readCommand,
   refuseFlags,
   threadsFrom,
@@ -65,7 +66,9 @@ function reportCommand<S, R>(
   program: Command,
   spec: ReportCommand<S, R>,
   extend?: (cmd: Command) => Command,
-  before?: (cmd: Command) => Promise<boolean>,
+  /** Runs first; true when it did the command's work itself (criterion's point). `common` is the table of
+   *  the options every report takes (out, threads, json). */
+  before?: (cmd: Command, common: readonly OptionSpec[]) => Promise<boolean>,
 ): Command {
   const cmd = program.command(spec.name).description(spec.description);
   extend?.(cmd);
@@ -80,7 +83,7 @@ function reportCommand<S, R>(
   addOptions(cmd, options);
   addConfigOption(cmd);
   cmd.action(async () => {
-    if (before && (await before(cmd))) return;
+    if (before && (await before(cmd, common))) return;
     const { values: all, sources, where } = readCommand(cmd, options);
     // The report's settings are its own options as the user gave them (the readers apply the defaults and
     // the rule of V0's sources); where it goes and on how many threads are not settings. Files are read here.
@@ -165,7 +168,7 @@ export function validateCommand(program: Command): void {
       };
     },
     run: (settings, threads, onStage) => validate(settings, { threads, onStage }),
-    stages: (settings) => 2 + settings.widths.length,
+    stages: (settings) => 3 + settings.widths.length,
     stem: 'validation',
     markdown: async (r) => (await reports()).validationMarkdown(r),
     html: async (r) => (await reports()).validationHtml(r),
@@ -233,23 +236,19 @@ export function cumulantsCommand(program: Command): void {
 }
 
 export function criterionCommand(program: Command): void {
-  const single = [
-    {
-      ...OPTION.activation,
-      default: undefined,
-      help: 'a shaped activation: its beta, regime and P(explode ever) (without --report)',
-    },
-    OPTION.x0,
-  ] as const satisfies readonly OptionSpec[];
+  const [activation] = CRITERION_POINT_OPTIONS;
   reportCommand(
     program,
     {
       name: 'criterion',
       description:
-        'The explosion criterion: beta, regime and P(explode) of one activation; --report runs the study over the catalog',
+        'The explosion criterion of one activation: beta, regime, P(explode ever), and P(explode by T) exactly and from the SDE with intervals, networks against both at a threshold (JSON on stdout); --report runs the study over the catalogue',
       options: CRITERION_OPTIONS,
       defaultOut: 'ncsde-criterion',
       settings: (values) => readCriterionSettings(values),
+      plan: (s) => {
+        for (const f of s.activations) for (const a of s.a) planCriterion(s, shapedSmooth(f, { a }));
+      },
       run: (settings, threads, onStage) => criterionReport(settings, { threads, onRow: onStage }),
       stages: (s) => s.activations.length * s.a.length,
       stem: 'criterion',
@@ -262,48 +261,43 @@ export function criterionCommand(program: Command): void {
       }),
     },
     (cmd) =>
-      cmd
-        .option('--activation <spec>', single[0].help, once('--activation'))
-        .option(
-          '--report',
-          'run the report over the catalog and the shaping scales (the other options below apply to it; --x0 to both)',
-        ),
-    async (cmd) => {
-      const opts = cmd.opts();
-      if (opts.report) {
-        if (opts.activation !== undefined)
-          throw new InputError(
-            '--activation',
-            opts.activation,
-            'conflicts with --report (the report runs the catalog given by --activations)',
-          );
+      addOptions(cmd, [activation]).option(
+        '--report',
+        'run the study over the catalogue (--activations) and the shaping scales (--a), written as a report directory (--out); the other options apply to a point and to the report alike',
+      ),
+    async (cmd, common) => {
+      if (cmd.opts().report) {
+        refuseFlags(
+          cmd,
+          ['activation'],
+          'conflicts with --report (the report runs the catalogue given by --activations and --a)',
+        );
         return false;
       }
-      refuseFlags(
-        cmd,
-        CRITERION_OPTIONS.map((s) => s.key).filter((k) => k !== 'x0' && k !== 'architecture'),
-        'applies to --report only',
-      );
-      refuseFlags(cmd, ['config', 'out', 'threads'], 'applies to --report only');
-      if (opts.activation === undefined)
+      // A point: one activation through the study's measurements, the JSON on stdout.
+      refuseFlags(cmd, ['activations', 'a'], 'applies to --report only (a point takes one --activation)');
+      refuseFlags(cmd, ['out'], 'applies to --report only (a point prints its JSON on stdout)');
+      const table = [...CRITERION_POINT_OPTIONS, ...common.filter((c) => c.key === 'threads' || c.key === 'json')];
+      const { values, sources, where } = readCommand(cmd, table);
+      if (values.activation === undefined)
         throw new InputError(
           '--activation',
           undefined,
           'is required unless --report is given (e.g. --activation swish:1)',
         );
-      const values = readOptions(single, {
-        flags: { activation: opts.activation, ...(opts.x0 !== undefined ? { x0: opts.x0 } : {}) },
-      });
-      const architecture = parseArchitecture(opts.architecture ?? 'mlp', '--architecture');
-      const x0 = (values.x0 as number | undefined) ?? 1;
-      process.stdout.write(
-        jsonText({
-          schema: 'ncsde.criterion-point/1',
-          settings: { activation: values.activation, x0, architecture: architecture.text, version: PACKAGE_VERSION },
-          architecture: architecture.label,
-          ...criterion(parseActivation(values.activation, '--activation'), x0, architecture),
-        }),
+      const own = Object.fromEntries(
+        Object.entries(values).filter(([key]) => CRITERION_POINT_OPTIONS.some((o) => o.key === key)),
       );
+      const settings = asGiven(sources, () => readCriterionPointSettings(own));
+      asGiven(sources, () => planCriterion(settings, parseActivation(settings.activation, 'activation')));
+      const threads = threadsFrom(values, where);
+      const progress = await startProgress('criterion');
+      progress.stage(
+        `criterion: ${settings.activation}, ${settings.paths} paths to T = ${Math.max(...settings.T)} and ${settings.samples} networks of width ${settings.n} on ${threads} thread${threads > 1 ? 's' : ''}`,
+      );
+      const point = await criterionPoint(settings, { threads });
+      progress.stop();
+      process.stdout.write(jsonText(point));
       return true;
     },
   );

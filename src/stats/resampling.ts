@@ -6,6 +6,7 @@ import { normalCdf, normalQuantile } from '../special.js';
 import type { RandomStream } from '../random/streams.js';
 import { zFor, type Interval } from './moments.js';
 import { pow } from '../math/index.js';
+import { drain, type Steps } from '../steps.js';
 
 /** One sample: feature columns of equal length (column f, observation i). */
 export type FeatureSample = readonly Float64Array[];
@@ -40,6 +41,18 @@ export function bcaBootstraps<K extends string>(
   statistics: Readonly<Record<K, (means: readonly Float64Array[]) => number>>,
   options: BootstrapOptions,
 ): Record<K, Interval> {
+  return drain(bcaBootstrapSteps(samples, statistics, options));
+}
+
+/** Draws (or jackknife terms) between the pauses of bcaBootstrapSteps: about a millisecond of work. */
+const WORK_PER_PAUSE = 1 << 16;
+
+/** bcaBootstraps as steps that may pause between resamples (src/steps.ts): the same draws, the same bits. */
+export function* bcaBootstrapSteps<K extends string>(
+  samples: readonly FeatureSample[],
+  statistics: Readonly<Record<K, (means: readonly Float64Array[]) => number>>,
+  options: BootstrapOptions,
+): Steps<Record<K, Interval>> {
   const B = options.resamples ?? 2000;
   const level = options.level ?? 0.95;
   const rng = options.rng;
@@ -47,34 +60,41 @@ export function bcaBootstraps<K extends string>(
   const full = samples.map(featureMeans);
   const replicates = names.map(() => new Float64Array(B));
   const means = full.map((m) => new Float64Array(m.length));
+  const drawn = samples.reduce((t, sample) => t + sample[0].length, 0);
+  const every = Math.max(1, Math.floor(WORK_PER_PAUSE / Math.max(1, drawn)));
   for (let b = 0; b < B; b++) {
-    samples.forEach((sample, s) => {
-      const n = sample[0].length;
-      const acc = means[s];
-      acc.fill(0);
-      for (let i = 0; i < n; i++) {
-        const k = Math.floor(rng.nextUniform() * n);
-        for (let f = 0; f < sample.length; f++) acc[f] += sample[f][k];
-      }
-      for (let f = 0; f < acc.length; f++) acc[f] /= n;
-    });
+    samples.forEach((sample, s) => resampleMeans(sample, means[s], rng));
     names.forEach((name, i) => (replicates[i][b] = statistics[name](means)));
+    if ((b + 1) % every === 0) yield;
   }
   // Jackknife values of every statistic, sample by sample, for the accelerations.
   const jack = names.map(() => samples.map((sample) => new Float64Array(sample[0].length)));
-  samples.forEach((sample, s) => {
+  for (let s = 0; s < samples.length; s++) {
+    const sample = samples[s];
     const n = sample[0].length;
     const loo = full.map((m) => Float64Array.from(m));
     for (let i = 0; i < n; i++) {
       for (let f = 0; f < sample.length; f++) loo[s][f] = (full[s][f] * n - sample[f][i]) / (n - 1);
       names.forEach((name, k) => (jack[k][s][i] = statistics[name](loo)));
+      if ((i + 1) % WORK_PER_PAUSE === 0) yield;
     }
-  });
+  }
   const out = {} as Record<K, Interval>;
   names.forEach((name, k) => {
     out[name] = bcaInterval(statistics[name](full), replicates[k], jack[k], level);
   });
   return out;
+}
+
+/** One resample's feature means of a sample, into `acc` (n draws of the stream). */
+function resampleMeans(sample: FeatureSample, acc: Float64Array, rng: RandomStream): void {
+  const n = sample[0].length;
+  acc.fill(0);
+  for (let i = 0; i < n; i++) {
+    const k = Math.floor(rng.nextUniform() * n);
+    for (let f = 0; f < sample.length; f++) acc[f] += sample[f][k];
+  }
+  for (let f = 0; f < acc.length; f++) acc[f] /= n;
 }
 
 /** One statistic's BCa interval from its bootstrap replicates and its per-sample jackknife values. */

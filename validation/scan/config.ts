@@ -79,6 +79,9 @@ export function resolveScan(
     if (new Set(values).size !== values.length) throw new InputError(field, values, 'must not repeat a value');
     grid[axis.key] = values.map((v, i) => {
       if (axis.key === 'activation') {
+        // A kind that takes the axis value as its activation checks it by that option (the grammar).
+        const own = spec.pointActivation ? spec.options.find((o) => o.key === 'activation') : undefined;
+        if (own) return parseOptionValue(own, v, `${field}[${i}]`) as string;
         const names = spec.activationNames;
         if (typeof v !== 'string' || !names.includes(v))
           throw new InputError(`${field}[${i}]`, v, `must be one of ${names.join(', ')}`);

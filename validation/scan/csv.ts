@@ -3,6 +3,7 @@
 import { node } from '../../src/nodeBuiltins.js';
 import { InputError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/files.js';
+import { scanColumnNames, scanColumns } from './columns.js';
 import { SCAN_SCHEMA, type ScanRenderer, type ScanResult } from './types.js';
 // Node modules through the platform, so that the ./validation entry bundles for a browser.
 const { existsSync, readFileSync } = node.fs;
@@ -15,11 +16,8 @@ function csvCell(value: unknown): string {
 }
 
 /** The scan's CSV: one column per key in order of first appearance, notes last; a missing value is an empty cell. */
-export function scanCsv(result: ScanResult): string {
-  const columns: string[] = [];
-  for (const row of result.rows)
-    for (const key of Object.keys(row)) if (key !== 'notes' && !columns.includes(key)) columns.push(key);
-  if (result.rows.some((row) => 'notes' in row)) columns.push('notes');
+export function scanCsv(result: Pick<ScanResult, 'rows'>): string {
+  const columns = scanColumnNames(result.rows);
   return (
     [columns.join(','), ...result.rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n') + '\n'
   );
@@ -44,5 +42,6 @@ export function readScanResult(dir: string): ScanResult {
     throw new InputError(file, (e as Error).message, 'is not valid JSON');
   }
   if (result?.schema !== SCAN_SCHEMA) throw new InputError(file, result?.schema, `is not a ${SCAN_SCHEMA} result`);
-  return result;
+  // A scan written before scan.json described its columns.
+  return result.columns ? result : { ...result, columns: scanColumns(result.scan.kind, result.rows) };
 }

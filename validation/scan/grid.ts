@@ -9,7 +9,7 @@ import {
   type ActivationSpec,
 } from '../../src/activations/index.js';
 import { InputError } from '../../src/errors.js';
-import { parseOptionText, type OptionSpec } from '../../src/options.js';
+import { parseOptionText, splitTexts, type OptionSpec } from '../../src/options.js';
 import { architectureAxes, architectureWithAxes } from '../../architectures/index.js';
 import { OPTION } from '../options.js';
 import { scanKind } from './kinds.js';
@@ -20,7 +20,7 @@ export const AXES: readonly OptionSpec[] = [
   {
     key: 'activation',
     kind: { type: 'text', pattern: 'activation names' },
-    help: 'activation names: relu or a smooth name (cumulant scans: linear, relu, tanh, shaped-relu)',
+    help: 'activation names: relu or a smooth name (cumulant scans: activation texts, relu:0,-1, tanh:1, relu, tanh, linear)',
   },
   { key: 'cPlus', kind: { type: 'number', min: -1e6, max: 1e6 }, help: 'shaped ReLU-like c+' },
   { key: 'cMinus', kind: { type: 'number', min: -1e6, max: 1e6 }, help: 'shaped ReLU-like c-' },
@@ -53,7 +53,8 @@ export function gridFromFlags(flags: readonly string[]): Record<string, Array<nu
     if (!axis)
       throw new InputError('--grid', flag, `must be axis=v1,v2,... with an axis among ${AXIS_KEYS.join(', ')}`);
     if (key in grid) throw new InputError('--grid', flag, `names the axis ${key} twice; give its values in one --grid`);
-    const values = flag.slice(eq + 1).split(',');
+    // Activation texts may hold commas before numbers (relu:0,-1); names never do.
+    const values = key === 'activation' ? splitTexts(flag.slice(eq + 1)) : flag.slice(eq + 1).split(',');
     grid[key] =
       axis.kind.type === 'text' ? values : values.map((v) => parseOptionText(axis, v, `--grid ${key}`) as number);
   }

@@ -21,7 +21,8 @@ export interface ScanKindSpec {
   readonly options: readonly OptionSpec[];
   /** The grid axes that apply. */
   readonly axes: readonly string[];
-  /** The names the activation axis takes. */
+  /** The names the activation axis takes (a kind with its own pointActivation takes whatever its
+   *  `activation` option takes; these are then the usual ones). */
   readonly activationNames: readonly string[];
   /** The point's activation setting from the base's and the point's axis values (null: the shaped
    *  family rule of grid.ts, which applies c+, c-, a and beta). */
@@ -33,6 +34,10 @@ export interface ScanKindSpec {
     readonly closedFormStats?: readonly string[];
     readonly flagged?: { readonly title: string; readonly note: string };
   };
+  /** What each column the kind's `run` writes means, one line each (a title first: report.html heads its
+   *  maps with it); an estimate's `_se`, `_lo` and `_hi` columns and the machinery's own (index, the axes,
+   *  notes) are described by validation/scan/columns.ts. */
+  readonly columns: Readonly<Record<string, string>>;
   /** Compute the point's cells into `out`. */
   run(point: ScanPoint, out: RowWriter, options: { threads?: number }): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // every point exactly once; the result is byte-identical to an unsharded run's.
 import { InputError } from '../../src/errors.js';
 import { prepareOutputDir } from '../../src/files.js';
+import { scanColumns } from './columns.js';
 import { writeScanOutputs } from './csv.js';
 import { readProgress } from './progress.js';
 import { sortRows } from './run.js';
@@ -51,13 +52,15 @@ export async function mergeScanShards(
       `miss point${missing.length > 1 ? 's' : ''} ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', ...' : ''}; run the remaining shards first`,
     );
   }
+  const sorted = sortRows(rows, [...rows.keys()]);
   const result: ScanResult = {
     schema: SCAN_SCHEMA,
     version: first.header.version,
     hash: first.header.hash,
     scan: first.header.scan,
     points: total,
-    rows: sortRows(rows, [...rows.keys()]),
+    columns: scanColumns(first.header.scan.kind, sorted),
+    rows: sorted,
   };
   // The output directory is touched only once every input has been checked.
   prepareOutputDir(options.field ?? '--out', outDir);

@@ -5,6 +5,7 @@ import { OutputError } from '../../src/errors.js';
 import { acquireLock, prepareOutputDir, writeFileAtomic } from '../../src/files.js';
 import { PACKAGE_VERSION } from '../../src/version.js';
 import { scanHash } from './config.js';
+import { scanColumns } from './columns.js';
 import { writeScanOutputs } from './csv.js';
 import { AXES, expandGrid } from './grid.js';
 import { finiteOr } from './kind.js';
@@ -115,16 +116,18 @@ export async function runScan(
     } finally {
       closeSync(fd);
     }
+    const rows = sortRows(
+      done,
+      mine.map((p) => p.index),
+    );
     const result: ScanResult = {
       schema: SCAN_SCHEMA,
       version: PACKAGE_VERSION,
       hash,
       scan,
       points: points.length,
-      rows: sortRows(
-        done,
-        mine.map((p) => p.index),
-      ),
+      columns: scanColumns(scan.kind, rows),
+      rows,
     };
     if (shard.count === 1) await writeScanOutputs(options.outDir, result, options.render);
     return result;

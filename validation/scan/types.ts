@@ -40,6 +40,8 @@ export interface ScanResult {
   readonly hash: string;
   readonly scan: ScanConfig;
   readonly points: number;
+  /** What each column of the rows (and of scan.csv) holds (validation/scan/columns.ts). */
+  readonly columns: Readonly<Record<string, string>>;
   readonly rows: ReadonlyArray<ScanRow>;
 }
 

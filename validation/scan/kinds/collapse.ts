@@ -14,6 +14,20 @@ export const collapseKind: ScanKindSpec = {
   activationNames: ['relu', ...SMOOTH_NAMES],
   pointActivation: null,
   report: { defaultStats: ['corr_sde', 'corr_net', 'explode_sde', 'explode_net'] },
+  // Correlation and collapse are read over the paths (networks) not exploded by T; explosion is max V^aa
+  // crossing threshold * max V0^aa by T.
+  columns: {
+    architecture_label: "the point's architecture, by its label",
+    corr_sde: 'E mean token correlation at T, SDE',
+    corr_net: 'E mean token correlation at T, networks',
+    corr_diff_p: 'two-sided p-value of networks = SDE for E mean token correlation',
+    collapsed_sde: 'P(mean token correlation > level) at T, SDE (Wilson)',
+    collapsed_net: 'P(mean token correlation > level) at T, networks (Wilson)',
+    explode_sde: 'P(max V^aa crosses the threshold by T), SDE (Wilson)',
+    explode_net: 'P(max V^aa crosses the threshold by layer round(T n)), networks (Wilson)',
+    explode_diff: 'P(cross the threshold by T): networks - SDE (Newcombe)',
+    explode_diff_p: 'two-sided p-value of networks = SDE for P(cross the threshold by T)',
+  },
   async run(point, { row, put }, options) {
     const r = await runCollapsePoint(point.settings, options);
     row.architecture_label = r.label;

@@ -2,8 +2,14 @@
 // of the input derivatives at width n and depth L = round(T n), beside the exact or leading-order theory.
 import type { OptionSpec } from '../../../src/options.js';
 import { cumulantTheory, measureCumulants } from '../../cumulants.js';
-import { OPTION, pointArchitecture } from '../../options.js';
-import { CUMULANT_ACTIVATIONS, cumulantActivation, type CumulantActivation } from '../../studies.js';
+import { NETWORK_ACTIVATION_GRAMMAR, OPTION, pointArchitecture } from '../../options.js';
+import {
+  checkCumulantActivation,
+  CUMULANT_ACTIVATIONS,
+  cumulantActivation,
+  cumulantActivationText,
+  type CumulantActivation,
+} from '../../studies.js';
 import { finiteOr, type ScanKindSpec } from '../kind.js';
 import { referencesOf } from '../../../architectures/index.js';
 
@@ -11,9 +17,10 @@ import { referencesOf } from '../../../architectures/index.js';
 export const CUMULANT_POINT_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'activation',
-    kind: { type: 'choice', choices: CUMULANT_ACTIVATIONS },
-    help: 'activation (shaped-relu is relu:0,-1)',
+    kind: { type: 'text', pattern: NETWORK_ACTIVATION_GRAMMAR },
+    help: 'activation: shaped (relu:0,-1, tanh:1, ...) or an unshaped baseline (relu, tanh, linear)',
     default: 'relu',
+    check: checkCumulantActivation,
   },
   { ...OPTION.n, default: 32 },
   { ...OPTION.T, help: 'depth-to-width ratio L/n' },
@@ -28,8 +35,20 @@ export const cumulantKind: ScanKindSpec = {
   options: CUMULANT_POINT_OPTIONS,
   axes: ['architecture', 'activation', 'T', 'n'],
   activationNames: CUMULANT_ACTIVATIONS,
-  pointActivation: (base, at) => (at.activation as string) ?? base,
+  // The axis takes activation texts, checked by the activation option (validation/scan/config.ts).
+  pointActivation: (base, at) => cumulantActivationText((at.activation as string | undefined) ?? base),
   report: { defaultStats: ['pooled', 'direct', 'pooled_z'] },
+  // The ratio is the normalised fourth cumulant of an output, kappa_4 / (3 kappa_2^2) = Var(V) / (E V)^2.
+  columns: {
+    L: 'depth L = round(T n)',
+    theory: 'Var(V) / (E V)^2 of the output at width n and depth L: exact or leading order (theory_kind)',
+    theory_kind: "which theory: 'exact (1 + k/n)^L - 1', 'leading-order recursion' or 'none'",
+    limit: 'Var(V) / (E V)^2 in the SDE limit, e^{2T} - 1 (shaped ReLU-like only)',
+    direct: 'Var(V) / (E V)^2 of the output, direct estimate (BCa)',
+    pooled: 'Var(V) / (E V)^2 of the output, pooled layer-factor estimate (piecewise-linear, one input)',
+    pooled_z: '(pooled - theory) / SE',
+    derivative: "Var / mean^2 of the input derivative's conditional variance, direct estimate (BCa)",
+  },
   async run(point, { row, notes, put }, options) {
     const s = point.settings as {
       architecture: string;

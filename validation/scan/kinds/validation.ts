@@ -20,6 +20,35 @@ export const validationKind: ScanKindSpec = {
       note: 'A cross marks a point where some mean or variance z exceeds 3.29 or a KS p-value is below 0.001.',
     },
   },
+  // Explosion is max_a V^aa crossing threshold * max_a V0^aa by T; the other columns compare the paths
+  // (networks) that did not cross.
+  columns: {
+    activation_spec: "the point's activation, as --activation takes it",
+    beta: 'beta, the diagonal drift of the activation (0 for the ReLU-like)',
+    sde_exploded: 'P(max V^aa crosses the threshold by T), SDE (Wilson)',
+    net_exploded: 'P(max V^aa crosses the threshold by layer round(T n)), networks (Wilson)',
+    rho_net_mean: 'E rho^ab at T (inputs 0 and 1), networks not exploded',
+    rho_sde_mean: 'E rho^ab at T (inputs 0 and 1), SDE paths not exploded',
+    rho_mean_diff: 'E rho^ab: networks - SDE',
+    rho_mean_z: 'rho: (network - SDE) mean / SE',
+    rho_var_z: 'rho: (network - SDE) variance / SE',
+    rho_ks: 'rho: KS distance, networks against SDE (two-sample)',
+    rho_ks_p: 'rho: exact two-sample KS p-value',
+    rho_energy: 'rho: energy distance between the laws (unbiased; jackknife SE)',
+    logVaa_net_mean: 'E log V^aa at T (input 0), networks not exploded',
+    logVaa_sde_mean: 'E log V^aa at T (input 0), SDE paths not exploded',
+    logVaa_mean_diff: 'E log V^aa: networks - SDE',
+    logVaa_mean_z: 'log V^aa: (network - SDE) mean / SE',
+    logVaa_var_z: 'log V^aa: (network - SDE) variance / SE',
+    logVaa_ks: 'log V^aa: KS distance, networks against SDE (two-sample)',
+    logVaa_ks_p: 'log V^aa: exact two-sample KS p-value',
+    logVaa_energy: 'log V^aa: energy distance between the laws (unbiased; jackknife SE)',
+    kurtosis_exact: 'Var(V^aa) / E[V^aa]^2 at width n and depth round(T n), exact (null: no closed form)',
+    kurtosis_limit: 'Var(V^aa) / E[V^aa]^2, its SDE limit at T',
+    kurtosis_net: 'Var(V^aa) / E[V^aa]^2, networks',
+    kurtosis_net_z: 'Var(V^aa) / E[V^aa]^2: (network - exact) / SE',
+    disagree: 'true where a mean or variance z passes 3.29 or a KS p-value is below 0.001 (99.9%)',
+  },
   async run(point, { row, put }, options) {
     const s = point.settings as unknown as PointSettings;
     row.activation_spec = s.activation;
