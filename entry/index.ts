@@ -121,6 +121,7 @@ export {
   correlationExpectation,
   explosionProbability,
   SDE_BLOCK,
+  KEEP_CHOICES,
 } from '../sde/index.js';
 export type {
   Sde,
@@ -140,9 +141,12 @@ export type {
   ExplosionDetection,
   SolveOptions,
   DeprecatedSolveOptions,
+  KeepOption,
+  Keep,
   SdeShape,
   InitialValue,
   Solution,
+  SummarySolution,
   WeakExpectation,
   PathFunction,
   PathState,
@@ -182,8 +186,8 @@ export {
 } from '../src/random/streams.js';
 export type { RandomStream, GeneratorName } from '../src/random/streams.js';
 export { summary } from '../src/summary.js';
-export type { Summary, SaveSummary, ExplosionSummary, AveragedOver, Summarizable } from '../src/summary.js';
-export { meanCell, proportionCell } from '../src/stats/cells.js';
+export type { Summary, SaveSummary, ExplosionSummary, AveragedOver, Summarizable, Summarized } from '../src/summary.js';
+export { meanCell, momentCell, proportionCell } from '../src/stats/cells.js';
 export type { EstimateCell, ProportionCell, MissingCell } from '../src/stats/cells.js';
 export { DEFAULT_THRESHOLD } from '../src/apiOptions.js';
 export { PATH_FINISHED, PATH_EXPLODED, PATH_REPAIRED, PATH_STATUS_NAMES, countStatus } from '../src/results.js';

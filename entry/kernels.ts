@@ -5,14 +5,14 @@
 // (test/explorer-bundle.test.ts checks that every reference the package makes is here, under its name).
 import { ARCHITECTURES } from '../architectures/index.js';
 import { sampleRangeByRef } from '../networks/skeleton.js';
-import { integrateRangeByRef } from '../sde/integrate.js';
+import { integrateRangeByRef, summarizeRangeByRef } from '../sde/integrate.js';
 import { SOLVERS } from '../sde/solvers/index.js';
 
 type Builder = (...args: never[]) => unknown;
 
 /** The block kernels, the solvers and every architecture's reference builders, by name (unique). */
 export const BLOCK_KERNELS: Readonly<Record<string, Builder>> = Object.assign(
-  { integrateRangeByRef, sampleRangeByRef } as Record<string, Builder>,
+  { integrateRangeByRef, summarizeRangeByRef, sampleRangeByRef } as Record<string, Builder>,
   // Under the name each solver's own reference declares (a minifier may rename the functions themselves).
   ...Object.values(SOLVERS).map((make) => {
     const ref = make().ref;

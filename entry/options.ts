@@ -8,6 +8,7 @@ import { GENERATORS } from '../src/random/streams.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 import { NETWORK_ACTIVATION_GRAMMAR, OPTION } from '../validation/options.js';
 import { MAX_INPUTS } from '../src/limits.js';
+import { KEEP_CHOICES } from '../sde/index.js';
 
 const shared = {
   m: {
@@ -60,6 +61,12 @@ export const SDE_OPTIONS: readonly OptionSpec[] = [
   OPTION.architecture,
   OPTION.seed,
   shared.values,
+  {
+    key: 'keep',
+    kind: { type: 'choice', choices: KEEP_CHOICES },
+    help: "what the run keeps: paths (every path's m x m matrix at every save, for --values, .npy and .npz) or summary (only the JSON summary, the same numbers, in memory that does not grow with paths x saves x m^2)",
+    default: 'paths',
+  },
 ];
 
 export const NETWORK_OPTIONS: readonly OptionSpec[] = [

@@ -6,7 +6,7 @@
 import { PATH_STATUS_NAMES } from '../src/results.js';
 import { summary } from '../src/summary.js';
 import type { NetworkSample } from '../networks/index.js';
-import type { Solution } from '../sde/index.js';
+import type { Solution, SummarySolution } from '../sde/index.js';
 import { repairWarnings } from '../validation/warnings.js';
 
 /** The schema tags of the two summaries (3: per-save cells { estimate, se, lo, hi, n } under `saves`). */
@@ -33,9 +33,10 @@ export type Plain<T> = T extends ArrayBufferView
 
 /** What `ncsde sde --json` prints (without --extrapolate and --values, which add their fields after);
  *  `about` names the architecture (its label) and the SDE (its description); `settings` is the record of
- *  the options that made it (entry/options.ts recordedSettings), and `resolved` what the solver made of them. */
+ *  the options that made it (entry/options.ts recordedSettings), and `resolved` what the solver made of them.
+ *  `shape` is that of the run's values (saves, paths, m, m), also under keep 'summary', which holds none. */
 export function sdeSummary(
-  sol: Solution,
+  sol: Solution | SummarySolution,
   about: { readonly architecture: string; readonly sde: string },
   settings: Readonly<Record<string, unknown>>,
 ) {
@@ -45,7 +46,10 @@ export function sdeSummary(
     sde: about.sde,
     settings,
     resolved: sol.settings,
-    shape: sol.values.shape,
+    shape:
+      'values' in sol
+        ? sol.values.shape
+        : [sol.ts.length, sol.paths, ...(sol.shape === 'matrix' ? [sol.m, sol.m] : [])],
     ts: sol.ts,
     counts: sol.counts,
     statusNames: PATH_STATUS_NAMES,

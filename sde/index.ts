@@ -28,12 +28,12 @@ export {
   SOLVER_PREFERENCE,
 } from './solvers/index.js';
 export type { Solver, SolverName, SolverState } from './solvers/index.js';
-export { solve, solveSync, buildSdeJob, solveOptions, SOLVE_KEYS } from './solve.js';
-export type { SolveOptions, DeprecatedSolveOptions } from './solve.js';
+export { solve, solveSync, buildSdeJob, solveOptions, summaryPlan, SOLVE_KEYS } from './solve.js';
+export type { SolveOptions, DeprecatedSolveOptions, KeepOption, KeepSummary, KeepPaths, WithKeep } from './solve.js';
 export type { OnThisThread } from '../src/apiOptions.js';
-export type { Solution } from './solution.js';
-export { SDE_BLOCK, integrateRange } from './integrate.js';
-export type { SdeJob, SdeChunk } from './integrate.js';
+export type { Solution, SummarySolution, SolutionRecord } from './solution.js';
+export { SDE_BLOCK, KEEP_CHOICES, integrateRange, summarizeRange } from './integrate.js';
+export type { SdeJob, SdeChunk, SdeSummaryChunk, PathRecord, Keep } from './integrate.js';
 export { weakExpectations, pathValues } from './expectation.js';
 export type { WeakExpectation, PathFunction, PathState, PathInfo, ExpectationOptions } from './expectation.js';
 export { convergenceStudy } from './convergence.js';

@@ -79,7 +79,7 @@ async function asyncRefusal(run: () => Promise<unknown>): Promise<string> {
 describe('unknown keys and threads are refused in one line', () => {
   it('solve and solveSync name the key and list the valid ones', async () => {
     expect(refusal(() => solveSync({ ...base, steps: 8 } as never))).toMatch(
-      /^steps is not an option of solveSync \(options: sde, solver, T, v0, stepping, saveAt, paths, seed, brownian, threshold, threads, onProgress\) \(got 8\)$/,
+      /^steps is not an option of solveSync \(options: sde, solver, T, v0, stepping, saveAt, paths, seed, brownian, threshold, threads, onProgress, keep\) \(got 8\)$/,
     );
     expect(await asyncRefusal(() => solve({ ...base, paht: 8 } as never))).toMatch(
       /^paht is not an option of solve \(options: sde, /,

@@ -1,11 +1,12 @@
 // `ncsde sde` and `ncsde network`: integrate the SDE or sample finite networks from V0 and write a JSON
-// summary (means with SEs at every save; --values adds every path), or with --out FILE.npy/.npz every
-// path as NumPy arrays. Both build the same V0 from --m, --rho0 and --x0 (or a config's v0), check the
+// summary (means with SEs at every save; --values adds every path; sde --keep summary keeps no path at
+// all), or with --out FILE.npy/.npz every path as NumPy arrays. Both build the same V0 from --m, --rho0 and --x0 (or a config's v0), check the
 // output path and the work estimate before computing.
 import type { Command } from 'commander';
 import { parseActivation } from '../../src/activations/index.js';
-import { InputError } from '../../src/errors.js';
+import { InputError, LimitError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/files.js';
+import { capThreads } from '../../src/limits.js';
 import { asGiven } from '../../src/options.js';
 import { PATH_STATUS_NAMES } from '../../src/results.js';
 import { buildNetworkJob, NETWORK_BLOCK, sampleNetworks, type NetworkOptions } from '../../networks/index.js';
@@ -18,6 +19,8 @@ import {
   solve,
   solverForSde,
   weakExpectations,
+  type Keep,
+  type KeepOption,
   type SolveOptions,
 } from '../../sde/index.js';
 import { parseArchitecture } from '../../architectures/index.js';
@@ -59,6 +62,24 @@ async function extrapolatedMeans(options: SolveOptions, m: number) {
     },
     mean: Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => e[`${i},${j}`].saves[0])),
   };
+}
+
+/** Characters of the printed summary per table cell { estimate, se, lo, hi, n } (169 measured at m = 128). */
+const JSON_CHARS_PER_CELL = 170;
+/** The longest string JavaScript holds (V8: 2^29 - 24 characters): a JSON text longer cannot be made. */
+const MAX_STRING = 2 ** 29 - 24;
+
+/** Refuse, before computing, a summary that is to be printed as JSON but would not fit in one string: its
+ *  mean and rho tables hold 2 m^2 + m cells at each of the saves (t = 0 and --saves more). */
+function refuseLongJson(v: Record<string, unknown>, m: number, where: (key: string) => string): void {
+  if (outputFormat(v.out as string | undefined) !== 'json' && !v.json) return;
+  const cells = ((v.saves as number) + 1) * (2 * m * m + m);
+  if (cells * JSON_CHARS_PER_CELL > MAX_STRING)
+    throw new LimitError(
+      where('saves'),
+      v.saves,
+      `gives a JSON summary of ${cells} cells (2 m^2 + m at each of ${(v.saves as number) + 1} saves, m = ${m}), about ${((cells * JSON_CHARS_PER_CELL) / 1e6).toFixed(0)} million characters, more than the ${(MAX_STRING / 1e6).toFixed(0)} million of one JavaScript string; lower it`,
+    );
 }
 
 /** The JSON summary to stdout or --out; with --out .npy/.npz the arrays (and the summary only with --json). */
@@ -117,7 +138,29 @@ export function sdeCommand(program: Command): void {
     const sde = architecture.sde(activation);
     const chosen = asGiven(sources, () => solverForSde(v.solver, sde, v0));
     if (chosen.note) note(chosen.note);
-    const options: SolveOptions = {
+    const keep = v.keep as Keep;
+    if (keep === 'summary') {
+      // Every one of these needs every path's value, which keep summary does not hold.
+      if (v.values)
+        throw new InputError(
+          where('values'),
+          v.values,
+          `needs every path, which ${where('keep')} summary does not keep`,
+        );
+      if (v.extrapolate)
+        throw new InputError(
+          where('extrapolate'),
+          v.extrapolate,
+          `combines every path of two solves, which ${where('keep')} summary does not keep`,
+        );
+      if (outputFormat(v.out as string | undefined) !== 'json')
+        throw new InputError(
+          '--out',
+          v.out,
+          `must be a .json file (the summary): ${where('keep')} summary keeps no path to write as .npy or .npz`,
+        );
+    }
+    const options: SolveOptions & KeepOption = {
       sde,
       solver: chosen.solver,
       T: v.T as number,
@@ -128,15 +171,21 @@ export function sdeCommand(program: Command): void {
       seed: v.seed as number,
       brownian: brownianSampling({ generator: v.generator as 'xoshiro128++' }),
       threshold: v.threshold as number,
+      keep,
     };
-    // The API is the one validator; its errors come back in the names the user wrote.
-    asGiven(sources, () => buildSdeJob(options), { 'saveAt.count': 'saves', 'stepping.steps': 'steps' });
+    // The API is the one validator (memory included, for the threads that will run); its errors come back
+    // in the names the user wrote.
+    asGiven(sources, () => buildSdeJob({ ...options, threads: capThreads(v.threads as number | undefined).threads }), {
+      'saveAt.count': 'saves',
+      'stepping.steps': 'steps',
+    });
     checkArchiveSize(
       prepareOutput(v.out as string | undefined),
       ((v.saves as number) + 1) * (v.paths as number) * v0.length ** 2,
       where('paths'),
       v.paths,
     );
+    refuseLongJson(v, v0.length, where);
     const threads = threadsFrom(v, where);
     // Measured on one shared core (bench/results.md, issue 28): a path-step costs about 4e-7 s + 1e-9 m^3 s
     // for either solver (docs/maths.md, section 18); Talay-Tubaro adds N and 2N steps.
@@ -156,10 +205,13 @@ export function sdeCommand(program: Command): void {
     const bar = await startProgress('sde');
     bar.stage(`sde: ${v.paths} paths x ${v.steps} steps on ${threads} thread${threads > 1 ? 's' : ''}`);
     const sol = await solve({ ...options, threads, onProgress: bar.update });
+    const kept = 'values' in sol ? sol : null;
     let extrapolated: unknown;
     if (v.extrapolate) {
       bar.stage('sde: Talay-Tubaro extrapolation (N and 2N steps)');
-      extrapolated = await extrapolatedMeans({ ...options, threads }, m);
+      // Only with keep paths (refused above with summary): weakExpectations combines every path itself.
+      const { keep: _paths, ...integration } = options;
+      extrapolated = await extrapolatedMeans({ ...integration, threads }, m);
     }
     bar.stop();
     const record = recordedSettings({ ...v, architecture: architecture.text }, RESULT_KEYS(SDE_OPTIONS), {
@@ -173,17 +225,21 @@ export function sdeCommand(program: Command): void {
       {
         ...summary,
         ...(extrapolated ? { extrapolated } : {}),
-        ...(v.values
-          ? { values: sol.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs }
+        ...(v.values && kept
+          ? { values: kept.values.data, status: sol.status, explosionTime: sol.explosionTime, repairs: sol.repairs }
           : {}),
       },
-      () => ({
-        values: valuesArray(sol.values),
-        ts: { dtype: 'f8', shape: [sol.ts.length], data: sol.ts },
-        status: { dtype: 'i1', shape: [sol.status.length], data: sol.status },
-        explosionTime: { dtype: 'f8', shape: [sol.explosionTime.length], data: sol.explosionTime },
-        repairs: { dtype: 'i4', shape: [sol.repairs.length], data: Int32Array.from(sol.repairs) },
-      }),
+      () => {
+        // Refused before computing: keep summary writes JSON only.
+        if (!kept) throw new Error('ncsde sde: no values to write with --keep summary');
+        return {
+          values: valuesArray(kept.values),
+          ts: { dtype: 'f8', shape: [sol.ts.length], data: sol.ts },
+          status: { dtype: 'i1', shape: [sol.status.length], data: sol.status },
+          explosionTime: { dtype: 'f8', shape: [sol.explosionTime.length], data: sol.explosionTime },
+          repairs: { dtype: 'i4', shape: [sol.repairs.length], data: Int32Array.from(sol.repairs) },
+        };
+      },
     );
   });
 }
@@ -290,7 +346,7 @@ export function networkCommand(program: Command): void {
 
 /** The sde pilot: the first paths (one block per thread, then more) over fewer steps, the same solver.
  *  `factor` is the run's work per path-step of one solve (Talay-Tubaro: 4). */
-function sdePilot(options: SolveOptions, steps: number, factor: number, threads: number): Pilot {
+function sdePilot(options: SolveOptions & KeepOption, steps: number, factor: number, threads: number): Pilot {
   return {
     units: options.paths * steps * factor,
     part: (k) => {

@@ -28,10 +28,20 @@ const Z95 = zFor(0.95);
 
 /** The mean of xs with its CLT interval; fewer than two items: missing, saying how many there were. */
 export function meanCell(xs: ArrayLike<number>): EstimateCell | MissingCell {
-  const n = xs.length;
-  if (n < 2) return { missing: `only ${n} path${n === 1 ? '' : 's'} left to average (a mean with an SE needs 2)` };
+  if (xs.length < 2) return momentCell(xs.length, NaN, NaN);
   const { value, se } = meanEstimate(xs);
-  return { estimate: value, se, lo: value - Z95 * se, hi: value + Z95 * se, n };
+  return { estimate: value, se, lo: value - Z95 * se, hi: value + Z95 * se, n: xs.length };
+}
+
+/**
+ * The same cell from n items' mean and sum of squared deviations M2 = sum (x - mean)^2 (a streamed
+ * reduction's sufficient statistic): se = sqrt(M2 / (n - 1) / n), the operations of meanCell, so that
+ * n, mean and M2 computed as meanCell computes them give its bits.
+ */
+export function momentCell(n: number, mean: number, m2: number): EstimateCell | MissingCell {
+  if (n < 2) return { missing: `only ${n} path${n === 1 ? '' : 's'} left to average (a mean with an SE needs 2)` };
+  const se = Math.sqrt(m2 / (n - 1) / n);
+  return { estimate: mean, se, lo: mean - Z95 * se, hi: mean + Z95 * se, n };
 }
 
 /** k of n with the Wilson score interval (n = 0: missing). */
