@@ -14,8 +14,9 @@ export const collapseKind: ScanKindSpec = {
   activationNames: ['relu', ...SMOOTH_NAMES],
   pointActivation: null,
   report: { defaultStats: ['corr_sde', 'corr_net', 'explode_sde', 'explode_net'] },
-  async run(point, { row, put }, options) {
+  async run(point, { row, notes, put }, options) {
     const r = await runCollapsePoint(point.settings, options);
+    for (const w of r.warnings) notes.push(w.text);
     row.architecture_label = r.label;
     put('corr_sde', r.sde.correlation);
     put('corr_net', r.network.correlation);
