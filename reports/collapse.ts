@@ -47,14 +47,19 @@ function regime(row: CollapseRow, level: number): string {
   return `${row.label}: at T = ${last.T}, P(explode) = ${fmt(exploded, 3)}, P(corr > ${level}) = ${fmt(collapsed, 3)}, E corr = ${fmt(corr, 3)}`;
 }
 
+/** Each row's warnings, labelled by its architecture (they sit beside the numbers they qualify). */
+function warningLines(r: CollapseReport): string[] {
+  return r.rows.flatMap((row) => (row.warnings ?? []).map((w) => `${row.label}: ${w.text}`));
+}
+
 function intro(r: CollapseReport): string {
   const s = r.settings;
   return (
     `${s.blocks === 'attention' ? 'Shaped attention' : `The shaped Transformer (MLP block ${s.activation})`}, m = ${s.m} tokens with unit variances and ` +
     `correlation ${s.rho0}. SDE: Euler-Maruyama (the splitting solver has no flows for the attention noise), ${s.stepsPerUnit} steps per unit time, ` +
-    `${s.paths} paths. Networks: the token chain at width n = nk = ${s.n}, ${s.samples} samples. Both sides stop a path when max V^aa crosses ${s.threshold}; ` +
-    `correlations are conditional on not having exploded by T. The finite softmax saturates once the logits V / (tau0 sqrt(n)) are O(1), so the ` +
-    `networks explode less than the SDE at thresholds above about tau0 sqrt(n) (docs/maths.md, 14.7). Seed ${s.seed}. ${INTERVAL_LEGEND}`
+    `${s.paths} paths. Networks: the token chain at width n = nk = ${s.n}, ${s.samples} samples. Both sides test max V^aa against ${s.threshold} at the layer times t = l/n (the SDE's steps are a multiple of n, and between layer times it runs on to 10^4 times the threshold); ` +
+    `correlations are conditional on not having exploded by T. Above tau0 sqrt(n) / 2 the networks' softmax leaves the limit, and above tau0 sqrt(steps per unit) / 2 ` +
+    `Euler-Maruyama blows up paths that the limit does not: rows past either carry a warning (docs/maths.md, 14.9). Seed ${s.seed}. ${INTERVAL_LEGEND}`
   );
 }
 
@@ -68,7 +73,13 @@ ${intro(r)}
 ## Regimes (SDE, last T)
 
 ${r.rows.map((row) => `- ${regime(row, r.settings.level)}`).join('\n')}
-
+${
+  warningLines(r).length > 0
+    ? `\n## Warnings\n\n${warningLines(r)
+        .map((w) => `- ${w}`)
+        .join('\n')}\n`
+    : ''
+}
 ## SDE against networks
 
 ${markdownTable(t.header, t.rows)}
@@ -139,6 +150,16 @@ export async function collapseHtml(r: CollapseReport): Promise<string> {
       heading: 'Regimes (SDE, last T)',
       html: `<ul>${r.rows.map((row) => `<li>${escapeHtml(regime(row, r.settings.level))}</li>`).join('')}</ul>`,
     },
+    ...(warningLines(r).length > 0
+      ? [
+          {
+            heading: 'Warnings',
+            html: `<ul>${warningLines(r)
+              .map((w) => `<li>${escapeHtml(w)}</li>`)
+              .join('')}</ul>`,
+          },
+        ]
+      : []),
     {
       heading: 'SDE against networks',
       html: htmlTable(t.header, t.rows) + `<div class="plots">${correlation}${explosion}</div>`,

@@ -1,7 +1,6 @@
-// The rank-collapse and explosion study of shaped attention and the shaped Transformer (docs/maths.md,
-// section 14.7): over a grid of gamma, tau0 and heads, E[mean token correlation], P(mean token
-// correlation > level) and P(explode by T) against T, from the limit SDE (Euler-Maruyama) and from finite
-// networks (the token chain) on one threshold, with CLT, Wilson and Newcombe intervals.
+// The rank-collapse and explosion study of shaped attention and the Transformer (docs/maths.md, 14.9):
+// over gamma, tau0 and heads, the token correlation, P(collapse) and P(explode by T) from the SDE and from
+// networks, on one threshold tested at the same layer times, with intervals and resolution warnings.
 import { parseActivation, type Activation } from '../src/activations/index.js';
 import type { OptionSpec } from '../src/options.js';
 import { readSettings, type OptionSources } from '../src/options.js';
@@ -25,6 +24,7 @@ import { OPTION } from './options.js';
 import { isMissing, type Missing } from './point.js';
 import { hypot } from '../src/math/index.js';
 import { reportHeader, type ReportHeader } from './header.js';
+import type { Warning } from './warnings.js';
 
 /** The schema tag of collapse reports. */
 export const COLLAPSE_SCHEMA = 'ncsde.collapse/1';
@@ -70,15 +70,15 @@ export const COLLAPSE_OPTIONS: readonly OptionSpec[] = [
   { ...OPTION.paths, default: 2000 },
   {
     ...OPTION.stepsPerUnit,
-    help: 'Euler-Maruyama steps per unit time (P(explode) carries a step bias: +20% at 64, +13% at 256 against 1024 in one measured case)',
+    help: 'Euler-Maruyama steps per unit time, rounded up to a multiple of n so that every layer time is a step; they resolve thresholds below tau0 sqrt(steps per unit) / 2 (warned above)',
     default: 256,
   },
   { ...OPTION.n, default: 64, help: 'network width (nk = n)' },
   { ...OPTION.samples, default: 400 },
   {
     ...OPTION.threshold,
-    default: 100,
-    help: 'explosion threshold on max V^aa (the input variances are 1), the same on both sides',
+    default: 4,
+    help: 'explosion threshold on max V^aa (the input variances are 1), tested at the layers t = l/n on both sides; comparable while below tau0 sqrt(n) / 2 (warned above)',
   },
   {
     key: 'level',
@@ -136,6 +136,8 @@ export interface CollapseRow {
   readonly heads: number;
   readonly label: string;
   readonly cells: readonly CollapseCell[];
+  /** Where the threshold is beyond what the networks or the SDE's steps resolve (collapseWarnings). */
+  readonly warnings: readonly Warning[];
 }
 
 /** The collapse study: per (gamma, tau0, H) and T, SDE against networks. */
@@ -209,7 +211,55 @@ type CellSettings = Pick<
   'm' | 'rho0' | 'paths' | 'stepsPerUnit' | 'n' | 'samples' | 'threshold' | 'level' | 'seed'
 >;
 
-/** SDE and networks of one architecture at the times ts (increasing): one solve and one network run. */
+/**
+ * How far above the study's threshold the SDE runs before it stops a path: between two layer times a path
+ * may cross the threshold and come back (docs/maths.md, 14.9), so only a level this much higher, reached
+ * by a path blowing up, stops it early; such a path counts as exploded from the next layer time on.
+ */
+export const SDE_STOP_FACTOR = 1e4;
+
+/**
+ * Per SDE path, the first layer l (time l / n) at which max_a V^aa exceeds `level`, or at which the path
+ * had already stopped by blowing up (status exploded, explosion time <= l / n); -1 where neither. `values`
+ * holds the path at every layer time 1..depth (save k - 1 is layer k).
+ */
+export function sdeExplosionLayers(
+  values: ArrayLike<number>,
+  status: ArrayLike<number>,
+  explosionTime: ArrayLike<number>,
+  paths: number,
+  m: number,
+  depth: number,
+  n: number,
+  level: number,
+): Int32Array {
+  const out = new Int32Array(paths).fill(-1);
+  const mm = m * m;
+  for (let p = 0; p < paths; p++) {
+    for (let l = 1; l <= depth && out[p] < 0; l++) {
+      if (status[p] === PATH_EXPLODED && explosionTime[p] <= l / n + 1e-12) {
+        out[p] = l;
+        break;
+      }
+      const at = ((l - 1) * paths + p) * mm;
+      for (let a = 0; a < m; a++) {
+        if (!(values[at + a * m + a] <= level)) {
+          out[p] = l;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * SDE and networks of one architecture at the times ts (increasing): one solve and one network run. Both
+ * sides read T at layer round(T n), time round(T n) / n, and test the threshold at the same times, the
+ * layers l / n: a network has nothing between its layers, and P(max V^aa crosses a level) depends on how
+ * often it is looked at (docs/maths.md, 14.9). The SDE's steps per unit time are rounded up to a multiple
+ * of n so that every layer time is a step.
+ */
 async function collapseCells(
   architecture: Architecture,
   activation: Activation,
@@ -219,28 +269,39 @@ async function collapseCells(
 ): Promise<CollapseCell[]> {
   const m = s.m;
   const v0 = Array.from({ length: m }, (_, a) => Array.from({ length: m }, (_, b) => (a === b ? 1 : s.rho0)));
-  const tMax = ts[ts.length - 1];
-  const steps = Math.max(1, Math.ceil(tMax * s.stepsPerUnit));
   const layers = ts.map((t) => Math.max(1, Math.round(t * s.n)));
+  const depth = layers[layers.length - 1];
+  const perLayer = Math.max(1, Math.ceil(s.stepsPerUnit / s.n));
   const tag = `${architecture.label}/${activation.name}`;
   const sol = await solve({
     sde: architecture.sde(activation),
     solver: eulerMaruyama(),
-    T: tMax,
+    T: depth / s.n,
     v0,
-    stepping: constantSteps(steps),
-    saveAt: saveAt({ ts: ts.map((t) => (Math.round((t / tMax) * steps) * tMax) / steps) }),
+    stepping: constantSteps(depth * perLayer),
+    saveAt: saveAt({ ts: Array.from({ length: depth }, (_, k) => (k + 1) / s.n) }),
     paths: s.paths,
     seed: s.seed,
     brownian: brownianSampling({ purpose: `${PURPOSES.sde}/collapse/${tag}` }),
-    threshold: s.threshold,
+    threshold: s.threshold * SDE_STOP_FACTOR,
     threads: threads,
   });
+  // Both thresholds are relative to the largest input variance, 1 here (unit variances).
+  const sdeLayer = sdeExplosionLayers(
+    sol.values.data as Float64Array,
+    sol.status,
+    sol.explosionTime,
+    sol.paths,
+    m,
+    depth,
+    s.n,
+    s.threshold,
+  );
   const net = await sampleNetworks({
     architecture,
     activation,
     n: s.n,
-    depth: layers[layers.length - 1],
+    depth,
     v0,
     samples: s.samples,
     seed: s.seed,
@@ -253,8 +314,8 @@ async function collapseCells(
     const sdeCorr = new Float64Array(sol.paths);
     const sdeExploded = new Uint8Array(sol.paths);
     for (let p = 0; p < sol.paths; p++) {
-      sdeExploded[p] = sol.status[p] === PATH_EXPLODED && sol.explosionTime[p] <= sol.ts[i] + 1e-12 ? 1 : 0;
-      sdeCorr[p] = meanTokenCorrelation(sol.values.data as Float64Array, m, (i * sol.paths + p) * m * m);
+      sdeExploded[p] = sdeLayer[p] > 0 && sdeLayer[p] <= layers[i] ? 1 : 0;
+      sdeCorr[p] = meanTokenCorrelation(sol.values.data as Float64Array, m, ((layers[i] - 1) * sol.paths + p) * m * m);
     }
     const netCorr = new Float64Array(net.samples);
     const netExploded = new Uint8Array(net.samples);
@@ -268,6 +329,37 @@ async function collapseCells(
     const b = side(netCorr, netExploded, s.level);
     return { T: t, sde: a, network: b, ...compare(a, b) };
   });
+}
+
+/**
+ * Where P(explode by T) at this threshold is not a comparison of the limit (docs/maths.md, 14.9): the
+ * logits are of size V / (tau0 sqrt(N)) for N = n (a network layer) or N = steps per unit time (an
+ * Euler-Maruyama step), and the limit keeps only their second order. Networks that reach a threshold above
+ * tau0 sqrt(n) / 2 have left that regime (their P(explode) differs at O((threshold / (tau0 sqrt(n)))^2));
+ * above tau0 sqrt(steps per unit) / 2 Euler-Maruyama's relative step is O(1) there and it blows paths up
+ * that the limit does not. Architectures without a temperature get none. The threshold is in units of the
+ * largest input variance, 1 here.
+ */
+export function collapseWarnings(
+  architecture: Architecture,
+  s: Pick<CollapseSettings, 'n' | 'stepsPerUnit' | 'threshold'>,
+): Warning[] {
+  const tau0 = architecture.spec.tau0;
+  if (typeof tau0 !== 'number') return [];
+  const out: Warning[] = [];
+  const net = (tau0 * Math.sqrt(s.n)) / 2;
+  if (s.threshold > net)
+    out.push({
+      concerns: 'explosion',
+      text: `Warning: the threshold ${s.threshold} is above tau0 sqrt(n) / 2 = ${net.toPrecision(3)}: the networks' logits V / (tau0 sqrt(n)) are O(1) before it, where the finite softmax leaves the limit, so their P(explode) need not match the SDE's. Lower --threshold or raise --n.`,
+    });
+  const sde = (tau0 * Math.sqrt(Math.max(1, Math.ceil(s.stepsPerUnit / s.n)) * s.n)) / 2;
+  if (s.threshold > sde)
+    out.push({
+      concerns: 'explosion',
+      text: `Warning: the threshold ${s.threshold} is above tau0 sqrt(steps per unit) / 2 = ${sde.toPrecision(3)}: Euler-Maruyama's relative step is O(1) before it and blows up paths the limit does not, so the SDE's P(explode) is too high. Lower --threshold or raise --steps-per-unit.`,
+    });
+  return out;
 }
 
 /**
@@ -289,7 +381,14 @@ export async function collapseReport(
       for (const heads of s.heads) {
         const architecture = architectureFromSpec({ kind: s.blocks, gamma, tau0, heads }, 'blocks');
         const cells = await collapseCells(architecture, activation, s, ts, options.threads);
-        rows.push({ gamma, tau0, heads, label: architecture.label, cells });
+        rows.push({
+          gamma,
+          tau0,
+          heads,
+          label: architecture.label,
+          cells,
+          warnings: collapseWarnings(architecture, s),
+        });
         options.onRow?.(architecture.label);
       }
     }
@@ -319,7 +418,7 @@ export interface CollapsePointSettings extends CellSettings {
 export async function runCollapsePoint(
   settings: Readonly<Record<string, unknown>>,
   options: { threads?: number } = {},
-): Promise<CollapseCell & { readonly label: string }> {
+): Promise<CollapseCell & { readonly label: string; readonly warnings: readonly Warning[] }> {
   const s = readSettings<CollapsePointSettings>(COLLAPSE_POINT_OPTIONS, settings);
   const architecture = pointArchitecture(s);
   const [cell] = await collapseCells(
@@ -329,5 +428,5 @@ export async function runCollapsePoint(
     [s.T],
     options.threads,
   );
-  return { ...cell, label: architecture.label };
+  return { ...cell, label: architecture.label, warnings: collapseWarnings(architecture, s) };
 }

@@ -15,6 +15,8 @@ import { checkAttentionParams, MAX_HEADS, type AttentionParams } from './params.
 
 export { attentionDrift, attentionTerms, addAttentionCovariance } from './limit.js';
 export type { AttentionParams } from './params.js';
+export { tokenDistanceBlowsUp, tokenDistanceCrossing, tokenDistanceLaw } from './reference.js';
+export type { TokenDistanceLaw, TokenDistanceOptions } from './reference.js';
 
 /** A preset over the attention block: its name, its composition of the block at gamma, its descriptions. */
 interface AttentionPreset {

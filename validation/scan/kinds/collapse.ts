@@ -23,13 +23,14 @@ export const collapseKind: ScanKindSpec = {
     corr_diff_p: 'two-sided p-value of networks = SDE for E mean token correlation',
     collapsed_sde: 'P(mean token correlation > level) at T, SDE (Wilson)',
     collapsed_net: 'P(mean token correlation > level) at T, networks (Wilson)',
-    explode_sde: 'P(max V^aa crosses the threshold by T), SDE (Wilson)',
+    explode_sde: 'P(max V^aa crosses the threshold at a layer time l / n <= T), SDE (Wilson)',
     explode_net: 'P(max V^aa crosses the threshold by layer round(T n)), networks (Wilson)',
     explode_diff: 'P(cross the threshold by T): networks - SDE (Newcombe)',
     explode_diff_p: 'two-sided p-value of networks = SDE for P(cross the threshold by T)',
   },
-  async run(point, { row, put }, options) {
+  async run(point, { row, notes, put }, options) {
     const r = await runCollapsePoint(point.settings, options);
+    for (const w of r.warnings) notes.push(w.text);
     row.architecture_label = r.label;
     put('corr_sde', r.sde.correlation);
     put('corr_net', r.network.correlation);
