@@ -1,10 +1,11 @@
-// The m != 2 covariance term's hot methods over a whole block of lanes at once, tile by tile, from the
-// kernels of src/batched.ts (their sums in WebAssembly SIMD where the kernels in use are wasm): the drift,
-// the Euler-Maruyama noise, the settle's cone check and the splitting noise flows. Each lane gets the
-// per-lane reference's operations in its order (the same bits, test/batched.test.ts); the lanes that need
-// the rare per-lane code (a repair) are handed to it.
+// The m != 2 covariance term's hot methods over a whole block of lanes at once: the drift, the
+// Euler-Maruyama noise, the settle's cone check and the splitting noise flows, tile by tile from the kernels
+// of src/batched.ts (their sums in WebAssembly SIMD where the kernels in use are wasm), and where they are
+// wasm, the solvers' whole steps inside WebAssembly one lane pair at a time (src/kernels/dense.ts,
+// DenseBlock). Each lane gets the per-lane reference's operations in its order (the same bits,
+// test/batched.test.ts); the lanes that need the rare per-lane code (a repair) are handed to it.
 import { choleskyTile, scaleColumnTile, tileLanes } from '../../src/batched.js';
-import { openDenseTile } from '../../src/kernels/dense.js';
+import { type DenseBlock, GROUP_PAIRS, openDenseTile } from '../../src/kernels/dense.js';
 import { PSD_PIVOT_TOLERANCE } from '../../src/linalg.js';
 import { exp } from '../../src/math/index.js';
 import type { FusedEulerStep, LaneBook } from '../term.js';
@@ -26,6 +27,8 @@ export interface CovarianceMk {
   /** Cholesky factors kept from each settle (packed, structure of arrays) and the states they factor. */
   readonly chol: Float64Array;
   readonly factored: Float64Array;
+  /** Where the kernels are wasm: the block in WebAssembly memory whose chol and fact are the two above. */
+  readonly block: DenseBlock | null;
   /** The one settle policy for lane j (lanes.ts), for the lanes outside the cone. */
   readonly settleLane: SettleLane;
   /** Lane j's factor in the cache, recomputed when x is not the state last factored. */
@@ -118,36 +121,35 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       keep[u] = alive[j0 + u];
     }
   };
-  const previous = tile.euler !== null && term.reluLike !== null ? new Float64Array(E * B) : null;
+  const block = term.block;
+  /** Euler-Maruyama's whole step in WebAssembly: the block's state and normals copied in, the pairs
+   *  stepped (a stale factor refactored by the term and the pair run again), the lanes in trouble handed
+   *  to the per-lane policy with x as their previous state, and the state copied back. */
   const eulerStep = (x: Float64Array, g: Float64Array, h: number, t: number, book: LaneBook) => {
-    const euler = tile.euler!;
+    const b = block!;
     const k = term.reluLike!.k;
     const root = Math.sqrt(term.noiseClock * h);
     const alive = book.alive;
-    previous!.set(x);
-    for (let j0 = 0; j0 < B; j0 += w) {
-      const n = Math.min(w, B - j0);
-      ensureTile(x, alive, j0, n);
-      gather(x, tv, j0, n, false);
-      gather(chol, tl, j0, n, false);
-      gather(g, tg, j0, n, false);
-      for (let u = 0; u < w; u++) euler.alive[u] = u < n ? alive[j0 + u] : 0;
-      euler.step(h, root, k, term.beta, term.driftClock, threshold, PSD_PIVOT_TOLERANCE);
-      // Every lane moves (a frozen one by h 0 + 0, as in the generic step); the factors of the settled ones.
-      keep.fill(1);
-      scatter(tv, x, j0, n, false);
-      for (let u = 0; u < n; u++) keep[u] = alive[j0 + u] && !euler.flags[u] ? 1 : 0;
-      scatter(tl, chol, j0, n, false);
-      scatter(tv, factored, j0, n, false);
-      for (let u = 0; u < n; u++) if (alive[j0 + u] && euler.flags[u]) term.settleLane(x, previous!, j0 + u, t, book);
+    b.X.set(x);
+    b.G.set(g.length === E * B ? g : g.subarray(0, E * B));
+    b.alive.set(alive);
+    let from = 0;
+    let trusted = false;
+    for (;;) {
+      from = b.eulerStep(from, trusted, h, root, k, term.beta, term.driftClock, threshold, PSD_PIVOT_TOLERANCE);
+      if (from < 0) break;
+      for (let j = from; j < Math.min(B, from + 2 * GROUP_PAIRS); j++) if (b.flags[j] === 2) term.ensureFactor(b.X, j);
+      trusted = true;
     }
+    for (let j = 0; j < B; j++) if (alive[j] && b.flags[j] === 1) term.settleLane(b.X, x, j, t, book);
+    x.set(b.X);
   };
 
   const factorTile = (n: number, clamp: boolean) =>
     choleskyTile(tv, tl, m, w, n, PSD_PIVOT_TOLERANCE, clamp, !clamp, scratch, (c) => tile.choleskySums(c, n));
 
   /** The splitting noise step of tile lanes [0, n) (V in tv, normals in tg; the new V into tv) from the
-   *  TypeScript kernels: the reference of asm/dense.ts, splitNoiseTile8. */
+   *  TypeScript kernels: the reference of asm/dense.ts, splitPairs. */
   const noiseTileJs = (n: number, ascending: number, edge: Float64Array, rootHalfH: number, rootH: number) => {
     // V is in the cone by construction; a pivot below rounding level is taken as zero.
     factorTile(n, true);
@@ -166,8 +168,33 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     tile.gram(n);
   };
 
+  /** The splitting noise step in WebAssembly: lane pairs (j, j + 1), a pair whose lanes go different
+   *  ways running both orders (asm/dense.ts, splitBlock). */
+  const noiseBlock = (
+    b: DenseBlock,
+    x: Float64Array,
+    g: Float64Array,
+    coins: Int32Array | null,
+    edge: Float64Array,
+    rootHalfH: number,
+    rootH: number,
+    t: number,
+    book: LaneBook,
+  ) => {
+    const alive = book.alive;
+    b.alive.set(alive);
+    if (coins === null) b.up.fill(1);
+    else for (let j = 0; j < B; j++) b.up[j] = (coins[j >> 5] >>> (j & 31)) & 1;
+    b.X.set(x);
+    b.G.set(g.length === E * B ? g : g.subarray(0, E * B));
+    b.edge.set(edge);
+    b.splitStep(rootHalfH, rootH, PSD_PIVOT_TOLERANCE, threshold);
+    x.set(b.X);
+    for (let j = 0; j < B; j++) if (alive[j] && b.flags[j]) book.explode(j, t);
+  };
+
   return {
-    eulerStep: previous !== null ? eulerStep : null,
+    eulerStep: block !== null && term.reluLike !== null ? eulerStep : null,
 
     drift(x, out, book) {
       const alive = book.alive;
@@ -200,6 +227,15 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       if (weights === null) return false;
       const { half, full } = weights;
       const alive = book.alive;
+      if (block !== null) {
+        // The whole block in place (each lane's own operations), then the lanes not alive put back.
+        const X = block.X;
+        X.set(x);
+        block.flowRelu(reluLike.kappa, half.decay, half.weight, full.decay, full.weight);
+        for (let j = 0; j < B; j++) if (!alive[j]) for (let p = 0; p < E; p++) X[p * B + j] = x[p * B + j];
+        x.set(X);
+        return true;
+      }
       for (let j0 = 0; j0 < B; j0 += w) {
         const n = Math.min(w, B - j0);
         gather(x, tv, j0, n, false);
@@ -257,6 +293,7 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     noiseStep(x, g, coins, h, t, book) {
       const alive = book.alive;
       const { edge, rootHalfH, rootH } = term.noiseConstants(h);
+      if (block !== null) return noiseBlock(block, x, g, coins, edge, rootHalfH, rootH, t, book);
       for (let j0 = 0; j0 < B; j0 += w) {
         const j1 = Math.min(B, j0 + w);
         // The tile's alive lanes, those whose directions run ascending first.
@@ -269,10 +306,7 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
         if (n === 0) continue;
         gather(x, tv, j0, n, true);
         gather(g, tg, j0, n, true);
-        if (tile.split !== null) {
-          tile.split.edge.set(edge);
-          tile.split.step(ascending, n, rootHalfH, rootH, PSD_PIVOT_TOLERANCE);
-        } else noiseTileJs(n, ascending, edge, rootHalfH, rootH);
+        noiseTileJs(n, ascending, edge, rootHalfH, rootH);
         for (let p = 0; p < E; p++) {
           const s = p * w;
           const d = p * B;

@@ -14,6 +14,7 @@ import {
   type Term,
 } from '../term.js';
 import { exp } from '../../src/math/index.js';
+import { openDenseBlock } from '../../src/kernels/dense.js';
 import { laneSettler, packed, packedLanes } from './lanes.js';
 import { covarianceMk } from './covariance.mk.js';
 
@@ -70,9 +71,11 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     dc === 1 ? base.offDiagonal : (vaa: number, vbb: number, vab: number) => dc * base.offDiagonal(vaa, vbb, vab);
   const { gain, source, pair: pairFlow } = base.correlationFlow;
   // Cholesky factors kept from each settle's PSD check for the next step's diffusion, with the state they
-  // factor: diffusion(x) refactors a lane whose x differs (a predictor stage, a solver's own update).
-  const chol = new Float64Array(E * B);
-  const factored = new Float64Array(E * B).fill(NaN);
+  // factor: diffusion(x) refactors a lane whose x differs (a predictor stage, a solver's own update). For
+  // m != 2 with wasm kernels they live in the WebAssembly block where the solvers' steps run.
+  const block = m !== 2 ? openDenseBlock(m, B) : null;
+  const chol = block?.chol ?? new Float64Array(E * B);
+  const factored = (block?.fact ?? new Float64Array(E * B)).fill(NaN);
   // Per-lane scratch for the general-m paths.
   const full = new Float64Array(m * m);
   const lower = new Float64Array(m * m);
@@ -288,6 +291,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
           offDiagonal,
           chol,
           factored,
+          block,
           settleLane,
           ensureFactor,
           reluLike: base.reluLike ?? null,
@@ -340,7 +344,12 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     flows: { directions: E, drift: driftFlow, noise },
     initialise(x) {
       lanes.fill(x, v0);
-      for (let j = 0; j < B; j++) factor(x, j);
+      // Every lane holds V0: one factorisation, its cache copied to every lane (the same bits).
+      if (!factor(x, 0)) return;
+      for (let p = 0; p < E; p++) {
+        chol.fill(chol[p * B], p * B, (p + 1) * B);
+        factored.fill(factored[p * B], p * B, (p + 1) * B);
+      }
     },
     write: lanes.write,
 

@@ -1,6 +1,7 @@
-// A tile of lanes for the m x m kernels of src/batched.ts, laid out once, with its pure-arithmetic sums run
-// by the TypeScript reference or, where the kernels in use are wasm, by their SIMD twins (asm/dense.ts) on
-// buffers in the instance's memory: the same bits either way. The owner fills v / l / g through the views.
+// The m x m kernels of src/batched.ts on their data: a tile of lanes, laid out once, with its pure-arithmetic
+// sums run by the TypeScript reference or, where the kernels in use are wasm, by their SIMD twins
+// (asm/dense.ts) on buffers in the instance's memory; and, wasm only, a whole block of the integrator's
+// lanes whose steps run one lane pair at a time inside WebAssembly. The same bits either way.
 import { choleskyColumnSums, flowsTile, gramTile, noiseTile, row } from '../batched.js';
 import { openWasmKernels } from './instance.js';
 
@@ -27,29 +28,17 @@ export interface DenseTile {
   /** WebAssembly only: the ReLU-like drift flow of v in place (asm/dense.ts, flowRelu2x), the exponential
    *  midpoint's weights (decay, weight) over tau / 2 and tau. */
   readonly flowRelu: ((kappa: number, d0: number, w0: number, d1: number, w1: number) => void) | null;
-  /** WebAssembly only: the splitting noise step of the tile (asm/dense.ts, splitNoiseTile8) from V in v and
-   *  the normals in g, lanes [0, ascending) ascending and [ascending, n) descending, edge[a] set by the
-   *  owner; the new V in v. */
-  readonly split: {
-    readonly edge: Float64Array;
-    step(ascending: number, n: number, rootHalfH: number, rootH: number, tol: number): void;
-  } | null;
-  /** WebAssembly only, on a tile opened with the noise scratch: Euler-Maruyama's whole step with the
-   *  ReLU-like drift (asm/dense.ts, eulerTile8) on x = v, the cached factor l and the normals g; the lanes'
-   *  alive bytes in `alive`; `flags` (1: needs the term's per-lane policy) and the new factors come back. */
-  readonly euler: {
-    readonly alive: Uint8Array;
-    readonly flags: Uint8Array;
-    step(h: number, root: number, k: number, beta: number, clock: number, threshold: number, tol: number): void;
-  } | null;
 }
+
+/** Entries of the noise's scratch (ls, and the full S beside it) per lane pair: m rows of m rounded up to 4. */
+const noiseScratch = (m: number) => m * (Math.ceil(m / 4) * 4);
 
 /** A tile of `w` lanes (a multiple of 8) of m x m matrices; `noise`: with the Euler-Maruyama scratch. */
 export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
   const E = row(m);
   const lsSize = noise ? m * m * w : 0;
-  const eulerSize = noise ? 2 * E * w * 8 + 2 * w : 0;
-  const kernels = openWasmKernels((3 * E * w + 2 * lsSize + m) * 8 + eulerSize + 192);
+  const pairScratch = noise ? noiseScratch(m) : 0;
+  const kernels = openWasmKernels((3 * E * w + 4 * pairScratch + 4 * E) * 8 + 192);
   if (kernels === null) {
     const v = new Float64Array(E * w);
     const l = new Float64Array(E * w);
@@ -68,37 +57,16 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
       flows: (u0, u1, descending) => flowsTile(l, g, m, w, u0, u1, descending),
       driftRelu: null,
       flowRelu: null,
-      euler: null,
-      split: null,
     };
   }
   const pv = kernels.alloc(E * w * 8);
   const pl = kernels.alloc(E * w * 8);
   const pg = kernels.alloc(E * w * 8);
-  const pls = kernels.alloc(Math.max(8, lsSize * 8));
-  // The full S of the noise (asm/dense.ts, noiseTile8), beside ls.
-  const psf = kernels.alloc(Math.max(8, lsSize * 8));
+  const pls = kernels.alloc(Math.max(16, pairScratch * 16));
+  const psf = kernels.alloc(Math.max(16, pairScratch * 16));
+  // One lane pair's factor and directions, for a pair that flows cuts (asm/dense.ts, flowsTile2x).
+  const pair = kernels.alloc(2 * E * 16);
   const x = kernels.exports;
-  const euler = noise
-    ? (() => {
-        const pd = kernels.alloc(E * w * 8);
-        const pn = kernels.alloc(E * w * 8);
-        const pa = kernels.alloc(w);
-        const pf = kernels.alloc(w);
-        return {
-          alive: kernels.u8(pa, w),
-          flags: kernels.u8(pf, w),
-          step: (h: number, root: number, k: number, beta: number, clock: number, threshold: number, tol: number) =>
-            x.eulerTile8(pv, pl, pg, pls, psf, pd, pn, pa, pf, m, w, h, root, k, beta, clock, threshold, tol),
-        };
-      })()
-    : null;
-  const pe = kernels.alloc(m * 8);
-  const split = {
-    edge: kernels.f64(pe, m),
-    step: (ascending: number, n: number, rootHalfH: number, rootH: number, tol: number) =>
-      x.splitNoiseTile8(pv, pl, pg, pe, m, w, ascending, n, rootHalfH, rootH, tol),
-  };
   return {
     m,
     w,
@@ -106,13 +74,123 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
     l: kernels.f64(pl, E * w),
     g: kernels.f64(pg, E * w),
     kernels: 'wasm',
-    choleskySums: (c) => x.choleskyColumnSums8(pv, pl, m, w, c),
-    noise: (_n, root) => x.noiseTile8(pl, pg, m, w, root, pls, pv, psf),
-    gram: () => x.gramTile8(pl, m, w, pv),
-    flows: (u0, u1, descending) => x.flowsTile2(pl, pg, m, w, u0, u1, descending ? 1 : 0),
+    choleskySums: (c) => x.choleskyColumnSums2x(pv, pl, m, w, c),
+    noise: (_n, root) => x.noiseTile2x(pl, pg, m, w, root, pls, psf, pv),
+    gram: () => x.gramTile2x(pl, m, w, pv),
+    flows: (u0, u1, descending) => x.flowsTile2x(pl, pg, m, w, u0, u1, descending ? 1 : 0, pair),
     driftRelu: (k, beta, clock) => x.driftRelu2x(pv, pg, m, w, k, beta, clock),
     flowRelu: (kappa, d0, w0, d1, w1) => x.flowRelu2x(pv, m, w, kappa, d0, w0, d1, w1),
-    euler,
-    split,
+  };
+}
+
+/**
+ * A block of B lanes of packed m x m matrices in WebAssembly memory, in the integrator's layout (entry p
+ * of lane j at p * B + j): the state X and the step's normals G (copied in and out by the owner), and the
+ * Cholesky cache (chol, and the states it factors, fact) that lives here. Its steps run over lane pairs
+ * (asm/dense.ts), each gathered into a dense pair, stepped and scattered back.
+ */
+export interface DenseBlock {
+  readonly m: number;
+  readonly lanes: number;
+  readonly X: Float64Array;
+  readonly G: Float64Array;
+  readonly chol: Float64Array;
+  readonly fact: Float64Array;
+  /** One byte per lane: alive and the splitting directions (1: ascending) in, the steps' flags out. */
+  readonly alive: Uint8Array;
+  readonly up: Uint8Array;
+  readonly flags: Uint8Array;
+  /** The splitting step's edge[a] = exp(-(a + 1) h / 4). */
+  readonly edge: Float64Array;
+  /** Euler-Maruyama with the ReLU-like drift over the lane pairs from lane `from` (asm/dense.ts,
+   *  eulerGroups): -1 when done, else the first lane of a group with flags = 2 (a stale factor) where
+   *  nothing was done. */
+  eulerStep(
+    from: number,
+    trusted: boolean,
+    h: number,
+    root: number,
+    k: number,
+    beta: number,
+    clock: number,
+    threshold: number,
+    tol: number,
+  ): number;
+  /** The splitting noise step of the alive lanes (asm/dense.ts, splitBlock). */
+  splitStep(rootHalfH: number, rootH: number, tol: number, threshold: number): void;
+  /** The ReLU-like drift flow of every lane of X in place (asm/dense.ts, flowRelu2x). */
+  flowRelu(kappa: number, d0: number, w0: number, d1: number, w1: number): void;
+}
+
+/** Lane pairs gathered and stepped together: four (eight lanes, one cache line of each entry). */
+export const GROUP_PAIRS = 4;
+
+/** A block of `lanes` (even) lanes of m x m matrices in WebAssembly; null where the kernels in use are js. */
+export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): DenseBlock | null {
+  const E = row(m);
+  const B = lanes;
+  const scratch = noiseScratch(m);
+  const pairBytes = E * 16;
+  const kernels = openWasmKernels(4 * E * B * 8 + (3 * group + 2) * pairBytes + 2 * scratch * 16 + m * 8 + 3 * B + 256);
+  if (kernels === null) return null;
+  const pX = kernels.alloc(E * B * 8);
+  const pG = kernels.alloc(E * B * 8);
+  const pChol = kernels.alloc(E * B * 8);
+  const pFact = kernels.alloc(E * B * 8);
+  const pAlive = kernels.alloc(B);
+  const pUp = kernels.alloc(B);
+  const pFlags = kernels.alloc(B);
+  const pEdge = kernels.alloc(8 * m);
+  const pv = kernels.alloc(group * pairBytes);
+  const pl = kernels.alloc(group * pairBytes);
+  const pg = kernels.alloc(group * pairBytes);
+  const pd = kernels.alloc(pairBytes);
+  const pn = kernels.alloc(pairBytes);
+  const pls = kernels.alloc(scratch * 16);
+  const psf = kernels.alloc(scratch * 16);
+  const x = kernels.exports;
+  return {
+    m,
+    lanes: B,
+    X: kernels.f64(pX, E * B),
+    G: kernels.f64(pG, E * B),
+    chol: kernels.f64(pChol, E * B),
+    fact: kernels.f64(pFact, E * B),
+    alive: kernels.u8(pAlive, B),
+    up: kernels.u8(pUp, B),
+    flags: kernels.u8(pFlags, B),
+    edge: kernels.f64(pEdge, m),
+    eulerStep: (from, trusted, h, root, k, beta, clock, threshold, tol) =>
+      x.eulerGroups(
+        pX,
+        pChol,
+        pFact,
+        pG,
+        pAlive,
+        pFlags,
+        group,
+        pv,
+        pl,
+        pg,
+        pd,
+        pn,
+        pls,
+        psf,
+        m,
+        B,
+        from,
+        trusted ? 1 : 0,
+        h,
+        root,
+        k,
+        beta,
+        clock,
+        threshold,
+        tol,
+      ),
+    // The splitting step's factor and its second order (pl, pd) beside the group's V and normals.
+    splitStep: (rootHalfH, rootH, tol, threshold) =>
+      x.splitBlock(pX, pG, pAlive, pUp, pFlags, group, pv, pl, pd, pg, pEdge, m, B, rootHalfH, rootH, tol, threshold),
+    flowRelu: (kappa, d0, w0, d1, w1) => x.flowRelu2x(pX, m, B, kappa, d0, w0, d1, w1),
   };
 }
