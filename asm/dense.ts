@@ -914,11 +914,11 @@ function scatterGroup(src: usize, E: i32, dst: usize, B: i32, j0: i32, pairs: i3
  * Euler-Maruyama's step for one dense pair with the ReLU-like drift: the drift into d and the noise
  * L S L^T root into nz (both 0 on the lanes not alive: `live`), x += h d + nz, then the settle's checks
  * (the sum of the entries finite, max V^aa <= threshold, a non-negative diagonal, the strict Cholesky
- * factor into l: src/batched.ts, choleskyTile). Returns the mask of the lanes that need the term's
- * per-lane policy; l holds the new factor of the others.
+ * factor of the new x into lnew: src/batched.ts, choleskyTile), the noise from the factor l. Returns the
+ * mask of the lanes that need the term's per-lane policy; lnew holds the new factor of the others.
  */
 function eulerPair(
-  x: usize, l: usize, g: usize, d: usize, nz: usize, ls: usize, sf: usize, live: v128,
+  x: usize, l: usize, lnew: usize, g: usize, d: usize, nz: usize, ls: usize, sf: usize, live: v128,
   m: i32, h: f64, root: f64, k: f64, beta: f64, clock: f64, threshold: f64, tol: f64,
 ): v128 {
   driftRelu2x(x, d, m, 2, k, beta, clock);
@@ -950,63 +950,28 @@ function eulerPair(
   const finite = f64x2.eq(f64x2.sub(check, check), zero);
   let bad = v128.or(v128.not(finite), f64x2.gt(top, f64x2.splat(threshold)));
   bad = v128.or(bad, negative);
-  return v128.or(bad, choleskyPair(x, l, m, 16, unitOf(x, m), tol, false));
+  return v128.or(bad, choleskyPair(x, lnew, m, 16, unitOf(x, m), tol, false));
 }
 
-/** The group's x (aligned lanes from j0) into its dense pairs at pv, with flags = 2 for each alive lane whose
- *  x is not the state that fact holds (its cached factor is stale), else 0; whether there is any. */
+// The block's Cholesky cache (the factors, and the states they factor) is kept pair-major: the pair of lanes
+// (j, j + 1), j even, as one dense pair at cache + (j / 2) E 16, read and written as contiguous streams.
+
+/** The group's x (lanes j0 ..) into its dense pairs at pv, with flags = 2 for each alive lane whose x is not
+ *  the state that fact (pair-major) holds (its cached factor is stale), else 0; whether there is any. */
 function staleGroup(X: usize, fact: usize, alive: usize, flags: usize, B: i32, E: i32, j0: i32, pairs: i32, pv: usize): bool {
-  const step = <usize>B << 3;
+  gatherGroup(X, B, E, j0, pairs, pv);
   const span = <usize>E << 4;
-  let p = X + (<usize>j0 << 3);
-  let r = fact + (<usize>j0 << 3);
-  let d0 = f64x2.splat(0);
-  let d1 = d0;
-  let d2 = d0;
-  let d3 = d0;
-  if (pairs == 4) {
-    let o = pv;
-    for (let e = 0; e < E; e++) {
-      const v0 = v128.load(p);
-      const v1 = v128.load(p, 16);
-      const v2 = v128.load(p, 32);
-      const v3 = v128.load(p, 48);
-      v128.store(o, v0);
-      v128.store(o + span, v1);
-      v128.store(o + 2 * span, v2);
-      v128.store(o + 3 * span, v3);
-      d0 = v128.or(d0, f64x2.ne(v0, v128.load(r)));
-      d1 = v128.or(d1, f64x2.ne(v1, v128.load(r, 16)));
-      d2 = v128.or(d2, f64x2.ne(v2, v128.load(r, 32)));
-      d3 = v128.or(d3, f64x2.ne(v3, v128.load(r, 48)));
-      p += step;
-      r += step;
-      o += 16;
-    }
-  } else {
-    for (let q = 0; q < pairs; q++) {
-      let o = pv + <usize>q * span;
-      let a = p + (<usize>q << 4);
-      let b = r + (<usize>q << 4);
-      let d = f64x2.splat(0);
-      for (let e = 0; e < E; e++) {
-        const v = v128.load(a);
-        v128.store(o, v);
-        d = v128.or(d, f64x2.ne(v, v128.load(b)));
-        a += step;
-        b += step;
-        o += 16;
-      }
-      if (q == 0) d0 = d;
-      else if (q == 1) d1 = d;
-      else if (q == 2) d2 = d;
-      else d3 = d;
-    }
-  }
   let any = false;
   for (let q = 0; q < pairs; q++) {
-    const d = q == 0 ? d0 : q == 1 ? d1 : q == 2 ? d2 : d3;
     const j = j0 + 2 * q;
+    let o = pv + <usize>q * span;
+    let r = fact + <usize>(j >> 1) * span;
+    let d = f64x2.splat(0);
+    for (let e = 0; e < E; e++) {
+      d = v128.or(d, f64x2.ne(v128.load(o), v128.load(r)));
+      o += 16;
+      r += 16;
+    }
     const s0 = load<u8>(alive + <usize>j) != 0 && i64x2.extract_lane(d, 0) != 0;
     const s1 = load<u8>(alive + <usize>j + 1) != 0 && i64x2.extract_lane(d, 1) != 0;
     store<u8>(flags + <usize>j, s0 ? 2 : 0);
@@ -1016,16 +981,38 @@ function staleGroup(X: usize, fact: usize, alive: usize, flags: usize, B: i32, E
   return any;
 }
 
+/** Each lane of the dense pair src into the dense pair dst where its lane of `keep` is all ones. */
+function keepPair(src: usize, dst: usize, E: i32, keep: v128): void {
+  if (!v128.any_true(keep)) return;
+  if (i64x2.all_true(keep)) {
+    memory.copy(dst, src, <usize>E << 4);
+    return;
+  }
+  let s = src;
+  let d = dst;
+  for (let e = 0; e < E; e++) {
+    v128.store(d, v128.bitselect(v128.load(s), v128.load(d), keep));
+    s += 16;
+    d += 16;
+  }
+}
+
+/** The mask of a pair's lanes from their bytes (non-zero: all ones). */
+// @ts-ignore: decorator
+@inline function laneMask(bytes: usize): v128 {
+  return i64x2(load<u8>(bytes) != 0 ? -1 : 0, load<u8>(bytes + 1) != 0 ? -1 : 0);
+}
+
 /**
  * Euler-Maruyama's whole step over the block's lane pairs (j, j + 1), for the ReLU-like drift
  * (sde/terms/covariance.mk.ts), in groups of `group` pairs from lane `from` (a multiple of 2 group): x from
- * X and whether an alive lane's x is not the state `fact` holds its factor of (then flags = 2 for such lanes
- * and the group's first lane is returned, nothing of it touched: the owner refactors them and calls again
- * from there with `trusted`, which skips that group's check: a factor of a state outside the cone is never
- * the state's), the factors from chol and the normals from G; eulerPair on each pair; x back into X for
- * every lane, the new factor into chol and x into fact where the lane is alive and flags = 0; flags = 1
- * where the lane needs the per-lane policy. Returns -1 when every group is done. pv, pl, pg: group dense
- * pairs of m(m+1)/2 entries; d, nz: one; ls, sf: m padded(m) entries.
+ * X and whether an alive lane's x is not the state that fact holds its factor of (then flags = 2 for such
+ * lanes and the group's first lane is returned, nothing of it touched: the owner refactors them and calls
+ * again from there with `trusted`, which skips that group's check: a factor of a state outside the cone is
+ * never the state's), the normals from G; eulerPair on each pair with its factor from chol; x back into X
+ * for every lane, the new factor into chol and x into fact (both pair-major) where the lane is alive and
+ * flags = 0; flags = 1 where the lane needs the per-lane policy. Returns -1 when every group is done.
+ * pv, pg: group dense pairs of m(m+1)/2 entries; pl, d, nz: one; ls, sf: m padded(m) entries.
  */
 export function eulerGroups(
   X: usize, chol: usize, fact: usize, G: usize, alive: usize, flags: usize, group: i32,
@@ -1033,34 +1020,94 @@ export function eulerGroups(
   m: i32, B: i32, from: i32, trusted: i32, h: f64, root: f64, k: f64, beta: f64, clock: f64, threshold: f64, tol: f64,
 ): i32 {
   const E = row(m);
-  const step = <usize>B << 3;
   const span = <usize>E << 4;
   for (let j0 = from; j0 < B; j0 += 2 * group) {
     const pairs = min(group, (B - j0) >> 1);
     if (staleGroup(X, fact, alive, flags, B, E, j0, pairs, pv) && !(trusted && j0 == from)) return j0;
-    gatherGroup(chol, B, E, j0, pairs, pl);
     gatherGroup(G, B, E, j0, pairs, pg);
-    let keep = 0;
     for (let q = 0; q < pairs; q++) {
       const j = j0 + 2 * q;
-      const a0 = load<u8>(alive + <usize>j) != 0;
-      const a1 = load<u8>(alive + <usize>j + 1) != 0;
+      const live = laneMask(alive + <usize>j);
       const o = <usize>q * span;
-      const live = i64x2(a0 ? -1 : 0, a1 ? -1 : 0);
-      const bad = eulerPair(pv + o, pl + o, pg + o, d, nz, ls, sf, live, m, h, root, k, beta, clock, threshold, tol);
-      const f0 = i64x2.extract_lane(bad, 0) != 0;
-      const f1 = i64x2.extract_lane(bad, 1) != 0;
-      store<u8>(flags + <usize>j, f0 ? 1 : 0);
-      store<u8>(flags + <usize>j + 1, f1 ? 1 : 0);
-      if (a0 && !f0) keep |= 1 << (2 * q);
-      if (a1 && !f1) keep |= 2 << (2 * q);
+      const c = chol + <usize>(j >> 1) * span;
+      // the new factor into pl first: the old one stays for a lane that needs the per-lane policy
+      const bad = eulerPair(pv + o, c, pl, pg + o, d, nz, ls, sf, live, m, h, root, k, beta, clock, threshold, tol);
+      store<u8>(flags + <usize>j, i64x2.extract_lane(bad, 0) != 0 ? 1 : 0);
+      store<u8>(flags + <usize>j + 1, i64x2.extract_lane(bad, 1) != 0 ? 1 : 0);
+      const keep = v128.andnot(live, bad);
+      keepPair(pl, c, E, keep);
+      keepPair(pv + o, fact + <usize>(j >> 1) * span, E, keep);
     }
-    // Every lane moves (a frozen one by h 0 + 0, as in the generic step); the factors of the settled ones.
+    // Every lane moves (a frozen one by h 0 + 0, as in the generic step).
     scatterGroup(pv, E, X, B, j0, pairs, (1 << (2 * pairs)) - 1);
-    scatterGroup(pl, E, chol, B, j0, pairs, keep);
-    scatterGroup(pv, E, fact, B, j0, pairs, keep);
   }
   return -1;
+}
+
+/**
+ * The Euler-Maruyama noise L S L^T root (sde/terms/covariance.mk.ts, diffusion) over the block's lane
+ * pairs in groups of `group` from lane `from`, with the stale-factor protocol of eulerGroups: the noise of
+ * each alive lane from its cached factor (chol) and its normals (G), 0 for the others, into G's lanes.
+ * pv, pg: group dense pairs; nz: one; ls, sf: m padded(m) entries.
+ */
+export function diffusionGroups(
+  X: usize, chol: usize, fact: usize, G: usize, alive: usize, flags: usize, group: i32,
+  pv: usize, pg: usize, nz: usize, ls: usize, sf: usize, m: i32, B: i32, from: i32, trusted: i32, root: f64,
+): i32 {
+  const E = row(m);
+  const span = <usize>E << 4;
+  const zero = f64x2.splat(0);
+  for (let j0 = from; j0 < B; j0 += 2 * group) {
+    const pairs = min(group, (B - j0) >> 1);
+    if (staleGroup(X, fact, alive, flags, B, E, j0, pairs, pv) && !(trusted && j0 == from)) return j0;
+    gatherGroup(G, B, E, j0, pairs, pg);
+    for (let q = 0; q < pairs; q++) {
+      const j = j0 + 2 * q;
+      const live = laneMask(alive + <usize>j);
+      const o = pg + <usize>q * span;
+      noisePair(chol + <usize>(j >> 1) * span, o, m, 16, root, ls, sf, nz);
+      let s = nz;
+      let t = o;
+      for (let e = 0; e < E; e++) {
+        v128.store(t, v128.bitselect(v128.load(s), zero, live));
+        s += 16;
+        t += 16;
+      }
+    }
+    scatterGroup(pg, E, G, B, j0, pairs, (1 << (2 * pairs)) - 1);
+  }
+  return -1;
+}
+
+/**
+ * The settle's cone check (sde/terms/covariance.mk.ts, settle) over the block's alive lanes: the strict
+ * Cholesky factor of x (a negative diagonal fails too: src/batched.ts, choleskyTile with `diagonal`) into
+ * chol and x into fact (pair-major) for the lanes that pass; flags = 1 for those that fail, else 0.
+ * pv: group dense pairs; pl: one.
+ */
+export function settleGroups(
+  X: usize, chol: usize, fact: usize, alive: usize, flags: usize, group: i32, pv: usize, pl: usize, m: i32, B: i32, tol: f64,
+): void {
+  const E = row(m);
+  const span = <usize>E << 4;
+  const zero = f64x2.splat(0);
+  for (let j0 = 0; j0 < B; j0 += 2 * group) {
+    const pairs = min(group, (B - j0) >> 1);
+    gatherGroup(X, B, E, j0, pairs, pv);
+    for (let q = 0; q < pairs; q++) {
+      const j = j0 + 2 * q;
+      const live = laneMask(alive + <usize>j);
+      const v = pv + <usize>q * span;
+      let negative = zero;
+      for (let a = 0; a < m; a++) negative = v128.or(negative, v128.not(f64x2.ge(v128.load(v + (<usize>(row(a) + a) << 4)), zero)));
+      const bad = v128.or(negative, choleskyPair(v, pl, m, 16, unitOf(v, m), tol, false));
+      store<u8>(flags + <usize>j, i64x2.extract_lane(bad, 0) != 0 ? 1 : 0);
+      store<u8>(flags + <usize>j + 1, i64x2.extract_lane(bad, 1) != 0 ? 1 : 0);
+      const keep = v128.andnot(live, bad);
+      keepPair(pl, chol + <usize>(j >> 1) * span, E, keep);
+      keepPair(v, fact + <usize>(j >> 1) * span, E, keep);
+    }
+  }
 }
 
 /** The splitting noise step N_h of one dense pair, V in v and the normals in g (see splitBlock), its lanes'

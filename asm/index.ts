@@ -8,11 +8,13 @@ export { mathMap2 } from './simd';
 export {
   chainRows2x,
   choleskyColumnSums2x,
+  diffusionGroups,
   driftRelu2x,
   eulerGroups,
   flowRelu2x,
   flowsTile2x,
   gramTile2x,
   noiseTile2x,
+  settleGroups,
   splitBlock,
 } from './dense';

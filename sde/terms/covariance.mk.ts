@@ -133,16 +133,23 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     b.X.set(x);
     b.G.set(g.length === E * B ? g : g.subarray(0, E * B));
     b.alive.set(alive);
+    withFactors(b, (from, trusted) =>
+      b.eulerStep(from, trusted, h, root, k, term.beta, term.driftClock, threshold, PSD_PIVOT_TOLERANCE),
+    );
+    for (let j = 0; j < B; j++) if (alive[j] && b.flags[j] === 1) term.settleLane(b.X, x, j, t, book);
+    x.set(b.X);
+  };
+  /** A block step run with its lanes' cached factors current: where it stops at a group with stale ones
+   *  (flags = 2), the term refactors them and the step goes on from that group. */
+  const withFactors = (b: DenseBlock, step: (from: number, trusted: boolean) => number) => {
     let from = 0;
     let trusted = false;
     for (;;) {
-      from = b.eulerStep(from, trusted, h, root, k, term.beta, term.driftClock, threshold, PSD_PIVOT_TOLERANCE);
-      if (from < 0) break;
+      from = step(from, trusted);
+      if (from < 0) return;
       for (let j = from; j < Math.min(B, from + 2 * GROUP_PAIRS); j++) if (b.flags[j] === 2) term.ensureFactor(b.X, j);
       trusted = true;
     }
-    for (let j = 0; j < B; j++) if (alive[j] && b.flags[j] === 1) term.settleLane(b.X, x, j, t, book);
-    x.set(b.X);
   };
 
   const factorTile = (n: number, clamp: boolean) =>
@@ -248,6 +255,14 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
 
     diffusion(x, g, root, out, book) {
       const alive = book.alive;
+      if (block !== null) {
+        block.X.set(x);
+        block.G.set(g.length === E * B ? g : g.subarray(0, E * B));
+        block.alive.set(alive);
+        withFactors(block, (from, trusted) => block.diffusionStep(from, trusted, root));
+        out.set(block.G);
+        return;
+      }
       for (let j0 = 0; j0 < B; j0 += w) {
         const n = Math.min(w, B - j0);
         ensureTile(x, alive, j0, n);
@@ -277,6 +292,13 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
           if (!(c - c === 0)) for (let p = 0; p < E; p++) x[p * B + j] = previous[p * B + j];
           book.explode(j, t);
         }
+      }
+      if (block !== null) {
+        block.X.set(x);
+        block.alive.set(alive);
+        block.settleStep(PSD_PIVOT_TOLERANCE);
+        for (let j = 0; j < B; j++) if (alive[j] && block.flags[j]) term.settleLane(x, previous, j, t, book);
+        return;
       }
       for (let j0 = 0; j0 < B; j0 += w) {
         const n = Math.min(w, B - j0);

@@ -76,6 +76,8 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const block = m !== 2 ? openDenseBlock(m, B) : null;
   const chol = block?.chol ?? new Float64Array(E * B);
   const factored = (block?.fact ?? new Float64Array(E * B)).fill(NaN);
+  // Entry p of lane j in chol and factored: pair-major in the block, else the state's own layout.
+  const cache = block?.cache ?? ((p: number, j: number) => p * B + j);
   // Per-lane scratch for the general-m paths.
   const full = new Float64Array(m * m);
   const lower = new Float64Array(m * m);
@@ -86,7 +88,6 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const gm = new Float64Array(m);
 
   const lanes = packedLanes(m, B);
-  const { scatter } = lanes;
 
   /** Cholesky of lane j's V into the cache; false when V is outside the cone (or has a negative diagonal). */
   const factor = (x: Float64Array, j: number): boolean => {
@@ -114,20 +115,24 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       return true;
     }
     if (!lanes.inCone(x, j, full, lower)) return false;
-    scatter(lower, chol, j);
-    for (let p = 0; p < E; p++) factored[p * B + j] = x[p * B + j];
+    storeFactor(j);
+    for (let p = 0; p < E; p++) factored[cache(p, j)] = x[p * B + j];
     return true;
+  };
+  /** The factor in `lower` into lane j of the cache. */
+  const storeFactor = (j: number) => {
+    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) chol[cache(packed(a, b), j)] = lower[a * m + b];
   };
 
   /** The factor of lane j's current x in the cache: kept when it is the state last factored, else
    *  recomputed (outside the cone: the factor of its PSD part, pivots below rounding taken as zero). */
   const ensureFactor = (x: Float64Array, j: number) => {
     let same = true;
-    for (let p = 0; p < E && same; p++) same = factored[p * B + j] === x[p * B + j];
+    for (let p = 0; p < E && same; p++) same = factored[cache(p, j)] === x[p * B + j];
     if (same || factor(x, j)) return;
     lanes.factorPsd(x, j, full, lower);
-    scatter(lower, chol, j);
-    for (let p = 0; p < E; p++) factored[p * B + j] = NaN;
+    storeFactor(j);
+    for (let p = 0; p < E; p++) factored[cache(p, j)] = NaN;
   };
 
   /** The one explosion/domain policy for lane j (lanes.ts); the Cholesky cache is refreshed by `factor`
@@ -347,8 +352,12 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       // Every lane holds V0: one factorisation, its cache copied to every lane (the same bits).
       if (!factor(x, 0)) return;
       for (let p = 0; p < E; p++) {
-        chol.fill(chol[p * B], p * B, (p + 1) * B);
-        factored.fill(factored[p * B], p * B, (p + 1) * B);
+        const l = chol[cache(p, 0)];
+        const f = factored[cache(p, 0)];
+        for (let j = 1; j < B; j++) {
+          chol[cache(p, j)] = l;
+          factored[cache(p, j)] = f;
+        }
       }
     },
     write: lanes.write,

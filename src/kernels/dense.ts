@@ -84,10 +84,11 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
 }
 
 /**
- * A block of B lanes of packed m x m matrices in WebAssembly memory, in the integrator's layout (entry p
- * of lane j at p * B + j): the state X and the step's normals G (copied in and out by the owner), and the
- * Cholesky cache (chol, and the states it factors, fact) that lives here. Its steps run over lane pairs
- * (asm/dense.ts), each gathered into a dense pair, stepped and scattered back.
+ * A block of B lanes of packed m x m matrices in WebAssembly memory: the state X and the step's normals G
+ * in the integrator's layout (entry p of lane j at p * B + j; copied in and out by the owner), and the
+ * Cholesky cache that lives here, pair-major (entry p of lane j at cache(p, j): each lane pair's factors
+ * contiguous, as the steps read them): chol, and the states it factors, fact. The steps run over lane
+ * pairs (asm/dense.ts), gathered a group at a time into dense pairs, stepped and scattered back.
  */
 export interface DenseBlock {
   readonly m: number;
@@ -96,6 +97,8 @@ export interface DenseBlock {
   readonly G: Float64Array;
   readonly chol: Float64Array;
   readonly fact: Float64Array;
+  /** Where entry p of lane j lies in chol and fact. */
+  cache(p: number, j: number): number;
   /** One byte per lane: alive and the splitting directions (1: ascending) in, the steps' flags out. */
   readonly alive: Uint8Array;
   readonly up: Uint8Array;
@@ -116,6 +119,12 @@ export interface DenseBlock {
     threshold: number,
     tol: number,
   ): number;
+  /** The noise L S L^T root of the alive lanes (0 elsewhere) from the cached factors into G, with the
+   *  stale-factor protocol of eulerStep (asm/dense.ts, diffusionGroups). */
+  diffusionStep(from: number, trusted: boolean, root: number): number;
+  /** The cone check of the alive lanes: the strict factor of X into the cache where it passes, flags = 1
+   *  where it fails (asm/dense.ts, settleGroups). */
+  settleStep(tol: number): void;
   /** The splitting noise step of the alive lanes (asm/dense.ts, splitBlock). */
   splitStep(rootHalfH: number, rootH: number, tol: number, threshold: number): void;
   /** The ReLU-like drift flow of every lane of X in place (asm/dense.ts, flowRelu2x). */
@@ -131,7 +140,7 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
   const B = lanes;
   const scratch = noiseScratch(m);
   const pairBytes = E * 16;
-  const kernels = openWasmKernels(4 * E * B * 8 + (3 * group + 2) * pairBytes + 2 * scratch * 16 + m * 8 + 3 * B + 256);
+  const kernels = openWasmKernels(4 * E * B * 8 + (2 * group + 3) * pairBytes + 2 * scratch * 16 + m * 8 + 3 * B + 256);
   if (kernels === null) return null;
   const pX = kernels.alloc(E * B * 8);
   const pG = kernels.alloc(E * B * 8);
@@ -142,7 +151,7 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
   const pFlags = kernels.alloc(B);
   const pEdge = kernels.alloc(8 * m);
   const pv = kernels.alloc(group * pairBytes);
-  const pl = kernels.alloc(group * pairBytes);
+  const pl = kernels.alloc(pairBytes);
   const pg = kernels.alloc(group * pairBytes);
   const pd = kernels.alloc(pairBytes);
   const pn = kernels.alloc(pairBytes);
@@ -160,6 +169,7 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
     up: kernels.u8(pUp, B),
     flags: kernels.u8(pFlags, B),
     edge: kernels.f64(pEdge, m),
+    cache: (p, j) => ((j >> 1) * E + p) * 2 + (j & 1),
     eulerStep: (from, trusted, h, root, k, beta, clock, threshold, tol) =>
       x.eulerGroups(
         pX,
@@ -188,6 +198,27 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
         threshold,
         tol,
       ),
+    diffusionStep: (from, trusted, root) =>
+      x.diffusionGroups(
+        pX,
+        pChol,
+        pFact,
+        pG,
+        pAlive,
+        pFlags,
+        group,
+        pv,
+        pg,
+        pn,
+        pls,
+        psf,
+        m,
+        B,
+        from,
+        trusted ? 1 : 0,
+        root,
+      ),
+    settleStep: (tol) => x.settleGroups(pX, pChol, pFact, pAlive, pFlags, group, pv, pl, m, B, tol),
     // The splitting step's factor and its second order (pl, pd) beside the group's V and normals.
     splitStep: (rootHalfH, rootH, tol, threshold) =>
       x.splitBlock(pX, pG, pAlive, pUp, pFlags, group, pv, pl, pd, pg, pEdge, m, B, rootHalfH, rootH, tol, threshold),

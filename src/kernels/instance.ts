@@ -70,6 +70,38 @@ export interface KernelExports {
   driftRelu2x(x: number, out: number, m: number, w: number, k: number, beta: number, clock: number): void;
   flowRelu2x(x: number, m: number, w: number, kappa: number, d0: number, w0: number, d1: number, w1: number): void;
   chainRows2x(z: number, rows: number, m: number, lt: number, a: number, b: number, y: number, out: number): void;
+  diffusionGroups(
+    X: number,
+    chol: number,
+    fact: number,
+    G: number,
+    alive: number,
+    flags: number,
+    group: number,
+    pv: number,
+    pg: number,
+    nz: number,
+    ls: number,
+    sf: number,
+    m: number,
+    B: number,
+    from: number,
+    trusted: number,
+    root: number,
+  ): number;
+  settleGroups(
+    X: number,
+    chol: number,
+    fact: number,
+    alive: number,
+    flags: number,
+    group: number,
+    pv: number,
+    pl: number,
+    m: number,
+    B: number,
+    tol: number,
+  ): void;
   eulerGroups(
     X: number,
     chol: number,
