@@ -1011,7 +1011,8 @@ function keepPair(src: usize, dst: usize, E: i32, keep: v128): void {
  * again from there with `trusted`, which skips that group's check: a factor of a state outside the cone is
  * never the state's), the normals from G; eulerPair on each pair with its factor from chol; x back into X
  * for every lane, the new factor into chol and x into fact (both pair-major) where the lane is alive and
- * flags = 0; flags = 1 where the lane needs the per-lane policy. Returns -1 when every group is done.
+ * flags = 0; flags = 1 where the lane needs the per-lane policy, its x before the step left in G's lane.
+ * Returns -1 when every group is done.
  * pv, pg: group dense pairs of m(m+1)/2 entries; pl, d, nz: one; ls, sf: m padded(m) entries.
  */
 export function eulerGroups(
@@ -1037,6 +1038,18 @@ export function eulerGroups(
       const keep = v128.andnot(live, bad);
       keepPair(pl, c, E, keep);
       keepPair(pv + o, fact + <usize>(j >> 1) * span, E, keep);
+    }
+    // A lane for the per-lane policy keeps its state before the step in G (its normals are spent).
+    const step = <usize>B << 3;
+    for (let j = j0; j < j0 + 2 * pairs; j++) {
+      if (load<u8>(flags + <usize>j) == 0) continue;
+      let p = X + (<usize>j << 3);
+      let o = G + (<usize>j << 3);
+      for (let e = 0; e < E; e++) {
+        store<f64>(o, load<f64>(p));
+        p += step;
+        o += step;
+      }
     }
     // Every lane moves (a frozen one by h 0 + 0, as in the generic step).
     scatterGroup(pv, E, X, B, j0, pairs, (1 << (2 * pairs)) - 1);

@@ -362,7 +362,8 @@ describe('the steps inside WebAssembly (src/kernels/dense.ts, DenseBlock) give t
                 sde: covarianceSde(act),
                 solver: solver(),
                 T: 1,
-                saveAt: saveAt({ t1: true }),
+                // saves along the way: the splitting solver's owed half flow on a copy of the state
+                saveAt: saveAt({ count: 3 }),
                 v0: equi(m, 0.4),
                 stepping: constantSteps(12),
                 paths: 70,

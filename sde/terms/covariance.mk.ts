@@ -122,32 +122,40 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     }
   };
   const block = term.block;
-  /** Euler-Maruyama's whole step in WebAssembly: the block's state and normals copied in, the pairs
-   *  stepped (a stale factor refactored by the term and the pair run again), the lanes in trouble handed
-   *  to the per-lane policy with x as their previous state, and the state copied back. */
+  /** The array a block step runs on: the block's own state where x is it (the solvers' state, from the
+   *  term's allocateState), else X with x copied in (and copied back by the caller). */
+  const onBlock = (b: DenseBlock, x: Float64Array) => {
+    if (x === b.state) return b.state;
+    b.X.set(x);
+    return b.X;
+  };
+  /** Euler-Maruyama's whole step in WebAssembly: the pairs stepped (a stale factor refactored by the term
+   *  and the group run again), the lanes in trouble handed to the per-lane policy with their state before
+   *  the step, which the step leaves in G. */
   const eulerStep = (x: Float64Array, g: Float64Array, h: number, t: number, book: LaneBook) => {
     const b = block!;
     const k = term.reluLike!.k;
     const root = Math.sqrt(term.noiseClock * h);
     const alive = book.alive;
-    b.X.set(x);
+    const v = onBlock(b, x);
+    const own = v === b.state;
     b.G.set(g.length === E * B ? g : g.subarray(0, E * B));
     b.alive.set(alive);
-    withFactors(b, (from, trusted) =>
-      b.eulerStep(from, trusted, h, root, k, term.beta, term.driftClock, threshold, PSD_PIVOT_TOLERANCE),
+    withFactors(b, v, (from, trusted) =>
+      b.eulerStep(own, from, trusted, h, root, k, term.beta, term.driftClock, threshold, PSD_PIVOT_TOLERANCE),
     );
-    for (let j = 0; j < B; j++) if (alive[j] && b.flags[j] === 1) term.settleLane(b.X, x, j, t, book);
-    x.set(b.X);
+    for (let j = 0; j < B; j++) if (alive[j] && b.flags[j] === 1) term.settleLane(v, b.G, j, t, book);
+    if (!own) x.set(v);
   };
-  /** A block step run with its lanes' cached factors current: where it stops at a group with stale ones
-   *  (flags = 2), the term refactors them and the step goes on from that group. */
-  const withFactors = (b: DenseBlock, step: (from: number, trusted: boolean) => number) => {
+  /** A block step on v run with its lanes' cached factors current: where it stops at a group with stale
+   *  ones (flags = 2), the term refactors them and the step goes on from that group. */
+  const withFactors = (b: DenseBlock, v: Float64Array, step: (from: number, trusted: boolean) => number) => {
     let from = 0;
     let trusted = false;
     for (;;) {
       from = step(from, trusted);
       if (from < 0) return;
-      for (let j = from; j < Math.min(B, from + 2 * GROUP_PAIRS); j++) if (b.flags[j] === 2) term.ensureFactor(b.X, j);
+      for (let j = from; j < Math.min(B, from + 2 * GROUP_PAIRS); j++) if (b.flags[j] === 2) term.ensureFactor(v, j);
       trusted = true;
     }
   };
@@ -192,11 +200,11 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     b.alive.set(alive);
     if (coins === null) b.up.fill(1);
     else for (let j = 0; j < B; j++) b.up[j] = (coins[j >> 5] >>> (j & 31)) & 1;
-    b.X.set(x);
+    const v = onBlock(b, x);
     b.G.set(g.length === E * B ? g : g.subarray(0, E * B));
     b.edge.set(edge);
-    b.splitStep(rootHalfH, rootH, PSD_PIVOT_TOLERANCE, threshold);
-    x.set(b.X);
+    b.splitStep(v === b.state, rootHalfH, rootH, PSD_PIVOT_TOLERANCE, threshold);
+    if (v !== x) x.set(v);
     for (let j = 0; j < B; j++) if (alive[j] && b.flags[j]) book.explode(j, t);
   };
 
@@ -235,12 +243,14 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       const { half, full } = weights;
       const alive = book.alive;
       if (block !== null) {
-        // The whole block in place (each lane's own operations), then the lanes not alive put back.
-        const X = block.X;
-        X.set(x);
-        block.flowRelu(reluLike.kappa, half.decay, half.weight, full.decay, full.weight);
-        for (let j = 0; j < B; j++) if (!alive[j]) for (let p = 0; p < E; p++) X[p * B + j] = x[p * B + j];
-        x.set(X);
+        // The whole block in place (each lane's own operations), the lanes not alive kept aside in G (free
+        // between steps) and put back.
+        const v = onBlock(block, x);
+        const G = block.G;
+        for (let j = 0; j < B; j++) if (!alive[j]) for (let p = 0; p < E; p++) G[p * B + j] = v[p * B + j];
+        block.flowRelu(v === block.state, reluLike.kappa, half.decay, half.weight, full.decay, full.weight);
+        for (let j = 0; j < B; j++) if (!alive[j]) for (let p = 0; p < E; p++) v[p * B + j] = G[p * B + j];
+        if (v !== x) x.set(v);
         return true;
       }
       for (let j0 = 0; j0 < B; j0 += w) {
@@ -256,10 +266,10 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     diffusion(x, g, root, out, book) {
       const alive = book.alive;
       if (block !== null) {
-        block.X.set(x);
+        const v = onBlock(block, x);
         block.G.set(g.length === E * B ? g : g.subarray(0, E * B));
         block.alive.set(alive);
-        withFactors(block, (from, trusted) => block.diffusionStep(from, trusted, root));
+        withFactors(block, v, (from, trusted) => block.diffusionStep(v === block.state, from, trusted, root));
         out.set(block.G);
         return;
       }
@@ -294,9 +304,9 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
         }
       }
       if (block !== null) {
-        block.X.set(x);
+        const v = onBlock(block, x);
         block.alive.set(alive);
-        block.settleStep(PSD_PIVOT_TOLERANCE);
+        block.settleStep(v === block.state, PSD_PIVOT_TOLERANCE);
         for (let j = 0; j < B; j++) if (alive[j] && block.flags[j]) term.settleLane(x, previous, j, t, book);
         return;
       }

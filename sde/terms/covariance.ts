@@ -347,6 +347,8 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     m2: offered,
     mk: offeredMk,
     flows: { directions: E, drift: driftFlow, noise },
+    // The solvers keep the state where the block steps run on it in place (one live state per term).
+    allocateState: block !== null ? (length) => (length === E * B ? block.state : new Float64Array(length)) : undefined,
     initialise(x) {
       lanes.fill(x, v0);
       // Every lane holds V0: one factorisation, its cache copied to every lane (the same bits).

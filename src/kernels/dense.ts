@@ -93,6 +93,9 @@ export function openDenseTile(m: number, w: number, noise: boolean): DenseTile {
 export interface DenseBlock {
   readonly m: number;
   readonly lanes: number;
+  /** The solvers' state array (the term's allocateState), on which the steps run in place when `own`;
+   *  otherwise they run on X, which the owner copies the state into and back out of. */
+  readonly state: Float64Array;
   readonly X: Float64Array;
   readonly G: Float64Array;
   readonly chol: Float64Array;
@@ -109,6 +112,7 @@ export interface DenseBlock {
    *  eulerGroups): -1 when done, else the first lane of a group with flags = 2 (a stale factor) where
    *  nothing was done. */
   eulerStep(
+    own: boolean,
     from: number,
     trusted: boolean,
     h: number,
@@ -121,14 +125,14 @@ export interface DenseBlock {
   ): number;
   /** The noise L S L^T root of the alive lanes (0 elsewhere) from the cached factors into G, with the
    *  stale-factor protocol of eulerStep (asm/dense.ts, diffusionGroups). */
-  diffusionStep(from: number, trusted: boolean, root: number): number;
+  diffusionStep(own: boolean, from: number, trusted: boolean, root: number): number;
   /** The cone check of the alive lanes: the strict factor of X into the cache where it passes, flags = 1
    *  where it fails (asm/dense.ts, settleGroups). */
-  settleStep(tol: number): void;
+  settleStep(own: boolean, tol: number): void;
   /** The splitting noise step of the alive lanes (asm/dense.ts, splitBlock). */
-  splitStep(rootHalfH: number, rootH: number, tol: number, threshold: number): void;
-  /** The ReLU-like drift flow of every lane of X in place (asm/dense.ts, flowRelu2x). */
-  flowRelu(kappa: number, d0: number, w0: number, d1: number, w1: number): void;
+  splitStep(own: boolean, rootHalfH: number, rootH: number, tol: number, threshold: number): void;
+  /** The ReLU-like drift flow of every lane in place (asm/dense.ts, flowRelu2x). */
+  flowRelu(own: boolean, kappa: number, d0: number, w0: number, d1: number, w1: number): void;
 }
 
 /** Lane pairs gathered and stepped together: four (eight lanes, one cache line of each entry). */
@@ -140,8 +144,9 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
   const B = lanes;
   const scratch = noiseScratch(m);
   const pairBytes = E * 16;
-  const kernels = openWasmKernels(4 * E * B * 8 + (2 * group + 3) * pairBytes + 2 * scratch * 16 + m * 8 + 3 * B + 256);
+  const kernels = openWasmKernels(5 * E * B * 8 + (2 * group + 3) * pairBytes + 2 * scratch * 16 + m * 8 + 3 * B + 256);
   if (kernels === null) return null;
+  const pS = kernels.alloc(E * B * 8);
   const pX = kernels.alloc(E * B * 8);
   const pG = kernels.alloc(E * B * 8);
   const pChol = kernels.alloc(E * B * 8);
@@ -161,6 +166,7 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
   return {
     m,
     lanes: B,
+    state: kernels.f64(pS, E * B),
     X: kernels.f64(pX, E * B),
     G: kernels.f64(pG, E * B),
     chol: kernels.f64(pChol, E * B),
@@ -170,9 +176,9 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
     flags: kernels.u8(pFlags, B),
     edge: kernels.f64(pEdge, m),
     cache: (p, j) => ((j >> 1) * E + p) * 2 + (j & 1),
-    eulerStep: (from, trusted, h, root, k, beta, clock, threshold, tol) =>
+    eulerStep: (own, from, trusted, h, root, k, beta, clock, threshold, tol) =>
       x.eulerGroups(
-        pX,
+        own ? pS : pX,
         pChol,
         pFact,
         pG,
@@ -198,9 +204,9 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
         threshold,
         tol,
       ),
-    diffusionStep: (from, trusted, root) =>
+    diffusionStep: (own, from, trusted, root) =>
       x.diffusionGroups(
-        pX,
+        own ? pS : pX,
         pChol,
         pFact,
         pG,
@@ -218,10 +224,28 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
         trusted ? 1 : 0,
         root,
       ),
-    settleStep: (tol) => x.settleGroups(pX, pChol, pFact, pAlive, pFlags, group, pv, pl, m, B, tol),
+    settleStep: (own, tol) => x.settleGroups(own ? pS : pX, pChol, pFact, pAlive, pFlags, group, pv, pl, m, B, tol),
     // The splitting step's factor and its second order (pl, pd) beside the group's V and normals.
-    splitStep: (rootHalfH, rootH, tol, threshold) =>
-      x.splitBlock(pX, pG, pAlive, pUp, pFlags, group, pv, pl, pd, pg, pEdge, m, B, rootHalfH, rootH, tol, threshold),
-    flowRelu: (kappa, d0, w0, d1, w1) => x.flowRelu2x(pX, m, B, kappa, d0, w0, d1, w1),
+    splitStep: (own, rootHalfH, rootH, tol, threshold) =>
+      x.splitBlock(
+        own ? pS : pX,
+        pG,
+        pAlive,
+        pUp,
+        pFlags,
+        group,
+        pv,
+        pl,
+        pd,
+        pg,
+        pEdge,
+        m,
+        B,
+        rootHalfH,
+        rootH,
+        tol,
+        threshold,
+      ),
+    flowRelu: (own, kappa, d0, w0, d1, w1) => x.flowRelu2x(own ? pS : pX, m, B, kappa, d0, w0, d1, w1),
   };
 }
