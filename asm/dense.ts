@@ -343,35 +343,47 @@ function lowerProduct(A: usize, packed: bool, rowBytes: usize, as: usize, l: usi
 }
 
 /**
- * The Euler-Maruyama noise L S L^T root of one lane pair (src/batched.ts, noiseTile): S unpacked into sf
- * (dense rows of padded(m), sqrt(2) g_rr on the diagonal, 0 in the padding), ls = (L S) root for rows a,
- * a + 1 against four columns of S at a time (every column up to a + 1 rounded up to 4: the extra entries of
- * ls are never read), then out's lower triangle = ls L^T. sf and ls: m padded(m) entries of 16 bytes each.
+ * The Euler-Maruyama noise L S L^T root of one lane pair (src/batched.ts, noiseTile): ls = (L S) root
+ * for rows a, a + 1 against four columns of S at a time (every column up to a + 1 rounded up to 4: the
+ * extra entries of ls are never read), the four unpacked from g into the strip sf (sqrt(2) g_rr on the
+ * diagonal, 0 past m), then out's lower triangle = ls L^T. ls: m padded(m) entries of 16 bytes; sf: 4 m.
  */
 function noisePair(l: usize, g: usize, m: i32, s: usize, root: f64, ls: usize, sf: usize, out: usize): void {
   const zero = f64x2.splat(0);
   const mp = padded(m);
   const rowBytes = <usize>mp << 4;
   const sqrt2 = f64x2.splat(1.4142135623730951);
-  for (let r = 0; r < m; r++) {
-    const d = sf + <usize>r * rowBytes;
-    let q = g + <usize>row(r) * s;
-    for (let c = 0; c < r; c++) {
-      v128.store(d + (<usize>c << 4), v128.load(q));
-      q += s;
-    }
-    v128.store(d + (<usize>r << 4), f64x2.mul(sqrt2, v128.load(q)));
-    q += <usize>(r + 1) * s;
-    for (let c = r + 1; c < m; c++) {
-      v128.store(d + (<usize>c << 4), v128.load(q));
-      q += <usize>(c + 1) * s;
-    }
-    for (let c = m; c < mp; c++) v128.store(d + (<usize>c << 4), zero);
-  }
   const vroot = f64x2.splat(root);
-  // Four columns of S outermost: their strip of sf stays in L1 while L's rows stream past it.
+  // Four columns of S outermost, unpacked into a strip (row r at sf + 64 r): it stays in L1 while L's
+  // rows stream past it.
   for (let c0 = 0; c0 < m; c0 += 4) {
-    const strip = sf + (<usize>c0 << 4);
+    const strip = sf;
+    for (let i = 0; i < 4; i++) {
+      const c = c0 + i;
+      let d = sf + (<usize>i << 4);
+      if (c >= m) {
+        for (let r = 0; r < m; r++) {
+          v128.store(d, zero);
+          d += 64;
+        }
+        continue;
+      }
+      // S(r, c) = g(c, r) for r < c (row c of g), sqrt(2) g(c, c), g(r, c) for r > c (column c of g)
+      let q = g + <usize>row(c) * s;
+      for (let r = 0; r < c; r++) {
+        v128.store(d, v128.load(q));
+        q += s;
+        d += 64;
+      }
+      v128.store(d, f64x2.mul(sqrt2, v128.load(q)));
+      d += 64;
+      q += <usize>(c + 1) * s;
+      for (let r = c + 1; r < m; r++) {
+        v128.store(d, v128.load(q));
+        q += <usize>(r + 1) * s;
+        d += 64;
+      }
+    }
     let a = c0;
     for (; a + 1 < m; a += 2) {
       let x00 = zero;
@@ -402,7 +414,7 @@ function noisePair(l: usize, g: usize, m: i32, s: usize, root: f64, ls: usize, s
         x13 = madd(x13, w, y);
         pa += s;
         pb += s;
-        q += rowBytes;
+        q += 64;
       }
       // r = a + 1, row a + 1 only
       const w = v128.load(pb);
@@ -434,7 +446,7 @@ function noisePair(l: usize, g: usize, m: i32, s: usize, root: f64, ls: usize, s
         x2 = madd(x2, u, v128.load(q, 32));
         x3 = madd(x3, u, v128.load(q, 48));
         pa += s;
-        q += rowBytes;
+        q += 64;
       }
       const o = ls + <usize>a * rowBytes + (<usize>c0 << 4);
       v128.store(o, f64x2.mul(x0, vroot));
@@ -1187,13 +1199,15 @@ function splitPair(
  * factor of V with pivots below tol max V^aa taken as zero, its columns scaled by edge[a] =
  * exp(-(a + 1) h / 4), the directions' factors from the normals (exp(sqrt(h/2) z) on the diagonal,
  * sqrt(h) z off it), the directions (ascending where up[j] = 1, descending where 0), the edge scaling
- * again, and the lower triangle of l l^T back into X for the alive lanes. flags[j] = 1 where lane j's
+ * again, and the lower triangle of l l^T back into X for the alive lanes; with `flow`, each pair's ReLU-like
+ * drift flow first (flowRelu2x: sde/terms/covariance.mk.ts, splitStep). flags[j] = 1 where lane j's
  * max V^aa is over the threshold after, else 0. pv, pg: group dense pairs of m(m+1)/2 entries; l, l2: one.
  */
 export function splitBlock(
   X: usize, G: usize, alive: usize, up: usize, flags: usize, group: i32,
   pv: usize, l: usize, l2: usize, pg: usize, edge: usize,
   m: i32, B: i32, rootHalfH: f64, rootH: f64, tol: f64, threshold: f64,
+  flow: i32, kappa: f64, d0: f64, w0: f64, d1: f64, w1: f64,
 ): void {
   const E = row(m);
   const span = <usize>E << 4;
@@ -1211,10 +1225,11 @@ export function splitBlock(
       // a lane not alive takes its neighbour's direction
       const u0 = load<u8>(up + <usize>j) != 0;
       const u1 = load<u8>(up + <usize>j + 1) != 0;
-      const w0 = bits & 1 ? u0 : u1;
-      const w1 = bits & 2 ? u1 : u0;
+      const u0x = bits & 1 ? u0 : u1;
+      const u1x = bits & 2 ? u1 : u0;
       const o = <usize>q * span;
-      const over = splitPair(pv + o, l, l2, pg + o, edge, m, i64x2(w0 ? -1 : 0, w1 ? -1 : 0), rootHalfH, rootH, tol, threshold);
+      if (flow) flowRelu2x(pv + o, m, 2, kappa, d0, w0, d1, w1);
+      const over = splitPair(pv + o, l, l2, pg + o, edge, m, i64x2(u0x ? -1 : 0, u1x ? -1 : 0), rootHalfH, rootH, tol, threshold);
       store<u8>(flags + <usize>j, i64x2.extract_lane(over, 0) != 0 ? 1 : 0);
       store<u8>(flags + <usize>j + 1, i64x2.extract_lane(over, 1) != 0 ? 1 : 0);
     }

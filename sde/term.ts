@@ -114,6 +114,17 @@ export interface CovarianceMkSteps {
     book: LaneBook,
   ) => void;
   readonly eulerStep: FusedEulerStep | null;
+  /** Optional: the drift flow over tau and the noise step in one pass over the block (the bits of
+   *  driftFlow then noiseStep); false where it does not apply, and the two run one after the other. */
+  readonly splitStep?: (
+    x: Float64Array,
+    tau: number,
+    g: Float64Array,
+    coins: Int32Array | null,
+    h: number,
+    t: number,
+    book: LaneBook,
+  ) => boolean;
 }
 
 /** What the m = 2 fused steps share with the 2 x 2 covariance term: its maths, its cache and its settle policy. */

@@ -84,7 +84,7 @@ export class NinomiyaVictoir implements Solver<SplitState> {
         (term.m2
           ? (ninomiyaVictoirM2Wasm(term.m2) ?? ninomiyaVictoirM2(term.m2))
           : term.mk
-            ? ninomiyaVictoirMk(term.mk.driftFlow, term.mk.noiseStep)
+            ? ninomiyaVictoirMk(term.mk)
             : null);
       this.fusedSteps.set(term, step);
     }

@@ -53,6 +53,18 @@ export interface CovarianceMkMethods {
   /** L S L^T sqrt(h) with `root` = sqrt(h) on the noise clock. */
   diffusion(x: Float64Array, g: Float64Array, root: number, out: Float64Array, book: LaneBook): void;
   settle(x: Float64Array, previous: Float64Array, t: number, book: LaneBook): void;
+  /** The splitting solver's drift flow over tau (real time) and noise step in one pass over the block,
+   *  where the block kernels run the ReLU-like flow (the term offers it where the diagonal does not move);
+   *  false otherwise (sde/term.ts, CovarianceMkSteps). */
+  splitStep(
+    x: Float64Array,
+    tau: number,
+    g: Float64Array,
+    coins: Int32Array | null,
+    h: number,
+    t: number,
+    book: LaneBook,
+  ): boolean;
   /** The splitting solver's noise step N_h over every alive lane: the directions' flows ascending where the
    *  lane's coin is 1 (or there are no coins), descending otherwise (sde/solvers/ninomiyaVictoir.ts). */
   noiseStep(x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook): void;
@@ -184,18 +196,19 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
   };
 
   /** The splitting noise step in WebAssembly: lane pairs (j, j + 1), a pair whose lanes go different
-   *  ways running both orders (asm/dense.ts, splitBlock). */
+   *  ways running both orders (asm/dense.ts, splitBlock); with `flow`, each pair's ReLU-like drift flow
+   *  first (the bits of driftFlow's, lane by lane). */
   const noiseBlock = (
     b: DenseBlock,
     x: Float64Array,
     g: Float64Array,
     coins: Int32Array | null,
-    edge: Float64Array,
-    rootHalfH: number,
-    rootH: number,
+    h: number,
     t: number,
     book: LaneBook,
+    flow: { kappa: number; d0: number; w0: number; d1: number; w1: number } | null,
   ) => {
+    const { edge, rootHalfH, rootH } = term.noiseConstants(h);
     const alive = book.alive;
     b.alive.set(alive);
     if (coins === null) b.up.fill(1);
@@ -203,7 +216,7 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     const v = onBlock(b, x);
     b.G.set(g.length === E * B ? g : g.subarray(0, E * B));
     b.edge.set(edge);
-    b.splitStep(v === b.state, rootHalfH, rootH, PSD_PIVOT_TOLERANCE, threshold);
+    b.splitStep(v === b.state, rootHalfH, rootH, PSD_PIVOT_TOLERANCE, threshold, flow);
     if (v !== x) x.set(v);
     for (let j = 0; j < B; j++) if (alive[j] && b.flags[j]) book.explode(j, t);
   };
@@ -322,10 +335,26 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       }
     },
 
+    splitStep(x, tauReal, g, coins, h, t, book) {
+      const reluLike = term.reluLike;
+      if (block === null || reluLike === null) return false;
+      const weights = term.flowWeights(term.driftClock * tauReal);
+      if (weights === null) return false;
+      const { half, full } = weights;
+      noiseBlock(block, x, g, coins, h, t, book, {
+        kappa: reluLike.kappa,
+        d0: half.decay,
+        w0: half.weight,
+        d1: full.decay,
+        w1: full.weight,
+      });
+      return true;
+    },
+
     noiseStep(x, g, coins, h, t, book) {
       const alive = book.alive;
+      if (block !== null) return noiseBlock(block, x, g, coins, h, t, book, null);
       const { edge, rootHalfH, rootH } = term.noiseConstants(h);
-      if (block !== null) return noiseBlock(block, x, g, coins, edge, rootHalfH, rootH, t, book);
       for (let j0 = 0; j0 < B; j0 += w) {
         const j1 = Math.min(B, j0 + w);
         // The tile's alive lanes, those whose directions run ascending first.

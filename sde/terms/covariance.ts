@@ -337,7 +337,13 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   // m >= 3: the tiled kernels' steps (covariance.mk.ts), offered the same way; the solvers build theirs from it.
   const offeredMk: CovarianceMkSteps | undefined =
     (options.fused ?? true) && mk !== null
-      ? { driftFlow, noiseStep: mk.noiseStep, eulerStep: mk.eulerStep }
+      ? {
+          driftFlow,
+          noiseStep: mk.noiseStep,
+          eulerStep: mk.eulerStep,
+          // the drift flow in the block step is the one driftFlow runs where the diagonal does not move
+          ...(base.beta === 0 ? { splitStep: mk.splitStep } : {}),
+        }
       : undefined;
 
   return {

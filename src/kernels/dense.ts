@@ -129,8 +129,22 @@ export interface DenseBlock {
   /** The cone check of the alive lanes: the strict factor of X into the cache where it passes, flags = 1
    *  where it fails (asm/dense.ts, settleGroups). */
   settleStep(own: boolean, tol: number): void;
-  /** The splitting noise step of the alive lanes (asm/dense.ts, splitBlock). */
-  splitStep(own: boolean, rootHalfH: number, rootH: number, tol: number, threshold: number): void;
+  /** The splitting noise step of the alive lanes (asm/dense.ts, splitBlock), each pair's ReLU-like drift
+   *  flow first where `flow` gives its weights. */
+  splitStep(
+    own: boolean,
+    rootHalfH: number,
+    rootH: number,
+    tol: number,
+    threshold: number,
+    flow: {
+      readonly kappa: number;
+      readonly d0: number;
+      readonly w0: number;
+      readonly d1: number;
+      readonly w1: number;
+    } | null,
+  ): void;
   /** The ReLU-like drift flow of every lane in place (asm/dense.ts, flowRelu2x). */
   flowRelu(own: boolean, kappa: number, d0: number, w0: number, d1: number, w1: number): void;
 }
@@ -226,7 +240,7 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
       ),
     settleStep: (own, tol) => x.settleGroups(own ? pS : pX, pChol, pFact, pAlive, pFlags, group, pv, pl, m, B, tol),
     // The splitting step's factor and its second order (pl, pd) beside the group's V and normals.
-    splitStep: (own, rootHalfH, rootH, tol, threshold) =>
+    splitStep: (own, rootHalfH, rootH, tol, threshold, flow) =>
       x.splitBlock(
         own ? pS : pX,
         pG,
@@ -245,6 +259,12 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
         rootH,
         tol,
         threshold,
+        flow === null ? 0 : 1,
+        flow?.kappa ?? 0,
+        flow?.d0 ?? 0,
+        flow?.w0 ?? 0,
+        flow?.d1 ?? 0,
+        flow?.w1 ?? 0,
       ),
     flowRelu: (own, kappa, d0, w0, d1, w1) => x.flowRelu2x(own ? pS : pX, m, B, kappa, d0, w0, d1, w1),
   };

@@ -147,6 +147,12 @@ export interface KernelExports {
     rootH: number,
     tol: number,
     threshold: number,
+    flow: number,
+    kappa: number,
+    d0: number,
+    w0: number,
+    d1: number,
+    w1: number,
   ): void;
 }
 
