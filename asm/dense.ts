@@ -809,7 +809,7 @@ export function choleskyColumnSums2x(v: usize, l: usize, m: i32, w: i32, c: i32)
   for (let u = 0; u < w; u += 2) columnSumsPair(v + (<usize>u << 3), l + (<usize>u << 3), m, s, c);
 }
 
-/** noiseTile over every lane of a tile; ls and sf: scratch of m padded(m) 16-byte entries each. */
+/** noiseTile over every lane of a tile; ls, sf: scratch of m padded(m) and 4 m 16-byte entries. */
 export function noiseTile2x(l: usize, g: usize, m: i32, w: i32, root: f64, ls: usize, sf: usize, out: usize): void {
   const s = <usize>w << 3;
   for (let u = 0; u < w; u += 2) {
@@ -923,17 +923,18 @@ function scatterGroup(src: usize, E: i32, dst: usize, B: i32, j0: i32, pairs: i3
 }
 
 /**
- * Euler-Maruyama's step for one dense pair with the ReLU-like drift: the drift into d and the noise
- * L S L^T root into nz (both 0 on the lanes not alive: `live`), x += h d + nz, then the settle's checks
+ * Euler-Maruyama's step for one dense pair with the ReLU-like drift: the drift into d (or given there) and
+ * the noise L S L^T root into nz (both 0 on the lanes not alive: `live`), x += h d + nz, then the settle's checks
  * (the sum of the entries finite, max V^aa <= threshold, a non-negative diagonal, the strict Cholesky
  * factor of the new x into lnew: src/batched.ts, choleskyTile), the noise from the factor l. Returns the
  * mask of the lanes that need the term's per-lane policy; lnew holds the new factor of the others.
  */
 function eulerPair(
-  x: usize, l: usize, lnew: usize, g: usize, d: usize, nz: usize, ls: usize, sf: usize, live: v128,
+  x: usize, l: usize, lnew: usize, g: usize, d: usize, sd: usize, nz: usize, ls: usize, sf: usize, live: v128,
   m: i32, h: f64, root: f64, k: f64, beta: f64, clock: f64, threshold: f64, tol: f64,
 ): v128 {
-  driftRelu2x(x, d, m, 2, k, beta, clock);
+  // d: the pair's drift, entries sd bytes apart; computed here into a dense pair (sd = 16), else given.
+  if (sd == 16) driftRelu2x(x, d, m, 2, k, beta, clock);
   noisePair(l, g, m, 16, root, ls, sf, nz);
   const E = row(m);
   const zero = f64x2.splat(0);
@@ -949,7 +950,7 @@ function eulerPair(
     v128.store(q, nx);
     check = f64x2.add(check, nx);
     q += 16;
-    pd += 16;
+    pd += sd;
     pn += 16;
   }
   let top = zero;
@@ -1025,15 +1026,18 @@ function keepPair(src: usize, dst: usize, E: i32, keep: v128): void {
  * for every lane, the new factor into chol and x into fact (both pair-major) where the lane is alive and
  * flags = 0; flags = 1 where the lane needs the per-lane policy, its x before the step left in G's lane.
  * Returns -1 when every group is done.
- * pv, pg: group dense pairs of m(m+1)/2 entries; pl, d, nz: one; ls, sf: m padded(m) entries.
+ * pv, pg: group dense pairs of m(m+1)/2 entries; pl, d, nz: one; ls: m padded(m) entries, sf: 4 m; D: 0, or
+ * a block array for the drift of every lane at once.
  */
 export function eulerGroups(
   X: usize, chol: usize, fact: usize, G: usize, alive: usize, flags: usize, group: i32,
-  pv: usize, pl: usize, pg: usize, d: usize, nz: usize, ls: usize, sf: usize,
+  pv: usize, pl: usize, pg: usize, d: usize, nz: usize, ls: usize, sf: usize, D: usize,
   m: i32, B: i32, from: i32, trusted: i32, h: f64, root: f64, k: f64, beta: f64, clock: f64, threshold: f64, tol: f64,
 ): i32 {
   const E = row(m);
   const span = <usize>E << 4;
+  // Small m: the drift of the whole block in one pass into D (the lane loop inside), read by each pair.
+  if (D != 0) driftRelu2x(X, D, m, B, k, beta, clock);
   for (let j0 = from; j0 < B; j0 += 2 * group) {
     const pairs = min(group, (B - j0) >> 1);
     if (staleGroup(X, fact, alive, flags, B, E, j0, pairs, pv) && !(trusted && j0 == from)) return j0;
@@ -1044,7 +1048,9 @@ export function eulerGroups(
       const o = <usize>q * span;
       const c = chol + <usize>(j >> 1) * span;
       // the new factor into pl first: the old one stays for a lane that needs the per-lane policy
-      const bad = eulerPair(pv + o, c, pl, pg + o, d, nz, ls, sf, live, m, h, root, k, beta, clock, threshold, tol);
+      const dj = D != 0 ? D + (<usize>j << 3) : d;
+      const sd = D != 0 ? <usize>B << 3 : 16;
+      const bad = eulerPair(pv + o, c, pl, pg + o, dj, sd, nz, ls, sf, live, m, h, root, k, beta, clock, threshold, tol);
       store<u8>(flags + <usize>j, i64x2.extract_lane(bad, 0) != 0 ? 1 : 0);
       store<u8>(flags + <usize>j + 1, i64x2.extract_lane(bad, 1) != 0 ? 1 : 0);
       const keep = v128.andnot(live, bad);
@@ -1073,7 +1079,7 @@ export function eulerGroups(
  * The Euler-Maruyama noise L S L^T root (sde/terms/covariance.mk.ts, diffusion) over the block's lane
  * pairs in groups of `group` from lane `from`, with the stale-factor protocol of eulerGroups: the noise of
  * each alive lane from its cached factor (chol) and its normals (G), 0 for the others, into G's lanes.
- * pv, pg: group dense pairs; nz: one; ls, sf: m padded(m) entries.
+ * pv, pg: group dense pairs; nz: one; ls: m padded(m) entries, sf: 4 m.
  */
 export function diffusionGroups(
   X: usize, chol: usize, fact: usize, G: usize, alive: usize, flags: usize, group: i32,

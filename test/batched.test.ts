@@ -345,15 +345,33 @@ describe('rank-deficient V0 (rank 4 at m = 16)', () => {
 });
 
 describe('the steps inside WebAssembly (src/kernels/dense.ts, DenseBlock) give the TypeScript tiles bits', () => {
-  // m = 3, 5, 10, 13: odd and even sides off the multiples of the register blocks (2 x 4 and 4 x 2 outputs,
-  // column pairs); a threshold (a few V0^aa) that many lanes cross on the way, so lanes not alive sit beside
-  // alive ones in a pair and in a group of pairs; 70 paths, so the second block is mostly not written.
+  // m = 3, 5, 10, 13, 22: odd and even sides off the multiples of the register blocks (2 x 4 and 4 x 2
+  // outputs, column pairs), Euler-Maruyama's drift over the whole block (m <= 16) and pair by pair (22); a
+  // threshold (a few V0^aa) that many lanes cross on the way, so lanes not alive sit beside alive ones in a
+  // pair and in a group of pairs; 70 paths, so the second block is mostly not written.
   // ReLU: the fused steps; tanh: Euler-Maruyama's drift, diffusion and settle one by one.
-  for (const [label, act, ms, threshold] of [
-    ['relu', relu, [3, 5, 10, 13], 3],
-    ['tanh', tanh, [5, 10], 1.8],
-  ] as Array<[string, Activation, number[], number]>) {
-    for (const m of ms) {
+  for (const [label, act, cases] of [
+    [
+      'relu',
+      relu,
+      [
+        [3, 3],
+        [5, 3],
+        [10, 3],
+        [13, 3],
+        [22, 4.5],
+      ],
+    ],
+    [
+      'tanh',
+      tanh,
+      [
+        [5, 1.8],
+        [10, 1.8],
+      ],
+    ],
+  ] as Array<[string, Activation, Array<[number, number]>]>) {
+    for (const [m, threshold] of cases) {
       for (const [name, solver] of SOLVERS) {
         it(`${label} ${name} at m = ${m} with explosions: js and wasm to the bit`, () => {
           const run = (kernels: string) =>

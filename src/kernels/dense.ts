@@ -30,7 +30,7 @@ export interface DenseTile {
   readonly flowRelu: ((kappa: number, d0: number, w0: number, d1: number, w1: number) => void) | null;
 }
 
-/** Entries of the noise's scratch (ls, and the full S beside it) per lane pair: m rows of m rounded up to 4. */
+/** Entries of the noise's scratch per lane pair (ls: m rows of m rounded up to 4; S's strip needs less). */
 const noiseScratch = (m: number) => m * (Math.ceil(m / 4) * 4);
 
 /** A tile of `w` lanes (a multiple of 8) of m x m matrices; `noise`: with the Euler-Maruyama scratch. */
@@ -151,6 +151,9 @@ export interface DenseBlock {
 
 /** Lane pairs gathered and stepped together: four (eight lanes, one cache line of each entry). */
 export const GROUP_PAIRS = 4;
+/** Up to this m, Euler-Maruyama's drift runs over the whole block at once (the lane loop inside), not pair
+ *  by pair: measured faster where a pair's m(m-1)/2 entries are few. */
+export const BLOCK_DRIFT_M = 16;
 
 /** A block of `lanes` (even) lanes of m x m matrices in WebAssembly; null where the kernels in use are js. */
 export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): DenseBlock | null {
@@ -158,7 +161,10 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
   const B = lanes;
   const scratch = noiseScratch(m);
   const pairBytes = E * 16;
-  const kernels = openWasmKernels(5 * E * B * 8 + (2 * group + 3) * pairBytes + 2 * scratch * 16 + m * 8 + 3 * B + 256);
+  const blockDrift = m <= BLOCK_DRIFT_M;
+  const kernels = openWasmKernels(
+    (blockDrift ? 6 : 5) * E * B * 8 + (2 * group + 3) * pairBytes + 2 * scratch * 16 + m * 8 + 3 * B + 256,
+  );
   if (kernels === null) return null;
   const pS = kernels.alloc(E * B * 8);
   const pX = kernels.alloc(E * B * 8);
@@ -176,6 +182,7 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
   const pn = kernels.alloc(pairBytes);
   const pls = kernels.alloc(scratch * 16);
   const psf = kernels.alloc(scratch * 16);
+  const pD = blockDrift ? kernels.alloc(E * B * 8) : 0;
   const x = kernels.exports;
   return {
     m,
@@ -206,6 +213,7 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
         pn,
         pls,
         psf,
+        pD,
         m,
         B,
         from,

@@ -117,6 +117,7 @@ export interface KernelExports {
     nz: number,
     ls: number,
     sf: number,
+    D: number,
     m: number,
     B: number,
     from: number,
