@@ -359,6 +359,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       lanes.fill(x, v0);
       // Every lane holds V0: one factorisation, its cache copied to every lane (the same bits).
       if (!factor(x, 0)) return;
+      if (block !== null) return block.broadcastCache();
       for (let p = 0; p < E; p++) {
         const l = chol[cache(p, 0)];
         const f = factored[cache(p, 0)];

@@ -102,6 +102,8 @@ export interface DenseBlock {
   readonly fact: Float64Array;
   /** Where entry p of lane j lies in chol and fact. */
   cache(p: number, j: number): number;
+  /** Lane 0's entries of chol and fact copied to every lane. */
+  broadcastCache(): void;
   /** One byte per lane: alive and the splitting directions (1: ascending) in, the steps' flags out. */
   readonly alive: Uint8Array;
   readonly up: Uint8Array;
@@ -155,8 +157,10 @@ export const GROUP_PAIRS = 4;
  *  by pair: measured faster where a pair's m(m-1)/2 entries are few. */
 export const BLOCK_DRIFT_M = 16;
 
-/** A block of `lanes` (even) lanes of m x m matrices in WebAssembly; null where the kernels in use are js. */
+/** A block of `lanes` lanes of m x m matrices in WebAssembly; null where the kernels in use are js, or for
+ *  an odd number of lanes (the steps go by lane pairs: the integrator's blocks are 64 lanes). */
 export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): DenseBlock | null {
+  if (lanes % 2 !== 0) return null;
   const E = row(m);
   const B = lanes;
   const scratch = noiseScratch(m);
@@ -183,6 +187,8 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
   const pls = kernels.alloc(scratch * 16);
   const psf = kernels.alloc(scratch * 16);
   const pD = blockDrift ? kernels.alloc(E * B * 8) : 0;
+  const chol = kernels.f64(pChol, E * B);
+  const fact = kernels.f64(pFact, E * B);
   const x = kernels.exports;
   return {
     m,
@@ -190,13 +196,19 @@ export function openDenseBlock(m: number, lanes: number, group = GROUP_PAIRS): D
     state: kernels.f64(pS, E * B),
     X: kernels.f64(pX, E * B),
     G: kernels.f64(pG, E * B),
-    chol: kernels.f64(pChol, E * B),
-    fact: kernels.f64(pFact, E * B),
+    chol,
+    fact,
     alive: kernels.u8(pAlive, B),
     up: kernels.u8(pUp, B),
     flags: kernels.u8(pFlags, B),
     edge: kernels.f64(pEdge, m),
     cache: (p, j) => ((j >> 1) * E + p) * 2 + (j & 1),
+    broadcastCache() {
+      for (const a of [chol, fact]) {
+        for (let p = 0; p < E; p++) a[2 * p + 1] = a[2 * p];
+        for (let q = 1; q < B / 2; q++) a.copyWithin(2 * E * q, 0, 2 * E);
+      }
+    },
     eulerStep: (own, from, trusted, h, root, k, beta, clock, threshold, tol) =>
       x.eulerGroups(
         own ? pS : pX,
