@@ -5,4 +5,15 @@ export { chainLayer, pairLayer } from './chain';
 export { mathMap } from './math';
 export { diagonalNoise2x, eulerRelu2x, splitRelu2x } from './sde';
 export { mathMap2 } from './simd';
-export { choleskyColumnSums8, driftRelu2x, eulerTile8, flowRelu2x, flowsTile2, gramTile8, noiseTile8, splitNoiseTile8 } from './dense';
+export {
+  choleskyColumnSums2x,
+  diffusionGroups,
+  driftRelu2x,
+  eulerGroups,
+  flowRelu2x,
+  flowsTile2x,
+  gramTile2x,
+  noiseTile2x,
+  settleGroups,
+  splitBlock,
+} from './dense';

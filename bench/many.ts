@@ -63,10 +63,13 @@ function ours(run: () => unknown): () => Promise<{ cpu: number; wall: number }> 
   };
 }
 
-/** Paths and steps per run at m: about a quarter of a second of our Euler-Maruyama, paths a multiple of 64. */
+/** Paths and steps per run at m: the issue's 20 steps at every m, paths for about a quarter of a second of
+ *  our Euler-Maruyama, a multiple of 64 (a block of lanes: fewer paths cost a whole block all the same, so
+ *  from m = 128 up a run is one block and takes longer). */
 function size(m: number, quick: boolean): { paths: number; steps: number } {
-  const perPathStep = 0.7e-9 * m * m * m + 2e-7; // seconds, from the first measurements (docs/maths.md, 16)
-  const steps = m >= 128 ? 4 : m >= 32 ? 10 : 20;
+  // seconds per path-step, from the lane-pair kernels' measurements (m^3: the products; m^2: the drift)
+  const perPathStep = 0.22e-9 * m * m * m + 6e-9 * m * m + 5e-7;
+  const steps = 20;
   const budget = quick ? 0.08 : 0.25;
   const paths = Math.max(64, Math.round(budget / (perPathStep * steps) / 64) * 64);
   return { paths, steps };
@@ -101,7 +104,7 @@ export async function manyInputs(ctx: ManyContext): Promise<void> {
     const options = (solver: Solver) => ({
       sde: covarianceSde(relu),
       solver,
-      t1: steps * h,
+      T: steps * h,
       v0: equi(m, 0.3),
       stepping: constantSteps(steps),
       paths,

@@ -114,6 +114,17 @@ export interface CovarianceMkSteps {
     book: LaneBook,
   ) => void;
   readonly eulerStep: FusedEulerStep | null;
+  /** Optional: the drift flow over tau and the noise step in one pass over the block (the bits of
+   *  driftFlow then noiseStep); false where it does not apply, and the two run one after the other. */
+  readonly splitStep?: (
+    x: Float64Array,
+    tau: number,
+    g: Float64Array,
+    coins: Int32Array | null,
+    h: number,
+    t: number,
+    book: LaneBook,
+  ) => boolean;
 }
 
 /** What the m = 2 fused steps share with the 2 x 2 covariance term: its maths, its cache and its settle policy. */
@@ -154,6 +165,10 @@ export interface Term {
   readonly outputSize: number;
   /** Write the initial state of every lane into x. */
   initialise(x: Float64Array): void;
+  /** Optional: the array (dimension * lanes entries) a solver keeps the state of its block in, where the
+   *  term's steps run fastest on it (the m >= 3 covariance term's, in WebAssembly memory); absent: a plain
+   *  Float64Array. A term may hand out the same array every time: one live state per term. */
+  allocateState?(length: number): Float64Array;
   /** Write lane j's value (m x m row-major, or the scalar) at out[offset...]. */
   write(x: Float64Array, lane: number, out: Float64Array, offset: number): void;
   /** Ito drift b(x) of every alive lane into out (0 for frozen lanes). */

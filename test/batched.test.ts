@@ -10,6 +10,7 @@ import { covarianceSde } from '../architectures/index.js';
 import { sampleNetworksSync } from '../networks/index.js';
 import { withKernels } from './helpers/kernels.js';
 import { constantSteps, eulerMaruyama, ninomiyaVictoir, saveAt, solveSync, type Solver } from '../sde/index.js';
+import { LaneBook } from '../sde/term.js';
 
 // The m >= 3 kernels over many paths at once (src/batched.ts, sde/terms/covariance.mk.ts). Each lane must
 // see the one-matrix loops' operations in their order, so (1) the kernels equal straightforward loops to
@@ -225,10 +226,12 @@ describe('tile kernels against one-matrix loops (m = 3, 8, 33) and ml-matrix', (
     });
   }
 
-  it('the WebAssembly tile gives the bits of the TypeScript one (m = 3, 8, 33; rank 4 at m = 16)', () => {
+  it('the WebAssembly tile gives the bits of the TypeScript one (m = 3, 5, 8, 10, 33; rank 4 at m = 16)', () => {
     for (const [m, rank] of [
       [3, 3],
+      [5, 5],
       [8, 8],
+      [10, 10],
       [33, 33],
       [16, 4],
     ]) {
@@ -339,4 +342,104 @@ describe('rank-deficient V0 (rank 4 at m = 16)', () => {
     expect(em.counts.repaired).toBeGreaterThan(0);
     expect(worst(em.values.data, 64)).toBeGreaterThan(-1e-12);
   });
+});
+
+describe('the steps inside WebAssembly (src/kernels/dense.ts, DenseBlock) give the TypeScript tiles bits', () => {
+  // m = 3, 5, 10, 13, 22: odd and even sides off the multiples of the register blocks (2 x 4 and 4 x 2
+  // outputs, column pairs), Euler-Maruyama's drift over the whole block (m <= 16) and pair by pair (22); a
+  // threshold (a few V0^aa) that many lanes cross on the way, so lanes not alive sit beside alive ones in a
+  // pair and in a group of pairs; 70 paths, so the second block is mostly not written.
+  // ReLU: the fused steps; tanh: Euler-Maruyama's drift, diffusion and settle one by one.
+  for (const [label, act, cases] of [
+    [
+      'relu',
+      relu,
+      [
+        [3, 3],
+        [5, 3],
+        [10, 3],
+        [13, 3],
+        [22, 4.5],
+      ],
+    ],
+    [
+      'tanh',
+      tanh,
+      [
+        [5, 1.8],
+        [10, 1.8],
+      ],
+    ],
+  ] as Array<[string, Activation, Array<[number, number]>]>) {
+    for (const [m, threshold] of cases) {
+      for (const [name, solver] of SOLVERS) {
+        it(`${label} ${name} at m = ${m} with explosions: js and wasm to the bit`, () => {
+          const run = (kernels: string) =>
+            withKernels(kernels, () => {
+              const s = solveSync({
+                sde: covarianceSde(act),
+                solver: solver(),
+                T: 1,
+                // saves along the way: the splitting solver's owed half flow on a copy of the state
+                saveAt: saveAt({ count: 3 }),
+                v0: equi(m, 0.4),
+                stepping: constantSteps(12),
+                paths: 70,
+                seed: 11 + m,
+                threshold,
+              });
+              return { digest: digest(s.values.data, s.status, s.repairs), ...s.counts };
+            });
+          const js = run('js');
+          expect(run('wasm')).toEqual(js);
+          expect(js.exploded).toBeGreaterThan(5);
+          expect(js.exploded).toBeLessThan(65);
+        });
+      }
+    }
+  }
+
+  it.each([
+    ['relu', relu],
+    ['tanh', tanh],
+  ] as Array<[string, Activation]>)(
+    'Euler-Maruyama (%s) refactors a lane whose state changed under its cached factor (m = 7)',
+    (_, act) => {
+      const m = 7;
+      const B = 64;
+      const run = (kernels: string) =>
+        withKernels(kernels, () => {
+          const sde = covarianceSde(act);
+          const term = sde.term(B, equi(m, 0.3).flat(), m, 100);
+          const solver = eulerMaruyama();
+          const book = new LaneBook(B);
+          const state = solver.init(term, book);
+          const x = state.x;
+          const E = row(m);
+          // Lanes 3 and 12 scaled (still in the cone), lane 20 pushed outside it (its factor is then the PSD
+          // part's, never cached as valid), lanes 5, 6 and 9 not alive: stale factors in pairs and groups.
+          for (let p = 0; p < E; p++) {
+            x[p * B + 3] *= 1.001;
+            x[p * B + 12] *= 0.999;
+          }
+          x[(row(1) + 0) * B + 20] = 1.5;
+          for (const j of [5, 6, 9]) book.explode(j, 0);
+          const g = new Float64Array(E * B);
+          const out: number[][] = [];
+          for (let k = 0; k < 3; k++) {
+            openStream(k, 'batched-test', 3).fillNormals(g);
+            solver.step(term, state, g, null, k * 0.01, 0.01, book);
+            out.push(bits(Float64Array.from(x)));
+          }
+          return { out, repairs: Array.from(book.repairs), alive: Array.from(book.alive) };
+        });
+      const js = run('js');
+      const wasm = run('wasm');
+      expect(wasm.alive).toEqual(js.alive);
+      expect(wasm.repairs).toEqual(js.repairs);
+      expect(wasm.out).toEqual(js.out);
+      // lane 20's first step starts outside the cone: the settle repairs it
+      expect(js.repairs[20]).toBeGreaterThan(0);
+    },
+  );
 });

@@ -54,7 +54,7 @@ export class EulerMaruyama implements Solver<EulerState> {
 
   init(term: Term, book: LaneBook): EulerState {
     const size = term.dimension * book.lanes;
-    const x = new Float64Array(size);
+    const x = term.allocateState?.(size) ?? new Float64Array(size);
     term.initialise(x);
     return {
       x,

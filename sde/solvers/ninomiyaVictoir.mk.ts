@@ -2,20 +2,13 @@
 // lane at once through the block kernels (sde/terms/covariance.mk.ts), in each lane's coin-chosen order.
 // The same operations in the same order as the generic step composed from the term's flows lane by lane,
 // so the same bits (test/batched.test.ts).
-import type { FusedSplitStep, LaneBook } from '../term.js';
+import type { CovarianceMkSteps, FusedSplitStep } from '../term.js';
 
-type DriftFlow = (x: Float64Array, tau: number, t: number, book: LaneBook) => void;
-type NoiseStep = (
-  x: Float64Array,
-  g: Float64Array,
-  coins: Int32Array | null,
-  h: number,
-  t: number,
-  book: LaneBook,
-) => void;
-
-export function ninomiyaVictoirMk(driftFlow: DriftFlow, noiseStep: NoiseStep): FusedSplitStep {
+export function ninomiyaVictoirMk(mk: CovarianceMkSteps): FusedSplitStep {
+  const { driftFlow, noiseStep, splitStep } = mk;
   return (x, tau, t0, g, coins, h, t1, book) => {
+    // One pass where the term has it (the drift flow and the noise of each lane pair together).
+    if (splitStep?.(x, tau, g, coins, h, t1, book)) return;
     driftFlow(x, tau, t0, book);
     noiseStep(x, g, coins, h, t1, book);
   };

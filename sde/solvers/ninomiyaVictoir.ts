@@ -84,7 +84,7 @@ export class NinomiyaVictoir implements Solver<SplitState> {
         (term.m2
           ? (ninomiyaVictoirM2Wasm(term.m2) ?? ninomiyaVictoirM2(term.m2))
           : term.mk
-            ? ninomiyaVictoirMk(term.mk.driftFlow, term.mk.noiseStep)
+            ? ninomiyaVictoirMk(term.mk)
             : null);
       this.fusedSteps.set(term, step);
     }
@@ -92,7 +92,8 @@ export class NinomiyaVictoir implements Solver<SplitState> {
   }
 
   init(term: Term, book: LaneBook): SplitState {
-    const x = new Float64Array(term.dimension * book.lanes);
+    const size = term.dimension * book.lanes;
+    const x = term.allocateState?.(size) ?? new Float64Array(size);
     term.initialise(x);
     return { x, pending: false, scratchBook: new LaneBook(book.lanes), fused: this.fusedStep(term) };
   }

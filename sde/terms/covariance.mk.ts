@@ -1,10 +1,11 @@
-// The m != 2 covariance term's hot methods over a whole block of lanes at once, tile by tile, from the
-// kernels of src/batched.ts (their sums in WebAssembly SIMD where the kernels in use are wasm): the drift,
-// the Euler-Maruyama noise, the settle's cone check and the splitting noise flows. Each lane gets the
-// per-lane reference's operations in its order (the same bits, test/batched.test.ts); the lanes that need
-// the rare per-lane code (a repair) are handed to it.
+// The m != 2 covariance term's hot methods over a whole block of lanes at once: the drift, the
+// Euler-Maruyama noise, the settle's cone check and the splitting noise flows, tile by tile from the kernels
+// of src/batched.ts (their sums in WebAssembly SIMD where the kernels in use are wasm), and where they are
+// wasm, the solvers' whole steps inside WebAssembly one lane pair at a time (src/kernels/dense.ts,
+// DenseBlock). Each lane gets the per-lane reference's operations in its order (the same bits,
+// test/batched.test.ts); the lanes that need the rare per-lane code (a repair) are handed to it.
 import { choleskyTile, scaleColumnTile, tileLanes } from '../../src/batched.js';
-import { openDenseTile } from '../../src/kernels/dense.js';
+import { type DenseBlock, GROUP_PAIRS, openDenseTile } from '../../src/kernels/dense.js';
 import { PSD_PIVOT_TOLERANCE } from '../../src/linalg.js';
 import { exp } from '../../src/math/index.js';
 import type { FusedEulerStep, LaneBook } from '../term.js';
@@ -26,6 +27,8 @@ export interface CovarianceMk {
   /** Cholesky factors kept from each settle (packed, structure of arrays) and the states they factor. */
   readonly chol: Float64Array;
   readonly factored: Float64Array;
+  /** Where the kernels are wasm: the block in WebAssembly memory whose chol and fact are the two above. */
+  readonly block: DenseBlock | null;
   /** The one settle policy for lane j (lanes.ts), for the lanes outside the cone. */
   readonly settleLane: SettleLane;
   /** Lane j's factor in the cache, recomputed when x is not the state last factored. */
@@ -50,6 +53,18 @@ export interface CovarianceMkMethods {
   /** L S L^T sqrt(h) with `root` = sqrt(h) on the noise clock. */
   diffusion(x: Float64Array, g: Float64Array, root: number, out: Float64Array, book: LaneBook): void;
   settle(x: Float64Array, previous: Float64Array, t: number, book: LaneBook): void;
+  /** The splitting solver's drift flow over tau (real time) and noise step in one pass over the block,
+   *  where the block kernels run the ReLU-like flow (the term offers it where the diagonal does not move);
+   *  false otherwise (sde/term.ts, CovarianceMkSteps). */
+  splitStep(
+    x: Float64Array,
+    tau: number,
+    g: Float64Array,
+    coins: Int32Array | null,
+    h: number,
+    t: number,
+    book: LaneBook,
+  ): boolean;
   /** The splitting solver's noise step N_h over every alive lane: the directions' flows ascending where the
    *  lane's coin is 1 (or there are no coins), descending otherwise (sde/solvers/ninomiyaVictoir.ts). */
   noiseStep(x: Float64Array, g: Float64Array, coins: Int32Array | null, h: number, t: number, book: LaneBook): void;
@@ -118,28 +133,42 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       keep[u] = alive[j0 + u];
     }
   };
-  const previous = tile.euler !== null && term.reluLike !== null ? new Float64Array(E * B) : null;
+  const block = term.block;
+  /** The array a block step runs on: the block's own state where x is it (the solvers' state, from the
+   *  term's allocateState), else X with x copied in (and copied back by the caller). */
+  const onBlock = (b: DenseBlock, x: Float64Array) => {
+    if (x === b.state) return b.state;
+    b.X.set(x);
+    return b.X;
+  };
+  /** Euler-Maruyama's whole step in WebAssembly: the pairs stepped (a stale factor refactored by the term
+   *  and the group run again), the lanes in trouble handed to the per-lane policy with their state before
+   *  the step, which the step leaves in G. */
   const eulerStep = (x: Float64Array, g: Float64Array, h: number, t: number, book: LaneBook) => {
-    const euler = tile.euler!;
+    const b = block!;
     const k = term.reluLike!.k;
     const root = Math.sqrt(term.noiseClock * h);
     const alive = book.alive;
-    previous!.set(x);
-    for (let j0 = 0; j0 < B; j0 += w) {
-      const n = Math.min(w, B - j0);
-      ensureTile(x, alive, j0, n);
-      gather(x, tv, j0, n, false);
-      gather(chol, tl, j0, n, false);
-      gather(g, tg, j0, n, false);
-      for (let u = 0; u < w; u++) euler.alive[u] = u < n ? alive[j0 + u] : 0;
-      euler.step(h, root, k, term.beta, term.driftClock, threshold, PSD_PIVOT_TOLERANCE);
-      // Every lane moves (a frozen one by h 0 + 0, as in the generic step); the factors of the settled ones.
-      keep.fill(1);
-      scatter(tv, x, j0, n, false);
-      for (let u = 0; u < n; u++) keep[u] = alive[j0 + u] && !euler.flags[u] ? 1 : 0;
-      scatter(tl, chol, j0, n, false);
-      scatter(tv, factored, j0, n, false);
-      for (let u = 0; u < n; u++) if (alive[j0 + u] && euler.flags[u]) term.settleLane(x, previous!, j0 + u, t, book);
+    const v = onBlock(b, x);
+    const own = v === b.state;
+    b.G.set(g.length === E * B ? g : g.subarray(0, E * B));
+    b.alive.set(alive);
+    withFactors(b, v, (from, trusted) =>
+      b.eulerStep(own, from, trusted, h, root, k, term.beta, term.driftClock, threshold, PSD_PIVOT_TOLERANCE),
+    );
+    for (let j = 0; j < B; j++) if (alive[j] && b.flags[j] === 1) term.settleLane(v, b.G, j, t, book);
+    if (!own) x.set(v);
+  };
+  /** A block step on v run with its lanes' cached factors current: where it stops at a group with stale
+   *  ones (flags = 2), the term refactors them and the step goes on from that group. */
+  const withFactors = (b: DenseBlock, v: Float64Array, step: (from: number, trusted: boolean) => number) => {
+    let from = 0;
+    let trusted = false;
+    for (;;) {
+      from = step(from, trusted);
+      if (from < 0) return;
+      for (let j = from; j < Math.min(B, from + 2 * GROUP_PAIRS); j++) if (b.flags[j] === 2) term.ensureFactor(v, j);
+      trusted = true;
     }
   };
 
@@ -147,7 +176,7 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     choleskyTile(tv, tl, m, w, n, PSD_PIVOT_TOLERANCE, clamp, !clamp, scratch, (c) => tile.choleskySums(c, n));
 
   /** The splitting noise step of tile lanes [0, n) (V in tv, normals in tg; the new V into tv) from the
-   *  TypeScript kernels: the reference of asm/dense.ts, splitNoiseTile8. */
+   *  TypeScript kernels: the reference of asm/dense.ts, splitPairs. */
   const noiseTileJs = (n: number, ascending: number, edge: Float64Array, rootHalfH: number, rootH: number) => {
     // V is in the cone by construction; a pivot below rounding level is taken as zero.
     factorTile(n, true);
@@ -166,8 +195,34 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     tile.gram(n);
   };
 
+  /** The splitting noise step in WebAssembly: lane pairs (j, j + 1), a pair whose lanes go different
+   *  ways running both orders (asm/dense.ts, splitBlock); with `flow`, each pair's ReLU-like drift flow
+   *  first (the bits of driftFlow's, lane by lane). */
+  const noiseBlock = (
+    b: DenseBlock,
+    x: Float64Array,
+    g: Float64Array,
+    coins: Int32Array | null,
+    h: number,
+    t: number,
+    book: LaneBook,
+    flow: { kappa: number; d0: number; w0: number; d1: number; w1: number } | null,
+  ) => {
+    const { edge, rootHalfH, rootH } = term.noiseConstants(h);
+    const alive = book.alive;
+    b.alive.set(alive);
+    if (coins === null) b.up.fill(1);
+    else for (let j = 0; j < B; j++) b.up[j] = (coins[j >> 5] >>> (j & 31)) & 1;
+    const v = onBlock(b, x);
+    b.G.set(g.length === E * B ? g : g.subarray(0, E * B));
+    b.edge.set(edge);
+    b.splitStep(v === b.state, rootHalfH, rootH, PSD_PIVOT_TOLERANCE, threshold, flow);
+    if (v !== x) x.set(v);
+    for (let j = 0; j < B; j++) if (alive[j] && b.flags[j]) book.explode(j, t);
+  };
+
   return {
-    eulerStep: previous !== null ? eulerStep : null,
+    eulerStep: block !== null && term.reluLike !== null ? eulerStep : null,
 
     drift(x, out, book) {
       const alive = book.alive;
@@ -200,6 +255,17 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       if (weights === null) return false;
       const { half, full } = weights;
       const alive = book.alive;
+      if (block !== null) {
+        // The whole block in place (each lane's own operations), the lanes not alive kept aside in G (free
+        // between steps) and put back.
+        const v = onBlock(block, x);
+        const G = block.G;
+        for (let j = 0; j < B; j++) if (!alive[j]) for (let p = 0; p < E; p++) G[p * B + j] = v[p * B + j];
+        block.flowRelu(v === block.state, reluLike.kappa, half.decay, half.weight, full.decay, full.weight);
+        for (let j = 0; j < B; j++) if (!alive[j]) for (let p = 0; p < E; p++) v[p * B + j] = G[p * B + j];
+        if (v !== x) x.set(v);
+        return true;
+      }
       for (let j0 = 0; j0 < B; j0 += w) {
         const n = Math.min(w, B - j0);
         gather(x, tv, j0, n, false);
@@ -212,6 +278,14 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
 
     diffusion(x, g, root, out, book) {
       const alive = book.alive;
+      if (block !== null) {
+        const v = onBlock(block, x);
+        block.G.set(g.length === E * B ? g : g.subarray(0, E * B));
+        block.alive.set(alive);
+        withFactors(block, v, (from, trusted) => block.diffusionStep(v === block.state, from, trusted, root));
+        out.set(block.G);
+        return;
+      }
       for (let j0 = 0; j0 < B; j0 += w) {
         const n = Math.min(w, B - j0);
         ensureTile(x, alive, j0, n);
@@ -242,6 +316,13 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
           book.explode(j, t);
         }
       }
+      if (block !== null) {
+        const v = onBlock(block, x);
+        block.alive.set(alive);
+        block.settleStep(v === block.state, PSD_PIVOT_TOLERANCE);
+        for (let j = 0; j < B; j++) if (alive[j] && block.flags[j]) term.settleLane(x, previous, j, t, book);
+        return;
+      }
       for (let j0 = 0; j0 < B; j0 += w) {
         const n = Math.min(w, B - j0);
         gather(x, tv, j0, n, false);
@@ -254,8 +335,25 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
       }
     },
 
+    splitStep(x, tauReal, g, coins, h, t, book) {
+      const reluLike = term.reluLike;
+      if (block === null || reluLike === null) return false;
+      const weights = term.flowWeights(term.driftClock * tauReal);
+      if (weights === null) return false;
+      const { half, full } = weights;
+      noiseBlock(block, x, g, coins, h, t, book, {
+        kappa: reluLike.kappa,
+        d0: half.decay,
+        w0: half.weight,
+        d1: full.decay,
+        w1: full.weight,
+      });
+      return true;
+    },
+
     noiseStep(x, g, coins, h, t, book) {
       const alive = book.alive;
+      if (block !== null) return noiseBlock(block, x, g, coins, h, t, book, null);
       const { edge, rootHalfH, rootH } = term.noiseConstants(h);
       for (let j0 = 0; j0 < B; j0 += w) {
         const j1 = Math.min(B, j0 + w);
@@ -269,10 +367,7 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
         if (n === 0) continue;
         gather(x, tv, j0, n, true);
         gather(g, tg, j0, n, true);
-        if (tile.split !== null) {
-          tile.split.edge.set(edge);
-          tile.split.step(ascending, n, rootHalfH, rootH, PSD_PIVOT_TOLERANCE);
-        } else noiseTileJs(n, ascending, edge, rootHalfH, rootH);
+        noiseTileJs(n, ascending, edge, rootHalfH, rootH);
         for (let p = 0; p < E; p++) {
           const s = p * w;
           const d = p * B;

@@ -14,6 +14,7 @@ import {
   type Term,
 } from '../term.js';
 import { exp } from '../../src/math/index.js';
+import { openDenseBlock } from '../../src/kernels/dense.js';
 import { laneSettler, packed, packedLanes } from './lanes.js';
 import { covarianceMk } from './covariance.mk.js';
 
@@ -70,9 +71,13 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     dc === 1 ? base.offDiagonal : (vaa: number, vbb: number, vab: number) => dc * base.offDiagonal(vaa, vbb, vab);
   const { gain, source, pair: pairFlow } = base.correlationFlow;
   // Cholesky factors kept from each settle's PSD check for the next step's diffusion, with the state they
-  // factor: diffusion(x) refactors a lane whose x differs (a predictor stage, a solver's own update).
-  const chol = new Float64Array(E * B);
-  const factored = new Float64Array(E * B).fill(NaN);
+  // factor: diffusion(x) refactors a lane whose x differs (a predictor stage, a solver's own update). For
+  // m != 2 with wasm kernels they live in the WebAssembly block where the solvers' steps run.
+  const block = m !== 2 ? openDenseBlock(m, B) : null;
+  const chol = block?.chol ?? new Float64Array(E * B);
+  const factored = (block?.fact ?? new Float64Array(E * B)).fill(NaN);
+  // Entry p of lane j in chol and factored: pair-major in the block, else the state's own layout.
+  const cache = block?.cache ?? ((p: number, j: number) => p * B + j);
   // Per-lane scratch for the general-m paths.
   const full = new Float64Array(m * m);
   const lower = new Float64Array(m * m);
@@ -83,7 +88,6 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   const gm = new Float64Array(m);
 
   const lanes = packedLanes(m, B);
-  const { scatter } = lanes;
 
   /** Cholesky of lane j's V into the cache; false when V is outside the cone (or has a negative diagonal). */
   const factor = (x: Float64Array, j: number): boolean => {
@@ -111,20 +115,24 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
       return true;
     }
     if (!lanes.inCone(x, j, full, lower)) return false;
-    scatter(lower, chol, j);
-    for (let p = 0; p < E; p++) factored[p * B + j] = x[p * B + j];
+    storeFactor(j);
+    for (let p = 0; p < E; p++) factored[cache(p, j)] = x[p * B + j];
     return true;
+  };
+  /** The factor in `lower` into lane j of the cache. */
+  const storeFactor = (j: number) => {
+    for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) chol[cache(packed(a, b), j)] = lower[a * m + b];
   };
 
   /** The factor of lane j's current x in the cache: kept when it is the state last factored, else
    *  recomputed (outside the cone: the factor of its PSD part, pivots below rounding taken as zero). */
   const ensureFactor = (x: Float64Array, j: number) => {
     let same = true;
-    for (let p = 0; p < E && same; p++) same = factored[p * B + j] === x[p * B + j];
+    for (let p = 0; p < E && same; p++) same = factored[cache(p, j)] === x[p * B + j];
     if (same || factor(x, j)) return;
     lanes.factorPsd(x, j, full, lower);
-    scatter(lower, chol, j);
-    for (let p = 0; p < E; p++) factored[p * B + j] = NaN;
+    storeFactor(j);
+    for (let p = 0; p < E; p++) factored[cache(p, j)] = NaN;
   };
 
   /** The one explosion/domain policy for lane j (lanes.ts); the Cholesky cache is refreshed by `factor`
@@ -288,6 +296,7 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
           offDiagonal,
           chol,
           factored,
+          block,
           settleLane,
           ensureFactor,
           reluLike: base.reluLike ?? null,
@@ -328,7 +337,13 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
   // m >= 3: the tiled kernels' steps (covariance.mk.ts), offered the same way; the solvers build theirs from it.
   const offeredMk: CovarianceMkSteps | undefined =
     (options.fused ?? true) && mk !== null
-      ? { driftFlow, noiseStep: mk.noiseStep, eulerStep: mk.eulerStep }
+      ? {
+          driftFlow,
+          noiseStep: mk.noiseStep,
+          eulerStep: mk.eulerStep,
+          // the drift flow in the block step is the one driftFlow runs where the diagonal does not move
+          ...(base.beta === 0 ? { splitStep: mk.splitStep } : {}),
+        }
       : undefined;
 
   return {
@@ -338,9 +353,21 @@ export function covarianceTerm(options: CovarianceTermOptions): Term {
     m2: offered,
     mk: offeredMk,
     flows: { directions: E, drift: driftFlow, noise },
+    // The solvers keep the state where the block steps run on it in place (one live state per term).
+    allocateState: block !== null ? (length) => (length === E * B ? block.state : new Float64Array(length)) : undefined,
     initialise(x) {
       lanes.fill(x, v0);
-      for (let j = 0; j < B; j++) factor(x, j);
+      // Every lane holds V0: one factorisation, its cache copied to every lane (the same bits).
+      if (!factor(x, 0)) return;
+      if (block !== null) return block.broadcastCache();
+      for (let p = 0; p < E; p++) {
+        const l = chol[cache(p, 0)];
+        const f = factored[cache(p, 0)];
+        for (let j = 1; j < B; j++) {
+          chol[cache(p, j)] = l;
+          factored[cache(p, j)] = f;
+        }
+      }
     },
     write: lanes.write,
 

@@ -66,37 +66,73 @@ export interface KernelExports {
     threshold: number,
     exploded: number,
   ): number;
-  choleskyColumnSums8(v: number, l: number, m: number, w: number, c: number): void;
-  noiseTile8(l: number, g: number, m: number, w: number, root: number, ls: number, out: number, sf: number): void;
-  gramTile8(l: number, m: number, w: number, out: number): void;
-  flowsTile2(l: number, f: number, m: number, w: number, u0: number, u1: number, descending: number): void;
+  choleskyColumnSums2x(v: number, l: number, m: number, w: number, c: number): void;
+  noiseTile2x(l: number, g: number, m: number, w: number, root: number, ls: number, sf: number, out: number): void;
+  gramTile2x(l: number, m: number, w: number, out: number): void;
+  flowsTile2x(
+    l: number,
+    f: number,
+    m: number,
+    w: number,
+    u0: number,
+    u1: number,
+    descending: number,
+    pair: number,
+  ): void;
   driftRelu2x(x: number, out: number, m: number, w: number, k: number, beta: number, clock: number): void;
   flowRelu2x(x: number, m: number, w: number, kappa: number, d0: number, w0: number, d1: number, w1: number): void;
-  splitNoiseTile8(
-    v: number,
-    l: number,
-    g: number,
-    edge: number,
-    m: number,
-    w: number,
-    ascending: number,
-    n: number,
-    rootHalfH: number,
-    rootH: number,
-    tol: number,
-  ): void;
-  eulerTile8(
-    x: number,
-    l: number,
-    g: number,
-    ls: number,
-    sf: number,
-    d: number,
-    nz: number,
+  diffusionGroups(
+    X: number,
+    chol: number,
+    fact: number,
+    G: number,
     alive: number,
     flags: number,
+    group: number,
+    pv: number,
+    pg: number,
+    nz: number,
+    ls: number,
+    sf: number,
     m: number,
-    w: number,
+    B: number,
+    from: number,
+    trusted: number,
+    root: number,
+  ): number;
+  settleGroups(
+    X: number,
+    chol: number,
+    fact: number,
+    alive: number,
+    flags: number,
+    group: number,
+    pv: number,
+    pl: number,
+    m: number,
+    B: number,
+    tol: number,
+  ): void;
+  eulerGroups(
+    X: number,
+    chol: number,
+    fact: number,
+    G: number,
+    alive: number,
+    flags: number,
+    group: number,
+    pv: number,
+    pl: number,
+    pg: number,
+    d: number,
+    nz: number,
+    ls: number,
+    sf: number,
+    D: number,
+    m: number,
+    B: number,
+    from: number,
+    trusted: number,
     h: number,
     root: number,
     k: number,
@@ -104,6 +140,31 @@ export interface KernelExports {
     clock: number,
     threshold: number,
     tol: number,
+  ): number;
+  splitBlock(
+    X: number,
+    G: number,
+    alive: number,
+    up: number,
+    flags: number,
+    group: number,
+    pv: number,
+    l: number,
+    l2: number,
+    pg: number,
+    edge: number,
+    m: number,
+    B: number,
+    rootHalfH: number,
+    rootH: number,
+    tol: number,
+    threshold: number,
+    flow: number,
+    kappa: number,
+    d0: number,
+    w0: number,
+    d1: number,
+    w1: number,
   ): void;
 }
 
