@@ -748,7 +748,7 @@ export function driftRelu2x(x: usize, out: usize, m: i32, w: i32, k: f64, beta: 
   const vbeta = f64x2.splat(beta);
   const vclock = f64x2.splat(clock);
   const bytes = <usize>w << 3;
-  // rho and the scale of a chunk of 8 lanes (w is a multiple of 8) between two passes over the chunk: two
+  // rho and the scale of a chunk of 8 lanes (fewer at the end: w is even, 2 for a lane pair) between two passes over the chunk: two
   // short chains of dependent roots and divisions let the processor overlap more lane pairs than one long.
   const keep = memory.data(2 * 64);
   for (let a = 0; a < m; a++) {
@@ -759,12 +759,13 @@ export function driftRelu2x(x: usize, out: usize, m: i32, w: i32, k: f64, beta: 
       const xp = at(x, p);
       const op = at(out, p);
       for (let o0: usize = 0; o0 < bytes; o0 += 64) {
-        for (let o: usize = 0; o < 64; o += 16) {
+        const len = min<usize>(64, bytes - o0);
+        for (let o: usize = 0; o < len; o += 16) {
           const scale = pairScale(xa + o0 + o, xb + o0 + o);
           v128.store(keep + o, pairCorrelation(xp + o0 + o, scale));
           v128.store(keep + o, scale, 64);
         }
-        for (let o: usize = 0; o < 64; o += 16) {
+        for (let o: usize = 0; o < len; o += 16) {
           const rho = v128.load(keep + o);
           const root = f64x2.sqrt(f64x2.sub(cf(F_ONE), f64x2.mul(rho, rho)));
           const d = f64x2.mul(f64x2.mul(vk, f64x2.sub(root, f64x2.mul(rho, acos2(rho)))), v128.load(keep + o, 64));
@@ -802,7 +803,7 @@ export function flowRelu2x(x: usize, m: i32, w: i32, kappa: f64, d0: f64, w0: f6
   const vd1 = f64x2.splat(d1);
   const vw1 = f64x2.splat(w1);
   const bytes = <usize>w << 3;
-  // r, scale and mid of a chunk of 8 lanes (w is a multiple of 8) between three passes over the chunk,
+  // r, scale and mid of a chunk of 8 lanes (fewer at the end: w is even, 2 for a lane pair) between three passes over the chunk,
   // each a short chain (the correlation, then one arc-cosine kernel), so that the out-of-order window holds
   // several lane pairs' divisions at once where the whole chain of one pair would fill it.
   const keep = memory.data(3 * 64);
@@ -812,16 +813,17 @@ export function flowRelu2x(x: usize, m: i32, w: i32, kappa: f64, d0: f64, w0: f6
       const xb = at(x, (row(b) + b) * w);
       const xp = at(x, (row(a) + b) * w);
       for (let o0: usize = 0; o0 < bytes; o0 += 64) {
-        for (let o: usize = 0; o < 64; o += 16) {
+        const len = min<usize>(64, bytes - o0);
+        for (let o: usize = 0; o < len; o += 16) {
           const scale = pairScale(xa + o0 + o, xb + o0 + o);
           v128.store(keep + o, pairCorrelation(xp + o0 + o, scale));
           v128.store(keep + o, scale, 64);
         }
-        for (let o: usize = 0; o < 64; o += 16) {
+        for (let o: usize = 0; o < len; o += 16) {
           const r = v128.load(keep + o);
           v128.store(keep + o, clamp1(f64x2.add(f64x2.mul(vd0, r), f64x2.mul(vw0, source2(vk, r)))), 128);
         }
-        for (let o: usize = 0; o < 64; o += 16) {
+        for (let o: usize = 0; o < len; o += 16) {
           const r = v128.load(keep + o);
           const next = clamp1(f64x2.add(f64x2.mul(vd1, r), f64x2.mul(vw1, source2(vk, v128.load(keep + o, 128)))));
           v128.store(xp + o0 + o, f64x2.mul(next, v128.load(keep + o, 64)));
