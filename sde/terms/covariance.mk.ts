@@ -176,7 +176,7 @@ export function covarianceMk(term: CovarianceMk): CovarianceMkMethods {
     choleskyTile(tv, tl, m, w, n, PSD_PIVOT_TOLERANCE, clamp, !clamp, scratch, (c) => tile.choleskySums(c, n));
 
   /** The splitting noise step of tile lanes [0, n) (V in tv, normals in tg; the new V into tv) from the
-   *  TypeScript kernels: the reference of asm/dense.ts, splitPairs. */
+   *  TypeScript kernels: the reference of asm/dense.ts, splitBlock. */
   const noiseTileJs = (n: number, ascending: number, edge: Float64Array, rootHalfH: number, rootH: number) => {
     // V is in the cone by construction; a pivot below rounding level is taken as zero.
     factorTile(n, true);
